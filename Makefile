@@ -1,0 +1,56 @@
+# Sitrep: two commands do all the set-up on a fresh machine with python3 and make.
+#   make site   -> .venv with pinned dependencies, validate records, build the public site into site/
+#   make test   -> the same plus dev dependencies, then the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: site site-internal serve validate test test-fast lint bench clean help
+
+help:
+	@echo "make site           build the public edition into site/"
+	@echo "make site-internal  build the internal edition into site-internal/"
+	@echo "make serve          live preview on http://127.0.0.1:8000/"
+	@echo "make validate       check every record (same checks as CI)"
+	@echo "make test           run the whole test suite"
+	@echo "make bench          run the benchmarks and print their figures"
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) || { echo "error: '$(PYTHON) -m venv' failed; on Debian run: apt-get install -y python3-venv" >&2; exit 1; }
+
+$(VENV)/.site-installed: $(BIN)/python requirements/site.txt pyproject.toml
+	$(BIN)/python -m pip install -q -r requirements/site.txt
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	@touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.site-installed requirements/dev.txt
+	$(BIN)/python -m pip install -q -r requirements/dev.txt
+	@touch $@
+
+validate: $(VENV)/.site-installed
+	$(BIN)/sitrep validate
+
+site: $(VENV)/.site-installed
+	$(BIN)/sitrep validate
+	SITREP_AUDIENCE=public $(BIN)/mkdocs build --strict --site-dir site
+
+site-internal: $(VENV)/.site-installed
+	SITREP_AUDIENCE=internal $(BIN)/mkdocs build --strict --site-dir site-internal
+
+serve: $(VENV)/.site-installed
+	$(BIN)/mkdocs serve --livereload
+
+test: $(VENV)/.dev-installed
+	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -m "not slow" -x -q
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python benchmarks/validate_bench.py
+	$(BIN)/python benchmarks/build_bench.py
+
+clean:
+	rm -rf site site-internal .sitrep-cache
