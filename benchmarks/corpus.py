@@ -1,0 +1,107 @@
+"""Generate a synthetic portal of N incidents (plus postmortems and runbooks).
+
+Used by the benchmarks and by tests that need volume. Deterministic for a given
+N and seed: the same arguments write the same bytes.
+
+    python benchmarks/corpus.py /tmp/portal 10000
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+COMPONENTS = ["web-app", "publishing-api", "auth", "database", "cache", "media", "payments",
+              "webhooks", "email"]
+IMPACTS = ["degraded_performance", "partial_outage", "major_outage"]
+SEVERITIES = ["SEV1", "SEV2", "SEV3", "SEV4"]
+RUNBOOKS = ["database-failover", "redis-recovery", "deployment-rollback", "service-degradation"]
+END = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def _ts(t: datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def mkdocs_yml() -> str:
+    comps = "\n".join(f"        - id: {c}\n          name: {c.replace('-', ' ').title()}\n"
+                      f"          group: {'Core' if i < 4 else 'Other'}" for i, c in enumerate(COMPONENTS))
+    return f"""site_name: Bench Status
+site_url: https://status.bench.example/
+docs_dir: docs
+theme:
+  name: material
+  font: false
+plugins:
+  - sitrep:
+      audience: !ENV [SITREP_AUDIENCE, public]
+      components:
+{comps}
+"""
+
+
+def incident(rng: random.Random, n: int, start: datetime) -> tuple[str, str]:
+    sev = rng.choices(SEVERITIES, weights=[1, 3, 6, 3])[0]
+    comps = rng.sample(COMPONENTS, rng.randint(1, 3))
+    detected = start + timedelta(minutes=rng.randint(1, 20))
+    ack = detected + timedelta(minutes=rng.randint(1, 15))
+    mitigated = ack + timedelta(minutes=rng.randint(5, 600))
+    resolved = mitigated + timedelta(minutes=rng.randint(0, 120))
+    slug = f"{start:%Y-%m-%d}-synthetic-incident-{n:05d}"
+    updates = [(detected + timedelta(minutes=2), "investigating"), (ack + timedelta(minutes=5), "identified"),
+               (mitigated, "monitoring"), (resolved, "resolved")]
+    lines = [
+        "---",
+        f"title: Elevated error rates on {comps[0]} (synthetic {n})",
+        f"severity: {sev}",
+        "type: outage",
+        "detection: monitoring",
+        f"started: {_ts(start)}",
+        f"detected: {_ts(detected)}",
+        f"acknowledged: {_ts(ack)}",
+        f"mitigated: {_ts(mitigated)}",
+        f"resolved: {_ts(resolved)}",
+        "components:",
+        *[f"  {c}: {rng.choice(IMPACTS)}" for c in comps],
+        "commander: Alex Doe",
+        f"runbooks: [{rng.choice(RUNBOOKS)}]",
+        f"visibility: {'internal' if n % 10 == 0 else 'public'}",
+        "updates:",
+    ]
+    for at, status in updates:
+        lines += [f"  - at: {_ts(at)}", f"    status: {status}",
+                  f"    message: We are {status} the elevated error rates on {comps[0]}. "
+                  "Some requests may fail or be slow; next update within 30 minutes."]
+    lines += ["---", "", f"Synthetic incident {n} affecting {', '.join(comps)}.", ""]
+    return f"incidents/{start:%Y}/{slug}.md", "\n".join(lines)
+
+
+def write_corpus(root: Path, count: int, seed: int = 7) -> Path:
+    """Write a portal with ``count`` incidents under ``root`` (replacing it)."""
+    if root.exists():
+        shutil.rmtree(root)
+    rng = random.Random(seed)
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "index.md").write_text("# Status\n")
+    (root / "mkdocs.yml").write_text(mkdocs_yml())
+    span = timedelta(days=3 * 365)
+    for n in range(count):
+        start = END - span + timedelta(seconds=int(span.total_seconds() * n / max(count, 1)))
+        rel, text = incident(rng, n, start.replace(second=0))
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    (root / "runbooks").mkdir()
+    for rb in RUNBOOKS:
+        (root / "runbooks" / f"{rb}.md").write_text(
+            f"---\ntitle: {rb.replace('-', ' ').title()}\ncomponents: [database]\nowner: SRE\n"
+            f"last_reviewed: 2026-09-01\n---\n\n## Steps\n\n1. Check the dashboards.\n")
+    return root
+
+
+if __name__ == "__main__":
+    out = write_corpus(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 10_000)
+    print(out)

@@ -1,0 +1,303 @@
+"""Site configuration: the ``sitrep`` plugin entry of ``mkdocs.yml``.
+
+Every field carries its own description; ``sitrep docs`` and the format page are
+built from them. The default severity scheme is the one of the incident-response
+procedures the team follows (SEV1 Critical .. SEV4 Low).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+Audience = Literal["public", "internal"]
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|hours?|d|days?|w|weeks?)\s*$", re.I)
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(value: Any) -> Any:
+    """``"15m"``, ``"4h"``, ``"1d"``, ``"90 minutes"`` or seconds -> timedelta."""
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match:
+            unit = match.group(2).lower()
+            unit = "m" if unit.startswith("min") else unit[0]
+            return timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[unit])
+    return value
+
+
+Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+def format_duration(delta: timedelta | None) -> str:
+    """Short human form: ``45 min``, ``1 h 5 min``, ``2 d 3 h``."""
+    if delta is None:
+        return "—"
+    seconds = int(delta.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{sign}{days} d {hours} h" if hours else f"{sign}{days} d"
+    if hours:
+        return f"{sign}{hours} h {minutes} min" if minutes else f"{sign}{hours} h"
+    if minutes:
+        return f"{sign}{minutes} min"
+    return f"{sign}{seconds} s"
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Component(Model):
+    """A part of the service customers see on the status page."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Stable id used in records and URLs.")
+    name: str = Field(description="Display name on the status page.")
+    group: str | None = Field(None, description="Group heading the component is listed under.")
+    description: str | None = Field(None, description="One line shown under the name.")
+
+
+class Severity(Model):
+    """One level of the severity scheme, with the targets the reports measure."""
+
+    id: str = Field(description="Canonical id written in records, e.g. SEV1.")
+    name: str = Field(description="Short name, e.g. Critical.")
+    definition: str = Field(description="When to use this level.")
+    examples: list[str] = Field(default_factory=list, description="Typical incidents of this level.")
+    response: str = Field(description="Response expectation, in words.")
+    respond_within: Duration | None = Field(None, description="Target time to acknowledge.")
+    first_update_within: Duration | None = Field(
+        None, description="Target from detection to the first public status-page update."
+    )
+    update_every: Duration | None = Field(
+        None, description="Update cadence while the incident is open ('next update due')."
+    )
+    resolve_within: Duration | None = Field(None, description="Target time to resolve (MTTR target).")
+    aliases: list[str] = Field(default_factory=list, description="Other spellings accepted in records.")
+
+
+DEFAULT_SEVERITIES: tuple[Severity, ...] = (
+    Severity(
+        id="SEV1", name="Critical",
+        definition="Complete service outage, data loss or corruption, or a security breach with "
+        "data exposure; revenue-critical functionality broken.",
+        examples=["Production database down", "Payment processing failure",
+                  "Security breach detected", "Complete API unavailability"],
+        response="Immediate, all hands; executive notification within 15 minutes; war room.",
+        respond_within=timedelta(minutes=5), first_update_within=timedelta(minutes=15),
+        update_every=timedelta(minutes=15), resolve_within=timedelta(hours=1),
+        aliases=["P0", "critical"],
+    ),
+    Severity(
+        id="SEV2", name="High",
+        definition="Major functionality degraded or significant performance impact for many "
+        "users; a workaround exists but is painful; partial data unavailability.",
+        examples=["50%+ API error rate", "Major feature completely broken",
+                  "Significant performance degradation", "Partial data loss"],
+        response="Response within 15 minutes; manager notified within 30 minutes.",
+        respond_within=timedelta(minutes=15), first_update_within=timedelta(minutes=30),
+        update_every=timedelta(minutes=30), resolve_within=timedelta(hours=4),
+        aliases=["P1", "high", "major"],
+    ),
+    Severity(
+        id="SEV3", name="Medium",
+        definition="Minor functionality issues or non-critical degradation with limited user "
+        "impact; a workaround is available.",
+        examples=["Minor feature broken", "Slow response times (2-3x normal)",
+                  "Non-critical integration failure"],
+        response="Response within 1 hour; standard ticket workflow.",
+        respond_within=timedelta(hours=1), first_update_within=timedelta(hours=1),
+        update_every=timedelta(hours=4), resolve_within=None,
+        aliases=["P2", "medium", "minor"],
+    ),
+    Severity(
+        id="SEV4", name="Low",
+        definition="Cosmetic issues or problems isolated to a single user; minimal impact.",
+        examples=["UI glitch", "Typo in a notification", "Non-critical log errors"],
+        response="Response within 24 hours (next business day); standard ticket workflow.",
+        respond_within=timedelta(hours=24), first_update_within=None,
+        update_every=timedelta(days=1), resolve_within=None,
+        aliases=["P3", "low"],
+    ),
+)
+
+
+def _severity_key(text: str) -> str:
+    return re.sub(r"[\s_\-]+", "", text).lower()
+
+
+class SitrepConfig(Model):
+    """Options of the ``sitrep`` plugin entry in ``mkdocs.yml``."""
+
+    site_name: str = Field("Status", description="Name shown in titles and feeds (MkDocs' site_name).")
+    site_url: str = Field(
+        "https://status.example.com/",
+        description="Public URL of the site; feed links, shortlinks and the API use it.",
+    )
+    audience: Audience = Field(
+        "public",
+        description="Which edition to build: 'public' (records with visibility public, no "
+        "internal fields) or 'internal' (everything). Usually !ENV [SITREP_AUDIENCE, public].",
+    )
+    records_dir: str = Field(".", description="Folder holding incidents/, postmortems/ and runbooks/, relative to mkdocs.yml.")
+    components: list[Component] = Field(description="Components shown on the status page, in order.")
+    severities: list[Severity] = Field(
+        default_factory=lambda: list(DEFAULT_SEVERITIES),
+        description="Severity scheme, most severe first. Defaults to SEV1 Critical .. SEV4 Low.",
+    )
+    observation_start: date | None = Field(
+        None, description="Start of the reporting window for MTBF; default: the first record."
+    )
+    uptime_days: int = Field(90, ge=7, le=366, description="Days shown in the uptime bars.")
+    recent_days: int = Field(14, ge=1, le=90, description="Days of past incidents on the status page.")
+    history_page_size: int = Field(20, ge=5, le=200, description="Incidents per page of the history archive.")
+    feed_max_entries: int = Field(50, ge=1, le=500, description="Most entries in each feed.")
+    feed_days: int = Field(90, ge=1, le=3650, description="Feeds hold incidents of at most this many days.")
+    allow_raw_html: bool = Field(
+        False, description="Keep raw HTML (scripts, event handlers) in record bodies. Off: sanitised."
+    )
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> SitrepConfig:
+        for what, ids in (("component", [c.id for c in self.components]),
+                          ("severity", [s.id for s in self.severities])):
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"{what} ids must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    # --- lookups -------------------------------------------------------------
+    def component(self, component_id: str) -> Component | None:
+        return next((c for c in self.components if c.id == component_id), None)
+
+    @property
+    def component_ids(self) -> list[str]:
+        return [c.id for c in self.components]
+
+    def severity(self, severity_id: str | None) -> Severity | None:
+        return next((s for s in self.severities if s.id == severity_id), None)
+
+    def normalise_severity(self, value: object) -> str | None:
+        """Canonical id for ``SEV1``, ``sev-1``, ``Sev 1``, ``P0``, ``critical``…; None if unknown."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = f"SEV{value}"
+        if not isinstance(value, str):
+            return None
+        if value in self._severity_lookup:
+            return self._severity_lookup[value]
+        return self._severity_lookup.get(_severity_key(value))
+
+    @cached_property
+    def _severity_lookup(self) -> dict[str, str]:
+        table: dict[str, str] = {}
+        for sev in self.severities:
+            for name in (sev.id, *sev.aliases):
+                table[name] = sev.id
+                table[_severity_key(name)] = sev.id
+        return table
+
+    def severity_rank(self, severity_id: str | None) -> int:
+        """0 for the most severe level; unknown sorts last."""
+        ids = [s.id for s in self.severities]
+        return ids.index(severity_id) if severity_id in ids else len(ids)
+
+
+class ConfigError(Exception):
+    """mkdocs.yml is missing, unreadable or has an invalid sitrep entry."""
+
+    def __init__(self, path: str, line: int, message: str):
+        self.path, self.line, self.message = path, line, message
+        super().__init__(f"{path}:{line}: error: {message}")
+
+
+class _MkDocsYamlLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml without MkDocs: resolves !ENV, tolerates other tags."""
+
+
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    # Same semantics as pyyaml_env_tag, which MkDocs uses: first set variable wins,
+    # the last item is the default.
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    else:
+        items = loader.construct_sequence(node)  # type: ignore[arg-type]
+        names, default = items[:-1], items[-1] if len(items) > 1 else None
+        if len(items) == 1:
+            names = items
+    for name in names:
+        if name in os.environ:
+            return yaml.safe_load(os.environ[name]) if os.environ[name] else os.environ[name]
+    return default
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    return None
+
+
+_MkDocsYamlLoader.add_constructor("!ENV", _env_tag)
+_MkDocsYamlLoader.add_multi_constructor("", _any_tag)
+_MkDocsYamlLoader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
+
+
+def plugin_options(mkdocs_config: dict[str, Any]) -> dict[str, Any] | None:
+    """The options dict of the ``sitrep`` entry of a parsed mkdocs.yml, or None."""
+    for entry in mkdocs_config.get("plugins") or []:
+        if entry == "sitrep":
+            return {}
+        if isinstance(entry, dict) and "sitrep" in entry:
+            return dict(entry["sitrep"] or {})
+    if isinstance(mkdocs_config.get("plugins"), dict) and "sitrep" in mkdocs_config["plugins"]:
+        return dict(mkdocs_config["plugins"]["sitrep"] or {})
+    return None
+
+
+def build_config(options: dict[str, Any], site_name: str | None, site_url: str | None) -> SitrepConfig:
+    """Validate plugin options (plus MkDocs' site_name/site_url) into a SitrepConfig."""
+    data = dict(options)
+    if site_name and "site_name" not in data:
+        data["site_name"] = site_name
+    if site_url and "site_url" not in data:
+        data["site_url"] = site_url
+    if data.get("audience") is None:
+        data.pop("audience", None)
+    return SitrepConfig.model_validate(data)
+
+
+def load_config(mkdocs_yml: Path) -> SitrepConfig:
+    """Read ``mkdocs.yml`` and return the validated sitrep configuration."""
+    name = str(mkdocs_yml)
+    try:
+        raw = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_MkDocsYamlLoader)
+    except FileNotFoundError:
+        raise ConfigError(name, 1, "mkdocs.yml not found: run sitrep in the portal's root folder "
+                          "or pass --config PATH") from None
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+        raise ConfigError(name, line, f"YAML syntax error: {exc.problem}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(name, 1, "mkdocs.yml must be a mapping of settings")
+    options = plugin_options(raw)
+    if options is None:
+        raise ConfigError(name, 1, "no 'sitrep' entry under 'plugins': add '- sitrep:' with its "
+                          "components (see docs/format.md)")
+    from pydantic import ValidationError
+
+    try:
+        return build_config(options, raw.get("site_name"), raw.get("site_url"))
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"plugins.sitrep.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+        )
+        raise ConfigError(name, 1, problems) from None

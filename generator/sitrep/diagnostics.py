@@ -1,0 +1,124 @@
+"""Diagnostics are values: every problem found in one pass, reported once.
+
+A :class:`Diagnostic` names the file, the 1-based line, a stable code and a
+message that says what to fix. The reader, the validator and the link checker
+all append to one :class:`Diagnostics` list; the CLI and the MkDocs plugin
+decide how to print it (plain text or GitHub annotations).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Literal
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in one record: where it is, how bad, and what to do."""
+
+    path: str
+    line: int
+    level: Level
+    code: str
+    message: str
+
+    def as_text(self) -> str:
+        """``path:line: level: message [code]``, the form editors and CI logs link."""
+        return f"{self.path}:{self.line}: {self.level}: {self.message} [{self.code}]"
+
+    def as_github(self) -> str:
+        """A GitHub Actions workflow command that annotates the line in the PR diff."""
+        kind = "error" if self.level == "error" else "warning"
+        return (
+            f"::{kind} file={_gh_property(self.path)},line={self.line},"
+            f"title={_gh_property('sitrep ' + self.code)}::{_gh_data(self.message)}"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "level": self.level,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+def _gh_data(value: str) -> str:
+    # Escaping rules of GitHub workflow commands (toolkit/core: command.ts).
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(value: str) -> str:
+    return _gh_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+@dataclass
+class Diagnostics:
+    """An ordered collection of diagnostics gathered across a whole run."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, path: str | PurePosixPath, line: int, level: Level, code: str, message: str) -> None:
+        self.items.append(Diagnostic(str(path), max(int(line), 1), level, code, message))
+
+    def error(self, path: str | PurePosixPath, line: int, code: str, message: str) -> None:
+        self.add(path, line, "error", code, message)
+
+    def warning(self, path: str | PurePosixPath, line: int, code: str, message: str) -> None:
+        self.add(path, line, "warning", code, message)
+
+    def extend(self, other: Iterable[Diagnostic]) -> None:
+        self.items.extend(other)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self.sorted())
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        """Stable report order: by file, then line, errors before warnings."""
+        unique = dict.fromkeys(self.items)
+        return sorted(unique, key=lambda d: (d.path, d.line, d.level != "error", d.code, d.message))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.sorted() if d.level == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.sorted() if d.level == "warning"]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.level == "error" for d in self.items)
+
+    def summary_line(self) -> str:
+        e, w = len(self.errors), len(self.warnings)
+        return f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
+
+    def render(self, fmt: Literal["text", "github", "json"] = "text") -> str:
+        """The whole report in one string, in the requested format."""
+        items = self.sorted()
+        if fmt == "json":
+            return json.dumps([d.as_dict() for d in items], indent=2)
+        lines = [d.as_text() for d in items]
+        if fmt == "github":
+            lines += [d.as_github() for d in items]
+        return "\n".join(lines)
+
+
+class RecordError(Exception):
+    """Raised by the library when records are invalid; carries every diagnostic."""
+
+    def __init__(self, diagnostics: Diagnostics):
+        self.diagnostics = diagnostics
+        errors = diagnostics.errors
+        head = "\n".join(d.as_text() for d in errors)
+        super().__init__(f"{len(errors)} invalid record problem(s):\n{head}")

@@ -1,0 +1,321 @@
+"""Load a whole portal: discover record files, read and validate them, check references.
+
+``load_portal`` is the one entry point the CLI, the MkDocs plugin and the tests
+use. It reads every file once, reports every problem in one pass and never
+writes anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import posixpath
+import re
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .config import SitrepConfig
+from .diagnostics import Diagnostic, Diagnostics
+from .reader import read_record
+from .records import Incident, Postmortem, Record, Runbook
+from .validation import check_incident, check_postmortem, check_runbook, model_from_file
+
+KINDS = {"incidents": "incident", "postmortems": "postmortem", "runbooks": "runbook"}
+#: Files in record folders that are not records.
+IGNORED_NAMES = {"README.md", "index.md"}
+#: Below this many files one process is faster than starting workers.
+PARALLEL_THRESHOLD = 2_000
+
+_LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference from one record to another, kept with its line for cross-checks."""
+
+    source: str
+    line: int
+    kind: str  # "runbook", "incident", "link"
+    target: str
+
+
+@dataclass(frozen=True)
+class Portal:
+    """All valid records of a repository, with lookups. Immutable."""
+
+    config: SitrepConfig
+    incidents: tuple[Incident, ...] = ()
+    postmortems: tuple[Postmortem, ...] = ()
+    runbooks: tuple[Runbook, ...] = ()
+    _index: dict[str, dict[str, Record]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._index.update({
+            "incident": {i.id: i for i in self.incidents},
+            "postmortem": {p.id: p for p in self.postmortems},
+            "runbook": {r.id: r for r in self.runbooks},
+            "path": {r.path: r for r in (*self.incidents, *self.postmortems, *self.runbooks)},
+        })
+
+    def incident(self, incident_id: str) -> Incident | None:
+        return self._index["incident"].get(incident_id)  # type: ignore[return-value]
+
+    def runbook(self, runbook_id: str) -> Runbook | None:
+        return self._index["runbook"].get(runbook_id)  # type: ignore[return-value]
+
+    def postmortem(self, postmortem_id: str) -> Postmortem | None:
+        return self._index["postmortem"].get(postmortem_id)  # type: ignore[return-value]
+
+    def by_path(self, path: str) -> Record | None:
+        return self._index["path"].get(path)
+
+    def postmortems_for(self, incident_id: str) -> list[Postmortem]:
+        return [p for p in self.postmortems if incident_id in p.incidents]
+
+    def incidents_using(self, runbook_id: str) -> list[Incident]:
+        return [i for i in self.incidents if runbook_id in i.runbooks]
+
+    def for_audience(self, audience: str) -> Portal:
+        """The records a given edition may show: everything, or only public records."""
+        if audience == "internal":
+            return self
+        return Portal(
+            config=self.config,
+            incidents=tuple(i for i in self.incidents if i.visibility == "public"),
+            postmortems=tuple(p for p in self.postmortems if p.visibility == "public"),
+            runbooks=tuple(r for r in self.runbooks if r.visibility == "public"),
+        )
+
+
+@dataclass
+class _Loaded:
+    record: Record | None
+    diagnostics: list[Diagnostic]
+    refs: list[Ref]
+    id_line: int = 1
+    record_id: str | None = None
+
+    def without_record(self) -> _Loaded:
+        """A copy small enough to send between processes cheaply."""
+        return replace(self, record=None)
+
+
+def discover(root: Path) -> list[tuple[str, str]]:
+    """(kind, posix path relative to root) of every record file, sorted."""
+    found: list[tuple[str, str]] = []
+    for folder, kind in KINDS.items():
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+            for name in filenames:
+                if name.endswith(".md") and name not in IGNORED_NAMES and not name.startswith((".", "_")):
+                    rel = Path(dirpath, name).relative_to(root).as_posix()
+                    found.append((kind, rel))
+    return sorted(found, key=lambda kp: kp[1])
+
+
+def load_file(root: Path, kind: str, rel: str, config: SitrepConfig) -> _Loaded:
+    """Read and validate one file; never raises for bad content."""
+    diags = Diagnostics()
+    try:
+        raw = (root / rel).read_bytes()
+    except OSError as exc:
+        diags.error(rel, 1, "unreadable", f"cannot read the file: {exc.strerror}")
+        return _Loaded(None, diags.items, [])
+    rf = read_record(rel, raw, diags)
+    if rf is None:
+        return _Loaded(None, diags.items, [])
+    record = model_from_file(kind, rf, diags)
+    refs: list[Ref] = []
+    if isinstance(record, Incident):
+        record = check_incident(record, rf, config, diags)
+        refs += [Ref(rel, rf.line_of(("runbooks", i)), "runbook", r) for i, r in enumerate(record.runbooks)]
+    elif isinstance(record, Postmortem):
+        check_postmortem(record, rf, diags)
+        refs += [Ref(rel, rf.line_of(("incidents", i)), "incident", r)
+                 for i, r in enumerate(record.incidents)]
+    elif isinstance(record, Runbook):
+        check_runbook(record, rf, config, diags)
+        refs += [Ref(rel, rf.line_of(("related", i)), "runbook", r) for i, r in enumerate(record.related)]
+    if record is not None:
+        refs += list(markdown_links(rel, record.body, record.body_line))
+    return _Loaded(record, diags.items, refs, rf.line_of(("id",)), record.id if record else None)
+
+
+def markdown_links(path: str, body: str, first_line: int) -> Iterable[Ref]:
+    """Relative links to other Markdown files in a body (outside code fences)."""
+    in_fence = False
+    for offset, text in enumerate(body.splitlines()):
+        if _FENCE.match(text):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        for match in _LINK.finditer(text):
+            target = match.group(1)
+            if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#|^/", target):
+                continue
+            file_part = target.split("#", 1)[0]
+            if file_part.endswith(".md"):
+                yield Ref(path, first_line + offset, "link", file_part)
+
+
+def resolve_link(source: str, target: str) -> str:
+    """Repository-relative path a relative link in ``source`` points to."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+
+
+def _load_chunk(args: tuple[str, list[tuple[str, str]], SitrepConfig, bool]) -> list[_Loaded]:
+    root, files, config, keep = args
+    loaded = [load_file(Path(root), kind, rel, config) for kind, rel in files]
+    return loaded if keep else [item.without_record() for item in loaded]
+
+
+def load_portal(root: Path, config: SitrepConfig, jobs: int | None = None) -> tuple[Portal, Diagnostics]:
+    """Read every record under ``root``; return the valid ones and all diagnostics."""
+    files = discover(root)
+    results = _load_all(root, files, config, jobs, keep=True)
+    diags, by_kind = _collect(root, files, results)
+    incidents = sorted(by_kind["incident"].values(), key=lambda i: (i.start, i.id))  # type: ignore[attr-defined]
+    portal = Portal(
+        config=config,
+        incidents=tuple(incidents),  # type: ignore[arg-type]
+        postmortems=tuple(sorted(by_kind["postmortem"].values(), key=lambda p: (p.date, p.id))),  # type: ignore[attr-defined]
+        runbooks=tuple(sorted(by_kind["runbook"].values(), key=lambda r: r.id)),  # type: ignore[arg-type]
+    )
+    return portal, diags
+
+
+def validate_portal(root: Path, config: SitrepConfig, jobs: int | None = None,
+                    cache_dir: Path | None = None) -> tuple[dict[str, int], Diagnostics]:
+    """Check every record under ``root`` without keeping them: counts per kind and diagnostics.
+
+    Faster than :func:`load_portal` on large repositories: worker processes send
+    back only their findings, and with ``cache_dir`` the findings for files whose
+    bytes (and the configuration) have not changed are reused.
+    """
+    files = discover(root)
+    cache = FindingsCache(cache_dir, config) if cache_dir else None
+    if cache is None:
+        results = _load_all(root, files, config, jobs, keep=False)
+    else:
+        digests = [cache.digest(root / rel) for _, rel in files]
+        results_or_none = [cache.get(rel, d) for (_, rel), d in zip(files, digests, strict=True)]
+        misses = [i for i, r in enumerate(results_or_none) if r is None]
+        fresh = _load_all(root, [files[i] for i in misses], config, jobs, keep=False)
+        for i, loaded in zip(misses, fresh, strict=True):
+            results_or_none[i] = loaded
+        results = [r for r in results_or_none if r is not None]
+        cache.save({rel: (d, r) for (_, rel), d, r in zip(files, digests, results, strict=True)})
+    diags, by_kind = _collect(root, files, results)
+    return {kind: len(ids) for kind, ids in by_kind.items()}, diags
+
+
+class FindingsCache:
+    """Per-file validation findings keyed by the file's content hash.
+
+    Lives in ``.sitrep-cache/``; one file per configuration and Sitrep version,
+    so changing mkdocs.yml or upgrading invalidates everything. Never required:
+    a missing or corrupt cache is rebuilt.
+    """
+
+    def __init__(self, directory: Path, config: SitrepConfig):
+        from . import __version__
+
+        key = hashlib.blake2b(
+            f"{__version__}|{config.model_dump_json()}".encode(), digest_size=8
+        ).hexdigest()
+        self.path = directory / f"validate-{key}.pickle"
+        self.entries: dict[str, tuple[str, _Loaded]] = {}
+        try:
+            with self.path.open("rb") as fh:
+                self.entries = pickle.load(fh)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError):
+            self.entries = {}
+
+    @staticmethod
+    def digest(path: Path) -> str:
+        try:
+            return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        except OSError:
+            return ""
+
+    def get(self, rel: str, digest: str) -> _Loaded | None:
+        hit = self.entries.get(rel)
+        return hit[1] if hit and digest and hit[0] == digest else None
+
+    def save(self, entries: dict[str, tuple[str, _Loaded]]) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump(entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a read-only checkout still validates, just without the cache
+
+
+def _collect(root: Path, files: list[tuple[str, str]],
+             results: list[_Loaded]) -> tuple[Diagnostics, dict[str, dict[str, Record | None]]]:
+    diags = Diagnostics()
+    by_kind: dict[str, dict[str, Record | None]] = {"incident": {}, "postmortem": {}, "runbook": {}}
+    seen: dict[tuple[str, str], str] = {}
+    refs: list[Ref] = []
+    for (kind, rel), loaded in zip(files, results, strict=True):
+        diags.extend(loaded.diagnostics)
+        refs += loaded.refs
+        if loaded.record_id is None:
+            continue
+        key = (kind, loaded.record_id)
+        if key in seen:
+            diags.error(rel, loaded.id_line, "duplicate-id",
+                        f"{kind} id '{loaded.record_id}' is already used by {seen[key]}: ids must "
+                        "be unique; rename this file or set a different 'id'")
+            continue
+        seen[key] = rel
+        by_kind[kind][loaded.record_id] = loaded.record
+    _check_refs(root, by_kind, {rel for _, rel in files}, refs, diags)
+    return diags, by_kind
+
+
+def _load_all(root: Path, files: list[tuple[str, str]], config: SitrepConfig,
+              jobs: int | None, keep: bool) -> list[_Loaded]:
+    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+    if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
+        return [load_file(root, kind, rel, config) for kind, rel in files]
+    size = -(-len(files) // (workers * 4))
+    chunks = [(str(root), files[i:i + size], config, keep) for i in range(0, len(files), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return [loaded for chunk in pool.map(_load_chunk, chunks) for loaded in chunk]
+
+
+def _check_refs(root: Path, ids: dict[str, dict[str, Record | None]], paths: set[str],
+                refs: list[Ref], diags: Diagnostics) -> None:
+    for ref in refs:
+        if ref.kind == "runbook" and ref.target not in ids["runbook"]:
+            known = ", ".join(sorted(ids["runbook"])) or "none yet"
+            diags.error(ref.source, ref.line, "unknown-runbook",
+                        f"runbook '{ref.target}' does not exist (no runbooks/{ref.target}.md); "
+                        f"known runbooks: {known}")
+        elif ref.kind == "incident" and ref.target not in ids["incident"]:
+            diags.error(ref.source, ref.line, "unknown-incident",
+                        f"incident '{ref.target}' does not exist: use the incident's id (its file "
+                        "name without .md, e.g. 2026-02-10-api-errors)")
+        elif ref.kind == "link":
+            target = resolve_link(ref.source, ref.target)
+            if target.startswith("../") or target in paths or (root / target).is_file():
+                continue
+            diags.error(ref.source, ref.line, "broken-link",
+                        f"link '{ref.target}' points to {target}, which does not exist: fix the "
+                        "path (relative to this file) or remove the link")
+
+
+def with_config(portal: Portal, config: SitrepConfig) -> Portal:
+    """The same records under another configuration (e.g. another audience)."""
+    return replace(portal, config=config, _index={})

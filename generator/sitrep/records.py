@@ -1,0 +1,201 @@
+"""The record format: incidents, postmortems and runbooks as typed models.
+
+These models are the single source of the format. Their field descriptions and
+examples feed the validator's messages, ``sitrep schema`` (JSON Schema for
+editors) and the format reference page. Rules that span several fields or
+several records (time order, references) live in :mod:`sitrep.validation`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr
+
+Impact = Literal["degraded_performance", "partial_outage", "major_outage"]
+MaintenanceImpact = Literal["under_maintenance"]
+IncidentStatus = Literal["investigating", "identified", "monitoring", "resolved"]
+MaintenanceStatus = Literal["scheduled", "in_progress", "verifying", "completed"]
+Visibility = Literal["public", "internal"]
+
+INCIDENT_STATUSES: tuple[str, ...] = ("investigating", "identified", "monitoring", "resolved")
+MAINTENANCE_STATUSES: tuple[str, ...] = ("scheduled", "in_progress", "verifying", "completed")
+IMPACTS: tuple[str, ...] = ("degraded_performance", "partial_outage", "major_outage")
+#: Worst first; used to combine overlapping impacts.
+IMPACT_RANK: dict[str, int] = {
+    "operational": 0, "under_maintenance": 1, "degraded_performance": 2,
+    "partial_outage": 3, "major_outage": 4,
+}
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
+
+
+def _ex(*examples: Any) -> dict[str, Any]:
+    return {"examples": list(examples)}
+
+
+class Record(BaseModel):
+    """Common base: unknown fields are errors, records are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+    _path: str = PrivateAttr("")
+    _body: str = PrivateAttr("")
+    _body_line: int = PrivateAttr(1)
+
+    @property
+    def path(self) -> str:
+        """Repository-relative path of the file the record came from."""
+        return self._path
+
+    @property
+    def body(self) -> str:
+        """The Markdown after the front matter."""
+        return self._body
+
+    @property
+    def body_line(self) -> int:
+        return self._body_line
+
+
+class Update(BaseModel):
+    """One status update, as posted on the status page."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    at: AwareDatetime = Field(
+        description="When the update was posted: ISO 8601 with a UTC offset.",
+        json_schema_extra=_ex("2026-02-10T14:40:00Z"),
+    )
+    status: str = Field(
+        description="investigating, identified, monitoring or resolved (incidents); scheduled, "
+        "in_progress, verifying or completed (maintenance).",
+        json_schema_extra=_ex("investigating"),
+    )
+    message: str = Field(
+        min_length=1, max_length=20_000,
+        description="The public message, written for customers.",
+        json_schema_extra=_ex("We are investigating elevated error rates on the Publishing API."),
+    )
+
+
+class Incident(Record):
+    """An incident or a scheduled maintenance: ``incidents/YYYY/YYYY-MM-DD-slug.md``."""
+
+    kind: Literal["incident", "maintenance"] = Field(
+        "incident", description="'incident' (default) or 'maintenance' for scheduled maintenance."
+    )
+    id: str = Field(
+        pattern=ID_PATTERN,
+        description="Stable id; defaults to the file name without .md. Lowercase, digits, dashes.",
+        json_schema_extra=_ex("2026-02-10-publishing-api-errors"),
+    )
+    title: str = Field(min_length=1, max_length=300, description="Short public title.",
+                       json_schema_extra=_ex("Publishing API returning errors"))
+    severity: str | None = Field(
+        None, description="Severity id (SEV1..SEV4; aliases P0..P3, SEV-1, sev1 accepted). "
+        "Required for incidents.", json_schema_extra=_ex("SEV2"))
+    type: Literal["outage", "degradation", "security", "data-loss", "integration"] | None = Field(
+        None, description="Kind of incident.")
+    detection: Literal["monitoring", "customer", "employee", "external"] | None = Field(
+        None, description="How the incident was detected.")
+    started: AwareDatetime | None = Field(
+        None, description="When customer impact began (required for incidents).",
+        json_schema_extra=_ex("2026-02-10T14:30:00Z"))
+    detected: AwareDatetime | None = Field(None, description="When the team learnt of it.")
+    acknowledged: AwareDatetime | None = Field(None, description="When a responder acknowledged it.")
+    mitigated: AwareDatetime | None = Field(
+        None, description="When customer impact ended (service restored).")
+    resolved: AwareDatetime | None = Field(
+        None, description="When the incident was resolved; required once the last update is "
+        "resolved (defaults to that update's time).")
+    scheduled_start: AwareDatetime | None = Field(
+        None, description="Maintenance only: planned start.")
+    scheduled_end: AwareDatetime | None = Field(None, description="Maintenance only: planned end.")
+    components: dict[str, str] = Field(
+        min_length=1,
+        description="Affected components: component id -> impact (degraded_performance, "
+        "partial_outage, major_outage; under_maintenance for maintenance).",
+        json_schema_extra=_ex({"publishing-api": "partial_outage"}),
+    )
+    updates: list[Update] = Field(min_length=1, description="Status updates in time order.")
+    commander: str | None = Field(None, description="Incident commander (internal).")
+    tech_lead: str | None = Field(None, description="Technical lead (internal).")
+    comms_lead: str | None = Field(None, description="Communications lead (internal).")
+    scribe: str | None = Field(None, description="Scribe (internal).")
+    runbooks: list[str] = Field(default_factory=list, description="Ids of runbooks used.")
+    users_affected: int | None = Field(None, ge=0, description="Number of users affected.")
+    visibility: Visibility = Field("public", description="public (default) or internal.")
+
+    # --- derived, pure ------------------------------------------------------
+    @property
+    def is_maintenance(self) -> bool:
+        return self.kind == "maintenance"
+
+    @property
+    def status(self) -> str:
+        """The latest update's status."""
+        return self.updates[-1].status
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.status in ("resolved", "completed")
+
+    @property
+    def start(self) -> datetime:
+        """When impact (or maintenance) began."""
+        if self.is_maintenance:
+            return self.started or self.scheduled_start or self.updates[0].at
+        return self.started or self.updates[0].at
+
+    @property
+    def resolved_at(self) -> datetime | None:
+        if self.resolved:
+            return self.resolved
+        return self.updates[-1].at if self.is_resolved else None
+
+    @property
+    def impact_end(self) -> datetime | None:
+        """When customer impact ended: mitigated, else resolved; None while ongoing."""
+        return self.mitigated or self.resolved_at
+
+    @property
+    def last_updated(self) -> datetime:
+        return max(u.at for u in self.updates)
+
+    @property
+    def roles(self) -> dict[str, str]:
+        return {k: v for k, v in (("Commander", self.commander), ("Tech lead", self.tech_lead),
+                                  ("Comms lead", self.comms_lead), ("Scribe", self.scribe)) if v}
+
+
+class Postmortem(Record):
+    """A postmortem: ``postmortems/YYYY-MM-DD-slug.md``."""
+
+    id: str = Field(pattern=ID_PATTERN, description="Defaults to the file name without .md.")
+    title: str = Field(min_length=1, max_length=300, description="Title of the postmortem.")
+    incidents: list[str] = Field(min_length=1, description="Ids of the incidents it covers.",
+                                 json_schema_extra=_ex(["2026-02-10-publishing-api-errors"]))
+    date: dt.date = Field(description="Date of the postmortem (YYYY-MM-DD).")
+    authors: list[str] = Field(min_length=1, description="Authors' names.")
+    status: Literal["draft", "in-review", "published"] = Field(description="draft, in-review or published.")
+    visibility: Visibility = Field("internal", description="internal (default) or public.")
+    tags: list[str] = Field(default_factory=list, description="Free-form tags.")
+
+
+class Runbook(Record):
+    """A runbook: ``runbooks/slug.md``."""
+
+    id: str = Field(pattern=ID_PATTERN, description="Defaults to the file name without .md.")
+    title: str = Field(min_length=1, max_length=300, description="Title of the runbook.")
+    components: list[str] = Field(default_factory=list, description="Component ids it applies to.")
+    owner: str = Field(min_length=1, description="Team or person who keeps it current.")
+    last_reviewed: dt.date = Field(description="Date of the last review (YYYY-MM-DD).")
+    review_every: int = Field(90, ge=1, le=3650, description="Days between reviews (default 90, quarterly).")
+    visibility: Visibility = Field("internal", description="internal (default) or public.")
+    related: list[str] = Field(default_factory=list, description="Ids of related runbooks.")
+
+
+MODELS: dict[str, type[Record]] = {"incident": Incident, "postmortem": Postmortem, "runbook": Runbook}

@@ -1,0 +1,271 @@
+"""Turn record files into typed records, and check the rules that span fields and files.
+
+Every problem becomes a :class:`~sitrep.diagnostics.Diagnostic` pointing at the
+offending line, with a message built from the model's field descriptions.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+from pydantic import ValidationError
+
+from .config import SitrepConfig
+from .diagnostics import Diagnostics
+from .reader import RecordFile
+from .records import (
+    IMPACTS,
+    INCIDENT_STATUSES,
+    MAINTENANCE_STATUSES,
+    Incident,
+    Postmortem,
+    Record,
+    Runbook,
+)
+
+INCIDENT_NAME = re.compile(r"^incidents/(\d{4})/(\d{4})-(\d{2})-(\d{2})-[a-z0-9][a-z0-9-]*\.md$")
+POSTMORTEM_NAME = re.compile(r"^postmortems/\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*\.md$")
+RUNBOOK_NAME = re.compile(r"^runbooks/[a-z0-9][a-z0-9-]*\.md$")
+
+
+def _show(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 60 else text[:57] + "…'"
+
+
+def _loc_name(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "front matter"
+
+
+def _field_info(model: type[Record], loc: tuple[Any, ...]) -> tuple[str, str]:
+    """Description and an example for the field at ``loc`` (best effort)."""
+    from .records import Update
+
+    fields = model.model_fields
+    if len(loc) >= 3 and loc[0] == "updates":
+        fields = Update.model_fields
+        loc = loc[2:]
+    info = fields.get(str(loc[0])) if loc else None
+    if info is None:
+        return "", ""
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    examples = extra.get("examples") or []
+    return info.description or "", (str(examples[0]) if examples else "")
+
+
+def _message(model: type[Record], err: dict[str, Any], allowed: list[str]) -> tuple[str, str]:
+    """(code, message) for one pydantic error, in the on-call engineer's words."""
+    loc = tuple(err["loc"])
+    name = _loc_name(loc)
+    kind = err["type"]
+    value = err.get("input")
+    desc, example = _field_info(model, loc)
+    if kind == "missing":
+        hint = f" ({desc})" if desc else ""
+        ex = f", e.g. '{loc[-1]}: {example}'" if example and not example.startswith(("{", "[")) else ""
+        return "missing-field", f"missing required field '{name}'{hint}: add it{ex}"
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        close = difflib.get_close_matches(key, allowed, n=1)
+        guess = f" Did you mean '{close[0]}'?" if close else ""
+        return "unknown-field", (f"unknown field '{name}'.{guess} Allowed fields: "
+                                 f"{', '.join(allowed)}")
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        choices = re.findall(r"'([^']*)'", expected)
+        close = difflib.get_close_matches(str(value), choices, n=1)
+        guess = f" (did you mean '{close[0]}'?)" if close else ""
+        return "bad-value", (f"{name}: {_show(value)} is not allowed{guess}; use one of: "
+                             f"{', '.join(choices)}")
+    if kind == "timezone_aware":
+        return "naive-timestamp", (f"{name}: {_show(value)} has no UTC offset, so the instant is "
+                                   "ambiguous: append 'Z' for UTC (e.g. 2026-02-10T14:30:00Z) or "
+                                   "your offset (e.g. +02:00)")
+    if kind.startswith("datetime") or kind.startswith("date_"):
+        ex = "2026-02-10T14:30:00Z" if kind.startswith("datetime") else "2026-02-10"
+        return "bad-timestamp", (f"{name}: {_show(value)} is not a valid ISO 8601 "
+                                 f"{'timestamp' if ex.endswith('Z') else 'date'}: write it like {ex}")
+    if kind == "string_pattern_mismatch":
+        return "bad-id", (f"{name}: {_show(value)} is not a valid id: use lowercase letters, "
+                          "digits and dashes, e.g. 2026-02-10-api-errors")
+    if kind in ("too_short",) and isinstance(value, list | dict):
+        return "empty-list", f"{name}: needs at least one entry ({desc or 'see the format docs'})"
+    if kind == "string_too_short":
+        return "empty-value", f"{name}: must not be empty"
+    if kind in ("string_type", "int_type", "int_parsing", "list_type", "dict_type", "model_type",
+                "bool_type", "date_type", "datetime_type"):
+        wanted = {"string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+                  "list_type": "a list (e.g. [a, b] or '- item' lines)",
+                  "dict_type": "a mapping of 'key: value' lines",
+                  "model_type": "a mapping with at, status and message",
+                  "bool_type": "true or false"}.get(kind, "a different type")
+        return "wrong-type", f"{name}: {_show(value)} should be {wanted}"
+    return "invalid", f"{name}: {err['msg']}"
+
+
+def model_from_file(kind: str, rf: RecordFile, diags: Diagnostics) -> Record | None:
+    """Validate the front matter of ``rf`` into the model for ``kind``."""
+    from .records import MODELS
+
+    model = MODELS[kind]
+    data = dict(rf.data)
+    data.setdefault("id", PurePosixPath(rf.path).stem)
+    if kind == "incident" and "resolved" not in data:
+        _default_resolved(data)
+    try:
+        record = model.model_validate(data)
+    except ValidationError as exc:
+        allowed = list(model.model_fields)
+        for err in exc.errors(include_url=False):
+            loc = tuple(err["loc"])
+            code, message = _message(model, err, allowed)
+            line = rf.end_line if err["type"] == "missing" and len(loc) == 1 else rf.line_of(loc)
+            diags.error(rf.path, line, code, message)
+        return None
+    record._path = rf.path
+    record._body = rf.body
+    record._body_line = rf.body_line
+    return record
+
+
+def _default_resolved(data: dict[str, Any]) -> None:
+    updates = data.get("updates")
+    if isinstance(updates, list) and updates and isinstance(updates[-1], dict):
+        last = updates[-1]
+        if last.get("status") in ("resolved", "completed") and last.get("at"):
+            data["resolved"] = last["at"]
+
+
+def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> Incident:
+    """Rules within one incident file; returns it with the severity normalised."""
+    path = rf.path
+    line = rf.line_of
+    if not INCIDENT_NAME.match(path):
+        diags.warning(path, 1, "file-name", "incident files live at incidents/YYYY/YYYY-MM-DD-"
+                      "short-slug.md (the date impact started): rename the file")
+    if inc.is_maintenance:
+        statuses, impacts = MAINTENANCE_STATUSES, ("under_maintenance",)
+        for key in ("scheduled_start", "scheduled_end"):
+            if getattr(inc, key) is None:
+                diags.error(path, rf.end_line, "missing-field", f"missing required field '{key}' "
+                            "for kind: maintenance: add it, e.g. '2026-12-05T02:00:00Z'")
+        if inc.scheduled_start and inc.scheduled_end and inc.scheduled_end <= inc.scheduled_start:
+            diags.error(path, line(("scheduled_end",)), "time-order",
+                        "scheduled_end must be after scheduled_start")
+    else:
+        statuses, impacts = INCIDENT_STATUSES, IMPACTS
+        if inc.started is None:
+            diags.error(path, rf.end_line, "missing-field", "missing required field 'started' "
+                        "(when customer impact began): add it, e.g. 'started: 2026-02-10T14:30:00Z'")
+        if inc.severity is None:
+            levels = ", ".join(s.id for s in config.severities)
+            diags.error(path, rf.end_line, "missing-field",
+                        f"missing required field 'severity': add it, one of {levels}")
+    if inc.severity is not None:
+        canonical = config.normalise_severity(inc.severity)
+        if canonical is None:
+            levels = "; ".join(f"{s.id} ({s.name})" for s in config.severities)
+            diags.error(path, line(("severity",)), "bad-value",
+                        f"severity: {_show(inc.severity)} is not a known level; use one of: "
+                        f"{levels} (P0..P3 and sev1 spellings are accepted too)")
+        elif canonical != inc.severity:
+            inc = inc.model_copy(update={"severity": canonical})
+            _copy_private(inc, rf)
+    for cid, impact in inc.components.items():
+        if config.component(cid) is None:
+            close = difflib.get_close_matches(cid, config.component_ids, n=1)
+            guess = f" (did you mean '{close[0]}'?)" if close else ""
+            diags.error(path, line(("components", cid)), "unknown-component",
+                        f"components: '{cid}' is not a configured component{guess}; known: "
+                        f"{', '.join(config.component_ids)} (add new ones to mkdocs.yml)")
+        if impact not in impacts:
+            close = difflib.get_close_matches(str(impact), impacts, n=1)
+            guess = f" (did you mean '{close[0]}'?)" if close else ""
+            diags.error(path, line(("components", cid)), "bad-value",
+                        f"components.{cid}: '{impact}' is not an impact{guess}; use one of: "
+                        f"{', '.join(impacts)}")
+    previous: datetime | None = None
+    for i, update in enumerate(inc.updates):
+        if update.status not in statuses:
+            close = difflib.get_close_matches(update.status, statuses, n=1)
+            guess = f" (did you mean '{close[0]}'?)" if close else ""
+            what = "a maintenance" if inc.is_maintenance else "an incident"
+            diags.error(path, line(("updates", i, "status")), "bad-value",
+                        f"updates[{i}].status: '{update.status}' is not a status of {what}"
+                        f"{guess}; use one of: {', '.join(statuses)}")
+        if previous is not None and update.at < previous:
+            diags.error(path, line(("updates", i, "at")), "update-order",
+                        f"updates[{i}] ({update.at.isoformat()}) is earlier than the update "
+                        "before it: keep updates in time order, oldest first")
+        previous = update.at
+    _check_lifecycle(inc, rf, diags)
+    return inc
+
+
+def _copy_private(inc: Record, rf: RecordFile) -> None:
+    inc._path, inc._body, inc._body_line = rf.path, rf.body, rf.body_line
+
+
+def _check_lifecycle(inc: Incident, rf: RecordFile, diags: Diagnostics) -> None:
+    path = rf.path
+    chains = (("started", "detected", "acknowledged"), ("started", "mitigated", "resolved"))
+    for chain in chains:
+        known = [(k, getattr(inc, k)) for k in chain if getattr(inc, k) is not None]
+        for (a, ta), (b, tb) in zip(known, known[1:], strict=False):
+            if tb < ta:
+                diags.error(path, rf.line_of((b,)), "time-order",
+                            f"{b} ({tb.isoformat()}) is before {a} ({ta.isoformat()}): the order "
+                            f"must be {' <= '.join(chain)}")
+    if not inc.is_maintenance and inc.started and inc.updates[0].at < inc.started:
+        diags.warning(path, rf.line_of(("updates", 0, "at")), "update-before-start",
+                      "the first update is earlier than 'started': check both timestamps")
+    if inc.resolved is not None and not inc.is_resolved:
+        diags.error(path, rf.line_of(("resolved",)), "resolved-but-open",
+                    f"'resolved' is set but the latest update is '{inc.status}': append an update "
+                    "with status resolved, or remove 'resolved'")
+
+
+def check_postmortem(pm: Postmortem, rf: RecordFile, diags: Diagnostics) -> None:
+    """Rules within one postmortem file: name, required sections, action items."""
+    from .postmortem_text import (
+        REQUIRED_FOR_PUBLISHED,
+        SECTION_NAMES,
+        parse_action_items,
+        parse_sections,
+    )
+
+    if not POSTMORTEM_NAME.match(rf.path):
+        diags.warning(rf.path, 1, "file-name", "postmortem files live at postmortems/YYYY-MM-DD-"
+                      "short-slug.md: rename the file")
+    sections = parse_sections(pm.body, pm.body_line)
+    keys = {s.key for s in sections}
+    if pm.status == "published":
+        missing = [SECTION_NAMES[k] for k in REQUIRED_FOR_PUBLISHED if k not in keys]
+        if missing:
+            diags.error(rf.path, rf.line_of(("status",)), "missing-section",
+                        f"a published postmortem needs the sections {', '.join(missing)}: add "
+                        f"'## {missing[0]}' headings (or set status: draft)")
+    for section in sections:
+        if section.key == "action_items":
+            _, problems = parse_action_items(section)
+            for p in problems:
+                diags.add(rf.path, p.line, p.level, p.code, p.message)
+
+
+def check_runbook(rb: Runbook, rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> None:
+    """Rules within one runbook file: name and components."""
+    if not RUNBOOK_NAME.match(rf.path):
+        diags.warning(rf.path, 1, "file-name", "runbook files live at runbooks/short-slug.md: "
+                      "rename the file")
+    for i, cid in enumerate(rb.components):
+        if config.component(cid) is None:
+            diags.error(rf.path, rf.line_of(("components", i)), "unknown-component",
+                        f"components: '{cid}' is not a configured component; known: "
+                        f"{', '.join(config.component_ids)}")
