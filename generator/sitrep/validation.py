@@ -7,6 +7,7 @@ offending line, with a message built from the model's field descriptions.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from datetime import datetime
 from pathlib import PurePosixPath
@@ -218,7 +219,7 @@ def _check_lifecycle(inc: Incident, rf: RecordFile, diags: Diagnostics) -> None:
     chains = (("started", "detected", "acknowledged"), ("started", "mitigated", "resolved"))
     for chain in chains:
         known = [(k, getattr(inc, k)) for k in chain if getattr(inc, k) is not None]
-        for (a, ta), (b, tb) in zip(known, known[1:], strict=False):
+        for (a, ta), (b, tb) in itertools.pairwise(known):
             if tb < ta:
                 diags.error(path, rf.line_of((b,)), "time-order",
                             f"{b} ({tb.isoformat()}) is before {a} ({ta.isoformat()}): the order "
