@@ -151,7 +151,9 @@ class SitrepConfig(Model):
         description="Which edition to build: 'public' (records with visibility public, no "
         "internal fields) or 'internal' (everything). Usually !ENV [SITREP_AUDIENCE, public].",
     )
-    records_dir: str = Field(".", description="Folder holding incidents/, postmortems/ and runbooks/, relative to mkdocs.yml.")
+    records_dir: str = Field(
+        ".", description="Folder holding incidents/, postmortems/ and runbooks/, relative to mkdocs.yml."
+    )
     components: list[Component] = Field(description="Components shown on the status page, in order.")
     severities: list[Severity] = Field(
         default_factory=lambda: list(DEFAULT_SEVERITIES),
