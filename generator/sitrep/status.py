@@ -1,0 +1,137 @@
+"""Current state derived from records at a given instant: pure functions of (portal, now).
+
+Definitions (also shown on the site):
+
+* An incident's impact on its components lasts from ``started`` until
+  ``mitigated`` (service restored) or, when no mitigation time is recorded,
+  ``resolved``. An open incident with no end is still impacting.
+* A maintenance is in progress from ``scheduled_start`` to ``scheduled_end``, or
+  while its latest update says in_progress/verifying, until it is completed.
+* A component's status is the worst impact of the incidents and maintenances
+  acting on it now; the overall status is the worst over all components.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .config import SitrepConfig
+from .portal import Portal
+from .records import IMPACT_RANK, Incident
+
+#: Statuspage's component statuses, least to most severe.
+COMPONENT_STATUSES = ("operational", "under_maintenance", "degraded_performance", "partial_outage", "major_outage")
+
+STATUS_LABELS = {
+    "operational": "Operational",
+    "under_maintenance": "Under maintenance",
+    "degraded_performance": "Degraded performance",
+    "partial_outage": "Partial outage",
+    "major_outage": "Major outage",
+}
+
+#: Overall indicator (Statuspage's status.indicator) and banner text per worst component status.
+OVERALL = {
+    "operational": ("none", "All Systems Operational"),
+    "under_maintenance": ("maintenance", "Service Under Maintenance"),
+    "degraded_performance": ("minor", "Degraded Performance"),
+    "partial_outage": ("major", "Partial System Outage"),
+    "major_outage": ("critical", "Major System Outage"),
+}
+
+UPDATE_LABELS = {
+    "investigating": "Investigating", "identified": "Identified", "monitoring": "Monitoring",
+    "resolved": "Resolved", "scheduled": "Scheduled", "in_progress": "In progress",
+    "verifying": "Verifying", "completed": "Completed",
+}
+
+
+def worst(statuses: list[str] | tuple[str, ...]) -> str:
+    """The most severe of some component statuses (operational when empty)."""
+    return max(statuses, key=IMPACT_RANK.__getitem__, default="operational")
+
+
+def maintenance_state(m: Incident, now: datetime) -> str:
+    """'scheduled', 'in_progress' or 'completed' for a maintenance at ``now``."""
+    if m.is_resolved:
+        return "completed"
+    if m.status in ("in_progress", "verifying"):
+        return "in_progress"
+    start, end = m.scheduled_start, m.scheduled_end
+    if start and now < start:
+        return "scheduled"
+    if start and end and start <= now < end:
+        return "in_progress"
+    return "completed"  # the scheduled window has passed without a closing update
+
+
+def is_impacting(inc: Incident, now: datetime) -> bool:
+    """Whether the record acts on its components at ``now``."""
+    if inc.is_maintenance:
+        return maintenance_state(inc, now) == "in_progress"
+    if inc.start > now:
+        return False
+    end = inc.impact_end
+    return end is None or end > now
+
+
+def is_active(inc: Incident, now: datetime) -> bool:
+    """An unresolved incident that has started (shown under 'Active incidents')."""
+    return not inc.is_maintenance and not inc.is_resolved and inc.start <= now
+
+
+def component_statuses(portal: Portal, now: datetime) -> dict[str, str]:
+    """Current status of every configured component, in configured order."""
+    acting: dict[str, list[str]] = {c.id: [] for c in portal.config.components}
+    for inc in portal.incidents:
+        if is_impacting(inc, now):
+            for cid, impact in inc.components.items():
+                if cid in acting:
+                    acting[cid].append(impact)
+    return {cid: worst(impacts) for cid, impacts in acting.items()}
+
+
+@dataclass(frozen=True)
+class Overall:
+    """The banner: Statuspage indicator, its text, and the worst component status."""
+
+    indicator: str
+    description: str
+    worst: str
+
+
+def overall_status(statuses: dict[str, str]) -> Overall:
+    """Overall status from the components' statuses."""
+    w = worst(list(statuses.values()))
+    indicator, description = OVERALL[w]
+    return Overall(indicator, description, w)
+
+
+def next_update_due(inc: Incident, config: SitrepConfig) -> datetime | None:
+    """When the next public update is due by the severity's cadence; None if resolved."""
+    if inc.is_resolved or inc.is_maintenance:
+        return None
+    severity = config.severity(inc.severity)
+    if severity is None or severity.update_every is None:
+        return None
+    return inc.last_updated + severity.update_every
+
+
+def is_update_overdue(inc: Incident, config: SitrepConfig, now: datetime) -> bool:
+    due = next_update_due(inc, config)
+    return due is not None and now > due
+
+
+def incident_impact(inc: Incident, config: SitrepConfig) -> str:
+    """Statuspage's incident impact: none/minor/major/critical, or maintenance."""
+    if inc.is_maintenance:
+        return "maintenance"
+    rank = config.severity_rank(inc.severity)
+    return ("critical", "major", "minor", "none")[min(rank, 3)]
+
+
+def duration(inc: Incident, now: datetime) -> timedelta:
+    """From start to resolution (or to ``now`` while open)."""
+    end = inc.resolved_at or now
+    return max(end - inc.start, timedelta(0))

@@ -1,0 +1,109 @@
+"""Uptime and downtime per component, from incident impact intervals.
+
+Definition (shown on the status page): over a window, a component's downtime is
+the time it spent under ``major_outage`` plus 0.3 x the time under
+``partial_outage`` — the weighting Atlassian Statuspage uses. Degraded
+performance is not downtime, and neither is maintenance. When incidents overlap
+on one component, each instant counts once, at the worst impact. Uptime % is
+``100 x (1 - downtime / window length)``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from .portal import Portal
+from .records import IMPACT_RANK, Incident
+
+PARTIAL_WEIGHT = 0.3
+DOWNTIME_WEIGHT = {"major_outage": 1.0, "partial_outage": PARTIAL_WEIGHT}
+
+
+@dataclass(frozen=True)
+class Interval:
+    start: datetime
+    end: datetime
+    impact: str
+    incident_id: str
+
+
+def intervals_for(incidents: Iterable[Incident], component: str, now: datetime) -> list[Interval]:
+    """Impact intervals of (non-maintenance) incidents on one component, up to ``now``."""
+    out = []
+    for inc in incidents:
+        impact = inc.components.get(component)
+        if impact is None or inc.is_maintenance or inc.start >= now:
+            continue
+        end = min(inc.impact_end or now, now)
+        if end > inc.start:
+            out.append(Interval(inc.start, end, impact, inc.id))
+    return out
+
+
+def worst_segments(intervals: list[Interval], start: datetime, end: datetime) -> list[tuple[datetime, datetime, str]]:
+    """Split [start, end) into segments with the worst impact acting in each (gaps omitted)."""
+    points = {start, end}
+    clipped = []
+    for iv in intervals:
+        s, e = max(iv.start, start), min(iv.end, end)
+        if s < e:
+            clipped.append((s, e, iv.impact))
+            points.update((s, e))
+    ordered = sorted(points)
+    segments = []
+    for a, b in itertools.pairwise(ordered):
+        acting = [imp for s, e, imp in clipped if s <= a and e >= b]
+        if acting:
+            segments.append((a, b, max(acting, key=IMPACT_RANK.__getitem__)))
+    return segments
+
+
+def downtime(intervals: list[Interval], start: datetime, end: datetime) -> timedelta:
+    """Weighted downtime in [start, end): major outage x1, partial outage x0.3."""
+    seconds = sum((b - a).total_seconds() * DOWNTIME_WEIGHT.get(imp, 0.0)
+                  for a, b, imp in worst_segments(intervals, start, end))
+    return timedelta(seconds=seconds)
+
+
+def uptime_percent(intervals: list[Interval], start: datetime, end: datetime) -> float:
+    """Uptime % over [start, end) (100.0 for an empty window)."""
+    total = (end - start).total_seconds()
+    if total <= 0:
+        return 100.0
+    return max(0.0, 100.0 * (1 - downtime(intervals, start, end).total_seconds() / total))
+
+
+@dataclass(frozen=True)
+class Day:
+    """One cell of the uptime bar."""
+
+    day: date
+    impact: str  # worst impact that day, 'operational' if none, 'future' never used
+    incident_ids: tuple[str, ...]
+    downtime: timedelta
+    uptime: float
+
+
+def day_start(d: date) -> datetime:
+    return datetime.combine(d, time.min, tzinfo=UTC)
+
+
+def uptime_days(portal: Portal, component: str, now: datetime, days: int) -> tuple[list[Day], float]:
+    """The last ``days`` UTC days for one component (oldest first) and the window's uptime %."""
+    today = now.astimezone(UTC).date()
+    first = today - timedelta(days=days - 1)
+    window_start = day_start(first)
+    relevant = [i for i in portal.incidents if i.start < now and (i.impact_end or now) > window_start]
+    intervals = intervals_for(relevant, component, now)
+    cells = []
+    for n in range(days):
+        d = first + timedelta(days=n)
+        s, e = day_start(d), min(day_start(d) + timedelta(days=1), now)
+        todays = [iv for iv in intervals if iv.start < e and iv.end > s]
+        impact = max((iv.impact for iv in todays), key=IMPACT_RANK.__getitem__, default="operational")
+        ids = tuple(dict.fromkeys(iv.incident_id for iv in sorted(todays, key=lambda iv: iv.start)))
+        cells.append(Day(d, impact, ids, downtime(todays, s, e), uptime_percent(todays, s, e)))
+    return cells, uptime_percent(intervals, window_start, now)
