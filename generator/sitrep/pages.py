@@ -1,0 +1,281 @@
+"""Render the site's pages as Markdown documents (front matter + HTML + record bodies).
+
+Each page is a :class:`Page`: a docs-relative ``.md`` path and its text. MkDocs
+(through the plugin) or any other engine (through ``sitrep generate``) turns
+them into HTML with the theme. Python builds view data; the Jinja templates in
+``templates/`` hold all markup and escape every value from a record.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .config import SitrepConfig, format_duration
+from .portal import Portal
+from .records import Incident
+from .status import (
+    STATUS_LABELS,
+    UPDATE_LABELS,
+    component_statuses,
+    duration,
+    incident_impact,
+    is_active,
+    is_update_overdue,
+    maintenance_state,
+    next_update_due,
+    overall_status,
+)
+from .uptime import uptime_days
+
+BODY_START = "<!-- sitrep:body -->"
+BODY_END = "<!-- /sitrep:body -->"
+HISTORY_PAGE_SIZE_DEFAULT = 25
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated page: docs-relative Markdown path and its content."""
+
+    path: str
+    text: str
+    in_nav: bool = False
+
+
+def url_of(path: str) -> str:
+    """Directory URL (relative to the site root) of a docs-relative .md path."""
+    stem = path.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+def incident_path(incident_id: str) -> str:
+    return f"incidents/{incident_id}.md"
+
+
+@cache
+def _env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["iso"] = iso
+    env.filters["utc"] = utc_text
+    env.filters["duration"] = format_duration
+    env.filters["status_label"] = lambda s: STATUS_LABELS.get(s, s.replace("_", " ").capitalize())
+    env.filters["update_label"] = lambda s: UPDATE_LABELS.get(s, s)
+    env.filters["anchor"] = update_anchor
+    return env
+
+
+def iso(t: datetime) -> str:
+    """Machine timestamp for <time datetime>: UTC with Z."""
+    return t.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def utc_text(t: datetime, with_date: bool = True) -> str:
+    """Human UTC time, e.g. 'Feb 10, 2026 14:40 UTC'."""
+    t = t.astimezone(UTC)
+    return t.strftime("%b %-d, %Y %H:%M UTC") if with_date else t.strftime("%H:%M UTC")
+
+
+def update_anchor(at: datetime, status: str) -> str:
+    """Stable fragment id of one update on its incident page (also used by the feeds)."""
+    return f"update-{at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}-{status}"
+
+
+def front_matter(**fields: Any) -> str:
+    """YAML front matter; values are JSON-encoded, which is valid YAML and always quoted."""
+    lines = ["---"] + [f"{key}: {json.dumps(value)}" for key, value in fields.items()] + ["---", ""]
+    return "\n".join(lines)
+
+
+def render(template: str, **context: Any) -> str:
+    return _env().get_template(template).render(**context)
+
+
+# --- view data ---------------------------------------------------------------
+
+def incident_view(inc: Incident, portal: Portal, now: datetime, root: str) -> dict[str, Any]:
+    """Everything a template shows about one incident; ``root`` is the relative site root."""
+    config = portal.config
+    severity = config.severity(inc.severity)
+    due = next_update_due(inc, config)
+    postmortems = [p for p in portal.postmortems_for(inc.id)]
+    runbooks = [r for r in (portal.runbook(rid) for rid in inc.runbooks) if r is not None]
+    return {
+        "id": inc.id,
+        "url": f"{root}incidents/{inc.id}/",
+        "title": inc.title,
+        "kind": inc.kind,
+        "severity": severity,
+        "impact": incident_impact(inc, config),
+        "status": inc.status,
+        "state": maintenance_state(inc, now) if inc.is_maintenance else inc.status,
+        "resolved": inc.is_resolved,
+        "start": inc.start,
+        "resolved_at": inc.resolved_at,
+        "scheduled_start": inc.scheduled_start,
+        "scheduled_end": inc.scheduled_end,
+        "duration": duration(inc, now),
+        "components": [
+            {"id": cid, "name": (config.component(cid).name if config.component(cid) else cid), "impact": imp}
+            for cid, imp in inc.components.items()
+        ],
+        "updates": list(reversed(inc.updates)),
+        "next_update_due": due,
+        "update_overdue": is_update_overdue(inc, config, now),
+        "postmortems": [{"title": p.title, "url": f"{root}postmortems/{p.id}/", "status": p.status}
+                        for p in postmortems],
+        "runbooks": [{"title": r.title, "url": f"{root}runbooks/{r.id}/"} for r in runbooks],
+        "roles": inc.roles if config.audience == "internal" else {},
+        "users_affected": inc.users_affected if config.audience == "internal" else None,
+        "visibility": inc.visibility,
+    }
+
+
+def _groups(config: SitrepConfig, statuses: dict[str, str], bars: dict[str, Any]) -> list[dict[str, Any]]:
+    groups: dict[str | None, list[dict[str, Any]]] = {}
+    for comp in config.components:
+        groups.setdefault(comp.group, []).append(
+            {"id": comp.id, "name": comp.name, "description": comp.description,
+             "status": statuses[comp.id], **bars[comp.id]}
+        )
+    return [{"name": name, "components": comps, "status": max(
+        (c["status"] for c in comps), key=lambda s: ("operational", "under_maintenance", "degraded_performance",
+                                                       "partial_outage", "major_outage").index(s))}
+            for name, comps in groups.items()]
+
+
+def _bar(portal: Portal, component: str, now: datetime, days: int) -> dict[str, Any]:
+    cells, percent = uptime_days(portal, component, now, days)
+    titles = {i.id: i.title for i in portal.incidents}
+    return {
+        "uptime": percent,
+        "cells": [
+            {"day": c.day.isoformat(), "impact": c.impact, "uptime": c.uptime,
+             "incidents": [{"id": i, "title": titles.get(i, i)} for i in c.incident_ids]}
+            for c in cells
+        ],
+    }
+
+
+# --- pages ---------------------------------------------------------------------
+
+def status_page(portal: Portal, now: datetime) -> Page:
+    """The site root: banner, components with uptime bars, active incidents, maintenance, recent."""
+    config = portal.config
+    statuses = component_statuses(portal, now)
+    overall = overall_status(statuses)
+    bars = {c.id: _bar(portal, c.id, now, config.uptime_days) for c in config.components}
+    active = [i for i in portal.incidents if is_active(i, now)]
+    maintenance = [m for m in portal.incidents if m.is_maintenance and maintenance_state(m, now) != "completed"]
+    recent_start = now - timedelta(days=config.recent_days)
+    recent = [i for i in portal.incidents
+              if not is_active(i, now) and not (i.is_maintenance and i in maintenance)
+              and (i.resolved_at or i.start) >= recent_start and i.start <= now]
+    recent.sort(key=lambda i: (i.start, i.id), reverse=True)
+    shown = recent[:10]
+    root = ""
+    text = front_matter(title="Status", template="sitrep-status.html", hide=["navigation", "toc"],
+                        search={"exclude": True})
+    text += render(
+        "status.md.j2",
+        site_name=config.site_name,
+        overall=overall,
+        groups=_groups(config, statuses, bars),
+        days=config.uptime_days,
+        active=[incident_view(i, portal, now, root) for i in sorted(active, key=lambda i: i.start, reverse=True)],
+        maintenance=[incident_view(m, portal, now, root)
+                     for m in sorted(maintenance, key=lambda m: m.scheduled_start or m.start)],
+        recent=[incident_view(i, portal, now, root) for i in shown],
+        more_recent=len(recent) - len(shown),
+        recent_days=config.recent_days,
+        now=now,
+        root=root,
+    )
+    return Page("index.md", text, in_nav=True)
+
+
+def incident_pages(portal: Portal, now: datetime) -> Iterable[Page]:
+    """One page per incident or maintenance at /incidents/<id>/."""
+    root = "../../"
+    for inc in portal.incidents:
+        view = incident_view(inc, portal, now, root)
+        text = front_matter(title=inc.title, hide=["navigation", "toc"])
+        text += render("incident_head.md.j2", i=view, root=root)
+        text += f"\n{BODY_START}\n\n{inc.body.strip()}\n\n{BODY_END}\n\n"
+        text += render("incident_tail.md.j2", i=view, root=root)
+        yield Page(incident_path(inc.id), text)
+
+
+def _history_lists(portal: Portal) -> list[tuple[str, str, str, list[Incident]]]:
+    """(folder, label, kind, incidents newest first) for the whole archive and each filter."""
+    config = portal.config
+    newest = sorted(portal.incidents, key=lambda i: (i.start, i.id), reverse=True)
+    lists = [("history", "All incidents", "all", newest)]
+    for comp in config.components:
+        lists.append((f"history/component/{comp.id}", comp.name, "component",
+                      [i for i in newest if comp.id in i.components]))
+    for sev in config.severities:
+        lists.append((f"history/severity/{sev.id.lower()}", f"{sev.id} {sev.name}", "severity",
+                      [i for i in newest if i.severity == sev.id]))
+    lists.append(("history/maintenance", "Maintenance", "maintenance", [i for i in newest if i.is_maintenance]))
+    return lists
+
+
+def history_pages(portal: Portal, now: datetime, page_size: int) -> Iterable[Page]:
+    """Paginated archive, newest first, grouped by month; one list per filter so it works without JS."""
+    config = portal.config
+    lists = _history_lists(portal)
+    filters = [{"folder": folder, "label": label, "kind": kind} for folder, label, kind, _ in lists]
+    for folder, label, kind, incidents in lists:
+        pages = max(1, -(-len(incidents) // page_size))
+        for n in range(pages):
+            chunk = incidents[n * page_size:(n + 1) * page_size]
+            path = f"{folder}/index.md" if n == 0 else f"{folder}/page/{n + 1}.md"
+            depth = path.count("/") if n == 0 else path.count("/") + 0
+            root = "../" * depth
+            months: dict[str, list[dict[str, Any]]] = {}
+            for inc in chunk:
+                months.setdefault(inc.start.astimezone(UTC).strftime("%B %Y"), []).append(
+                    incident_view(inc, portal, now, root))
+            def page_url(k: int, folder: str = folder, root: str = root) -> str:
+                return f"{root}{folder}/" if k == 1 else f"{root}{folder}/page/{k}/"
+            text = front_matter(title="History" if kind == "all" else f"History — {label}",
+                                hide=["toc"])
+            text += render(
+                "history.md.j2", label=label, kind=kind, folder=folder, months=months,
+                filters=filters, root=root, page=n + 1, pages=pages, total=len(incidents),
+                prev_url=page_url(n) if n > 0 else None,
+                next_url=page_url(n + 2) if n + 1 < pages else None,
+                severities=config.severities, components=config.components,
+            )
+            yield Page(path, text, in_nav=(kind == "all" and n == 0))
+
+
+def process_page(config: SitrepConfig) -> Page:
+    """The severity scheme as configured: the definitions the validator enforces."""
+    text = front_matter(title="Severity levels", hide=["toc"])
+    text += render("process.md.j2", severities=config.severities, components=config.components)
+    return Page("process/index.md", text, in_nav=True)
+
+
+def build_pages(portal: Portal, now: datetime) -> list[Page]:
+    """All public-site pages for an (already audience-filtered) portal."""
+    pages = [status_page(portal, now), process_page(portal.config)]
+    pages += incident_pages(portal, now)
+    pages += history_pages(portal, now, portal.config.history_page_size)
+    return pages

@@ -1,0 +1,98 @@
+"""The ``sitrep`` MkDocs plugin: a thin adapter from MkDocs' events to the core.
+
+* ``on_config``: validate every record (errors abort the build before anything
+  is written), build the site in memory, set the navigation and watched folders;
+* ``on_files``: hand generated pages and files to MkDocs (``File.generated``,
+  never writing into ``docs_dir``);
+* ``on_page_content``: sanitise the HTML rendered from record bodies.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkPage
+from pydantic import ValidationError
+
+from .clock import ClockError, build_time
+from .config import SitrepConfig, build_config
+from .portal import load_portal
+from .sanitize import sanitize_record_html
+from .site import SiteOutput, build_site
+
+log = logging.getLogger("mkdocs.plugins.sitrep")
+
+
+# MkDocs only checks that each option is known; pydantic (SitrepConfig) validates
+# them, so the options and their documentation live in one place.
+SitrepPluginConfig = type(
+    "SitrepPluginConfig",
+    (base.Config,),
+    {name: c.Optional(c.Type(object)) for name in SitrepConfig.model_fields if name not in ("site_name", "site_url")},
+)
+
+
+class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
+    """Builds the status site, history, feeds and API from the records."""
+
+    def __init__(self) -> None:
+        self.output: SiteOutput | None = None
+        self.record_pages: set[str] = set()
+        self.sanitize = True
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        options = {k: v for k, v in self.config.items() if v is not None}
+        try:
+            settings = build_config(options, config.site_name, config.site_url)
+        except ValidationError as exc:
+            problems = "\n".join(f"  plugins.sitrep.{'.'.join(map(str, e['loc']))}: {e['msg']}"
+                                 for e in exc.errors())
+            raise PluginError(f"invalid sitrep settings in {config.config_file_path}:\n{problems}") from None
+        try:
+            now = build_time()
+        except ClockError as exc:
+            raise PluginError(str(exc)) from None
+        root = (Path(config.config_file_path).parent / settings.records_dir).resolve()
+        portal, diags = load_portal(root, settings)
+        for d in diags.warnings:
+            log.info(d.as_text())
+        if diags.has_errors:
+            report = "\n".join(d.as_text() for d in diags.errors)
+            raise PluginError(f"{len(diags.errors)} invalid record problem(s); nothing was built:\n{report}")
+        self.output = build_site(portal, now)
+        self.sanitize = not settings.allow_raw_html
+        self.record_pages = {p.path for p in self.output.pages if p.path.startswith("incidents/")}
+        if not config.nav:
+            config.nav = self.output.nav
+        for folder in ("incidents", "postmortems", "runbooks"):
+            path = str(root / folder)
+            if Path(path).is_dir() and path not in config.watch:
+                config.watch.append(path)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        assert self.output is not None
+        for page in self.output.pages:
+            self._add(files, config, page.path, page.text,
+                      InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV)
+        for path, content in self.output.files.items():
+            self._add(files, config, path, content, InclusionLevel.INCLUDED)
+        return files
+
+    def _add(self, files: Files, config: MkDocsConfig, path: str, content: Any, inclusion: InclusionLevel) -> None:
+        if files.get_file_from_path(path) is not None:
+            raise PluginError(f"{config.docs_dir}/{path} clashes with a page Sitrep generates: rename or remove it")
+        files.append(File.generated(config, path, content=content, inclusion=inclusion))
+
+    def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        if self.sanitize and page.file.src_uri in self.record_pages:
+            return sanitize_record_html(html)
+        return html
