@@ -1,0 +1,122 @@
+"""The public status site as a visitor gets it: parsed HTML of the built sample portal."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from sitebuild import sample_site
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sample-site")]
+
+
+def soup(rel: str) -> BeautifulSoup:
+    return BeautifulSoup((sample_site() / rel).read_text(encoding="utf-8"), "html.parser")
+
+
+def test_banner_reflects_worst_current_impact() -> None:
+    page = soup("index.html")
+    banner = page.select_one(".sr-banner")
+    # The sample's one open incident puts webhooks in a partial outage.
+    assert "sr-partial_outage" in banner["class"]
+    assert banner.get_text(" ", strip=True).startswith("◆ Partial System Outage")
+    assert banner["role"] == "status"
+
+
+def test_components_grouped_with_status_text_and_90_day_bars() -> None:
+    page = soup("index.html")
+    groups = [g.get_text(strip=True) for g in page.select(".sr-group-name")]
+    assert groups == ["Core platform", "Data", "Integrations"]
+    comps = page.select("li.sr-component")
+    assert len(comps) == 9
+    webhooks = page.select_one("#component-webhooks")
+    assert "Partial outage" in webhooks.select_one(".sr-comp-status").get_text()
+    for comp in comps:
+        assert len(comp.select("ol.sr-bar > li")) == 90
+        assert re.fullmatch(r"\d{1,3}\.\d\d% uptime", comp.select_one(".sr-uptime").get_text())
+
+
+def test_marked_days_link_to_incidents_with_tooltips() -> None:
+    page = soup("index.html")
+    marked = page.select("ol.sr-bar a.sr-day")
+    assert marked, "the sample has incidents within 90 days"
+    for link in marked:
+        assert link["href"].startswith("incidents/")
+        tip = link.select_one("[role=tooltip]")
+        assert re.match(r"\d{4}-\d\d-\d\d · ", tip.get_text())
+
+
+def test_active_incident_shows_updates_newest_first_and_next_update_due() -> None:
+    page = soup("index.html")
+    active = page.select_one("#active-h").find_parent("section")
+    article = active.select_one("article")
+    assert "Delayed webhook deliveries" in article.get_text()
+    statuses = [s.get_text() for s in article.select(".sr-u-status")]
+    assert statuses == ["Identified", "Investigating"]
+    # SEV3 updates every 4 h; the last update was 09:30 UTC.
+    due = article.select_one(".sr-next time")
+    assert due["datetime"] == "2026-11-23T13:30:00Z"
+
+
+def test_upcoming_maintenance_is_listed() -> None:
+    page = soup("index.html")
+    section = page.select_one("#maint-h").find_parent("section")
+    assert "PostgreSQL 17 upgrade" in section.get_text()
+
+
+def test_every_time_is_utc_with_machine_readable_datetime() -> None:
+    page = soup("index.html")
+    times = page.select(".sr-page time")
+    assert times
+    for t in times:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", t["datetime"])
+        assert t.get_text().endswith("UTC")
+
+
+def test_incident_page_has_timeline_components_and_no_internal_fields() -> None:
+    page = soup("incidents/2026-02-10-publishing-api-500s/index.html")
+    text = page.get_text(" ", strip=True)
+    assert "Publishing API" in text
+    assert page.select("ol.sr-updates li[id^=update-]")
+    assert "Commander" not in text  # roles are internal
+
+
+def test_incident_pages_are_not_in_navigation() -> None:
+    page = soup("index.html")
+    nav_links = [a.get("href", "") for a in page.select("nav.md-nav a, nav.md-tabs a")]
+    assert not [h for h in nav_links if "incidents/" in h]
+
+
+def test_internal_incidents_are_absent_from_public_edition() -> None:
+    assert not (sample_site() / "incidents" / "2026-06-09-leaked-service-token-api-keys").exists()
+
+
+def test_history_is_paginated_and_filterable_without_js() -> None:
+    page = soup("history/index.html")
+    assert page.select(".sr-month h2")
+    component_filters = [a["href"] for a in page.select(".sr-filters a") if "component/" in a["href"]]
+    assert len(component_filters) == 9
+    webhooks = soup("history/component/webhooks/index.html")
+    items = webhooks.select(".sr-hitem")
+    assert items and all("Webhooks" in li["data-sr-text"] for li in items)
+
+
+def test_status_page_is_small_and_loads_nothing_from_other_hosts() -> None:
+    html = (sample_site() / "index.html").read_text(encoding="utf-8")
+    assert len(html.encode()) < 60_000
+    page = BeautifulSoup(html, "html.parser")
+    loaded = [el.get("src") for el in page.find_all(["script", "img", "iframe"])]
+    # canonical/alternate links name URLs but load nothing; stylesheets, icons and preloads do.
+    loaded += [el.get("href") for el in page.find_all("link")
+               if set(el.get("rel", [])) & {"stylesheet", "icon", "preload", "modulepreload", "manifest"}]
+    for url in filter(None, loaded):
+        assert not url.startswith(("http://", "https://", "//")), url
+
+
+def test_feed_autodiscovery_on_every_page() -> None:
+    for rel in ("index.html", "history/index.html", "incidents/2026-02-10-publishing-api-500s/index.html"):
+        links = soup(rel).select('link[rel=alternate]')
+        types = {link["type"] for link in links}
+        assert {"application/atom+xml", "application/rss+xml"} <= types
