@@ -85,7 +85,7 @@ def write_corpus(root: Path, count: int, seed: int = 7) -> Path:
         shutil.rmtree(root)
     rng = random.Random(seed)
     (root / "docs").mkdir(parents=True)
-    (root / "docs" / "index.md").write_text("# Status\n")
+    (root / "docs" / "about.md").write_text("# About\n\nA synthetic portal for benchmarks.\n")
     (root / "mkdocs.yml").write_text(mkdocs_yml())
     span = timedelta(days=3 * 365)
     for n in range(count):
