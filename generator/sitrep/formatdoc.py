@@ -29,8 +29,9 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
 
 
 _TYPE_WORDS = [
+    (r"typing\.", ""), (r"^Optional\[(.*)\]$", r"\1"),
     (r"pydantic\.types\.AwareDatetime", "timestamp"), (r"datetime\.date", "date"),
-    (r"Annotated\[timedelta[^\]]*\]", "duration (15m, 4h, 1d)"), (r"sitrep\.\w+\.", ""), (r"typing\.", ""),
+    (r"Annotated\[(datetime\.)?timedelta.*\]", "duration (15m, 4h, 1d)"), (r"sitrep\.\w+\.", ""), (r"typing\.", ""),
     (r"Optional\[(.*)\]$", r"\1"), (r"Literal\[(.*?)\]", r"one of \1"), (r" \| None", ""),
     (r"dict\[str, str\]", "mapping"), (r"<class '(\w+)'>", r"\1"), (r"'", ""),
 ]

@@ -80,17 +80,21 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.output is not None
-        for page in self.output.pages:
-            self._add(files, config, page.path, page.text,
-                      InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV)
-        for path, content in self.output.files.items():
-            self._add(files, config, path, content, InclusionLevel.INCLUDED)
+        # One lookup set: Files.get_file_from_path rebuilds its index after every append,
+        # which made adding thousands of pages quadratic.
+        existing = {f.src_uri for f in files}
+        generated: list[tuple[str, Any, InclusionLevel]] = [
+            (p.path, p.text, InclusionLevel.INCLUDED if p.in_nav else InclusionLevel.NOT_IN_NAV)
+            for p in self.output.pages
+        ]
+        generated += [(path, content, InclusionLevel.INCLUDED) for path, content in self.output.files.items()]
+        clashes = sorted(path for path, _, _ in generated if path in existing)
+        if clashes:
+            listed = ", ".join(f"{config.docs_dir}/{c}" for c in clashes)
+            raise PluginError(f"{listed}: clashes with pages Sitrep generates; rename or remove them")
+        for path, content, inclusion in generated:
+            files.append(File.generated(config, path, content=content, inclusion=inclusion))
         return files
-
-    def _add(self, files: Files, config: MkDocsConfig, path: str, content: Any, inclusion: InclusionLevel) -> None:
-        if files.get_file_from_path(path) is not None:
-            raise PluginError(f"{config.docs_dir}/{path} clashes with a page Sitrep generates: rename or remove it")
-        files.append(File.generated(config, path, content=content, inclusion=inclusion))
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         if self.sanitize and page.file.src_uri in self.record_pages:

@@ -247,7 +247,7 @@ _KEY_BY_PHRASE: dict[str, str] = {
     phrase: key for key, phrases in _SYNONYMS.items() for phrase in phrases
 }
 
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
 _APOSTROPHES = re.compile("['`\u2018\u2019\u00b4]")
 _GROUPS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -256,7 +256,7 @@ _NUMBERING = re.compile(r"^(?:(?:\d+(?:\.\d+)*|[ivxlc]+|[a-z])[.):]|\d+(?:\.\d+)
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _FILLER_PREFIXES = ("post mortem ", "postmortem ", "post incident ", "incident ", "the ", "our ")
 _FILLER_SUFFIX = re.compile(r" (?:of|for) (?:the |this |our )?(?:incident|outage|event|issue)$")
-_SUBTITLE = re.compile("\\s*(?::|\\s(?:-{1,2}|\u2013|\u2014)\\s)")
+_SUBTITLE = re.compile("(?<!\\s)\\s*(?::|\\s(?:-{1,2}|\u2013|\u2014)\\s)")
 
 
 def _normalize_title(title: str) -> str:
@@ -296,7 +296,7 @@ def section_key(title: str) -> str | None:
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _H2 = re.compile(r"^ {0,3}##(?!#)(.*)$")
-_CLOSING_HASHES = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+_CLOSING_HASHES = re.compile(r"(?:^|(?<![ \t])[ \t]+)#+[ \t]*$")
 _COMMENT_OPEN = re.compile(r"^ {0,3}<!--")
 
 
@@ -533,11 +533,14 @@ _LABEL = re.compile(
     r"|due\s+date|due\s+by|due|deadline|target\s+date|eta|status)[*_]{0,2}[ \t]*:[*_]{0,2}[ \t]*",
     re.IGNORECASE,
 )
-_DASH_SEP = re.compile("[ \t]+(?:-{1,2}|\u2013|\u2014)[ \t]+")
-_PROTECTED = re.compile(r"`[^`]*`|\[[^\]]*\]\([^)]*\)|\([^()]*\)")
+_DASH_SEP = re.compile("(?<![ \t])[ \t]+(?:-{1,2}|\u2013|\u2014)[ \t]+")
+_PROTECTED = re.compile(r"`[^`]*`|\[[^\[\]]*\]\([^()]*\)|\([^()]*\)")
 _LEADING_PAREN = re.compile(r"^\(([^()]*)\)\s*")
-_TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
-_EDGE_SEPARATORS = re.compile("^[\\s,;|\u2013\u2014-]+|[\\s,;|\u2013\u2014-]+$")
+_TRAILING_PAREN = re.compile(r"(?<!\s)\s*\(([^()]*)\)\s*$")
+_EDGE_SEPARATORS = re.compile(
+    "^[\\s,;|\u2013\u2014-]+|(?<![\\s,;|\u2013\u2014-])[\\s,;|\u2013\u2014-]+$"
+)
+_HANDLE = re.compile(r"(?:^|[\s,;])@[\w\[]")
 _STRUCK = re.compile(r"~~(?P<inner>(?:(?!~~).)+)~~", re.DOTALL)
 
 
@@ -597,7 +600,7 @@ def _extract_labels(text: str, fields: _Fields) -> str:
 
 def _paren_meta(inner: str) -> bool:
     return (
-        "@" in inner
+        _HANDLE.search(inner) is not None
         or _LABEL.search(inner) is not None
         or any(_date_ish(piece) for piece in re.split(r"[,;]", inner))
     )
@@ -704,9 +707,6 @@ def _status_state(status: str) -> Literal["open", "done", "wont_do"]:
 
 
 # --------------------------------------------------------------------------- items
-
-_Format = Literal["bullet", "table"]
-
 
 @dataclass
 class _TableColumns:

@@ -9,8 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from .badges import build_badges
+from .feeds import build_feeds
+from .ical import build_calendar
 from .pages import Page, build_pages
 from .portal import Portal
+from .statuspage_api import build_api
 
 
 @dataclass(frozen=True)
@@ -32,14 +36,9 @@ class SiteOutput:
 
 def build_site(portal: Portal, now: datetime) -> SiteOutput:
     """Everything the edition chosen by ``portal.config.audience`` publishes."""
-    import importlib
     visible = portal.for_audience(portal.config.audience)
     pages = build_pages(visible, now)
     files: dict[str, bytes] = {}
-    for mod, fn in (("feeds", "build_feeds"), ("statuspage_api", "build_api"), ("badges", "build_badges"), ("ical", "build_calendar")):
-        try:
-            builder = getattr(importlib.import_module(f"sitrep.{mod}"), fn)
-        except (ImportError, AttributeError):
-            continue
+    for builder in (build_feeds, build_api, build_badges, build_calendar):
         files.update(builder(visible, now))
     return SiteOutput(pages=pages, files=dict(sorted(files.items())))

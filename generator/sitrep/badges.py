@@ -1,0 +1,137 @@
+"""Status badges: shields-style flat SVGs and shields.io endpoint JSON.
+
+* ``badge.svg`` / ``badge.json``: the overall status ("status | All systems operational").
+* ``components/<id>/badge.svg`` / ``.json``: one component ("Publishing API | Partial outage").
+
+The status is carried by the text as well as the colour, and the SVG has a
+``<title>`` and ``role="img"`` with an ``aria-label``. The SVG colours are
+darker than shields' defaults so white text keeps a 4.5:1 contrast; the JSON
+uses shields' named colours, which its renderer knows.
+
+Text width is estimated from a table of Verdana 11px advance widths (the font
+shields uses) instead of measuring with font files; ``textLength`` then makes
+any substitute font fit the same box.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import unicodedata
+from datetime import datetime
+
+from .feeds import safe_text
+from .portal import Portal
+from .status import STATUS_LABELS, component_statuses, overall_status
+from .statuspage_api import dump_json
+
+#: status -> (SVG fill, shields named colour)
+COLOURS: dict[str, tuple[str, str]] = {
+    "operational": ("#2e7d32", "brightgreen"),
+    "under_maintenance": ("#0b5cad", "blue"),
+    "degraded_performance": ("#8a5a00", "yellow"),
+    "partial_outage": ("#b34700", "orange"),
+    "major_outage": ("#c62828", "red"),
+}
+LABEL_FILL = "#555"
+DEFAULT_WIDTH = 7.0  # an average capital: unknown Latin-ish glyphs
+WIDE_WIDTH = 11.0  # CJK and other full-width glyphs take a whole em
+
+# Verdana advance widths at 11px (units-per-em 2048 scaled, rounded to 0.01 px).
+_WIDTHS: dict[str, float] = {
+    " ": 3.87, "!": 4.33, '"': 5.07, "#": 9.0, "$": 7.0, "%": 11.87, "&": 7.96, "'": 2.96,
+    "(": 4.99, ")": 4.99, "*": 7.0, "+": 9.0, ",": 4.0, "-": 4.99, ".": 4.0, "/": 4.99,
+    ":": 4.99, ";": 4.99, "<": 9.0, "=": 9.0, ">": 9.0, "?": 5.96, "@": 11.0, "[": 4.99,
+    "\\": 4.99, "]": 4.99, "^": 9.0, "_": 7.0, "`": 7.0, "{": 6.98, "|": 4.99, "}": 6.98,
+    "~": 9.0,
+    "A": 7.52, "B": 7.58, "C": 7.68, "D": 8.48, "E": 6.96, "F": 6.32, "G": 8.53, "H": 8.27,
+    "I": 4.99, "J": 5.0, "K": 7.62, "L": 6.12, "M": 9.27, "N": 8.23, "O": 8.66, "P": 6.63,
+    "Q": 8.66, "R": 7.64, "S": 7.52, "T": 6.78, "U": 8.05, "V": 7.52, "W": 10.88, "X": 7.54,
+    "Y": 6.77, "Z": 7.54,
+    "a": 6.61, "b": 6.85, "c": 5.73, "d": 6.85, "e": 6.55, "f": 3.87, "g": 6.85, "h": 6.96,
+    "i": 3.02, "j": 3.79, "k": 6.51, "l": 3.02, "m": 10.7, "n": 6.96, "o": 6.68, "p": 6.85,
+    "q": 6.85, "r": 4.69, "s": 5.73, "t": 4.33, "u": 6.96, "v": 6.51, "w": 8.98, "x": 6.51,
+    "y": 6.51, "z": 5.67,
+}
+_WIDTHS.update({d: 7.0 for d in "0123456789"})
+
+
+def char_width(ch: str) -> float:
+    """Estimated advance of one character in Verdana 11px."""
+    if ch in _WIDTHS:
+        return _WIDTHS[ch]
+    if unicodedata.category(ch) in ("Mn", "Me", "Cf", "Cc"):
+        return 0.0  # combining marks and invisible controls (bidi isolates) take no room
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return WIDE_WIDTH
+    base = unicodedata.normalize("NFD", ch)[0]  # accented Latin: as wide as its base letter
+    return _WIDTHS.get(base, DEFAULT_WIDTH)
+
+
+def text_width(text: str) -> int:
+    """Estimated width of ``text`` in whole pixels (rounded up)."""
+    return math.ceil(sum(char_width(ch) for ch in text))
+
+
+def _attr(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def badge_svg(label: str, message: str, fill: str, key: str) -> str:
+    """A flat two-part badge; ``key`` keeps element ids unique when badges are inlined together."""
+    label, message = safe_text(label), safe_text(message)
+    lw, mw = text_width(label) + 10, text_width(message) + 10
+    width = lw + mw
+    aria = _attr(f"{label}: {message}")
+    font = 'font-family="Verdana,Geneva,DejaVu Sans,sans-serif" text-rendering="geometricPrecision" font-size="110"'
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" aria-label="{aria}">'
+        f"<title>{aria}</title>"
+        f'<linearGradient id="{key}-s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/>'
+        f'<stop offset="1" stop-opacity=".1"/></linearGradient>'
+        f'<clipPath id="{key}-r"><rect width="{width}" height="20" rx="3" fill="#fff"/></clipPath>'
+        f'<g clip-path="url(#{key}-r)"><rect width="{lw}" height="20" fill="{LABEL_FILL}"/>'
+        f'<rect x="{lw}" width="{mw}" height="20" fill="{fill}"/>'
+        f'<rect width="{width}" height="20" fill="url(#{key}-s)"/></g>'
+        f'<g fill="#fff" text-anchor="middle" {font}>'
+        f"{_text(label, lw * 5, lw - 10)}{_text(message, lw * 10 + mw * 5, mw - 10)}"
+        "</g></svg>\n"
+    )
+
+
+def _text(text: str, x: int, length: int) -> str:
+    """Shadow and text, drawn at 10x and scaled down, as shields does for sub-pixel placement."""
+    body = html.escape(text, quote=False)
+    common = f'x="{x}" transform="scale(.1)" textLength="{length * 10}"'
+    return (f'<text aria-hidden="true" {common} y="150" fill="#010101" fill-opacity=".3">{body}</text>'
+            f'<text aria-hidden="true" {common} y="140">{body}</text>')
+
+
+def endpoint_json(label: str, message: str, colour: str) -> bytes:
+    """A shields.io endpoint badge (https://shields.io/badges/endpoint-badge)."""
+    return dump_json({"schemaVersion": 1, "label": safe_text(label), "message": safe_text(message),
+                      "color": colour})
+
+
+def _sentence_case(text: str) -> str:
+    """'All Systems Operational' -> 'All systems operational'."""
+    return text[:1] + text[1:].lower()
+
+
+def build_badges(portal: Portal, now: datetime) -> dict[str, bytes]:
+    """``badge.svg``/``badge.json`` and ``components/<id>/badge.svg``/``.json``."""
+    statuses = component_statuses(portal, now)
+    overall = overall_status(statuses)
+    fill, named = COLOURS.get(overall.worst, COLOURS["major_outage"])
+    message = _sentence_case(overall.description)
+    out = {
+        "badge.svg": badge_svg("status", message, fill, "sitrep-badge").encode(),
+        "badge.json": endpoint_json("status", message, named),
+    }
+    for comp in portal.config.components:
+        status = statuses.get(comp.id, "operational")
+        fill, named = COLOURS.get(status, COLOURS["major_outage"])
+        text = STATUS_LABELS.get(status, status)
+        out[f"components/{comp.id}/badge.svg"] = badge_svg(comp.name, text, fill, f"sitrep-badge-{comp.id}").encode()
+        out[f"components/{comp.id}/badge.json"] = endpoint_json(comp.name, text, named)
+    return out

@@ -1,0 +1,83 @@
+"""Scheduled maintenance as an iCalendar feed (RFC 5545): ``maintenance.ics``.
+
+One VEVENT per maintenance record, built with the ``icalendar`` package, which
+escapes text and folds long lines. Everything is derived from the data so the
+file is byte-identical between builds:
+
+* ``UID`` is ``<record id>@<site host>``: calendar clients update the event in
+  place when the record changes, and never duplicate it;
+* ``DTSTAMP`` and ``LAST-MODIFIED`` are the record's latest update, not the build time;
+* ``SEQUENCE`` is the number of updates minus one, so it grows with every
+  update and clients take the new version;
+* ``STATUS`` is always ``CONFIRMED``: maintenance records have no cancelled state.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from icalendar import Calendar, Event
+
+from .feeds import component_name, incident_url, newest_first, safe_text, site_host, to_utc
+from .portal import Portal
+from .records import Incident
+
+CALENDAR_FILE = "maintenance.ics"
+PRODID = "-//Sitrep//Sitrep status site//EN"
+REFRESH = "PT1H"  # hint for subscribing clients; maintenance is announced days ahead
+
+
+def event_uid(portal: Portal, inc: Incident) -> str:
+    """Stable UID of a maintenance event: ``<id>@<site host>``."""
+    return f"{inc.id}@{site_host(portal.config)}"
+
+
+def _description(portal: Portal, inc: Incident) -> str:
+    latest = newest_first(inc.updates)[0]
+    names = ", ".join(component_name(portal.config, cid) for cid in inc.components)
+    return safe_text(f"{latest.message}\n\nAffected components: {names}\n\n{incident_url(portal.config, inc.id)}")
+
+
+def maintenance_event(portal: Portal, inc: Incident) -> Event:
+    """The VEVENT of one maintenance record; times in UTC."""
+    start = to_utc(inc.scheduled_start or inc.start)
+    end = to_utc(inc.scheduled_end) if inc.scheduled_end else None
+    event = Event()
+    event.add("uid", event_uid(portal, inc))
+    event.add("dtstamp", to_utc(inc.last_updated))
+    event.add("created", to_utc(min(u.at for u in inc.updates)))
+    event.add("last-modified", to_utc(inc.last_updated))
+    event.add("sequence", len(inc.updates) - 1)
+    event.add("dtstart", start)
+    if end is not None and end > start:
+        event.add("dtend", end)
+    event.add("summary", safe_text(inc.title))
+    event.add("description", _description(portal, inc))
+    event.add("url", incident_url(portal.config, inc.id))
+    event.add("status", "CONFIRMED")
+    event.add("transp", "TRANSPARENT")  # informs; does not block the subscriber's time
+    event.add("categories", ["Maintenance"])
+    return event
+
+
+def build_calendar(portal: Portal, now: datetime) -> dict[str, bytes]:
+    """``maintenance.ics`` with every maintenance, soonest window first.
+
+    ``now`` is unused (all maintenances are listed, past ones too) but kept so
+    every output builder has the same signature.
+    """
+    del now
+    config = portal.config
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", safe_text(f"{config.site_name} — scheduled maintenance"))
+    cal.add("x-wr-caldesc", safe_text(f"Planned maintenance windows announced on {config.site_name}"))
+    cal.add("x-published-ttl", REFRESH)
+    maintenances = sorted((i for i in portal.incidents if i.is_maintenance),
+                          key=lambda m: (to_utc(m.scheduled_start or m.start), m.id))
+    for inc in maintenances:
+        cal.add_component(maintenance_event(portal, inc))
+    return {CALENDAR_FILE: cal.to_ical()}

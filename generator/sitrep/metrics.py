@@ -1,0 +1,1084 @@
+"""Reliability metrics: how fast incidents are detected, handled and learnt from.
+
+Everything here is a pure function of a :class:`~sitrep.portal.Portal` and a
+reference time ``now`` (always passed in, never read from the clock), so a
+report can be rebuilt for any past moment and tests need no freezing.
+:func:`compute_metrics` is the entry point; it returns a frozen
+:class:`Metrics` tree whose :meth:`Metrics.to_json` is ready for
+``json.dumps``.  :data:`DEFINITIONS` holds the plain-words definition of every
+metric for the page renderer; the same keys name the metrics in the JSON.
+
+Only incidents count (``kind: incident``); scheduled maintenance never does.
+All calendar arithmetic (months, quarters, dates) is done in UTC.
+
+Choices made where the incident process leaves room:
+
+* **Selection.**  An incident belongs to a report when its ``start`` lies in
+  ``[window_start, now]`` (without a window: any start up to ``now``; records
+  starting after ``now`` are ignored so that a report "as of" a past moment does
+  not see the future) and, with a component filter, when it lists that
+  component under any impact.  MTBF is the exception: it looks at every
+  incident whose outage overlaps its observation window, so an outage that began
+  before the window still counts, clipped to the window.
+* **Durations** (detect, acknowledge, mitigate, resolve) come from *resolved*
+  incidents only: the numbers of an incident change until it is closed.  An
+  incident without the timestamps a duration needs is left out of that duration
+  and counted in :class:`Coverage` with the reason.  A duration of exactly zero
+  is kept (it is a real, if coarse, measurement) and counted separately; an end
+  before its start is left out (the validator normally rejects it).
+* **Statistics.**  Mean is the arithmetic mean; median is the middle value (the
+  mean of the two middle values for an even count); p90 uses the nearest-rank
+  method: the smallest value with at least 90% of the values at or below it,
+  i.e. the value at rank ``ceil(0.9 * n)`` of the sorted list.  A target is met
+  when the value is *at most* the target.
+* **Targets.**  Detect: 5 minutes for every severity (the MTTD target of the
+  incident process).  Acknowledge: the severity's ``respond_within``.
+  Resolve: its ``resolve_within``.  Mitigate: none.  The overall share
+  compares each incident with its own severity's target and counts only
+  incidents whose severity has one.
+* **Communication.**  The first update is measured for every selected incident,
+  open or not, from ``detected`` (else ``started``).  Cadence intervals run
+  between consecutive updates from the first to the resolving update; while an
+  incident is open the time since its last update counts as an interval too.
+  An interval that begins at a ``resolved`` update (an incident reopened later)
+  is skipped: nobody owed an update while it was closed.
+* **MTBF.**  Observation window: from the latest of ``window_start`` and
+  ``observation_start`` (00:00 UTC), else the earliest incident start, to
+  ``now``.  Outage intervals (partial or major outage, from start to impact end
+  or ``now``) of one component are merged first (overlapping or touching
+  intervals become one), then clipped to the window.  Each merged period that
+  overlaps the window is one failure: two overlapping incidents on one
+  component are one failure and their shared time is downtime once.
+  MTBF = (observation time - downtime) / failures.
+* **Postmortems required** for resolved incidents whose severity has a
+  ``resolve_within`` target (SEV1 and SEV2 in the default scheme).  "Within 7
+  days" is measured against those that have a published postmortem, using the
+  earliest published one.
+* **Action items** come from every postmortem, whatever its status (a draft's
+  actions are already real work).  With a window or component filter, only
+  postmortems covering a selected incident count.  Completion rate = done /
+  (open + done): won't-do items are decisions, not unfinished work.
+* **Resolve-time bands** are exclusive: <= 1 h, (1 h, 1 d], (1 d, 1 w], > 1 w;
+  exactly one hour is "within 1 hour".
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, NamedTuple
+
+from .config import Severity, SitrepConfig, format_duration
+from .portal import Portal
+from .postmortem_text import ActionItem, parse_action_items, parse_sections
+from .records import Incident, Postmortem
+
+__all__ = [
+    "DEFINITIONS",
+    "MTTD_TARGET",
+    "ActionItemRow",
+    "ActionItemSummary",
+    "Band",
+    "CadenceMetric",
+    "CadenceStats",
+    "ComponentCount",
+    "ComponentReliability",
+    "Coverage",
+    "DataQuality",
+    "DurationMetric",
+    "DurationStats",
+    "Gap",
+    "Metrics",
+    "MissingPostmortem",
+    "MonthCount",
+    "OwnerCounts",
+    "PostmortemCompletion",
+    "QuarterStats",
+    "ResolveTimeBands",
+    "compute_metrics",
+    "duration_stats",
+    "median",
+    "percentile",
+]
+
+#: MTTD target of the incident process ("Metrics and Improvement": < 5 minutes).
+MTTD_TARGET = timedelta(minutes=5)
+#: A postmortem is on time when dated at most this long after resolution.
+POSTMORTEM_WITHIN = timedelta(days=7)
+#: How many cadence breaches the report lists.
+WORST_GAPS = 10
+OUTAGE_IMPACTS = frozenset({"partial_outage", "major_outage"})
+IMPACT_ORDER = ("degraded_performance", "partial_outage", "major_outage")
+#: Group name for incidents without a (known) severity.
+UNRATED = "unrated"
+#: Owner name for action items without an owner.
+UNASSIGNED = "(unassigned)"
+
+# Reasons a resolved incident is left out of a duration metric.
+STILL_OPEN = "still open"
+END_BEFORE_START = "end before start"
+UPDATE_BEFORE_DETECTION = "first update before detection"
+FROM_STARTED = "no detected: measured from started"
+
+DEFINITIONS: dict[str, str] = {
+    "statistics": (
+        "How the summary figures are computed. n is the number of incidents measured. Mean is "
+        "the average. Median is the middle value (the average of the two middle values when n is "
+        "even). p90 uses the nearest-rank method: the smallest measured value such that at least "
+        "90% of the values are at or below it. Max is the longest. A target is met when the value "
+        "is at most the target; the share is the fraction of measured incidents that met it."
+    ),
+    "time_to_detect": (
+        "Time to detect (MTTD): from when customer impact started to when the team learnt of it, "
+        "for resolved incidents that record both times. The target is 5 minutes for every "
+        "severity, from the incident process."
+    ),
+    "time_to_acknowledge": (
+        "Time to acknowledge: from detection to a responder acknowledging the incident, for "
+        "resolved incidents that record both times. The target is the severity's response time "
+        "(SEV1 5 minutes, SEV2 15 minutes, SEV3 1 hour, SEV4 24 hours by default)."
+    ),
+    "time_to_mitigate": (
+        "Time to mitigate: from when impact started to when service was restored for customers, "
+        "for resolved incidents that record a mitigation time. There is no target: it shows how "
+        "much of the time to resolve customers actually felt."
+    ),
+    "time_to_resolve": (
+        "Time to resolve (MTTR): from when impact started to when the incident was marked "
+        "resolved, for resolved incidents. Targets: SEV1 within 1 hour, SEV2 within 4 hours; "
+        "lower severities have none. Open incidents are not included until they are resolved."
+    ),
+    "time_to_first_update": (
+        "Time to first update: from detection (or from the start of impact if detection was not "
+        "recorded) to the first public status-page update, for every incident, open or resolved. "
+        "The target is the severity's first-update time (SEV1 15 minutes, SEV2 30 minutes, "
+        "SEV3 1 hour by default)."
+    ),
+    "update_cadence": (
+        "Update cadence: every gap between consecutive status updates while an incident was open "
+        "(for an open incident, also the time since its last update) compared with the "
+        "severity's promised update interval. The share is the fraction of gaps that were on "
+        "time; the worst gaps list the longest overruns relative to the promise."
+    ),
+    "mtbf": (
+        "Mean time between failures, per component: the time the component was up during the "
+        "observation window divided by the number of outages (partial or major). Overlapping "
+        "incidents on one component are one outage, and their shared time is counted once. "
+        "A component without outages shows how many days it has gone without one. It should "
+        "increase over time."
+    ),
+    "downtime": (
+        "Downtime, per component: time under partial or major outage inside the observation "
+        "window, from the start of impact to its end (or to now while it lasts), with "
+        "overlapping incidents counted once."
+    ),
+    "incidents_per_month": (
+        "Incidents per month: how many incidents started in each calendar month (UTC), by "
+        "severity. Incident frequency should decrease."
+    ),
+    "incidents_per_component": (
+        "Incidents per component: how many incidents affected each component, by the impact "
+        "recorded for it (degraded performance, partial outage, major outage)."
+    ),
+    "postmortem_completion": (
+        "Postmortem completion: of the resolved incidents that require a postmortem (severities "
+        "with a resolution target: SEV1 and SEV2), the share with a published postmortem "
+        "(target 100%), and of those, the share published within 7 days of resolution. "
+        "Incidents still missing one are listed."
+    ),
+    "action_items": (
+        "Action items from all postmortems: open, done, won't do and overdue (open with a due "
+        "date before today). Completion rate is done divided by open plus done; items "
+        "deliberately not done are left out of it. Age of an open item counts days since the "
+        "postmortem's date."
+    ),
+    "data_quality": (
+        "Data quality: for each duration, how many incidents were measured and how many were "
+        "left out and why (still open, a missing timestamp, an end before its start). Zero "
+        "durations are measured but counted here, since they often mean a copied timestamp."
+    ),
+    "resolve_time_bands": (
+        "Resolve-time bands (DORA style): the share of resolved incidents resolved within 1 hour, "
+        "within 1 day (more than 1 hour), within 1 week (more than 1 day) and after longer. "
+        "Exactly 1 hour counts as within 1 hour."
+    ),
+    "resolve_time_by_quarter": (
+        "Time to resolve per quarter in which incidents started: number resolved, median and p90 "
+        "(nearest rank). Shows whether recovery is getting faster."
+    ),
+}
+
+
+# --------------------------------------------------------------------------- result types
+
+
+@dataclass(frozen=True)
+class DurationStats:
+    """Summary of one duration over a group of incidents (see ``DEFINITIONS['statistics']``)."""
+
+    n: int
+    mean: timedelta | None
+    median: timedelta | None
+    p90: timedelta | None
+    max: timedelta | None
+    #: The target shown for the group; None when there is none or it differs per severity.
+    target: timedelta | None
+    #: Measured incidents that have a target to compare with.
+    with_target: int
+    met_target: int
+    share_met_target: float | None
+
+
+@dataclass(frozen=True)
+class DurationMetric:
+    """One duration (e.g. time to resolve), overall and per severity."""
+
+    overall: DurationStats
+    #: Every configured severity in scheme order (n may be 0), then any others found.
+    by_severity: Mapping[str, DurationStats]
+
+
+@dataclass(frozen=True)
+class CadenceStats:
+    """How many update intervals kept to the promised cadence."""
+
+    intervals: int
+    within_cadence: int
+    share_within_cadence: float | None
+    #: The severity's ``update_every``; None for the overall row.
+    allowed: timedelta | None
+
+
+@dataclass(frozen=True)
+class Gap:
+    """An interval between updates that was longer than the cadence allows."""
+
+    incident_id: str
+    severity: str
+    from_: datetime = field(metadata={"json": "from"})  # "from" is a keyword
+    to: datetime
+    gap: timedelta
+    allowed: timedelta
+    #: True when ``to`` is ``now``: the incident is open and the next update is overdue.
+    ongoing: bool = False
+
+
+@dataclass(frozen=True)
+class CadenceMetric:
+    """Update cadence adherence and the worst breaches."""
+
+    overall: CadenceStats
+    by_severity: Mapping[str, CadenceStats]
+    worst_gaps: tuple[Gap, ...]
+
+
+@dataclass(frozen=True)
+class ComponentReliability:
+    """Downtime and MTBF of one component over the observation window."""
+
+    component: str
+    name: str
+    observation_start: datetime
+    observation_end: datetime
+    observed: timedelta
+    downtime: timedelta
+    uptime: timedelta
+    #: Merged outage periods overlapping the window.
+    failures: int
+    #: Ids of the outage incidents behind those periods.
+    outage_incidents: tuple[str, ...]
+    mtbf: timedelta | None
+    #: Whole days of the window, set only when there was no failure.
+    days_without_failure: int | None
+    #: What the page shows: the MTBF, or "no failures in N days".
+    display: str
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    """Incidents that started in one calendar month."""
+
+    month: str
+    total: int
+    by_severity: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class ComponentCount:
+    """Incidents that affected one component, by impact."""
+
+    component: str
+    name: str
+    total: int
+    by_impact: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class MissingPostmortem:
+    """A resolved incident that needs a published postmortem and has none."""
+
+    incident_id: str
+    title: str
+    severity: str
+    resolved_at: datetime
+    days_since_resolution: int
+    #: Status of an unpublished postmortem (draft, in-review), if one exists.
+    postmortem_status: str | None
+
+
+@dataclass(frozen=True)
+class PostmortemCompletion:
+    """Postmortem coverage of the incidents that require one."""
+
+    required_severities: tuple[str, ...]
+    required: int
+    published: int
+    published_within_7_days: int
+    share_published: float | None
+    #: Of the incidents with a published postmortem.
+    share_within_7_days: float | None
+    published_late: tuple[str, ...]
+    missing: tuple[MissingPostmortem, ...]
+
+
+@dataclass(frozen=True)
+class ActionItemRow:
+    """One action item with its postmortem and whether it is overdue."""
+
+    postmortem_id: str
+    line: int
+    text: str
+    owner: str | None
+    due: date | None
+    state: str
+    status: str
+    overdue: bool
+    age_days: int
+
+
+@dataclass(frozen=True)
+class OwnerCounts:
+    """Action items of one owner."""
+
+    owner: str
+    open: int
+    overdue: int
+    done: int
+    wont_do: int
+
+
+@dataclass(frozen=True)
+class ActionItemSummary:
+    """Action items across postmortems."""
+
+    total: int
+    open: int
+    done: int
+    wont_do: int
+    overdue: int
+    completion_rate: float | None
+    median_open_age_days: float | None
+    by_owner: tuple[OwnerCounts, ...]
+    items: tuple[ActionItemRow, ...]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How many selected incidents one duration metric could measure, and why not the rest."""
+
+    considered: int
+    measured: int
+    zero_duration: int
+    #: Reason -> incidents left out; the fixed reasons of the metric always appear.
+    left_out: Mapping[str, int]
+    #: Measured but worth knowing, e.g. first update measured from ``started``.
+    notes: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    """Coverage of every duration metric."""
+
+    by_metric: Mapping[str, Coverage]
+    open_incidents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Band:
+    """One exclusive band of time to resolve."""
+
+    name: str
+    #: Upper bound (inclusive); None for the open-ended last band.
+    up_to: timedelta | None
+    count: int
+    share: float | None
+
+
+@dataclass(frozen=True)
+class ResolveTimeBands:
+    """Resolved incidents by band of time to resolve."""
+
+    n: int
+    bands: tuple[Band, ...]
+
+
+@dataclass(frozen=True)
+class QuarterStats:
+    """Time to resolve of incidents that started in one quarter."""
+
+    quarter: str
+    n: int
+    median: timedelta | None
+    p90: timedelta | None
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """All reliability metrics of one report. Field names match :data:`DEFINITIONS` keys."""
+
+    generated_at: datetime
+    window_start: datetime | None
+    window_end: datetime
+    component: str | None
+    incident_ids: tuple[str, ...]
+    time_to_detect: DurationMetric
+    time_to_acknowledge: DurationMetric
+    time_to_mitigate: DurationMetric
+    time_to_resolve: DurationMetric
+    time_to_first_update: DurationMetric
+    update_cadence: CadenceMetric
+    mtbf: tuple[ComponentReliability, ...]
+    incidents_per_month: tuple[MonthCount, ...]
+    incidents_per_component: tuple[ComponentCount, ...]
+    postmortem_completion: PostmortemCompletion
+    action_items: ActionItemSummary
+    data_quality: DataQuality
+    resolve_time_bands: ResolveTimeBands
+    resolve_time_by_quarter: tuple[QuarterStats, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready dict: durations in seconds, datetimes ISO 8601 UTC with 'Z', dates
+        YYYY-MM-DD, shares as fractions 0..1.  Keys follow the field order, so the same
+        metrics always give the same ``json.dumps`` output."""
+        data = _jsonable(self)
+        data["units"] = {"durations": "seconds", "shares": "fraction from 0 to 1",
+                         "datetimes": "ISO 8601, UTC"}
+        data["definitions"] = dict(DEFINITIONS)
+        return data
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def percentile(values: Iterable[Any], p: int) -> Any:
+    """Nearest-rank percentile: the smallest value with at least ``p``% of values <= it.
+
+    That is the value at 1-based rank ``ceil(p * n / 100)`` of the sorted values
+    (integer arithmetic, so no float rounding moves the rank).  None when empty.
+    """
+    if not 0 < p <= 100:
+        raise ValueError(f"percentile must be in (0, 100], got {p}")
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    rank = -(-p * len(ordered) // 100)
+    return ordered[rank - 1]
+
+
+def median(values: Iterable[Any]) -> Any:
+    """Middle value; the mean of the two middle values for an even count.  None when empty."""
+    ordered = sorted(values)
+    return statistics.median(ordered) if ordered else None
+
+
+def _mean(values: Sequence[timedelta]) -> timedelta | None:
+    return sum(values, timedelta(0)) / len(values) if values else None
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+class _Sample(NamedTuple):
+    incident_id: str
+    severity: str
+    value: timedelta
+    target: timedelta | None
+
+
+def _stats(samples: Sequence[_Sample], shown_target: timedelta | None) -> DurationStats:
+    values = [s.value for s in samples]
+    judged = [s for s in samples if s.target is not None]
+    met = sum(1 for s in judged if s.target is not None and s.value <= s.target)
+    return DurationStats(
+        n=len(values), mean=_mean(values), median=median(values), p90=percentile(values, 90),
+        max=max(values, default=None), target=shown_target, with_target=len(judged),
+        met_target=met, share_met_target=_share(met, len(judged)),
+    )
+
+
+def duration_stats(values: Sequence[timedelta], target: timedelta | None = None) -> DurationStats:
+    """n, mean, median, p90 (nearest rank), max and the share of values <= ``target``."""
+    return _stats([_Sample("", "", v, target) for v in values], target)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def _require_aware(name: str, value: datetime | None) -> None:
+    if value is not None and value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware (e.g. datetime(..., tzinfo=UTC))")
+
+
+def _severity_id(inc: Incident, config: SitrepConfig) -> str:
+    # Records loaded by the portal are normalised already; fixtures built in code may not be.
+    return config.normalise_severity(inc.severity) or inc.severity or UNRATED
+
+
+def _severity_keys(config: SitrepConfig, seen: Iterable[str]) -> list[str]:
+    """Configured severities in scheme order, then any others found, sorted."""
+    configured = [s.id for s in config.severities]
+    return configured + sorted(set(seen) - set(configured))
+
+
+def _month(moment: datetime) -> str:
+    moment = _utc(moment)
+    return f"{moment.year:04d}-{moment.month:02d}"
+
+
+def _quarter(moment: datetime) -> str:
+    moment = _utc(moment)
+    return f"{moment.year:04d}-Q{(moment.month - 1) // 3 + 1}"
+
+
+def _month_range(first: datetime, last: datetime) -> list[str]:
+    first, last = _utc(first), _utc(last)
+    index, end = first.year * 12 + first.month - 1, last.year * 12 + last.month - 1
+    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index, end + 1)]
+
+
+def _quarter_range(first: datetime, last: datetime) -> list[str]:
+    first, last = _utc(first), _utc(last)
+    index = first.year * 4 + (first.month - 1) // 3
+    end = last.year * 4 + (last.month - 1) // 3
+    return [f"{i // 4:04d}-Q{i % 4 + 1}" for i in range(index, end + 1)]
+
+
+def _component_name(config: SitrepConfig, component_id: str) -> str:
+    component = config.component(component_id)
+    return component.name if component else component_id
+
+
+def _component_ids(config: SitrepConfig, incidents: Iterable[Incident], only: str | None) -> list[str]:
+    if only is not None:
+        return [only]
+    configured = config.component_ids
+    extra = {cid for inc in incidents for cid in inc.components} - set(configured)
+    return configured + sorted(extra)
+
+
+# --------------------------------------------------------------------------- durations
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """How to measure one duration metric."""
+
+    name: str
+    start: Callable[[Incident], datetime | None]
+    start_missing: str
+    end: Callable[[Incident], datetime | None]
+    end_missing: str
+    target: Callable[[Severity | None], timedelta | None]
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return (STILL_OPEN, *dict.fromkeys((self.start_missing, self.end_missing)), END_BEFORE_START)
+
+
+SPECS: tuple[_Spec, ...] = (
+    _Spec("time_to_detect", lambda i: i.started, "missing started",
+          lambda i: i.detected, "missing detected", lambda s: MTTD_TARGET),
+    _Spec("time_to_acknowledge", lambda i: i.detected, "missing detected",
+          lambda i: i.acknowledged, "missing acknowledged", lambda s: s.respond_within if s else None),
+    _Spec("time_to_mitigate", lambda i: i.started, "missing started",
+          lambda i: i.mitigated, "missing mitigated", lambda s: None),
+    _Spec("time_to_resolve", lambda i: i.started, "missing started",
+          lambda i: i.resolved_at, "missing resolved", lambda s: s.resolve_within if s else None),
+)
+
+
+def _measure(inc: Incident, spec: _Spec) -> tuple[timedelta | None, str | None]:
+    """The duration, or None and the reason it cannot be measured."""
+    if not inc.is_resolved:
+        return None, STILL_OPEN
+    start, end = spec.start(inc), spec.end(inc)
+    if start is None:
+        return None, spec.start_missing
+    if end is None:
+        return None, spec.end_missing
+    if end < start:
+        return None, END_BEFORE_START
+    return end - start, None
+
+
+def _first_update(inc: Incident) -> tuple[timedelta | None, str | None]:
+    reference = inc.detected or inc.start  # start is ``started`` (else the first update)
+    first = min(u.at for u in inc.updates)
+    if first < reference:
+        return None, UPDATE_BEFORE_DETECTION
+    return first - reference, None
+
+
+def _overall_target(config: SitrepConfig, target: Callable[[Severity | None], timedelta | None]
+                    ) -> timedelta | None:
+    """The target when every severity shares one (time to detect); else None."""
+    targets = {target(s) for s in (*config.severities, None)}
+    return targets.pop() if len(targets) == 1 else None
+
+
+def _duration_metric(samples: list[_Sample], config: SitrepConfig,
+                     target: Callable[[Severity | None], timedelta | None]) -> DurationMetric:
+    by_sev: dict[str, list[_Sample]] = defaultdict(list)
+    for sample in samples:
+        by_sev[sample.severity].append(sample)
+    return DurationMetric(
+        overall=_stats(samples, _overall_target(config, target)),
+        by_severity={key: _stats(by_sev.get(key, []), target(config.severity(key)))
+                     for key in _severity_keys(config, by_sev)},
+    )
+
+
+def _coverage(considered: int, samples: list[_Sample], reasons: Sequence[str],
+              left_out: Counter[str], notes: Mapping[str, int] | None = None) -> Coverage:
+    counts = {reason: left_out.get(reason, 0) for reason in reasons}
+    counts.update({r: n for r, n in sorted(left_out.items()) if r not in counts})
+    return Coverage(
+        considered=considered, measured=len(samples),
+        zero_duration=sum(1 for s in samples if s.value == timedelta(0)),
+        left_out=counts, notes=dict(notes or {}),
+    )
+
+
+def _collect(incidents: Sequence[Incident], config: SitrepConfig,
+             measure: Callable[[Incident], tuple[timedelta | None, str | None]],
+             target: Callable[[Severity | None], timedelta | None]) -> tuple[list[_Sample], Counter[str]]:
+    samples: list[_Sample] = []
+    left_out: Counter[str] = Counter()
+    for inc in incidents:
+        value, reason = measure(inc)
+        if value is None:
+            left_out[reason or "unknown"] += 1
+            continue
+        sev = _severity_id(inc, config)
+        samples.append(_Sample(inc.id, sev, value, target(config.severity(sev))))
+    return samples, left_out
+
+
+def _durations(incidents: Sequence[Incident], config: SitrepConfig
+               ) -> tuple[dict[str, DurationMetric], dict[str, Coverage], list[_Sample]]:
+    """The four lifecycle durations, their coverage and the time-to-resolve samples."""
+    metrics: dict[str, DurationMetric] = {}
+    coverage: dict[str, Coverage] = {}
+    resolve: list[_Sample] = []
+    for spec in SPECS:
+        samples, left_out = _collect(incidents, config, lambda i, s=spec: _measure(i, s), spec.target)
+        metrics[spec.name] = _duration_metric(samples, config, spec.target)
+        coverage[spec.name] = _coverage(len(incidents), samples, spec.reasons, left_out)
+        if spec.name == "time_to_resolve":
+            resolve = samples
+    return metrics, coverage, resolve
+
+
+def _first_updates(incidents: Sequence[Incident], config: SitrepConfig
+                   ) -> tuple[DurationMetric, Coverage]:
+    def target(sev: Severity | None) -> timedelta | None:
+        return sev.first_update_within if sev else None
+
+    samples, left_out = _collect(incidents, config, _first_update, target)
+    from_started = sum(1 for inc in incidents if inc.detected is None)
+    coverage = _coverage(len(incidents), samples, (UPDATE_BEFORE_DETECTION,), left_out,
+                         {FROM_STARTED: from_started})
+    return _duration_metric(samples, config, target), coverage
+
+
+# --------------------------------------------------------------------------- cadence
+
+
+def _update_intervals(inc: Incident, now: datetime) -> list[tuple[datetime, datetime, bool]]:
+    """(from, to, ongoing) for each interval in which an update was owed."""
+    updates = sorted(inc.updates, key=lambda u: u.at)
+    intervals = [(a.at, b.at, False) for a, b in itertools.pairwise(updates)
+                 if a.status != "resolved"]  # closed during this interval (reopened later)
+    if not inc.is_resolved and now > updates[-1].at:
+        intervals.append((updates[-1].at, now, True))
+    return intervals
+
+
+def _cadence(incidents: Sequence[Incident], config: SitrepConfig, now: datetime) -> CadenceMetric:
+    judged: dict[str, list[bool]] = defaultdict(list)
+    breaches: list[Gap] = []
+    for inc in incidents:
+        sev = _severity_id(inc, config)
+        severity = config.severity(sev)
+        allowed = severity.update_every if severity else None
+        if allowed is None:
+            continue  # no promise to keep
+        for start, end, ongoing in _update_intervals(inc, now):
+            judged[sev].append(end - start <= allowed)
+            if end - start > allowed:
+                breaches.append(Gap(inc.id, sev, start, end, end - start, allowed, ongoing))
+    every = [ok for oks in judged.values() for ok in oks]
+    by_sev: dict[str, CadenceStats] = {}
+    for key in _severity_keys(config, judged):
+        severity = config.severity(key)
+        by_sev[key] = _cadence_stats(judged.get(key, []), severity.update_every if severity else None)
+    # Worst relative to the promise: 2 h late on a 15-minute cadence beats 5 h on a 4-hour one.
+    breaches.sort(key=lambda g: (-(g.gap / g.allowed), -g.gap, g.incident_id, g.from_))
+    return CadenceMetric(_cadence_stats(every, None), by_sev, tuple(breaches[:WORST_GAPS]))
+
+
+def _cadence_stats(oks: Sequence[bool], allowed: timedelta | None) -> CadenceStats:
+    within = sum(oks)
+    return CadenceStats(len(oks), within, _share(within, len(oks)), allowed)
+
+
+# --------------------------------------------------------------------------- MTBF
+
+
+def _observation_start(portal: Portal, incidents: Sequence[Incident], now: datetime,
+                       window_start: datetime | None) -> datetime:
+    configured = portal.config.observation_start
+    candidates = [moment for moment in (
+        window_start,
+        datetime.combine(configured, time(0), tzinfo=UTC) if configured else None,
+    ) if moment is not None]
+    if candidates:
+        return _utc(max(candidates))
+    return _utc(min((inc.start for inc in incidents), default=now))
+
+
+def _merge(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """Merge overlapping or touching intervals (one continuous outage is one failure)."""
+    merged: list[tuple[datetime, datetime]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _overlaps(start: datetime, end: datetime, lo: datetime, hi: datetime) -> bool:
+    # An outage ending exactly at the window start belongs to the previous window.
+    return start <= hi and end >= lo and (end > lo or start == lo)
+
+
+def _outage_intervals(incidents: Iterable[Incident], component: str, now: datetime
+                      ) -> list[tuple[datetime, datetime, str]]:
+    found = []
+    for inc in incidents:
+        if inc.components.get(component) not in OUTAGE_IMPACTS:
+            continue
+        start = _utc(inc.start)
+        end = _utc(inc.impact_end) if inc.impact_end else now
+        found.append((start, max(start, end), inc.id))
+    return found
+
+
+def _reliability(component: str, config: SitrepConfig, incidents: Sequence[Incident],
+                 lo: datetime, hi: datetime) -> ComponentReliability:
+    outages = _outage_intervals(incidents, component, hi)
+    periods = [p for p in _merge((s, e) for s, e, _ in outages) if _overlaps(*p, lo, hi)]
+    downtime = sum((min(e, hi) - max(s, lo) for s, e in periods), timedelta(0))
+    ids = sorted({i for s, e, i in outages if any(ps <= s and e <= pe for ps, pe in periods)})
+    observed = max(hi - lo, timedelta(0))
+    uptime = observed - downtime
+    mtbf = uptime / len(periods) if periods else None
+    days = None if periods else observed // timedelta(days=1)
+    return ComponentReliability(
+        component=component, name=_component_name(config, component), observation_start=lo,
+        observation_end=hi, observed=observed, downtime=downtime, uptime=uptime,
+        failures=len(periods), outage_incidents=tuple(ids), mtbf=mtbf, days_without_failure=days,
+        display=format_duration(mtbf) if mtbf is not None else f"no failures in {days} days",
+    )
+
+
+def _mtbf(portal: Portal, incidents: Sequence[Incident], now: datetime,
+          window_start: datetime | None, component: str | None) -> tuple[ComponentReliability, ...]:
+    lo = _observation_start(portal, incidents, now, window_start)
+    return tuple(_reliability(cid, portal.config, incidents, lo, now)
+                 for cid in _component_ids(portal.config, incidents, component))
+
+
+# --------------------------------------------------------------------------- counts
+
+
+def _per_month(incidents: Sequence[Incident], config: SitrepConfig, now: datetime,
+               window_start: datetime | None) -> tuple[MonthCount, ...]:
+    first = window_start or min((inc.start for inc in incidents), default=None)
+    if first is None:
+        return ()
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for inc in incidents:
+        counts[_month(inc.start)][_severity_id(inc, config)] += 1
+    keys = _severity_keys(config, {sev for c in counts.values() for sev in c})
+    return tuple(
+        MonthCount(month, sum(counts[month].values()), {k: counts[month][k] for k in keys})
+        for month in _month_range(first, now)
+    )
+
+
+def _per_component(incidents: Sequence[Incident], config: SitrepConfig,
+                   only: str | None) -> tuple[ComponentCount, ...]:
+    rows = []
+    for cid in _component_ids(config, incidents, only):
+        impacts = Counter(inc.components[cid] for inc in incidents if cid in inc.components)
+        by_impact = {impact: impacts.get(impact, 0) for impact in IMPACT_ORDER}
+        by_impact.update({k: v for k, v in sorted(impacts.items()) if k not in by_impact})
+        rows.append(ComponentCount(cid, _component_name(config, cid), sum(impacts.values()), by_impact))
+    return tuple(rows)
+
+
+# --------------------------------------------------------------------------- postmortems
+
+
+def _postmortem_index(portal: Portal) -> dict[str, list[Postmortem]]:
+    # One pass instead of portal.postmortems_for() per incident (quadratic on large portals).
+    index: dict[str, list[Postmortem]] = defaultdict(list)
+    for pm in portal.postmortems:
+        for incident_id in pm.incidents:
+            index[incident_id].append(pm)
+    return index
+
+
+def _postmortem_completion(incidents: Sequence[Incident], portal: Portal,
+                           now: datetime) -> PostmortemCompletion:
+    config = portal.config
+    required_sevs = tuple(s.id for s in config.severities if s.resolve_within is not None)
+    index = _postmortem_index(portal)
+    required = [inc for inc in incidents
+                if inc.is_resolved and _severity_id(inc, config) in required_sevs]
+    on_time: list[str] = []
+    late: list[str] = []
+    missing: list[MissingPostmortem] = []
+    for inc in required:
+        resolved = _utc(inc.resolved_at or inc.start)
+        pms = index.get(inc.id, [])
+        published = [pm.date for pm in pms if pm.status == "published"]
+        if not published:
+            missing.append(_missing(inc, config, resolved, pms, now))
+        elif min(published) <= resolved.date() + POSTMORTEM_WITHIN:
+            on_time.append(inc.id)
+        else:
+            late.append(inc.id)
+    done = len(on_time) + len(late)
+    return PostmortemCompletion(
+        required_severities=required_sevs, required=len(required), published=done,
+        published_within_7_days=len(on_time), share_published=_share(done, len(required)),
+        share_within_7_days=_share(len(on_time), done), published_late=tuple(late),
+        missing=tuple(missing),
+    )
+
+
+def _missing(inc: Incident, config: SitrepConfig, resolved: datetime, pms: Sequence[Postmortem],
+             now: datetime) -> MissingPostmortem:
+    # Show the most advanced unpublished status, so "in review" is told apart from "nothing yet".
+    statuses = {pm.status for pm in pms}
+    status = next((s for s in ("in-review", "draft") if s in statuses), None)
+    return MissingPostmortem(
+        incident_id=inc.id, title=inc.title, severity=_severity_id(inc, config),
+        resolved_at=resolved, days_since_resolution=(now.date() - resolved.date()).days,
+        postmortem_status=status,
+    )
+
+
+# --------------------------------------------------------------------------- action items
+
+
+def _items_of(pm: Postmortem) -> list[ActionItem]:
+    items: list[ActionItem] = []
+    for section in parse_sections(pm.body, pm.body_line):
+        if section.key == "action_items":
+            items.extend(parse_action_items(section)[0])  # problems are the validator's business
+    return items
+
+
+def _action_rows(postmortems: Iterable[Postmortem], today: date) -> list[ActionItemRow]:
+    rows = []
+    for pm in sorted(postmortems, key=lambda p: (p.date, p.id)):
+        for item in _items_of(pm):
+            overdue = item.state == "open" and item.due is not None and item.due < today
+            rows.append(ActionItemRow(
+                postmortem_id=pm.id, line=item.line, text=item.text, owner=item.owner,
+                due=item.due, state=item.state, status=item.status, overdue=overdue,
+                age_days=(today - pm.date).days,
+            ))
+    return rows
+
+
+def _owner_counts(rows: Sequence[ActionItemRow]) -> tuple[OwnerCounts, ...]:
+    by_owner: dict[str, list[ActionItemRow]] = defaultdict(list)
+    for row in rows:
+        by_owner[row.owner or UNASSIGNED].append(row)
+    return tuple(
+        OwnerCounts(owner, *_state_counts(by_owner[owner]))
+        for owner in sorted(by_owner, key=lambda o: (o.casefold(), o))
+    )
+
+
+def _state_counts(rows: Sequence[ActionItemRow]) -> tuple[int, int, int, int]:
+    """(open, overdue, done, wont_do)."""
+    states = Counter(row.state for row in rows)
+    return states["open"], sum(r.overdue for r in rows), states["done"], states["wont_do"]
+
+
+def _action_items(postmortems: Iterable[Postmortem], today: date) -> ActionItemSummary:
+    rows = _action_rows(postmortems, today)
+    open_, overdue, done, wont_do = _state_counts(rows)
+    ages = [row.age_days for row in rows if row.state == "open"]
+    age = median(ages)
+    return ActionItemSummary(
+        total=len(rows), open=open_, done=done, wont_do=wont_do, overdue=overdue,
+        completion_rate=_share(done, open_ + done),
+        median_open_age_days=float(age) if age is not None else None,
+        by_owner=_owner_counts(rows), items=tuple(rows),
+    )
+
+
+def _postmortems_in_scope(portal: Portal, selected: Sequence[Incident], filtered: bool
+                          ) -> list[Postmortem]:
+    if not filtered:
+        return list(portal.postmortems)
+    ids = {inc.id for inc in selected}
+    return [pm for pm in portal.postmortems if ids.intersection(pm.incidents)]
+
+
+# --------------------------------------------------------------------------- resolve time
+
+
+_BANDS: tuple[tuple[str, timedelta | None], ...] = (
+    ("within_1_hour", timedelta(hours=1)),
+    ("within_1_day", timedelta(days=1)),
+    ("within_1_week", timedelta(weeks=1)),
+    ("longer", None),
+)
+
+
+def _band_of(value: timedelta) -> str:
+    return next(name for name, upper in _BANDS if upper is None or value <= upper)
+
+
+def _resolve_bands(samples: Sequence[_Sample]) -> ResolveTimeBands:
+    counts = Counter(_band_of(s.value) for s in samples)
+    bands = tuple(Band(name, upper, counts[name], _share(counts[name], len(samples)))
+                  for name, upper in _BANDS)
+    return ResolveTimeBands(len(samples), bands)
+
+
+def _by_quarter(samples: Sequence[_Sample], starts: Mapping[str, datetime], now: datetime,
+                window_start: datetime | None) -> tuple[QuarterStats, ...]:
+    first = window_start or min(starts.values(), default=None)
+    if first is None:
+        return ()
+    values: dict[str, list[timedelta]] = defaultdict(list)
+    for sample in samples:
+        values[_quarter(starts[sample.incident_id])].append(sample.value)
+    return tuple(
+        QuarterStats(q, len(values.get(q, [])), median(values.get(q, [])), percentile(values.get(q, []), 90))
+        for q in _quarter_range(first, now)
+    )
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _select(incidents: Iterable[Incident], now: datetime, window_start: datetime | None,
+            component: str | None) -> list[Incident]:
+    chosen = [
+        inc for inc in incidents
+        if not inc.is_maintenance
+        and inc.start <= now
+        and (window_start is None or inc.start >= window_start)
+        and (component is None or component in inc.components)
+    ]
+    return sorted(chosen, key=lambda inc: (inc.start, inc.id))
+
+
+def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None = None,
+                    component: str | None = None) -> Metrics:
+    """Compute every reliability metric of ``portal`` as of ``now``.
+
+    ``now`` (timezone-aware) ends the report window and stands in for "still
+    ongoing" times.  ``window_start`` keeps incidents whose start lies in
+    ``[window_start, now]``; ``component`` keeps incidents that list it.  See the
+    module docstring for the choices behind each metric and :data:`DEFINITIONS`
+    for their plain-words definitions.
+    """
+    _require_aware("now", now)
+    _require_aware("window_start", window_start)
+    now = _utc(now)
+    window_start = _utc(window_start) if window_start is not None else None
+    config = portal.config
+    every = [inc for inc in portal.incidents if not inc.is_maintenance and inc.start <= now]
+    selected = _select(every, now, window_start, component)
+    durations, coverage, resolve = _durations(selected, config)
+    first_update, first_coverage = _first_updates(selected, config)
+    coverage["time_to_first_update"] = first_coverage
+    in_scope = _postmortems_in_scope(portal, selected, window_start is not None or component is not None)
+    return Metrics(
+        generated_at=now, window_start=window_start, window_end=now, component=component,
+        incident_ids=tuple(inc.id for inc in selected),
+        time_to_detect=durations["time_to_detect"],
+        time_to_acknowledge=durations["time_to_acknowledge"],
+        time_to_mitigate=durations["time_to_mitigate"],
+        time_to_resolve=durations["time_to_resolve"],
+        time_to_first_update=first_update,
+        update_cadence=_cadence(selected, config, now),
+        mtbf=_mtbf(portal, every, now, window_start, component),
+        incidents_per_month=_per_month(selected, config, now, window_start),
+        incidents_per_component=_per_component(selected, config, component),
+        postmortem_completion=_postmortem_completion(selected, portal, now),
+        action_items=_action_items(in_scope, now.date()),
+        data_quality=DataQuality(coverage, tuple(inc.id for inc in selected if not inc.is_resolved)),
+        resolve_time_bands=_resolve_bands(resolve),
+        resolve_time_by_quarter=_by_quarter(resolve, {inc.id: inc.start for inc in selected}, now,
+                                            window_start),
+    )
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _seconds(delta: timedelta) -> int | float:
+    seconds = delta.total_seconds()
+    return int(seconds) if seconds.is_integer() else seconds
+
+
+def _iso(moment: datetime) -> str:
+    return _utc(moment).isoformat().replace("+00:00", "Z")
+
+
+def _jsonable(value: Any) -> Any:
+    """Convert a result tree to JSON types, keeping field and mapping order."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.metadata.get("json", f.name): _jsonable(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, timedelta):
+        return _seconds(value)
+    if isinstance(value, datetime):  # before date: datetime is a date
+        return _iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value

@@ -1,0 +1,321 @@
+"""A static copy of the Atlassian Statuspage public API v2 (``/api/v2/*.json``).
+
+Tools that already poll Statuspage pages (Slack integrations, dashboards,
+status aggregators) can point at this site unchanged. Shapes follow the
+documented v2 objects; strict clients exist, so every key is always present
+(``null`` rather than missing) and every enum stays within Statuspage's values.
+
+Ids: Statuspage ids are 12 lowercase alphanumeric characters.
+:func:`statuspage_id` derives them from our own stable ids (never titles or
+names), so they survive rebuilds, renames of display names and new updates.
+
+Mapping decisions:
+
+* ``created_at`` of an incident is its first update (when it was published);
+  ``started_at`` is when impact began.
+* component ``created_at`` is the earliest time in the data (we do not record
+  when a component was added); ``updated_at`` is the latest update of any record
+  affecting it.
+* ``affected_components`` is listed on the update that put components into
+  their impact (the first update of an incident, the first in_progress update
+  of a maintenance) and on the one that restored them; ``null`` on the others.
+* an incident with a published postmortem is reported as ``postmortem``, like
+  Statuspage does once one is attached.
+* maintenance status follows its window (see :func:`sitrep.feeds.current_status`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from .config import Component, SitrepConfig
+from .feeds import current_status, incident_url, latest_time, newest_first, safe_text, to_utc
+from .portal import Portal
+from .records import Incident, Update
+from .status import COMPONENT_STATUSES, component_statuses, incident_impact, maintenance_state, overall_status
+
+API_DIR = "api/v2/"
+LIST_LIMIT = 50
+ID_LENGTH = 12
+_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved", "postmortem")
+MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
+IMPACTS = ("none", "minor", "major", "critical", "maintenance")
+INDICATORS = IMPACTS
+
+
+def statuspage_id(kind: str, key: str) -> str:
+    """A stable 12-character lowercase base36 id for ``kind:key``.
+
+    ``kind`` namespaces the key ("page", "component", "group", "incident",
+    "update") so an incident and a component with the same id never share one.
+    """
+    digest = hashlib.blake2b(f"{kind}:{key}".encode(), digest_size=8).digest()
+    number = int.from_bytes(digest, "big") % (36**ID_LENGTH)
+    chars = []
+    for _ in range(ID_LENGTH):
+        number, rest = divmod(number, 36)
+        chars.append(_ALPHABET[rest])
+    return "".join(reversed(chars))
+
+
+def sp_time(at: datetime | None) -> str | None:
+    """Statuspage's timestamp form: UTC, milliseconds, Z (``2026-02-10T14:40:00.000Z``)."""
+    if at is None:
+        return None
+    u = to_utc(at)
+    return f"{u:%Y-%m-%dT%H:%M:%S}.{u.microsecond // 1000:03d}Z"
+
+
+def dump_json(data: Any) -> bytes:
+    """Deterministic JSON that is inert wherever it is embedded.
+
+    ASCII only (bidi controls and line separators come out as ``\\uXXXX``), and
+    ``<``, ``>``, ``&`` escaped too, so ``</script>`` or ``]]>`` in a title cannot
+    end an enclosing script or CDATA block. Those characters only ever occur
+    inside JSON strings, so replacing them keeps the JSON equal.
+    """
+    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return (text + "\n").encode("ascii")
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every object builder needs, computed once per build."""
+
+    portal: Portal
+    now: datetime
+    page: dict[str, Any]
+    components: list[dict[str, Any]]
+    by_component: dict[str, dict[str, Any]]
+
+
+# --- page and components ---------------------------------------------------------
+def _page(config: SitrepConfig, updated: datetime) -> dict[str, Any]:
+    return {
+        "id": statuspage_id("page", config.site_url),
+        "name": safe_text(config.site_name),
+        "url": config.site_url,
+        "time_zone": "Etc/UTC",
+        "updated_at": sp_time(updated),
+    }
+
+
+def _component_updated(portal: Portal, component_id: str, default: datetime) -> datetime:
+    touching = [i for i in portal.incidents if component_id in i.components]
+    return latest_time(touching) or default
+
+
+def _component(comp: Component, status: str, position: int, page_id: str, created: datetime,
+               updated: datetime) -> dict[str, Any]:
+    return {
+        "id": statuspage_id("component", comp.id),
+        "name": safe_text(comp.name),
+        "status": status,
+        "created_at": sp_time(created),
+        "updated_at": sp_time(updated),
+        "position": position,
+        "description": safe_text(comp.description) if comp.description else None,
+        "showcase": True,  # every component gets uptime bars on our status page
+        "start_date": None,
+        "group_id": statuspage_id("group", comp.group) if comp.group else None,
+        "page_id": page_id,
+        "group": False,
+        "only_show_if_degraded": False,
+    }
+
+
+def _group(name: str, children: list[dict[str, Any]], position: int, page_id: str) -> dict[str, Any]:
+    """A component group: Statuspage lists it among components, with its children's ids."""
+    worst = max((c["status"] for c in children), key=COMPONENT_STATUSES.index, default="operational")
+    return {
+        "id": statuspage_id("group", name),
+        "name": safe_text(name),
+        "status": worst,
+        "created_at": min(c["created_at"] for c in children),
+        "updated_at": max(c["updated_at"] for c in children),
+        "position": position,
+        "description": None,
+        "showcase": False,
+        "start_date": None,
+        "group_id": None,
+        "page_id": page_id,
+        "group": True,
+        "only_show_if_degraded": False,
+        "components": [c["id"] for c in children],
+    }
+
+
+def _components(portal: Portal, now: datetime, page_id: str,
+                created: datetime) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """Components in configured order, each group just before its first member; and a lookup by our id."""
+    statuses = component_statuses(portal, now)
+    by_id: dict[str, dict[str, Any]] = {}
+    members: dict[str, list[dict[str, Any]]] = {}
+    for comp in portal.config.components:
+        status = _valid(statuses.get(comp.id), COMPONENT_STATUSES, "operational")
+        by_id[comp.id] = _component(comp, status, 0, page_id, created, _component_updated(portal, comp.id, created))
+        if comp.group:
+            members.setdefault(comp.group, []).append(by_id[comp.id])
+    ordered: list[dict[str, Any]] = []
+    for comp in portal.config.components:
+        if comp.group and members[comp.group][0] is by_id[comp.id]:
+            ordered.append(_group(comp.group, members[comp.group], 0, page_id))
+        ordered.append(by_id[comp.id])
+    for position, obj in enumerate(ordered, start=1):
+        obj["position"] = position
+    return ordered, by_id
+
+
+def _valid(value: str | None, allowed: tuple[str, ...], fallback: str) -> str:
+    """Keep enums inside Statuspage's values even for a record that failed validation."""
+    return value if value in allowed else fallback
+
+
+# --- incidents and maintenances --------------------------------------------------
+def _status(ctx: _Context, inc: Incident) -> str:
+    status = current_status(inc, ctx.now)
+    if inc.is_maintenance:
+        return _valid(status, MAINTENANCE_STATUSES, "scheduled")
+    if status == "resolved" and any(p.status == "published" for p in ctx.portal.postmortems_for(inc.id)):
+        return "postmortem"
+    return _valid(status, INCIDENT_STATUSES, "investigating")
+
+
+def _affected(ctx: _Context, inc: Incident, restored: bool) -> list[dict[str, Any]]:
+    out = []
+    for cid, impact in inc.components.items():
+        comp = ctx.by_component.get(cid)
+        if comp is None:
+            continue  # not a configured component: nothing a client could look up
+        impact = _valid(impact, COMPONENT_STATUSES, "major_outage")
+        old, new = (impact, "operational") if restored else ("operational", impact)
+        out.append({"code": comp["id"], "name": comp["name"], "old_status": old, "new_status": new})
+    return out
+
+
+def _impact_updates(inc: Incident) -> tuple[Update | None, Update | None]:
+    """The updates that started and ended the impact on components (see module docstring)."""
+    ordered = list(reversed(newest_first(inc.updates)))
+    active = ("in_progress", "verifying", "completed") if inc.is_maintenance else None
+    start = next((u for u in ordered if active is None or u.status in active), None)
+    end = next((u for u in ordered if u.status in ("resolved", "completed")), None)
+    return start, end
+
+
+def _update_ids(inc: Incident, updates: list[Update]) -> list[str]:
+    """``update:<incident id>:<time>``; a second update at the same instant (a data slip) adds its status."""
+    keys = [f"{inc.id}:{sp_time(u.at)}" for u in updates]
+    keys = [f"{k}:{u.status}" if keys.count(k) > 1 else k for k, u in zip(keys, updates, strict=True)]
+    keys = [f"{k}:{keys[:n].count(k) + 1}" if keys.count(k) > 1 else k for n, k in enumerate(keys)]
+    return [statuspage_id("update", k) for k in keys]
+
+
+def _update(ctx: _Context, inc: Incident, update: Update, ids: tuple[str, str],
+            impact: tuple[Update | None, Update | None]) -> dict[str, Any]:
+    affected = None
+    if update is impact[1]:
+        affected = _affected(ctx, inc, restored=True)
+    elif update is impact[0]:
+        affected = _affected(ctx, inc, restored=False)
+    allowed = MAINTENANCE_STATUSES if inc.is_maintenance else INCIDENT_STATUSES
+    at = sp_time(update.at)
+    return {
+        "id": ids[0],
+        "status": _valid(update.status, allowed, allowed[0]),
+        "body": safe_text(update.message),
+        "incident_id": ids[1],
+        "created_at": at,
+        "updated_at": at,
+        "display_at": at,
+        "affected_components": affected,
+        "deliver_notifications": True,
+        "custom_tweet": None,
+        "tweet_id": None,
+    }
+
+
+def _first_at(inc: Incident, status: str) -> datetime | None:
+    return min((u.at for u in inc.updates if u.status == status), default=None)
+
+
+def _incident(ctx: _Context, inc: Incident) -> dict[str, Any]:
+    """One incident (or maintenance) object, updates newest first like Statuspage."""
+    incident_id = statuspage_id("incident", inc.id)
+    impact_updates = _impact_updates(inc)
+    updates = newest_first(inc.updates)
+    update_ids = _update_ids(inc, updates)
+    obj: dict[str, Any] = {
+        "id": incident_id,
+        "name": safe_text(inc.title),
+        "status": _status(ctx, inc),
+        "created_at": sp_time(min(u.at for u in inc.updates)),
+        "updated_at": sp_time(inc.last_updated),
+        "monitoring_at": sp_time(_first_at(inc, "monitoring")),
+        "resolved_at": sp_time(inc.resolved_at),
+        "impact": _valid(incident_impact(inc, ctx.portal.config), IMPACTS, "none"),
+        "shortlink": incident_url(ctx.portal.config, inc.id),
+        "started_at": sp_time(inc.start),
+        "page_id": ctx.page["id"],
+        "incident_updates": [_update(ctx, inc, u, (uid, incident_id), impact_updates)
+                             for u, uid in zip(updates, update_ids, strict=True)],
+        "components": [ctx.by_component[cid] for cid in ctx.by_component if cid in inc.components],
+    }
+    if inc.is_maintenance:
+        obj["scheduled_for"] = sp_time(inc.scheduled_start or inc.start)
+        obj["scheduled_until"] = sp_time(inc.scheduled_end)
+    return obj
+
+
+# --- selections ------------------------------------------------------------------
+def _recent(incidents: list[Incident], limit: int | None = LIST_LIMIT) -> list[Incident]:
+    """Most recent first (by start), at most ``limit``."""
+    return sorted(incidents, key=lambda i: (to_utc(i.start), i.id), reverse=True)[:limit]
+
+
+def _by_schedule(maintenances: list[Incident]) -> list[Incident]:
+    """Soonest window first."""
+    return sorted(maintenances, key=lambda m: (to_utc(m.scheduled_start or m.start), m.id))
+
+
+def _context(portal: Portal, now: datetime) -> _Context:
+    updated = latest_time(portal.incidents) or to_utc(now)
+    created = min((to_utc(u.at) for i in portal.incidents for u in i.updates), default=updated)
+    page = _page(portal.config, updated)
+    components, by_component = _components(portal, now, page["id"], created)
+    return _Context(portal, now, page, components, by_component)
+
+
+def build_api(portal: Portal, now: datetime) -> dict[str, bytes]:
+    """The Statuspage v2 JSON files under ``api/v2/``, keyed by site-relative path."""
+    ctx = _context(portal, now)
+    incidents = [i for i in portal.incidents if not i.is_maintenance]
+    maintenances = [i for i in portal.incidents if i.is_maintenance]
+    # every open incident, however many: a client polling for outages must never miss one
+    unresolved = [_incident(ctx, i) for i in _recent(incidents, limit=None) if not i.is_resolved]
+    upcoming = [_incident(ctx, m) for m in _by_schedule(maintenances) if maintenance_state(m, now) == "scheduled"]
+    active = [_incident(ctx, m) for m in _by_schedule(maintenances) if maintenance_state(m, now) == "in_progress"]
+    overall = overall_status({c: o["status"] for c, o in ctx.by_component.items()})
+    status = {"indicator": _valid(overall.indicator, INDICATORS, "none"), "description": overall.description}
+    page = ctx.page
+    files: dict[str, Any] = {
+        "summary.json": {"page": page, "components": ctx.components, "incidents": unresolved,
+                         "scheduled_maintenances": active + upcoming, "status": status},
+        "status.json": {"page": page, "status": status},
+        "components.json": {"page": page, "components": ctx.components},
+        "incidents.json": {"page": page, "incidents": [_incident(ctx, i) for i in _recent(incidents)]},
+        "incidents/unresolved.json": {"page": page, "incidents": unresolved},
+        "scheduled-maintenances.json": {
+            "page": page,
+            "scheduled_maintenances": [_incident(ctx, m) for m in _recent(maintenances)],
+        },
+        "scheduled-maintenances/upcoming.json": {"page": page, "scheduled_maintenances": upcoming},
+        "scheduled-maintenances/active.json": {"page": page, "scheduled_maintenances": active},
+    }
+    return {API_DIR + name: dump_json(data) for name, data in files.items()}
+
