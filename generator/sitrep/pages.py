@@ -9,6 +9,7 @@ them into HTML with the theme. Python builds view data; the Jinja templates in
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -47,6 +48,36 @@ class Page:
     path: str
     text: str
     in_nav: bool = False
+
+
+_BODY_REGION = re.compile("(" + re.escape(BODY_START) + r".*?" + re.escape(BODY_END) + ")", re.S)
+_FRAGMENT = re.compile(r"<!-- sitrep:fragment:(\d+) -->")
+
+
+def split_fragments(text: str) -> tuple[str, list[str]]:
+    """Move the generated HTML of a page out of the Markdown, leaving numbered placeholders.
+
+    Only record bodies (between the body markers) need Markdown; the rest is HTML
+    from our templates. Letting Python-Markdown re-parse that HTML was most of
+    the build time, so an engine with a post-render hook (the MkDocs plugin)
+    renders the placeholders' Markdown and puts the HTML back with
+    :func:`join_fragments`.
+    """
+    head, sep, rest = text.partition("\n---\n") if text.startswith("---\n") else ("", "", text)
+    fragments: list[str] = []
+    out = []
+    for i, part in enumerate(_BODY_REGION.split(rest)):
+        if i % 2 or not part.strip():
+            out.append(part)
+        else:
+            out.append(f"\n\n<!-- sitrep:fragment:{len(fragments)} -->\n\n")
+            fragments.append(part)
+    return head + sep + "".join(out), fragments
+
+
+def join_fragments(html: str, fragments: list[str]) -> str:
+    """Put the HTML moved out by :func:`split_fragments` back in place."""
+    return _FRAGMENT.sub(lambda m: fragments[int(m.group(1))], html)
 
 
 def url_of(path: str) -> str:

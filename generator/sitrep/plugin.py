@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from .clock import ClockError, build_time
 from .config import SitrepConfig, build_config
 from .portal import load_portal
+from .pages import BODY_START, join_fragments, split_fragments
 from .sanitize import sanitize_record_html
 from .site import SiteOutput, build_site
 
@@ -46,6 +47,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
     def __init__(self) -> None:
         self.output: SiteOutput | None = None
         self.record_pages: set[str] = set()
+        self.fragments: dict[str, list[str]] = {}
         self.sanitize = True
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -69,7 +71,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
             raise PluginError(f"{len(diags.errors)} invalid record problem(s); nothing was built:\n{report}")
         self.output = build_site(portal, now)
         self.sanitize = not settings.allow_raw_html
-        self.record_pages = {p.path for p in self.output.pages if p.path.startswith("incidents/")}
+        self.record_pages = {p.path for p in self.output.pages if BODY_START in p.text}
         if not config.nav:
             config.nav = self.output.nav
         for folder in ("incidents", "postmortems", "runbooks"):
@@ -83,10 +85,10 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         # One lookup set: Files.get_file_from_path rebuilds its index after every append,
         # which made adding thousands of pages quadratic.
         existing = {f.src_uri for f in files}
-        generated: list[tuple[str, Any, InclusionLevel]] = [
-            (p.path, p.text, InclusionLevel.INCLUDED if p.in_nav else InclusionLevel.NOT_IN_NAV)
-            for p in self.output.pages
-        ]
+        generated: list[tuple[str, Any, InclusionLevel]] = []
+        for page in self.output.pages:
+            markdown, self.fragments[page.path] = split_fragments(page.text)
+            generated.append((page.path, markdown, InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV))
         generated += [(path, content, InclusionLevel.INCLUDED) for path, content in self.output.files.items()]
         clashes = sorted(path for path, _, _ in generated if path in existing)
         if clashes:
@@ -98,5 +100,6 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         if self.sanitize and page.file.src_uri in self.record_pages:
-            return sanitize_record_html(html)
-        return html
+            html = sanitize_record_html(html)
+        fragments = self.fragments.get(page.file.src_uri)
+        return join_fragments(html, fragments) if fragments else html
