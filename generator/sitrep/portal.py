@@ -8,8 +8,8 @@ writes anything.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
 import posixpath
 import re
 from collections.abc import Iterable
@@ -98,6 +98,9 @@ class _Loaded:
     refs: list[Ref]
     id_line: int = 1
     record_id: str | None = None
+    #: False when the file has an id but its fields are invalid: the id still
+    #: counts for duplicates and references, so those are not reported twice.
+    valid: bool = True
 
     def without_record(self) -> _Loaded:
         """A copy small enough to send between processes cheaply."""
@@ -143,9 +146,12 @@ def load_file(root: Path, kind: str, rel: str, config: SitrepConfig) -> _Loaded:
     elif isinstance(record, Runbook):
         check_runbook(record, rf, config, diags)
         refs += [Ref(rel, rf.line_of(("related", i)), "runbook", r) for i, r in enumerate(record.related)]
-    if record is not None:
-        refs += list(markdown_links(rel, record.body, record.body_line))
-    return _Loaded(record, diags.items, refs, rf.line_of(("id",)), record.id if record else None)
+    if record is None:
+        raw_id = rf.data.get("id", Path(rel).stem)
+        return _Loaded(None, diags.items, refs, rf.line_of(("id",)),
+                       raw_id if isinstance(raw_id, str) else None, valid=False)
+    refs += list(markdown_links(rel, record.body, record.body_line))
+    return _Loaded(record, diags.items, refs, rf.line_of(("id",)), record.id)
 
 
 def markdown_links(path: str, body: str, first_line: int) -> Iterable[Ref]:
@@ -222,7 +228,9 @@ class FindingsCache:
 
     Lives in ``.sitrep-cache/``; one file per configuration and Sitrep version,
     so changing mkdocs.yml or upgrading invalidates everything. Never required:
-    a missing or corrupt cache is rebuilt.
+    a missing or corrupt cache is rebuilt. Stored as JSON, not pickle: the folder
+    sits in the checkout, and loading a pickle a branch or pull request brought
+    along would run any code it contains.
     """
 
     def __init__(self, directory: Path, config: SitrepConfig):
@@ -231,12 +239,14 @@ class FindingsCache:
         key = hashlib.blake2b(
             f"{__version__}|{config.model_dump_json()}".encode(), digest_size=8
         ).hexdigest()
-        self.path = directory / f"validate-{key}.pickle"
-        self.entries: dict[str, tuple[str, _Loaded]] = {}
+        self.path = directory / f"validate-{key}.json"
+        self.entries: dict[str, list[object]] = {}
         try:
             with self.path.open("rb") as fh:
-                self.entries = pickle.load(fh)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, TypeError, ValueError):
+                entries = json.load(fh)
+            if isinstance(entries, dict):
+                self.entries = entries
+        except (OSError, ValueError, RecursionError):
             self.entries = {}
 
     @staticmethod
@@ -248,14 +258,35 @@ class FindingsCache:
 
     def get(self, rel: str, digest: str) -> _Loaded | None:
         hit = self.entries.get(rel)
-        return hit[1] if hit and digest and hit[0] == digest else None
+        if not (digest and isinstance(hit, list) and hit and hit[0] == digest):
+            return None
+        try:  # a damaged or hand-made file is a miss, never a crash
+            _, diags, refs, id_line, record_id, valid = hit
+            return _Loaded(
+                None,
+                [Diagnostic(str(p), int(n), "error" if lv == "error" else "warning", str(c), str(m))
+                 for p, n, lv, c, m in diags],
+                [Ref(str(src), int(n), str(k), str(t)) for src, n, k, t in refs],
+                int(id_line), None if record_id is None else str(record_id), bool(valid),
+            )
+        except (TypeError, ValueError):
+            return None
+
+    def _to_json(self, rel: str, digest: str, loaded: _Loaded) -> list[object]:
+        hit = self.entries.get(rel)
+        if isinstance(hit, list) and hit and hit[0] == digest:
+            return hit  # unchanged: keep the stored form
+        return [digest, [[d.path, d.line, d.level, d.code, d.message] for d in loaded.diagnostics],
+                [[r.source, r.line, r.kind, r.target] for r in loaded.refs],
+                loaded.id_line, loaded.record_id, loaded.valid]
 
     def save(self, entries: dict[str, tuple[str, _Loaded]]) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump(entries, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            data = {rel: self._to_json(rel, digest, loaded) for rel, (digest, loaded) in entries.items()}
+            # dumps (the C encoder in one go) is several times faster than dump()
+            tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError:
             pass  # a read-only checkout still validates, just without the cache
@@ -265,6 +296,8 @@ def _collect(root: Path, files: list[tuple[str, str]],
              results: list[_Loaded]) -> tuple[Diagnostics, dict[str, dict[str, Record | None]]]:
     diags = Diagnostics()
     by_kind: dict[str, dict[str, Record | None]] = {"incident": {}, "postmortem": {}, "runbook": {}}
+    #: every id in use, including those of records that failed validation
+    known: dict[str, dict[str, Record | None]] = {kind: {} for kind in by_kind}
     seen: dict[tuple[str, str], str] = {}
     refs: list[Ref] = []
     for (kind, rel), loaded in zip(files, results, strict=True):
@@ -279,8 +312,10 @@ def _collect(root: Path, files: list[tuple[str, str]],
                         "be unique; rename this file or set a different 'id'")
             continue
         seen[key] = rel
-        by_kind[kind][loaded.record_id] = loaded.record
-    _check_refs(root, by_kind, {rel for _, rel in files}, refs, diags)
+        known[kind][loaded.record_id] = loaded.record
+        if loaded.valid:
+            by_kind[kind][loaded.record_id] = loaded.record
+    _check_refs(root, known, {rel for _, rel in files}, refs, diags)
     return diags, by_kind
 
 

@@ -85,25 +85,36 @@ class RecordFile:
 
 
 class _TooBig(Exception):
-    def __init__(self, line: int, message: str):
+    """A front matter the builder refuses (too big, or a YAML feature records don't use)."""
+
+    def __init__(self, line: int, message: str, code: str = "yaml-too-large"):
         self.line = line
         self.message = message
+        self.code = code
 
 
 def read_record(path: str, raw: bytes, diags: Diagnostics) -> RecordFile | None:
     """Decode and split one file; report problems to ``diags``; None if unusable."""
+    empty_message = ("the file is empty: start it with a front matter block ('---', the fields, "
+                     "'---'), or delete it")
     if not raw.strip():
-        diags.error(path, 1, "empty-file", "the file is empty: start it with a front matter block "
-                    "('---', the fields, '---'), or delete it")
+        diags.error(path, 1, "empty-file", empty_message)
         return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            diags.error(path, 1, "not-utf8", "the file is saved as UTF-16: save it as UTF-8 "
+                        "(most editors: 'Save with encoding')")
+            return None
         line = raw[: exc.start].count(b"\n") + 1
         diags.error(path, line, "not-utf8", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8: "
                     "save the file as UTF-8 (most editors: 'Save with encoding')")
         return None
     text = text.removeprefix("\ufeff")
+    if not text.strip():  # only a byte order mark
+        diags.error(path, 1, "empty-file", empty_message)
+        return None
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         diags.error(path, line, "nul-byte", "the file contains a NUL byte: it looks binary; "
@@ -122,6 +133,15 @@ def read_record(path: str, raw: bytes, diags: Diagnostics) -> RecordFile | None:
     record = RecordFile(path=path, text=text, data={}, start_line=1, end_line=end + 1,
                         body="".join(lines[end + 1:]), body_line=end + 2)
     fm_text = "".join(lines[1:end])
+    if not fm_text.isascii() and (odd := _ODD_BREAK.search(fm_text)):
+        # YAML 1.1 parsers (libyaml) read these as line breaks: values change and
+        # every line number after them is off by one. isascii() is O(1).
+        char = odd.group()
+        diags.error(path, 2 + fm_text.count("\n", 0, odd.start()), "bad-character",
+                    f"the front matter contains the invisible character U+{ord(char):04X} "
+                    f"({_ODD_NAMES[char]}), which YAML reads as a line break: delete it or "
+                    "replace it with a space")
+        return None
     data = _parse_yaml(record, fm_text, diags)
     if data is None:
         return None
@@ -136,19 +156,22 @@ def _parse_yaml(record: RecordFile, fm_text: str, diags: Diagnostics) -> dict[st
     try:
         value = builder.document()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + offset) if mark else record.start_line
-        problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
-        diags.error(record.path, line, "yaml-syntax", f"YAML syntax error: {problem}{context}; "
-                    "check indentation and quote values that contain ': ' or start with a "
-                    "special character ([ { > | * & ! % @ `)")
+        diags.error(record.path, *_syntax_error(exc, offset, record.start_line, fm_text))
+        return None
+    except yaml.reader.ReaderError as exc:
+        bad = _CONTROL.search(fm_text)
+        line = offset + fm_text.count("\n", 0, bad.start()) if bad else record.start_line
+        code = f"U+{ord(bad.group()):04X}" if bad else f"#x{exc.character:04x}"
+        diags.error(record.path, line, "bad-character", f"the front matter contains the control "
+                    f"character {code}, which YAML does not allow: delete it (it often comes "
+                    "with text pasted from a terminal or a chat)")
         return None
     except yaml.YAMLError as exc:
-        diags.error(record.path, record.start_line, "yaml-syntax", f"YAML error: {exc}")
+        message = " ".join(str(exc).split())
+        diags.error(record.path, record.start_line, "yaml-syntax", f"YAML error: {message}")
         return None
     except _TooBig as exc:
-        diags.error(record.path, exc.line, "yaml-too-large", exc.message)
+        diags.error(record.path, exc.line, exc.code, exc.message)
         return None
     finally:
         loader.dispose()
@@ -162,6 +185,41 @@ def _parse_yaml(record: RecordFile, fm_text: str, diags: Diagnostics) -> dict[st
         return None
     return value
 
+
+_NOT_A_KEY = ("could not find expected ':'", "did not find expected key")
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, offset: int, default: int,
+                  fm_text: str) -> tuple[int, str, str]:
+    """(line, code, message) for a YAML syntax error, pointing at the line to fix."""
+    problem = exc.problem or "invalid YAML"
+    problem_line = exc.problem_mark.line + offset if exc.problem_mark else None
+    context_line = exc.context_mark.line + offset if exc.context_mark else None
+    if problem == _NOT_A_KEY[0] and context_line is not None:
+        # libyaml marks where it gave up (often the end); the key started earlier.
+        problem_line = context_line
+    line = problem_line or context_line or default
+    context = ""
+    if exc.context:
+        started = f" that starts on line {context_line}" if context_line and context_line != line else ""
+        context = f" ({exc.context}{started})"
+    hint = ("check indentation and quote values that contain ': ' or start with a special "
+            "character ([ { > | * & ! % @ `)")
+    source = fm_text.splitlines()
+    text = source[line - offset] if 0 <= line - offset < len(source) else ""
+    if text[: len(text) - len(text.lstrip())].count("\t"):
+        hint = f"line {line} is indented with a tab: YAML needs spaces"
+    elif problem in _NOT_A_KEY:
+        hint = (f"line {line} is not a 'field: value' line; if it is Markdown, the closing '---' "
+                "of the front matter is missing above it; otherwise " + hint)
+    return line, "yaml-syntax", f"YAML syntax error: {problem}{context}; {hint}"
+
+
+#: Characters YAML 1.1 (libyaml) reads as line breaks but editors and YAML 1.2 do not.
+_ODD_BREAK = re.compile("[\x85\u2028\u2029]")
+_ODD_NAMES = {"\x85": "next line", "\u2028": "line separator", "\u2029": "paragraph separator"}
+#: Characters YAML does not allow in a document (its c-printable set, negated).
+_CONTROL = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 _EMPTY = object()
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
@@ -209,7 +267,7 @@ class _Builder:
         if not isinstance(event, yaml.StreamEndEvent):
             raise _TooBig(event.start_mark.line + self.offset,
                           "the front matter holds more than one YAML document: remove the extra "
-                          "'---' or '...' line")
+                          "'---' or '...' line", "yaml-unsupported")
         return value
 
     def value(self, event: Any, loc: Path_, depth: int) -> Any:
@@ -230,7 +288,8 @@ class _Builder:
             assert cls is yaml.AliasEvent
             if event.anchor not in self.anchors:
                 raise _TooBig(event.start_mark.line + self.offset,
-                              f"alias '*{event.anchor}' refers to no anchor")
+                              f"alias '*{event.anchor}' refers to no anchor defined before it: "
+                              f"define '&{event.anchor}' first, or write the value out", "yaml-syntax")
             result, size = self.anchors[event.anchor]
             self.count += size
             if self.count > MAX_NODES:
@@ -257,11 +316,12 @@ class _Builder:
                 return result
             key_line = key_event.start_mark.line + self.offset
             if type(key_event) is not yaml.ScalarEvent:
-                raise _TooBig(key_line, "a key must be a plain name, not a list or mapping")
+                raise _TooBig(key_line, "a key must be a plain name, not a list or mapping",
+                              "yaml-unsupported")
             key = key_event.value
             if key == "<<" and key_event.implicit[0]:
                 raise _TooBig(key_line, "YAML merge keys ('<<') are not supported in records: "
-                              "write the fields out")
+                              "write the fields out", "yaml-unsupported")
             value = self.value(self.next(), (*loc, key), depth + 1)
             if key in result:
                 first = lines.get((*loc, key), key_line)

@@ -34,8 +34,9 @@ RUNBOOK_NAME = re.compile(r"^runbooks/[a-z0-9][a-z0-9-]*\.md$")
 
 
 def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
-    return text if len(text) <= 60 else text[:57] + "…'"
+    """A value quoted for a message, on one line (repr() for line breaks, tabs...)."""
+    text = f"'{value}'" if isinstance(value, str) and value.isprintable() else repr(value)
+    return text if len(text) <= 60 else text[:57] + ("…'" if text.endswith("'") else "…")
 
 
 def _loc_name(loc: tuple[Any, ...]) -> str:
@@ -118,30 +119,32 @@ def model_from_file(kind: str, rf: RecordFile, diags: Diagnostics) -> Record | N
     model = MODELS[kind]
     data = dict(rf.data)
     data.setdefault("id", PurePosixPath(rf.path).stem)
-    if kind == "incident" and "resolved" not in data:
-        _default_resolved(data)
     try:
         record = model.model_validate(data)
     except ValidationError as exc:
-        allowed = list(model.model_fields)
         for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
-            code, message = _message(model, err, allowed)
+            code, message = _message(model, err, _allowed(model, loc))
             line = rf.end_line if err["type"] == "missing" and len(loc) == 1 else rf.line_of(loc)
             diags.error(rf.path, line, code, message)
         return None
+    if isinstance(record, Incident) and record.resolved is None and record.is_resolved:
+        # 'resolved' defaults to the time of the last update once that one is resolved.
+        # Done after validation so a bad timestamp is reported once, on the update's line.
+        record = record.model_copy(update={"resolved": record.updates[-1].at})
     record._path = rf.path
     record._body = rf.body
     record._body_line = rf.body_line
     return record
 
 
-def _default_resolved(data: dict[str, Any]) -> None:
-    updates = data.get("updates")
-    if isinstance(updates, list) and updates and isinstance(updates[-1], dict):
-        last = updates[-1]
-        if last.get("status") in ("resolved", "completed") and last.get("at"):
-            data["resolved"] = last["at"]
+def _allowed(model: type[Record], loc: tuple[Any, ...]) -> list[str]:
+    """The field names allowed where ``loc`` is: the record's, or an update's."""
+    from .records import Update
+
+    if len(loc) >= 3 and loc[0] == "updates" and isinstance(loc[1], int):
+        return list(Update.model_fields)
+    return list(model.model_fields)
 
 
 def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> Incident:
@@ -184,13 +187,13 @@ def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
             close = difflib.get_close_matches(cid, config.component_ids, n=1)
             guess = f" (did you mean '{close[0]}'?)" if close else ""
             diags.error(path, line(("components", cid)), "unknown-component",
-                        f"components: '{cid}' is not a configured component{guess}; known: "
+                        f"components: {_show(cid)} is not a configured component{guess}; known: "
                         f"{', '.join(config.component_ids)} (add new ones to mkdocs.yml)")
         if impact not in impacts:
             close = difflib.get_close_matches(str(impact), impacts, n=1)
             guess = f" (did you mean '{close[0]}'?)" if close else ""
             diags.error(path, line(("components", cid)), "bad-value",
-                        f"components.{cid}: '{impact}' is not an impact{guess}; use one of: "
+                        f"components.{cid}: {_show(impact)} is not an impact{guess}; use one of: "
                         f"{', '.join(impacts)}")
     previous: datetime | None = None
     for i, update in enumerate(inc.updates):
@@ -199,7 +202,7 @@ def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
             guess = f" (did you mean '{close[0]}'?)" if close else ""
             what = "a maintenance" if inc.is_maintenance else "an incident"
             diags.error(path, line(("updates", i, "status")), "bad-value",
-                        f"updates[{i}].status: '{update.status}' is not a status of {what}"
+                        f"updates[{i}].status: {_show(update.status)} is not a status of {what}"
                         f"{guess}; use one of: {', '.join(statuses)}")
         if previous is not None and update.at < previous:
             diags.error(path, line(("updates", i, "at")), "update-order",
@@ -221,15 +224,19 @@ def _check_lifecycle(inc: Incident, rf: RecordFile, diags: Diagnostics) -> None:
         known = [(k, getattr(inc, k)) for k in chain if getattr(inc, k) is not None]
         for (a, ta), (b, tb) in itertools.pairwise(known):
             if tb < ta:
-                diags.error(path, rf.line_of((b,)), "time-order",
-                            f"{b} ({tb.isoformat()}) is before {a} ({ta.isoformat()}): the order "
+                where, when = rf.line_of((b,)), tb.isoformat()
+                if b == "resolved" and "resolved" not in rf.data:  # defaulted from the last update
+                    where = rf.line_of(("updates", len(inc.updates) - 1, "at"))
+                    when += f", the time of the last update, which is {inc.status}"
+                diags.error(path, where, "time-order",
+                            f"{b} ({when}) is before {a} ({ta.isoformat()}): the order "
                             f"must be {' <= '.join(chain)}")
     if not inc.is_maintenance and inc.started and inc.updates[0].at < inc.started:
         diags.warning(path, rf.line_of(("updates", 0, "at")), "update-before-start",
                       "the first update is earlier than 'started': check both timestamps")
     if inc.resolved is not None and not inc.is_resolved:
         diags.error(path, rf.line_of(("resolved",)), "resolved-but-open",
-                    f"'resolved' is set but the latest update is '{inc.status}': append an update "
+                    f"'resolved' is set but the latest update is {_show(inc.status)}: append an update "
                     "with status resolved, or remove 'resolved'")
 
 
@@ -268,5 +275,5 @@ def check_runbook(rb: Runbook, rf: RecordFile, config: SitrepConfig, diags: Diag
     for i, cid in enumerate(rb.components):
         if config.component(cid) is None:
             diags.error(rf.path, rf.line_of(("components", i)), "unknown-component",
-                        f"components: '{cid}' is not a configured component; known: "
+                        f"components: {_show(cid)} is not a configured component; known: "
                         f"{', '.join(config.component_ids)}")
