@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import difflib
+import json
 import os
 import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any, TypeVar, get_args
 
 import click
 
 from .config import ConfigError, SitrepConfig, load_config
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostic, Diagnostics
+from .records import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, Incident
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -71,3 +77,429 @@ def validate(mkdocs_yml: str, fmt: str, strict: bool, jobs: int | None, no_cache
         click.echo(f"sitrep: {counts}; {diags.summary_line()}", err=True)
     if diags.has_errors or (strict and diags.warnings):
         sys.exit(EXIT_INVALID)
+
+
+# --------------------------------------------------------------------------- writing records
+#
+# The commands below create and edit records. They never round-trip a file
+# through a YAML dumper (see sitrep.editing), check the result with the same
+# validation as `validate` before anything reaches the disk, and exit 2 with a
+# message (and nothing written) when they cannot do what was asked.
+
+_Fn = TypeVar("_Fn", bound=Callable[..., Any])
+#: How far in the future an --at may lie before we warn (clock skew, typos).
+_FUTURE_SLACK_SECONDS = 300
+
+
+class Refused(click.ClickException):
+    """The command cannot do what was asked; nothing was written. Exit status 2."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | tuple[Diagnostic, ...] = ()):
+        details = "".join(f"\n  {d.as_text()}" for d in diagnostics)
+        super().__init__(message + details)
+
+
+def now_option(func: _Fn) -> _Fn:
+    """Hidden ``--now ISO``: the current time for tests (SOURCE_DATE_EPOCH works too)."""
+    return click.option("--now", "now_text", hidden=True, metavar="ISO",
+                        help="Use this instant as the current time.")(func)
+
+
+def _now(now_text: str | None) -> datetime:
+    """The current time in UTC, whole seconds: --now, else SOURCE_DATE_EPOCH, else the clock.
+
+    Resolved once here and passed down, so a command uses one instant throughout
+    and tests get reproducible files.
+    """
+    if now_text:
+        return _instant(now_text, "--now")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError):
+            raise Refused(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _instant(text: str, option: str) -> datetime:
+    """An ISO 8601 instant with an offset, in UTC, whole seconds; exit 2 otherwise."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not an ISO 8601 timestamp; write it like "
+                                 "2026-02-10T14:30:00Z", param_hint=f"'{option}'") from None
+    if moment.tzinfo is None:
+        raise click.BadParameter(f"{text!r} has no UTC offset, so the instant is ambiguous: append Z "
+                                 "for UTC (2026-02-10T14:30:00Z) or your offset (+02:00)",
+                                 param_hint=f"'{option}'")
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _optional_instant(text: str | None, option: str) -> datetime | None:
+    return _instant(text, option) if text else None
+
+
+def _message(value: str | None, option: str = "--message") -> str | None:
+    """The message as given ('-' reads standard input), without surrounding blank space."""
+    if value is None:
+        return None
+    if value == "-":
+        value = sys.stdin.read()
+    value = value.replace("\r\n", "\n").strip()
+    if not value:
+        raise click.BadParameter("the message is empty", param_hint=f"'{option}'")
+    return value
+
+
+def _one_line(value: str, option: str) -> str:
+    value = value.strip()
+    if not value or "\n" in value or "\r" in value:
+        raise click.BadParameter("give a non-empty text on one line", param_hint=f"'{option}'")
+    return value
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working folder when it is inside it (what `git add` wants)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _choices(field: str) -> list[str]:
+    """The values of a Literal field of Incident, for click.Choice."""
+    values: list[str] = []
+    for arg in get_args(Incident.model_fields[field].annotation):
+        values += [v for v in get_args(arg) if isinstance(v, str)]
+    return values
+
+
+def _severity(config: SitrepConfig, value: str) -> str:
+    canonical = config.normalise_severity(value)
+    if canonical is None:
+        levels = ", ".join(f"{s.id} ({s.name})" for s in config.severities)
+        aliases = ", ".join(a for s in config.severities for a in s.aliases)
+        raise click.BadParameter(f"{value!r} is not a known severity; use one of: {levels}"
+                                 + (f" (or an alias: {aliases})" if aliases else ""),
+                                 param_hint="'--severity'")
+    return canonical
+
+
+def _component_id(config: SitrepConfig, cid: str) -> str:
+    if config.component(cid) is None:
+        close = difflib.get_close_matches(cid, config.component_ids, n=1)
+        guess = f" (did you mean '{close[0]}'?)" if close else ""
+        raise click.BadParameter(f"{cid!r} is not a configured component{guess}; use one of: "
+                                 f"{', '.join(config.component_ids)} (the list lives in mkdocs.yml)",
+                                 param_hint="'--component'")
+    return cid
+
+
+def _components(config: SitrepConfig, specs: tuple[str, ...]) -> dict[str, str]:
+    """``id=impact`` options -> {id: impact}; impacts may be abbreviated (partial, major…)."""
+    result: dict[str, str] = {}
+    for spec in specs:
+        sep = "=" if "=" in spec else ":"
+        cid, _, impact_text = spec.partition(sep)
+        cid = _component_id(config, cid.strip())
+        impact = impact_text.strip().lower().replace("-", "_").replace(" ", "_")
+        matches = [i for i in IMPACTS if i == impact] or [i for i in IMPACTS if impact and i.startswith(impact)]
+        if len(matches) != 1:
+            what = f"{impact_text.strip()!r} is not an impact" if impact else "the impact is missing"
+            raise click.BadParameter(f"{spec!r}: {what}; write {cid}=IMPACT with IMPACT one of: "
+                                     f"{', '.join(IMPACTS)}", param_hint="'--component'")
+        if cid in result:
+            raise click.BadParameter(f"{cid!r} is given twice", param_hint="'--component'")
+        result[cid] = matches[0]
+    return result
+
+
+def _print_notes(notes: list[Diagnostic]) -> None:
+    for note in notes:
+        click.echo(f"sitrep: warning: {note.message} [{note.code}]", err=True)
+
+
+@main.group()
+def new() -> None:
+    """Create a record: an incident, a postmortem draft or a runbook."""
+
+
+@new.command("incident")
+@config_option
+@click.option("--title", required=True, help="Short public title: what customers notice.")
+@click.option("--severity", "severity_text", required=True, metavar="SEV",
+              help="Severity id from mkdocs.yml, e.g. SEV2; aliases such as P1 or sev-2 are accepted.")
+@click.option("--component", "component_specs", multiple=True, required=True, metavar="ID=IMPACT",
+              help="Affected component and its impact (degraded_performance, partial_outage, "
+              "major_outage); repeat for each component.")
+@click.option("--message", "message_text", metavar="TEXT",
+              help="First public update ('-' reads standard input). Default: \"We are currently "
+              "investigating <title>.\" and when the next update comes.")
+@click.option("--started", "started_text", metavar="ISO", help="When customer impact began. Default: --at.")
+@click.option("--detected", "detected_text", metavar="ISO", help="When the team learnt of it. Default: --at.")
+@click.option("--acknowledged", "acknowledged_text", metavar="ISO",
+              help="When a responder acknowledged it. Default: --at.")
+@click.option("--at", "at_text", metavar="ISO", help="When the first update is posted. Default: now.")
+@click.option("--type", "type_", type=click.Choice(_choices("type")), help="Kind of incident.")
+@click.option("--detection", type=click.Choice(_choices("detection")), help="How it was detected.")
+@click.option("--commander", metavar="NAME", help="Incident commander (internal).")
+@click.option("--tech-lead", metavar="NAME", help="Technical lead (internal).")
+@click.option("--comms-lead", metavar="NAME", help="Communications lead (internal).")
+@click.option("--scribe", metavar="NAME", help="Scribe (internal).")
+@click.option("--visibility", type=click.Choice(["public", "internal"]), default="public", show_default=True,
+              help="internal keeps the incident off the public status page.")
+@now_option
+def new_incident(mkdocs_yml: str, title: str, severity_text: str, component_specs: tuple[str, ...],
+                 message_text: str | None, started_text: str | None, detected_text: str | None,
+                 acknowledged_text: str | None, at_text: str | None, type_: str | None,
+                 detection: str | None, commander: str | None, tech_lead: str | None,
+                 comms_lead: str | None, scribe: str | None, visibility: str, now_text: str | None) -> None:
+    """Declare an incident: write incidents/YYYY/YYYY-MM-DD-<slug>.md and print its path.
+
+    The file holds the timestamps, the affected components and a first
+    'investigating' update. Example:
+
+    \b
+        sitrep new incident --title "Elevated error rates on the Publishing API" \\
+          --severity SEV2 --component publishing-api=partial_outage
+    """
+    from .editing import check_text
+    from .portal import discover
+    from .scaffold import IncidentDraft, create_file, default_message, render_incident, slugify, unique_stem
+
+    root, config = _config(mkdocs_yml)
+    now = _now(now_text)
+    title = _one_line(title, "--title")
+    severity = _severity(config, severity_text)
+    components = _components(config, component_specs)
+    at = _optional_instant(at_text, "--at") or now
+    draft = IncidentDraft(
+        title=title, severity=severity, components=components,
+        message=_message(message_text) or default_message(title, config.severity(severity)),
+        started=_optional_instant(started_text, "--started") or at,
+        detected=_optional_instant(detected_text, "--detected") or at,
+        acknowledged=_optional_instant(acknowledged_text, "--acknowledged") or at,
+        at=at, type=type_, detection=detection, visibility=visibility,
+        roles={"commander": commander or "", "tech_lead": tech_lead or "", "comms_lead": comms_lead or "",
+               "scribe": scribe or ""},
+    )
+    text = render_incident(draft)
+    day = draft.started.strftime("%Y-%m-%d")
+    taken = {Path(rel).stem for kind, rel in discover(root) if kind == "incident"}
+    for _ in range(100):  # another declaration may take the name between the check and the write
+        stem = unique_stem(f"{day}-{slugify(title, fallback='incident')}", taken)
+        rel = f"incidents/{day[:4]}/{stem}.md"
+        _record, _, diags = check_text("incident", rel, text, config)
+        if diags.has_errors:
+            raise Refused("the incident would not be valid; nothing written", diags.errors)
+        try:
+            create_file(root / rel, text)
+            break
+        except FileExistsError:
+            taken.add(stem)
+    else:  # pragma: no cover
+        raise Refused("could not find a free file name; nothing written")
+    _print_notes(diags.warnings)
+    if at.timestamp() > now.timestamp() + _FUTURE_SLACK_SECONDS:
+        click.echo(f"sitrep: warning: the first update is dated in the future ({at.isoformat()})", err=True)
+    click.echo(_shown(root / rel))
+
+
+@new.command("postmortem")
+@config_option
+@click.option("--incident", "incident_ids", multiple=True, required=True, metavar="ID",
+              help="Incident the postmortem covers (its file name without .md); repeat for several.")
+@click.option("--author", "authors", multiple=True, metavar="NAME",
+              help="Author; repeat for several. Default: the incident commander(s).")
+@click.option("--title", metavar="TEXT", help="Default: \"Postmortem: <incident title>\".")
+@click.option("--visibility", type=click.Choice(["internal", "public"]), default="internal", show_default=True,
+              help="public shows it on the public incident page once published.")
+@now_option
+def new_postmortem(mkdocs_yml: str, incident_ids: tuple[str, ...], authors: tuple[str, ...],
+                   title: str | None, visibility: str, now_text: str | None) -> None:
+    """Draft a postmortem: write postmortems/YYYY-MM-DD-<slug>.md and print its path.
+
+    The draft (status: draft) has the sections of the postmortem template, with
+    the impact (duration, components, users affected), detection and a timeline
+    of every lifecycle timestamp and status update prefilled from the incident.
+    """
+    from .editing import UnknownRecord, check_text, find_incident, postmortems_covering
+    from .portal import discover
+    from .scaffold import create_file, postmortem_stem, render_postmortem, unique_stem
+
+    root, config = _config(mkdocs_yml)
+    today: date = _now(now_text).date()
+    incidents: list[Incident] = []
+    for incident_id in dict.fromkeys(incident_ids):
+        try:
+            incidents.append(find_incident(root, config, incident_id)[1])
+        except UnknownRecord as exc:
+            raise Refused(exc.message, exc.diagnostics) from None
+    names = [_one_line(a, "--author") for a in authors]
+    if not names:
+        names = list(dict.fromkeys(i.commander for i in incidents if i.commander))
+    if not names:
+        names = ["TBD"]
+        click.echo("sitrep: note: no --author given and no incident commander known; wrote 'TBD'", err=True)
+    title = _one_line(title, "--title") if title else f"Postmortem: {incidents[0].title}"
+    text = render_postmortem(incidents, config, title=title, authors=names, today=today, visibility=visibility)
+    taken = {Path(rel).stem for kind, rel in discover(root) if kind == "postmortem"}
+    existing = postmortems_covering(root, [i.id for i in incidents])
+    for _ in range(100):
+        rel = f"postmortems/{unique_stem(postmortem_stem(incidents[0].id, today), taken)}.md"
+        _record, _, diags = check_text("postmortem", rel, text, config)
+        if diags.has_errors:
+            raise Refused("the postmortem would not be valid; nothing written", diags.errors)
+        try:
+            create_file(root / rel, text)
+            break
+        except FileExistsError:
+            taken.add(Path(rel).stem)
+    else:  # pragma: no cover
+        raise Refused("could not find a free file name; nothing written")
+    for other in existing:
+        click.echo(f"sitrep: note: {other} already covers this incident", err=True)
+    open_ones = [i.id for i in incidents if not i.is_resolved]
+    if open_ones:
+        click.echo(f"sitrep: note: {', '.join(open_ones)} is not resolved yet; the timeline stops at its "
+                   "latest update", err=True)
+    if diags.warnings:
+        click.echo(f"sitrep: {len(diags.warnings)} placeholder(s) to fill in; 'sitrep validate' lists them",
+                   err=True)
+    click.echo(_shown(root / rel))
+
+
+@new.command("runbook")
+@config_option
+@click.option("--title", required=True, help="What the runbook does, e.g. \"Restart the cache cluster\".")
+@click.option("--component", "component_ids", multiple=True, metavar="ID",
+              help="Component it applies to; repeat for several.")
+@click.option("--owner", metavar="TEAM", help="Team or person who keeps it current. Default: TBD.")
+@click.option("--review-every", type=click.IntRange(1, 3650), default=90, show_default=True,
+              help="Days between reviews.")
+@click.option("--visibility", type=click.Choice(["internal", "public"]), default="internal", show_default=True)
+@now_option
+def new_runbook(mkdocs_yml: str, title: str, component_ids: tuple[str, ...], owner: str | None,
+                review_every: int, visibility: str, now_text: str | None) -> None:
+    """Start a runbook: write runbooks/<slug>.md (reviewed today) and print its path.
+
+    The skeleton has the sections every runbook needs: when to use, prerequisites,
+    steps, verification, rollback and escalation.
+    """
+    from .editing import check_text
+    from .portal import discover
+    from .scaffold import create_file, render_runbook, slugify, unique_stem
+
+    root, config = _config(mkdocs_yml)
+    today = _now(now_text).date()
+    title = _one_line(title, "--title")
+    components = list(dict.fromkeys(_component_id(config, c.strip()) for c in component_ids))
+    text = render_runbook(title=title, components=components, owner=_one_line(owner, "--owner") if owner else None,
+                          today=today, visibility=visibility, review_every=review_every)
+    taken = {Path(rel).stem for kind, rel in discover(root) if kind == "runbook"}
+    for _ in range(100):
+        rel = f"runbooks/{unique_stem(slugify(title, fallback='runbook'), taken)}.md"
+        _record, _, diags = check_text("runbook", rel, text, config)
+        if diags.has_errors:
+            raise Refused("the runbook would not be valid; nothing written", diags.errors)
+        try:
+            create_file(root / rel, text)
+            break
+        except FileExistsError:
+            taken.add(Path(rel).stem)
+    else:  # pragma: no cover
+        raise Refused("could not find a free file name; nothing written")
+    click.echo(_shown(root / rel))
+
+
+def _post(mkdocs_yml: str, incident_id: str, status: str | None, message: str | None, at_text: str | None,
+          mitigated_text: str | None, now_text: str | None) -> None:
+    """Shared by update and resolve: append one update, print the file's path."""
+    from .editing import EditError, NewUpdate, UnknownRecord, find_incident, format_timestamp, post_update
+
+    root, config = _config(mkdocs_yml)
+    now = _now(now_text)
+    at = _optional_instant(at_text, "--at") or now
+    mitigated = _optional_instant(mitigated_text, "--mitigated")
+    try:
+        rel, incident = find_incident(root, config, incident_id)
+    except UnknownRecord as exc:
+        raise Refused(exc.message, exc.diagnostics) from None
+    if status is None:
+        status = "completed" if incident.is_maintenance else "resolved"
+    if message is None:
+        message = ("The scheduled maintenance has been completed." if incident.is_maintenance
+                   else "This incident has been resolved.")
+    try:
+        notes = post_update(root, rel, config, incident, NewUpdate(at, status, message), mitigated)
+    except EditError as exc:
+        raise Refused(exc.message, exc.diagnostics) from None
+    _print_notes(notes)
+    if at.timestamp() > now.timestamp() + _FUTURE_SLACK_SECONDS:
+        click.echo(f"sitrep: warning: the update is dated in the future ({format_timestamp(at)})", err=True)
+    click.echo(_shown(root / rel))
+    click.echo(f"sitrep: {incident.id}: {status} at {format_timestamp(at)}", err=True)
+
+
+@main.command()
+@config_option
+@click.argument("incident_id", metavar="ID")
+@click.option("--status", required=True,
+              type=click.Choice([*INCIDENT_STATUSES, *MAINTENANCE_STATUSES], case_sensitive=False),
+              help="investigating, identified or monitoring (maintenance: scheduled, in_progress, "
+              "verifying); resolved/completed work like 'sitrep resolve'.")
+@click.option("--message", "message_text", required=True, metavar="TEXT",
+              help="The public message ('-' reads standard input).")
+@click.option("--at", "at_text", metavar="ISO", help="When the update is posted. Default: now.")
+@click.option("--mitigated", "mitigated_text", metavar="ISO",
+              help="Also set mitigated: (when customer impact ended) if it is not set yet.")
+@now_option
+def update(mkdocs_yml: str, incident_id: str, status: str, message_text: str, at_text: str | None,
+           mitigated_text: str | None, now_text: str | None) -> None:
+    """Append a status update to incident ID (its file name without .md) and print the file's path.
+
+    Only the new lines are added: comments, quoting, layout and the body stay as
+    they are. Refuses (exit 2, file untouched) if the incident is already
+    resolved or --at is earlier than the last update.
+    """
+    _post(mkdocs_yml, incident_id, status, _message(message_text), at_text, mitigated_text, now_text)
+
+
+@main.command()
+@config_option
+@click.argument("incident_id", metavar="ID")
+@click.option("--message", "message_text", metavar="TEXT",
+              help="The final public message ('-' reads standard input). Default: \"This incident has "
+              "been resolved.\"")
+@click.option("--at", "at_text", metavar="ISO", help="When it was resolved. Default: now.")
+@click.option("--mitigated", "mitigated_text", metavar="ISO",
+              help="When customer impact ended, if earlier and not set yet.")
+@now_option
+def resolve(mkdocs_yml: str, incident_id: str, message_text: str | None, at_text: str | None,
+            mitigated_text: str | None, now_text: str | None) -> None:
+    """Resolve incident ID: append a 'resolved' update and set resolved:, print the file's path.
+
+    For a maintenance record the update is 'completed'. Refuses (exit 2, file
+    untouched) if it is already resolved or --at is earlier than the last update.
+    """
+    _post(mkdocs_yml, incident_id, None, _message(message_text), at_text, mitigated_text, now_text)
+
+
+@main.command()
+@config_option
+@click.option("--kind", type=click.Choice(["incident", "postmortem", "runbook", "all"]), default="all",
+              show_default=True, help="Which record's front matter.")
+def schema(mkdocs_yml: str, kind: str) -> None:
+    """Print the JSON Schema (draft 2020-12) of the records' front matter.
+
+    Severities and component ids come from mkdocs.yml. Point your editor at it,
+    e.g. VS Code's YAML extension: "yaml.schemas": {"incident.schema.json":
+    "incidents/**/*.md"}.
+    """
+    from .schema import json_schema
+
+    _, config = _config(mkdocs_yml)
+    click.echo(json.dumps(json_schema(config, kind), indent=2, ensure_ascii=False))

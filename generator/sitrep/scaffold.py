@@ -1,0 +1,394 @@
+"""Text of new records: incidents, postmortem drafts and runbook skeletons.
+
+Pure functions (no clock, no disk) that return the whole file text; the CLI
+chooses the path, the time and writes the file. Every value goes through
+:func:`sitrep.editing.yaml_scalar` or :func:`~sitrep.editing.yaml_flow_list`,
+so a title such as ``API: errors`` or ``yes`` is quoted and reads back
+unchanged. The skeletons follow the team's incident-response procedures: the
+first public message, the postmortem template (Summary … Lessons Learned, action
+items as ``- [ ] Action - Owner - YYYY-MM-DD``) and the runbook sections.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from .config import Severity, SitrepConfig, format_duration
+from .editing import format_timestamp, message_lines, yaml_flow_list, yaml_scalar
+from .records import Incident
+
+#: Longest slug taken from a title (ids stay readable in URLs and branch names).
+SLUG_LENGTH = 50
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+
+INCIDENT_BODY = """\
+<!--
+The text below the front matter is shown on the incident page, under the updates.
+Leave it empty while the incident is open. Once it is resolved, replace this
+comment with a short public summary: what customers noticed, between which times
+(UTC), what was affected and what fixed it. Write for customers: no internal
+names, blame or guesses about the cause. Internal notes belong in the postmortem.
+-->
+"""
+
+
+def slugify(title: str, max_length: int = SLUG_LENGTH, fallback: str = "record") -> str:
+    """Lowercase ASCII words joined by dashes, cut at a word boundary: ``Élan & API!`` -> ``elan-api``."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        cut = slug[: max_length + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut[:max_length]
+    return slug.strip("-") or fallback
+
+
+def unique_stem(stem: str, taken: Iterable[str]) -> str:
+    """``stem``, or ``stem-2``, ``stem-3``… whichever is not in ``taken``."""
+    used = set(taken)
+    if stem not in used:
+        return stem
+    n = 2
+    while f"{stem}-{n}" in used:
+        n += 1
+    return f"{stem}-{n}"
+
+
+def create_file(path: Path, text: str) -> None:
+    """Write a new file; never overwrites (raises FileExistsError if it appeared meanwhile).
+
+    The text is written to a temporary file first and then linked into place, so
+    the record is never seen half-written.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(text.encode("utf-8"))
+    try:
+        os.link(tmp, path)  # atomic and fails if the name exists, unlike os.replace
+    except FileExistsError:
+        raise
+    except OSError:  # file systems without hard links: exclusive create instead
+        with path.open("xb") as fh:
+            fh.write(text.encode("utf-8"))
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _long_date(day: date) -> str:
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _hm(moment: datetime) -> str:
+    return format_timestamp(moment)[11:16]
+
+
+# --------------------------------------------------------------------------- incidents
+
+
+def default_message(title: str, severity: Severity | None = None) -> str:
+    """The procedures' first status-page message, built from the title.
+
+    ``We are currently investigating elevated error rates on the Publishing API.``
+    plus when the next update comes, from the severity's update cadence.
+    """
+    text = title.strip().rstrip(".")
+    first = text.split(" ", 1)[0]
+    # Lowercase "Elevated" but keep "API", "SSO" or "iOS" as written.
+    if first[:1].isupper() and first[1:] == first[1:].lower():
+        text = text[:1].lower() + text[1:]
+    message = f"We are currently investigating {text}."
+    if severity is not None and severity.update_every is not None:
+        message += f" We will post an update within {_spoken_duration(severity.update_every.total_seconds())}."
+    return message
+
+
+def _spoken_duration(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    if minutes % 1440 == 0:
+        days = minutes // 1440
+        return "a day" if days == 1 else f"{days} days"
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return "an hour" if hours == 1 else f"{hours} hours"
+    return f"{minutes} minutes"
+
+
+@dataclass(frozen=True)
+class IncidentDraft:
+    """Everything ``sitrep new incident`` writes into a new incident record."""
+
+    title: str
+    severity: str
+    components: Mapping[str, str]
+    message: str
+    started: datetime
+    detected: datetime
+    acknowledged: datetime
+    at: datetime
+    type: str | None = None
+    detection: str | None = None
+    roles: Mapping[str, str] | None = None  # commander, tech_lead, comms_lead, scribe
+    visibility: str = "public"
+
+
+def render_incident(draft: IncidentDraft) -> str:
+    """The text of a new incident record with its first ``investigating`` update."""
+    out = ["---", f"title: {yaml_scalar(draft.title)}", f"severity: {yaml_scalar(draft.severity)}"]
+    if draft.type:
+        out.append(f"type: {draft.type}")
+    if draft.detection:
+        out.append(f"detection: {draft.detection}")
+    out += [f"started: {format_timestamp(draft.started)}",
+            f"detected: {format_timestamp(draft.detected)}",
+            f"acknowledged: {format_timestamp(draft.acknowledged)}",
+            "components:"]
+    out += [f"  {cid}: {impact}" for cid, impact in draft.components.items()]
+    for role in ("commander", "tech_lead", "comms_lead", "scribe"):
+        name = (draft.roles or {}).get(role)
+        if name:
+            out.append(f"{role}: {yaml_scalar(name)}")
+    out += [f"visibility: {draft.visibility}",
+            "updates:",
+            f"  - at: {format_timestamp(draft.at)}",
+            "    status: investigating",
+            *message_lines("message", draft.message, 4),
+            "---"]
+    return "\n".join(out) + "\n" + INCIDENT_BODY
+
+
+# --------------------------------------------------------------------------- postmortems
+
+
+def postmortem_stem(incident_id: str, today: date) -> str:
+    """``YYYY-MM-DD-<incident slug without its date>`` for a postmortem written ``today``."""
+    return f"{today.isoformat()}-{_DATE_PREFIX.sub('', incident_id) or incident_id}"
+
+
+def timeline(incident: Incident, with_date: bool = False) -> list[tuple[datetime, str]]:
+    """(time, text) of every lifecycle timestamp and every update, oldest first.
+
+    Lifecycle events sort before updates posted at the same minute, so
+    "Resolved" precedes the public resolution message.
+    """
+    events: list[tuple[datetime, int, str]] = []
+    how = f" ({incident.detection})" if incident.detection else ""
+    lifecycle = (
+        ("scheduled_start", "Maintenance window planned to start"),
+        ("scheduled_end", "Maintenance window planned to end"),
+        ("started", "Customer impact started" if not incident.is_maintenance else "Maintenance started"),
+        ("detected", f"Detected{how}"),
+        ("acknowledged", "Acknowledged by the responder"),
+        ("mitigated", "Mitigated: customer impact ended"),
+        ("resolved", "Resolved" if not incident.is_maintenance else "Completed"),
+    )
+    for key, text in lifecycle:
+        moment = getattr(incident, key)
+        if moment is not None:
+            events.append((moment, 0, text))
+    for update in incident.updates:
+        label = update.status.replace("_", " ").capitalize()
+        events.append((update.at, 1, f"{label}: {' '.join(update.message.split())}"))
+    events.sort(key=lambda e: (e[0], e[1]))
+    return [(moment, text) for moment, _, text in events]
+
+
+def _timeline_lines(incidents: Sequence[Incident]) -> list[str]:
+    labelled = len(incidents) > 1
+    events = sorted(
+        ((moment, f"[{inc.title}] {text}" if labelled else text)
+         for inc in incidents for moment, text in timeline(inc)),
+        key=lambda e: e[0],
+    )
+    days = {format_timestamp(moment)[:10] for moment, _ in events}
+    if len(days) == 1:
+        moment = events[0][0]
+        head = f"All times UTC, {_long_date(date.fromisoformat(format_timestamp(moment)[:10]))}."
+        return [head, "", *(f"- {_hm(m)} UTC — {text}" for m, text in events)]
+    return ["All times UTC.", "",
+            *(f"- {format_timestamp(m)[:10]} {_hm(m)} UTC — {text}" for m, text in events)]
+
+
+def _impact_lines(incident: Incident, config: SitrepConfig) -> list[str]:
+    start, end = incident.start, incident.impact_end
+    if end is None:
+        duration = f"ongoing since {format_timestamp(start)} (not resolved when this draft was written)"
+    else:
+        span = f"{format_timestamp(start)[:10]} {_hm(start)}–{_hm(end)} UTC"
+        if format_timestamp(start)[:10] != format_timestamp(end)[:10]:
+            span = f"{format_timestamp(start)[:10]} {_hm(start)} UTC – {format_timestamp(end)[:10]} {_hm(end)} UTC"
+        ended = "mitigated" if incident.mitigated else "resolved"
+        duration = f"{format_duration(end - start)} ({span}, until {ended})"
+    parts = []
+    for cid, impact in incident.components.items():
+        component = config.component(cid)
+        parts.append(f"{component.name if component else cid} ({impact.replace('_', ' ')})")
+    lines = [f"- Duration: {duration}"]
+    severity = config.severity(incident.severity)
+    if incident.severity:
+        lines.append(f"- Severity: {incident.severity}" + (f" ({severity.name})" if severity else ""))
+    lines.append(f"- Components: {', '.join(parts)}")
+    users = f"{incident.users_affected:,}" if incident.users_affected is not None else "[number or percentage]"
+    lines.append(f"- Users affected: {users}")
+    return lines
+
+
+def _detection_lines(incident: Incident) -> list[str]:
+    if incident.detected is None:
+        return ["[How we found out: alert, customer report, employee…]"]
+    how = f" by {incident.detection}" if incident.detection else ""
+    line = f"- Detected{how} at {_hm(incident.detected)} UTC"
+    if incident.started is not None:
+        line += f", {_after(incident.detected - incident.started)} impact started"
+    lines = [line + "."]
+    if incident.acknowledged is not None:
+        lines.append(f"- Acknowledged at {_hm(incident.acknowledged)} UTC, "
+                     f"{_after(incident.acknowledged - incident.detected)} detection.")
+    lines.append("- [Could we have detected it sooner? Which alert fired, or why none did.]")
+    return lines
+
+
+def _after(delta: timedelta) -> str:
+    return f"{format_duration(delta)} after" if delta.total_seconds() >= 60 else "within a minute of"
+
+
+def render_postmortem(incidents: Sequence[Incident], config: SitrepConfig, *, title: str,
+                      authors: Sequence[str], today: date, visibility: str = "internal") -> str:
+    """A draft postmortem (status: draft) prefilled with the incidents' facts and timeline."""
+    front = [
+        "---",
+        f"title: {yaml_scalar(title)}",
+        f"incidents: {yaml_flow_list([i.id for i in incidents])}",
+        f"date: {today.isoformat()}",
+        f"authors: {yaml_flow_list(list(authors))}",
+        "status: draft",
+        f"visibility: {visibility}",
+        "tags: []",
+        "---",
+    ]
+    impact: list[str] = []
+    detection: list[str] = []
+    for inc in incidents:
+        if len(incidents) > 1:  # one block per incident, headed by its title
+            impact += [*([""] if impact else []), f"**{inc.title}** (`{inc.id}`)", ""]
+            detection += [*([""] if detection else []), f"**{inc.title}**", ""]
+        impact += _impact_lines(inc, config)
+        detection += _detection_lines(inc)
+    impact.append("- [Revenue impact, SLA credits, support tickets, data impact — if any]")
+    body = [
+        f"# {title}",
+        "",
+        "<!--",
+        "Draft written by `sitrep new postmortem` from the incident record. Replace every",
+        "[bracketed] placeholder and check the prefilled facts. Keep the headings: a",
+        "published postmortem needs Summary, Impact, Timeline, Root Cause, Resolution,",
+        "Action Items and Lessons Learned. Blameless: describe systems and decisions,",
+        "not people's mistakes. Then set status: in-review, and published once agreed.",
+        "-->",
+        "",
+        "## Summary",
+        "",
+        "[2-3 sentence summary of what happened: what customers noticed, for how long, why, and how it was fixed.]",
+        "",
+        "## Impact",
+        "",
+        *impact,
+        "",
+        "## Timeline",
+        "",
+        *_timeline_lines(incidents),
+        "- [Add what happened behind the scenes: deploys, alerts, decisions, escalations.]",
+        "",
+        "## Root Cause",
+        "",
+        "[Technical explanation of what caused the incident, and why it was not caught earlier.]",
+        "",
+        "## Resolution",
+        "",
+        "[What was done to restore service, and what fixed the problem for good.]",
+        "",
+        "## Detection",
+        "",
+        *detection,
+        "",
+        "## What Went Well",
+        "",
+        "- [Thing that worked]",
+        "",
+        "## What Could Be Improved",
+        "",
+        "- [Thing to improve]",
+        "",
+        "## Action Items",
+        "",
+        "- [ ] [Action] - Owner - YYYY-MM-DD",
+        "- [ ] [Action] - Owner - YYYY-MM-DD",
+        "",
+        "## Lessons Learned",
+        "",
+        "[Key takeaways for the team]",
+    ]
+    return "\n".join(front + body) + "\n"
+
+
+# --------------------------------------------------------------------------- runbooks
+
+
+def render_runbook(*, title: str, components: Sequence[str], owner: str | None, today: date,
+                   visibility: str = "internal", review_every: int = 90) -> str:
+    """A runbook skeleton: when to use, prerequisites, steps, verification, rollback, escalation."""
+    owner_line = (f"owner: {yaml_scalar(owner)}" if owner
+                  else "owner: TBD  # the team or person who keeps this runbook current")
+    front = [
+        "---",
+        f"title: {yaml_scalar(title)}",
+        f"components: {yaml_flow_list(list(components))}",
+        owner_line,
+        f"last_reviewed: {today.isoformat()}",
+        f"review_every: {review_every}",
+        f"visibility: {visibility}",
+        "---",
+    ]
+    body = f"""# {title}
+
+[One paragraph: what this runbook restores or changes, and on which systems.]
+
+## When to use
+
+- [Alert, symptom or request that calls for this runbook]
+- [When *not* to use it, and what to use instead]
+
+## Prerequisites
+
+- [Access, tools and permissions needed, e.g. kubectl context, CLI logins]
+- Tell the incident channel that you are starting this runbook.
+
+## Steps
+
+1. **[First step: look before you change anything.]**
+
+   ```bash
+   # command to run
+   ```
+
+2. **[Next step.]** [What to expect, how long it takes, what to do if it fails.]
+
+## Verification
+
+- [How to tell it worked: metrics back to baseline, health checks, a customer-facing check]
+
+## Rollback
+
+- [How to undo the steps if they make things worse]
+
+## Escalation
+
+- [Who to page when this does not work, and after how long]
+"""
+    return "\n".join(front) + "\n" + body

@@ -1,0 +1,344 @@
+"""`sitrep new incident|postmortem|runbook` on a small portal in a temporary folder.
+
+Every file written must pass the real `sitrep validate`; bad input exits 2 with
+a message that lists the allowed values and writes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sitrep.cli import main
+from sitrep.diagnostics import Diagnostics
+from sitrep.reader import read_record
+from sitrep.scaffold import default_message, slugify, unique_stem
+
+MKDOCS = """\
+site_name: Test Status
+plugins:
+  - sitrep:
+      components:
+        - id: web-app
+          name: Web application
+        - id: publishing-api
+          name: Publishing API
+        - id: database
+          name: Database
+"""
+NOW = "2026-02-10T14:40:00Z"
+TITLE = "Elevated error rates on the Publishing API"
+INCIDENT_REL = "incidents/2026/2026-02-10-elevated-error-rates-on-the-publishing-api.md"
+INCIDENT_ID = "2026-02-10-elevated-error-rates-on-the-publishing-api"
+
+
+@pytest.fixture
+def portal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A minimal portal (mkdocs.yml only) in tmp_path; the working folder is its root."""
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return tmp_path
+
+
+def sitrep(*args: str, now: str | None = NOW, stdin: str | None = None) -> Result:
+    extra = ["--now", now] if now else []
+    return CliRunner().invoke(main, [*args, *extra], input=stdin)
+
+
+def new_incident(*args: str, now: str | None = NOW) -> Result:
+    return sitrep("new", "incident", "--title", TITLE, "--severity", "SEV2",
+                  "--component", "publishing-api=partial_outage", *args, now=now)
+
+
+def validate(root: Path) -> Result:
+    result = CliRunner().invoke(main, ["validate", "-f", str(root / "mkdocs.yml"), "--no-cache",
+                                       "--format", "text"])
+    return result
+
+
+def data(path: Path) -> dict:
+    diags = Diagnostics()
+    rf = read_record(path.name, path.read_bytes(), diags)
+    assert rf is not None, diags.render()
+    return rf.data
+
+
+def files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+# --------------------------------------------------------------------------- new incident
+
+
+def test_new_incident_writes_a_valid_record_and_prints_its_path(portal: Path) -> None:
+    result = new_incident("--component", "web-app=degraded", "--commander", "Priya Raman",
+                          "--scribe", "Leo Martin", "--started", "2026-02-10T15:30:00+01:00",
+                          "--detected", "2026-02-10T14:32:00Z", "--type", "outage", "--detection", "monitoring")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == INCIDENT_REL + "\n"
+    path = portal / INCIDENT_REL
+    fm = data(path)
+    assert fm == {
+        "title": TITLE,
+        "severity": "SEV2",
+        "type": "outage",
+        "detection": "monitoring",
+        "started": "2026-02-10T14:30:00Z",  # converted to UTC
+        "detected": "2026-02-10T14:32:00Z",
+        "acknowledged": NOW,  # default: now
+        "components": {"publishing-api": "partial_outage", "web-app": "degraded_performance"},
+        "commander": "Priya Raman",
+        "scribe": "Leo Martin",
+        "visibility": "public",
+        "updates": [{"at": NOW, "status": "investigating",
+                     "message": "We are currently investigating elevated error rates on the Publishing "
+                                "API. We will post an update within 30 minutes."}],
+    }
+    text = path.read_text(encoding="utf-8")
+    assert "<!--" in text.split("---\n", 2)[2]  # the body explains itself, invisibly
+    check = validate(portal)
+    assert check.exit_code == 0, check.output
+    assert "0 errors, 0 warnings" in check.stderr
+
+
+@pytest.mark.parametrize(("alias", "canonical"), [("P1", "SEV2"), ("sev-1", "SEV1"), ("Sev 3", "SEV3"),
+                                                  ("critical", "SEV1"), ("p3", "SEV4")])
+def test_severity_aliases_are_normalised(portal: Path, alias: str, canonical: str) -> None:
+    result = sitrep("new", "incident", "--title", "X broken", "--severity", alias, "--component", "database=major")
+    assert result.exit_code == 0, result.output
+    assert data(portal / result.stdout.strip())["severity"] == canonical
+
+
+def test_message_and_visibility_are_written_as_given(portal: Path) -> None:
+    message = "We are investigating: 'quotes', #hash and ünïcode.\nSecond line."
+    result = new_incident("--message", message, "--visibility", "internal", "--at", "2026-02-10T14:41:00Z")
+    assert result.exit_code == 0, result.output
+    fm = data(portal / INCIDENT_REL)
+    assert fm["updates"][0] == {"at": "2026-02-10T14:41:00Z", "status": "investigating", "message": message}
+    assert fm["started"] == fm["detected"] == fm["acknowledged"] == "2026-02-10T14:41:00Z"
+    assert fm["visibility"] == "internal"
+    assert validate(portal).exit_code == 0
+
+
+def test_same_title_same_day_gets_a_numbered_name(portal: Path) -> None:
+    first, second, third = new_incident(), new_incident(), new_incident()
+    assert [r.stdout.strip() for r in (first, second, third)] == [
+        INCIDENT_REL, INCIDENT_REL.replace(".md", "-2.md"), INCIDENT_REL.replace(".md", "-3.md")]
+    assert validate(portal).exit_code == 0
+
+
+def test_date_and_folder_come_from_started(portal: Path) -> None:
+    result = new_incident("--started", "2025-12-31T23:50:00Z", "--at", "2026-01-01T00:10:00Z")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "incidents/2025/2025-12-31-elevated-error-rates-on-the-publishing-api.md"
+
+
+def test_source_date_epoch_sets_now(portal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1770734400")  # 2026-02-10T14:40:00Z
+    result = new_incident(now=None)
+    assert result.exit_code == 0, result.output
+    assert data(portal / INCIDENT_REL)["started"] == "2026-02-10T14:40:00Z"
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--severity", "SEV9"], ["'SEV9' is not a known severity", "SEV1 (Critical)", "SEV4 (Low)", "P0"]),
+    (["--component", "publshing-api=partial_outage"],
+     ["'publshing-api' is not a configured component", "did you mean 'publishing-api'",
+      "web-app, publishing-api, database"]),
+    (["--component", "database=broken"],
+     ["'broken' is not an impact", "degraded_performance, partial_outage, major_outage"]),
+    (["--component", "database"], ["the impact is missing"]),
+    (["--component", "database=major", "--component", "database=partial"], ["'database' is given twice"]),
+    (["--started", "2026-02-10T14:30:00"], ["no UTC offset", "--started"]),
+    (["--at", "yesterday"], ["not an ISO 8601 timestamp"]),
+    (["--message", " "], ["the message is empty"]),
+    (["--title", "two\nlines"], ["one line"]),
+    # Valid pieces, invalid record: impact cannot start after it was detected.
+    (["--started", "2026-02-10T15:00:00Z"], ["would not be valid", "is before started"]),
+])
+def test_bad_input_exits_2_and_writes_nothing(portal: Path, args: list[str], expected: list[str]) -> None:
+    base = {"--title": TITLE, "--severity": "SEV2", "--component": "publishing-api=partial_outage"}
+    for key in args[::2]:
+        base.pop(key, None)
+    before = files(portal)
+    result = sitrep("new", "incident", *[x for kv in base.items() for x in kv], *args)
+    assert result.exit_code == 2, result.output
+    for text in expected:
+        assert text in result.output
+    assert files(portal) == before
+
+
+def test_missing_required_options_exit_2(portal: Path) -> None:
+    result = sitrep("new", "incident", "--title", TITLE)
+    assert result.exit_code == 2
+    assert "--severity" in result.output
+    assert files(portal) == ["mkdocs.yml"]
+
+
+def test_installed_command_runs(portal: Path) -> None:
+    exe = Path(sys.executable).with_name("sitrep")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "sitrep.cli"]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1770734400"}
+    done = subprocess.run([*command, "new", "incident", "--title", TITLE, "--severity", "P1",
+                           "--component", "publishing-api=partial_outage"],
+                          cwd=portal, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == INCIDENT_REL
+
+
+# --------------------------------------------------------------------------- new postmortem
+
+
+def _incident_with_history(portal: Path) -> None:
+    steps = [
+        new_incident("--started", "2026-02-10T14:30:00Z", "--detected", "2026-02-10T14:32:00Z",
+                     "--acknowledged", "2026-02-10T14:35:00Z", "--detection", "monitoring",
+                     "--commander", "Priya Raman", "--message", "We are investigating errors."),
+        sitrep("update", INCIDENT_ID, "--status", "identified", "--message", "A release caused it.\nRolling back.",
+               now="2026-02-10T15:00:00Z"),
+        sitrep("resolve", INCIDENT_ID, "--message", "Resolved. Sorry for the trouble.",
+               "--mitigated", "2026-02-10T15:05:00Z", now="2026-02-10T15:20:00Z"),
+    ]
+    for step in steps:
+        assert step.exit_code == 0, step.output
+
+
+def test_new_postmortem_is_a_valid_draft_with_the_incident_facts(portal: Path) -> None:
+    _incident_with_history(portal)
+    result = sitrep("new", "postmortem", "--incident", INCIDENT_ID, now="2026-02-12T09:00:00Z")
+    assert result.exit_code == 0, result.output
+    rel = "postmortems/2026-02-12-elevated-error-rates-on-the-publishing-api.md"
+    assert result.stdout == rel + "\n"
+    path = portal / rel
+    assert data(path) == {
+        "title": f"Postmortem: {TITLE}",
+        "incidents": [INCIDENT_ID],
+        "date": "2026-02-12",
+        "authors": ["Priya Raman"],  # the commander, as no --author was given
+        "status": "draft",
+        "visibility": "internal",
+        "tags": [],
+    }
+    text = path.read_text(encoding="utf-8")
+    for heading in ("Summary", "Impact", "Timeline", "Root Cause", "Resolution", "What Went Well",
+                    "What Could Be Improved", "Action Items", "Lessons Learned"):
+        assert f"\n## {heading}\n" in text
+    timeline = text.split("## Timeline\n", 1)[1].split("\n## ", 1)[0]
+    assert "All times UTC, 10 February 2026." in timeline
+    for line in ("- 14:30 UTC — Customer impact started",
+                 "- 14:32 UTC — Detected (monitoring)",
+                 "- 14:35 UTC — Acknowledged by the responder",
+                 "- 14:40 UTC — Investigating: We are investigating errors.",
+                 "- 15:00 UTC — Identified: A release caused it. Rolling back.",
+                 "- 15:05 UTC — Mitigated: customer impact ended",
+                 "- 15:20 UTC — Resolved",
+                 "- 15:20 UTC — Resolved: Resolved. Sorry for the trouble."):
+        assert f"\n{line}\n" in timeline
+    impact = text.split("## Impact\n", 1)[1].split("\n## ", 1)[0]
+    assert "- Duration: 35 min" in impact
+    assert "Publishing API (partial outage)" in impact
+    assert "- Severity: SEV2 (High)" in impact
+    assert "- [ ] [Action] - Owner - YYYY-MM-DD" in text
+    check = validate(portal)
+    assert check.exit_code == 0, check.output  # placeholders are warnings only
+    assert "action-item-placeholder" in check.output
+
+
+def test_postmortem_authors_title_and_several_incidents(portal: Path) -> None:
+    _incident_with_history(portal)
+    other = sitrep("new", "incident", "--title", "Slow database", "--severity", "SEV3",
+                   "--component", "database=degraded_performance", now="2026-02-11T08:00:00Z")
+    assert other.exit_code == 0
+    other_id = Path(other.stdout.strip()).stem
+    result = sitrep("new", "postmortem", "--incident", INCIDENT_ID, "--incident", other_id,
+                    "--author", "Aisha Okafor", "--author", "Smith, John", "--title", "Two incidents: one cause",
+                    "--visibility", "public", now="2026-02-12T09:00:00Z")
+    assert result.exit_code == 0, result.output
+    path = portal / result.stdout.strip()
+    fm = data(path)
+    assert fm["authors"] == ["Aisha Okafor", "Smith, John"]
+    assert fm["incidents"] == [INCIDENT_ID, other_id]
+    assert fm["title"] == "Two incidents: one cause"
+    assert fm["visibility"] == "public"
+    text = path.read_text(encoding="utf-8")
+    assert "- 2026-02-11 08:00 UTC — [Slow database] Investigating:" in text
+    assert "not resolved yet" in result.stderr
+    assert validate(portal).exit_code == 0
+
+
+def test_second_postmortem_same_day_is_numbered_and_noted(portal: Path) -> None:
+    _incident_with_history(portal)
+    first = sitrep("new", "postmortem", "--incident", INCIDENT_ID)
+    second = sitrep("new", "postmortem", "--incident", INCIDENT_ID)
+    assert second.exit_code == 0
+    assert second.stdout.strip() == first.stdout.strip().replace(".md", "-2.md")
+    assert "already covers this incident" in second.stderr
+
+
+def test_postmortem_for_unknown_incident_suggests_close_ids(portal: Path) -> None:
+    _incident_with_history(portal)
+    before = files(portal)
+    result = sitrep("new", "postmortem", "--incident", INCIDENT_ID[:-3])
+    assert result.exit_code == 2
+    assert f"did you mean {INCIDENT_ID}" in result.output
+    assert files(portal) == before
+
+
+# --------------------------------------------------------------------------- new runbook
+
+
+def test_new_runbook_is_a_valid_skeleton(portal: Path) -> None:
+    result = sitrep("new", "runbook", "--title", "Restart the cache cluster", "--component", "database",
+                    "--component", "web-app", "--owner", "Platform team")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "runbooks/restart-the-cache-cluster.md\n"
+    path = portal / "runbooks/restart-the-cache-cluster.md"
+    assert data(path) == {"title": "Restart the cache cluster", "components": ["database", "web-app"],
+                          "owner": "Platform team", "last_reviewed": "2026-02-10", "review_every": 90,
+                          "visibility": "internal"}
+    text = path.read_text(encoding="utf-8")
+    for heading in ("When to use", "Prerequisites", "Steps", "Verification", "Rollback", "Escalation"):
+        assert f"\n## {heading}\n" in text
+    assert validate(portal).exit_code == 0
+    again = sitrep("new", "runbook", "--title", "Restart the cache cluster")
+    assert again.stdout == "runbooks/restart-the-cache-cluster-2.md\n"
+    assert "owner: TBD" in (portal / "runbooks/restart-the-cache-cluster-2.md").read_text()
+    assert validate(portal).exit_code == 0
+
+
+def test_new_runbook_unknown_component(portal: Path) -> None:
+    result = sitrep("new", "runbook", "--title", "X", "--component", "cache")
+    assert result.exit_code == 2
+    assert "'cache' is not a configured component" in result.output
+    assert files(portal) == ["mkdocs.yml"]
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+@pytest.mark.parametrize(("title", "slug"), [
+    ("Elevated error rates on the Publishing API", "elevated-error-rates-on-the-publishing-api"),
+    ("Café & SSO: login fails!!", "cafe-sso-login-fails"),
+    ("障害", "record"),
+    ("A very long title that goes on and on about many different failing things",
+     "a-very-long-title-that-goes-on-and-on-about-many"),
+    ("x" * 80, "x" * 50),
+])
+def test_slugify(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+    assert len(slug) <= 50
+
+
+def test_unique_stem() -> None:
+    assert unique_stem("a", []) == "a"
+    assert unique_stem("a", ["a", "a-2"]) == "a-3"
+
+
+def test_default_message_keeps_acronyms() -> None:
+    assert default_message("API errors") == "We are currently investigating API errors."
+    assert default_message("Slow pages.") == "We are currently investigating slow pages."
