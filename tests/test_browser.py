@@ -86,7 +86,7 @@ def test_uptime_tooltip_by_keyboard(page, base_url) -> None:
             break
     assert day.evaluate("el => el === document.activeElement"), "the marked day is reachable with Tab"
     assert tip.bounding_box()["width"] > 40, "focus reveals the tooltip"
-    assert tip.inner_text().split(" · ")[0].count("-") == 2
+    assert " incident" in tip.inner_text()
     assert page.errors == []
 
 

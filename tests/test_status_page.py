@@ -38,14 +38,18 @@ def test_components_grouped_with_status_text_and_90_day_bars() -> None:
         assert re.fullmatch(r"\d{1,3}\.\d\d% uptime", comp.select_one(".sr-uptime").get_text())
 
 
-def test_marked_days_link_to_incidents_with_tooltips() -> None:
+def test_marked_days_link_to_their_day_page_with_tooltips() -> None:
     page = soup("index.html")
     marked = page.select("ol.sr-bar a.sr-day")
     assert marked, "the sample has incidents within 90 days"
     for link in marked:
-        assert link["href"].startswith("incidents/")
-        tip = link.select_one("[role=tooltip]")
-        assert re.match(r"\d{4}-\d\d-\d\d · ", tip.get_text())
+        day = re.fullmatch(r"history/day/(\d{4}-\d\d-\d\d)/", link["href"]).group(1)
+        tip = link.select_one("[role=tooltip]").get_text()
+        assert re.match(r"[A-Z][a-z]{2} \d{1,2}, \d{4} · .+ · \d+ incidents?", tip)
+        # The day page lists (at least) the incidents the tooltip names.
+        day_page = soup(f"history/day/{day}/index.html").get_text()
+        named = link.select_one("[role=tooltip]").decode_contents().split("<br/>")[1:]
+        assert named and all(BeautifulSoup(n, "html.parser").get_text()[:40] in day_page for n in named)
 
 
 def test_active_incident_shows_updates_newest_first_and_next_update_due() -> None:

@@ -190,17 +190,56 @@ def _groups(config: SitrepConfig, statuses: dict[str, str], bars: dict[str, Any]
             for name, comps in groups.items()]
 
 
-def _bar(portal: Portal, component: str, now: datetime, days: int) -> dict[str, Any]:
-    cells, percent = uptime_days(portal, component, now, days)
-    titles = {i.id: i.title for i in portal.incidents}
-    return {
-        "uptime": percent,
-        "cells": [
-            {"day": c.day.isoformat(), "impact": c.impact, "uptime": c.uptime,
-             "incidents": [{"id": i, "title": titles.get(i, i)} for i in c.incident_ids]}
-            for c in cells
-        ],
-    }
+#: Most uptime-bar days (over all components) rendered as links with a tooltip, so the status
+#: page stays small however busy the archive is; older marked days are coloured cells only.
+MAX_LINKED_DAYS = 240
+#: Below this many linked days, tooltips also list incident titles.
+MAX_DAYS_WITH_TITLES = 120
+
+
+def _bars(portal: Portal, now: datetime, days: int) -> dict[str, dict[str, Any]]:
+    """Uptime bar data per component, with a size budget shared by all components."""
+    config = portal.config
+    computed = {c.id: uptime_days(portal, c.id, now, days) for c in config.components}
+    marked = sum(1 for cells, _ in computed.values() for cell in cells if cell.incident_ids)
+    per_component = max(5, MAX_LINKED_DAYS // max(len(config.components), 1))
+    titles_ok = marked <= MAX_DAYS_WITH_TITLES
+    titles = {i.id: i.title for i in portal.incidents} if titles_ok else {}
+    bars = {}
+    for cid, (cells, percent) in computed.items():
+        recent_marked = [c.day for c in reversed(cells) if c.incident_ids][:per_component]
+        linked = set(recent_marked)
+        bars[cid] = {
+            "uptime": percent,
+            "cells": [
+                {"day": c.day.isoformat(), "label": c.day.strftime("%b %-d, %Y"), "impact": c.impact,
+                 "count": len(c.incident_ids), "linked": c.day in linked,
+                 "titles": [titles[i] for i in c.incident_ids if i in titles][:3]}
+                for c in cells
+            ],
+        }
+    return bars
+
+
+def day_pages(portal: Portal, now: datetime, days: int) -> Iterable[Page]:
+    """``history/day/<date>/``: the incidents acting on each day of the uptime window."""
+    today = now.astimezone(UTC).date()
+    first = today - timedelta(days=days - 1)
+    by_day: dict[str, list[Incident]] = {}
+    for inc in portal.incidents:
+        if inc.is_maintenance or inc.start > now:
+            continue
+        end = (inc.impact_end or now).astimezone(UTC).date()
+        d = max(inc.start.astimezone(UTC).date(), first)
+        while d <= min(end, today):
+            by_day.setdefault(d.isoformat(), []).append(inc)
+            d += timedelta(days=1)
+    root = "../../../"
+    for day, incidents in sorted(by_day.items()):
+        views = [incident_view(i, portal, now, root) for i in sorted(incidents, key=lambda i: (i.start, i.id))]
+        text = front_matter(title=f"Incidents on {day}", hide=["toc"])
+        text += render("day.md.j2", day=day, incidents=views, root=root)
+        yield Page(f"history/day/{day}.md", text)
 
 
 # --- pages ---------------------------------------------------------------------
@@ -210,7 +249,7 @@ def status_page(portal: Portal, now: datetime) -> Page:
     config = portal.config
     statuses = component_statuses(portal, now)
     overall = overall_status(statuses)
-    bars = {c.id: _bar(portal, c.id, now, config.uptime_days) for c in config.components}
+    bars = _bars(portal, now, config.uptime_days)
     active = [i for i in portal.incidents if is_active(i, now)]
     maintenance = [m for m in portal.incidents if m.is_maintenance and maintenance_state(m, now) != "completed"]
     recent_start = now - timedelta(days=config.recent_days)
@@ -309,4 +348,5 @@ def build_pages(portal: Portal, now: datetime) -> list[Page]:
     pages = [status_page(portal, now), process_page(portal.config)]
     pages += incident_pages(portal, now)
     pages += history_pages(portal, now, portal.config.history_page_size)
+    pages += day_pages(portal, now, portal.config.uptime_days)
     return pages
