@@ -192,9 +192,9 @@ def _groups(config: SitrepConfig, statuses: dict[str, str], bars: dict[str, Any]
 
 #: Most uptime-bar days (over all components) rendered as links with a tooltip, so the status
 #: page stays small however busy the archive is; older marked days are coloured cells only.
-MAX_LINKED_DAYS = 240
+MAX_LINKED_DAYS = 150
 #: Below this many linked days, tooltips also list incident titles.
-MAX_DAYS_WITH_TITLES = 120
+MAX_DAYS_WITH_TITLES = 100
 
 
 def _bars(portal: Portal, now: datetime, days: int) -> dict[str, dict[str, Any]]:
