@@ -13,6 +13,7 @@ from typing import Any, TypeVar, get_args
 
 import click
 
+from .clock import ClockError, build_time
 from .config import ConfigError, SitrepConfig, load_config
 from .diagnostics import Diagnostic, Diagnostics
 from .records import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, Incident
@@ -115,13 +116,10 @@ def _now(now_text: str | None) -> datetime:
     """
     if now_text:
         return _instant(now_text, "--now")
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), UTC)
-        except (ValueError, OverflowError, OSError):
-            raise Refused(f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
-    return datetime.now(UTC).replace(microsecond=0)
+    try:
+        return build_time()
+    except ClockError as exc:
+        raise Refused(str(exc)) from None
 
 
 def _instant(text: str, option: str) -> datetime:
@@ -503,3 +501,102 @@ def schema(mkdocs_yml: str, kind: str) -> None:
 
     _, config = _config(mkdocs_yml)
     click.echo(json.dumps(json_schema(config, kind), indent=2, ensure_ascii=False))
+
+
+def _load_or_exit(root: Path, config: SitrepConfig) -> Any:
+    from .portal import load_portal
+
+    portal, diags = load_portal(root, config)
+    if diags.has_errors:
+        _report(diags, "auto")
+        click.echo(f"sitrep: {diags.summary_line()}; fix the records first", err=True)
+        sys.exit(EXIT_INVALID)
+    return portal
+
+
+@main.command()
+@config_option
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder to write the generated pages (Markdown) and files into.")
+@click.option("--audience", type=click.Choice(["public", "internal"]), default=None,
+              help="Edition to generate (default: the audience in mkdocs.yml).")
+@now_option
+def generate(mkdocs_yml: str, out_dir: str, audience: str | None, now_text: str | None) -> None:
+    """Write the generated pages and files to a folder, for engines without MkDocs plugins.
+
+    The pages are Markdown with front matter and the HTML inline, the files
+    (feeds, JSON API, badges, calendar) are ready to serve. Use the folder as
+    another engine's docs folder (e.g. Zensical), next to overrides/.
+    """
+    from .site import build_site
+
+    root, config = _config(mkdocs_yml)
+    if audience:
+        config = config.model_copy(update={"audience": audience})
+    portal = _load_or_exit(root, config)
+    output = build_site(portal, _now(now_text))
+    out = Path(out_dir)
+    written = 0
+    for rel, content in [(p.path, p.text.encode()) for p in output.pages] + list(output.files.items()):
+        target = out / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        written += 1
+    click.echo(f"sitrep: wrote {written} files to {out}", err=True)
+
+
+@main.command()
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON (the same as reports/metrics.json).")
+@click.option("--days", type=int, default=None, help="Only incidents that started in the last N days.")
+@click.option("--component", default=None, help="Only incidents affecting this component id.")
+@now_option
+def report(mkdocs_yml: str, as_json: bool, days: int | None, component: str | None, now_text: str | None) -> None:
+    """Print the reliability report: time to detect/resolve, MTBF, postmortems, action items."""
+    from datetime import timedelta
+
+    from .metrics import compute_metrics
+    from .report_text import render_text
+
+    root, config = _config(mkdocs_yml)
+    portal = _load_or_exit(root, config)
+    now = _now(now_text)
+    start = now - timedelta(days=days) if days else None
+    metrics = compute_metrics(portal, now, window_start=start, component=component)
+    if as_json:
+        click.echo(json.dumps(metrics.to_json(), indent=2, sort_keys=True))
+    else:
+        click.echo(render_text(metrics))
+
+
+@main.command()
+@config_option
+@click.option("--base", required=True, metavar="REV", help="Git revision to compare with, e.g. origin/main.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "text"]), default="text", show_default=True,
+              help="markdown for a GitHub job summary.")
+@now_option
+def preview(mkdocs_yml: str, base: str, fmt: str, now_text: str | None) -> None:
+    """Summarise what the working tree changes on the public status page compared with REV.
+
+    Lists incidents declared, updated and resolved, the overall status before
+    and after, new postmortems, warnings and every validation problem. Exits 1
+    when the working tree has invalid records (the summary is printed anyway).
+    """
+    import tempfile
+
+    from .gitbase import export_revision
+    from .portal import load_portal
+    from .preview import compare, render
+
+    root, config = _config(mkdocs_yml)
+    now = _now(now_text)
+    head, head_diags = load_portal(root, config)
+    with tempfile.TemporaryDirectory(prefix="sitrep-base-") as tmp:
+        try:
+            export_revision(root, base, Path(tmp))
+        except ValueError as exc:
+            raise Refused(str(exc)) from None
+        base_portal, _ = load_portal(Path(tmp), config)
+    click.echo(render(compare(base_portal, head, head_diags, now), markdown=fmt == "markdown"), nl=False)
+    if head_diags.has_errors:
+        sys.exit(EXIT_INVALID)

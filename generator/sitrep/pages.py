@@ -8,6 +8,7 @@ them into HTML with the theme. Python builds view data; the Jinja templates in
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterable
@@ -127,9 +128,27 @@ def update_anchor(at: datetime, status: str) -> str:
     return f"update-{at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}-{status}"
 
 
+#: Characters YAML may not carry raw (controls, lone surrogates) or reads as line breaks
+#: (U+0085, U+2028, U+2029): written as escapes.
+_YAML_UNSAFE = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _yaml_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return "\\ufffd" if 0xD800 <= code <= 0xDFFF else f"\\u{code:04x}"
+
+
 def front_matter(**fields: Any) -> str:
-    """YAML front matter; values are JSON-encoded, which is valid YAML and always quoted."""
-    lines = ["---"] + [f"{key}: {json.dumps(value)}" for key, value in fields.items()] + ["---", ""]
+    """YAML front matter; values are JSON-encoded, which is valid YAML and always quoted.
+
+    Not ASCII-only JSON: PyYAML (MkDocs) reads a JSON surrogate pair (an emoji) as two
+    lone surrogates and then drops the whole front matter. ``title`` is HTML-escaped:
+    Material inserts ``page.meta.title`` into ``<title>`` and the header unescaped.
+    """
+    if isinstance(fields.get("title"), str):
+        fields["title"] = html.escape(fields["title"], quote=True)
+    lines = ["---"] + [f"{key}: {_YAML_UNSAFE.sub(_yaml_char, json.dumps(value, ensure_ascii=False))}"
+                       for key, value in fields.items()] + ["---", ""]
     return "\n".join(lines)
 
 
@@ -281,12 +300,16 @@ def status_page(portal: Portal, now: datetime) -> Page:
 
 def incident_pages(portal: Portal, now: datetime) -> Iterable[Page]:
     """One page per incident or maintenance at /incidents/<id>/."""
+    from .library import drop_links_to_absent, record_page_paths
+
+    present, moved = record_page_paths(portal)
     root = "../../"
     for inc in portal.incidents:
         view = incident_view(inc, portal, now, root)
+        body = drop_links_to_absent(inc.body.strip(), present, incident_path(inc.id), repo_path=inc.path, moved=moved)
         text = front_matter(title=inc.title, hide=["navigation", "toc"])
         text += render("incident_head.md.j2", i=view, root=root)
-        text += f"\n{BODY_START}\n\n{inc.body.strip()}\n\n{BODY_END}\n\n"
+        text += f"\n{BODY_START}\n\n{body}\n\n{BODY_END}\n\n"
         text += render("incident_tail.md.j2", i=view, root=root)
         yield Page(incident_path(inc.id), text)
 
@@ -316,8 +339,7 @@ def history_pages(portal: Portal, now: datetime, page_size: int) -> Iterable[Pag
         for n in range(pages):
             chunk = incidents[n * page_size:(n + 1) * page_size]
             path = f"{folder}/index.md" if n == 0 else f"{folder}/page/{n + 1}.md"
-            depth = path.count("/") if n == 0 else path.count("/") + 0
-            root = "../" * depth
+            root = "../" * path.count("/") if n == 0 else "../" * (path.count("/") + 1)
             months: dict[str, list[dict[str, Any]]] = {}
             for inc in chunk:
                 months.setdefault(inc.start.astimezone(UTC).strftime("%B %Y"), []).append(

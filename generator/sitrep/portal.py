@@ -21,7 +21,7 @@ from .config import SitrepConfig
 from .diagnostics import Diagnostic, Diagnostics
 from .reader import read_record
 from .records import Incident, Postmortem, Record, Runbook
-from .validation import check_incident, check_postmortem, check_runbook, model_from_file
+from .validation import check_incident, check_invalid_incident, check_postmortem, check_runbook, model_from_file
 
 KINDS = {"incidents": "incident", "postmortems": "postmortem", "runbooks": "runbook"}
 #: Files in record folders that are not records.
@@ -136,6 +136,8 @@ def load_file(root: Path, kind: str, rel: str, config: SitrepConfig) -> _Loaded:
         return _Loaded(None, diags.items, [])
     record = model_from_file(kind, rf, diags)
     refs: list[Ref] = []
+    if record is None and kind == "incident":
+        check_invalid_incident(rf, config, diags)
     if isinstance(record, Incident):
         record = check_incident(record, rf, config, diags)
         refs += [Ref(rel, rf.line_of(("runbooks", i)), "runbook", r) for i, r in enumerate(record.runbooks)]

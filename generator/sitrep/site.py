@@ -12,6 +12,7 @@ from datetime import datetime
 from .badges import build_badges
 from .feeds import build_feeds
 from .ical import build_calendar
+from .library import build_team_files, build_team_pages
 from .pages import Page, build_pages
 from .portal import Portal
 from .statuspage_api import build_api
@@ -37,8 +38,8 @@ class SiteOutput:
 def build_site(portal: Portal, now: datetime) -> SiteOutput:
     """Everything the edition chosen by ``portal.config.audience`` publishes."""
     visible = portal.for_audience(portal.config.audience)
-    pages = build_pages(visible, now)
-    files: dict[str, bytes] = {}
+    pages = build_pages(visible, now) + build_team_pages(visible, now)
+    files: dict[str, bytes] = build_team_files(visible, now)
     for builder in (build_feeds, build_api, build_badges, build_calendar):
         files.update(builder(visible, now))
     return SiteOutput(pages=pages, files=dict(sorted(files.items())))

@@ -147,6 +147,29 @@ def _allowed(model: type[Record], loc: tuple[Any, ...]) -> list[str]:
     return list(model.model_fields)
 
 
+def check_invalid_incident(rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> None:
+    """The config-dependent checks on an incident whose front matter failed the model.
+
+    So one run reports a bad severity or component alongside missing fields,
+    instead of only after the first round of fixes.
+    """
+    severity = rf.data.get("severity")
+    if isinstance(severity, str | int) and config.normalise_severity(severity) is None:
+        levels = "; ".join(f"{s.id} ({s.name})" for s in config.severities)
+        diags.error(rf.path, rf.line_of(("severity",)), "bad-value",
+                    f"severity: {_show(severity)} is not a known level; use one of: {levels} "
+                    "(P0..P3 and sev1 spellings are accepted too)")
+    components = rf.data.get("components")
+    if isinstance(components, dict):
+        for cid in components:
+            if config.component(str(cid)) is None:
+                close = difflib.get_close_matches(str(cid), config.component_ids, n=1)
+                guess = f" (did you mean '{close[0]}'?)" if close else ""
+                diags.error(rf.path, rf.line_of(("components", cid)), "unknown-component",
+                            f"components: '{cid}' is not a configured component{guess}; known: "
+                            f"{', '.join(config.component_ids)} (add new ones to mkdocs.yml)")
+
+
 def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> Incident:
     """Rules within one incident file; returns it with the severity normalised."""
     path = rf.path

@@ -1,0 +1,43 @@
+"""Read the records of another git revision into a folder (for ``sitrep preview``)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tarfile
+from pathlib import Path
+
+RECORD_DIRS = ("incidents", "postmortems", "runbooks")
+
+
+def export_revision(repo: Path, revision: str, dest: Path) -> None:
+    """Extract the record folders of ``revision`` into ``dest`` (which must exist).
+
+    Raises ValueError with git's own words when the revision is unknown.
+    """
+    if revision.startswith("-"):
+        raise ValueError(f"'{revision}' is not a git revision")
+    try:
+        top = subprocess.run(["git", "-C", str(repo), "rev-parse", "--show-toplevel"], check=True,
+                             capture_output=True, text=True).stdout.strip()
+        prefix = Path(repo).resolve().relative_to(Path(top).resolve()).as_posix()
+        archive = subprocess.run(["git", "-C", top, "archive", "--format=tar", revision, "--",
+                                  "." if prefix == "." else prefix],
+                                 check=True, capture_output=True).stdout
+    except FileNotFoundError:
+        raise ValueError("git is not installed") from None
+    except subprocess.CalledProcessError as exc:
+        message = (exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else exc.stderr or "").strip()
+        raise ValueError(f"cannot read revision '{revision}': {message or 'git failed'}") from None
+    strip = "" if prefix == "." else prefix + "/"
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        for member in tar.getmembers():
+            name = member.name.removeprefix(strip)
+            if not member.isfile() or name.split("/", 1)[0] not in RECORD_DIRS or ".." in name.split("/"):
+                continue
+            data = tar.extractfile(member)
+            if data is None:
+                continue
+            target = dest / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data.read())

@@ -1,0 +1,127 @@
+"""Leak test: the public edition of the sample portal, built for real with MkDocs, shows nothing internal.
+
+Canary strings come from the records themselves: ids and titles of internal
+records, every responder of every incident and every postmortem author
+(authors are internal-only). A string the public records publish themselves
+(e.g. a name in a public postmortem's text, or an internal runbook's title as
+the text of a link in a public body) is the author's choice and is not a canary.
+Every file of the build is searched: HTML, XML, JSON, the search index, the
+sitemap (also gzipped), feeds, calendars and SVG.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import json
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+import pytest
+from sitebuild import REPO, sample_site
+from sitrep.config import load_config
+from sitrep.portal import Portal, load_portal
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sample-site")]
+
+
+@cache
+def sample_portal() -> Portal:
+    portal, diags = load_portal(REPO, load_config(REPO / "mkdocs.yml"))
+    assert not diags.has_errors
+    return portal
+
+
+def public_text(portal: Portal) -> str:
+    """Everything the public records publish: titles, messages, bodies, tags, runbook owners."""
+    parts: list[str] = []
+    for inc in portal.incidents:
+        if inc.visibility == "public":
+            parts += [inc.title, inc.body, *(u.message for u in inc.updates)]
+    for pm in portal.postmortems:
+        if pm.visibility == "public":
+            parts += [pm.title, pm.body, *pm.tags]
+    for rb in portal.runbooks:
+        if rb.visibility == "public":
+            parts += [rb.title, rb.body, rb.owner]
+    return "\n".join(parts)
+
+
+def canaries(portal: Portal) -> set[str]:
+    found: set[str] = set()
+    for inc in portal.incidents:
+        found.update(name for name in (inc.commander, inc.tech_lead, inc.comms_lead, inc.scribe) if name)
+        if inc.visibility == "internal":
+            found |= {inc.id, inc.title}
+    for pm in portal.postmortems:
+        found.update(pm.authors)
+        if pm.visibility == "internal":
+            found |= {pm.id, pm.title}
+    for rb in portal.runbooks:
+        if rb.visibility == "internal":
+            found |= {rb.id, rb.title}
+    published = public_text(portal)
+    return {c for c in found if len(c) >= 4 and c not in published}
+
+
+def forms(text: str) -> set[str]:
+    """The ways a string can be written in a built file: raw, HTML-escaped, JSON-escaped."""
+    return {text, html.escape(text), html.escape(text, quote=False), json.dumps(text)[1:-1],
+            json.dumps(text, ensure_ascii=False)[1:-1]}
+
+
+def site_texts(site: Path) -> Iterable[tuple[str, str]]:
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+        yield path.relative_to(site).as_posix(), data.decode("utf-8", errors="ignore")
+
+
+def test_there_are_enough_canaries_to_mean_something() -> None:
+    found = canaries(sample_portal())
+    internal_incidents = [i for i in sample_portal().incidents if i.visibility == "internal"]
+    assert internal_incidents
+    assert all(i.id in found for i in internal_incidents)
+    assert len(found) >= 15, sorted(found)
+
+
+def test_public_build_leaks_no_internal_string() -> None:
+    site = sample_site("public")
+    needles = {form: canary for canary in canaries(sample_portal()) for form in forms(canary)}
+    leaks = sorted({(path, needles[n]) for path, text in site_texts(site) for n in needles if n in text})
+    assert not leaks, leaks[:20]
+
+
+def test_public_build_has_team_pages_for_public_records_only() -> None:
+    site = sample_site("public")
+    portal = sample_portal()
+    for pm in portal.postmortems:
+        assert (site / "postmortems" / pm.id / "index.html").is_file() == (pm.visibility == "public"), pm.id
+    for rb in portal.runbooks:
+        assert (site / "runbooks" / rb.id / "index.html").is_file() == (rb.visibility == "public"), rb.id
+    for page in ("postmortems/index.html", "postmortems/action-items/index.html", "runbooks/index.html",
+                 "reports/index.html", "reports/last-90-days/index.html", "reports/metrics.json"):
+        assert (site / page).is_file(), page
+    metrics = json.loads((site / "reports/metrics.json").read_text(encoding="utf-8"))
+    internal_ids = {i.id for i in portal.incidents if i.visibility == "internal"}
+    assert not internal_ids & set(metrics["incident_ids"])
+
+
+def test_internal_build_has_the_internal_pages() -> None:
+    site = sample_site("internal")
+    portal = sample_portal()
+    inc = next(i for i in portal.incidents if i.visibility == "internal" and i.commander)
+    page = (site / "incidents" / inc.id / "index.html").read_text(encoding="utf-8")
+    assert "Commander" in page and html.escape(inc.commander or "") in page
+    for pm in portal.postmortems:
+        text = (site / "postmortems" / pm.id / "index.html").read_text(encoding="utf-8")
+        assert html.escape(pm.authors[0]) in text, pm.id
+    for rb in portal.runbooks:
+        assert (site / "runbooks" / rb.id / "index.html").is_file(), rb.id
+    library = (site / "postmortems/index.html").read_text(encoding="utf-8")
+    assert all(html.escape(pm.title) in library for pm in portal.postmortems)
+    metrics = json.loads((site / "reports/metrics.json").read_text(encoding="utf-8"))
+    assert {i.id for i in portal.incidents if not i.is_maintenance} <= set(metrics["incident_ids"]) | {
+        i.id for i in portal.incidents if i.start.timestamp() > 1795435200}
