@@ -191,7 +191,7 @@ def test_pr_workflow_checks_builds_previews_and_uploads() -> None:
     assert python["with"]["cache"] == "pip"
     assert "requirements/" in python["with"]["cache-dependency-path"]
     runs = "\n".join(s.get("run", "") for s in all_steps)
-    assert "sitrep validate --format github" in runs
+    assert "sitrep validate --no-cache --format github" in runs
     preview = next(s for s in all_steps if "sitrep preview" in s.get("run", ""))
     assert "--format markdown" in preview["run"] and '"$GITHUB_STEP_SUMMARY"' in preview["run"]
     assert preview["env"]["BASE_REF"] == "${{ github.base_ref }}"
