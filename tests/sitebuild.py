@@ -23,7 +23,7 @@ def mkdocs_build(project: Path, out: Path, audience: str = "public", epoch: int 
                  strict: bool = True) -> subprocess.CompletedProcess[str]:
     """Run a real ``mkdocs build`` of ``project`` into ``out``."""
     env = {**os.environ, "SITREP_AUDIENCE": audience, "SOURCE_DATE_EPOCH": str(epoch), "NO_MKDOCS_2_WARNING": "1"}
-    cmd = [MKDOCS, "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(out)]
+    cmd = [MKDOCS, "build", "-f", str(project / "mkdocs.yml"), "-d", str(out)]
     if strict:
         cmd.append("--strict")
     return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)

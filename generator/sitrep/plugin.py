@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +47,15 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
     """Builds the status site, history, feeds and API from the records."""
 
     def __init__(self) -> None:
+        self.command = "build"
+        self.final_site_dir: str | None = None
         self.output: SiteOutput | None = None
         self.record_pages: set[str] = set()
         self.fragments: dict[str, list[str]] = {}
         self.sanitize = True
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         options = {k: v for k, v in self.config.items() if v is not None}
@@ -74,6 +81,12 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         self.record_pages = {p.path for p in self.output.pages if BODY_START in p.text}
         if not config.nav:
             config.nav = self.output.nav
+        if self.command == "build":
+            # Build into a sibling folder and swap it in at the end, so a failed build
+            # leaves the previously published site untouched.
+            self.final_site_dir = config.site_dir
+            config.site_dir = staging_dir(config.site_dir)
+            shutil.rmtree(config.site_dir, ignore_errors=True)
         for folder in ("incidents", "postmortems", "runbooks"):
             path = str(root / folder)
             if Path(path).is_dir() and path not in config.watch:
@@ -103,3 +116,39 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
             html = sanitize_record_html(html)
         fragments = self.fragments.get(page.file.src_uri)
         return join_fragments(html, fragments) if fragments else html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.final_site_dir is not None and not (config.strict and _strict_warnings()):
+            swap_in(config.site_dir, self.final_site_dir)
+            config.site_dir = self.final_site_dir
+            self.final_site_dir = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.final_site_dir is not None:
+            shutil.rmtree(staging_dir(self.final_site_dir), ignore_errors=True)
+            self.final_site_dir = None
+
+
+def _strict_warnings() -> bool:
+    """Whether MkDocs' strict-mode counter saw a warning (it aborts right after on_post_build)."""
+    from mkdocs.utils import CountHandler
+
+    handlers = logging.getLogger("mkdocs").handlers
+    return any(isinstance(h, CountHandler) and h.get_counts() for h in handlers)
+
+
+def staging_dir(site_dir: str) -> str:
+    """Where a build is written before it replaces ``site_dir``."""
+    path = Path(site_dir)
+    return str(path.with_name(f".{path.name}.sitrep-staging"))
+
+
+def swap_in(staging: str, site_dir: str) -> None:
+    """Replace ``site_dir`` with the finished ``staging`` folder (old content removed)."""
+    target = Path(site_dir)
+    backup = target.with_name(f".{target.name}.sitrep-old")
+    shutil.rmtree(backup, ignore_errors=True)
+    if target.exists():
+        os.replace(target, backup)
+    os.replace(staging, target)
+    shutil.rmtree(backup, ignore_errors=True)
