@@ -19,7 +19,8 @@ help:
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { echo "error: '$(PYTHON) -m venv' failed; on Debian run: apt-get install -y python3-venv" >&2; exit 1; }
 
-$(VENV)/.site-installed: $(BIN)/python requirements/site.txt pyproject.toml
+$(VENV)/.site-installed: $(BIN)/python requirements/site.txt requirements/build.txt pyproject.toml
+	$(BIN)/python -m pip install -q -r requirements/build.txt
 	$(BIN)/python -m pip install -q -r requirements/site.txt
 	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
