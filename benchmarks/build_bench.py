@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from corpus import write_corpus  # noqa: E402
+from corpus import write_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")

@@ -6,6 +6,7 @@ import dataclasses
 from datetime import date
 
 import pytest
+
 from sitrep.postmortem_text import (
     REQUIRED_FOR_PUBLISHED,
     SECTION_NAMES,

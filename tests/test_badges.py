@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from sitrep.badges import COLOURS, build_badges, text_width
 from sitrep.config import Component, SitrepConfig
 from sitrep.portal import Portal

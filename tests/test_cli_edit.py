@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from sitrep.cli import main
 from sitrep.diagnostics import Diagnostics
 from sitrep.editing import (

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+
 from sitrep.cli import main
 from sitrep.diagnostics import Diagnostics
 from sitrep.reader import read_record

@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+
 from sitebuild import REPO, sample_site
 from sitrep.config import load_config
 from sitrep.portal import Portal, load_portal

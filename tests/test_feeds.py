@@ -9,6 +9,7 @@ from typing import Any
 
 import feedparser
 import pytest
+
 from sitrep.config import Component, SitrepConfig
 from sitrep.feeds import FEED_FILES, build_feeds, update_anchor
 from sitrep.portal import Portal

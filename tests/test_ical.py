@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from icalendar import Calendar
+
 from sitrep.config import Component, SitrepConfig
 from sitrep.ical import CALENDAR_FILE, build_calendar
 from sitrep.portal import Portal

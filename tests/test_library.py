@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+
 from sitrep.config import Component, SitrepConfig, load_config
 from sitrep.library import build_team_files, build_team_pages, drop_links_to_absent, next_review
 from sitrep.pages import BODY_END, BODY_START, Page, build_pages, url_of

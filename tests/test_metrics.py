@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+
 from sitrep.config import Component, SitrepConfig
 from sitrep.metrics import (
     DEFINITIONS,

@@ -11,6 +11,7 @@ import math
 import time
 
 import pytest
+
 from sitrep.diagnostics import Diagnostic, Diagnostics
 from sitrep.reader import MAX_DEPTH, RecordFile, read_record
 

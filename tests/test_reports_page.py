@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+
 from sitrep import charts
 from sitrep.config import Component, SitrepConfig
 from sitrep.library import build_team_files, build_team_pages

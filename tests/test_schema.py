@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
+
 from sitrep.cli import main
 from sitrep.config import SitrepConfig, load_config
 from sitrep.diagnostics import Diagnostics

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
+
 from sitrep.config import Component, SitrepConfig
 from sitrep.portal import Portal
 from sitrep.records import Incident, Postmortem

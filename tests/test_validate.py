@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+
 from sitrep.cli import main
 from sitrep.config import load_config
 from sitrep.diagnostics import Diagnostic

@@ -17,12 +17,14 @@ from .records import Incident, Postmortem, Runbook, Update
 SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("Incident and maintenance", Incident,
      "One file per incident: `incidents/YYYY/YYYY-MM-DD-short-slug.md`. The body is the public description."),
-    ("Update (items of `updates`)", Update, "Updates are listed oldest first; the incident's status is the last one's."),
+    ("Update (items of `updates`)", Update,
+     "Updates are listed oldest first; the incident's status is the last one's."),
     ("Postmortem", Postmortem,
      "`postmortems/YYYY-MM-DD-short-slug.md`. A published postmortem needs the H2 sections Summary, Impact, "
      "Timeline, Root Cause, Resolution, Action Items and Lessons Learned."),
     ("Runbook", Runbook, "`runbooks/short-slug.md`. The body is the procedure."),
-    ("Settings (`plugins: - sitrep:` in mkdocs.yml)", SitrepConfig, "Validated when the site builds and by `sitrep validate`."),
+    ("Settings (`plugins: - sitrep:` in mkdocs.yml)", SitrepConfig,
+     "Validated when the site builds and by `sitrep validate`."),
     ("Component (items of `components`)", Component, ""),
     ("Severity level (items of `severities`)", Severity, ""),
 ]
@@ -63,7 +65,8 @@ def field_table(model: type[BaseModel]) -> str:
     rows = ["| Field | Type | Default | Meaning |", "|---|---|---|---|"]
     for name, field in model.model_fields.items():
         desc = (field.description or "").replace("|", "\\|")
-        rows.append(f"| `{name}` | {_type_name(field.annotation).replace('|', ' or ')} | {_default(field, name)} | {desc} |")
+        kind = _type_name(field.annotation).replace("|", " or ")
+        rows.append(f"| `{name}` | {kind} | {_default(field, name)} | {desc} |")
     return "\n".join(rows)
 
 
@@ -86,7 +89,8 @@ def render() -> str:
         if intro:
             parts += [intro, ""]
         parts += [field_table(model), ""]
-    sev_rows = ["| Level | Name | Aliases | First update | Updates every | Resolve within |", "|---|---|---|---|---|---|"]
+    sev_rows = ["| Level | Name | Aliases | First update | Updates every | Resolve within |",
+                "|---|---|---|---|---|---|"]
     for s in SitrepConfig.model_fields["severities"].default_factory():  # type: ignore[misc]
         sev_rows.append(f"| {s.id} | {s.name} | {', '.join(s.aliases)} | {s.first_update_within or '—'} | "
                         f"{s.update_every or '—'} | {s.resolve_within or '—'} |")

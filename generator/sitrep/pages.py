@@ -51,8 +51,22 @@ class Page:
     in_nav: bool = False
 
 
-_BODY_REGION = re.compile("(" + re.escape(BODY_START) + r".*?" + re.escape(BODY_END) + ")", re.S)
+# Greedy on purpose: a page has one body region, everything before its start marker and
+# after its end marker is escaped template output, so the first start and the last end
+# are ours even when a record body contains marker look-alikes.
+_BODY_REGION = re.compile("(" + re.escape(BODY_START) + r".*" + re.escape(BODY_END) + ")", re.S)
 _FRAGMENT = re.compile(r"<!-- sitrep:fragment:(\d+) -->")
+_MARKER_LIKE = re.compile(r"<!--(\s*/?\s*)sitrep:", re.I)
+
+
+def embed_body(body: str) -> str:
+    """A record body between the body markers, ready to append to a page's Markdown.
+
+    Marker look-alikes in the body (``<!-- /sitrep:body -->``, ``<!-- sitrep:fragment:N -->``)
+    are defused: they would end the sanitised region early or pull in template HTML.
+    """
+    body = _MARKER_LIKE.sub(lambda m: f"<!--{m.group(1)}sitrep-", body)
+    return f"\n{BODY_START}\n\n{body}\n\n{BODY_END}\n\n"
 
 
 def split_fragments(text: str) -> tuple[str, list[str]]:
@@ -78,7 +92,11 @@ def split_fragments(text: str) -> tuple[str, list[str]]:
 
 def join_fragments(html: str, fragments: list[str]) -> str:
     """Put the HTML moved out by :func:`split_fragments` back in place."""
-    return _FRAGMENT.sub(lambda m: fragments[int(m.group(1))], html)
+    def fragment(match: re.Match[str]) -> str:
+        n = int(match.group(1))
+        return fragments[n] if n < len(fragments) else ""  # a look-alike from a record body
+
+    return _FRAGMENT.sub(fragment, html)
 
 
 def url_of(path: str) -> str:
@@ -309,7 +327,7 @@ def incident_pages(portal: Portal, now: datetime) -> Iterable[Page]:
         body = drop_links_to_absent(inc.body.strip(), present, incident_path(inc.id), repo_path=inc.path, moved=moved)
         text = front_matter(title=inc.title, hide=["navigation", "toc"])
         text += render("incident_head.md.j2", i=view, root=root)
-        text += f"\n{BODY_START}\n\n{body}\n\n{BODY_END}\n\n"
+        text += embed_body(body)
         text += render("incident_tail.md.j2", i=view, root=root)
         yield Page(incident_path(inc.id), text)
 

@@ -26,8 +26,8 @@ from pydantic import ValidationError
 
 from .clock import ClockError, build_time
 from .config import SitrepConfig, build_config
-from .portal import load_portal
 from .pages import BODY_START, join_fragments, split_fragments
+from .portal import load_portal
 from .sanitize import sanitize_record_html
 from .site import SiteOutput, build_site
 
@@ -101,7 +101,8 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         generated: list[tuple[str, Any, InclusionLevel]] = []
         for page in self.output.pages:
             markdown, self.fragments[page.path] = split_fragments(page.text)
-            generated.append((page.path, markdown, InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV))
+            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            generated.append((page.path, markdown, inclusion))
         generated += [(path, content, InclusionLevel.INCLUDED) for path, content in self.output.files.items()]
         clashes = sorted(path for path, _, _ in generated if path in existing)
         if clashes:

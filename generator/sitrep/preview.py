@@ -163,7 +163,8 @@ def render(preview: Preview, markdown: bool = True) -> str:
     if errors or warnings:
         if markdown and len(errors) + len(warnings) > GITHUB_ANNOTATION_LIMIT:
             lines.append(f"GitHub shows only {GITHUB_ANNOTATION_LIMIT} annotations of each kind; all are listed here.")
-        lines += ["```" if markdown else ""] + [d.as_text() for d in preview.diagnostics] + (["```"] if markdown else [])
+        listing = [d.as_text() for d in preview.diagnostics]
+        lines += ["```", *listing, "```"] if markdown else ["", *listing]
     else:
         lines.append("All records are valid.")
     text = "\n".join(lines).rstrip() + "\n"

@@ -48,7 +48,8 @@ def render_text(metrics: Metrics) -> str:
     lines += ["  " + r for r in _table([["component", "failures", "downtime", "MTBF"]] + [
         [m["name"], str(m["failures"]), _d(m["downtime"]), m["display"]] for m in j["mtbf"]])]
     pc = j["postmortem_completion"]
-    lines += ["", f"Postmortems: {pc['published']} of {pc['required']} required ({', '.join(pc['required_severities'])}) "
+    required = ", ".join(pc["required_severities"])
+    lines += ["", f"Postmortems: {pc['published']} of {pc['required']} required ({required}) "
               f"published ({_pct(pc['share_published'])}); {_pct(pc['share_within_7_days'])} of those within 7 days"]
     lines += [f"  missing: {m['incident_id']} ({m['severity']}, resolved {m['days_since_resolution']} days ago)"
               for m in pc["missing"]]

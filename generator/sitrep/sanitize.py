@@ -25,7 +25,16 @@ _ALLOWED_ATTRIBUTES = {
     "th": {"align", "scope"},
     "ol": {"start"},
 }
-_REGION = re.compile(re.escape(BODY_START) + r"(.*?)" + re.escape(BODY_END), re.S)
+# Greedy, like pages._BODY_REGION: a body with a look-alike end marker must not end the region early.
+_REGION = re.compile(re.escape(BODY_START) + r"(.*)" + re.escape(BODY_END), re.S)
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    # Material finds its settings (#__config) and toggles (#__drawer, #__search...) by id:
+    # a body must not clobber them (a second #__config breaks every script on the page).
+    if attribute == "id" and value.startswith("__"):
+        return None
+    return value
 
 
 def sanitize_html(html: str) -> str:
@@ -37,6 +46,7 @@ def sanitize_html(html: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_attribute_filter,
     )
 
 
