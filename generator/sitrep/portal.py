@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .config import SitrepConfig
 from .diagnostics import Diagnostic, Diagnostics
@@ -51,7 +52,7 @@ class Portal:
     incidents: tuple[Incident, ...] = ()
     postmortems: tuple[Postmortem, ...] = ()
     runbooks: tuple[Runbook, ...] = ()
-    _index: dict[str, dict[str, Record]] = field(default_factory=dict, compare=False, repr=False)
+    _index: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._index.update({
@@ -60,6 +61,15 @@ class Portal:
             "runbook": {r.id: r for r in self.runbooks},
             "path": {r.path: r for r in (*self.incidents, *self.postmortems, *self.runbooks)},
         })
+        # Reverse indexes: pages ask these once per incident or runbook.
+        self._index["pm_by_incident"] = {}
+        for pm in self.postmortems:
+            for incident_id in pm.incidents:
+                self._index["pm_by_incident"].setdefault(incident_id, []).append(pm)  # type: ignore[attr-defined]
+        self._index["incidents_by_runbook"] = {}
+        for inc in self.incidents:
+            for runbook_id in inc.runbooks:
+                self._index["incidents_by_runbook"].setdefault(runbook_id, []).append(inc)  # type: ignore[attr-defined]
 
     def incident(self, incident_id: str) -> Incident | None:
         return self._index["incident"].get(incident_id)  # type: ignore[return-value]
@@ -74,10 +84,10 @@ class Portal:
         return self._index["path"].get(path)
 
     def postmortems_for(self, incident_id: str) -> list[Postmortem]:
-        return [p for p in self.postmortems if incident_id in p.incidents]
+        return list(self._index["pm_by_incident"].get(incident_id, []))  # type: ignore[arg-type]
 
     def incidents_using(self, runbook_id: str) -> list[Incident]:
-        return [i for i in self.incidents if runbook_id in i.runbooks]
+        return list(self._index["incidents_by_runbook"].get(runbook_id, []))  # type: ignore[arg-type]
 
     def for_audience(self, audience: str) -> Portal:
         """The records a given edition may show: everything, or only public records."""
