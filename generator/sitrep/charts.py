@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from typing import Any
 from xml.sax.saxutils import escape
 
 from .config import format_duration
@@ -121,6 +122,28 @@ def _log_bounds(values: Sequence[float]) -> tuple[float, float]:
     return max(lo, 1.0), hi
 
 
+#: Above this many values in a row, dots are binned (one circle per BIN_PX pixels, area ~ count), so the
+#: chart's size does not grow with the archive.
+MAX_DOTS_PER_ROW = 60
+BIN_PX = 10
+
+
+def _binned_dots(dots: Sequence[tuple[str, float]], scale: Any, mid: float, colour: str) -> list[str]:
+    bins: dict[int, list[float]] = {}
+    for _, value in dots:
+        bins.setdefault(int(scale(value) // BIN_PX), []).append(value)
+    out = []
+    for column, values in sorted(bins.items()):
+        values.sort()
+        radius = min(3 + 1.5 * math.sqrt(len(values)), 14)
+        label = f"{len(values)} incident{'s' if len(values) != 1 else ''}, {_seconds_text(values[0])}"
+        if len(values) > 1:
+            label += f" to {_seconds_text(values[-1])}"
+        out.append(f'<circle cx="{_n(column * BIN_PX + BIN_PX / 2)}" cy="{_n(mid)}" r="{_n(radius)}" fill="{colour}" '
+                   f'fill-opacity="0.6" stroke="#222" stroke-width="0.5"><title>{_x(label)}</title></circle>')
+    return out
+
+
 def strip_plot_log(chart_id: str, title: str, desc: str,
                    groups: Sequence[tuple[str, Sequence[tuple[str, float]]]], *,
                    targets: Sequence[float | None] = (), width: int = 640) -> str:
@@ -151,10 +174,14 @@ def strip_plot_log(chart_id: str, title: str, desc: str,
             out.append(f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{_n(mid - row_h / 2 + 3)}" y2="{_n(mid + row_h / 2 - 3)}" '
                        f'stroke="#b3261e" stroke-width="2" stroke-dasharray="3 2"><title>{_x(label)} target: '
                        f'{_x(_seconds_text(target))}</title></line>')
+        colour = PALETTE[g % len(PALETTE)]
+        if len(dots) > MAX_DOTS_PER_ROW:
+            out += _binned_dots(dots, scale, mid, colour)
+            continue
         for k, (name, value) in enumerate(dots):
             jitter = ((k * 7) % 5 - 2) * 3  # deterministic spread so equal values stay visible
             out.append(f'<circle cx="{_n(scale(value))}" cy="{_n(mid + jitter)}" r="4" '
-                       f'fill="{PALETTE[g % len(PALETTE)]}" fill-opacity="0.75" stroke="#222" stroke-width="0.5">'
+                       f'fill="{colour}" fill-opacity="0.75" stroke="#222" stroke-width="0.5">'
                        f'<title>{_x(name)}: {_x(_seconds_text(value))}</title></circle>')
     out.append("</svg>")
     return "".join(out)

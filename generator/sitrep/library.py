@@ -544,6 +544,10 @@ def _resolve_samples(portal: Portal, m: Metrics) -> list[tuple[str, list[tuple[s
     return [(key, sorted(items, key=lambda x: (x[2], x[1].id))) for key, items in groups.items()]
 
 
+#: Longest list of incidents a report page shows in one place (the rest are counted).
+LIST_LIMIT = 25
+
+
 def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_prefix: str) -> dict[str, Any]:
     config = portal.config
     sev_keys = list(m.time_to_resolve.by_severity)
@@ -566,8 +570,11 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
                   if config.severity(key) and config.severity(key).resolve_within else None)  # type: ignore[union-attr]
                  for key, _ in samples],
     )
+    # The table lists the slowest incidents only: its size must not grow with the archive.
+    slowest = sorted(((value, key, inc) for key, items in samples for _, inc, value in items),
+                     key=lambda x: (-x[0], x[2].id))
     strip_rows = [{"severity": _sev_label(config, key), **inc_link(inc.id), "value": _fmt(value)}
-                  for key, items in samples for _, inc, value in items]
+                  for value, key, inc in slowest[:LIST_LIMIT]]
 
     cadence = m.update_cadence
     cadence_rows = [{"label": _sev_label(config, key), "intervals": c.intervals, "within": c.within_cadence,
@@ -629,6 +636,7 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
         "durations": durations,
         "strip_chart": strip,
         "strip_rows": strip_rows,
+        "strip_total": len(slowest),
         "first_update": _duration_table(config, m.time_to_first_update),
         "cadence_rows": cadence_rows,
         "gaps": gaps,
@@ -642,11 +650,15 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
         "comp_chart": comp_chart,
         "completion": completion,
         "missing": [{**inc_link(x.incident_id), "severity": x.severity, "resolved_at": x.resolved_at,
-                     "days": x.days_since_resolution, "status": x.postmortem_status} for x in completion.missing],
-        "late": [inc_link(i) for i in completion.published_late],
+                     "days": x.days_since_resolution, "status": x.postmortem_status}
+                    for x in sorted(completion.missing, key=lambda x: x.days_since_resolution)[:LIST_LIMIT]],
+        "missing_total": len(completion.missing),
+        "late": [inc_link(i) for i in completion.published_late[-LIST_LIMIT:]],
+        "late_total": len(completion.published_late),
         "actions": m.action_items,
         "quality": quality,
-        "open_incidents": [inc_link(i) for i in m.data_quality.open_incidents],
+        "open_incidents": [inc_link(i) for i in m.data_quality.open_incidents[-LIST_LIMIT:]],
+        "open_total": len(m.data_quality.open_incidents),
         "bands": [{"label": BAND_LABELS.get(b.name, b.name), "count": b.count, "share": pct(b.share)}
                   for b in bands.bands],
         "bands_n": bands.n,
