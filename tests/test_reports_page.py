@@ -149,7 +149,8 @@ def test_mtbf_counts_postmortems_actions_and_bands(pages: dict[str, Page]) -> No
     completion = s.select_one("table.sr-rep-completion").get_text(" ", strip=True)
     # r1, r2, r3 need one (SEV1/SEV2); only r1 has a published postmortem, dated 2 days after resolution
     assert "3" in completion and "1 (33%)" in completion and "1 (100% of published)" in completion
-    assert [a.get_text() for a in s.select("table.sr-rep-missing a")] == ["Incident r2", "Incident r3"]
+    # Most recently resolved first.
+    assert [a.get_text() for a in s.select("table.sr-rep-missing a")] == ["Incident r3", "Incident r2"]
     actions = [td.get_text() for td in s.select("table.sr-rep-actions tbody td")]
     assert actions[:6] == ["2", "1", "1", "1", "0", "50%"]  # total, open, overdue, done, won't do, completion
     bands = {tr.select_one("th").get_text(): [td.get_text() for td in tr.select("td")]
