@@ -225,6 +225,31 @@ def new() -> None:
     """Create a record: an incident, a postmortem draft or a runbook."""
 
 
+def _write_new(kind: str, root: Path, config: SitrepConfig, text: str, base_stem: str,
+               rel_of: Callable[[str], str]) -> tuple[str, Diagnostics]:
+    """Write a new record under a free name; validate first; never overwrite a file.
+
+    Returns the repository-relative path and the (warning-only) diagnostics.
+    """
+    from .editing import check_text
+    from .portal import discover
+    from .scaffold import create_file, unique_stem
+
+    taken = {Path(rel).stem for k, rel in discover(root) if k == kind}
+    for _ in range(100):  # another declaration may take the name between the check and the write
+        stem = unique_stem(base_stem, taken)
+        rel = rel_of(stem)
+        _record, _, diags = check_text(kind, rel, text, config)
+        if diags.has_errors:
+            raise Refused(f"the {kind} would not be valid; nothing written", diags.errors)
+        try:
+            create_file(root / rel, text)
+            return rel, diags
+        except FileExistsError:
+            taken.add(stem)
+    raise Refused("could not find a free file name; nothing written")  # pragma: no cover
+
+
 @new.command("incident")
 @config_option
 @click.option("--title", required=True, help="Short public title: what customers notice.")
@@ -264,9 +289,7 @@ def new_incident(mkdocs_yml: str, title: str, severity_text: str, component_spec
         sitrep new incident --title "Elevated error rates on the Publishing API" \\
           --severity SEV2 --component publishing-api=partial_outage
     """
-    from .editing import check_text
-    from .portal import discover
-    from .scaffold import IncidentDraft, create_file, default_message, render_incident, slugify, unique_stem
+    from .scaffold import IncidentDraft, default_message, render_incident, slugify
 
     root, config = _config(mkdocs_yml)
     now = _now(now_text)
@@ -286,20 +309,8 @@ def new_incident(mkdocs_yml: str, title: str, severity_text: str, component_spec
     )
     text = render_incident(draft)
     day = draft.started.strftime("%Y-%m-%d")
-    taken = {Path(rel).stem for kind, rel in discover(root) if kind == "incident"}
-    for _ in range(100):  # another declaration may take the name between the check and the write
-        stem = unique_stem(f"{day}-{slugify(title, fallback='incident')}", taken)
-        rel = f"incidents/{day[:4]}/{stem}.md"
-        _record, _, diags = check_text("incident", rel, text, config)
-        if diags.has_errors:
-            raise Refused("the incident would not be valid; nothing written", diags.errors)
-        try:
-            create_file(root / rel, text)
-            break
-        except FileExistsError:
-            taken.add(stem)
-    else:  # pragma: no cover
-        raise Refused("could not find a free file name; nothing written")
+    rel, diags = _write_new("incident", root, config, text, f"{day}-{slugify(title, fallback='incident')}",
+                            lambda stem: f"incidents/{day[:4]}/{stem}.md")
     _print_notes(diags.warnings)
     if at.timestamp() > now.timestamp() + _FUTURE_SLACK_SECONDS:
         click.echo(f"sitrep: warning: the first update is dated in the future ({at.isoformat()})", err=True)
@@ -324,9 +335,8 @@ def new_postmortem(mkdocs_yml: str, incident_ids: tuple[str, ...], authors: tupl
     the impact (duration, components, users affected), detection and a timeline
     of every lifecycle timestamp and status update prefilled from the incident.
     """
-    from .editing import UnknownRecord, check_text, find_incident, postmortems_covering
-    from .portal import discover
-    from .scaffold import create_file, postmortem_stem, render_postmortem, unique_stem
+    from .editing import UnknownRecord, find_incident, postmortems_covering
+    from .scaffold import postmortem_stem, render_postmortem
 
     root, config = _config(mkdocs_yml)
     today: date = _now(now_text).date()
@@ -344,20 +354,9 @@ def new_postmortem(mkdocs_yml: str, incident_ids: tuple[str, ...], authors: tupl
         click.echo("sitrep: note: no --author given and no incident commander known; wrote 'TBD'", err=True)
     title = _one_line(title, "--title") if title else f"Postmortem: {incidents[0].title}"
     text = render_postmortem(incidents, config, title=title, authors=names, today=today, visibility=visibility)
-    taken = {Path(rel).stem for kind, rel in discover(root) if kind == "postmortem"}
     existing = postmortems_covering(root, [i.id for i in incidents])
-    for _ in range(100):
-        rel = f"postmortems/{unique_stem(postmortem_stem(incidents[0].id, today), taken)}.md"
-        _record, _, diags = check_text("postmortem", rel, text, config)
-        if diags.has_errors:
-            raise Refused("the postmortem would not be valid; nothing written", diags.errors)
-        try:
-            create_file(root / rel, text)
-            break
-        except FileExistsError:
-            taken.add(Path(rel).stem)
-    else:  # pragma: no cover
-        raise Refused("could not find a free file name; nothing written")
+    rel, diags = _write_new("postmortem", root, config, text, postmortem_stem(incidents[0].id, today),
+                            lambda stem: f"postmortems/{stem}.md")
     for other in existing:
         click.echo(f"sitrep: note: {other} already covers this incident", err=True)
     open_ones = [i.id for i in incidents if not i.is_resolved]
@@ -387,9 +386,7 @@ def new_runbook(mkdocs_yml: str, title: str, component_ids: tuple[str, ...], own
     The skeleton has the sections every runbook needs: when to use, prerequisites,
     steps, verification, rollback and escalation.
     """
-    from .editing import check_text
-    from .portal import discover
-    from .scaffold import create_file, render_runbook, slugify, unique_stem
+    from .scaffold import render_runbook, slugify
 
     root, config = _config(mkdocs_yml)
     today = _now(now_text).date()
@@ -397,19 +394,8 @@ def new_runbook(mkdocs_yml: str, title: str, component_ids: tuple[str, ...], own
     components = list(dict.fromkeys(_component_id(config, c.strip()) for c in component_ids))
     text = render_runbook(title=title, components=components, owner=_one_line(owner, "--owner") if owner else None,
                           today=today, visibility=visibility, review_every=review_every)
-    taken = {Path(rel).stem for kind, rel in discover(root) if kind == "runbook"}
-    for _ in range(100):
-        rel = f"runbooks/{unique_stem(slugify(title, fallback='runbook'), taken)}.md"
-        _record, _, diags = check_text("runbook", rel, text, config)
-        if diags.has_errors:
-            raise Refused("the runbook would not be valid; nothing written", diags.errors)
-        try:
-            create_file(root / rel, text)
-            break
-        except FileExistsError:
-            taken.add(Path(rel).stem)
-    else:  # pragma: no cover
-        raise Refused("could not find a free file name; nothing written")
+    rel, _ = _write_new("runbook", root, config, text, slugify(title, fallback="runbook"),
+                            lambda stem: f"runbooks/{stem}.md")
     click.echo(_shown(root / rel))
 
 

@@ -26,7 +26,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -35,11 +34,19 @@ from markupsafe import Markup, escape
 from . import charts
 from .config import Severity, SitrepConfig, format_duration
 from .metrics import DEFINITIONS, DurationStats, Metrics, compute_metrics
-from .pages import BODY_END, BODY_START, Page, front_matter, incident_view, iso, update_anchor, url_of, utc_text
+from .pages import (
+    BODY_END,
+    BODY_START,
+    Page,
+    front_matter,
+    incident_view,
+    template_env,
+    url_of,
+)
 from .portal import Portal
 from .postmortem_text import ActionItem, parse_action_items, parse_sections
 from .records import Incident, Postmortem, Runbook
-from .status import STATUS_LABELS, UPDATE_LABELS, duration
+from .status import duration
 
 __all__ = [
     "ActionRow",
@@ -62,20 +69,7 @@ PM_STATUS_LABELS = {"draft": "Draft", "in-review": "In review", "published": "Pu
 
 @cache
 def _env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    env.filters["iso"] = iso
-    env.filters["utc"] = utc_text
-    env.filters["duration"] = format_duration
-    env.filters["status_label"] = lambda s: STATUS_LABELS.get(s, s.replace("_", " ").capitalize())
-    env.filters["update_label"] = lambda s: UPDATE_LABELS.get(s, s)
-    env.filters["anchor"] = update_anchor
+    env = template_env()
     env.filters["day"] = lambda d: d.strftime("%b %-d, %Y")
     env.filters["pct"] = pct
     env.filters["pm_status"] = lambda s: PM_STATUS_LABELS.get(s, s)

@@ -112,7 +112,8 @@ def incident_path(incident_id: str) -> str:
 
 
 @cache
-def _env() -> jinja2.Environment:
+def template_env() -> jinja2.Environment:
+    """The one Jinja environment of all page templates (autoescaping, shared filters)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
         autoescape=True,
@@ -171,7 +172,7 @@ def front_matter(**fields: Any) -> str:
 
 
 def render(template: str, **context: Any) -> str:
-    return _env().get_template(template).render(**context)
+    return template_env().get_template(template).render(**context)
 
 
 # --- view data ---------------------------------------------------------------
