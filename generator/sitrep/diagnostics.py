@@ -9,6 +9,7 @@ decide how to print it (plain text or GitHub annotations).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -58,6 +59,14 @@ def _gh_property(value: str) -> str:
     return _gh_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+_BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """Control characters and line separators shown as escapes, so output stays one line."""
+    return _BREAKS.sub(lambda m: repr(m.group(0))[1:-1] if m.group(0) != "\t" else " ", text)
+
+
 @dataclass
 class Diagnostics:
     """An ordered collection of diagnostics gathered across a whole run."""
@@ -65,7 +74,8 @@ class Diagnostics:
     items: list[Diagnostic] = field(default_factory=list)
 
     def add(self, path: str | PurePosixPath, line: int, level: Level, code: str, message: str) -> None:
-        self.items.append(Diagnostic(str(path), max(int(line), 1), level, code, message))
+        # One diagnostic is one line: a key or value quoted from a record may hold line breaks.
+        self.items.append(Diagnostic(one_line(str(path)), max(int(line), 1), level, code, one_line(message)))
 
     def error(self, path: str | PurePosixPath, line: int, code: str, message: str) -> None:
         self.add(path, line, "error", code, message)

@@ -18,7 +18,6 @@ Internal fields (authors, responders, users affected) appear only when
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from collections import defaultdict
@@ -35,9 +34,8 @@ from . import charts
 from .config import Severity, SitrepConfig, format_duration
 from .metrics import DEFINITIONS, DurationStats, Metrics, compute_metrics
 from .pages import (
-    BODY_END,
-    BODY_START,
     Page,
+    embed_body,
     front_matter,
     incident_view,
     template_env,
@@ -47,6 +45,7 @@ from .portal import Portal
 from .postmortem_text import ActionItem, parse_action_items, parse_sections
 from .records import Incident, Postmortem, Runbook
 from .status import duration
+from .statuspage_api import dump_json
 
 __all__ = [
     "ActionRow",
@@ -172,10 +171,6 @@ def _strip_title(body: str) -> str:
     if lines and re.match(r"^#\s+\S", lines[0]):
         lines = lines[1:]
     return "\n".join(lines).strip()
-
-
-def _embed(body: str) -> str:
-    return f"\n{BODY_START}\n\n{body}\n\n{BODY_END}\n\n"
 
 
 @dataclass(frozen=True)
@@ -386,7 +381,7 @@ def postmortem_pages(ctx: _Context) -> list[Page]:
         rows = [_row_view(r, root) for r in ctx.rows(pm)]
         text = front_matter(title=pm.title, hide=["navigation", "toc"])
         text += _render("pm_head.md.j2", p=view, incidents=incidents, root=root, internal=ctx.internal)
-        text += _embed(ctx.body(pm, path))
+        text += embed_body(ctx.body(pm, path))
         text += _render("pm_tail.md.j2", p=view, rows=rows, root=root, today=ctx.now.date())
         pages.append(Page(path, text))
     return pages
@@ -478,7 +473,7 @@ def runbook_pages(ctx: _Context) -> list[Page]:
         related = [_rb_view(r, ctx, root) for r in (ctx.portal.runbook(x) for x in rb.related) if r is not None]
         text = front_matter(title=rb.title, hide=["navigation", "toc"])
         text += _render("rb_head.md.j2", r=view, root=root, today=ctx.now.date())
-        text += _embed(ctx.body(rb, path))
+        text += embed_body(ctx.body(rb, path))
         text += _render("rb_tail.md.j2", r=view, incidents=incidents, related=related, root=root)
         pages.append(Page(path, text))
     return pages
@@ -719,5 +714,5 @@ def build_team_pages(portal: Portal, now: datetime) -> list[Page]:
 def build_team_files(portal: Portal, now: datetime) -> dict[str, bytes]:
     """``reports/metrics.json``: every reliability metric of the edition, for all time."""
     data = compute_metrics(portal, now).to_json()
-    return {"reports/metrics.json": (json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode()}
+    return {"reports/metrics.json": dump_json(data, indent=2, sort_keys=True)}
 

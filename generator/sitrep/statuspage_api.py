@@ -71,7 +71,7 @@ def sp_time(at: datetime | None) -> str | None:
     return f"{u:%Y-%m-%dT%H:%M:%S}.{u.microsecond // 1000:03d}Z"
 
 
-def dump_json(data: Any) -> bytes:
+def dump_json(data: Any, *, indent: int | None = None, sort_keys: bool = False) -> bytes:
     """Deterministic JSON that is inert wherever it is embedded.
 
     ASCII only (bidi controls and line separators come out as ``\\uXXXX``), and
@@ -79,7 +79,8 @@ def dump_json(data: Any) -> bytes:
     end an enclosing script or CDATA block. Those characters only ever occur
     inside JSON strings, so replacing them keeps the JSON equal.
     """
-    text = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
+    separators = (",", ": ") if indent else (",", ":")
+    text = json.dumps(data, ensure_ascii=True, separators=separators, indent=indent, sort_keys=sort_keys)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (text + "\n").encode("ascii")
 

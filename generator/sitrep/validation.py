@@ -6,6 +6,7 @@ offending line, with a message built from the model's field descriptions.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import itertools
 import re
@@ -128,6 +129,8 @@ def model_from_file(kind: str, rf: RecordFile, diags: Diagnostics) -> Record | N
             line = rf.end_line if err["type"] == "missing" and len(loc) == 1 else rf.line_of(loc)
             diags.error(rf.path, line, code, message)
         return None
+    if not _years_in_range(record, rf, diags):
+        return None
     if isinstance(record, Incident) and record.resolved is None and record.is_resolved:
         # 'resolved' defaults to the time of the last update once that one is resolved.
         # Done after validation so a bad timestamp is reported once, on the update's line.
@@ -168,6 +171,27 @@ def check_invalid_incident(rf: RecordFile, config: SitrepConfig, diags: Diagnost
                 diags.error(rf.path, rf.line_of(("components", cid)), "unknown-component",
                             f"components: '{cid}' is not a configured component{guess}; known: "
                             f"{', '.join(config.component_ids)} (add new ones to mkdocs.yml)")
+
+
+#: Dates outside this range are typos (0026 for 2026) or sentinels; they would also overflow
+#: date arithmetic near the ends of the calendar.
+YEAR_RANGE = (1970, 2200)
+
+
+def _years_in_range(record: Record, rf: RecordFile, diags: Diagnostics) -> bool:
+    """Error for every date or timestamp outside YEAR_RANGE; False if there was one."""
+    found: list[tuple[tuple[Any, ...], Any]] = [((name,), value) for name, value in record if value is not None]
+    if isinstance(record, Incident):
+        found += [(("updates", i, "at"), u.at) for i, u in enumerate(record.updates)]
+    ok = True
+    lo, hi = YEAR_RANGE
+    for loc, value in found:
+        if isinstance(value, datetime | dt.date) and not lo <= value.year <= hi:
+            ok = False
+            diags.error(rf.path, rf.line_of(loc), "bad-timestamp",
+                        f"{_loc_name(loc)}: the year {value.year} is outside {lo}..{hi}: check for a typo "
+                        "(e.g. 0026 for 2026)")
+    return ok
 
 
 def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> Incident:

@@ -1,0 +1,236 @@
+"""Shared helpers of the "trustworthy under bad input" tests: small real portals.
+
+``conftest.make_portal`` writes a portal for ``sitrep validate``; a real MkDocs
+build of a portal also needs the Material theme with our ``overrides/`` (the
+status page uses ``sitrep-status.html``) and a ``docs/`` folder, which
+:func:`write_portal` adds. :data:`SMALL_PORTAL` is a valid set of records (an
+incident, an open incident, a maintenance, a postmortem, a runbook) the tests
+start from and then break or fill with hostile text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import re
+import shutil
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sitrep.config import load_config
+from sitrep.diagnostics import Diagnostics
+from sitrep.portal import Portal, load_portal
+from sitrep.site import build_site
+
+REPO = Path(__file__).resolve().parent.parent
+OVERRIDES = REPO / "overrides"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+#: 2026-03-01T12:00:00Z: "now" of the small portal (one incident open, maintenance ahead).
+SMALL_NOW_EPOCH = 1772366400
+SMALL_NOW = datetime.fromtimestamp(SMALL_NOW_EPOCH, tz=UTC)
+
+DEFAULT_COMPONENTS: tuple[tuple[str, str], ...] = (
+    ("web-app", "Web application"), ("publishing-api", "Publishing API"), ("database", "Primary database"),
+)
+
+INC = "incidents/2026/2026-02-10-api-errors.md"
+INCIDENT = """\
+---
+title: Publishing API errors
+severity: SEV2
+started: 2026-02-10T14:30:00Z
+detected: 2026-02-10T14:32:00Z
+mitigated: 2026-02-10T15:05:00Z
+components:
+  publishing-api: partial_outage
+runbooks: [rollback]
+updates:
+  - at: 2026-02-10T14:40:00Z
+    status: investigating
+    message: We are investigating errors on the Publishing API.
+  - at: 2026-02-10T15:20:00Z
+    status: resolved
+    message: This incident has been resolved.
+---
+A release broke publishing; see the [rollback runbook](../../runbooks/rollback.md).
+"""
+
+OPEN = "incidents/2026/2026-03-01-slow-editor.md"
+OPEN_INCIDENT = """\
+---
+title: Slow editor
+severity: SEV3
+started: 2026-03-01T10:00:00Z
+components:
+  web-app: degraded_performance
+updates:
+  - at: 2026-03-01T10:10:00Z
+    status: investigating
+    message: The editor is slow to save.
+  - at: 2026-03-01T11:00:00Z
+    status: identified
+    message: A cache node is overloaded; we are adding capacity.
+---
+The editor saves slowly for some customers.
+"""
+
+MNT = "incidents/2026/2026-03-05-database-upgrade.md"
+MAINTENANCE = """\
+---
+kind: maintenance
+title: Database upgrade
+scheduled_start: 2026-03-05T02:00:00Z
+scheduled_end: 2026-03-05T04:00:00Z
+components:
+  database: under_maintenance
+updates:
+  - at: 2026-02-20T10:00:00Z
+    status: scheduled
+    message: We will upgrade the primary database.
+---
+"""
+
+RB = "runbooks/rollback.md"
+RUNBOOK = """\
+---
+title: Deployment rollback
+owner: Platform team
+last_reviewed: 2026-01-15
+components: [publishing-api]
+visibility: public
+---
+# Deployment rollback
+
+Roll back with the deploy tool.
+"""
+
+PM = "postmortems/2026-02-12-api-errors.md"
+POSTMORTEM = """\
+---
+title: Publishing API errors
+incidents: [2026-02-10-api-errors]
+date: 2026-02-12
+authors: [Priya Raman]
+status: published
+visibility: public
+---
+## Summary
+A release broke publishing for 35 minutes.
+
+## Impact
+About 18% of publish requests failed.
+
+## Timeline
+- 14:28 UTC: release deployed.
+- 15:05 UTC: rolled back.
+
+## Root Cause
+A library upgrade changed how empty custom fields are read.
+
+## Resolution
+We rolled back to the previous release.
+
+## Action Items
+- [ ] Add a canary stage for releases - Owner: Marco Bianchi - Due: 2026-03-01
+
+## Lessons Learned
+Canary releases would have caught this.
+"""
+
+SMALL_PORTAL: dict[str, str] = {INC: INCIDENT, OPEN: OPEN_INCIDENT, MNT: MAINTENANCE, RB: RUNBOOK, PM: POSTMORTEM}
+
+
+_YAML_UNSAFE = re.compile("[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def yaml_str(value: str) -> str:
+    """A YAML double-quoted scalar for any text: JSON, with characters YAML reads as breaks escaped."""
+    text = json.dumps(value, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def write_portal(root: Path, files: Mapping[str, str | bytes] | None = None, *,
+                 components: Iterable[tuple[str, str]] = DEFAULT_COMPONENTS,
+                 options: Mapping[str, Any] | None = None, site_name: str = "Test Status",
+                 site_url: str = "https://status.test.example/", search: bool = True) -> Path:
+    """A portal MkDocs can build: mkdocs.yml (Material + our overrides), docs/, records."""
+    root.mkdir(parents=True, exist_ok=True)
+    comps = "".join(f"        - id: {cid}\n          name: {yaml_str(name)}\n" for cid, name in components)
+    extra = "".join(f"      {key}: {json.dumps(value)}\n" for key, value in (options or {}).items())
+    (root / "mkdocs.yml").write_text(
+        f"site_name: {yaml_str(site_name)}\n"
+        f"site_url: {site_url}\n"
+        "docs_dir: docs\n"
+        "theme:\n"
+        "  name: material\n"
+        f"  custom_dir: {yaml_str(str(OVERRIDES))}\n"
+        "  font: false\n"
+        "  language: en\n"
+        "markdown_extensions:\n"
+        "  - admonition\n  - attr_list\n  - md_in_html\n  - tables\n"
+        "  - toc:\n      permalink: true\n"
+        "  - pymdownx.superfences\n  - pymdownx.details\n"
+        "plugins:\n"
+        + ("  - search\n" if search else "")
+        + "  - sitrep:\n"
+        "      components:\n" + comps + extra,
+        encoding="utf-8",
+    )
+    docs = root / "docs"
+    docs.mkdir(exist_ok=True)
+    (docs / "about.md").write_text("# About\n\nThis site shows the status of our services.\n", encoding="utf-8")
+    for rel, content in (files or {}).items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return root
+
+
+def load(root: Path) -> tuple[Portal, Diagnostics]:
+    """``load_portal`` with the portal's own mkdocs.yml, in-process."""
+    return load_portal(root, load_config(root / "mkdocs.yml"), jobs=1)
+
+
+def site_bytes(root: Path, now: datetime = SMALL_NOW) -> dict[str, bytes]:
+    """Every generated page and file of a valid portal, as bytes keyed by path."""
+    portal, diags = load(root)
+    assert not diags.has_errors, diags.render()
+    out = build_site(portal, now)
+    return {**{p.path: p.text.encode("utf-8") for p in out.pages}, **out.files}
+
+
+def html_files(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: a page needs a dozen requests
+
+    def end_headers(self) -> None:
+        # The built files don't change while a test runs: no revalidation round trips.
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1; yields the base URL (ending with /)."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
