@@ -188,7 +188,7 @@ def test_valid_portal_passes(make_portal):
     result = run(portal(make_portal))
     assert result.exit_code == 0
     assert findings(result) == []
-    assert "2 incidents, 1 postmortems, 1 runbooks; 0 errors, 0 warnings" in result.stderr
+    assert "2 incidents, 1 postmortem, 1 runbook; 0 errors, 0 warnings" in result.stderr
 
 
 # --------------------------------------------------------------------------- file-level errors

@@ -72,8 +72,8 @@ def validate(mkdocs_yml: str, fmt: str, strict: bool, jobs: int | None, no_cache
     cache = None if no_cache else Path(mkdocs_yml).parent / ".sitrep-cache"
     counted, diags = validate_portal(root, config, jobs=jobs, cache_dir=cache)
     _report(diags, fmt)
-    counts = (f"{counted['incident']} incidents, {counted['postmortem']} postmortems, "
-              f"{counted['runbook']} runbooks")
+    counts = ", ".join(f"{counted[kind]} {kind}{'' if counted[kind] == 1 else 's'}"
+                       for kind in ("incident", "postmortem", "runbook"))
     if fmt != "json":
         click.echo(f"sitrep: {counts}; {diags.summary_line()}", err=True)
     if diags.has_errors or (strict and diags.warnings):
