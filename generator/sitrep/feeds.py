@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 from feedgen.feed import FeedGenerator
 
 from .config import SitrepConfig
+from .pages import update_anchor as page_update_anchor
 from .portal import Portal
 from .records import Incident, Update
 from .status import STATUS_LABELS, UPDATE_LABELS, is_active, maintenance_state
@@ -80,11 +81,9 @@ def utc_stamp(at: datetime) -> str:
 def update_anchor(update: Update) -> str:
     """The HTML id of an update on its incident page: ``update-20260210T144000Z-investigating``.
 
-    Same scheme as :func:`sitrep.pages.update_anchor` (a test keeps the two
-    equal), so feed links land on the update. The status is part of it so two
-    updates posted in the same second still get distinct anchors.
+    The page renderer's scheme, so feed links land on the update.
     """
-    return f"update-{utc_stamp(update.at)}-{_status_slug(update.status)}"
+    return page_update_anchor(update.at, update.status)
 
 
 def _status_slug(status: str) -> str:

@@ -142,9 +142,16 @@ def utc_text(t: datetime, with_date: bool = True) -> str:
     return t.strftime("%b %-d, %Y %H:%M UTC") if with_date else t.strftime("%H:%M UTC")
 
 
+_STATUS_SAFE = re.compile(r"[^a-z0-9_-]+")
+
+
 def update_anchor(at: datetime, status: str) -> str:
-    """Stable fragment id of one update on its incident page (also used by the feeds)."""
-    return f"update-{at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}-{status}"
+    """Stable fragment id of one update on its incident page (the feeds link to it too).
+
+    The status is part of it so two updates posted in the same second stay distinct.
+    """
+    slug = _STATUS_SAFE.sub("-", status.lower()) or "update"
+    return f"update-{at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}-{slug}"
 
 
 #: Characters YAML may not carry raw (controls, lone surrogates) or reads as line breaks
