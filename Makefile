@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Material's end-of-life notice is covered in the README; keep build logs about the records.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: site site-internal serve validate test test-fast lint bench clean help
 
