@@ -48,6 +48,9 @@ test: $(VENV)/.dev-installed
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check generator tests benchmarks
+
 test-fast: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -m "not slow" -x -q
 
