@@ -817,3 +817,13 @@ def test_repository_sample_content_does_not_crash():
     assert result.exit_code in (0, 1)
     assert "Traceback" not in result.output
     assert isinstance(json.loads(result.stdout), list)
+
+
+def test_paths_are_shown_relative_to_the_working_directory(make_portal, monkeypatch) -> None:
+    root = make_portal({"runbooks/bad.md": "---\ntitle: Bad\n---\n"})
+    monkeypatch.chdir(root.parent)
+    result = CliRunner().invoke(main, ["validate", "--no-cache", "-f", f"{root.name}/mkdocs.yml"],
+                                env={"GITHUB_ACTIONS": "true"})
+    assert result.exit_code == 1
+    assert f"{root.name}/runbooks/bad.md:3: error: missing required field 'owner'" in result.output
+    assert f"::error file={root.name}/runbooks/bad.md,line=3," in result.output

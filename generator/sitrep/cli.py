@@ -32,12 +32,28 @@ def _config(mkdocs_yml: str) -> tuple[Path, SitrepConfig]:
     return (path.parent / config.records_dir).resolve(), config
 
 
-def _report(diags: Diagnostics, fmt: str) -> None:
+def _report(diags: Diagnostics, fmt: str, root: Path | None = None) -> None:
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    if root is not None:
+        diags = diags.relative_to(_display_prefix(root))
     out = diags.render(fmt)  # type: ignore[arg-type]
     if out:
         click.echo(out)
+
+
+def _display_prefix(root: Path) -> str:
+    """Records' folder as seen from the working directory ('' when it is the working directory).
+
+    Diagnostics name files relative to the records' folder; editors and GitHub
+    annotations need them relative to where the command runs, when the records
+    live below it. Records elsewhere keep their portal-relative names.
+    """
+    try:
+        rel = os.path.relpath(root, Path.cwd())
+    except ValueError:  # another drive on Windows
+        return ""
+    return "" if rel == "." or rel.startswith("..") else Path(rel).as_posix()
 
 
 config_option = click.option(
@@ -71,7 +87,7 @@ def validate(mkdocs_yml: str, fmt: str, strict: bool, jobs: int | None, no_cache
     root, config = _config(mkdocs_yml)
     cache = None if no_cache else Path(mkdocs_yml).parent / ".sitrep-cache"
     counted, diags = validate_portal(root, config, jobs=jobs, cache_dir=cache)
-    _report(diags, fmt)
+    _report(diags, fmt, root)
     counts = ", ".join(f"{counted[kind]} {kind}{'' if counted[kind] == 1 else 's'}"
                        for kind in ("incident", "postmortem", "runbook"))
     if fmt != "json":
@@ -494,7 +510,7 @@ def _load_or_exit(root: Path, config: SitrepConfig) -> Any:
 
     portal, diags = load_portal(root, config)
     if diags.has_errors:
-        _report(diags, "auto")
+        _report(diags, "auto", root)
         click.echo(f"sitrep: {diags.summary_line()}; fix the records first", err=True)
         sys.exit(EXIT_INVALID)
     return portal

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Literal
 
@@ -82,6 +82,12 @@ class Diagnostics:
 
     def warning(self, path: str | PurePosixPath, line: int, code: str, message: str) -> None:
         self.add(path, line, "warning", code, message)
+
+    def relative_to(self, prefix: str) -> Diagnostics:
+        """The same diagnostics with ``prefix/`` before every path (for display from elsewhere)."""
+        if not prefix:
+            return self
+        return Diagnostics([replace(d, path=f"{prefix}/{d.path}") for d in self.items])
 
     def extend(self, other: Iterable[Diagnostic]) -> None:
         self.items.extend(other)
