@@ -343,3 +343,34 @@ def test_unique_stem() -> None:
 def test_default_message_keeps_acronyms() -> None:
     assert default_message("API errors") == "We are currently investigating API errors."
     assert default_message("Slow pages.") == "We are currently investigating slow pages."
+
+
+# --------------------------------------------------------------------------- new maintenance
+
+
+def test_new_maintenance_is_scheduled_then_completed(portal: Path) -> None:
+    result = sitrep("new", "maintenance", "--title", "Redis 8 upgrade", "--component", "publishing-api",
+                    "--start", "2026-12-10T01:00:00Z", "--end", "2026-12-10T05:00:00+02:00")
+    assert result.exit_code == 0, result.output
+    rel = result.output.strip().splitlines()[-1]
+    assert rel == "incidents/2026/2026-12-10-redis-8-upgrade.md"
+    record = data(portal / rel)
+    assert record["kind"] == "maintenance"
+    assert record["components"] == {"publishing-api": "under_maintenance"}
+    assert record["updates"][0]["status"] == "scheduled"
+    # The window is told in UTC whatever offset the options used.
+    assert "December 10, 2026 from 01:00 to 03:00 UTC" in " ".join(record["updates"][0]["message"].split())
+    assert validate(portal).exit_code == 0
+    done = sitrep("resolve", "2026-12-10-redis-8-upgrade", "--message", "The upgrade is complete.",
+                  now="2026-12-10T01:50:00Z")
+    assert done.exit_code == 0, done.output
+    assert data(portal / rel)["updates"][-1]["status"] == "completed"
+    assert validate(portal).exit_code == 0
+
+
+def test_new_maintenance_refuses_an_empty_window(portal: Path) -> None:
+    result = sitrep("new", "maintenance", "--title", "Nothing", "--component", "publishing-api",
+                    "--start", "2026-12-10T03:00:00Z", "--end", "2026-12-10T01:00:00Z")
+    assert result.exit_code == 2
+    assert "--end must be after --start" in result.output
+    assert files(portal) == ["mkdocs.yml"]

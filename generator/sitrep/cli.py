@@ -333,6 +333,46 @@ def new_incident(mkdocs_yml: str, title: str, severity_text: str, component_spec
     click.echo(_shown(root / rel))
 
 
+@new.command("maintenance")
+@config_option
+@click.option("--title", required=True, help="Short public title: what is being maintained.")
+@click.option("--start", "start_text", required=True, metavar="ISO", help="Planned start, with a UTC offset.")
+@click.option("--end", "end_text", required=True, metavar="ISO", help="Planned end, with a UTC offset.")
+@click.option("--component", "component_ids", multiple=True, required=True, metavar="ID",
+              help="Component under maintenance; repeat for each.")
+@click.option("--message", "message_text", metavar="TEXT",
+              help="First public notice ('-' reads standard input). Default: the window in words.")
+@click.option("--at", "at_text", metavar="ISO", help="When the notice is posted. Default: now.")
+@click.option("--visibility", type=click.Choice(["public", "internal"]), default="public", show_default=True,
+              help="internal keeps it off the public status page.")
+@now_option
+def new_maintenance(mkdocs_yml: str, title: str, start_text: str, end_text: str, component_ids: tuple[str, ...],
+                    message_text: str | None, at_text: str | None, visibility: str, now_text: str | None) -> None:
+    """Schedule maintenance: write incidents/YYYY/YYYY-MM-DD-<slug>.md (kind: maintenance) and print its path.
+
+    \b
+        sitrep new maintenance --title "PostgreSQL 17 upgrade" --component database \\
+          --start 2026-12-05T02:00:00Z --end 2026-12-05T04:00:00Z
+    """
+    from .scaffold import default_maintenance_message, render_maintenance, slugify
+
+    root, config = _config(mkdocs_yml)
+    now = _now(now_text)
+    title = _one_line(title, "--title")
+    start, end = _instant(start_text, "--start"), _instant(end_text, "--end")
+    if end <= start:
+        raise Refused("--end must be after --start; nothing written")
+    components = list(dict.fromkeys(_component_id(config, cid.strip()) for cid in component_ids))
+    message = _message(message_text) or default_maintenance_message(title, start, end)
+    text = render_maintenance(title, start, end, components, message, _optional_instant(at_text, "--at") or now,
+                              visibility)
+    day = start.astimezone(UTC).strftime("%Y-%m-%d")
+    rel, diags = _write_new("incident", root, config, text, f"{day}-{slugify(title, fallback='maintenance')}",
+                            lambda stem: f"incidents/{day[:4]}/{stem}.md")
+    _print_notes(diags.warnings)
+    click.echo(_shown(root / rel))
+
+
 @new.command("postmortem")
 @config_option
 @click.option("--incident", "incident_ids", multiple=True, required=True, metavar="ID",

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from .config import Severity, SitrepConfig, format_duration
@@ -161,6 +161,35 @@ def render_incident(draft: IncidentDraft) -> str:
             *message_lines("message", draft.message, 4),
             "---"]
     return "\n".join(out) + "\n" + INCIDENT_BODY
+
+
+MAINTENANCE_BODY = """\
+<!--
+The text below the front matter is shown on the maintenance page: what will change,
+what customers may notice during the window (read-only mode, retries) and what
+they need to do (usually nothing).
+-->
+"""
+
+
+def render_maintenance(title: str, start: datetime, end: datetime, components: list[str], message: str,
+                       at: datetime, visibility: str = "public") -> str:
+    """The text of a new scheduled maintenance with its first ``scheduled`` update."""
+    out = ["---", "kind: maintenance", f"title: {yaml_scalar(title)}",
+           f"scheduled_start: {format_timestamp(start)}", f"scheduled_end: {format_timestamp(end)}",
+           "components:", *[f"  {cid}: under_maintenance" for cid in components],
+           f"visibility: {visibility}", "updates:", f"  - at: {format_timestamp(at)}", "    status: scheduled",
+           *message_lines("message", message, 4), "---"]
+    return "\n".join(out) + "\n" + MAINTENANCE_BODY
+
+
+def default_maintenance_message(title: str, start: datetime, end: datetime) -> str:
+    """The first notice of a maintenance, in the status-page style (times in UTC)."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    when = f"{start:%B} {start.day}, {start:%Y} from {start:%H:%M} to {end:%H:%M} UTC"
+    if start.date() != end.date():
+        when = f"{start:%b} {start.day}, {start:%H:%M} UTC to {end:%b} {end.day}, {end:%H:%M} UTC"
+    return f"{title} is scheduled for {when}. We will post an update when the work starts and when it is done."
 
 
 # --------------------------------------------------------------------------- postmortems
