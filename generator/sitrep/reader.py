@@ -151,6 +151,15 @@ def read_record(path: str, raw: bytes, diags: Diagnostics) -> RecordFile | None:
 
 def _parse_yaml(record: RecordFile, fm_text: str, diags: Diagnostics) -> dict[str, Any] | None:
     offset = 2  # front matter text starts on file line 2
+    fast = _fast_parse(fm_text, offset)
+    if fast is not None:
+        record.lines = fast[1]
+        return fast[0]
+    return _careful_parse(record, fm_text, offset, diags)
+
+
+def _careful_parse(record: RecordFile, fm_text: str, offset: int,
+                   diags: Diagnostics) -> dict[str, Any] | None:
     loader = _EventLoader(fm_text)
     builder = _Builder(record, offset, diags, loader)
     try:
@@ -242,10 +251,12 @@ def _float(value: str) -> float:
 
 
 class _Builder:
-    """Builds plain values from the parser's events, noting each key's line.
+    """The careful path: builds plain values from the parser's events, noting each key's line.
 
-    Working on events rather than composed nodes halves the cost per file, which
-    matters for repositories with thousands of incidents.
+    It handles every input: it explains each problem (duplicate keys, aliases,
+    tags, YAML 1.1 readings) with its line, and guards against alias bombs and
+    deep nesting before they cost anything. :func:`_fast_parse` takes the
+    common case and leaves everything else to this builder.
     """
 
     def __init__(self, record: RecordFile, offset: int, diags: Diagnostics, loader: Any):
@@ -362,25 +373,153 @@ class _Builder:
         return value
 
     def _plain(self, event: Any, value: str, loc: Path_) -> Any:
-        first = value[:1]
-        if first in "tTfF" and value in _BOOLS:
-            return _BOOLS[value]
-        if value in _NULLS:
-            return None
-        if first and first in "-+.0123456789":
-            if _INT.fullmatch(value):
-                return int(value, 0) if value[:2] in ("0o", "0x") else int(value)
-            if _FLOAT.fullmatch(value):
-                return _float(value)
-            if ":" in value and _YAML11_SEXAGESIMAL.match(value):
-                self._warn(loc, event, "yaml11-sexagesimal", value, "a base-60 number")
-        elif value in _YAML11_BOOLS:
-            self._warn(loc, event, "yaml11-boolean", value, "a boolean")
-        return value
+        result, doubt = plain_scalar(value)
+        if doubt is not None:
+            code, what = doubt
+            line = event.start_mark.line + self.offset
+            field = ".".join(str(p) for p in loc) or "value"
+            self.diags.warning(self.record.path, line, code,
+                               f"{field}: '{value}' is read as the text \"{value}\", but YAML 1.1 "
+                               f"tools read it as {what}: quote it (\"{value}\") so every tool agrees")
+        return result
 
-    def _warn(self, loc: Path_, event: Any, code: str, value: str, what: str) -> None:
-        line = event.start_mark.line + self.offset
-        field = ".".join(str(p) for p in loc) or "value"
-        self.diags.warning(self.record.path, line, code,
-                           f"{field}: '{value}' is read as the text \"{value}\", but YAML 1.1 "
-                           f"tools read it as {what}: quote it (\"{value}\") so every tool agrees")
+
+_SEXAGESIMAL_DOUBT = ("yaml11-sexagesimal", "a base-60 number")
+_BOOLEAN_DOUBT = ("yaml11-boolean", "a boolean")
+
+
+def plain_scalar(value: str) -> tuple[Any, tuple[str, str] | None]:
+    """The YAML 1.2 core-schema value of an unquoted scalar.
+
+    Also returns (code, reading) when YAML 1.1 tools would read the same text
+    differently, so callers can warn; None otherwise.
+    """
+    first = value[:1]
+    if first in "tTfF" and value in _BOOLS:
+        return _BOOLS[value], None
+    if value in _NULLS:
+        return None, None
+    if first and first in "-+.0123456789":
+        if _INT.fullmatch(value):
+            return (int(value, 0) if value[:2] in ("0o", "0x") else int(value)), None
+        if _FLOAT.fullmatch(value):
+            return _float(value), None
+        if ":" in value and _YAML11_SEXAGESIMAL.match(value):
+            return value, _SEXAGESIMAL_DOUBT
+    elif value in _YAML11_BOOLS:
+        return value, _BOOLEAN_DOUBT
+    return value, None
+
+
+# --- The fast path ---------------------------------------------------------------------------
+#
+# Most front matters are plain: no aliases, tags, duplicate keys or values YAML 1.1 would
+# read differently. For those, libyaml's composer (C) builds the nodes far faster than the
+# careful builder walks events in Python. The fast path only ever accepts a front matter for
+# which the careful path would return the same data and lines and report nothing; on
+# anything else it declines and the careful path decides. tests/test_reader.py checks that
+# promise on every sample record and on fuzzed ones.
+
+#: The fast path skips front matters with more of these characters. libyaml's composer
+#: recurses in C, about 250 bytes of stack per nesting level, and every level of nesting
+#: needs its own ``[``, ``{``, ``-``, ``:`` or ``?``: so its stack stays under ~250 KB, safe on
+#: any thread. Real records have 20 to 200.
+FAST_PATH_MAX_INDICATORS = 1_000
+
+# Tags the walker's resolver gives untagged nodes; compared by identity, so an explicit
+# tag spelled the same way is still an explicit tag.
+_PLAIN = "sitrep:plain"  # an unquoted scalar
+_TEXT = "sitrep:text"  # a quoted or block scalar
+_COLLECTION = "sitrep:collection"  # a mapping or sequence
+
+
+class _Decline(Exception):
+    """The fast path leaves this front matter to the careful one."""
+
+
+if CParser is not None:
+
+    class _NodeLoader(CParser):  # type: ignore[misc, valid-type]
+        """libyaml's parser and composer, with tag resolution left to the walker."""
+
+        def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+            if kind is yaml.ScalarNode:
+                return _PLAIN if implicit[0] else _TEXT
+            return _COLLECTION
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            pass  # no path-dependent resolution
+
+        def ascend_resolver(self) -> None:
+            pass
+
+
+def _fast_parse(fm_text: str, offset: int) -> tuple[dict[str, Any], dict[Path_, int]] | None:
+    """(data, lines) of a plain front matter, or None to leave it to the careful path.
+
+    Declined up front: anchors (so no node is reached twice and nothing expands),
+    texts of MAX_NODES characters or more (every node takes at least one, so the
+    careful path's size limit cannot trip) and deep nesting (see above).
+    """
+    if (CParser is None or "&" in fm_text or len(fm_text) >= MAX_NODES
+            or sum(map(fm_text.count, "[{-:?")) > FAST_PATH_MAX_INDICATORS):
+        return None
+    loader = _NodeLoader(fm_text)
+    try:
+        root = loader.get_single_node()
+    except (yaml.YAMLError, ValueError):
+        return None  # the careful path explains the problem
+    finally:
+        loader.dispose()
+    if type(root) is not yaml.MappingNode or root.tag is not _COLLECTION:
+        return None
+    lines: dict[Path_, int] = {}
+    try:
+        data = _fast_mapping(root, (), 0, lines, offset)
+    except _Decline:
+        return None
+    return data, lines
+
+
+def _fast_value(node: Any, loc: Path_, depth: int, lines: dict[Path_, int], offset: int) -> Any:
+    tag = node.tag
+    if tag is _PLAIN:
+        value, doubt = plain_scalar(node.value)
+        if doubt is not None:
+            raise _Decline  # the careful path warns
+        return value
+    if tag is _TEXT:
+        return node.value
+    if tag is not _COLLECTION:
+        raise _Decline  # an explicit tag
+    if type(node) is yaml.MappingNode:
+        return _fast_mapping(node, loc, depth + 1, lines, offset)
+    return _fast_sequence(node, loc, depth + 1, lines, offset)
+
+
+def _fast_mapping(node: Any, loc: Path_, depth: int, lines: dict[Path_, int], offset: int) -> dict[str, Any]:
+    if depth > MAX_DEPTH:
+        raise _Decline
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        tag = key_node.tag
+        if tag is not _PLAIN and tag is not _TEXT:
+            raise _Decline  # a collection or tagged key
+        key = key_node.value
+        if key in result or (key == "<<" and tag is _PLAIN):
+            raise _Decline  # a duplicate key or a merge key
+        path = (*loc, key)
+        result[key] = _fast_value(value_node, path, depth, lines, offset)
+        lines[path] = key_node.start_mark.line + offset
+    return result
+
+
+def _fast_sequence(node: Any, loc: Path_, depth: int, lines: dict[Path_, int], offset: int) -> list[Any]:
+    if depth > MAX_DEPTH:
+        raise _Decline
+    items: list[Any] = []
+    for index, item in enumerate(node.value):
+        path = (*loc, index)
+        lines[path] = item.start_mark.line + offset
+        items.append(_fast_value(item, path, depth, lines, offset))
+    return items
