@@ -126,10 +126,9 @@ def discover(root: Path) -> list[tuple[str, str]]:
             continue
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
-            for name in filenames:
-                if name.endswith(".md") and name not in IGNORED_NAMES and not name.startswith((".", "_")):
-                    rel = Path(dirpath, name).relative_to(root).as_posix()
-                    found.append((kind, rel))
+            folder_rel = Path(dirpath).relative_to(root).as_posix()  # once per folder: it is slow
+            found += [(kind, f"{folder_rel}/{name}") for name in filenames
+                      if name.endswith(".md") and name not in IGNORED_NAMES and not name.startswith((".", "_"))]
     return sorted(found, key=lambda kp: kp[1])
 
 
@@ -137,7 +136,8 @@ def load_file(root: Path, kind: str, rel: str, config: SitrepConfig) -> _Loaded:
     """Read and validate one file; never raises for bad content."""
     diags = Diagnostics()
     try:
-        raw = (root / rel).read_bytes()
+        with open(os.path.join(root, rel), "rb") as fh:  # not pathlib: this runs once per file
+            raw = fh.read()
     except OSError as exc:
         diags.error(rel, 1, "unreadable", f"cannot read the file: {exc.strerror}")
         return _Loaded(None, diags.items, [])

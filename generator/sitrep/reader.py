@@ -27,6 +27,7 @@ from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.scanner import Scanner
 
+from . import plainyaml
 from .diagnostics import Diagnostics
 
 try:  # libyaml is several times faster on large corpora
@@ -151,7 +152,10 @@ def read_record(path: str, raw: bytes, diags: Diagnostics) -> RecordFile | None:
 
 def _parse_yaml(record: RecordFile, fm_text: str, diags: Diagnostics) -> dict[str, Any] | None:
     offset = 2  # front matter text starts on file line 2
-    fast = _fast_parse(fm_text, offset)
+    # Three paths, fastest first; each of the first two may decline (see tests/test_reader_fast_path.py)
+    fast = plainyaml.parse(fm_text, offset, MAX_DEPTH, plain_scalar) if len(fm_text) < MAX_NODES else None
+    if fast is None:
+        fast = _fast_parse(fm_text, offset)
     if fast is not None:
         record.lines = fast[1]
         return fast[0]
@@ -384,6 +388,9 @@ class _Builder:
         return result
 
 
+#: First letters no boolean, null, number or YAML 1.1 boolean starts with (checked first:
+#: most values are words).
+_TEXT_START = frozenset("abcdeghijklmpqrsuvwxzABCDEGHIJKLMPQRSUVWXZ")
 _SEXAGESIMAL_DOUBT = ("yaml11-sexagesimal", "a base-60 number")
 _BOOLEAN_DOUBT = ("yaml11-boolean", "a boolean")
 
@@ -395,6 +402,10 @@ def plain_scalar(value: str) -> tuple[Any, tuple[str, str] | None]:
     differently, so callers can warn; None otherwise.
     """
     first = value[:1]
+    if first in _TEXT_START:
+        return value, None
+    if value[4:5] == "-" == value[7:8]:
+        return value, None  # a date or timestamp: numbers never have '-' at both places
     if first in "tTfF" and value in _BOOLS:
         return _BOOLS[value], None
     if value in _NULLS:
