@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import sys
@@ -204,7 +203,9 @@ def _severity(config: SitrepConfig, value: str) -> str:
 
 def _component_id(config: SitrepConfig, cid: str) -> str:
     if config.component(cid) is None:
-        close = difflib.get_close_matches(cid, config.component_ids, n=1)
+        from difflib import get_close_matches  # only on this error path
+
+        close = get_close_matches(cid, config.component_ids, n=1)
         guess = f" (did you mean '{close[0]}'?)" if close else ""
         raise click.BadParameter(f"{cid!r} is not a configured component{guess}; use one of: "
                                  f"{', '.join(config.component_ids)} (the list lives in mkdocs.yml)",

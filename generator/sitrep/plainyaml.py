@@ -4,7 +4,7 @@ Front matters written by hand or by ``sitrep new``/``update`` use a small part
 of YAML: ``key: value`` lines, nested mappings and ``- item`` lists by
 indentation, one-line ``[a, b]`` lists, plain, single- and double-quoted
 scalars without escapes, and ``|``/``>`` block scalars. This module reads
-exactly that part, about five times faster than libyaml through PyYAML, and
+exactly that part, two to four times faster than libyaml through PyYAML, and
 **declines** (returns None) on anything else, down to a trailing comment, a
 tab or a blank line at the end of a block scalar. Declined texts go to the
 next path in :mod:`sitrep.reader`.
