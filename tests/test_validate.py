@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from sitrep import portal as portal_module
 from sitrep.cli import main
 from sitrep.config import load_config
 from sitrep.diagnostics import Diagnostic
@@ -550,6 +552,12 @@ def test_markdown_link_to_a_missing_runbook(make_portal):
     assert "'../../runbooks/rolback.md'" in message and "runbooks/rolback.md, which does not exist" in message
 
 
+def test_link_with_a_name_too_long_for_the_file_system(make_portal):
+    target = "../../runbooks/" + "é" * 300 + ".md"
+    root = portal(make_portal, {INC: edit(INCIDENT, "../../runbooks/rollback.md", target)})
+    one(run(root), INC, "broken-link", L_BODY)
+
+
 def test_links_in_code_fences_and_to_other_sites_are_not_checked(make_portal):
     body = "```\n[x](../../runbooks/nowhere.md)\n```\n[site](https://example.com/a.md) [top](#top)\n"
     assert findings(run(portal(make_portal, {INC: INCIDENT + body}))) == []
@@ -773,6 +781,31 @@ def test_damaged_cache_is_ignored(make_portal):
         cache_file.write_bytes(damage)
         again = run(root, cache=True)
         assert (again.exit_code, again.stdout) == (first.exit_code, first.stdout)
+
+
+def test_warm_run_rewrites_nothing(make_portal):
+    root = portal(make_portal)
+    run(root, cache=True)
+    (cache_file,) = (root / ".sitrep-cache").iterdir()
+    before = (cache_file.read_bytes(), cache_file.stat().st_mtime_ns)
+    time.sleep(0.01)
+    run(root, cache=True)
+    assert (cache_file.read_bytes(), cache_file.stat().st_mtime_ns) == before
+
+
+def test_cache_in_worker_processes(make_portal, monkeypatch: pytest.MonkeyPatch):
+    # Large repositories are checked by worker processes, which hash each file as
+    # they read it and skip the ones the cache knows: same findings either way.
+    monkeypatch.setattr(portal_module, "PARALLEL_THRESHOLD", 0)
+    root = portal(make_portal, {RB: edit(RUNBOOK, "owner: Platform team", "owner: yes")})
+    uncached = run(root, "--jobs", "2")
+    first = run(root, "--jobs", "2", cache=True)
+    second = run(root, "--jobs", "2", cache=True)
+    assert uncached.stdout == first.stdout == second.stdout and "yaml11-boolean" in first.stdout
+    (root / INC).write_text(edit(INCIDENT, "severity: SEV2", "severity: SEV7"), encoding="utf-8")
+    third = run(root, "--jobs", "2", cache=True)
+    one(third, INC, "bad-value", L_SEVERITY)
+    assert third.stdout.count("yaml11-boolean") == 1
 
 
 def test_cross_file_findings_are_not_cached(make_portal):

@@ -110,6 +110,8 @@ class _Loaded:
     #: False when the file has an id but its fields are invalid: the id still
     #: counts for duplicates and references, so those are not reported twice.
     valid: bool = True
+    #: Hash of the file's bytes, when a findings cache asked for it ("" otherwise).
+    digest: str = ""
 
 
 def discover(root: Path) -> list[tuple[str, str]]:
@@ -127,14 +129,36 @@ def discover(root: Path) -> list[tuple[str, str]]:
     return sorted(found, key=lambda kp: kp[1])
 
 
-def load_file(root: Path, kind: str, rel: str, config: SitrepConfig) -> _Loaded:
-    """Read and validate one file; never raises for bad content."""
+def load_file(root: Path, kind: str, rel: str, config: SitrepConfig,
+              cached_digest: str | None = None) -> _Loaded | None:
+    """Read and validate one file; never raises for bad content.
+
+    With ``cached_digest`` (a findings cache is in use; "" when it knows nothing
+    of the file) the result carries the hash of the file's bytes, and None is
+    returned when that hash equals ``cached_digest``: the cached findings hold.
+    """
     diags = Diagnostics()
     try:
         raw = _read_bytes(os.path.join(root, rel))
     except OSError as exc:
         diags.error(rel, 1, "unreadable", f"cannot read the file: {exc.strerror}")
         return _Loaded(None, diags.items, [])
+    digest = ""
+    if cached_digest is not None:
+        digest = file_digest(raw)
+        if digest == cached_digest:
+            return None
+    loaded = _check_file(kind, rel, raw, config, diags)
+    loaded.digest = digest
+    return loaded
+
+
+def file_digest(raw: bytes) -> str:
+    """The findings cache's key for a file's content."""
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def _check_file(kind: str, rel: str, raw: bytes, config: SitrepConfig, diags: Diagnostics) -> _Loaded:
     rf = read_record(rel, raw, diags)
     if rf is None:
         return _Loaded(None, diags.items, [])
@@ -198,12 +222,12 @@ def resolve_link(source: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
 
 
-def _load_chunk(args: tuple[str, list[tuple[str, str]], SitrepConfig, bool]) -> list[_Loaded]:
-    root, files, config, keep = args
+def _load_chunk(args: tuple[str, list[tuple[str, str]], SitrepConfig, bool, list[str | None]]) -> list[_Loaded | None]:
+    root, files, config, keep, cached = args
     loaded = []
-    for kind, rel in files:
-        item = load_file(Path(root), kind, rel, config)
-        if not keep:
+    for (kind, rel), cached_digest in zip(files, cached, strict=True):
+        item = load_file(Path(root), kind, rel, config, cached_digest)
+        if item is not None and not keep:
             item.record = None  # only findings travel back to the parent process
         loaded.append(item)
     return loaded
@@ -213,7 +237,7 @@ def load_portal(root: Path, config: SitrepConfig, jobs: int | None = None) -> tu
     """Read every record under ``root``; return the valid ones and all diagnostics."""
     files = discover(root)
     results = _load_all(root, files, config, jobs, keep=True)
-    diags, by_kind = _collect(root, files, results)
+    diags, by_kind = _collect(root, files, results)  # type: ignore[arg-type]
     incidents = sorted(by_kind["incident"].values(), key=lambda i: (i.start, i.id))  # type: ignore[attr-defined]
     portal = Portal(
         config=config,
@@ -233,19 +257,17 @@ def validate_portal(root: Path, config: SitrepConfig, jobs: int | None = None,
     bytes (and the configuration) have not changed are reused.
     """
     files = discover(root)
-    cache = FindingsCache(cache_dir, config) if cache_dir else None
-    if cache is None:
+    if cache_dir is None:
         results = _load_all(root, files, config, jobs, keep=False)
     else:
-        digests = [cache.digest(root / rel) for _, rel in files]
-        results_or_none = [cache.get(rel, d) for (_, rel), d in zip(files, digests, strict=True)]
-        misses = [i for i, r in enumerate(results_or_none) if r is None]
-        fresh = _load_all(root, [files[i] for i in misses], config, jobs, keep=False)
-        for i, loaded in zip(misses, fresh, strict=True):
-            results_or_none[i] = loaded
-        results = [r for r in results_or_none if r is not None]
-        cache.save({rel: (d, r) for (_, rel), d, r in zip(files, digests, results, strict=True)})
-    diags, by_kind = _collect(root, files, results)
+        cache = FindingsCache(cache_dir, config)
+        # Workers hash each file as they read it and skip the ones the cache knows.
+        fresh = _load_all(root, files, config, jobs, keep=False,
+                          cached=[cache.digest_of(rel) or "" for _, rel in files])
+        results = [cache.findings(rel) if item is None else item
+                   for (_, rel), item in zip(files, fresh, strict=True)]
+        cache.save(files, results)
+    diags, by_kind = _collect(root, files, results)  # type: ignore[arg-type]
     return {kind: len(ids) for kind, ids in by_kind.items()}, diags
 
 
@@ -275,42 +297,55 @@ class FindingsCache:
         except (OSError, ValueError, RecursionError):
             self.entries = {}
 
-    @staticmethod
-    def digest(path: Path) -> str:
-        try:
-            return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-        except OSError:
-            return ""
+        #: findings of the files the cache knows, read back from the JSON
+        self.known: dict[str, _Loaded] = {}
+        for rel, entry in self.entries.items():
+            loaded = self._from_json(entry)
+            if loaded is not None:
+                self.known[rel] = loaded
 
-    def get(self, rel: str, digest: str) -> _Loaded | None:
-        hit = self.entries.get(rel)
-        if not (digest and isinstance(hit, list) and hit and hit[0] == digest):
-            return None
+    def digest_of(self, rel: str) -> str | None:
+        """The content hash the cache has findings for, if any."""
+        known = self.known.get(rel)
+        return known.digest if known else None
+
+    def findings(self, rel: str) -> _Loaded:
+        """The cached findings of an unchanged file."""
+        return self.known[rel]
+
+    @staticmethod
+    def _from_json(entry: object) -> _Loaded | None:
         try:  # a damaged or hand-made file is a miss, never a crash
-            _, diags, refs, id_line, record_id, valid = hit
+            digest, diags, refs, id_line, record_id, valid = entry  # type: ignore[misc]
+            if not (isinstance(digest, str) and digest):
+                return None
             return _Loaded(
                 None,
                 [Diagnostic(str(p), int(n), "error" if lv == "error" else "warning", str(c), str(m))
                  for p, n, lv, c, m in diags],
                 [Ref(str(src), int(n), str(k), str(t)) for src, n, k, t in refs],
-                int(id_line), None if record_id is None else str(record_id), bool(valid),
+                int(id_line), None if record_id is None else str(record_id), bool(valid), digest,
             )
         except (TypeError, ValueError):
             return None
 
-    def _to_json(self, rel: str, digest: str, loaded: _Loaded) -> list[object]:
-        hit = self.entries.get(rel)
-        if isinstance(hit, list) and hit and hit[0] == digest:
-            return hit  # unchanged: keep the stored form
-        return [digest, [[d.path, d.line, d.level, d.code, d.message] for d in loaded.diagnostics],
+    @staticmethod
+    def _to_json(loaded: _Loaded) -> list[object]:
+        return [loaded.digest, [[d.path, d.line, d.level, d.code, d.message] for d in loaded.diagnostics],
                 [[r.source, r.line, r.kind, r.target] for r in loaded.refs],
                 loaded.id_line, loaded.record_id, loaded.valid]
 
-    def save(self, entries: dict[str, tuple[str, _Loaded]]) -> None:
+    def save(self, files: list[tuple[str, str]], results: list[_Loaded]) -> None:
+        """Store the findings of every file that has a hash; rewrites only when something changed."""
+        entries = {rel: loaded for (_, rel), loaded in zip(files, results, strict=True) if loaded.digest}
+        if entries.keys() == self.known.keys() and all(
+                self.known[rel] is loaded for rel, loaded in entries.items()):
+            return  # nothing new: a warm run writes nothing
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            data = {rel: self._to_json(rel, digest, loaded) for rel, (digest, loaded) in entries.items()}
+            data = {rel: self.entries[rel] if self.known.get(rel) is loaded else self._to_json(loaded)
+                    for rel, loaded in entries.items()}
             # dumps (the C encoder in one go) is several times faster than dump()
             tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
             os.replace(tmp, self.path)
@@ -345,14 +380,17 @@ def _collect(root: Path, files: list[tuple[str, str]],
     return diags, by_kind
 
 
-def _load_all(root: Path, files: list[tuple[str, str]], config: SitrepConfig,
-              jobs: int | None, keep: bool) -> list[_Loaded]:
+def _load_all(root: Path, files: list[tuple[str, str]], config: SitrepConfig, jobs: int | None,
+              keep: bool, cached: list[str | None] | None = None) -> list[_Loaded | None]:
+    """load_file on every file, in worker processes when there are many."""
+    cached = cached if cached is not None else [None] * len(files)
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
-        return [load_file(root, kind, rel, config) for kind, rel in files]
+        return [load_file(root, kind, rel, config, digest)
+                for (kind, rel), digest in zip(files, cached, strict=True)]
     # Small chunks keep both workers busy to the end, even when one runs slower.
     size = -(-len(files) // (workers * 16))
-    chunks = [(str(root), files[i:i + size], config, keep) for i in range(0, len(files), size)]
+    chunks = [(str(root), files[i:i + size], config, keep, cached[i:i + size]) for i in range(0, len(files), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return [loaded for chunk in pool.map(_load_chunk, chunks) for loaded in chunk]
 
@@ -371,11 +409,18 @@ def _check_refs(root: Path, ids: dict[str, dict[str, Record | None]], paths: set
                         "name without .md, e.g. 2026-02-10-api-errors)")
         elif ref.kind == "link":
             target = resolve_link(ref.source, ref.target)
-            if target.startswith("../") or target in paths or (root / target).is_file():
+            if target.startswith("../") or target in paths or _is_file(root / target):
                 continue
             diags.error(ref.source, ref.line, "broken-link",
                         f"link '{ref.target}' points to {target}, which does not exist: fix the "
                         "path (relative to this file) or remove the link")
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system, say: no such file
+        return False
 
 
 def with_config(portal: Portal, config: SitrepConfig) -> Portal:
