@@ -72,9 +72,13 @@ def incident(rng: random.Random, n: int, start: datetime) -> tuple[str, str]:
         "updates:",
     ]
     for at, status in updates:
-        lines += [f"  - at: {_ts(at)}", f"    status: {status}",
-                  f"    message: We are {status} the elevated error rates on {comps[0]}. "
-                  "Some requests may fail or be slow; next update within 30 minutes."]
+        first = f"We are {status} the elevated error rates on {comps[0]}."
+        second = "Some requests may fail or be slow; next update within 30 minutes."
+        lines += [f"  - at: {_ts(at)}", f"    status: {status}"]
+        if n % 2:  # as `sitrep update` writes long messages: a folded block
+            lines += ["    message: >-", f"      {first}", f"      {second}"]
+        else:
+            lines += [f"    message: {first} {second}"]
     lines += ["---", "", f"Synthetic incident {n} affecting {', '.join(comps)}.", ""]
     return f"incidents/{start:%Y}/{slug}.md", "\n".join(lines)
 
