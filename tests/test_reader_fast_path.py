@@ -159,7 +159,9 @@ keys = st.one_of(st.sampled_from(["title", "severity", "at", "1", "true", "<<", 
 PLAIN_VALUES = ["SEV2", "api", "2026-01-01T00:00:00Z", "2026-01-01", "12", "-7", "3.5", "1e3", "true",
                 "False", "null", "~", "", "'quoted'", "''", '"dq \\u00e9 \\n"', "hello world", "a-b", "x:y",
                 "[a, 'b', 3]", "{a: b, c: [1]}", "|\n    block\n", ">-\n    folded\n", "0o17", "0x1f",
-                ".5", "+1", "012", "1_000", "Yes please", "on call", "# comment", "a # comment"]
+                ".5", "+1", "012", "1_000", "Yes please", "on call", "# comment", "a # comment",
+                "'it''s'", "...", "---", "--", "-", "-5", "-x", "?x", ":x", "x:", "a:b", "@x", "%x", "!x", "&x",
+                "*x", "|x", ">x", "x#y", "{a}", "C# [beta], {x}", "50%", "a, b", "`x`"]
 plain_values = st.sampled_from(PLAIN_VALUES)
 scalars = st.one_of(st.sampled_from(PLAIN_VALUES), st.sampled_from(PLAIN_VALUES),
                     st.sampled_from(YAML_VALUES[:40]), st.sampled_from(ODD_PIECES),
