@@ -444,6 +444,23 @@ def test_action_items_overdue_done_and_wont_do() -> None:
     assert [(i.state, i.overdue) for i in ai.items if i.text == "Tune the pool size"] == [("open", False)]
 
 
+def test_people_aliases_merge_owners_in_the_internal_edition_only() -> None:
+    base = action_portal()
+    people = {"ana": "Ana Lima", "@Ben": "Ben Okoro"}
+    internal = dataclasses.replace(base, config=base.config.model_copy(
+        update={"people": people, "audience": "internal"}), _index={})
+    owners = {o.owner: (o.open, o.overdue, o.done, o.wont_do)
+              for o in compute_metrics(internal, NOW).action_items.by_owner}
+    # "ana" and "ben" are written as handles in the postmortems; "cy" has no alias.
+    assert owners == {"(unassigned)": (1, 0, 0, 0), "Ana Lima": (2, 1, 1, 0), "Ben Okoro": (1, 0, 0, 1),
+                      "cy": (1, 1, 1, 0)}
+    # The public edition shows owners as written: it never publishes a name the text does not.
+    public = dataclasses.replace(internal, config=internal.config.model_copy(update={"audience": "public"}),
+                                 _index={})
+    assert {o.owner for o in compute_metrics(public, NOW).action_items.by_owner} == {
+        "(unassigned)", "ana", "ben", "cy"}
+
+
 def test_action_items_follow_the_filter() -> None:
     # With a component filter only postmortems of selected incidents count: none affect "web".
     assert compute_metrics(action_portal(), NOW, component="web").action_items.total == 0

@@ -170,6 +170,13 @@ class SitrepConfig(Model):
     allow_raw_html: bool = Field(
         False, description="Keep raw HTML (scripts, event handlers) in record bodies. Off: sanitised."
     )
+    people: dict[str, str] = Field(
+        default_factory=dict,
+        description="Other spellings of people's names, e.g. `marco: Marco Bianchi`: action items owned "
+        "by `@marco`, `Marco` or `marco` then count as Marco Bianchi's in the reports. Matched "
+        "ignoring case and a leading @. Internal edition only: the public one shows owners as the "
+        "postmortem writes them, so it never publishes a name the text does not.",
+    )
 
     @model_validator(mode="after")
     def _unique_ids(self) -> SitrepConfig:
@@ -208,6 +215,18 @@ class SitrepConfig(Model):
             for name in (sev.id, *sev.aliases):
                 table[name] = sev.id
                 table[_severity_key(name)] = sev.id
+        return table
+
+    def person(self, name: str | None) -> str | None:
+        """The name to show for an action item's owner as written (``@marco`` -> ``Marco Bianchi``)."""
+        if not name or self.audience != "internal":
+            return name
+        return self._people_lookup.get(name.removeprefix("@").casefold(), name)
+
+    @cached_property
+    def _people_lookup(self) -> dict[str, str]:
+        table = {full.casefold(): full for full in self.people.values()}
+        table.update({alias.removeprefix("@").casefold(): full for alias, full in self.people.items()})
         return table
 
     def severity_rank(self, severity_id: str | None) -> int:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
@@ -194,7 +194,7 @@ class _Context:
     def rows(self, pm: Postmortem) -> list[ActionRow]:
         """The postmortem's action items (parsed once per build)."""
         if pm.id not in self._rows:
-            self._rows[pm.id] = action_rows(pm, self.now.date())
+            self._rows[pm.id] = action_rows(pm, self.now.date(), self.portal.config.person)
         return self._rows[pm.id]
 
     def body(self, record: Postmortem | Runbook, page_path: str) -> str:
@@ -246,9 +246,13 @@ def _items(pm: Postmortem) -> list[ActionItem]:
     return items
 
 
-def action_rows(pm: Postmortem, today: date) -> list[ActionRow]:
-    """The postmortem's action items in file order; open items due before ``today`` are overdue."""
-    return [ActionRow(pm, item.text, item.owner, item.due, item.state, item.status,
+def action_rows(pm: Postmortem, today: date,
+                person: Callable[[str | None], str | None] = lambda name: name) -> list[ActionRow]:
+    """The postmortem's action items in file order; open items due before ``today`` are overdue.
+
+    ``person`` maps an owner as written to the name to show (``SitrepConfig.person``).
+    """
+    return [ActionRow(pm, item.text, person(item.owner), item.due, item.state, item.status,
                       item.state == "open" and item.due is not None and item.due < today, item.line)
             for item in _items(pm)]
 

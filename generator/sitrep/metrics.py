@@ -912,13 +912,14 @@ def _items_of(pm: Postmortem) -> list[ActionItem]:
     return items
 
 
-def _action_rows(postmortems: Iterable[Postmortem], today: date) -> list[ActionItemRow]:
+def _action_rows(postmortems: Iterable[Postmortem], today: date,
+                 person: Callable[[str | None], str | None]) -> list[ActionItemRow]:
     rows = []
     for pm in sorted(postmortems, key=lambda p: (p.date, p.id)):
         for item in _items_of(pm):
             overdue = item.state == "open" and item.due is not None and item.due < today
             rows.append(ActionItemRow(
-                postmortem_id=pm.id, line=item.line, text=item.text, owner=item.owner,
+                postmortem_id=pm.id, line=item.line, text=item.text, owner=person(item.owner),
                 due=item.due, state=item.state, status=item.status, overdue=overdue,
                 age_days=(today - pm.date).days,
             ))
@@ -941,8 +942,9 @@ def _state_counts(rows: Sequence[ActionItemRow]) -> tuple[int, int, int, int]:
     return states["open"], sum(r.overdue for r in rows), states["done"], states["wont_do"]
 
 
-def _action_items(postmortems: Iterable[Postmortem], today: date) -> ActionItemSummary:
-    rows = _action_rows(postmortems, today)
+def _action_items(postmortems: Iterable[Postmortem], today: date,
+                  person: Callable[[str | None], str | None]) -> ActionItemSummary:
+    rows = _action_rows(postmortems, today, person)
     open_, overdue, done, wont_do = _state_counts(rows)
     ages = [row.age_days for row in rows if row.state == "open"]
     age = median(ages)
@@ -1047,7 +1049,7 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
         incidents_per_month=_per_month(selected, config, now, window_start),
         incidents_per_component=_per_component(selected, config, component),
         postmortem_completion=_postmortem_completion(selected, portal, now),
-        action_items=_action_items(in_scope, now.date()),
+        action_items=_action_items(in_scope, now.date(), config.person),
         data_quality=DataQuality(coverage, tuple(inc.id for inc in selected if not inc.is_resolved)),
         resolve_time_bands=_resolve_bands(resolve),
         resolve_time_by_quarter=_by_quarter(resolve, {inc.id: inc.start for inc in selected}, now,
