@@ -278,8 +278,8 @@ class _Builder:
 
     It handles every input: it explains each problem (duplicate keys, aliases,
     tags, YAML 1.1 readings) with its line, and guards against alias bombs and
-    deep nesting before they cost anything. :func:`_fast_parse` takes the
-    common case and leaves everything else to this builder.
+    deep nesting before they cost anything. The fast paths (:mod:`sitrep.plainyaml`,
+    :func:`_fast_parse`) take the common cases and leave everything else to it.
     """
 
     def __init__(self, record: RecordFile, offset: int, diags: Diagnostics, loader: Any):
