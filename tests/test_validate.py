@@ -636,6 +636,15 @@ def test_every_problem_in_every_file_in_one_run(make_portal):
     assert paths == sorted(paths)  # stable order: by file, then line
 
 
+def test_references_of_an_invalid_record_are_checked_in_the_same_run(make_portal):
+    # A typo in one field does not hide a dangling runbook or a broken link until the next run.
+    text = edit(edit(INCIDENT, "title:", "titel:"), "runbooks: [rollback]", "runbooks: [rolback]")
+    root = portal(make_portal, {INC: edit(text, "../../runbooks/rollback.md", "../../runbooks/gone.md")})
+    got = {(f.path, f.line, f.code) for f in errors(run(root))}
+    assert got == {(INC, L_TITLE, "unknown-field"), (INC, L_CLOSE, "missing-field"),
+                   (INC, L_RUNBOOKS, "unknown-runbook"), (INC, L_BODY, "broken-link")}
+
+
 # --------------------------------------------------------------------------- exit codes
 
 

@@ -158,29 +158,35 @@ def file_digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
+#: The front-matter field of each kind that names other records, and what it names.
+REFERENCE_FIELDS = {"incident": ("runbooks", "runbook"), "postmortem": ("incidents", "incident"),
+                    "runbook": ("related", "runbook")}
+
+
 def _check_file(kind: str, rel: str, raw: bytes, config: SitrepConfig, diags: Diagnostics) -> _Loaded:
     rf = read_record(rel, raw, diags)
     if rf is None:
         return _Loaded(None, diags.items, [])
     record = model_from_file(kind, rf, diags)
-    refs: list[Ref] = []
     if record is None and kind == "incident":
         check_invalid_incident(rf, config, diags)
     if isinstance(record, Incident):
         record = check_incident(record, rf, config, diags)
-        refs += [Ref(rel, rf.line_of(("runbooks", i)), "runbook", r) for i, r in enumerate(record.runbooks)]
     elif isinstance(record, Postmortem):
         check_postmortem(record, rf, diags)
-        refs += [Ref(rel, rf.line_of(("incidents", i)), "incident", r)
-                 for i, r in enumerate(record.incidents)]
     elif isinstance(record, Runbook):
         check_runbook(record, rf, config, diags)
-        refs += [Ref(rel, rf.line_of(("related", i)), "runbook", r) for i, r in enumerate(record.related)]
+    # References are checked for invalid records too, so one run reports a dangling
+    # reference alongside a typo elsewhere in the same file.
+    field_name, target_kind = REFERENCE_FIELDS[kind]
+    targets = rf.data.get(field_name)
+    refs = [Ref(rel, rf.line_of((field_name, i)), target_kind, target)
+            for i, target in enumerate(targets if isinstance(targets, list) else ()) if isinstance(target, str)]
+    refs += markdown_links(rel, rf.body, rf.body_line)
     if record is None:
         raw_id = rf.data.get("id", Path(rel).stem)
         return _Loaded(None, diags.items, refs, rf.line_of(("id",)),
                        raw_id if isinstance(raw_id, str) else None, valid=False)
-    refs += list(markdown_links(rel, record.body, record.body_line))
     return _Loaded(record, diags.items, refs, rf.line_of(("id",)), record.id)
 
 
