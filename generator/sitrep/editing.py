@@ -35,8 +35,8 @@ import yaml
 from .config import SitrepConfig
 from .diagnostics import Diagnostic, Diagnostics
 from .reader import RecordFile, read_record
-from .records import INCIDENT_STATUSES, MAINTENANCE_STATUSES, Incident, Postmortem, Record, Runbook
-from .validation import check_incident, check_postmortem, check_runbook, model_from_file
+from .records import INCIDENT_STATUSES, MAINTENANCE_STATUSES, Incident, Record
+from .validation import check_record
 
 #: Top-level timestamps in the order a reader expects them; new ones go after the
 #: last one present that comes earlier in this order.
@@ -452,14 +452,7 @@ def check_text(kind: str, path: str, content: str | bytes,
     rf = read_record(path, raw, diags)
     if rf is None:
         return None, None, diags
-    record = model_from_file(kind, rf, diags)
-    if isinstance(record, Incident):
-        record = check_incident(record, rf, config, diags)
-    elif isinstance(record, Postmortem):
-        check_postmortem(record, rf, diags)
-    elif isinstance(record, Runbook):
-        check_runbook(record, rf, config, diags)
-    return record, rf, diags
+    return check_record(kind, rf, config, diags), rf, diags
 
 
 def _expected_data(old: dict[str, Any], update: NewUpdate, set_fields: Mapping[str, datetime]) -> dict[str, Any]:

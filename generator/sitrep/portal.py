@@ -22,7 +22,7 @@ from .config import SitrepConfig
 from .diagnostics import Diagnostic, Diagnostics
 from .reader import read_record
 from .records import Incident, Postmortem, Record, Runbook
-from .validation import check_incident, check_invalid_incident, check_postmortem, check_runbook, model_from_file
+from .validation import check_record
 
 KINDS = {"incidents": "incident", "postmortems": "postmortem", "runbooks": "runbook"}
 #: Files in record folders that are not records.
@@ -167,15 +167,7 @@ def _check_file(kind: str, rel: str, raw: bytes, config: SitrepConfig, diags: Di
     rf = read_record(rel, raw, diags)
     if rf is None:
         return _Loaded(None, diags.items, [])
-    record = model_from_file(kind, rf, diags)
-    if record is None and kind == "incident":
-        check_invalid_incident(rf, config, diags)
-    if isinstance(record, Incident):
-        record = check_incident(record, rf, config, diags)
-    elif isinstance(record, Postmortem):
-        check_postmortem(record, rf, diags)
-    elif isinstance(record, Runbook):
-        check_runbook(record, rf, config, diags)
+    record = check_record(kind, rf, config, diags)
     # References are checked for invalid records too, so one run reports a dangling
     # reference alongside a typo elsewhere in the same file.
     field_name, target_kind = REFERENCE_FIELDS[kind]

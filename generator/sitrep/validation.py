@@ -337,3 +337,22 @@ def check_runbook(rb: Runbook, rf: RecordFile, config: SitrepConfig, diags: Diag
             diags.error(rf.path, rf.line_of(("components", i)), "unknown-component",
                         f"components: {_show(cid)} is not a configured component; known: "
                         f"{', '.join(config.component_ids)}")
+
+
+def check_record(kind: str, rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> Record | None:
+    """Every rule within one file: the model, then the rules of its kind.
+
+    Returns the record (severity normalised), or None when it fails the model;
+    cross-record rules (duplicate ids, references) are the portal's.
+    """
+    record = model_from_file(kind, rf, diags)
+    if record is None:
+        if kind == "incident":
+            check_invalid_incident(rf, config, diags)
+    elif isinstance(record, Incident):
+        record = check_incident(record, rf, config, diags)
+    elif isinstance(record, Postmortem):
+        check_postmortem(record, rf, diags)
+    elif isinstance(record, Runbook):
+        check_runbook(record, rf, config, diags)
+    return record
