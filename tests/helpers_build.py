@@ -40,6 +40,20 @@ DEFAULT_COMPONENTS: tuple[tuple[str, str], ...] = (
     ("web-app", "Web application"), ("publishing-api", "Publishing API"), ("database", "Primary database"),
 )
 
+#: A minimal mkdocs.yml with the three components the records below use (CLI tests).
+CLI_MKDOCS = """\
+site_name: Test Status
+plugins:
+  - sitrep:
+      components:
+        - id: web-app
+          name: Web application
+        - id: publishing-api
+          name: Publishing API
+        - id: database
+          name: Database
+"""
+
 INC = "incidents/2026/2026-02-10-api-errors.md"
 INCIDENT = """\
 ---

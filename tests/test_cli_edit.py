@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from helpers_build import CLI_MKDOCS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,18 +31,6 @@ from sitrep.editing import (
 )
 from sitrep.reader import read_record
 
-MKDOCS = """\
-site_name: Test Status
-plugins:
-  - sitrep:
-      components:
-        - id: web-app
-          name: Web application
-        - id: publishing-api
-          name: Publishing API
-        - id: database
-          name: Database
-"""
 NOW = "2026-02-10T16:00:00Z"
 
 # Comments everywhere, odd quoting, blank lines, a trailing comment after the
@@ -213,7 +202,7 @@ REL = f"incidents/2026/{ID}.md"
 @pytest.fixture
 def portal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A minimal portal in tmp_path; the working folder is its root."""
-    (tmp_path / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(CLI_MKDOCS, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     return tmp_path

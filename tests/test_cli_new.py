@@ -13,24 +13,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from helpers_build import CLI_MKDOCS
 
 from sitrep.cli import main
 from sitrep.diagnostics import Diagnostics
 from sitrep.reader import read_record
 from sitrep.scaffold import default_message, slugify, unique_stem
 
-MKDOCS = """\
-site_name: Test Status
-plugins:
-  - sitrep:
-      components:
-        - id: web-app
-          name: Web application
-        - id: publishing-api
-          name: Publishing API
-        - id: database
-          name: Database
-"""
 NOW = "2026-02-10T14:40:00Z"
 TITLE = "Elevated error rates on the Publishing API"
 INCIDENT_REL = "incidents/2026/2026-02-10-elevated-error-rates-on-the-publishing-api.md"
@@ -40,7 +29,7 @@ INCIDENT_ID = "2026-02-10-elevated-error-rates-on-the-publishing-api"
 @pytest.fixture
 def portal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A minimal portal (mkdocs.yml only) in tmp_path; the working folder is its root."""
-    (tmp_path / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(CLI_MKDOCS, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     return tmp_path

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import helpers_build
 import pytest
 from click.testing import CliRunner, Result
+from helpers_build import INC, INCIDENT, PM, RB
 
 from sitrep import portal as portal_module
 from sitrep.cli import main
@@ -25,27 +27,10 @@ from sitrep.portal import Portal, load_portal
 
 REPO = Path(__file__).resolve().parents[1]
 
-INC = "incidents/2026/2026-02-10-api-errors.md"
-INCIDENT = """\
----
-title: Publishing API errors
-severity: SEV2
-started: 2026-02-10T14:30:00Z
-detected: 2026-02-10T14:32:00Z
-mitigated: 2026-02-10T15:05:00Z
-components:
-  publishing-api: partial_outage
-runbooks: [rollback]
-updates:
-  - at: 2026-02-10T14:40:00Z
-    status: investigating
-    message: We are investigating errors on the Publishing API.
-  - at: 2026-02-10T15:20:00Z
-    status: resolved
-    message: This incident has been resolved.
----
-A release broke publishing; see the [rollback runbook](../../runbooks/rollback.md).
-"""
+# The records of the build tests (helpers_build), minus what only a build needs.
+RUNBOOK = helpers_build.RUNBOOK.replace("visibility: public\n", "")  # internal by default
+POSTMORTEM = helpers_build.POSTMORTEM.replace("visibility: public\n", "")
+
 # line numbers in INCIDENT
 L_TITLE, L_SEVERITY, L_STARTED, L_DETECTED, L_MITIGATED, L_COMPONENT, L_RUNBOOKS = 2, 3, 4, 5, 6, 8, 9
 L_UPDATE0, L_STATUS0, L_MESSAGE0, L_UPDATE1, L_STATUS1, L_CLOSE, L_BODY = 11, 12, 13, 14, 15, 17, 18
@@ -69,50 +54,6 @@ updates:
 ---
 """
 
-RB = "runbooks/rollback.md"
-RUNBOOK = """\
----
-title: Deployment rollback
-owner: Platform team
-last_reviewed: 2026-01-15
-components: [publishing-api]
----
-# Deployment rollback
-
-Roll back with the deploy tool.
-"""
-
-PM = "postmortems/2026-02-12-api-errors.md"
-POSTMORTEM = """\
----
-title: Publishing API errors
-incidents: [2026-02-10-api-errors]
-date: 2026-02-12
-authors: [Priya Raman]
-status: published
----
-## Summary
-A release broke publishing for 35 minutes.
-
-## Impact
-About 18% of publish requests failed.
-
-## Timeline
-- 14:28 UTC: release deployed.
-- 15:05 UTC: rolled back.
-
-## Root Cause
-A library upgrade changed how empty custom fields are read.
-
-## Resolution
-We rolled back to the previous release.
-
-## Action Items
-- [ ] Add a canary stage for releases - Owner: Marco Bianchi - Due: 2026-03-01
-
-## Lessons Learned
-Canary releases would have caught this.
-"""
 L_PM_INCIDENTS, L_PM_STATUS = 3, 6
 
 BASE = {INC: INCIDENT, MNT: MAINTENANCE, RB: RUNBOOK, PM: POSTMORTEM}
