@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -32,7 +31,7 @@ from markupsafe import Markup, escape
 
 from . import charts
 from .config import Severity, SitrepConfig, format_duration
-from .metrics import DEFINITIONS, DurationStats, Metrics, compute_metrics
+from .metrics import DEFINITIONS, DurationStats, Metrics, compute_metrics, owner_counts, state_counts
 from .pages import (
     Page,
     embed_body,
@@ -42,7 +41,7 @@ from .pages import (
     url_of,
 )
 from .portal import Portal
-from .postmortem_text import ActionItem, parse_action_items, parse_sections
+from .postmortem_text import action_items_in
 from .records import Incident, Postmortem, Runbook
 from .status import duration
 from .statuspage_api import dump_json
@@ -238,14 +237,6 @@ class ActionRow:
     line: int
 
 
-def _items(pm: Postmortem) -> list[ActionItem]:
-    items: list[ActionItem] = []
-    for section in parse_sections(pm.body, pm.body_line):
-        if section.key == "action_items":
-            items += parse_action_items(section)[0]
-    return items
-
-
 def action_rows(pm: Postmortem, today: date,
                 person: Callable[[str | None], str | None] = lambda name: name) -> list[ActionRow]:
     """The postmortem's action items in file order; open items due before ``today`` are overdue.
@@ -254,7 +245,7 @@ def action_rows(pm: Postmortem, today: date,
     """
     return [ActionRow(pm, item.text, person(item.owner), item.due, item.state, item.status,
                       item.state == "open" and item.due is not None and item.due < today, item.line)
-            for item in _items(pm)]
+            for item in action_items_in(pm.body, pm.body_line)]
 
 
 def _action_sort_key(row: ActionRow) -> tuple[Any, ...]:
@@ -397,15 +388,9 @@ def action_items_page(ctx: _Context) -> Page:
     root = _root(path)
     today = ctx.now.date()
     rows = sorted((r for pm in ctx.portal.postmortems for r in ctx.rows(pm)), key=_action_sort_key)
-    owners: dict[str, dict[str, int]] = defaultdict(lambda: {"open": 0, "overdue": 0, "done": 0, "wont_do": 0})
-    for r in rows:
-        counts = owners[r.owner or "(unassigned)"]
-        counts[r.state] = counts.get(r.state, 0) + 1
-        counts["overdue"] += r.overdue
-    by_owner = [{"owner": name, **owners[name]}
-                for name in sorted(owners, key=lambda o: (-owners[o]["overdue"], -owners[o]["open"], o.casefold()))]
-    totals = {k: sum(1 for r in rows if r.state == k) for k in ("open", "done", "wont_do")}
-    totals["overdue"] = sum(1 for r in rows if r.overdue)
+    # most overdue, then most open first
+    by_owner = sorted(owner_counts(rows), key=lambda o: (-o.overdue, -o.open))
+    totals = dict(zip(("open", "overdue", "done", "wont_do"), state_counts(rows), strict=True))
     text = front_matter(title="Action items", hide=["toc"])
     text += _render("pm_actions.md.j2", rows=[_row_view(r, root) for r in rows], by_owner=by_owner,
                     totals=totals, root=root, today=today)

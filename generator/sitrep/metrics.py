@@ -70,11 +70,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from .config import Severity, SitrepConfig, format_duration
 from .portal import Portal
-from .postmortem_text import ActionItem, parse_action_items, parse_sections
+from .postmortem_text import action_items_in
 from .records import Incident, Postmortem
 
 __all__ = [
@@ -904,19 +904,11 @@ def _missing(inc: Incident, config: SitrepConfig, resolved: datetime, pms: Seque
 # --------------------------------------------------------------------------- action items
 
 
-def _items_of(pm: Postmortem) -> list[ActionItem]:
-    items: list[ActionItem] = []
-    for section in parse_sections(pm.body, pm.body_line):
-        if section.key == "action_items":
-            items.extend(parse_action_items(section)[0])  # problems are the validator's business
-    return items
-
-
 def _action_rows(postmortems: Iterable[Postmortem], today: date,
                  person: Callable[[str | None], str | None]) -> list[ActionItemRow]:
     rows = []
     for pm in sorted(postmortems, key=lambda p: (p.date, p.id)):
-        for item in _items_of(pm):
+        for item in action_items_in(pm.body, pm.body_line):
             overdue = item.state == "open" and item.due is not None and item.due < today
             rows.append(ActionItemRow(
                 postmortem_id=pm.id, line=item.line, text=item.text, owner=person(item.owner),
@@ -926,17 +918,26 @@ def _action_rows(postmortems: Iterable[Postmortem], today: date,
     return rows
 
 
-def _owner_counts(rows: Sequence[ActionItemRow]) -> tuple[OwnerCounts, ...]:
-    by_owner: dict[str, list[ActionItemRow]] = defaultdict(list)
+class CountedItem(Protocol):
+    """What counting action items needs of a row (metrics' and the action-items page's rows)."""
+
+    owner: str | None
+    state: str
+    overdue: bool
+
+
+def owner_counts(rows: Sequence[CountedItem]) -> tuple[OwnerCounts, ...]:
+    """Open, overdue, done and won't-do items per owner ("(unassigned)" for none), by name."""
+    by_owner: dict[str, list[CountedItem]] = defaultdict(list)
     for row in rows:
         by_owner[row.owner or UNASSIGNED].append(row)
     return tuple(
-        OwnerCounts(owner, *_state_counts(by_owner[owner]))
+        OwnerCounts(owner, *state_counts(by_owner[owner]))
         for owner in sorted(by_owner, key=lambda o: (o.casefold(), o))
     )
 
 
-def _state_counts(rows: Sequence[ActionItemRow]) -> tuple[int, int, int, int]:
+def state_counts(rows: Sequence[CountedItem]) -> tuple[int, int, int, int]:
     """(open, overdue, done, wont_do)."""
     states = Counter(row.state for row in rows)
     return states["open"], sum(r.overdue for r in rows), states["done"], states["wont_do"]
@@ -945,14 +946,14 @@ def _state_counts(rows: Sequence[ActionItemRow]) -> tuple[int, int, int, int]:
 def _action_items(postmortems: Iterable[Postmortem], today: date,
                   person: Callable[[str | None], str | None]) -> ActionItemSummary:
     rows = _action_rows(postmortems, today, person)
-    open_, overdue, done, wont_do = _state_counts(rows)
+    open_, overdue, done, wont_do = state_counts(rows)
     ages = [row.age_days for row in rows if row.state == "open"]
     age = median(ages)
     return ActionItemSummary(
         total=len(rows), open=open_, done=done, wont_do=wont_do, overdue=overdue,
         completion_rate=_share(done, open_ + done),
         median_open_age_days=float(age) if age is not None else None,
-        by_owner=_owner_counts(rows), items=tuple(rows),
+        by_owner=owner_counts(rows), items=tuple(rows),
     )
 
 

@@ -955,3 +955,15 @@ def _table_row(
     fields = _Fields(owner=cell("owner") or None, due=cell("due") or None, status=cell("status"))
     shape = _TableColumns(owner="owner" in columns, due="due" in columns)
     return _build_item(action, fields, checkbox=None, line=line, table=shape)
+
+
+def action_items_in(body: str, first_line: int) -> list[ActionItem]:
+    """The action items of every action-items section of a postmortem body, in file order.
+
+    Problems are left out: reporting them is the validator's business.
+    """
+    items: list[ActionItem] = []
+    for section in parse_sections(body, first_line):
+        if section.key == "action_items":
+            items += parse_action_items(section)[0]
+    return items
