@@ -22,10 +22,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sitrep.config import load_config
-from sitrep.diagnostics import Diagnostics
-from sitrep.portal import Portal, load_portal
-from sitrep.site import build_site
+from sitrep.load.loader import load_portal
+from sitrep.model.config import load_config
+from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.portal import Portal
+from sitrep.render.site import build_site
 
 REPO = Path(__file__).resolve().parent.parent
 OVERRIDES = REPO / "overrides"

@@ -1,4 +1,4 @@
-"""Tests for sitrep.postmortem_text: H2 sections and action items of postmortems."""
+"""Tests for sitrep.text.postmortem: H2 sections and action items of postmortems."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from sitrep.postmortem_text import (
+from sitrep.text.postmortem import (
     REQUIRED_FOR_PUBLISHED,
     SECTION_NAMES,
     ActionItem,

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from sitrep.badges import COLOURS, build_badges, text_width
-from sitrep.config import Component, SitrepConfig
-from sitrep.portal import Portal
-from sitrep.records import Incident
+from sitrep.model.config import Component, SitrepConfig
+from sitrep.model.portal import Portal
+from sitrep.model.records import Incident
+from sitrep.render.badges import COLOURS, build_badges, text_width
 
 NOW = datetime(2026, 2, 10, 15, 0, tzinfo=UTC)
 SVG = "{http://www.w3.org/2000/svg}"
@@ -108,8 +108,8 @@ def test_deterministic() -> None:
 
 @pytest.mark.skipif(not any((ROOT / "incidents").rglob("*.md")), reason="no sample incidents")
 def test_real_sample_content_badges_are_valid() -> None:
-    from sitrep.config import load_config
-    from sitrep.portal import load_portal
+    from sitrep.load.loader import load_portal
+    from sitrep.model.config import load_config
 
     portal, _ = load_portal(ROOT, load_config(ROOT / "mkdocs.yml"))
     portal = portal.for_audience("public")

@@ -20,8 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitrep.cli import main
-from sitrep.diagnostics import Diagnostics
-from sitrep.editing import (
+from sitrep.edit.editing import (
     EditError,
     NewUpdate,
     append_update_text,
@@ -29,7 +28,8 @@ from sitrep.editing import (
     yaml_flow_list,
     yaml_scalar,
 )
-from sitrep.reader import read_record
+from sitrep.load.reader import read_record
+from sitrep.model.diagnostics import Diagnostics
 
 NOW = "2026-02-10T16:00:00Z"
 

@@ -16,9 +16,9 @@ from click.testing import CliRunner, Result
 from helpers_build import CLI_MKDOCS
 
 from sitrep.cli import main
-from sitrep.diagnostics import Diagnostics
-from sitrep.reader import read_record
-from sitrep.scaffold import default_message, slugify, unique_stem
+from sitrep.edit.scaffold import default_message, slugify, unique_stem
+from sitrep.load.reader import read_record
+from sitrep.model.diagnostics import Diagnostics
 
 NOW = "2026-02-10T14:40:00Z"
 TITLE = "Elevated error rates on the Publishing API"

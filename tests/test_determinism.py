@@ -4,7 +4,7 @@
   into two different folders, give byte-identical trees;
 * renaming a component's display name, editing an update message or a title
   changes no feed entry id (Atom ``id`` / RSS ``guid``), no page URL, no API id
-  and no calendar UID (library level, :func:`sitrep.site.build_site`).
+  and no calendar UID (library level, :func:`sitrep.render.site.build_site`).
 """
 
 from __future__ import annotations

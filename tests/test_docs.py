@@ -7,15 +7,15 @@ from pathlib import Path
 import click
 
 from sitrep.cli import main
-from sitrep.config import SitrepConfig
-from sitrep.formatdoc import render
+from sitrep.model.config import SitrepConfig
+from sitrep.render.format_reference import render
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def test_format_reference_is_generated_from_the_models() -> None:
     committed = (REPO / "docs" / "format.md").read_text(encoding="utf-8")
-    assert committed == render(), "run: python -m sitrep.formatdoc > docs/format.md"
+    assert committed == render(), "run: python -m sitrep.render.format_reference > docs/format.md"
 
 
 def _commands(group: click.Group, prefix: str = "sitrep") -> list[str]:

@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 
 from sitebuild import REPO, sample_site
-from sitrep.config import load_config
-from sitrep.portal import Portal, load_portal
+from sitrep.load.loader import load_portal
+from sitrep.model.config import load_config
+from sitrep.model.portal import Portal
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sample-site")]
 

@@ -10,10 +10,10 @@ from typing import Any
 import feedparser
 import pytest
 
-from sitrep.config import Component, SitrepConfig
-from sitrep.feeds import FEED_FILES, build_feeds, update_anchor
-from sitrep.portal import Portal
-from sitrep.records import Incident
+from sitrep.model.config import Component, SitrepConfig
+from sitrep.model.portal import Portal
+from sitrep.model.records import Incident
+from sitrep.render.feeds import FEED_FILES, build_feeds, update_anchor
 
 NOW = datetime(2026, 2, 12, 12, 0, tzinfo=UTC)
 SITE = "https://status.example.com/"
@@ -149,7 +149,7 @@ def test_update_links_point_at_the_update_anchor() -> None:
 
 
 def test_anchor_matches_the_one_the_incident_page_renders() -> None:
-    pages = pytest.importorskip("sitrep.pages")
+    pages = pytest.importorskip("sitrep.render.pages")
     for update in make_incident(updates=[
             {"at": "2026-02-10T16:40:05+02:00", "status": "in_progress", "message": "x"}]).updates:
         assert update_anchor(update) == pages.update_anchor(update.at, update.status)
@@ -221,8 +221,8 @@ def test_hostile_text_is_escaped_everywhere() -> None:
 
 @pytest.mark.skipif(not any((ROOT / "incidents").rglob("*.md")), reason="no sample incidents")
 def test_real_sample_content_builds_valid_feeds() -> None:
-    from sitrep.config import load_config
-    from sitrep.portal import load_portal
+    from sitrep.load.loader import load_portal
+    from sitrep.model.config import load_config
 
     portal, _ = load_portal(ROOT, load_config(ROOT / "mkdocs.yml"))
     portal = portal.for_audience("public")

@@ -48,10 +48,11 @@ from hypothesis import strategies as st
 
 from sitebuild import mkdocs_build
 from sitrep.cli import main
-from sitrep.config import SitrepConfig, load_config
-from sitrep.diagnostics import Diagnostic
-from sitrep.portal import load_portal, validate_portal, with_config
-from sitrep.site import build_site
+from sitrep.load.loader import load_portal, validate_portal
+from sitrep.model.config import SitrepConfig, load_config
+from sitrep.model.diagnostics import Diagnostic
+from sitrep.model.portal import with_config
+from sitrep.render.site import build_site
 
 SCALE = float(os.environ.get("SITREP_FUZZ_SCALE", "1"))
 SAMPLES: dict[str, str] = {INC: INCIDENT, OPEN: OPEN_INCIDENT, MNT: MAINTENANCE, PM: POSTMORTEM, RB: RUNBOOK}

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from sitrep.config import Component, SitrepConfig
-from sitrep.ical import CALENDAR_FILE, build_calendar
-from sitrep.portal import Portal
-from sitrep.records import Incident
+from sitrep.model.config import Component, SitrepConfig
+from sitrep.model.portal import Portal
+from sitrep.model.records import Incident
+from sitrep.render.ical import CALENDAR_FILE, build_calendar
 
 NOW = datetime(2026, 2, 12, 12, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,8 +113,8 @@ def test_empty_calendar_is_still_valid() -> None:
 
 @pytest.mark.skipif(not any((ROOT / "incidents").rglob("*.md")), reason="no sample incidents")
 def test_real_sample_content_calendar_parses() -> None:
-    from sitrep.config import load_config
-    from sitrep.portal import load_portal
+    from sitrep.load.loader import load_portal
+    from sitrep.model.config import load_config
 
     portal, _ = load_portal(ROOT, load_config(ROOT / "mkdocs.yml"))
     portal = portal.for_audience("public")

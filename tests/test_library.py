@@ -1,4 +1,4 @@
-"""Tests for sitrep.library: the postmortem library, action items and runbook pages.
+"""Tests for sitrep.render.library: the postmortem library, action items and runbook pages.
 
 A small portal built in code (hand-checkable ordering, dates and flags) and the
 repository's sample portal (every page renders, every link lands on a page).
@@ -15,11 +15,12 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from sitrep.config import Component, SitrepConfig, load_config
-from sitrep.library import build_team_files, build_team_pages, drop_links_to_absent, next_review
-from sitrep.pages import BODY_END, BODY_START, Page, build_pages, url_of
-from sitrep.portal import Portal, load_portal, with_config
-from sitrep.records import Incident, Postmortem, Runbook
+from sitrep.load.loader import load_portal
+from sitrep.model.config import Component, SitrepConfig, load_config
+from sitrep.model.portal import Portal, with_config
+from sitrep.model.records import Incident, Postmortem, Runbook
+from sitrep.render.library import build_team_files, build_team_pages, drop_links_to_absent, next_review
+from sitrep.render.pages import BODY_END, BODY_START, Page, build_pages, url_of
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 3, 31, 12, 0, tzinfo=UTC)  # "today" is 2026-03-31

@@ -1,4 +1,4 @@
-"""Tests for sitrep.metrics: every figure is checked against a hand computation.
+"""Tests for sitrep.derive.metrics: every figure is checked against a hand computation.
 
 Fixtures are built in code (no files): small portals whose numbers can be worked
 out on paper; each test states that working in comments.
@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 
-from sitrep.config import Component, SitrepConfig
-from sitrep.metrics import (
+from sitrep.derive.metrics import (
     DEFINITIONS,
     Metrics,
     compute_metrics,
@@ -22,8 +21,9 @@ from sitrep.metrics import (
     median,
     percentile,
 )
-from sitrep.portal import Portal
-from sitrep.records import Incident, Postmortem
+from sitrep.model.config import Component, SitrepConfig
+from sitrep.model.portal import Portal
+from sitrep.model.records import Incident, Postmortem
 
 MIN = timedelta(minutes=1)
 HOUR = timedelta(hours=1)

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from sitrep.diagnostics import Diagnostic, Diagnostics
-from sitrep.reader import MAX_DEPTH, RecordFile, read_record
+from sitrep.load.reader import MAX_DEPTH, RecordFile, read_record
+from sitrep.model.diagnostics import Diagnostic, Diagnostics
 
 PATH = "incidents/2026/2026-02-10-api-errors.md"
 

@@ -20,9 +20,9 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from test_fuzz import FUZZ, ODD_PIECES, YAML_VALUES, examples, mutated_record
 
-from sitrep import plainyaml, reader
-from sitrep.diagnostics import Diagnostics
-from sitrep.reader import FAST_PATH_MAX_INDICATORS, MAX_DEPTH, RecordFile, plain_scalar, read_record
+from sitrep.load import plainyaml, reader
+from sitrep.load.reader import FAST_PATH_MAX_INDICATORS, MAX_DEPTH, RecordFile, plain_scalar, read_record
+from sitrep.model.diagnostics import Diagnostics
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted(p for folder in ("incidents", "postmortems", "runbooks")

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from sitrep import charts
-from sitrep.config import Component, SitrepConfig
-from sitrep.library import build_team_files, build_team_pages
-from sitrep.metrics import DEFINITIONS, compute_metrics
-from sitrep.pages import Page
-from sitrep.portal import Portal
-from sitrep.records import Incident, Postmortem
+from sitrep.derive.metrics import DEFINITIONS, compute_metrics
+from sitrep.model.config import Component, SitrepConfig
+from sitrep.model.portal import Portal
+from sitrep.model.records import Incident, Postmortem
+from sitrep.render import charts
+from sitrep.render.library import build_team_files, build_team_pages
+from sitrep.render.pages import Page
 
 NOW = datetime(2026, 3, 31, tzinfo=UTC)
 SVG = "{http://www.w3.org/2000/svg}"

@@ -17,12 +17,12 @@ from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
 from sitrep.cli import main
-from sitrep.config import SitrepConfig, load_config
-from sitrep.diagnostics import Diagnostics
-from sitrep.editing import check_text
-from sitrep.portal import discover
-from sitrep.reader import read_record
-from sitrep.schema import KINDS, json_schema, record_schema, severity_pattern
+from sitrep.edit.editing import check_text
+from sitrep.load.discovery import discover
+from sitrep.load.reader import read_record
+from sitrep.load.schema import KINDS, json_schema, record_schema, severity_pattern
+from sitrep.model.config import SitrepConfig, load_config
+from sitrep.model.diagnostics import Diagnostics
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = ROOT / "mkdocs.yml"

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from sitrep.config import Component, SitrepConfig
-from sitrep.portal import Portal
-from sitrep.records import Incident, Postmortem
-from sitrep.statuspage_api import build_api, dump_json, sp_time, statuspage_id
+from sitrep.model.config import Component, SitrepConfig
+from sitrep.model.portal import Portal
+from sitrep.model.records import Incident, Postmortem
+from sitrep.render.statuspage_api import build_api, dump_json, sp_time, statuspage_id
 
 NOW = datetime(2026, 2, 20, 3, 0, tzinfo=UTC)
 SITE = "https://status.example.com/"
@@ -216,8 +216,8 @@ def test_times_have_milliseconds_and_z() -> None:
 
 @pytest.mark.skipif(not any((ROOT / "incidents").rglob("*.md")), reason="no sample incidents")
 def test_real_sample_content_matches_schema() -> None:
-    from sitrep.config import load_config
-    from sitrep.portal import load_portal
+    from sitrep.load.loader import load_portal
+    from sitrep.model.config import load_config
 
     portal, _ = load_portal(ROOT, load_config(ROOT / "mkdocs.yml"))
     portal = portal.for_audience("public")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from helpers_build import PM, POSTMORTEM, RB, RUNBOOK, SMALL_NOW, load, site_bytes, write_portal
 
-from sitrep.status import duration
+from sitrep.derive.status import duration
 
 CROSSING = "incidents/2026/2026-02-10-midnight-errors.md"
 CROSSING_INCIDENT = """\

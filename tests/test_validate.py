@@ -19,11 +19,12 @@ import pytest
 from click.testing import CliRunner, Result
 from helpers_build import INC, INCIDENT, PM, RB
 
-from sitrep import portal as portal_module
 from sitrep.cli import main
-from sitrep.config import load_config
-from sitrep.diagnostics import Diagnostic
-from sitrep.portal import Portal, load_portal
+from sitrep.load import loader as portal_module
+from sitrep.load.loader import load_portal
+from sitrep.model.config import load_config
+from sitrep.model.diagnostics import Diagnostic
+from sitrep.model.portal import Portal
 
 REPO = Path(__file__).resolve().parents[1]
 

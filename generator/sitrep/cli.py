@@ -12,10 +12,10 @@ from typing import Any, TypeVar, get_args
 
 import click
 
-from .clock import ClockError, build_time
-from .config import ConfigError, SitrepConfig, load_config
-from .diagnostics import Diagnostic, Diagnostics
-from .records import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, Incident
+from sitrep.model.clock import ClockError, build_time
+from sitrep.model.config import ConfigError, SitrepConfig, load_config
+from sitrep.model.diagnostics import Diagnostic, Diagnostics
+from sitrep.model.records import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, Incident
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -81,7 +81,7 @@ def validate(mkdocs_yml: str, fmt: str, strict: bool, jobs: int | None, no_cache
     Exits 1 when there is an error (or a warning with --strict), 0 otherwise.
     Never writes to the records.
     """
-    from .portal import validate_portal
+    from sitrep.load.loader import validate_portal
 
     root, config = _config(mkdocs_yml)
     cache = None if no_cache else Path(mkdocs_yml).parent / ".sitrep-cache"
@@ -248,9 +248,9 @@ def _write_new(kind: str, root: Path, config: SitrepConfig, text: str, base_stem
 
     Returns the repository-relative path and the (warning-only) diagnostics.
     """
-    from .editing import check_text
-    from .portal import discover
-    from .scaffold import create_file, unique_stem
+    from sitrep.edit.editing import check_text
+    from sitrep.edit.scaffold import create_file, unique_stem
+    from sitrep.load.discovery import discover
 
     taken = {Path(rel).stem for k, rel in discover(root) if k == kind}
     for _ in range(100):  # another declaration may take the name between the check and the write
@@ -306,7 +306,7 @@ def new_incident(mkdocs_yml: str, title: str, severity_text: str, component_spec
         sitrep new incident --title "Elevated error rates on the Publishing API" \\
           --severity SEV2 --component publishing-api=partial_outage
     """
-    from .scaffold import IncidentDraft, default_message, render_incident, slugify
+    from sitrep.edit.scaffold import IncidentDraft, default_message, render_incident, slugify
 
     root, config = _config(mkdocs_yml)
     now = _now(now_text)
@@ -355,7 +355,7 @@ def new_maintenance(mkdocs_yml: str, title: str, start_text: str, end_text: str,
         sitrep new maintenance --title "PostgreSQL 17 upgrade" --component database \\
           --start 2026-12-05T02:00:00Z --end 2026-12-05T04:00:00Z
     """
-    from .scaffold import default_maintenance_message, render_maintenance, slugify
+    from sitrep.edit.scaffold import default_maintenance_message, render_maintenance, slugify
 
     root, config = _config(mkdocs_yml)
     now = _now(now_text)
@@ -392,8 +392,8 @@ def new_postmortem(mkdocs_yml: str, incident_ids: tuple[str, ...], authors: tupl
     the impact (duration, components, users affected), detection and a timeline
     of every lifecycle timestamp and status update prefilled from the incident.
     """
-    from .editing import UnknownRecord, find_incident, postmortems_covering
-    from .scaffold import postmortem_stem, render_postmortem
+    from sitrep.edit.editing import UnknownRecord, find_incident, postmortems_covering
+    from sitrep.edit.scaffold import postmortem_stem, render_postmortem
 
     root, config = _config(mkdocs_yml)
     today: date = _now(now_text).date()
@@ -443,7 +443,7 @@ def new_runbook(mkdocs_yml: str, title: str, component_ids: tuple[str, ...], own
     The skeleton has the sections every runbook needs: when to use, prerequisites,
     steps, verification, rollback and escalation.
     """
-    from .scaffold import render_runbook, slugify
+    from sitrep.edit.scaffold import render_runbook, slugify
 
     root, config = _config(mkdocs_yml)
     today = _now(now_text).date()
@@ -459,7 +459,7 @@ def new_runbook(mkdocs_yml: str, title: str, component_ids: tuple[str, ...], own
 def _post(mkdocs_yml: str, incident_id: str, status: str | None, message: str | None, at_text: str | None,
           mitigated_text: str | None, now_text: str | None) -> None:
     """Shared by update and resolve: append one update, print the file's path."""
-    from .editing import EditError, NewUpdate, UnknownRecord, find_incident, format_timestamp, post_update
+    from sitrep.edit.editing import EditError, NewUpdate, UnknownRecord, find_incident, format_timestamp, post_update
 
     root, config = _config(mkdocs_yml)
     now = _now(now_text)
@@ -540,14 +540,14 @@ def schema(mkdocs_yml: str, kind: str) -> None:
     e.g. VS Code's YAML extension: "yaml.schemas": {"incident.schema.json":
     "incidents/**/*.md"}.
     """
-    from .schema import json_schema
+    from sitrep.load.schema import json_schema
 
     _, config = _config(mkdocs_yml)
     click.echo(json.dumps(json_schema(config, kind), indent=2, ensure_ascii=False))
 
 
 def _load_or_exit(root: Path, config: SitrepConfig) -> Any:
-    from .portal import load_portal
+    from sitrep.load.loader import load_portal
 
     portal, diags = load_portal(root, config)
     if diags.has_errors:
@@ -571,7 +571,7 @@ def generate(mkdocs_yml: str, out_dir: str, audience: str | None, now_text: str 
     (feeds, JSON API, badges, calendar) are ready to serve. Use the folder as
     another engine's docs folder (e.g. Zensical), next to overrides/.
     """
-    from .site import build_site
+    from sitrep.render.site import build_site
 
     root, config = _config(mkdocs_yml)
     if audience:
@@ -598,8 +598,8 @@ def report(mkdocs_yml: str, as_json: bool, days: int | None, component: str | No
     """Print the reliability report: time to detect/resolve, MTBF, postmortems, action items."""
     from datetime import timedelta
 
-    from .metrics import compute_metrics
-    from .report_text import render_text
+    from sitrep.derive.metrics import compute_metrics
+    from sitrep.render.report_text import render_text
 
     root, config = _config(mkdocs_yml)
     portal = _load_or_exit(root, config)
@@ -627,9 +627,9 @@ def preview(mkdocs_yml: str, base: str, fmt: str, now_text: str | None) -> None:
     """
     import tempfile
 
-    from .gitbase import export_revision
-    from .portal import load_portal
-    from .preview import compare, render
+    from sitrep.load.git_revision import export_revision
+    from sitrep.load.loader import load_portal
+    from sitrep.render.preview import compare, render
 
     root, config = _config(mkdocs_yml)
     now = _now(now_text)

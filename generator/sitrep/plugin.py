@@ -24,12 +24,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 from pydantic import ValidationError
 
-from .clock import ClockError, build_time
-from .config import SitrepConfig, build_config
-from .pages import BODY_START, join_fragments, split_fragments
-from .portal import load_portal
-from .sanitize import sanitize_record_html
-from .site import SiteOutput, build_site
+from sitrep.load.loader import load_portal
+from sitrep.model.clock import ClockError, build_time
+from sitrep.model.config import SitrepConfig, build_config
+from sitrep.render.pages import BODY_START, join_fragments, split_fragments
+from sitrep.render.sanitize import sanitize_record_html
+from sitrep.render.site import SiteOutput, build_site
 
 log = logging.getLogger("mkdocs.plugins.sitrep")
 

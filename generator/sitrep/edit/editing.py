@@ -32,11 +32,11 @@ from typing import Any
 
 import yaml
 
-from .config import SitrepConfig
-from .diagnostics import Diagnostic, Diagnostics
-from .reader import RecordFile, read_record
-from .records import INCIDENT_STATUSES, MAINTENANCE_STATUSES, Incident, Record
-from .validation import check_record
+from sitrep.load.reader import RecordFile, read_record
+from sitrep.load.validation import check_record
+from sitrep.model.config import SitrepConfig
+from sitrep.model.diagnostics import Diagnostic, Diagnostics
+from sitrep.model.records import INCIDENT_STATUSES, MAINTENANCE_STATUSES, Incident, Record
 
 #: Top-level timestamps in the order a reader expects them; new ones go after the
 #: last one present that comes earlier in this order.
@@ -572,7 +572,8 @@ def find_incident(root: Path, config: SitrepConfig, incident_id: str) -> tuple[s
     portal; an id set explicitly with ``id:`` is found through
     :func:`sitrep.portal.load_portal`. Raises :class:`UnknownRecord`.
     """
-    from .portal import discover, load_portal
+    from sitrep.load.discovery import discover
+    from sitrep.load.loader import load_portal
 
     wanted = incident_id
     if wanted.endswith(".md") or "/" in wanted or os.sep in wanted:
@@ -611,7 +612,7 @@ def postmortems_covering(root: Path, incident_ids: Sequence[str]) -> list[str]:
 
     Reads only the front matter, without validation: an unfinished draft counts too.
     """
-    from .portal import discover
+    from sitrep.load.discovery import discover
 
     wanted = set(incident_ids)
     found = []

@@ -19,8 +19,8 @@ import copy
 import re
 from typing import Any
 
-from .config import SitrepConfig, _severity_key
-from .records import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, MODELS
+from sitrep.model.config import SitrepConfig, _severity_key
+from sitrep.model.records import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, MODELS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 KINDS: tuple[str, ...] = ("incident", "postmortem", "runbook")

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from .portal import Portal
-from .records import IMPACT_RANK, Incident
+from sitrep.model.portal import Portal
+from sitrep.model.records import IMPACT_RANK, Incident
 
 PARTIAL_WEIGHT = 0.3
 DOWNTIME_WEIGHT = {"major_outage": 1.0, "partial_outage": PARTIAL_WEIGHT}

@@ -72,10 +72,10 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple, Protocol
 
-from .config import Severity, SitrepConfig, format_duration
-from .portal import Portal
-from .postmortem_text import action_items_in
-from .records import Incident, Postmortem
+from sitrep.model.config import Severity, SitrepConfig, format_duration
+from sitrep.model.portal import Portal
+from sitrep.model.records import Incident, Postmortem
+from sitrep.text.postmortem import action_items_in
 
 __all__ = [
     "DEFINITIONS",

@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import Any
 from xml.sax.saxutils import escape
 
-from .config import format_duration
+from sitrep.model.config import format_duration
 
 __all__ = ["LOG_TICKS", "PALETTE", "bar_chart", "line_chart", "strip_plot_log"]
 

@@ -20,10 +20,7 @@ from typing import Any
 
 import jinja2
 
-from .config import SitrepConfig, format_duration
-from .portal import Portal
-from .records import Incident
-from .status import (
+from sitrep.derive.status import (
     STATUS_LABELS,
     UPDATE_LABELS,
     component_statuses,
@@ -35,7 +32,10 @@ from .status import (
     next_update_due,
     overall_status,
 )
-from .uptime import uptime_days
+from sitrep.derive.uptime import uptime_days
+from sitrep.model.config import SitrepConfig, format_duration
+from sitrep.model.portal import Portal
+from sitrep.model.records import Incident
 
 BODY_START = "<!-- sitrep:body -->"
 BODY_END = "<!-- /sitrep:body -->"
@@ -326,7 +326,7 @@ def status_page(portal: Portal, now: datetime) -> Page:
 
 def incident_pages(portal: Portal, now: datetime) -> Iterable[Page]:
     """One page per incident or maintenance at /incidents/<id>/."""
-    from .library import drop_links_to_absent, record_page_paths
+    from sitrep.render.library import drop_links_to_absent, record_page_paths
 
     present, moved = record_page_paths(portal)
     root = "../../"

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .badges import build_badges
-from .feeds import build_feeds
-from .ical import build_calendar
-from .library import build_team_files, build_team_pages
-from .pages import Page, build_pages
-from .portal import Portal
-from .statuspage_api import build_api
+from sitrep.model.portal import Portal
+from sitrep.render.badges import build_badges
+from sitrep.render.feeds import build_feeds
+from sitrep.render.ical import build_calendar
+from sitrep.render.library import build_team_files, build_team_pages
+from sitrep.render.pages import Page, build_pages
+from sitrep.render.statuspage_api import build_api
 
 
 @dataclass(frozen=True)

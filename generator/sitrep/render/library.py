@@ -29,10 +29,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from . import charts
-from .config import Severity, SitrepConfig, format_duration
-from .metrics import DEFINITIONS, DurationStats, Metrics, compute_metrics, owner_counts, state_counts
-from .pages import (
+from sitrep.derive.metrics import DEFINITIONS, DurationStats, Metrics, compute_metrics, owner_counts, state_counts
+from sitrep.derive.status import duration
+from sitrep.model.config import Severity, SitrepConfig, format_duration
+from sitrep.model.portal import Portal
+from sitrep.model.records import Incident, Postmortem, Runbook
+from sitrep.render import charts
+from sitrep.render.pages import (
     Page,
     embed_body,
     front_matter,
@@ -40,11 +43,8 @@ from .pages import (
     template_env,
     url_of,
 )
-from .portal import Portal
-from .postmortem_text import action_items_in
-from .records import Incident, Postmortem, Runbook
-from .status import duration
-from .statuspage_api import dump_json
+from sitrep.render.statuspage_api import dump_json
+from sitrep.text.postmortem import action_items_in
 
 __all__ = [
     "ActionRow",

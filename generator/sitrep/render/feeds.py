@@ -34,11 +34,11 @@ from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 
-from .config import SitrepConfig
-from .pages import update_anchor as page_update_anchor
-from .portal import Portal
-from .records import Incident, Update
-from .status import STATUS_LABELS, UPDATE_LABELS, is_active, maintenance_state
+from sitrep.derive.status import STATUS_LABELS, UPDATE_LABELS, is_active, maintenance_state
+from sitrep.model.config import SitrepConfig
+from sitrep.model.portal import Portal
+from sitrep.model.records import Incident, Update
+from sitrep.render.pages import update_anchor as page_update_anchor
 
 FEED_FILES = ("history.rss", "history.atom", "updates.rss", "updates.atom")
 GENERATOR = "Sitrep"

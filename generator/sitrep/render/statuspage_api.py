@@ -32,11 +32,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .config import Component, SitrepConfig
-from .feeds import current_status, incident_url, latest_time, newest_first, safe_text, to_utc
-from .portal import Portal
-from .records import Incident, Update
-from .status import COMPONENT_STATUSES, component_statuses, incident_impact, maintenance_state, overall_status
+from sitrep.derive.status import (
+    COMPONENT_STATUSES,
+    component_statuses,
+    incident_impact,
+    maintenance_state,
+    overall_status,
+)
+from sitrep.model.config import Component, SitrepConfig
+from sitrep.model.portal import Portal
+from sitrep.model.records import Incident, Update
+from sitrep.render.feeds import current_status, incident_url, latest_time, newest_first, safe_text, to_utc
 
 API_DIR = "api/v2/"
 LIST_LIMIT = 50

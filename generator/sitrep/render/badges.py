@@ -20,10 +20,10 @@ import math
 import unicodedata
 from datetime import datetime
 
-from .feeds import safe_text
-from .portal import Portal
-from .status import STATUS_LABELS, component_statuses, overall_status
-from .statuspage_api import dump_json
+from sitrep.derive.status import STATUS_LABELS, component_statuses, overall_status
+from sitrep.model.portal import Portal
+from sitrep.render.feeds import safe_text
+from sitrep.render.statuspage_api import dump_json
 
 #: status -> (SVG fill, shields named colour)
 COLOURS: dict[str, tuple[str, str]] = {

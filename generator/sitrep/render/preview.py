@@ -12,12 +12,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .config import format_duration
-from .diagnostics import Diagnostics
-from .portal import Portal
-from .postmortem_text import parse_action_items, parse_sections
-from .records import Incident
-from .status import STATUS_LABELS, UPDATE_LABELS, component_statuses, next_update_due, overall_status
+from sitrep.derive.status import STATUS_LABELS, UPDATE_LABELS, component_statuses, next_update_due, overall_status
+from sitrep.model.config import format_duration
+from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.portal import Portal
+from sitrep.model.records import Incident
+from sitrep.text.postmortem import parse_action_items, parse_sections
 
 #: GitHub shows only this many annotations of a kind per step; the summary lists them all.
 GITHUB_ANNOTATION_LIMIT = 10

@@ -38,8 +38,8 @@ from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.scanner import Scanner
 
-from . import plainyaml
-from .diagnostics import Diagnostics
+from sitrep.load import plainyaml
+from sitrep.model.diagnostics import Diagnostics
 
 try:  # libyaml is several times faster on large corpora
     from yaml._yaml import CParser

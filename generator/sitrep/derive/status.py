@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .config import SitrepConfig
-from .portal import Portal
-from .records import IMPACT_RANK, Incident
+from sitrep.model.config import SitrepConfig
+from sitrep.model.portal import Portal
+from sitrep.model.records import IMPACT_RANK, Incident
 
 #: Statuspage's component statuses, least to most severe.
 COMPONENT_STATUSES = ("operational", "under_maintenance", "degraded_performance", "partial_outage", "major_outage")

@@ -15,10 +15,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .config import SitrepConfig
-from .diagnostics import Diagnostics
-from .reader import RecordFile
-from .records import (
+from sitrep.load.reader import RecordFile
+from sitrep.model.config import SitrepConfig
+from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.records import (
     IMPACTS,
     INCIDENT_STATUSES,
     MAINTENANCE_STATUSES,
@@ -55,7 +55,7 @@ def _loc_name(loc: tuple[Any, ...]) -> str:
 
 def _field_info(model: type[Record], loc: tuple[Any, ...]) -> tuple[str, str]:
     """Description and an example for the field at ``loc`` (best effort)."""
-    from .records import Update
+    from sitrep.model.records import Update
 
     fields = model.model_fields
     if len(loc) >= 3 and loc[0] == "updates":
@@ -126,7 +126,7 @@ def record_stem(path: str) -> str:
 
 def model_from_file(kind: str, rf: RecordFile, diags: Diagnostics) -> Record | None:
     """Validate the front matter of ``rf`` into the model for ``kind``."""
-    from .records import MODELS
+    from sitrep.model.records import MODELS
 
     model = MODELS[kind]
     data = dict(rf.data)
@@ -154,7 +154,7 @@ def model_from_file(kind: str, rf: RecordFile, diags: Diagnostics) -> Record | N
 
 def _allowed(model: type[Record], loc: tuple[Any, ...]) -> list[str]:
     """The field names allowed where ``loc`` is: the record's, or an update's."""
-    from .records import Update
+    from sitrep.model.records import Update
 
     if len(loc) >= 3 and loc[0] == "updates" and isinstance(loc[1], int):
         return list(Update.model_fields)
@@ -302,7 +302,7 @@ def _check_lifecycle(inc: Incident, rf: RecordFile, diags: Diagnostics) -> None:
 
 def check_postmortem(pm: Postmortem, rf: RecordFile, diags: Diagnostics) -> None:
     """Rules within one postmortem file: name, required sections, action items."""
-    from .postmortem_text import (
+    from sitrep.text.postmortem import (
         REQUIRED_FOR_PUBLISHED,
         SECTION_NAMES,
         parse_action_items,

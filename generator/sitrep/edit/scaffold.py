@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from .config import Severity, SitrepConfig, format_duration
-from .editing import format_timestamp, message_lines, yaml_flow_list, yaml_scalar
-from .records import Incident
+from sitrep.edit.editing import format_timestamp, message_lines, yaml_flow_list, yaml_scalar
+from sitrep.model.config import Severity, SitrepConfig, format_duration
+from sitrep.model.records import Incident
 
 #: Longest slug taken from a title (ids stay readable in URLs and branch names).
 SLUG_LENGTH = 50

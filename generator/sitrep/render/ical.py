@@ -18,9 +18,9 @@ from datetime import datetime
 
 from icalendar import Calendar, Event
 
-from .feeds import component_name, incident_url, newest_first, safe_text, site_host, to_utc
-from .portal import Portal
-from .records import Incident
+from sitrep.model.portal import Portal
+from sitrep.model.records import Incident
+from sitrep.render.feeds import component_name, incident_url, newest_first, safe_text, site_host, to_utc
 
 CALENDAR_FILE = "maintenance.ics"
 PRODID = "-//Sitrep//Sitrep status site//EN"

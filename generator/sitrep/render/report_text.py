@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from .config import format_duration
-from .metrics import Metrics
+from sitrep.derive.metrics import Metrics
+from sitrep.model.config import format_duration
 
 _DURATIONS = (("time_to_detect", "Time to detect"), ("time_to_acknowledge", "Time to acknowledge"),
               ("time_to_mitigate", "Time to mitigate"), ("time_to_resolve", "Time to resolve"),

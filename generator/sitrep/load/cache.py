@@ -1,0 +1,99 @@
+"""The findings cache of ``sitrep validate``: per-file findings keyed by content hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from sitrep.load.loaded import Loaded, Ref
+from sitrep.model.config import SitrepConfig
+from sitrep.model.diagnostics import Diagnostic
+
+
+def file_digest(raw: bytes) -> str:
+    """The findings cache's key for a file's content."""
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+class FindingsCache:
+    """Per-file validation findings keyed by the file's content hash.
+
+    Lives in ``.sitrep-cache/``; one file per configuration and Sitrep version,
+    so changing mkdocs.yml or upgrading invalidates everything. Never required:
+    a missing or corrupt cache is rebuilt. Stored as JSON, not pickle: the folder
+    sits in the checkout, and loading a pickle a branch or pull request brought
+    along would run any code it contains.
+    """
+
+    def __init__(self, directory: Path, config: SitrepConfig):
+        from sitrep import __version__
+
+        key = hashlib.blake2b(
+            f"{__version__}|{config.model_dump_json()}".encode(), digest_size=8
+        ).hexdigest()
+        self.path = directory / f"validate-{key}.json"
+        self.entries: dict[str, list[object]] = {}
+        try:
+            with self.path.open("rb") as fh:
+                entries = json.load(fh)
+            if isinstance(entries, dict):
+                self.entries = entries
+        except (OSError, ValueError, RecursionError):
+            self.entries = {}
+
+        #: findings of the files the cache knows, read back from the JSON
+        self.known: dict[str, Loaded] = {}
+        for rel, entry in self.entries.items():
+            loaded = self._from_json(entry)
+            if loaded is not None:
+                self.known[rel] = loaded
+
+    def digest_of(self, rel: str) -> str | None:
+        """The content hash the cache has findings for, if any."""
+        known = self.known.get(rel)
+        return known.digest if known else None
+
+    def findings(self, rel: str) -> Loaded:
+        """The cached findings of an unchanged file."""
+        return self.known[rel]
+
+    @staticmethod
+    def _from_json(entry: object) -> Loaded | None:
+        try:  # a damaged or hand-made file is a miss, never a crash
+            digest, diags, refs, id_line, record_id, valid = entry  # type: ignore[misc]
+            if not (isinstance(digest, str) and digest):
+                return None
+            return Loaded(
+                None,
+                [Diagnostic(str(p), int(n), "error" if lv == "error" else "warning", str(c), str(m))
+                 for p, n, lv, c, m in diags],
+                [Ref(str(src), int(n), str(k), str(t)) for src, n, k, t in refs],
+                int(id_line), None if record_id is None else str(record_id), bool(valid), digest,
+            )
+        except (TypeError, ValueError):
+            return None
+
+    @staticmethod
+    def _to_json(loaded: Loaded) -> list[object]:
+        return [loaded.digest, [[d.path, d.line, d.level, d.code, d.message] for d in loaded.diagnostics],
+                [[r.source, r.line, r.kind, r.target] for r in loaded.refs],
+                loaded.id_line, loaded.record_id, loaded.valid]
+
+    def save(self, files: list[tuple[str, str]], results: list[Loaded]) -> None:
+        """Store the findings of every file that has a hash; rewrites only when something changed."""
+        entries = {rel: loaded for (_, rel), loaded in zip(files, results, strict=True) if loaded.digest}
+        if entries.keys() == self.known.keys() and all(
+                self.known[rel] is loaded for rel, loaded in entries.items()):
+            return  # nothing new: a warm run writes nothing
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            data = {rel: self.entries[rel] if self.known.get(rel) is loaded else self._to_json(loaded)
+                    for rel, loaded in entries.items()}
+            # dumps (the C encoder in one go) is several times faster than dump()
+            tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a read-only checkout still validates, just without the cache

@@ -1,0 +1,32 @@
+"""What loading one file yields: its record (if valid), findings and references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from sitrep.model.diagnostics import Diagnostic
+from sitrep.model.records import Record
+
+
+class Ref(NamedTuple):
+    """A reference from one record to another, kept with its line for cross-checks."""
+
+    source: str
+    line: int
+    kind: str  # "runbook", "incident", "link"
+    target: str
+
+
+@dataclass
+class Loaded:
+    record: Record | None
+    diagnostics: list[Diagnostic]
+    refs: list[Ref]
+    id_line: int = 1
+    record_id: str | None = None
+    #: False when the file has an id but its fields are invalid: the id still
+    #: counts for duplicates and references, so those are not reported twice.
+    valid: bool = True
+    #: Hash of the file's bytes, when a findings cache asked for it ("" otherwise).
+    digest: str = ""

@@ -1,0 +1,223 @@
+"""Load a whole portal: discover record files, read and validate them, check references.
+
+``load_portal`` is the one entry point the CLI, the MkDocs plugin and the tests
+use. It reads every file once, reports every problem in one pass and never
+writes anything.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from sitrep.load.cache import FindingsCache, file_digest
+from sitrep.load.discovery import discover, read_bytes
+from sitrep.load.loaded import Loaded, Ref
+from sitrep.load.reader import read_record
+from sitrep.load.validation import check_record
+from sitrep.model.config import SitrepConfig
+from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.portal import Portal
+from sitrep.model.records import Record
+
+#: Below this many files one process is faster than starting workers.
+PARALLEL_THRESHOLD = 2_000
+
+_LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def load_file(root: Path, kind: str, rel: str, config: SitrepConfig,
+              cached_digest: str | None = None) -> Loaded | None:
+    """Read and validate one file; never raises for bad content.
+
+    With ``cached_digest`` (a findings cache is in use; "" when it knows nothing
+    of the file) the result carries the hash of the file's bytes, and None is
+    returned when that hash equals ``cached_digest``: the cached findings hold.
+    """
+    diags = Diagnostics()
+    try:
+        raw = read_bytes(os.path.join(root, rel))
+    except OSError as exc:
+        diags.error(rel, 1, "unreadable", f"cannot read the file: {exc.strerror}")
+        return Loaded(None, diags.items, [])
+    digest = ""
+    if cached_digest is not None:
+        digest = file_digest(raw)
+        if digest == cached_digest:
+            return None
+    loaded = _check_file(kind, rel, raw, config, diags)
+    loaded.digest = digest
+    return loaded
+
+
+#: The front-matter field of each kind that names other records, and what it names.
+REFERENCE_FIELDS = {"incident": ("runbooks", "runbook"), "postmortem": ("incidents", "incident"),
+                    "runbook": ("related", "runbook")}
+
+
+def _check_file(kind: str, rel: str, raw: bytes, config: SitrepConfig, diags: Diagnostics) -> Loaded:
+    rf = read_record(rel, raw, diags)
+    if rf is None:
+        return Loaded(None, diags.items, [])
+    record = check_record(kind, rf, config, diags)
+    # References are checked for invalid records too, so one run reports a dangling
+    # reference alongside a typo elsewhere in the same file.
+    field_name, target_kind = REFERENCE_FIELDS[kind]
+    targets = rf.data.get(field_name)
+    refs = [Ref(rel, rf.line_of((field_name, i)), target_kind, target)
+            for i, target in enumerate(targets if isinstance(targets, list) else ()) if isinstance(target, str)]
+    refs += markdown_links(rel, rf.body, rf.body_line)
+    if record is None:
+        raw_id = rf.data.get("id", Path(rel).stem)
+        return Loaded(None, diags.items, refs, rf.line_of(("id",)),
+                       raw_id if isinstance(raw_id, str) else None, valid=False)
+    return Loaded(record, diags.items, refs, rf.line_of(("id",)), record.id)
+
+
+def markdown_links(path: str, body: str, first_line: int) -> Iterable[Ref]:
+    """Relative links to other Markdown files in a body (outside code fences)."""
+    if "](" not in body:  # most bodies have no links: skip the line scan
+        return
+    in_fence = False
+    for offset, text in enumerate(body.splitlines()):
+        if _FENCE.match(text):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        for match in _LINK.finditer(text):
+            target = match.group(1)
+            if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#|^/", target):
+                continue
+            file_part = target.split("#", 1)[0]
+            if file_part.endswith(".md"):
+                yield Ref(path, first_line + offset, "link", file_part)
+
+
+def resolve_link(source: str, target: str) -> str:
+    """Repository-relative path a relative link in ``source`` points to."""
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+
+
+def _load_chunk(args: tuple[str, list[tuple[str, str]], SitrepConfig, bool, list[str | None]]) -> list[Loaded | None]:
+    root, files, config, keep, cached = args
+    loaded = []
+    for (kind, rel), cached_digest in zip(files, cached, strict=True):
+        item = load_file(Path(root), kind, rel, config, cached_digest)
+        if item is not None and not keep:
+            item.record = None  # only findings travel back to the parent process
+        loaded.append(item)
+    return loaded
+
+
+def load_portal(root: Path, config: SitrepConfig, jobs: int | None = None) -> tuple[Portal, Diagnostics]:
+    """Read every record under ``root``; return the valid ones and all diagnostics."""
+    files = discover(root)
+    results = _load_all(root, files, config, jobs, keep=True)
+    diags, by_kind = _collect(root, files, results)  # type: ignore[arg-type]
+    incidents = sorted(by_kind["incident"].values(), key=lambda i: (i.start, i.id))  # type: ignore[attr-defined]
+    portal = Portal(
+        config=config,
+        incidents=tuple(incidents),  # type: ignore[arg-type]
+        postmortems=tuple(sorted(by_kind["postmortem"].values(), key=lambda p: (p.date, p.id))),  # type: ignore[attr-defined]
+        runbooks=tuple(sorted(by_kind["runbook"].values(), key=lambda r: r.id)),  # type: ignore[arg-type]
+    )
+    return portal, diags
+
+
+def validate_portal(root: Path, config: SitrepConfig, jobs: int | None = None,
+                    cache_dir: Path | None = None) -> tuple[dict[str, int], Diagnostics]:
+    """Check every record under ``root`` without keeping them: counts per kind and diagnostics.
+
+    Faster than :func:`load_portal` on large repositories: worker processes send
+    back only their findings, and with ``cache_dir`` the findings for files whose
+    bytes (and the configuration) have not changed are reused.
+    """
+    files = discover(root)
+    if cache_dir is None:
+        results = _load_all(root, files, config, jobs, keep=False)
+    else:
+        cache = FindingsCache(cache_dir, config)
+        # Workers hash each file as they read it and skip the ones the cache knows.
+        fresh = _load_all(root, files, config, jobs, keep=False,
+                          cached=[cache.digest_of(rel) or "" for _, rel in files])
+        results = [cache.findings(rel) if item is None else item
+                   for (_, rel), item in zip(files, fresh, strict=True)]
+        cache.save(files, results)
+    diags, by_kind = _collect(root, files, results)  # type: ignore[arg-type]
+    return {kind: len(ids) for kind, ids in by_kind.items()}, diags
+
+
+def _collect(root: Path, files: list[tuple[str, str]],
+             results: list[Loaded]) -> tuple[Diagnostics, dict[str, dict[str, Record | None]]]:
+    diags = Diagnostics()
+    by_kind: dict[str, dict[str, Record | None]] = {"incident": {}, "postmortem": {}, "runbook": {}}
+    #: every id in use, including those of records that failed validation
+    known: dict[str, dict[str, Record | None]] = {kind: {} for kind in by_kind}
+    seen: dict[tuple[str, str], str] = {}
+    refs: list[Ref] = []
+    for (kind, rel), loaded in zip(files, results, strict=True):
+        diags.extend(loaded.diagnostics)
+        refs += loaded.refs
+        if loaded.record_id is None:
+            continue
+        key = (kind, loaded.record_id)
+        if key in seen:
+            diags.error(rel, loaded.id_line, "duplicate-id",
+                        f"{kind} id '{loaded.record_id}' is already used by {seen[key]}: ids must "
+                        "be unique; rename this file or set a different 'id'")
+            continue
+        seen[key] = rel
+        known[kind][loaded.record_id] = loaded.record
+        if loaded.valid:
+            by_kind[kind][loaded.record_id] = loaded.record
+    _check_refs(root, known, {rel for _, rel in files}, refs, diags)
+    return diags, by_kind
+
+
+def _load_all(root: Path, files: list[tuple[str, str]], config: SitrepConfig, jobs: int | None,
+              keep: bool, cached: list[str | None] | None = None) -> list[Loaded | None]:
+    """load_file on every file, in worker processes when there are many."""
+    cached = cached if cached is not None else [None] * len(files)
+    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+    if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
+        return [load_file(root, kind, rel, config, digest)
+                for (kind, rel), digest in zip(files, cached, strict=True)]
+    # Small chunks keep both workers busy to the end, even when one runs slower.
+    size = -(-len(files) // (workers * 16))
+    chunks = [(str(root), files[i:i + size], config, keep, cached[i:i + size]) for i in range(0, len(files), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return [loaded for chunk in pool.map(_load_chunk, chunks) for loaded in chunk]
+
+
+def _check_refs(root: Path, ids: dict[str, dict[str, Record | None]], paths: set[str],
+                refs: list[Ref], diags: Diagnostics) -> None:
+    for ref in refs:
+        if ref.kind == "runbook" and ref.target not in ids["runbook"]:
+            known = ", ".join(sorted(ids["runbook"])) or "none yet"
+            diags.error(ref.source, ref.line, "unknown-runbook",
+                        f"runbook '{ref.target}' does not exist (no runbooks/{ref.target}.md); "
+                        f"known runbooks: {known}")
+        elif ref.kind == "incident" and ref.target not in ids["incident"]:
+            diags.error(ref.source, ref.line, "unknown-incident",
+                        f"incident '{ref.target}' does not exist: use the incident's id (its file "
+                        "name without .md, e.g. 2026-02-10-api-errors)")
+        elif ref.kind == "link":
+            target = resolve_link(ref.source, ref.target)
+            if target.startswith("../") or target in paths or _is_file(root / target):
+                continue
+            diags.error(ref.source, ref.line, "broken-link",
+                        f"link '{ref.target}' points to {target}, which does not exist: fix the "
+                        "path (relative to this file) or remove the link")
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system, say: no such file
+        return False
