@@ -27,7 +27,6 @@ MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 def build(count: int) -> dict[str, float]:
     root = write_corpus(Path(tempfile.mkdtemp(prefix="sitrep-build-")) / "portal", count)
     yml = root / "mkdocs.yml"
-    yml.write_text(yml.read_text().replace("  font: false\n", f"  font: false\n  custom_dir: {REPO / 'overrides'}\n"))
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1795435200", "NO_MKDOCS_2_WARNING": "1"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()

@@ -1,7 +1,7 @@
 """Shared helpers of the "trustworthy under bad input" tests: small real portals.
 
 ``conftest.make_portal`` writes a portal for ``sitrep validate``; a real MkDocs
-build of a portal also needs the Material theme with our ``overrides/`` (the
+build of a portal also needs the Material theme with Sitrep's theme folder (the
 status page uses ``sitrep-status.html``) and a ``docs/`` folder, which
 :func:`write_portal` adds. :data:`SMALL_PORTAL` is a valid set of records (an
 incident, an open incident, a maintenance, a postmortem, a runbook) the tests
@@ -29,7 +29,6 @@ from sitrep.model.portal import Portal
 from sitrep.render.site import build_site
 
 REPO = Path(__file__).resolve().parent.parent
-OVERRIDES = REPO / "overrides"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -175,7 +174,7 @@ def write_portal(root: Path, files: Mapping[str, str | bytes] | None = None, *,
                  components: Iterable[tuple[str, str]] = DEFAULT_COMPONENTS,
                  options: Mapping[str, Any] | None = None, site_name: str = "Test Status",
                  site_url: str = "https://status.test.example/", search: bool = True) -> Path:
-    """A portal MkDocs can build: mkdocs.yml (Material + our overrides), docs/, records."""
+    """A portal MkDocs can build: mkdocs.yml (Material; the plugin adds its theme), docs/, records."""
     root.mkdir(parents=True, exist_ok=True)
     comps = "".join(f"        - id: {cid}\n          name: {yaml_str(name)}\n" for cid, name in components)
     extra = "".join(f"      {key}: {json.dumps(value)}\n" for key, value in (options or {}).items())
@@ -185,7 +184,6 @@ def write_portal(root: Path, files: Mapping[str, str | bytes] | None = None, *,
         "docs_dir: docs\n"
         "theme:\n"
         "  name: material\n"
-        f"  custom_dir: {yaml_str(str(OVERRIDES))}\n"
         "  font: false\n"
         "  language: en\n"
         "markdown_extensions:\n"

@@ -81,6 +81,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         self.record_pages = {p.path for p in self.output.pages if BODY_START in p.text}
         if not config.nav:
             config.nav = self.output.nav
+        register_theme(config)
         if self.command == "build":
             # Build into a sibling folder and swap it in at the end, so a failed build
             # leaves the previously published site untouched.
@@ -128,6 +129,21 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         if self.final_site_dir is not None:
             shutil.rmtree(staging_dir(self.final_site_dir), ignore_errors=True)
             self.final_site_dir = None
+
+
+#: The templates (status page, page head) and assets Sitrep's pages need; part of the package.
+THEME_DIR = Path(__file__).parent / "render" / "theme"
+
+
+def register_theme(config: MkDocsConfig) -> None:
+    """Add Sitrep's theme folder after the portal's ``custom_dir``, so a team can still override it."""
+    theme_dir = str(THEME_DIR)
+    dirs = config.theme.dirs
+    if theme_dir in dirs:  # mkdocs serve reloads the configuration into the same theme object
+        return
+    custom_dir = config.theme.get("custom_dir")
+    position = 1 if custom_dir and dirs and Path(dirs[0]) == Path(custom_dir) else 0
+    dirs.insert(position, theme_dir)
 
 
 def _strict_warnings() -> bool:
