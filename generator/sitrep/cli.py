@@ -15,7 +15,8 @@ import click
 from sitrep.model.clock import ClockError, build_time
 from sitrep.model.config import ConfigError, SitrepConfig, load_config
 from sitrep.model.diagnostics import Diagnostic, Diagnostics
-from sitrep.model.records import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, Incident
+from sitrep.model.records import Incident
+from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2

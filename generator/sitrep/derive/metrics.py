@@ -75,6 +75,7 @@ from typing import Any, NamedTuple, Protocol
 from sitrep.model.config import Severity, SitrepConfig, format_duration
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
+from sitrep.model.vocabulary import IMPACTS, OUTAGE_IMPACTS
 from sitrep.text.postmortem import action_items_in
 
 __all__ = [
@@ -111,8 +112,6 @@ MTTD_TARGET = timedelta(minutes=5)
 POSTMORTEM_WITHIN = timedelta(days=7)
 #: How many cadence breaches the report lists.
 WORST_GAPS = 10
-OUTAGE_IMPACTS = frozenset({"partial_outage", "major_outage"})
-IMPACT_ORDER = ("degraded_performance", "partial_outage", "major_outage")
 #: Group name for incidents without a (known) severity.
 UNRATED = "unrated"
 #: Owner name for action items without an owner.
@@ -842,7 +841,7 @@ def _per_component(incidents: Sequence[Incident], config: SitrepConfig,
     rows = []
     for cid in _component_ids(config, incidents, only):
         impacts = Counter(inc.components[cid] for inc in incidents if cid in inc.components)
-        by_impact = {impact: impacts.get(impact, 0) for impact in IMPACT_ORDER}
+        by_impact = {impact: impacts.get(impact, 0) for impact in IMPACTS}
         by_impact.update({k: v for k, v in sorted(impacts.items()) if k not in by_impact})
         rows.append(ComponentCount(cid, _component_name(config, cid), sum(impacts.values()), by_impact))
     return tuple(rows)

@@ -18,38 +18,8 @@ from datetime import datetime, timedelta
 
 from sitrep.model.config import SitrepConfig
 from sitrep.model.portal import Portal
-from sitrep.model.records import IMPACT_RANK, Incident
-
-#: Statuspage's component statuses, least to most severe.
-COMPONENT_STATUSES = ("operational", "under_maintenance", "degraded_performance", "partial_outage", "major_outage")
-
-STATUS_LABELS = {
-    "operational": "Operational",
-    "under_maintenance": "Under maintenance",
-    "degraded_performance": "Degraded performance",
-    "partial_outage": "Partial outage",
-    "major_outage": "Major outage",
-}
-
-#: Overall indicator (Statuspage's status.indicator) and banner text per worst component status.
-OVERALL = {
-    "operational": ("none", "All Systems Operational"),
-    "under_maintenance": ("maintenance", "Service Under Maintenance"),
-    "degraded_performance": ("minor", "Degraded Performance"),
-    "partial_outage": ("major", "Partial System Outage"),
-    "major_outage": ("critical", "Major System Outage"),
-}
-
-UPDATE_LABELS = {
-    "investigating": "Investigating", "identified": "Identified", "monitoring": "Monitoring",
-    "resolved": "Resolved", "scheduled": "Scheduled", "in_progress": "In progress",
-    "verifying": "Verifying", "completed": "Completed",
-}
-
-
-def worst(statuses: list[str] | tuple[str, ...]) -> str:
-    """The most severe of some component statuses (operational when empty)."""
-    return max(statuses, key=IMPACT_RANK.__getitem__, default="operational")
+from sitrep.model.records import Incident
+from sitrep.model.vocabulary import OVERALL, worst
 
 
 def maintenance_state(m: Incident, now: datetime) -> str:

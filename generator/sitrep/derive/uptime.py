@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sitrep.model.portal import Portal
-from sitrep.model.records import IMPACT_RANK, Incident
+from sitrep.model.records import Incident
+from sitrep.model.vocabulary import worst
 
 PARTIAL_WEIGHT = 0.3
 DOWNTIME_WEIGHT = {"major_outage": 1.0, "partial_outage": PARTIAL_WEIGHT}
@@ -57,7 +58,7 @@ def worst_segments(intervals: list[Interval], start: datetime, end: datetime) ->
     for a, b in itertools.pairwise(ordered):
         acting = [imp for s, e, imp in clipped if s <= a and e >= b]
         if acting:
-            segments.append((a, b, max(acting, key=IMPACT_RANK.__getitem__)))
+            segments.append((a, b, worst(acting)))
     return segments
 
 
@@ -103,7 +104,7 @@ def uptime_days(portal: Portal, component: str, now: datetime, days: int) -> tup
         d = first + timedelta(days=n)
         s, e = day_start(d), min(day_start(d) + timedelta(days=1), now)
         todays = [iv for iv in intervals if iv.start < e and iv.end > s]
-        impact = max((iv.impact for iv in todays), key=IMPACT_RANK.__getitem__, default="operational")
+        impact = worst(iv.impact for iv in todays)
         ids = tuple(dict.fromkeys(iv.incident_id for iv in sorted(todays, key=lambda iv: iv.start)))
         cells.append(Day(d, impact, ids, downtime(todays, s, e), uptime_percent(todays, s, e)))
     return cells, uptime_percent(intervals, window_start, now)

@@ -36,7 +36,8 @@ from sitrep.load.reader import RecordFile, read_record
 from sitrep.load.validation import check_record
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostic, Diagnostics
-from sitrep.model.records import INCIDENT_STATUSES, MAINTENANCE_STATUSES, Incident, Record
+from sitrep.model.records import Incident, Record
+from sitrep.model.vocabulary import CLOSING_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES
 
 #: Top-level timestamps in the order a reader expects them; new ones go after the
 #: last one present that comes earlier in this order.
@@ -46,7 +47,6 @@ LIFECYCLE_KEYS: tuple[str, ...] = (
 #: Where a timestamp goes when no earlier lifecycle key is present.
 FALLBACK_ANCHORS: tuple[str, ...] = ("title", "severity", "type", "detection")
 #: Statuses that close a record.
-CLOSING_STATUSES: tuple[str, ...] = ("resolved", "completed")
 #: Key order of a new update when the existing items give no better example.
 UPDATE_KEYS: tuple[str, ...] = ("at", "status", "message")
 #: Lines of front matter are wrapped at this column when a message is folded.

@@ -20,7 +20,8 @@ import re
 from typing import Any
 
 from sitrep.model.config import SitrepConfig, _severity_key
-from sitrep.model.records import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, MODELS
+from sitrep.model.records import MODELS
+from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_IMPACT, MAINTENANCE_STATUSES
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 KINDS: tuple[str, ...] = ("incident", "postmortem", "runbook")
@@ -80,7 +81,7 @@ def _incident(config: SitrepConfig, schema: dict[str, Any]) -> None:
     props["severity"] = _severity(config, props["severity"])
     components = props["components"]
     components["propertyNames"] = {"enum": config.component_ids}
-    components["additionalProperties"] = {"enum": [*IMPACTS, "under_maintenance"]}
+    components["additionalProperties"] = {"enum": [*IMPACTS, MAINTENANCE_IMPACT]}
     update = schema["$defs"]["Update"]
     update["properties"]["status"]["enum"] = [*INCIDENT_STATUSES, *MAINTENANCE_STATUSES]
     # kind decides which statuses and impacts are allowed and which fields are required.

@@ -18,15 +18,8 @@ from pydantic import ValidationError
 from sitrep.load.reader import RecordFile
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
-from sitrep.model.records import (
-    IMPACTS,
-    INCIDENT_STATUSES,
-    MAINTENANCE_STATUSES,
-    Incident,
-    Postmortem,
-    Record,
-    Runbook,
-)
+from sitrep.model.records import Incident, Postmortem, Record, Runbook
+from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_IMPACT, MAINTENANCE_STATUSES
 
 INCIDENT_NAME = re.compile(r"^incidents/(\d{4})/(\d{4})-(\d{2})-(\d{2})-[a-z0-9][a-z0-9-]*\.md$")
 POSTMORTEM_NAME = re.compile(r"^postmortems/\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*\.md$")
@@ -215,7 +208,7 @@ def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
         diags.warning(path, 1, "file-name", "incident files live at incidents/YYYY/YYYY-MM-DD-"
                       "short-slug.md (the date impact started): rename the file")
     if inc.is_maintenance:
-        statuses, impacts = MAINTENANCE_STATUSES, ("under_maintenance",)
+        statuses, impacts = MAINTENANCE_STATUSES, (MAINTENANCE_IMPACT,)
         for key in ("scheduled_start", "scheduled_end"):
             if getattr(inc, key) is None:
                 diags.error(path, rf.end_line, "missing-field", f"missing required field '{key}' "

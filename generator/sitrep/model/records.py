@@ -14,20 +14,14 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr
 
-Impact = Literal["degraded_performance", "partial_outage", "major_outage"]
-MaintenanceImpact = Literal["under_maintenance"]
-IncidentStatus = Literal["investigating", "identified", "monitoring", "resolved"]
-MaintenanceStatus = Literal["scheduled", "in_progress", "verifying", "completed"]
-Visibility = Literal["public", "internal"]
+from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_IMPACT, MAINTENANCE_STATUSES
 
-INCIDENT_STATUSES: tuple[str, ...] = ("investigating", "identified", "monitoring", "resolved")
-MAINTENANCE_STATUSES: tuple[str, ...] = ("scheduled", "in_progress", "verifying", "completed")
-IMPACTS: tuple[str, ...] = ("degraded_performance", "partial_outage", "major_outage")
-#: Worst first; used to combine overlapping impacts.
-IMPACT_RANK: dict[str, int] = {
-    "operational": 0, "under_maintenance": 1, "degraded_performance": 2,
-    "partial_outage": 3, "major_outage": 4,
-}
+# The literals are built from the vocabulary (subscripting Literal with a tuple lists its values).
+Impact = Literal[IMPACTS]  # type: ignore[valid-type]
+MaintenanceImpact = Literal[MAINTENANCE_IMPACT]  # type: ignore[valid-type]
+IncidentStatus = Literal[INCIDENT_STATUSES]  # type: ignore[valid-type]
+MaintenanceStatus = Literal[MAINTENANCE_STATUSES]  # type: ignore[valid-type]
+Visibility = Literal["public", "internal"]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
 

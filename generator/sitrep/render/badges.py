@@ -20,8 +20,9 @@ import math
 import unicodedata
 from datetime import datetime
 
-from sitrep.derive.status import STATUS_LABELS, component_statuses, overall_status
+from sitrep.derive.status import component_statuses, overall_status
 from sitrep.model.portal import Portal
+from sitrep.model.vocabulary import status_label
 from sitrep.render.feeds import safe_text
 from sitrep.render.statuspage_api import dump_json
 
@@ -131,7 +132,7 @@ def build_badges(portal: Portal, now: datetime) -> dict[str, bytes]:
     for comp in portal.config.components:
         status = statuses.get(comp.id, "operational")
         fill, named = COLOURS.get(status, COLOURS["major_outage"])
-        text = STATUS_LABELS.get(status, status)
+        text = status_label(status)
         out[f"components/{comp.id}/badge.svg"] = badge_svg(comp.name, text, fill, f"sitrep-badge-{comp.id}").encode()
         out[f"components/{comp.id}/badge.json"] = endpoint_json(comp.name, text, named)
     return out

@@ -34,10 +34,11 @@ from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 
-from sitrep.derive.status import STATUS_LABELS, UPDATE_LABELS, is_active, maintenance_state
+from sitrep.derive.status import is_active, maintenance_state
 from sitrep.model.config import SitrepConfig
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Update
+from sitrep.model.vocabulary import status_label, update_label
 from sitrep.render.pages import update_anchor as page_update_anchor
 
 FEED_FILES = ("history.rss", "history.atom", "updates.rss", "updates.atom")
@@ -147,11 +148,6 @@ def is_open(inc: Incident, now: datetime) -> bool:
     return is_active(inc, now)
 
 
-def status_label(status: str) -> str:
-    """Human label of an update status (the raw value if unknown)."""
-    return UPDATE_LABELS.get(status, status)
-
-
 # --- selection -------------------------------------------------------------------
 def select_records(portal: Portal, now: datetime) -> list[Incident]:
     """Records the history feeds carry, most recently updated first.
@@ -202,7 +198,7 @@ def message_html(message: str) -> str:
 def components_html(config: SitrepConfig, inc: Incident) -> str:
     """Affected components and their impact as an HTML list."""
     items = "".join(
-        f"<li>{esc(component_name(config, cid))}: {esc(STATUS_LABELS.get(impact, impact))}</li>"
+        f"<li>{esc(component_name(config, cid))}: {esc(status_label(impact))}</li>"
         for cid, impact in inc.components.items()
     )
     return f"<p><strong>Affected components</strong></p><ul>{items}</ul>"
@@ -228,7 +224,7 @@ def timeline_html(config: SitrepConfig, inc: Incident) -> str:
     """The whole record as HTML: window, affected components, updates newest first."""
     parts = [_window_html(inc), components_html(config, inc)]
     for u in newest_first(inc.updates):
-        parts.append(f"<h3>{esc(status_label(u.status))}</h3><p>{_time_html(u.at)}</p>{message_html(u.message)}")
+        parts.append(f"<h3>{esc(update_label(u.status))}</h3><p>{_time_html(u.at)}</p>{message_html(u.message)}")
     url = esc(incident_url(config, inc.id))
     parts.append(f'<p><a href="{url}">{url}</a></p>')
     return "".join(parts)
@@ -257,13 +253,13 @@ def _history_entry(fg: FeedGenerator, config: SitrepConfig, inc: Incident, now: 
     latest = newest_first(inc.updates)[0]
     title = safe_text(inc.title)
     if status not in ("resolved", "completed"):
-        title = f"[{status_label(status)}] {title}"
+        title = f"[{update_label(status)}] {title}"
     fe = fg.add_entry(order="append")
     fe.guid(incident_url(config, inc.id), permalink=True)
     fe.title(title)
     fe.link(href=incident_url(config, inc.id), rel="alternate")
     # Escaped once more: RSS <description> and Atom summary type="html" are HTML.
-    fe.summary(esc(f"{status_label(latest.status)}: {latest.message}"), type="html")
+    fe.summary(esc(f"{update_label(latest.status)}: {latest.message}"), type="html")
     fe.content(timeline_html(config, inc), type="html")
     fe.published(to_utc(min(u.at for u in inc.updates)))
     fe.updated(to_utc(inc.last_updated))
@@ -272,7 +268,7 @@ def _history_entry(fg: FeedGenerator, config: SitrepConfig, inc: Incident, now: 
 def _update_entry(fg: FeedGenerator, config: SitrepConfig, inc: Incident, update: Update, entry_id: str) -> None:
     fe = fg.add_entry(order="append")
     fe.guid(entry_id, permalink=False)
-    fe.title(f"{safe_text(inc.title)} — {status_label(update.status)}")
+    fe.title(f"{safe_text(inc.title)} — {update_label(update.status)}")
     fe.link(href=f"{incident_url(config, inc.id)}#{update_anchor(update)}", rel="alternate")
     fe.content(message_html(update.message) + components_html(config, inc), type="html")
     fe.published(to_utc(update.at))

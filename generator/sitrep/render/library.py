@@ -34,6 +34,12 @@ from sitrep.derive.status import duration
 from sitrep.model.config import Severity, SitrepConfig, format_duration
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem, Runbook
+from sitrep.model.vocabulary import (
+    ACTION_STATES,
+    action_state_label,
+    postmortem_status_label,
+    status_label,
+)
 from sitrep.render import charts
 from sitrep.render.pages import (
     Page,
@@ -57,9 +63,6 @@ __all__ = [
     "slug",
 ]
 
-STATE_LABELS = {"open": "Open", "done": "Done", "wont_do": "Won't do"}
-_STATE_ORDER = {"open": 0, "done": 1, "wont_do": 2}
-PM_STATUS_LABELS = {"draft": "Draft", "in-review": "In review", "published": "Published"}
 
 
 # --------------------------------------------------------------------------- templates
@@ -70,8 +73,8 @@ def _env() -> jinja2.Environment:
     env = template_env()
     env.filters["day"] = lambda d: d.strftime("%b %-d, %Y")
     env.filters["pct"] = pct
-    env.filters["pm_status"] = lambda s: PM_STATUS_LABELS.get(s, s)
-    env.filters["state_label"] = lambda s: STATE_LABELS.get(s, s)
+    env.filters["pm_status"] = postmortem_status_label
+    env.filters["state_label"] = action_state_label
     env.filters["inline_code"] = inline_code
     return env
 
@@ -250,7 +253,7 @@ def action_rows(pm: Postmortem, today: date,
 
 def _action_sort_key(row: ActionRow) -> tuple[Any, ...]:
     """Open first (overdue first, then by due date, undated last); then done, then won't do."""
-    return (_STATE_ORDER.get(row.state, 3), not row.overdue, row.due is None, row.due or date.max,
+    return (ACTION_STATES.index(row.state), not row.overdue, row.due is None, row.due or date.max,
             -row.postmortem.date.toordinal(), row.postmortem.id, row.line)
 
 
@@ -479,8 +482,6 @@ DURATION_SECTIONS: tuple[tuple[str, str], ...] = (
 )
 BAND_LABELS = {"within_1_hour": "Within 1 hour", "within_1_day": "Within 1 day",
                "within_1_week": "Within 1 week", "longer": "Longer than 1 week"}
-IMPACT_LABELS = {"degraded_performance": "Degraded performance", "partial_outage": "Partial outage",
-                 "major_outage": "Major outage"}
 
 
 def _fmt(delta: timedelta | None) -> str:
@@ -580,7 +581,7 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
         "Stacked bars: incidents that affected each component, by the impact recorded for it. "
         "The same counts are in the table below the chart.",
         [c.name for c in comps],
-        [(IMPACT_LABELS.get(k, k), [c.by_impact.get(k, 0) for c in comps]) for k in impact_keys]
+        [(status_label(k), [c.by_impact.get(k, 0) for c in comps]) for k in impact_keys]
         or [("Incidents", [0] * len(comps))],
     ) if comps else ""
 
@@ -624,7 +625,7 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
         "month_chart": month_chart,
         "components": comps,
         "impact_keys": impact_keys,
-        "impact_labels": IMPACT_LABELS,
+        "impact_labels": {k: status_label(k) for k in impact_keys},
         "comp_chart": comp_chart,
         "completion": completion,
         "missing": [{**inc_link(x.incident_id), "severity": x.severity, "resolved_at": x.resolved_at,

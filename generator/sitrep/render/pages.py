@@ -21,8 +21,6 @@ from typing import Any
 import jinja2
 
 from sitrep.derive.status import (
-    STATUS_LABELS,
-    UPDATE_LABELS,
     component_statuses,
     duration,
     incident_impact,
@@ -36,6 +34,7 @@ from sitrep.derive.uptime import uptime_days
 from sitrep.model.config import SitrepConfig, format_duration
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
+from sitrep.model.vocabulary import status_label, update_label, worst
 
 BODY_START = "<!-- sitrep:body -->"
 BODY_END = "<!-- /sitrep:body -->"
@@ -125,8 +124,8 @@ def template_env() -> jinja2.Environment:
     env.filters["iso"] = iso
     env.filters["utc"] = utc_text
     env.filters["duration"] = format_duration
-    env.filters["status_label"] = lambda s: STATUS_LABELS.get(s, s.replace("_", " ").capitalize())
-    env.filters["update_label"] = lambda s: UPDATE_LABELS.get(s, s)
+    env.filters["status_label"] = status_label
+    env.filters["update_label"] = update_label
     env.filters["anchor"] = update_anchor
     return env
 
@@ -229,9 +228,7 @@ def _groups(config: SitrepConfig, statuses: dict[str, str], bars: dict[str, Any]
             {"id": comp.id, "name": comp.name, "description": comp.description,
              "status": statuses[comp.id], **bars[comp.id]}
         )
-    return [{"name": name, "components": comps, "status": max(
-        (c["status"] for c in comps), key=lambda s: ("operational", "under_maintenance", "degraded_performance",
-                                                       "partial_outage", "major_outage").index(s))}
+    return [{"name": name, "components": comps, "status": worst(c["status"] for c in comps)}
             for name, comps in groups.items()]
 
 

@@ -12,11 +12,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sitrep.derive.status import STATUS_LABELS, UPDATE_LABELS, component_statuses, next_update_due, overall_status
+from sitrep.derive.status import component_statuses, next_update_due, overall_status
 from sitrep.model.config import format_duration
 from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
+from sitrep.model.vocabulary import status_label, update_label
 from sitrep.text.postmortem import parse_action_items, parse_sections
 
 #: GitHub shows only this many annotations of a kind per step; the summary lists them all.
@@ -50,7 +51,7 @@ def _public_status(portal: Portal, now: datetime) -> str:
 
 
 def _impacts(inc: Incident) -> str:
-    return ", ".join(f"{cid} {STATUS_LABELS.get(imp, imp).lower()}" for cid, imp in inc.components.items())
+    return ", ".join(f"{cid} {status_label(imp).lower()}" for cid, imp in inc.components.items())
 
 
 def _incident_changes(base: Portal, head: Portal) -> list[Change]:
@@ -58,7 +59,7 @@ def _incident_changes(base: Portal, head: Portal) -> list[Change]:
     for inc in head.incidents:
         old = base.incident(inc.id)
         public = inc.visibility == "public"
-        label = UPDATE_LABELS.get(inc.status, inc.status)
+        label = update_label(inc.status)
         if old is None:
             what = "Maintenance scheduled" if inc.is_maintenance else f"Declared {inc.severity}"
             changes.append(Change("declared", inc.id, inc.title, f"{what} ({label}); {_impacts(inc)}", public))

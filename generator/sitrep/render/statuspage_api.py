@@ -33,7 +33,6 @@ from datetime import datetime
 from typing import Any
 
 from sitrep.derive.status import (
-    COMPONENT_STATUSES,
     component_statuses,
     incident_impact,
     maintenance_state,
@@ -42,16 +41,17 @@ from sitrep.derive.status import (
 from sitrep.model.config import Component, SitrepConfig
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Update
+from sitrep.model.vocabulary import COMPONENT_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES, worst
 from sitrep.render.feeds import current_status, incident_url, latest_time, newest_first, safe_text, to_utc
 
 API_DIR = "api/v2/"
 LIST_LIMIT = 50
 ID_LENGTH = 12
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
-INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved", "postmortem")
-MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
-IMPACTS = ("none", "minor", "major", "critical", "maintenance")
-INDICATORS = IMPACTS
+#: Statuspage's own words where they differ from ours: its incident statuses add "postmortem",
+#: and an incident's impact is an indicator, not a component status.
+STATUSPAGE_INCIDENT_STATUSES = (*INCIDENT_STATUSES, "postmortem")
+STATUSPAGE_IMPACTS = ("none", "minor", "major", "critical", "maintenance")
 
 
 def statuspage_id(kind: str, key: str) -> str:
@@ -139,11 +139,11 @@ def _component(comp: Component, status: str, position: int, page_id: str, create
 
 def _group(name: str, children: list[dict[str, Any]], position: int, page_id: str) -> dict[str, Any]:
     """A component group: Statuspage lists it among components, with its children's ids."""
-    worst = max((c["status"] for c in children), key=COMPONENT_STATUSES.index, default="operational")
+    worst_status = worst(c["status"] for c in children)
     return {
         "id": statuspage_id("group", name),
         "name": safe_text(name),
-        "status": worst,
+        "status": worst_status,
         "created_at": min(c["created_at"] for c in children),
         "updated_at": max(c["updated_at"] for c in children),
         "position": position,
@@ -191,7 +191,7 @@ def _status(ctx: _Context, inc: Incident) -> str:
         return _valid(status, MAINTENANCE_STATUSES, "scheduled")
     if status == "resolved" and any(p.status == "published" for p in ctx.portal.postmortems_for(inc.id)):
         return "postmortem"
-    return _valid(status, INCIDENT_STATUSES, "investigating")
+    return _valid(status, STATUSPAGE_INCIDENT_STATUSES, "investigating")
 
 
 def _affected(ctx: _Context, inc: Incident, restored: bool) -> list[dict[str, Any]]:
@@ -230,7 +230,7 @@ def _update(ctx: _Context, inc: Incident, update: Update, ids: tuple[str, str],
         affected = _affected(ctx, inc, restored=True)
     elif update is impact[0]:
         affected = _affected(ctx, inc, restored=False)
-    allowed = MAINTENANCE_STATUSES if inc.is_maintenance else INCIDENT_STATUSES
+    allowed = MAINTENANCE_STATUSES if inc.is_maintenance else STATUSPAGE_INCIDENT_STATUSES
     at = sp_time(update.at)
     return {
         "id": ids[0],
@@ -265,7 +265,7 @@ def _incident(ctx: _Context, inc: Incident) -> dict[str, Any]:
         "updated_at": sp_time(inc.last_updated),
         "monitoring_at": sp_time(_first_at(inc, "monitoring")),
         "resolved_at": sp_time(inc.resolved_at),
-        "impact": _valid(incident_impact(inc, ctx.portal.config), IMPACTS, "none"),
+        "impact": _valid(incident_impact(inc, ctx.portal.config), STATUSPAGE_IMPACTS, "none"),
         "shortlink": incident_url(ctx.portal.config, inc.id),
         "started_at": sp_time(inc.start),
         "page_id": ctx.page["id"],
@@ -308,7 +308,7 @@ def build_api(portal: Portal, now: datetime) -> dict[str, bytes]:
     upcoming = [_incident(ctx, m) for m in _by_schedule(maintenances) if maintenance_state(m, now) == "scheduled"]
     active = [_incident(ctx, m) for m in _by_schedule(maintenances) if maintenance_state(m, now) == "in_progress"]
     overall = overall_status({c: o["status"] for c, o in ctx.by_component.items()})
-    status = {"indicator": _valid(overall.indicator, INDICATORS, "none"), "description": overall.description}
+    status = {"indicator": _valid(overall.indicator, STATUSPAGE_IMPACTS, "none"), "description": overall.description}
     page = ctx.page
     files: dict[str, Any] = {
         "summary.json": {"page": page, "components": ctx.components, "incidents": unresolved,

@@ -1,0 +1,85 @@
+"""The words of the domain, each stated once: statuses in order, their labels, the overall banner.
+
+Everything that orders, names or validates a status reads it from here: the
+record models, the validator, JSON Schema, the status page, feeds, the
+Statuspage-compatible API, badges, reports and the CLI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+#: Component statuses from best to worst (Statuspage's component statuses). A component
+#: acted on by several incidents and maintenances at once shows the worst of them.
+COMPONENT_STATUSES: tuple[str, ...] = (
+    "operational", "under_maintenance", "degraded_performance", "partial_outage", "major_outage",
+)
+#: Position of each component status in :data:`COMPONENT_STATUSES` (higher is worse).
+STATUS_RANK: dict[str, int] = {status: rank for rank, status in enumerate(COMPONENT_STATUSES)}
+#: The impacts an incident may record on a component, least to most severe.
+IMPACTS: tuple[str, ...] = ("degraded_performance", "partial_outage", "major_outage")
+#: The impact a maintenance records on its components.
+MAINTENANCE_IMPACT = "under_maintenance"
+#: Impacts that count as downtime (uptime, MTBF); degraded performance and maintenance do not.
+OUTAGE_IMPACTS: frozenset[str] = frozenset({"partial_outage", "major_outage"})
+
+#: An incident's update statuses, in lifecycle order.
+INCIDENT_STATUSES: tuple[str, ...] = ("investigating", "identified", "monitoring", "resolved")
+#: A maintenance's update statuses, in lifecycle order.
+MAINTENANCE_STATUSES: tuple[str, ...] = ("scheduled", "in_progress", "verifying", "completed")
+#: The update statuses that close a record.
+CLOSING_STATUSES: tuple[str, ...] = ("resolved", "completed")
+
+STATUS_LABELS: dict[str, str] = {
+    "operational": "Operational",
+    "under_maintenance": "Under maintenance",
+    "degraded_performance": "Degraded performance",
+    "partial_outage": "Partial outage",
+    "major_outage": "Major outage",
+}
+
+UPDATE_LABELS: dict[str, str] = {
+    "investigating": "Investigating", "identified": "Identified", "monitoring": "Monitoring",
+    "resolved": "Resolved", "scheduled": "Scheduled", "in_progress": "In progress",
+    "verifying": "Verifying", "completed": "Completed",
+}
+
+#: Overall indicator (Statuspage's ``status.indicator``) and banner text per worst component status.
+OVERALL: dict[str, tuple[str, str]] = {
+    "operational": ("none", "All Systems Operational"),
+    "under_maintenance": ("maintenance", "Service Under Maintenance"),
+    "degraded_performance": ("minor", "Degraded Performance"),
+    "partial_outage": ("major", "Partial System Outage"),
+    "major_outage": ("critical", "Major System Outage"),
+}
+
+POSTMORTEM_STATUS_LABELS: dict[str, str] = {"draft": "Draft", "in-review": "In review", "published": "Published"}
+
+#: Action-item states in the order lists show them (open first).
+ACTION_STATES: tuple[str, ...] = ("open", "done", "wont_do")
+ACTION_STATE_LABELS: dict[str, str] = {"open": "Open", "done": "Done", "wont_do": "Won't do"}
+
+
+def worst(statuses: Iterable[str]) -> str:
+    """The most severe of some component statuses (operational when there are none)."""
+    return max(statuses, key=STATUS_RANK.__getitem__, default="operational")
+
+
+def status_label(status: str) -> str:
+    """Human label of a component status or impact ("Partial outage"); unknown values readable."""
+    return STATUS_LABELS.get(status) or status.replace("_", " ").capitalize()
+
+
+def update_label(status: str) -> str:
+    """Human label of an update status ("In progress"); the raw value when unknown."""
+    return UPDATE_LABELS.get(status, status)
+
+
+def postmortem_status_label(status: str) -> str:
+    """Human label of a postmortem status ("In review")."""
+    return POSTMORTEM_STATUS_LABELS.get(status, status)
+
+
+def action_state_label(state: str) -> str:
+    """Human label of an action-item state ("Won't do")."""
+    return ACTION_STATE_LABELS.get(state, state)
