@@ -16,9 +16,10 @@ from click.testing import CliRunner, Result
 from helpers_build import CLI_MKDOCS
 
 from sitrep.cli import main
-from sitrep.edit.scaffold import default_message, slugify, unique_stem
+from sitrep.edit.scaffold import default_message, unique_stem
 from sitrep.load.reader import read_record
 from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.formatting import slugify
 
 NOW = "2026-02-10T14:40:00Z"
 TITLE = "Elevated error rates on the Publishing API"

@@ -1,4 +1,4 @@
-"""Tests for sitrep.render.library: the postmortem library, action items and runbook pages.
+"""Tests for the team pages (render.postmortems, runbooks, reports, body_links): library, action items, runbooks.
 
 A small portal built in code (hand-checkable ordering, dates and flags) and the
 repository's sample portal (every page renders, every link lands on a page).
@@ -19,8 +19,12 @@ from sitrep.load.loader import load_portal
 from sitrep.model.config import Component, SitrepConfig, load_config
 from sitrep.model.portal import Portal, with_config
 from sitrep.model.records import Incident, Postmortem, Runbook
-from sitrep.render.library import build_team_files, build_team_pages, drop_links_to_absent, next_review
-from sitrep.render.pages import BODY_END, BODY_START, Page, build_pages, url_of
+from sitrep.render.body_links import drop_links_to_absent
+from sitrep.render.page import BODY_END, BODY_START, Page
+from sitrep.render.reports import metrics_file
+from sitrep.render.site import build_team_pages
+from sitrep.render.status_site import build_pages
+from sitrep.render.urls import dir_url as url_of
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 3, 31, 12, 0, tzinfo=UTC)  # "today" is 2026-03-31
@@ -259,7 +263,7 @@ def test_action_items_page_public_edition_only_public_postmortems() -> None:
 
 
 def test_next_review() -> None:
-    assert next_review(_runbook("x", date(2026, 1, 1), 30)) == date(2026, 1, 31)
+    assert _runbook("x", date(2026, 1, 1), 30).next_review == date(2026, 1, 31)
 
 
 def test_runbook_index_groups_stale_flags_and_review_dates() -> None:
@@ -365,7 +369,7 @@ def test_sample_portal_pages_render_and_links_land(sample: Portal, audience: str
     index = {p.path: p for p in team}["postmortems/index.md"]
     dates = [t["datetime"] for t in soup(index).select("li.sr-pm-item .sr-hmeta time")]
     assert dates == sorted(dates, reverse=True) and len(dates) == len(portal.postmortems)
-    files = set(build_team_files(portal, SAMPLE_NOW)) | {"history.atom", "history.rss", "updates.atom",
+    files = set(metrics_file(portal, SAMPLE_NOW)) | {"history.atom", "history.rss", "updates.atom",
                                                          "maintenance.ics", "api/v2/summary.json"}
     _hrefs_resolve(team, build_pages(portal, SAMPLE_NOW), files)
     # Markdown HTML blocks must not contain blank lines outside the embedded bodies.

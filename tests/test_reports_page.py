@@ -20,8 +20,9 @@ from sitrep.model.config import Component, SitrepConfig
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
 from sitrep.render import charts
-from sitrep.render.library import build_team_files, build_team_pages
-from sitrep.render.pages import Page
+from sitrep.render.page import Page
+from sitrep.render.reports import metrics_file
+from sitrep.render.site import build_team_pages
 
 NOW = datetime(2026, 3, 31, tzinfo=UTC)
 SVG = "{http://www.w3.org/2000/svg}"
@@ -204,10 +205,10 @@ def test_chart_functions_escape_text() -> None:
 
 
 def test_metrics_json(pages: dict[str, Page]) -> None:
-    files = build_team_files(report_portal(), NOW)
+    files = metrics_file(report_portal(), NOW)
     assert list(files) == ["reports/metrics.json"]
     data = json.loads(files["reports/metrics.json"])
     assert data == json.loads(json.dumps(compute_metrics(report_portal(), NOW).to_json()))
     assert data["time_to_resolve"]["by_severity"]["SEV1"]["mean"] == 4800
-    assert files == build_team_files(report_portal(), NOW)
+    assert files == metrics_file(report_portal(), NOW)
     assert 'href="../reports/metrics.json"' in pages["reports/index.md"].text

@@ -12,9 +12,10 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from sitrep.model.config import Component, SitrepConfig
+from sitrep.model.formatting import dump_json
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
-from sitrep.render.statuspage_api import build_api, dump_json, sp_time, statuspage_id
+from sitrep.render.statuspage_api import build_api, sp_time, statuspage_id
 
 NOW = datetime(2026, 2, 20, 3, 0, tzinfo=UTC)
 SITE = "https://status.example.com/"

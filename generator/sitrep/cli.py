@@ -307,7 +307,8 @@ def new_incident(mkdocs_yml: str, title: str, severity_text: str, component_spec
         sitrep new incident --title "Elevated error rates on the Publishing API" \\
           --severity SEV2 --component publishing-api=partial_outage
     """
-    from sitrep.edit.scaffold import IncidentDraft, default_message, render_incident, slugify
+    from sitrep.edit.scaffold import IncidentDraft, default_message, render_incident
+    from sitrep.model.formatting import slugify
 
     root, config = _config(mkdocs_yml)
     now = _now(now_text)
@@ -356,7 +357,8 @@ def new_maintenance(mkdocs_yml: str, title: str, start_text: str, end_text: str,
         sitrep new maintenance --title "PostgreSQL 17 upgrade" --component database \\
           --start 2026-12-05T02:00:00Z --end 2026-12-05T04:00:00Z
     """
-    from sitrep.edit.scaffold import default_maintenance_message, render_maintenance, slugify
+    from sitrep.edit.scaffold import default_maintenance_message, render_maintenance
+    from sitrep.model.formatting import slugify
 
     root, config = _config(mkdocs_yml)
     now = _now(now_text)
@@ -444,7 +446,8 @@ def new_runbook(mkdocs_yml: str, title: str, component_ids: tuple[str, ...], own
     The skeleton has the sections every runbook needs: when to use, prerequisites,
     steps, verification, rollback and escalation.
     """
-    from sitrep.edit.scaffold import render_runbook, slugify
+    from sitrep.edit.scaffold import render_runbook
+    from sitrep.model.formatting import slugify
 
     root, config = _config(mkdocs_yml)
     today = _now(now_text).date()

@@ -27,7 +27,7 @@ from pydantic import ValidationError
 from sitrep.load.loader import load_portal
 from sitrep.model.clock import ClockError, build_time
 from sitrep.model.config import SitrepConfig, build_config
-from sitrep.render.pages import BODY_START, join_fragments, split_fragments
+from sitrep.render.page import BODY_START, join_fragments, split_fragments
 from sitrep.render.sanitize import sanitize_record_html
 from sitrep.render.site import SiteOutput, build_site
 

@@ -70,13 +70,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple
 
-from sitrep.model.config import Severity, SitrepConfig, format_duration
+from sitrep.derive.action_items import ActionItemRow, OwnerCounts, action_rows, owner_counts, state_counts
+from sitrep.model.config import Severity, SitrepConfig
+from sitrep.model.formatting import format_duration
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
 from sitrep.model.vocabulary import IMPACTS, OUTAGE_IMPACTS
-from sitrep.text.postmortem import action_items_in
 
 __all__ = [
     "DEFINITIONS",
@@ -114,8 +115,6 @@ POSTMORTEM_WITHIN = timedelta(days=7)
 WORST_GAPS = 10
 #: Group name for incidents without a (known) severity.
 UNRATED = "unrated"
-#: Owner name for action items without an owner.
-UNASSIGNED = "(unassigned)"
 
 # Reasons a resolved incident is left out of a duration metric.
 STILL_OPEN = "still open"
@@ -344,30 +343,8 @@ class PostmortemCompletion:
     missing: tuple[MissingPostmortem, ...]
 
 
-@dataclass(frozen=True)
-class ActionItemRow:
-    """One action item with its postmortem and whether it is overdue."""
-
-    postmortem_id: str
-    line: int
-    text: str
-    owner: str | None
-    due: date | None
-    state: str
-    status: str
-    overdue: bool
-    age_days: int
 
 
-@dataclass(frozen=True)
-class OwnerCounts:
-    """Action items of one owner."""
-
-    owner: str
-    open: int
-    overdue: int
-    done: int
-    wont_do: int
 
 
 @dataclass(frozen=True)
@@ -903,48 +880,17 @@ def _missing(inc: Incident, config: SitrepConfig, resolved: datetime, pms: Seque
 # --------------------------------------------------------------------------- action items
 
 
-def _action_rows(postmortems: Iterable[Postmortem], today: date,
-                 person: Callable[[str | None], str | None]) -> list[ActionItemRow]:
-    rows = []
-    for pm in sorted(postmortems, key=lambda p: (p.date, p.id)):
-        for item in action_items_in(pm.body, pm.body_line):
-            overdue = item.state == "open" and item.due is not None and item.due < today
-            rows.append(ActionItemRow(
-                postmortem_id=pm.id, line=item.line, text=item.text, owner=person(item.owner),
-                due=item.due, state=item.state, status=item.status, overdue=overdue,
-                age_days=(today - pm.date).days,
-            ))
-    return rows
 
 
-class CountedItem(Protocol):
-    """What counting action items needs of a row (metrics' and the action-items page's rows)."""
-
-    owner: str | None
-    state: str
-    overdue: bool
 
 
-def owner_counts(rows: Sequence[CountedItem]) -> tuple[OwnerCounts, ...]:
-    """Open, overdue, done and won't-do items per owner ("(unassigned)" for none), by name."""
-    by_owner: dict[str, list[CountedItem]] = defaultdict(list)
-    for row in rows:
-        by_owner[row.owner or UNASSIGNED].append(row)
-    return tuple(
-        OwnerCounts(owner, *state_counts(by_owner[owner]))
-        for owner in sorted(by_owner, key=lambda o: (o.casefold(), o))
-    )
 
 
-def state_counts(rows: Sequence[CountedItem]) -> tuple[int, int, int, int]:
-    """(open, overdue, done, wont_do)."""
-    states = Counter(row.state for row in rows)
-    return states["open"], sum(r.overdue for r in rows), states["done"], states["wont_do"]
 
 
 def _action_items(postmortems: Iterable[Postmortem], today: date,
                   person: Callable[[str | None], str | None]) -> ActionItemSummary:
-    rows = _action_rows(postmortems, today, person)
+    rows = action_rows(postmortems, today, person)
     open_, overdue, done, wont_do = state_counts(rows)
     ages = [row.age_days for row in rows if row.state == "open"]
     age = median(ages)

@@ -13,12 +13,14 @@ Definitions (also shown on the site):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sitrep.model.config import SitrepConfig
+from sitrep.model.formatting import to_utc
 from sitrep.model.portal import Portal
-from sitrep.model.records import Incident
+from sitrep.model.records import Incident, Update
 from sitrep.model.vocabulary import OVERALL, worst
 
 
@@ -105,3 +107,32 @@ def duration(inc: Incident, now: datetime) -> timedelta:
     """From start to resolution (or to ``now`` while open)."""
     end = inc.resolved_at or now
     return max(end - inc.start, timedelta(0))
+
+
+def latest_time(incidents: Iterable[Incident]) -> datetime | None:
+    """The latest update time over some records, or None when there are none."""
+    return max((to_utc(i.last_updated) for i in incidents), default=None)
+
+
+def current_status(inc: Incident, now: datetime) -> str:
+    """The status to show at ``now``.
+
+    An incident's status is its latest update's. A maintenance also follows its
+    window: still 'scheduled' after its start means in progress, and a window
+    that passed without a closing update counts as completed.
+    """
+    if not inc.is_maintenance or inc.status in ("in_progress", "verifying", "completed"):
+        return inc.status
+    return maintenance_state(inc, now)
+
+
+def is_open(inc: Incident, now: datetime) -> bool:
+    """An active incident, or a maintenance that is upcoming or under way."""
+    if inc.is_maintenance:
+        return maintenance_state(inc, now) != "completed"
+    return is_active(inc, now)
+
+
+def newest_first(updates: Iterable[Update]) -> list[Update]:
+    """Updates by time, newest first; equal times keep their file order reversed."""
+    return [u for _, u in sorted(enumerate(updates), key=lambda p: (to_utc(p[1].at), p[0]), reverse=True)]

@@ -26,7 +26,7 @@ import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -36,6 +36,7 @@ from sitrep.load.reader import RecordFile, read_record
 from sitrep.load.validation import check_record
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostic, Diagnostics
+from sitrep.model.formatting import iso_z
 from sitrep.model.records import Incident, Record
 from sitrep.model.vocabulary import CLOSING_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES
 
@@ -83,7 +84,7 @@ def format_timestamp(moment: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SSZ`` in UTC, the form the records use (seconds precision)."""
     if moment.tzinfo is None:
         raise ValueError("timestamp without a UTC offset")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_z(moment.replace(microsecond=0))
 
 
 def _reads_back(fragment_lines: Sequence[str], expected: Any) -> bool:

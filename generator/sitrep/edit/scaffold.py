@@ -13,20 +13,16 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sitrep.edit.editing import format_timestamp, message_lines, yaml_flow_list, yaml_scalar
-from sitrep.model.config import Severity, SitrepConfig, format_duration
+from sitrep.model.config import Severity, SitrepConfig
+from sitrep.model.formatting import clock_time, format_duration, long_date
 from sitrep.model.records import Incident
 
-#: Longest slug taken from a title (ids stay readable in URLs and branch names).
-SLUG_LENGTH = 50
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December")
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 INCIDENT_BODY = """\
@@ -38,16 +34,6 @@ comment with a short public summary: what customers noticed, between which times
 names, blame or guesses about the cause. Internal notes belong in the postmortem.
 -->
 """
-
-
-def slugify(title: str, max_length: int = SLUG_LENGTH, fallback: str = "record") -> str:
-    """Lowercase ASCII words joined by dashes, cut at a word boundary: ``Élan & API!`` -> ``elan-api``."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > max_length:
-        cut = slug[: max_length + 1]
-        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut[:max_length]
-    return slug.strip("-") or fallback
 
 
 def unique_stem(stem: str, taken: Iterable[str]) -> str:
@@ -79,14 +65,6 @@ def create_file(path: Path, text: str) -> None:
             fh.write(text.encode("utf-8"))
     finally:
         tmp.unlink(missing_ok=True)
-
-
-def _long_date(day: date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def _hm(moment: datetime) -> str:
-    return format_timestamp(moment)[11:16]
 
 
 # --------------------------------------------------------------------------- incidents
@@ -238,10 +216,10 @@ def _timeline_lines(incidents: Sequence[Incident]) -> list[str]:
     days = {format_timestamp(moment)[:10] for moment, _ in events}
     if len(days) == 1:
         moment = events[0][0]
-        head = f"All times UTC, {_long_date(date.fromisoformat(format_timestamp(moment)[:10]))}."
-        return [head, "", *(f"- {_hm(m)} UTC — {text}" for m, text in events)]
+        head = f"All times UTC, {long_date(date.fromisoformat(format_timestamp(moment)[:10]))}."
+        return [head, "", *(f"- {clock_time(m)} UTC — {text}" for m, text in events)]
     return ["All times UTC.", "",
-            *(f"- {format_timestamp(m)[:10]} {_hm(m)} UTC — {text}" for m, text in events)]
+            *(f"- {format_timestamp(m)[:10]} {clock_time(m)} UTC — {text}" for m, text in events)]
 
 
 def _impact_lines(incident: Incident, config: SitrepConfig) -> list[str]:
@@ -249,9 +227,10 @@ def _impact_lines(incident: Incident, config: SitrepConfig) -> list[str]:
     if end is None:
         duration = f"ongoing since {format_timestamp(start)} (not resolved when this draft was written)"
     else:
-        span = f"{format_timestamp(start)[:10]} {_hm(start)}–{_hm(end)} UTC"
+        span = f"{format_timestamp(start)[:10]} {clock_time(start)}–{clock_time(end)} UTC"
         if format_timestamp(start)[:10] != format_timestamp(end)[:10]:
-            span = f"{format_timestamp(start)[:10]} {_hm(start)} UTC – {format_timestamp(end)[:10]} {_hm(end)} UTC"
+            span = (f"{format_timestamp(start)[:10]} {clock_time(start)} UTC – "
+                    f"{format_timestamp(end)[:10]} {clock_time(end)} UTC")
         ended = "mitigated" if incident.mitigated else "resolved"
         duration = f"{format_duration(end - start)} ({span}, until {ended})"
     parts = []
@@ -272,12 +251,12 @@ def _detection_lines(incident: Incident) -> list[str]:
     if incident.detected is None:
         return ["[How we found out: alert, customer report, employee…]"]
     how = f" by {incident.detection}" if incident.detection else ""
-    line = f"- Detected{how} at {_hm(incident.detected)} UTC"
+    line = f"- Detected{how} at {clock_time(incident.detected)} UTC"
     if incident.started is not None:
         line += f", {_after(incident.detected - incident.started)} impact started"
     lines = [line + "."]
     if incident.acknowledged is not None:
-        lines.append(f"- Acknowledged at {_hm(incident.acknowledged)} UTC, "
+        lines.append(f"- Acknowledged at {clock_time(incident.acknowledged)} UTC, "
                      f"{_after(incident.acknowledged - incident.detected)} detection.")
     lines.append("- [Could we have detected it sooner? Which alert fired, or why none did.]")
     return lines

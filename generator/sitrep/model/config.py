@@ -37,25 +37,6 @@ def parse_duration(value: Any) -> Any:
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 
 
-def format_duration(delta: timedelta | None) -> str:
-    """Short human form: ``45 min``, ``1 h 5 min``, ``2 d 3 h``."""
-    if delta is None:
-        return "—"
-    seconds = int(delta.total_seconds())
-    sign = "-" if seconds < 0 else ""
-    seconds = abs(seconds)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return f"{sign}{days} d {hours} h" if hours else f"{sign}{days} d"
-    if hours:
-        return f"{sign}{hours} h {minutes} min" if minutes else f"{sign}{hours} h"
-    if minutes:
-        return f"{sign}{minutes} min"
-    return f"{sign}{seconds} s"
-
-
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -190,6 +171,11 @@ class SitrepConfig(Model):
     # --- lookups -------------------------------------------------------------
     def component(self, component_id: str) -> Component | None:
         return next((c for c in self.components if c.id == component_id), None)
+
+    def component_name(self, component_id: str) -> str:
+        """Display name of a component; its id when it is not configured (a renamed or removed one)."""
+        component = self.component(component_id)
+        return component.name if component else component_id
 
     @property
     def component_ids(self) -> list[str]:

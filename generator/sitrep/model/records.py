@@ -191,5 +191,10 @@ class Runbook(Record):
     visibility: Visibility = Field("internal", description="internal (default) or public.")
     related: list[str] = Field(default_factory=list, description="Ids of related runbooks.")
 
+    @property
+    def next_review(self) -> dt.date:
+        """When the runbook is next due for review: last review plus its review interval."""
+        return self.last_reviewed + dt.timedelta(days=self.review_every)
+
 
 MODELS: dict[str, type[Record]] = {"incident": Incident, "postmortem": Postmortem, "runbook": Runbook}

@@ -21,10 +21,10 @@ import unicodedata
 from datetime import datetime
 
 from sitrep.derive.status import component_statuses, overall_status
+from sitrep.model.formatting import dump_json, safe_text
 from sitrep.model.portal import Portal
 from sitrep.model.vocabulary import status_label
-from sitrep.render.feeds import safe_text
-from sitrep.render.statuspage_api import dump_json
+from sitrep.render import urls
 
 #: status -> (SVG fill, shields named colour)
 COLOURS: dict[str, tuple[str, str]] = {
@@ -133,6 +133,7 @@ def build_badges(portal: Portal, now: datetime) -> dict[str, bytes]:
         status = statuses.get(comp.id, "operational")
         fill, named = COLOURS.get(status, COLOURS["major_outage"])
         text = status_label(status)
-        out[f"components/{comp.id}/badge.svg"] = badge_svg(comp.name, text, fill, f"sitrep-badge-{comp.id}").encode()
-        out[f"components/{comp.id}/badge.json"] = endpoint_json(comp.name, text, named)
+        svg = badge_svg(comp.name, text, fill, f"sitrep-badge-{comp.id}")
+        out[urls.component_file(comp.id, "badge.svg")] = svg.encode()
+        out[urls.component_file(comp.id, "badge.json")] = endpoint_json(comp.name, text, named)
     return out

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from datetime import timedelta
 from typing import Any
 from xml.sax.saxutils import escape
 
-from sitrep.model.config import format_duration
+from sitrep.model.formatting import format_seconds
 
 __all__ = ["LOG_TICKS", "PALETTE", "bar_chart", "line_chart", "strip_plot_log"]
 
@@ -236,4 +235,4 @@ def line_chart(chart_id: str, title: str, desc: str, labels: Sequence[str],
 
 
 def _seconds_text(seconds: float) -> str:
-    return format_duration(timedelta(seconds=seconds))
+    return format_seconds(seconds)

@@ -18,24 +18,26 @@ from datetime import datetime
 
 from icalendar import Calendar, Event
 
+from sitrep.derive.status import newest_first
+from sitrep.model.formatting import safe_text, to_utc
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
-from sitrep.render.feeds import component_name, incident_url, newest_first, safe_text, site_host, to_utc
+from sitrep.render.urls import CALENDAR_FILE, urls_for
 
-CALENDAR_FILE = "maintenance.ics"
 PRODID = "-//Sitrep//Sitrep status site//EN"
 REFRESH = "PT1H"  # hint for subscribing clients; maintenance is announced days ahead
 
 
 def event_uid(portal: Portal, inc: Incident) -> str:
     """Stable UID of a maintenance event: ``<id>@<site host>``."""
-    return f"{inc.id}@{site_host(portal.config)}"
+    return f"{inc.id}@{urls_for(portal.config.site_url).host}"
 
 
 def _description(portal: Portal, inc: Incident) -> str:
     latest = newest_first(inc.updates)[0]
-    names = ", ".join(component_name(portal.config, cid) for cid in inc.components)
-    return safe_text(f"{latest.message}\n\nAffected components: {names}\n\n{incident_url(portal.config, inc.id)}")
+    names = ", ".join(portal.config.component_name(cid) for cid in inc.components)
+    url = urls_for(portal.config.site_url).incident(inc.id)
+    return safe_text(f"{latest.message}\n\nAffected components: {names}\n\n{url}")
 
 
 def maintenance_event(portal: Portal, inc: Incident) -> Event:
@@ -53,7 +55,7 @@ def maintenance_event(portal: Portal, inc: Incident) -> Event:
         event.add("dtend", end)
     event.add("summary", safe_text(inc.title))
     event.add("description", _description(portal, inc))
-    event.add("url", incident_url(portal.config, inc.id))
+    event.add("url", urls_for(portal.config.site_url).incident(inc.id))
     event.add("status", "CONFIRMED")
     event.add("transp", "TRANSPARENT")  # informs; does not block the subscriber's time
     event.add("categories", ["Maintenance"])

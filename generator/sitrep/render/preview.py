@@ -8,13 +8,12 @@ commit out of git is the CLI's job.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sitrep.derive.status import component_statuses, next_update_due, overall_status
-from sitrep.model.config import format_duration
 from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.formatting import format_duration, human_time
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
 from sitrep.model.vocabulary import status_label, update_label
@@ -95,7 +94,7 @@ def _warnings(head: Portal, now: datetime) -> list[str]:
         due = next_update_due(inc, head.config)
         if due is not None and now > due:
             out.append(f"Update overdue: **{inc.title}** (`{inc.id}`, {inc.severity}) was due an update at "
-                       f"{due.strftime('%Y-%m-%d %H:%M UTC')} ({format_duration(now - due)} ago).")
+                       f"{human_time(due)} ({format_duration(now - due)} ago).")
     for pm in head.postmortems:
         if pm.status != "published":
             continue
@@ -109,7 +108,7 @@ def _warnings(head: Portal, now: datetime) -> list[str]:
                            f"an owner, e.g. \"{unowned[0].text[:60]}\".")
     today = now.date()
     for rb in head.runbooks:
-        due_date = rb.last_reviewed + dt.timedelta(days=rb.review_every)
+        due_date = rb.next_review
         if due_date < today:
             out.append(f"Runbook `{rb.id}` is past its review date ({due_date.isoformat()}; last reviewed "
                        f"{rb.last_reviewed.isoformat()}).")

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from sitrep.derive.metrics import Metrics
-from sitrep.model.config import format_duration
+from sitrep.model.formatting import format_seconds, pct
 
 _DURATIONS = (("time_to_detect", "Time to detect"), ("time_to_acknowledge", "Time to acknowledge"),
               ("time_to_mitigate", "Time to mitigate"), ("time_to_resolve", "Time to resolve"),
               ("time_to_first_update", "Detection to first public update"))
-
-
-def _d(seconds: float | None) -> str:
-    return "—" if seconds is None else format_duration(timedelta(seconds=seconds))
-
-
-def _pct(share: float | None) -> str:
-    return "—" if share is None else f"{share * 100:.0f}%"
 
 
 def _table(rows: list[list[str]]) -> list[str]:
@@ -29,8 +20,9 @@ def _table(rows: list[list[str]]) -> list[str]:
 def _duration_block(title: str, data: dict[str, Any]) -> list[str]:
     rows = [["", "n", "mean", "median", "p90", "max", "target", "met"]]
     for label, stats in [("all", data["overall"]), *data["by_severity"].items()]:
-        rows.append([label, str(stats["n"]), _d(stats["mean"]), _d(stats["median"]), _d(stats["p90"]),
-                     _d(stats["max"]), _d(stats["target"]), _pct(stats["share_met_target"])])
+        rows.append([label, str(stats["n"]),
+                     *(format_seconds(stats[key]) for key in ("mean", "median", "p90", "max", "target")),
+                     pct(stats["share_met_target"])])
     return [title, *("  " + r for r in _table(rows)), ""]
 
 
@@ -43,22 +35,22 @@ def render_text(metrics: Metrics) -> str:
         lines += _duration_block(title, j[key])
     cadence = j["update_cadence"]["overall"]
     lines += [f"Update cadence: {cadence['within_cadence']} of {cadence['intervals']} intervals within the "
-              f"severity's cadence ({_pct(cadence['share_within_cadence'])})", ""]
+              f"severity's cadence ({pct(cadence['share_within_cadence'])})", ""]
     lines.append("MTBF per component")
     lines += ["  " + r for r in _table([["component", "failures", "downtime", "MTBF"]] + [
-        [m["name"], str(m["failures"]), _d(m["downtime"]), m["display"]] for m in j["mtbf"]])]
+        [m["name"], str(m["failures"]), format_seconds(m["downtime"]), m["display"]] for m in j["mtbf"]])]
     pc = j["postmortem_completion"]
     required = ", ".join(pc["required_severities"])
     lines += ["", f"Postmortems: {pc['published']} of {pc['required']} required ({required}) "
-              f"published ({_pct(pc['share_published'])}); {_pct(pc['share_within_7_days'])} of those within 7 days"]
+              f"published ({pct(pc['share_published'])}); {pct(pc['share_within_7_days'])} of those within 7 days"]
     lines += [f"  missing: {m['incident_id']} ({m['severity']}, resolved {m['days_since_resolution']} days ago)"
               for m in pc["missing"]]
     ai = j["action_items"]
     lines += ["", f"Action items: {ai['open']} open ({ai['overdue']} overdue), {ai['done']} done, {ai['wont_do']} "
-              f"won't do; completion {_pct(ai['completion_rate'])}; median age of open items "
+              f"won't do; completion {pct(ai['completion_rate'])}; median age of open items "
               f"{ai['median_open_age_days'] if ai['median_open_age_days'] is not None else '—'} days"]
     bands = j["resolve_time_bands"]
     lines += ["", "Time to resolve bands: " + ", ".join(
-        f"{b['name'].replace('_', ' ')} {b['count']} ({_pct(b['share'])})" for b in bands["bands"])]
+        f"{b['name'].replace('_', ' ')} {b['count']} ({pct(b['share'])})" for b in bands["bands"])]
     lines += ["", "Definitions are in the report page and `sitrep report --json` (definitions)."]
     return "\n".join(lines) + "\n"

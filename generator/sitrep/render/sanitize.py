@@ -10,7 +10,7 @@ import re
 
 import nh3
 
-from sitrep.render.pages import BODY_END, BODY_START
+from sitrep.render.page import BODY_END, BODY_START
 
 _ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",

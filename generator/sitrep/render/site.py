@@ -7,14 +7,19 @@ Nothing here imports MkDocs. The MkDocs plugin hands the result to MkDocs; the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sitrep.model.portal import Portal
+from sitrep.render import urls
 from sitrep.render.badges import build_badges
+from sitrep.render.context import RenderContext
 from sitrep.render.feeds import build_feeds
 from sitrep.render.ical import build_calendar
-from sitrep.render.library import build_team_files, build_team_pages
-from sitrep.render.pages import Page, build_pages
+from sitrep.render.page import Page
+from sitrep.render.postmortems import action_items_page, postmortem_index_pages, postmortem_pages
+from sitrep.render.reports import metrics_file, report_pages
+from sitrep.render.runbooks import runbook_index_page, runbook_pages
+from sitrep.render.status_site import build_pages
 from sitrep.render.statuspage_api import build_api
 
 
@@ -28,9 +33,9 @@ class SiteOutput:
     @property
     def nav(self) -> list[dict[str, str]]:
         """Section pages for the navigation: never the thousands of record pages."""
-        titles = {"index.md": "Status", "history/index.md": "History", "postmortems/index.md": "Postmortems",
-                  "runbooks/index.md": "Runbooks", "reports/index.md": "Reports",
-                  "process/index.md": "Severity levels"}
+        titles = {urls.STATUS_PAGE: "Status", urls.listing_page(urls.history_folder()): "History",
+                  urls.listing_page(urls.postmortem_folder()): "Postmortems", urls.RUNBOOK_INDEX_PAGE: "Runbooks",
+                  urls.listing_page(urls.report_folder()): "Reports", urls.PROCESS_PAGE: "Severity levels"}
         present = {p.path for p in self.pages if p.in_nav}
         return [{title: path} for path, title in titles.items() if path in present]
 
@@ -39,7 +44,19 @@ def build_site(portal: Portal, now: datetime) -> SiteOutput:
     """Everything the edition chosen by ``portal.config.audience`` publishes."""
     visible = portal.for_audience(portal.config.audience)
     pages = build_pages(visible, now) + build_team_pages(visible, now)
-    files: dict[str, bytes] = build_team_files(visible, now)
-    for builder in (build_feeds, build_api, build_badges, build_calendar):
+    files: dict[str, bytes] = {}
+    for builder in (metrics_file, build_feeds, build_api, build_badges, build_calendar):
         files.update(builder(visible, now))
     return SiteOutput(pages=pages, files=dict(sorted(files.items())))
+
+
+def build_team_pages(portal: Portal, now: datetime) -> list[Page]:
+    """Postmortem library, action items, runbooks and reports for an audience-filtered portal."""
+    ctx = RenderContext.of(portal, now.astimezone(UTC))
+    pages = postmortem_index_pages(ctx)
+    pages.append(action_items_page(ctx))
+    pages += postmortem_pages(ctx)
+    pages.append(runbook_index_page(ctx))
+    pages += runbook_pages(ctx)
+    pages += report_pages(ctx)
+    return pages

@@ -27,24 +27,26 @@ Mapping decisions:
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sitrep.derive.status import (
     component_statuses,
+    current_status,
     incident_impact,
+    latest_time,
     maintenance_state,
+    newest_first,
     overall_status,
 )
 from sitrep.model.config import Component, SitrepConfig
+from sitrep.model.formatting import dump_json, safe_text, to_utc
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Update
 from sitrep.model.vocabulary import COMPONENT_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES, worst
-from sitrep.render.feeds import current_status, incident_url, latest_time, newest_first, safe_text, to_utc
+from sitrep.render.urls import API_DIR, urls_for
 
-API_DIR = "api/v2/"
 LIST_LIMIT = 50
 ID_LENGTH = 12
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -75,20 +77,6 @@ def sp_time(at: datetime | None) -> str | None:
         return None
     u = to_utc(at)
     return f"{u:%Y-%m-%dT%H:%M:%S}.{u.microsecond // 1000:03d}Z"
-
-
-def dump_json(data: Any, *, indent: int | None = None, sort_keys: bool = False) -> bytes:
-    """Deterministic JSON that is inert wherever it is embedded.
-
-    ASCII only (bidi controls and line separators come out as ``\\uXXXX``), and
-    ``<``, ``>``, ``&`` escaped too, so ``</script>`` or ``]]>`` in a title cannot
-    end an enclosing script or CDATA block. Those characters only ever occur
-    inside JSON strings, so replacing them keeps the JSON equal.
-    """
-    separators = (",", ": ") if indent else (",", ":")
-    text = json.dumps(data, ensure_ascii=True, separators=separators, indent=indent, sort_keys=sort_keys)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return (text + "\n").encode("ascii")
 
 
 @dataclass(frozen=True)
@@ -266,7 +254,7 @@ def _incident(ctx: _Context, inc: Incident) -> dict[str, Any]:
         "monitoring_at": sp_time(_first_at(inc, "monitoring")),
         "resolved_at": sp_time(inc.resolved_at),
         "impact": _valid(incident_impact(inc, ctx.portal.config), STATUSPAGE_IMPACTS, "none"),
-        "shortlink": incident_url(ctx.portal.config, inc.id),
+        "shortlink": urls_for(ctx.portal.config.site_url).incident(inc.id),
         "started_at": sp_time(inc.start),
         "page_id": ctx.page["id"],
         "incident_updates": [_update(ctx, inc, u, (uid, incident_id), impact_updates)

@@ -1,0 +1,161 @@
+"""How values are written, each format stated once: times, dates, durations, shares, slugs, JSON.
+
+Every page, feed, message and command that shows one of these values formats it
+here, so the site, the feeds and the CLI never disagree on how a time reads.
+All times are shown in UTC; the visitor's local time is added by the page's
+script, never by the build.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+# --------------------------------------------------------------------------- times
+
+
+def to_utc(at: datetime) -> datetime:
+    """The same instant in UTC (records may carry any offset)."""
+    return at.astimezone(UTC)
+
+
+def iso_z(at: datetime) -> str:
+    """ISO 8601 in UTC with a Z, for machines (``<time datetime>``, JSON, YAML): ``2026-02-10T14:40:00Z``."""
+    return to_utc(at).isoformat().replace("+00:00", "Z")
+
+
+def compact_stamp(at: datetime) -> str:
+    """Compact UTC form used in ids and anchors: ``20260210T144000Z``."""
+    return to_utc(at).strftime("%Y%m%dT%H%M%SZ")
+
+
+def human_time(at: datetime, with_date: bool = True) -> str:
+    """A time for people, in UTC: ``Feb 10, 2026 14:40 UTC`` (or ``14:40 UTC``); month names are fixed English."""
+    u = to_utc(at)
+    return f"{day_label(u.date())} {u:%H:%M} UTC" if with_date else f"{u:%H:%M} UTC"
+
+
+def clock_time(at: datetime) -> str:
+    """Hours and minutes in UTC without the zone, for timelines under a dated heading: ``14:40``."""
+    return f"{to_utc(at):%H:%M}"
+
+
+_SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")
+
+
+def day_label(day: date) -> str:
+    """A date for people: ``Feb 10, 2026``."""
+    return f"{_SHORT_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def long_date(day: date) -> str:
+    """A date in running text (messages): ``10 February 2026``."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def month_label(day: date) -> str:
+    """A month heading: ``February 2026``."""
+    return f"{_MONTHS[day.month - 1]} {day.year}"
+
+
+# --------------------------------------------------------------------------- durations and shares
+
+
+def format_duration(delta: timedelta | None) -> str:
+    """Short human form: ``45 min``, ``1 h 5 min``, ``2 d 3 h``; an em dash for no value."""
+    if delta is None:
+        return "—"
+    seconds = int(delta.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{sign}{days} d {hours} h" if hours else f"{sign}{days} d"
+    if hours:
+        return f"{sign}{hours} h {minutes} min" if minutes else f"{sign}{hours} h"
+    if minutes:
+        return f"{sign}{minutes} min"
+    return f"{sign}{seconds} s"
+
+
+def format_seconds(seconds: float | None) -> str:
+    """:func:`format_duration` of a number of seconds (as metrics' JSON carries them)."""
+    return format_duration(None if seconds is None else timedelta(seconds=seconds))
+
+
+def pct(share: float | None) -> str:
+    """A fraction 0..1 as a whole percentage; an em dash when there is nothing to divide."""
+    return "—" if share is None else f"{share * 100:.0f}%"
+
+
+# --------------------------------------------------------------------------- slugs
+
+
+#: Longest slug taken from a title (ids stay readable in URLs and branch names).
+SLUG_LENGTH = 50
+
+
+def slugify(text: str, max_length: int = SLUG_LENGTH, fallback: str = "record") -> str:
+    """Lowercase ASCII words joined by dashes, cut at a word boundary: ``Élan & API!`` -> ``elan-api``.
+
+    Used for file names of new records and for tag URLs.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        cut = slug[: max_length + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else cut[:max_length]
+    return slug.strip("-") or fallback
+
+
+_ID_UNSAFE = re.compile(r"[^a-z0-9_-]+")
+
+
+def id_word(word: str, fallback: str = "update") -> str:
+    """A status or other short word as it may appear in HTML ids and feed ids (valid statuses unchanged)."""
+    return _ID_UNSAFE.sub("-", word.lower()) or fallback
+
+
+# --------------------------------------------------------------------------- text and JSON
+
+# Characters XML 1.0 cannot carry at all (lxml refuses them): C0 controls except
+# tab/newline/CR, lone surrogates and the two non-characters U+FFFE/U+FFFF.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Bidi embeddings, overrides and isolates: one unclosed U+202E in a title would
+# reverse everything a reader shows after it.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def safe_text(text: str) -> str:
+    """Text that is safe to embed in XML, iCalendar, SVG and plain-text titles.
+
+    Drops characters XML cannot represent and, when the text contains bidi
+    controls, wraps it in an isolate (U+2068 … U+2069) so an unterminated
+    override cannot spill into the text around it. Escaping for the target
+    format is still the caller's (or the library's) job.
+    """
+    text = _XML_INVALID.sub("", text)
+    if any(ch in _BIDI_CONTROLS for ch in text):
+        text = f"\u2068{text}\u2069"
+    return text
+
+
+def dump_json(data: Any, *, indent: int | None = None, sort_keys: bool = False) -> bytes:
+    """Deterministic JSON that is inert wherever it is embedded.
+
+    ASCII only (bidi controls and line separators come out as ``\\uXXXX``), and
+    ``<``, ``>``, ``&`` escaped too, so ``</script>`` or ``]]>`` in a title cannot
+    end an enclosing script or CDATA block. Those characters only ever occur
+    inside JSON strings, so replacing them keeps the JSON equal.
+    """
+    separators = (",", ": ") if indent else (",", ":")
+    text = json.dumps(data, ensure_ascii=True, separators=separators, indent=indent, sort_keys=sort_keys)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return (text + "\n").encode("ascii")

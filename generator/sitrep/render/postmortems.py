@@ -1,0 +1,170 @@
+"""The postmortem library: index and filters, one page per postmortem, every action item.
+
+Postmortem bodies are embedded as Markdown between the body markers, so MkDocs
+renders them with the site's extensions and the plugin can sanitise them.
+Authors appear only in the internal edition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sitrep.derive.action_items import ActionItemRow, owner_counts, page_order, state_counts
+from sitrep.derive.status import duration
+from sitrep.model.config import Severity, SitrepConfig
+from sitrep.model.formatting import slugify
+from sitrep.model.portal import Portal
+from sitrep.model.records import Incident, Postmortem
+from sitrep.render import urls
+from sitrep.render.context import RenderContext
+from sitrep.render.page import Page, embed_body, front_matter
+from sitrep.render.status_site import incident_view
+from sitrep.render.templating import render
+
+
+def tag_slug(tag: str) -> str:
+    """URL form of a free-form tag."""
+    return slugify(tag, fallback="tag")
+
+
+def _row_view(row: ActionItemRow, portal: Portal, root: str) -> dict[str, Any]:
+    pm = portal.postmortem(row.postmortem_id)
+    return {"text": row.text, "owner": row.owner, "due": row.due, "state": row.state,
+            "status": row.status, "overdue": row.overdue,
+            "pm": {"id": row.postmortem_id, "title": pm.title if pm else row.postmortem_id,
+                   "url": urls.link(urls.postmortem_page(row.postmortem_id), root)}}
+
+
+def _sev_sorted(config: SitrepConfig, ids: Iterable[str | None]) -> list[Severity]:
+    found = {s.id: s for s in (config.severity(i) for i in ids) if s is not None}
+    return sorted(found.values(), key=lambda s: config.severity_rank(s.id))
+
+
+def _pm_incidents(pm: Postmortem, portal: Portal) -> list[Incident]:
+    """The postmortem's incidents present in this edition (absent ones are not even named)."""
+    return [inc for inc in (portal.incident(i) for i in pm.incidents) if inc is not None]
+
+
+def _pm_view(pm: Postmortem, ctx: RenderContext, root: str) -> dict[str, Any]:
+    config = ctx.config
+    incidents = _pm_incidents(pm, ctx.portal)
+    rows = ctx.rows(pm)
+    severities = _sev_sorted(config, (i.severity for i in incidents))
+    components: dict[str, str] = {}
+    for inc in incidents:
+        for cid in inc.components:
+            components.setdefault(cid, config.component_name(cid))
+    durations = [duration(i, ctx.now) for i in incidents if not i.is_maintenance]
+    view = {
+        "id": pm.id,
+        "title": pm.title,
+        "url": urls.link(urls.postmortem_page(pm.id), root),
+        "date": pm.date,
+        "year": f"{pm.date.year:04d}",
+        "status": pm.status,
+        "visibility": pm.visibility,
+        "tags": [{"label": t, "slug": tag_slug(t),
+                  "url": urls.link(urls.listing_page(urls.postmortem_folder("tag", tag_slug(t))), root)}
+                 for t in pm.tags],
+        "authors": list(pm.authors) if ctx.internal else [],
+        "incidents": [{"id": i.id, "title": i.title, "url": urls.link(urls.incident_page(i.id), root),
+                       "start": i.start,
+                       "resolved": i.is_resolved,
+                       "severity": config.severity(i.severity)} for i in incidents],
+        "severities": severities,
+        "duration": max(durations) if durations else None,
+        "components": [{"id": cid, "name": name} for cid, name in components.items()],
+        "open_actions": sum(1 for r in rows if r.state == "open"),
+        "overdue_actions": sum(1 for r in rows if r.overdue),
+        "total_actions": len(rows),
+    }
+    view["text"] = " ".join([pm.title, *pm.tags, *(s.id for s in severities), *components.values(),
+                             *(i.title for i in incidents), *view["authors"], pm.status])
+    return view
+
+
+def _newest_first(portal: Portal) -> list[Postmortem]:
+    return sorted(portal.postmortems, key=lambda p: (p.date, p.id), reverse=True)
+
+
+def _pm_filters(portal: Portal) -> list[dict[str, Any]]:
+    """Every filter list of the library: (folder, label, kind, postmortems newest first)."""
+    config = portal.config
+    newest = _newest_first(portal)
+    incidents = {p.id: _pm_incidents(p, portal) for p in newest}
+    lists: list[dict[str, Any]] = [{"folder": urls.postmortem_folder(), "label": "All postmortems", "kind": "all",
+                                    "items": newest}]
+    for year in sorted({p.date.year for p in newest}, reverse=True):
+        lists.append({"folder": urls.postmortem_folder("year", f"{year:04d}"), "label": f"{year:04d}", "kind": "year",
+                      "items": [p for p in newest if p.date.year == year]})
+    for sev in config.severities:
+        items = [p for p in newest if any(i.severity == sev.id for i in incidents[p.id])]
+        if items:
+            lists.append({"folder": urls.postmortem_folder("severity", sev.id.lower()), "label": f"{sev.id} {sev.name}",
+                          "kind": "severity", "items": items})
+    used = {cid for p in newest for i in incidents[p.id] for cid in i.components}
+    for cid in [*config.component_ids, *sorted(used - set(config.component_ids))]:
+        items = [p for p in newest if any(cid in i.components for i in incidents[p.id])]
+        if items:
+            lists.append({"folder": urls.postmortem_folder("component", cid), "label": config.component_name(cid),
+                          "kind": "component", "items": items})
+    tags: dict[str, str] = {}
+    for p in newest:
+        for t in p.tags:
+            tags.setdefault(tag_slug(t), t)
+    for key in sorted(tags):
+        lists.append({"folder": urls.postmortem_folder("tag", key), "label": tags[key], "kind": "tag",
+                      "items": [p for p in newest if key in {tag_slug(t) for t in p.tags}]})
+    return lists
+
+
+def postmortem_index_pages(ctx: RenderContext) -> list[Page]:
+    """The library (newest first) and one page per year, severity, component and tag."""
+    lists = _pm_filters(ctx.portal)
+    filters = [{"folder": x["folder"], "label": x["label"], "kind": x["kind"], "count": len(x["items"])}
+               for x in lists]
+    pages = []
+    for entry in lists:
+        path = urls.listing_page(entry["folder"])
+        root = urls.root_of(path)
+        kind, label = entry["kind"], entry["label"]
+        title = "Postmortems" if kind == "all" else f"Postmortems — {label}"
+        text = front_matter(title=title, hide=["toc"])
+        text += render("pm_index.md.j2", items=[_pm_view(p, ctx, root) for p in entry["items"]],
+                        filters=filters, folder=entry["folder"], kind=kind, label=label, root=root,
+                        internal=ctx.internal, now=ctx.now)
+        pages.append(Page(path, text, in_nav=(kind == "all")))
+    return pages
+
+
+def postmortem_pages(ctx: RenderContext) -> list[Page]:
+    """One page per postmortem: incidents with their timelines, the body, the action items."""
+    pages = []
+    for pm in ctx.portal.postmortems:
+        path = urls.postmortem_page(pm.id)
+        root = urls.root_of(path)
+        view = _pm_view(pm, ctx, root)
+        incidents = [incident_view(i, ctx.portal, ctx.now, root) for i in _pm_incidents(pm, ctx.portal)]
+        rows = [_row_view(r, ctx.portal, root) for r in ctx.rows(pm)]
+        text = front_matter(title=pm.title, hide=["navigation", "toc"])
+        text += render("pm_head.md.j2", p=view, incidents=incidents, root=root, internal=ctx.internal)
+        text += embed_body(ctx.body(pm, path))
+        text += render("pm_tail.md.j2", p=view, rows=rows, root=root, today=ctx.now.date())
+        pages.append(Page(path, text))
+    return pages
+
+
+def action_items_page(ctx: RenderContext) -> Page:
+    """Every action item across the edition's postmortems, open and overdue first, with per-owner counts."""
+    path = urls.ACTION_ITEMS_PAGE
+    root = urls.root_of(path)
+    today = ctx.now.date()
+    rows = sorted((r for pm in ctx.portal.postmortems for r in ctx.rows(pm)), key=page_order)
+    # most overdue, then most open first
+    by_owner = sorted(owner_counts(rows), key=lambda o: (-o.overdue, -o.open))
+    totals = dict(zip(("open", "overdue", "done", "wont_do"), state_counts(rows), strict=True))
+    text = front_matter(title="Action items", hide=["toc"])
+    text += render("pm_actions.md.j2", rows=[_row_view(r, ctx.portal, root) for r in rows], by_owner=by_owner,
+                    totals=totals, root=root, today=today)
+    return Page(path, text)

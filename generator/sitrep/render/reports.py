@@ -1,0 +1,242 @@
+"""The reliability reports: all time, two rolling windows and one per component, with charts and tables.
+
+Every figure comes from :mod:`sitrep.derive.metrics` and is defined on the page
+(:data:`~sitrep.derive.metrics.DEFINITIONS`); ``reports/metrics.json`` carries
+the all-time figures for tools.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sitrep.derive.metrics import DEFINITIONS, DurationStats, Metrics, compute_metrics
+from sitrep.model.config import SitrepConfig
+from sitrep.model.formatting import dump_json, format_duration, pct
+from sitrep.model.portal import Portal
+from sitrep.model.records import Incident
+from sitrep.model.vocabulary import status_label
+from sitrep.render import charts, urls
+from sitrep.render.context import RenderContext
+from sitrep.render.page import Page, front_matter
+from sitrep.render.templating import render
+
+DURATION_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("time_to_detect", "Time to detect"),
+    ("time_to_acknowledge", "Time to acknowledge"),
+    ("time_to_mitigate", "Time to mitigate"),
+    ("time_to_resolve", "Time to resolve"),
+)
+
+
+BAND_LABELS = {"within_1_hour": "Within 1 hour", "within_1_day": "Within 1 day",
+               "within_1_week": "Within 1 week", "longer": "Longer than 1 week"}
+
+
+def _sev_label(config: SitrepConfig, key: str) -> str:
+    sev = config.severity(key)
+    return f"{sev.id} {sev.name}" if sev else key.capitalize()
+
+
+def _stats_row(label: str, s: DurationStats, sev_key: str | None = None) -> dict[str, Any]:
+    return {"label": label, "sev": sev_key, "n": s.n, "mean": format_duration(s.mean),
+            "median": format_duration(s.median), "p90": format_duration(s.p90), "max": format_duration(s.max),
+            "target": format_duration(s.target) if s.target else "—",
+            "met": s.met_target, "with_target": s.with_target, "share": pct(s.share_met_target)}
+
+
+def _duration_table(config: SitrepConfig, metric: Any) -> list[dict[str, Any]]:
+    rows = [_stats_row(_sev_label(config, key), s, key) for key, s in metric.by_severity.items()]
+    rows.append(_stats_row("All severities", metric.overall))
+    return rows
+
+
+def _resolve_samples(portal: Portal, m: Metrics) -> list[tuple[str, list[tuple[str, Incident, timedelta]]]]:
+    """Time to resolve of each measured incident, grouped by severity (same rule as the metric)."""
+    config = portal.config
+    groups: dict[str, list[tuple[str, Incident, timedelta]]] = {}
+    for key in m.time_to_resolve.by_severity:
+        groups[key] = []
+    for inc_id in m.incident_ids:
+        inc = portal.incident(inc_id)
+        if inc is None or not inc.is_resolved or inc.started is None or inc.resolved_at is None:
+            continue
+        value = inc.resolved_at - inc.started
+        if value < timedelta(0):
+            continue
+        key = config.normalise_severity(inc.severity) or inc.severity or "unrated"
+        groups.setdefault(key, []).append((key, inc, value))
+    return [(key, sorted(items, key=lambda x: (x[2], x[1].id))) for key, items in groups.items()]
+
+
+#: Longest list of incidents a report page shows in one place (the rest are counted).
+LIST_LIMIT = 25
+
+
+def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_prefix: str) -> dict[str, Any]:
+    config = portal.config
+    sev_keys = list(m.time_to_resolve.by_severity)
+    titles = {i.id: i.title for i in portal.incidents}
+
+    def inc_link(inc_id: str) -> dict[str, str]:
+        return {"id": inc_id, "title": titles.get(inc_id, inc_id), "url": urls.link(urls.incident_page(inc_id), root)}
+
+    durations = [{"key": key, "title": title, "definition": DEFINITIONS[key],
+                  "rows": _duration_table(config, getattr(m, key))} for key, title in DURATION_SECTIONS]
+
+    samples = _resolve_samples(portal, m)
+    strip = charts.strip_plot_log(
+        f"{chart_prefix}-ttr", "Time to resolve of each incident, by severity",
+        "One dot per resolved incident on a logarithmic time axis (1 minute to 1 week); dashed marks are "
+        "the severity's target. The same values are in the table below the chart.",
+        [(_sev_label(config, key).split(" ")[0], [(inc.title, value.total_seconds()) for _, inc, value in items])
+         for key, items in samples],
+        targets=[(config.severity(key).resolve_within.total_seconds()
+                  if config.severity(key) and config.severity(key).resolve_within else None)  # type: ignore[union-attr]
+                 for key, _ in samples],
+    )
+    # The table lists the slowest incidents only: its size must not grow with the archive.
+    slowest = sorted(((value, key, inc) for key, items in samples for _, inc, value in items),
+                     key=lambda x: (-x[0], x[2].id))
+    strip_rows = [{"severity": _sev_label(config, key), **inc_link(inc.id), "value": format_duration(value)}
+                  for value, key, inc in slowest[:LIST_LIMIT]]
+
+    cadence = m.update_cadence
+    cadence_rows = [{"label": _sev_label(config, key), "intervals": c.intervals, "within": c.within_cadence,
+                     "share": pct(c.share_within_cadence), "allowed": format_duration(c.allowed)}
+                    for key, c in cadence.by_severity.items()]
+    cadence_rows.append({"label": "All severities", "intervals": cadence.overall.intervals,
+                         "within": cadence.overall.within_cadence,
+                         "share": pct(cadence.overall.share_within_cadence), "allowed": "—"})
+    gaps = [{**inc_link(g.incident_id), "severity": g.severity, "from": g.from_, "to": g.to,
+             "gap": format_duration(g.gap), "allowed": format_duration(g.allowed), "ongoing": g.ongoing}
+            for g in cadence.worst_gaps]
+
+    months = m.incidents_per_month
+    month_keys = [k for k in (months[0].by_severity if months else {}) if any(mc.by_severity[k] for mc in months)]
+    month_chart = charts.bar_chart(
+        f"{chart_prefix}-months", "Incidents per month by severity",
+        "Stacked bars: incidents that started in each month (UTC), one colour per severity. "
+        "The same counts are in the table below the chart.",
+        [mc.month for mc in months],
+        [(k, [mc.by_severity.get(k, 0) for mc in months]) for k in month_keys] or [("Incidents", [0] * len(months))],
+    ) if months else ""
+    comps = m.incidents_per_component
+    impact_keys = [k for k in (comps[0].by_impact if comps else {}) if any(c.by_impact.get(k) for c in comps)]
+    comp_chart = charts.bar_chart(
+        f"{chart_prefix}-components", "Incidents per component by impact",
+        "Stacked bars: incidents that affected each component, by the impact recorded for it. "
+        "The same counts are in the table below the chart.",
+        [c.name for c in comps],
+        [(status_label(k), [c.by_impact.get(k, 0) for c in comps]) for k in impact_keys]
+        or [("Incidents", [0] * len(comps))],
+    ) if comps else ""
+
+    bands = m.resolve_time_bands
+    band_chart = charts.bar_chart(
+        f"{chart_prefix}-bands", "Resolved incidents by time to resolve",
+        "Bars: how many resolved incidents fall in each resolve-time band. The same counts and shares are in "
+        "the table below the chart.",
+        [BAND_LABELS.get(b.name, b.name) for b in bands.bands], [("Incidents", [b.count for b in bands.bands])],
+    )
+    quarters = m.resolve_time_by_quarter
+    quarter_chart = charts.line_chart(
+        f"{chart_prefix}-quarters", "Time to resolve per quarter: median and p90",
+        "Lines on a logarithmic time axis: median (solid) and p90 (dashed) time to resolve of the incidents "
+        "that started in each quarter; quarters without resolved incidents leave a gap. The same values are in "
+        "the table below the chart.",
+        [q.quarter for q in quarters],
+        [("Median", [q.median.total_seconds() if q.median is not None else None for q in quarters]),
+         ("p90", [q.p90.total_seconds() if q.p90 is not None else None for q in quarters])],
+    ) if quarters else ""
+
+    completion = m.postmortem_completion
+    quality = [{"key": key, "title": _metric_title(key), "considered": c.considered, "measured": c.measured,
+                "zero": c.zero_duration, "left_out": dict(c.left_out), "notes": dict(c.notes)}
+               for key, c in m.data_quality.by_metric.items()]
+    return {
+        "m": m,
+        "n_incidents": len(m.incident_ids),
+        "sev_keys": sev_keys,
+        "sev_labels": {k: _sev_label(config, k) for k in {*sev_keys, *month_keys}},
+        "durations": durations,
+        "strip_chart": strip,
+        "strip_rows": strip_rows,
+        "strip_total": len(slowest),
+        "first_update": _duration_table(config, m.time_to_first_update),
+        "cadence_rows": cadence_rows,
+        "gaps": gaps,
+        "mtbf": m.mtbf,
+        "months": months,
+        "month_keys": month_keys,
+        "month_chart": month_chart,
+        "components": comps,
+        "impact_keys": impact_keys,
+        "impact_labels": {k: status_label(k) for k in impact_keys},
+        "comp_chart": comp_chart,
+        "completion": completion,
+        "missing": [{**inc_link(x.incident_id), "severity": x.severity, "resolved_at": x.resolved_at,
+                     "days": x.days_since_resolution, "status": x.postmortem_status}
+                    for x in sorted(completion.missing, key=lambda x: x.days_since_resolution)[:LIST_LIMIT]],
+        "missing_total": len(completion.missing),
+        "late": [inc_link(i) for i in completion.published_late[-LIST_LIMIT:]],
+        "late_total": len(completion.published_late),
+        "actions": m.action_items,
+        "quality": quality,
+        "open_incidents": [inc_link(i) for i in m.data_quality.open_incidents[-LIST_LIMIT:]],
+        "open_total": len(m.data_quality.open_incidents),
+        "bands": [{"label": BAND_LABELS.get(b.name, b.name), "count": b.count, "share": pct(b.share)}
+                  for b in bands.bands],
+        "bands_n": bands.n,
+        "band_chart": band_chart,
+        "quarters": [{"quarter": q.quarter, "n": q.n, "median": format_duration(q.median),
+                      "p90": format_duration(q.p90)}
+                     for q in quarters],
+        "quarter_chart": quarter_chart,
+        "definitions": DEFINITIONS,
+    }
+
+
+def _metric_title(key: str) -> str:
+    return dict(DURATION_SECTIONS).get(key) or key.replace("_", " ").capitalize()
+
+
+def _report_specs(portal: Portal, now: datetime) -> list[dict[str, Any]]:
+    specs: list[dict[str, Any]] = [
+        {"path": urls.listing_page(urls.report_folder()), "label": "All time", "kind": "all",
+         "window_start": None, "component": None},
+        {"path": urls.listing_page(urls.report_folder("window", "last-90-days")), "label": "Last 90 days",
+         "kind": "window", "window_start": now - timedelta(days=90), "component": None},
+        {"path": urls.listing_page(urls.report_folder("window", "last-12-months")), "label": "Last 12 months",
+         "kind": "window", "window_start": now - timedelta(days=365), "component": None},
+    ]
+    for comp in portal.config.components:
+        specs.append({"path": urls.listing_page(urls.report_folder("component", comp.id)), "label": comp.name,
+                      "kind": "component",
+                      "window_start": None, "component": comp.id})
+    return specs
+
+
+def report_pages(ctx: RenderContext) -> list[Page]:
+    """The reliability report for all time, two rolling windows and each component."""
+    specs = _report_specs(ctx.portal, ctx.now)
+    filters = [{"url": urls.dir_url(s["path"]), "label": s["label"], "kind": s["kind"]} for s in specs]
+    pages = []
+    for spec in specs:
+        path = spec["path"]
+        root = urls.root_of(path)
+        m = compute_metrics(ctx.portal, ctx.now, window_start=spec["window_start"], component=spec["component"])
+        prefix = "sr-chart-" + (urls.dir_url(path).strip("/").replace("/", "-") or "all")
+        view = _report_view(ctx.portal, ctx.now, m, root, prefix)
+        title = "Reliability report" if spec["kind"] == "all" else f"Reliability report — {spec['label']}"
+        text = front_matter(title=title, hide=["toc"])
+        text += render("rep_report.md.j2", r=view, spec=spec, filters=filters, current=urls.dir_url(path),
+                        root=root, now=ctx.now, title=title)
+        pages.append(Page(path, text, in_nav=(spec["kind"] == "all")))
+    return pages
+
+
+def metrics_file(portal: Portal, now: datetime) -> dict[str, bytes]:
+    """``reports/metrics.json``: every reliability metric of the edition, for all time."""
+    data = compute_metrics(portal, now).to_json()
+    return {urls.METRICS_FILE: dump_json(data, indent=2, sort_keys=True)}

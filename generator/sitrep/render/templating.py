@@ -1,0 +1,72 @@
+"""The one Jinja environment of every page template, with the filters templates share.
+
+Templates hold all markup and escape every value from a record (autoescaping);
+Python hands them view data. Every filter is registered here, once.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from sitrep.model.formatting import day_label, format_duration, human_time, iso_z, pct, safe_text
+from sitrep.model.vocabulary import action_state_label, postmortem_status_label, status_label, update_label
+from sitrep.render.urls import update_anchor
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@cache
+def template_env() -> jinja2.Environment:
+    """The Jinja environment of all page templates (autoescaping, strict undefined, shared filters)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update({
+        "iso": iso_z,
+        "utc": human_time,
+        "day": day_label,
+        "duration": format_duration,
+        "pct": pct,
+        "status_label": status_label,
+        "update_label": update_label,
+        "pm_status": postmortem_status_label,
+        "state_label": action_state_label,
+        "anchor": update_anchor,
+        "inline_code": inline_code,
+        "xml_safe": safe_text,
+        "paragraphs": paragraphs,
+    })
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    """Render one template with the given view data."""
+    return template_env().get_template(template).render(**context)
+
+
+def render_macro(template: str, macro: str, *args: Any) -> str:
+    """Call one macro of a template (e.g. a feed entry's content) and return its text."""
+    module = template_env().get_template(template).module
+    return str(getattr(module, macro)(*args))
+
+
+def paragraphs(text: str) -> list[list[str]]:
+    """A message's paragraphs (blank lines separate them), each as its lines."""
+    return [p.strip().split("\n") for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+
+
+def inline_code(text: str) -> Markup:
+    """Escape text and show its `code spans` as <code> (nothing else of Markdown)."""
+    parts = re.split(r"`([^`]+)`", text)
+    return Markup("").join(Markup("<code>{}</code>").format(p) if k % 2 else escape(p) for k, p in enumerate(parts))

@@ -1,0 +1,177 @@
+"""Every path and URL of the site, built in one place.
+
+Three kinds of address, each with its own functions:
+
+* **page paths**: docs-relative Markdown paths of generated pages, what MkDocs (or
+  another engine) is given: ``incidents/<id>.md``;
+* **page URLs**: directory URLs relative to the page a link appears on, written
+  as ``root`` (``"../../"``, the way back to the site root) + the page's
+  directory URL: ``../../incidents/<id>/``. Sites stay relocatable;
+* **absolute URLs** (feeds, calendar, API, messages), from ``site_url`` through a
+  :class:`Urls` object.
+
+Templates receive page URLs ready-made in their view data; nothing else spells
+out a path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from urllib.parse import urlsplit
+
+from sitrep.model.formatting import compact_stamp, id_word
+
+# --------------------------------------------------------------------------- page paths
+
+STATUS_PAGE = "index.md"
+PROCESS_PAGE = "process/index.md"
+HISTORY = "history"
+POSTMORTEMS = "postmortems"
+ACTION_ITEMS_PAGE = "postmortems/action-items.md"
+RUNBOOK_INDEX_PAGE = "runbooks/index.md"
+REPORTS = "reports"
+
+#: The folder of each record kind's pages.
+RECORD_FOLDERS = {"incident": "incidents", "postmortem": "postmortems", "runbook": "runbooks"}
+
+
+def record_page(kind: str, record_id: str) -> str:
+    """The page of one record: ``incidents/<id>.md``, ``postmortems/<id>.md``, ``runbooks/<id>.md``."""
+    return f"{RECORD_FOLDERS[kind]}/{record_id}.md"
+
+
+def incident_page(incident_id: str) -> str:
+    """The page of one incident or maintenance."""
+    return record_page("incident", incident_id)
+
+
+def postmortem_page(postmortem_id: str) -> str:
+    """The page of one postmortem."""
+    return record_page("postmortem", postmortem_id)
+
+
+def runbook_page(runbook_id: str) -> str:
+    """The page of one runbook."""
+    return record_page("runbook", runbook_id)
+
+
+def day_page(day: str) -> str:
+    """The incidents acting on one day of the uptime window (``YYYY-MM-DD``)."""
+    return f"{HISTORY}/day/{day}.md"
+
+
+def listing_page(folder: str, number: int = 1) -> str:
+    """Page ``number`` (from 1) of a paginated or filtered list living in ``folder``."""
+    return f"{folder}/index.md" if number == 1 else f"{folder}/page/{number}.md"
+
+
+def history_folder(kind: str = "all", key: str = "") -> str:
+    """The folder of the incident history, or of one of its filters (component, severity, maintenance)."""
+    if kind == "all":
+        return HISTORY
+    if kind == "maintenance":
+        return f"{HISTORY}/maintenance"
+    return f"{HISTORY}/{kind}/{key}"
+
+
+def postmortem_folder(kind: str = "all", key: str = "") -> str:
+    """The folder of the postmortem library, or of one of its filters (year, severity, component, tag)."""
+    return POSTMORTEMS if kind == "all" else f"{POSTMORTEMS}/{kind}/{key}"
+
+
+def report_folder(kind: str = "all", key: str = "") -> str:
+    """The folder of a reliability report: all time, a rolling window (``key``) or a component."""
+    if kind == "all":
+        return REPORTS
+    if kind == "window":
+        return f"{REPORTS}/{key}"
+    return f"{REPORTS}/{kind}/{key}"
+
+
+# --------------------------------------------------------------------------- files
+
+FEED_FILES = ("history.rss", "history.atom", "updates.rss", "updates.atom")
+CALENDAR_FILE = "maintenance.ics"
+API_DIR = "api/v2/"
+METRICS_FILE = "reports/metrics.json"
+BADGE_FILES = ("badge.svg", "badge.json")
+
+
+def component_file(component_id: str, name: str) -> str:
+    """A file about one component, e.g. its badge: ``components/<id>/badge.svg``."""
+    return f"components/{component_id}/{name}"
+
+
+# --------------------------------------------------------------------------- page URLs
+
+
+def dir_url(path: str) -> str:
+    """Directory URL (relative to the site root) of a docs-relative ``.md`` path."""
+    stem = path.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+def root_of(path: str) -> str:
+    """Relative site root of a page: one ``../`` per folder of its directory URL."""
+    return "../" * dir_url(path).count("/")
+
+
+def link(path: str, root: str) -> str:
+    """URL of the page at ``path`` from a page whose relative site root is ``root``."""
+    return root + dir_url(path)
+
+
+def update_anchor(at: datetime, status: str) -> str:
+    """Stable fragment id of one update on its incident page (the feeds link to it too).
+
+    The status is part of it so two updates posted in the same second stay distinct.
+    """
+    return f"update-{compact_stamp(at)}-{id_word(status)}"
+
+
+# --------------------------------------------------------------------------- absolute URLs
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Absolute URLs of one site (``site_url``), for feeds, calendar, API and messages."""
+
+    site_url: str
+
+    @property
+    def root(self) -> str:
+        """``site_url`` with exactly one trailing slash."""
+        return self.site_url.rstrip("/") + "/"
+
+    @property
+    def host(self) -> str:
+        """Host name of the site (lowercase), for tag URIs and iCalendar UIDs."""
+        return (urlsplit(self.site_url).hostname or "localhost").lower()
+
+    @property
+    def path_prefix(self) -> str:
+        """The site's path below the host with a trailing slash (``status/``), or "" at the host's root."""
+        path = urlsplit(self.site_url).path.strip("/")
+        return f"{path}/" if path else ""
+
+    def page(self, path: str) -> str:
+        """Absolute URL of a page given by its docs-relative path."""
+        return self.root + dir_url(path)
+
+    def file(self, path: str) -> str:
+        """Absolute URL of a generated file (feed, JSON, badge)."""
+        return self.root + path
+
+    def incident(self, incident_id: str) -> str:
+        """Absolute URL of an incident's page."""
+        return self.page(incident_page(incident_id))
+
+
+@cache
+def urls_for(site_url: str) -> Urls:
+    """The :class:`Urls` of a site (one object per ``site_url``)."""
+    return Urls(site_url)
