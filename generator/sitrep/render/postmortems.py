@@ -131,7 +131,7 @@ def postmortem_index_pages(ctx: RenderContext) -> list[Page]:
         kind, label = entry["kind"], entry["label"]
         title = "Postmortems" if kind == "all" else f"Postmortems — {label}"
         text = front_matter(title=title, hide=["toc"])
-        text += render("pm_index.md.j2", items=[_pm_view(p, ctx, root) for p in entry["items"]],
+        text += render("postmortems/index.md.j2", items=[_pm_view(p, ctx, root) for p in entry["items"]],
                         filters=filters, folder=entry["folder"], kind=kind, label=label, root=root,
                         internal=ctx.internal, now=ctx.now)
         pages.append(Page(path, text, in_nav=(kind == "all")))
@@ -148,9 +148,9 @@ def postmortem_pages(ctx: RenderContext) -> list[Page]:
         incidents = [incident_view(i, ctx.portal, ctx.now, root) for i in _pm_incidents(pm, ctx.portal)]
         rows = [_row_view(r, ctx.portal, root) for r in ctx.rows(pm)]
         text = front_matter(title=pm.title, hide=["navigation", "toc"])
-        text += render("pm_head.md.j2", p=view, incidents=incidents, root=root, internal=ctx.internal)
+        text += render("postmortems/head.md.j2", p=view, incidents=incidents, root=root, internal=ctx.internal)
         text += embed_body(ctx.body(pm, path))
-        text += render("pm_tail.md.j2", p=view, rows=rows, root=root, today=ctx.now.date())
+        text += render("postmortems/tail.md.j2", p=view, rows=rows, root=root, today=ctx.now.date())
         pages.append(Page(path, text))
     return pages
 
@@ -165,6 +165,6 @@ def action_items_page(ctx: RenderContext) -> Page:
     by_owner = sorted(owner_counts(rows), key=lambda o: (-o.overdue, -o.open))
     totals = dict(zip(("open", "overdue", "done", "wont_do"), state_counts(rows), strict=True))
     text = front_matter(title="Action items", hide=["toc"])
-    text += render("pm_actions.md.j2", rows=[_row_view(r, ctx.portal, root) for r in rows], by_owner=by_owner,
+    text += render("postmortems/actions.md.j2", rows=[_row_view(r, ctx.portal, root) for r in rows], by_owner=by_owner,
                     totals=totals, root=root, today=today)
     return Page(path, text)

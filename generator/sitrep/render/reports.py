@@ -230,7 +230,7 @@ def report_pages(ctx: RenderContext) -> list[Page]:
         view = _report_view(ctx.portal, ctx.now, m, root, prefix)
         title = "Reliability report" if spec["kind"] == "all" else f"Reliability report — {spec['label']}"
         text = front_matter(title=title, hide=["toc"])
-        text += render("rep_report.md.j2", r=view, spec=spec, filters=filters, current=urls.dir_url(path),
+        text += render("reports/report.md.j2", r=view, spec=spec, filters=filters, current=urls.dir_url(path),
                         root=root, now=ctx.now, title=title)
         pages.append(Page(path, text, in_nav=(spec["kind"] == "all")))
     return pages

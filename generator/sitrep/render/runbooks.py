@@ -48,7 +48,7 @@ def runbook_index_page(ctx: RenderContext) -> Page:
                        "runbooks": sorted(general, key=lambda v: (v["title"].casefold(), v["id"]))})
     stale = sorted((v for v in views.values() if v["stale"]), key=lambda v: (v["next_review"], v["id"]))
     text = front_matter(title="Runbooks", hide=["toc"])
-    text += render("rb_index.md.j2", groups=groups, stale=stale, total=len(views), root=root,
+    text += render("runbooks/index.md.j2", groups=groups, stale=stale, total=len(views), root=root,
                     today=ctx.now.date())
     return Page(path, text, in_nav=True)
 
@@ -65,8 +65,8 @@ def runbook_pages(ctx: RenderContext) -> list[Page]:
                       "severity": ctx.config.severity(i.severity), "kind": i.kind} for i in used]
         related = [_rb_view(r, ctx, root) for r in (ctx.portal.runbook(x) for x in rb.related) if r is not None]
         text = front_matter(title=rb.title, hide=["navigation", "toc"])
-        text += render("rb_head.md.j2", r=view, root=root, today=ctx.now.date())
+        text += render("runbooks/head.md.j2", r=view, root=root, today=ctx.now.date())
         text += embed_body(ctx.body(rb, path))
-        text += render("rb_tail.md.j2", r=view, incidents=incidents, related=related, root=root)
+        text += render("runbooks/tail.md.j2", r=view, incidents=incidents, related=related, root=root)
         pages.append(Page(path, text))
     return pages

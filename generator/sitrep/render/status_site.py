@@ -134,7 +134,7 @@ def day_pages(portal: Portal, now: datetime, days: int) -> Iterable[Page]:
         root = urls.root_of(path)
         views = [incident_view(i, portal, now, root) for i in sorted(incidents, key=lambda i: (i.start, i.id))]
         text = front_matter(title=f"Incidents on {day}", hide=["toc"])
-        text += render("day.md.j2", day=day, incidents=views, root=root)
+        text += render("status/day.md.j2", day=day, incidents=views, root=root)
         yield Page(path, text)
 
 
@@ -156,7 +156,7 @@ def status_page(portal: Portal, now: datetime) -> Page:
     text = front_matter(title="Status", template="sitrep-status.html", hide=["navigation", "toc"],
                         search={"exclude": True})
     text += render(
-        "status.md.j2",
+        "status/status.md.j2",
         site_name=config.site_name,
         overall=overall,
         groups=_groups(config, statuses, bars),
@@ -182,9 +182,9 @@ def incident_pages(portal: Portal, now: datetime) -> Iterable[Page]:
         view = incident_view(inc, portal, now, root)
         body = links.fix(inc.body.strip(), path, inc.path)
         text = front_matter(title=inc.title, hide=["navigation", "toc"])
-        text += render("incident_head.md.j2", i=view, root=root)
+        text += render("status/incident_head.md.j2", i=view, root=root)
         text += embed_body(body)
-        text += render("incident_tail.md.j2", i=view, root=root)
+        text += render("status/incident_tail.md.j2", i=view, root=root)
         yield Page(path, text)
 
 
@@ -224,7 +224,7 @@ def history_pages(portal: Portal, now: datetime, page_size: int) -> Iterable[Pag
             text = front_matter(title="History" if kind == "all" else f"History — {label}",
                                 hide=["toc"])
             text += render(
-                "history.md.j2", label=label, kind=kind, folder=folder, months=months,
+                "status/history.md.j2", label=label, kind=kind, folder=folder, months=months,
                 filters=filters, root=root, page=n + 1, pages=pages, total=len(incidents),
                 prev_url=page_url(n) if n > 0 else None,
                 next_url=page_url(n + 2) if n + 1 < pages else None,
@@ -236,7 +236,7 @@ def history_pages(portal: Portal, now: datetime, page_size: int) -> Iterable[Pag
 def process_page(config: SitrepConfig) -> Page:
     """The severity scheme as configured: the definitions the validator enforces."""
     text = front_matter(title="Severity levels", hide=["toc"])
-    text += render("process.md.j2", severities=config.severities, components=config.components)
+    text += render("status/process.md.j2", severities=config.severities, components=config.components)
     return Page(urls.PROCESS_PAGE, text, in_nav=True)
 
 
