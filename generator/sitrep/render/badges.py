@@ -15,7 +15,6 @@ any substitute font fit the same box.
 
 from __future__ import annotations
 
-import html
 import math
 import unicodedata
 from datetime import datetime
@@ -25,6 +24,7 @@ from sitrep.model.formatting import dump_json, safe_text
 from sitrep.model.portal import Portal
 from sitrep.model.vocabulary import status_label
 from sitrep.render import urls
+from sitrep.render.templating import render
 
 #: status -> (SVG fill, shields named colour)
 COLOURS: dict[str, tuple[str, str]] = {
@@ -74,38 +74,11 @@ def text_width(text: str) -> int:
     return math.ceil(sum(char_width(ch) for ch in text))
 
 
-def _attr(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
 def badge_svg(label: str, message: str, fill: str, key: str) -> str:
     """A flat two-part badge; ``key`` keeps element ids unique when badges are inlined together."""
     label, message = safe_text(label), safe_text(message)
-    lw, mw = text_width(label) + 10, text_width(message) + 10
-    width = lw + mw
-    aria = _attr(f"{label}: {message}")
-    font = 'font-family="Verdana,Geneva,DejaVu Sans,sans-serif" text-rendering="geometricPrecision" font-size="110"'
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" aria-label="{aria}">'
-        f"<title>{aria}</title>"
-        f'<linearGradient id="{key}-s" x2="0" y2="100%"><stop offset="0" stop-color="#bbb" stop-opacity=".1"/>'
-        f'<stop offset="1" stop-opacity=".1"/></linearGradient>'
-        f'<clipPath id="{key}-r"><rect width="{width}" height="20" rx="3" fill="#fff"/></clipPath>'
-        f'<g clip-path="url(#{key}-r)"><rect width="{lw}" height="20" fill="{LABEL_FILL}"/>'
-        f'<rect x="{lw}" width="{mw}" height="20" fill="{fill}"/>'
-        f'<rect width="{width}" height="20" fill="url(#{key}-s)"/></g>'
-        f'<g fill="#fff" text-anchor="middle" {font}>'
-        f"{_text(label, lw * 5, lw - 10)}{_text(message, lw * 10 + mw * 5, mw - 10)}"
-        "</g></svg>\n"
-    )
-
-
-def _text(text: str, x: int, length: int) -> str:
-    """Shadow and text, drawn at 10x and scaled down, as shields does for sub-pixel placement."""
-    body = html.escape(text, quote=False)
-    common = f'x="{x}" transform="scale(.1)" textLength="{length * 10}"'
-    return (f'<text aria-hidden="true" {common} y="150" fill="#010101" fill-opacity=".3">{body}</text>'
-            f'<text aria-hidden="true" {common} y="140">{body}</text>')
+    return render("badges/badge.svg.j2", label=label, message=message, fill=fill, key=key, label_fill=LABEL_FILL,
+                  lw=text_width(label) + 10, mw=text_width(message) + 10)
 
 
 def endpoint_json(label: str, message: str, colour: str) -> bytes:
