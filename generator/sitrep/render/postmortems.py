@@ -65,7 +65,7 @@ def _pm_view(pm: Postmortem, ctx: RenderContext, root: str) -> dict[str, Any]:
         "status": pm.status,
         "visibility": pm.visibility,
         "tags": [{"label": t, "slug": tag_slug(t),
-                  "url": urls.link(urls.listing_page(urls.postmortem_folder("tag", tag_slug(t))), root)}
+                  "url": urls.link(urls.listing_page(urls.folder(urls.POSTMORTEMS, "tag", tag_slug(t))), root)}
                  for t in pm.tags],
         "authors": list(pm.authors) if ctx.internal else [],
         "incidents": [{"id": i.id, "title": i.title, "url": urls.link(urls.incident_page(i.id), root),
@@ -93,28 +93,28 @@ def _pm_filters(portal: Portal) -> list[dict[str, Any]]:
     config = portal.config
     newest = _newest_first(portal)
     incidents = {p.id: _pm_incidents(p, portal) for p in newest}
-    lists: list[dict[str, Any]] = [{"folder": urls.postmortem_folder(), "label": "All postmortems", "kind": "all",
+    lists: list[dict[str, Any]] = [{"folder": urls.POSTMORTEMS, "label": "All postmortems", "kind": "all",
                                     "items": newest}]
     for year in sorted({p.date.year for p in newest}, reverse=True):
-        lists.append({"folder": urls.postmortem_folder("year", f"{year:04d}"), "label": f"{year:04d}", "kind": "year",
-                      "items": [p for p in newest if p.date.year == year]})
+        lists.append({"folder": urls.folder(urls.POSTMORTEMS, "year", f"{year:04d}"), "label": f"{year:04d}",
+                      "kind": "year", "items": [p for p in newest if p.date.year == year]})
     for sev in config.severities:
         items = [p for p in newest if any(i.severity == sev.id for i in incidents[p.id])]
         if items:
-            lists.append({"folder": urls.postmortem_folder("severity", sev.id.lower()), "label": f"{sev.id} {sev.name}",
-                          "kind": "severity", "items": items})
+            lists.append({"folder": urls.folder(urls.POSTMORTEMS, "severity", sev.id.lower()),
+                          "label": f"{sev.id} {sev.name}", "kind": "severity", "items": items})
     used = {cid for p in newest for i in incidents[p.id] for cid in i.components}
     for cid in [*config.component_ids, *sorted(used - set(config.component_ids))]:
         items = [p for p in newest if any(cid in i.components for i in incidents[p.id])]
         if items:
-            lists.append({"folder": urls.postmortem_folder("component", cid), "label": config.component_name(cid),
-                          "kind": "component", "items": items})
+            lists.append({"folder": urls.folder(urls.POSTMORTEMS, "component", cid),
+                          "label": config.component_name(cid), "kind": "component", "items": items})
     tags: dict[str, str] = {}
     for p in newest:
         for t in p.tags:
             tags.setdefault(tag_slug(t), t)
     for key in sorted(tags):
-        lists.append({"folder": urls.postmortem_folder("tag", key), "label": tags[key], "kind": "tag",
+        lists.append({"folder": urls.folder(urls.POSTMORTEMS, "tag", key), "label": tags[key], "kind": "tag",
                       "items": [p for p in newest if key in {tag_slug(t) for t in p.tags}]})
     return lists
 

@@ -203,15 +203,15 @@ def _metric_title(key: str) -> str:
 
 def _report_specs(portal: Portal, now: datetime) -> list[dict[str, Any]]:
     specs: list[dict[str, Any]] = [
-        {"path": urls.listing_page(urls.report_folder()), "label": "All time", "kind": "all",
+        {"path": urls.listing_page(urls.REPORTS), "label": "All time", "kind": "all",
          "window_start": None, "component": None},
-        {"path": urls.listing_page(urls.report_folder("window", "last-90-days")), "label": "Last 90 days",
+        {"path": urls.listing_page(urls.folder(urls.REPORTS, "last-90-days")), "label": "Last 90 days",
          "kind": "window", "window_start": now - timedelta(days=90), "component": None},
-        {"path": urls.listing_page(urls.report_folder("window", "last-12-months")), "label": "Last 12 months",
+        {"path": urls.listing_page(urls.folder(urls.REPORTS, "last-12-months")), "label": "Last 12 months",
          "kind": "window", "window_start": now - timedelta(days=365), "component": None},
     ]
     for comp in portal.config.components:
-        specs.append({"path": urls.listing_page(urls.report_folder("component", comp.id)), "label": comp.name,
+        specs.append({"path": urls.listing_page(urls.folder(urls.REPORTS, "component", comp.id)), "label": comp.name,
                       "kind": "component",
                       "window_start": None, "component": comp.id})
     return specs

@@ -33,9 +33,9 @@ class SiteOutput:
     @property
     def nav(self) -> list[dict[str, str]]:
         """Section pages for the navigation: never the thousands of record pages."""
-        titles = {urls.STATUS_PAGE: "Status", urls.listing_page(urls.history_folder()): "History",
-                  urls.listing_page(urls.postmortem_folder()): "Postmortems", urls.RUNBOOK_INDEX_PAGE: "Runbooks",
-                  urls.listing_page(urls.report_folder()): "Reports", urls.PROCESS_PAGE: "Severity levels"}
+        titles = {urls.STATUS_PAGE: "Status", urls.listing_page(urls.HISTORY): "History",
+                  urls.listing_page(urls.POSTMORTEMS): "Postmortems", urls.RUNBOOK_INDEX_PAGE: "Runbooks",
+                  urls.listing_page(urls.REPORTS): "Reports", urls.PROCESS_PAGE: "Severity levels"}
         present = {p.path for p in self.pages if p.in_nav}
         return [{title: path} for path, title in titles.items() if path in present]
 

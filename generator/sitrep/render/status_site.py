@@ -192,14 +192,14 @@ def _history_lists(portal: Portal) -> list[tuple[str, str, str, list[Incident]]]
     """(folder, label, kind, incidents newest first) for the whole archive and each filter."""
     config = portal.config
     newest = sorted(portal.incidents, key=lambda i: (i.start, i.id), reverse=True)
-    lists = [(urls.history_folder(), "All incidents", "all", newest)]
+    lists = [(urls.HISTORY, "All incidents", "all", newest)]
     for comp in config.components:
-        lists.append((urls.history_folder("component", comp.id), comp.name, "component",
+        lists.append((urls.folder(urls.HISTORY, "component", comp.id), comp.name, "component",
                       [i for i in newest if comp.id in i.components]))
     for sev in config.severities:
-        lists.append((urls.history_folder("severity", sev.id.lower()), f"{sev.id} {sev.name}", "severity",
+        lists.append((urls.folder(urls.HISTORY, "severity", sev.id.lower()), f"{sev.id} {sev.name}", "severity",
                       [i for i in newest if i.severity == sev.id]))
-    lists.append((urls.history_folder("maintenance"), "Maintenance", "maintenance",
+    lists.append((urls.folder(urls.HISTORY, "maintenance"), "Maintenance", "maintenance",
                   [i for i in newest if i.is_maintenance]))
     return lists
 

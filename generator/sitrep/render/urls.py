@@ -67,27 +67,13 @@ def listing_page(folder: str, number: int = 1) -> str:
     return f"{folder}/index.md" if number == 1 else f"{folder}/page/{number}.md"
 
 
-def history_folder(kind: str = "all", key: str = "") -> str:
-    """The folder of the incident history, or of one of its filters (component, severity, maintenance)."""
-    if kind == "all":
-        return HISTORY
-    if kind == "maintenance":
-        return f"{HISTORY}/maintenance"
-    return f"{HISTORY}/{kind}/{key}"
+def folder(section: str, *parts: str) -> str:
+    """A folder below a section: ``folder(HISTORY, "component", "api")`` -> ``history/component/api``.
 
-
-def postmortem_folder(kind: str = "all", key: str = "") -> str:
-    """The folder of the postmortem library, or of one of its filters (year, severity, component, tag)."""
-    return POSTMORTEMS if kind == "all" else f"{POSTMORTEMS}/{kind}/{key}"
-
-
-def report_folder(kind: str = "all", key: str = "") -> str:
-    """The folder of a reliability report: all time, a rolling window (``key``) or a component."""
-    if kind == "all":
-        return REPORTS
-    if kind == "window":
-        return f"{REPORTS}/{key}"
-    return f"{REPORTS}/{kind}/{key}"
+    Filters and rolling windows of lists live in such folders: ``history/severity/sev1``,
+    ``postmortems/tag/database``, ``reports/last-90-days``, ``reports/component/api``.
+    """
+    return "/".join((section, *parts))
 
 
 # --------------------------------------------------------------------------- files
