@@ -203,7 +203,7 @@ def test_unknown_field_with_did_you_mean(make_portal):
     assert result.exit_code == 1
     message = one(result, INC, "unknown-field", L_TITLE)
     assert "unknown field 'titel'" in message
-    assert "Did you mean 'title'?" in message
+    assert "did you mean 'title'?" in message
     assert "missing required field 'title'" in one(result, INC, "missing-field", L_CLOSE)
 
 
@@ -211,7 +211,7 @@ def test_unknown_field_in_an_update_suggests_update_fields(make_portal):
     root = portal(make_portal, {INC: edit(INCIDENT, "    message: We are", "    mesage: We are")})
     result = run(root)
     message = one(result, INC, "unknown-field", L_MESSAGE0)
-    assert "Did you mean 'message'?" in message
+    assert "did you mean 'message'?" in message
     assert "Allowed fields: at, status, message" in message
 
 
@@ -326,8 +326,8 @@ def test_unknown_severity_lists_the_levels(make_portal):
     root = portal(make_portal, {INC: edit(INCIDENT, "severity: SEV2", "severity: SEV5")})
     result = run(root)
     message = one(result, INC, "bad-value", L_SEVERITY)
-    assert "'SEV5' is not a known level" in message
-    assert "SEV1 (Critical)" in message and "SEV4 (Low)" in message and "P0..P3" in message
+    assert "'SEV5' is not a known severity" in message
+    assert "SEV1 (Critical)" in message and "SEV4 (Low)" in message and "P0" in message
 
 
 def test_missing_severity(make_portal):
@@ -615,7 +615,7 @@ def test_github_annotations_when_github_actions_is_true(make_portal):
     lines = result.stdout.splitlines()
     assert f"{INC}:{L_SEVERITY}: error: " in result.stdout  # the plain lines stay
     assert any(line.startswith(f"::error file={INC},line={L_SEVERITY},title=sitrep bad-value::severity: "
-                               "'SEV9' is not a known level") for line in lines)
+                               "'SEV9' is not a known severity") for line in lines)
     assert any(line.startswith(f"::warning file={INC},line={L_DETECTED},title=sitrep yaml11-boolean::")
                for line in lines)
 

@@ -194,23 +194,13 @@ def _choices(field: str) -> list[str]:
 def _severity(config: SitrepConfig, value: str) -> str:
     canonical = config.normalise_severity(value)
     if canonical is None:
-        levels = ", ".join(f"{s.id} ({s.name})" for s in config.severities)
-        aliases = ", ".join(a for s in config.severities for a in s.aliases)
-        raise click.BadParameter(f"{value!r} is not a known severity; use one of: {levels}"
-                                 + (f" (or an alias: {aliases})" if aliases else ""),
-                                 param_hint="'--severity'")
+        raise click.BadParameter(config.unknown_severity(value), param_hint="'--severity'")
     return canonical
 
 
 def _component_id(config: SitrepConfig, cid: str) -> str:
     if config.component(cid) is None:
-        from difflib import get_close_matches  # only on this error path
-
-        close = get_close_matches(cid, config.component_ids, n=1)
-        guess = f" (did you mean '{close[0]}'?)" if close else ""
-        raise click.BadParameter(f"{cid!r} is not a configured component{guess}; use one of: "
-                                 f"{', '.join(config.component_ids)} (the list lives in mkdocs.yml)",
-                                 param_hint="'--component'")
+        raise click.BadParameter(config.unknown_component(cid), param_hint="'--component'")
     return cid
 
 

@@ -18,25 +18,13 @@ from pydantic import ValidationError
 from sitrep.load.reader import RecordFile
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.formatting import close_match, quoted
 from sitrep.model.records import Incident, Postmortem, Record, Runbook
 from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_IMPACT, MAINTENANCE_STATUSES
 
 INCIDENT_NAME = re.compile(r"^incidents/(\d{4})/(\d{4})-(\d{2})-(\d{2})-[a-z0-9][a-z0-9-]*\.md$")
 POSTMORTEM_NAME = re.compile(r"^postmortems/\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*\.md$")
 RUNBOOK_NAME = re.compile(r"^runbooks/[a-z0-9][a-z0-9-]*\.md$")
-
-
-def _close_matches(word: str, possibilities: list[str] | tuple[str, ...], n: int = 1) -> list[str]:
-    """difflib's suggestions, imported only on this error path (it slows every start by ~12 ms)."""
-    import difflib
-
-    return difflib.get_close_matches(word, possibilities, n=n)
-
-
-def _show(value: Any) -> str:
-    """A value quoted for a message, on one line (repr() for line breaks, tabs...)."""
-    text = f"'{value}'" if isinstance(value, str) and value.isprintable() else repr(value)
-    return text if len(text) <= 60 else text[:57] + ("…'" if text.endswith("'") else "…")
 
 
 def _loc_name(loc: tuple[Any, ...]) -> str:
@@ -75,27 +63,25 @@ def _message(model: type[Record], err: dict[str, Any], allowed: list[str]) -> tu
         return "missing-field", f"missing required field '{name}'{hint}: add it{ex}"
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        close = _close_matches(key, allowed, n=1)
-        guess = f" Did you mean '{close[0]}'?" if close else ""
-        return "unknown-field", (f"unknown field '{name}'.{guess} Allowed fields: "
+        guess = close_match(key, allowed)
+        return "unknown-field", (f"unknown field '{name}'{guess}. Allowed fields: "
                                  f"{', '.join(allowed)}")
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         choices = re.findall(r"'([^']*)'", expected)
-        close = _close_matches(str(value), choices, n=1)
-        guess = f" (did you mean '{close[0]}'?)" if close else ""
-        return "bad-value", (f"{name}: {_show(value)} is not allowed{guess}; use one of: "
+        guess = close_match(str(value), choices)
+        return "bad-value", (f"{name}: {quoted(value)} is not allowed{guess}; use one of: "
                              f"{', '.join(choices)}")
     if kind == "timezone_aware":
-        return "naive-timestamp", (f"{name}: {_show(value)} has no UTC offset, so the instant is "
+        return "naive-timestamp", (f"{name}: {quoted(value)} has no UTC offset, so the instant is "
                                    "ambiguous: append 'Z' for UTC (e.g. 2026-02-10T14:30:00Z) or "
                                    "your offset (e.g. +02:00)")
     if kind.startswith("datetime") or kind.startswith("date_"):
         ex = "2026-02-10T14:30:00Z" if kind.startswith("datetime") else "2026-02-10"
-        return "bad-timestamp", (f"{name}: {_show(value)} is not a valid ISO 8601 "
+        return "bad-timestamp", (f"{name}: {quoted(value)} is not a valid ISO 8601 "
                                  f"{'timestamp' if ex.endswith('Z') else 'date'}: write it like {ex}")
     if kind == "string_pattern_mismatch":
-        return "bad-id", (f"{name}: {_show(value)} is not a valid id: use lowercase letters, "
+        return "bad-id", (f"{name}: {quoted(value)} is not a valid id: use lowercase letters, "
                           "digits and dashes, e.g. 2026-02-10-api-errors")
     if kind in ("too_short",) and isinstance(value, list | dict):
         return "empty-list", f"{name}: needs at least one entry ({desc or 'see the format docs'})"
@@ -108,7 +94,7 @@ def _message(model: type[Record], err: dict[str, Any], allowed: list[str]) -> tu
                   "dict_type": "a mapping of 'key: value' lines",
                   "model_type": "a mapping with at, status and message",
                   "bool_type": "true or false"}.get(kind, "a different type")
-        return "wrong-type", f"{name}: {_show(value)} should be {wanted}"
+        return "wrong-type", f"{name}: {quoted(value)} should be {wanted}"
     return "invalid", f"{name}: {err['msg']}"
 
 
@@ -162,19 +148,21 @@ def check_invalid_incident(rf: RecordFile, config: SitrepConfig, diags: Diagnost
     """
     severity = rf.data.get("severity")
     if isinstance(severity, str | int) and config.normalise_severity(severity) is None:
-        levels = "; ".join(f"{s.id} ({s.name})" for s in config.severities)
-        diags.error(rf.path, rf.line_of(("severity",)), "bad-value",
-                    f"severity: {_show(severity)} is not a known level; use one of: {levels} "
-                    "(P0..P3 and sev1 spellings are accepted too)")
+        _unknown_severity(rf, config, severity, diags)
     components = rf.data.get("components")
     if isinstance(components, dict):
         for cid in components:
             if config.component(str(cid)) is None:
-                close = _close_matches(str(cid), config.component_ids, n=1)
-                guess = f" (did you mean '{close[0]}'?)" if close else ""
-                diags.error(rf.path, rf.line_of(("components", cid)), "unknown-component",
-                            f"components: '{cid}' is not a configured component{guess}; known: "
-                            f"{', '.join(config.component_ids)} (add new ones to mkdocs.yml)")
+                _unknown_component(rf, config, ("components", cid), cid, diags)
+
+
+def _unknown_severity(rf: RecordFile, config: SitrepConfig, value: object, diags: Diagnostics) -> None:
+    diags.error(rf.path, rf.line_of(("severity",)), "bad-value", f"severity: {config.unknown_severity(value)}")
+
+
+def _unknown_component(rf: RecordFile, config: SitrepConfig, loc: tuple[str | int, ...], cid: object,
+                       diags: Diagnostics) -> None:
+    diags.error(rf.path, rf.line_of(loc), "unknown-component", f"components: {config.unknown_component(cid)}")
 
 
 #: Dates outside this range are typos (0026 for 2026) or sentinels; they would also overflow
@@ -228,34 +216,25 @@ def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
     if inc.severity is not None:
         canonical = config.normalise_severity(inc.severity)
         if canonical is None:
-            levels = "; ".join(f"{s.id} ({s.name})" for s in config.severities)
-            diags.error(path, line(("severity",)), "bad-value",
-                        f"severity: {_show(inc.severity)} is not a known level; use one of: "
-                        f"{levels} (P0..P3 and sev1 spellings are accepted too)")
+            _unknown_severity(rf, config, inc.severity, diags)
         elif canonical != inc.severity:
             inc = inc.model_copy(update={"severity": canonical})
             _copy_private(inc, rf)
     for cid, impact in inc.components.items():
         if config.component(cid) is None:
-            close = _close_matches(cid, config.component_ids, n=1)
-            guess = f" (did you mean '{close[0]}'?)" if close else ""
-            diags.error(path, line(("components", cid)), "unknown-component",
-                        f"components: {_show(cid)} is not a configured component{guess}; known: "
-                        f"{', '.join(config.component_ids)} (add new ones to mkdocs.yml)")
+            _unknown_component(rf, config, ("components", cid), cid, diags)
         if impact not in impacts:
-            close = _close_matches(str(impact), impacts, n=1)
-            guess = f" (did you mean '{close[0]}'?)" if close else ""
+            guess = close_match(str(impact), impacts)
             diags.error(path, line(("components", cid)), "bad-value",
-                        f"components.{cid}: {_show(impact)} is not an impact{guess}; use one of: "
+                        f"components.{cid}: {quoted(impact)} is not an impact{guess}; use one of: "
                         f"{', '.join(impacts)}")
     previous: datetime | None = None
     for i, update in enumerate(inc.updates):
         if update.status not in statuses:
-            close = _close_matches(update.status, statuses, n=1)
-            guess = f" (did you mean '{close[0]}'?)" if close else ""
+            guess = close_match(update.status, statuses)
             what = "a maintenance" if inc.is_maintenance else "an incident"
             diags.error(path, line(("updates", i, "status")), "bad-value",
-                        f"updates[{i}].status: {_show(update.status)} is not a status of {what}"
+                        f"updates[{i}].status: {quoted(update.status)} is not a status of {what}"
                         f"{guess}; use one of: {', '.join(statuses)}")
         if previous is not None and update.at < previous:
             diags.error(path, line(("updates", i, "at")), "update-order",
@@ -289,7 +268,7 @@ def _check_lifecycle(inc: Incident, rf: RecordFile, diags: Diagnostics) -> None:
                       "the first update is earlier than 'started': check both timestamps")
     if inc.resolved is not None and not inc.is_resolved:
         diags.error(path, rf.line_of(("resolved",)), "resolved-but-open",
-                    f"'resolved' is set but the latest update is {_show(inc.status)}: append an update "
+                    f"'resolved' is set but the latest update is {quoted(inc.status)}: append an update "
                     "with status resolved, or remove 'resolved'")
 
 
@@ -327,9 +306,7 @@ def check_runbook(rb: Runbook, rf: RecordFile, config: SitrepConfig, diags: Diag
                       "rename the file")
     for i, cid in enumerate(rb.components):
         if config.component(cid) is None:
-            diags.error(rf.path, rf.line_of(("components", i)), "unknown-component",
-                        f"components: {_show(cid)} is not a configured component; known: "
-                        f"{', '.join(config.component_ids)}")
+            _unknown_component(rf, config, ("components", i), cid, diags)
 
 
 def check_record(kind: str, rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> Record | None:

@@ -17,6 +17,8 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from sitrep.model.formatting import close_match, quoted
+
 Audience = Literal["public", "internal"]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|hours?|d|days?|w|weeks?)\s*$", re.I)
@@ -183,6 +185,19 @@ class SitrepConfig(Model):
 
     def severity(self, severity_id: str | None) -> Severity | None:
         return next((s for s in self.severities if s.id == severity_id), None)
+
+    def unknown_component(self, component_id: object) -> str:
+        """The message for a component id that is not configured: a guess and the known ids."""
+        guess = close_match(str(component_id), self.component_ids)
+        return (f"{quoted(component_id)} is not a configured component{guess}; "
+                f"use one of: {', '.join(self.component_ids)} (components are listed in mkdocs.yml)")
+
+    def unknown_severity(self, value: object) -> str:
+        """The message for a severity that is neither a level nor an alias of one."""
+        levels = "; ".join(f"{s.id} ({s.name})" for s in self.severities)
+        aliases = ", ".join(a for s in self.severities for a in s.aliases)
+        return (f"{quoted(value)} is not a known severity; use one of: {levels}"
+                + (f" (or an alias: {aliases}; sev1 and SEV-1 spellings work too)" if aliases else ""))
 
     def normalise_severity(self, value: object) -> str | None:
         """Canonical id for ``SEV1``, ``sev-1``, ``Sev 1``, ``P0``, ``critical``…; None if unknown."""

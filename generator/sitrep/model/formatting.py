@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -124,6 +125,20 @@ def id_word(word: str, fallback: str = "update") -> str:
 
 
 # --------------------------------------------------------------------------- text and JSON
+
+
+def quoted(value: Any) -> str:
+    """A value quoted for a message, on one line (repr() for line breaks, tabs...), at most 60 characters."""
+    text = f"'{value}'" if isinstance(value, str) and value.isprintable() else repr(value)
+    return text if len(text) <= 60 else text[:57] + ("…'" if text.endswith("'") else "…")
+
+
+def close_match(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``choices`` to a mistyped ``word``, or ""."""
+    import difflib  # only on error paths
+
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 # Characters XML 1.0 cannot carry at all (lxml refuses them): C0 controls except
 # tab/newline/CR, lone surrogates and the two non-characters U+FFFE/U+FFFF.
