@@ -505,6 +505,17 @@ def test_links_in_code_fences_and_to_other_sites_are_not_checked(make_portal):
     assert findings(run(portal(make_portal, {INC: INCIDENT + body}))) == []
 
 
+def test_links_in_inline_code_and_a_four_backtick_fence_are_not_checked_but_one_beside_them_is(make_portal):
+    body = ("Run `[x](../../runbooks/nowhere.md)` literally, or ``[y](gone.md)``.\n"
+            "````markdown\n```\n[x](../../runbooks/nowhere.md)\n```\n[y](gone.md)\n````\n"
+            "But [this one](../../runbooks/missing.md) is a link.\n")
+    result = run(portal(make_portal, {INC: INCIDENT + body}))
+    assert result.exit_code == 1
+    message = one(result, INC, "broken-link", L_BODY + 8)
+    assert "'../../runbooks/missing.md'" in message
+    assert [f.code for f in findings(result)] == ["broken-link"]
+
+
 def test_duplicate_id_from_file_names(make_portal):
     root = portal(make_portal, {"runbooks/old/rollback.md": RUNBOOK})
     result = run(root)

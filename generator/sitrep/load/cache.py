@@ -11,6 +11,10 @@ from sitrep.load.loaded import Loaded, Ref
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostic
 
+#: Part of the cache's key: raise it when a check finds something else in the same bytes
+#: (2: links in code spans and nested fences are no longer read).
+FINDINGS_VERSION = 2
+
 
 def file_digest(raw: bytes) -> str:
     """The findings cache's key for a file's content."""
@@ -31,7 +35,7 @@ class FindingsCache:
         from sitrep import __version__
 
         key = hashlib.blake2b(
-            f"{__version__}|{config.model_dump_json()}".encode(), digest_size=8
+            f"{__version__}|{FINDINGS_VERSION}|{config.model_dump_json()}".encode(), digest_size=8
         ).hexdigest()
         self.path = directory / f"validate-{key}.json"
         self.entries: dict[str, list[object]] = {}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -23,12 +22,11 @@ from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.portal import Portal
 from sitrep.model.records import Record
+from sitrep.text.markdown import links, page_link
 
 #: Below this many files one process is faster than starting workers.
 PARALLEL_THRESHOLD = 2_000
 
-_LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
-_FENCE = re.compile(r"^\s*(```|~~~)")
 
 
 def load_file(root: Path, kind: str, rel: str, config: SitrepConfig,
@@ -80,23 +78,11 @@ def _check_file(kind: str, rel: str, raw: bytes, config: SitrepConfig, diags: Di
 
 
 def markdown_links(path: str, body: str, first_line: int) -> Iterable[Ref]:
-    """Relative links to other Markdown files in a body (outside code fences)."""
-    if "](" not in body:  # most bodies have no links: skip the line scan
-        return
-    in_fence = False
-    for offset, text in enumerate(body.splitlines()):
-        if _FENCE.match(text):
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
-        for match in _LINK.finditer(text):
-            target = match.group(1)
-            if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#|^/", target):
-                continue
-            file_part = target.split("#", 1)[0]
-            if file_part.endswith(".md"):
-                yield Ref(path, first_line + offset, "link", file_part)
+    """Relative links to other Markdown files in a body (outside code, as the site renders them)."""
+    for link in links(body):
+        file_part = page_link(link.target)
+        if file_part is not None:
+            yield Ref(path, first_line + link.line, "link", file_part)
 
 
 def resolve_link(source: str, target: str) -> str:

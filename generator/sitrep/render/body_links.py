@@ -17,17 +17,7 @@ from dataclasses import dataclass
 
 from sitrep.model.portal import Portal
 from sitrep.render import urls
-
-_MD_LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]*)\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)")
-
-
-_FENCE = re.compile(r"^\s*(```|~~~)")
-
-
-_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
-
-
-_EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^#|^/")
+from sitrep.text.markdown import Link, links, page_link
 
 
 def drop_links_to_absent(body: str, present_paths: Iterable[str], source_path: str, *,
@@ -40,49 +30,40 @@ def drop_links_to_absent(body: str, present_paths: Iterable[str], source_path: s
     ``repo_path`` (where the record lives in the repository) and ``moved``
     (repository path of a record -> docs path of its page), links written
     relative to the record file are first re-pointed at the generated page,
-    e.g. ``../incidents/2026/x.md`` -> ``../incidents/x.md``. Links in code
-    (fences, spans), images, absolute and external links are left alone.
+    e.g. ``../incidents/2026/x.md`` -> ``../incidents/x.md``. Links are read by
+    :func:`sitrep.text.markdown.links`, as the validator reads them: links in code
+    (fences, spans, indented blocks), images, absolute and external links are left alone.
     """
     present = set(present_paths)
     base = posixpath.dirname(source_path)
 
-    def fix(match: re.Match[str]) -> str:
-        target = match.group("target")
-        if _EXTERNAL.match(target):
-            return match.group(0)
-        file_part, hash_, fragment = target.partition("#")
-        if not file_part.endswith(".md"):
-            return match.group(0)
+    def replacement(link: Link) -> str | None:
+        """What the link becomes: None to keep it, else the new text of the whole link."""
+        file_part = page_link(link.target)
+        if file_part is None:
+            return None
         if repo_path is not None and moved:
             in_repo = posixpath.normpath(posixpath.join(posixpath.dirname(repo_path), file_part))
             page = moved.get(in_repo)
             if page is not None:
                 if page not in present:
-                    return match.group("text")
-                new = posixpath.relpath(page, base or ".") + hash_ + fragment
-                return match.group(0).replace(target, new, 1) if new != target else match.group(0)
+                    return link.text
+                new = posixpath.relpath(page, base or ".") + link.target[len(file_part):]
+                if new == link.target:
+                    return None
+                return body[link.start:link.target_start] + new + body[link.target_end:link.end]
         resolved = posixpath.normpath(posixpath.join(base, file_part))
-        return match.group(0) if resolved in present else match.group("text")
+        return None if resolved in present else link.text
 
-    out: list[str] = []
-    in_fence = False
-    for line in body.splitlines(keepends=True):
-        if _FENCE.match(line):
-            in_fence = not in_fence
-            out.append(line)
-            continue
-        if in_fence or "](" not in line:
-            out.append(line)
-            continue
-        pieces: list[str] = []
-        last = 0
-        for span in _CODE_SPAN.finditer(line):
-            pieces.append(_MD_LINK.sub(fix, line[last:span.start()]))
-            pieces.append(span.group(0))
-            last = span.end()
-        pieces.append(_MD_LINK.sub(fix, line[last:]))
-        out.append("".join(pieces))
-    return "".join(out)
+    pieces: list[str] = []
+    last = 0
+    for link in links(body):
+        new_text = replacement(link)
+        if new_text is not None:
+            pieces += [body[last:link.start], new_text]
+            last = link.end
+    pieces.append(body[last:])
+    return "".join(pieces)
 
 
 def strip_title(body: str) -> str:

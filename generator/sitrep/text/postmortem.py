@@ -1,6 +1,6 @@
 """Read the Markdown text of a postmortem: its H2 sections and its action items.
 
-Pure functions, no I/O, no imports from the rest of :mod:`sitrep`.  Line numbers
+Pure functions, no I/O; blocks are read with :mod:`sitrep.text.markdown`.  Line numbers
 are 1-based *file* lines: callers pass the file line on which the body (the
 Markdown after the YAML front matter) starts.  Lines are counted the way
 :meth:`str.splitlines` counts them, like the record reader does.
@@ -118,6 +118,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
+
+from sitrep.text.markdown import BlockScanner
 
 __all__ = [
     "REQUIRED_FOR_PUBLISHED",
@@ -294,43 +296,8 @@ def section_key(title: str) -> str | None:
 
 # --------------------------------------------------------------------------- blocks
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _H2 = re.compile(r"^ {0,3}##(?!#)(.*)$")
 _CLOSING_HASHES = re.compile(r"(?:^|(?<![ \t])[ \t]+)#+[ \t]*$")
-_COMMENT_OPEN = re.compile(r"^ {0,3}<!--")
-
-
-class _BlockSkipper:
-    """Tracks fenced code blocks and HTML comments line by line."""
-
-    def __init__(self) -> None:
-        self.fence: str | None = None
-        self.in_comment = False
-
-    def skip(self, line: str) -> bool:
-        """True if ``line`` is part of (or opens/closes) a code fence or a comment."""
-        if self.fence is not None:
-            stripped = line.strip()
-            if (
-                len(line) - len(line.lstrip(" ")) <= 3
-                and stripped.startswith(self.fence)
-                and set(stripped) == {self.fence[0]}
-            ):
-                self.fence = None
-            return True
-        if self.in_comment:
-            if "-->" in line:
-                self.in_comment = False
-            return True
-        m = _FENCE.match(line)
-        if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
-            self.fence = m.group(1)
-            return True
-        if _COMMENT_OPEN.match(line):
-            if "-->" not in line.split("<!--", 1)[1]:
-                self.in_comment = True
-            return True
-        return False
 
 
 def _h2_title(line: str) -> str | None:
@@ -349,7 +316,7 @@ def parse_sections(body: str, first_line: int) -> list[Section]:
     of its heading.  Content before the first H2 belongs to no section.
     """
     lines = body.splitlines()
-    skipper = _BlockSkipper()
+    skipper = BlockScanner()
     heads: list[tuple[int, str]] = []
     for index, line in enumerate(lines):
         if skipper.skip(line):
@@ -870,7 +837,7 @@ def parse_action_items(section: Section) -> tuple[list[ActionItem], list[TextPro
     """
     lines = section.body.splitlines()
     base = section.line + 1
-    skipper = _BlockSkipper()
+    skipper = BlockScanner()
     items: list[ActionItem] = []
     problems: list[TextProblem] = []
     item_indent: int | None = None  # indent of the last bullet that became an item
