@@ -12,9 +12,10 @@ from typing import Any, TypeVar, get_args
 
 import click
 
-from sitrep.model.clock import ClockError, build_time
-from sitrep.model.config import ConfigError, SitrepConfig, load_config
+from sitrep.model.clock import build_time
+from sitrep.model.config import SitrepConfig, load_config
 from sitrep.model.diagnostics import Diagnostic, Diagnostics
+from sitrep.model.exceptions import ConfigError, SitrepError
 from sitrep.model.records import Incident
 from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES
 
@@ -24,11 +25,7 @@ EXIT_USAGE = 2
 
 def _config(mkdocs_yml: str) -> tuple[Path, SitrepConfig]:
     path = Path(mkdocs_yml)
-    try:
-        config = load_config(path)
-    except ConfigError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_USAGE)
+    config = load_config(path)
     return (path.parent / config.records_dir).resolve(), config
 
 
@@ -62,7 +59,20 @@ config_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Boundary(click.Group):
+    """The one place Sitrep's errors become messages and exit statuses, never tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:  # already "mkdocs.yml:LINE: error: ..."
+            click.echo(str(exc), err=True)
+            ctx.exit(EXIT_USAGE)
+        except SitrepError as exc:
+            raise Refused(exc.message, exc.diagnostics) from None
+
+
+@click.group(cls=_Boundary, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sitrep")
 def main() -> None:
     """Sitrep: incidents, status pages and postmortems as code."""
@@ -132,10 +142,7 @@ def _now(now_text: str | None) -> datetime:
     """
     if now_text:
         return _instant(now_text, "--now")
-    try:
-        return build_time()
-    except ClockError as exc:
-        raise Refused(str(exc)) from None
+    return build_time()
 
 
 def _instant(text: str, option: str) -> datetime:
@@ -385,17 +392,14 @@ def new_postmortem(mkdocs_yml: str, incident_ids: tuple[str, ...], authors: tupl
     the impact (duration, components, users affected), detection and a timeline
     of every lifecycle timestamp and status update prefilled from the incident.
     """
-    from sitrep.edit.editing import UnknownRecord, find_incident, postmortems_covering
+    from sitrep.edit.editing import find_incident, postmortems_covering
     from sitrep.edit.scaffold import postmortem_stem, render_postmortem
 
     root, config = _config(mkdocs_yml)
     today: date = _now(now_text).date()
     incidents: list[Incident] = []
     for incident_id in dict.fromkeys(incident_ids):
-        try:
-            incidents.append(find_incident(root, config, incident_id)[1])
-        except UnknownRecord as exc:
-            raise Refused(exc.message, exc.diagnostics) from None
+        incidents.append(find_incident(root, config, incident_id)[1])
     names = [_one_line(a, "--author") for a in authors]
     if not names:
         names = list(dict.fromkeys(i.commander for i in incidents if i.commander))
@@ -453,25 +457,19 @@ def new_runbook(mkdocs_yml: str, title: str, component_ids: tuple[str, ...], own
 def _post(mkdocs_yml: str, incident_id: str, status: str | None, message: str | None, at_text: str | None,
           mitigated_text: str | None, now_text: str | None) -> None:
     """Shared by update and resolve: append one update, print the file's path."""
-    from sitrep.edit.editing import EditError, NewUpdate, UnknownRecord, find_incident, format_timestamp, post_update
+    from sitrep.edit.editing import NewUpdate, find_incident, format_timestamp, post_update
 
     root, config = _config(mkdocs_yml)
     now = _now(now_text)
     at = _optional_instant(at_text, "--at") or now
     mitigated = _optional_instant(mitigated_text, "--mitigated")
-    try:
-        rel, incident = find_incident(root, config, incident_id)
-    except UnknownRecord as exc:
-        raise Refused(exc.message, exc.diagnostics) from None
+    rel, incident = find_incident(root, config, incident_id)
     if status is None:
         status = "completed" if incident.is_maintenance else "resolved"
     if message is None:
         message = ("The scheduled maintenance has been completed." if incident.is_maintenance
                    else "This incident has been resolved.")
-    try:
-        notes = post_update(root, rel, config, incident, NewUpdate(at, status, message), mitigated)
-    except EditError as exc:
-        raise Refused(exc.message, exc.diagnostics) from None
+    notes = post_update(root, rel, config, incident, NewUpdate(at, status, message), mitigated)
     _print_notes(notes)
     if at.timestamp() > now.timestamp() + _FUTURE_SLACK_SECONDS:
         click.echo(f"sitrep: warning: the update is dated in the future ({format_timestamp(at)})", err=True)
@@ -629,10 +627,7 @@ def preview(mkdocs_yml: str, base: str, fmt: str, now_text: str | None) -> None:
     now = _now(now_text)
     head, head_diags = load_portal(root, config)
     with tempfile.TemporaryDirectory(prefix="sitrep-base-") as tmp:
-        try:
-            export_revision(root, base, Path(tmp))
-        except ValueError as exc:
-            raise Refused(str(exc)) from None
+        export_revision(root, base, Path(tmp))
         base_portal, _ = load_portal(Path(tmp), config)
     click.echo(render(compare(base_portal, head, head_diags, now), markdown=fmt == "markdown"), nl=False)
     if head_diags.has_errors:

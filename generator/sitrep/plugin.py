@@ -25,8 +25,9 @@ from mkdocs.structure.pages import Page as MkPage
 from pydantic import ValidationError
 
 from sitrep.load.loader import load_portal
-from sitrep.model.clock import ClockError, build_time
+from sitrep.model.clock import build_time
 from sitrep.model.config import SitrepConfig, build_config
+from sitrep.model.exceptions import SitrepError
 from sitrep.render.page import BODY_START, join_fragments, split_fragments
 from sitrep.render.sanitize import sanitize_record_html
 from sitrep.render.site import SiteOutput, build_site
@@ -58,6 +59,12 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        try:
+            return self._configure(config)
+        except SitrepError as exc:  # the boundary: MkDocs prints it and stops, no traceback
+            raise PluginError(str(exc)) from None
+
+    def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
         options = {k: v for k, v in self.config.items() if v is not None}
         try:
             settings = build_config(options, config.site_name, config.site_url)
@@ -65,10 +72,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
             problems = "\n".join(f"  plugins.sitrep.{'.'.join(map(str, e['loc']))}: {e['msg']}"
                                  for e in exc.errors())
             raise PluginError(f"invalid sitrep settings in {config.config_file_path}:\n{problems}") from None
-        try:
-            now = build_time()
-        except ClockError as exc:
-            raise PluginError(str(exc)) from None
+        now = build_time()
         root = (Path(config.config_file_path).parent / settings.records_dir).resolve()
         portal, diags = load_portal(root, settings)
         for d in diags.warnings:

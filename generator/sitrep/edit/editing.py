@@ -36,6 +36,7 @@ from sitrep.load.reader import RecordFile, read_record
 from sitrep.load.validation import check_record
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostic, Diagnostics
+from sitrep.model.exceptions import EditError, UnknownRecord
 from sitrep.model.formatting import iso_z
 from sitrep.model.records import Incident, Record
 from sitrep.model.vocabulary import CLOSING_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES
@@ -56,16 +57,6 @@ WRAP_WIDTH = 80
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # same parser as the reader when available
 _BLOCK_HEADER = re.compile(r"[|>]([0-9+-]*)")
 _NULL_VALUES = ("~", "null", "Null", "NULL")
-
-
-class EditError(Exception):
-    """The edit cannot be made safely or would make the record invalid; nothing was written."""
-
-    def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()):
-        self.message = message
-        self.diagnostics = list(diagnostics)
-        details = "".join(f"\n  {d.as_text()}" for d in self.diagnostics)
-        super().__init__(message + details)
 
 
 @dataclass(frozen=True)
@@ -555,15 +546,6 @@ def post_update(root: Path, rel: str, config: SitrepConfig, incident: Incident, 
 
 
 # --------------------------------------------------------------------------- finding records
-
-
-class UnknownRecord(LookupError):
-    """No valid record has the requested id; ``message`` says why and suggests close ids."""
-
-    def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()):
-        self.message = message
-        self.diagnostics = list(diagnostics)
-        super().__init__(message)
 
 
 def find_incident(root: Path, config: SitrepConfig, incident_id: str) -> tuple[str, Incident]:

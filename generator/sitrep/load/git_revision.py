@@ -7,16 +7,18 @@ import subprocess
 import tarfile
 from pathlib import Path
 
+from sitrep.model.exceptions import RevisionError
+
 RECORD_DIRS = ("incidents", "postmortems", "runbooks")
 
 
 def export_revision(repo: Path, revision: str, dest: Path) -> None:
     """Extract the record folders of ``revision`` into ``dest`` (which must exist).
 
-    Raises ValueError with git's own words when the revision is unknown.
+    Raises RevisionError with git's own words when the revision is unknown.
     """
     if revision.startswith("-"):
-        raise ValueError(f"'{revision}' is not a git revision")
+        raise RevisionError(f"'{revision}' is not a git revision")
     try:
         top = subprocess.run(["git", "-C", str(repo), "rev-parse", "--show-toplevel"], check=True,
                              capture_output=True, text=True).stdout.strip()
@@ -25,10 +27,10 @@ def export_revision(repo: Path, revision: str, dest: Path) -> None:
                                   "." if prefix == "." else prefix],
                                  check=True, capture_output=True).stdout
     except FileNotFoundError:
-        raise ValueError("git is not installed") from None
+        raise RevisionError("git is not installed") from None
     except subprocess.CalledProcessError as exc:
         message = (exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else exc.stderr or "").strip()
-        raise ValueError(f"cannot read revision '{revision}': {message or 'git failed'}") from None
+        raise RevisionError(f"cannot read revision '{revision}': {message or 'git failed'}") from None
     strip = "" if prefix == "." else prefix + "/"
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         for member in tar.getmembers():

@@ -10,9 +10,7 @@ import os
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-
-class ClockError(ValueError):
-    """SOURCE_DATE_EPOCH is set but is not a whole number of seconds."""
+from sitrep.model.exceptions import ClockError
 
 
 def build_time(environ: Mapping[str, str] | None = None) -> datetime:

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from sitrep.model.exceptions import ConfigError
 from sitrep.model.formatting import close_match, quoted
 
 Audience = Literal["public", "internal"]
@@ -234,14 +235,6 @@ class SitrepConfig(Model):
         """0 for the most severe level; unknown sorts last."""
         ids = [s.id for s in self.severities]
         return ids.index(severity_id) if severity_id in ids else len(ids)
-
-
-class ConfigError(Exception):
-    """mkdocs.yml is missing, unreadable or has an invalid sitrep entry."""
-
-    def __init__(self, path: str, line: int, message: str):
-        self.path, self.line, self.message = path, line, message
-        super().__init__(f"{path}:{line}: error: {message}")
 
 
 class _MkDocsYamlLoader(yaml.SafeLoader):

@@ -128,13 +128,3 @@ class Diagnostics:
         if fmt == "github":
             lines += [d.as_github() for d in items]
         return "\n".join(lines)
-
-
-class RecordError(Exception):
-    """Raised by the library when records are invalid; carries every diagnostic."""
-
-    def __init__(self, diagnostics: Diagnostics):
-        self.diagnostics = diagnostics
-        errors = diagnostics.errors
-        head = "\n".join(d.as_text() for d in errors)
-        super().__init__(f"{len(errors)} invalid record problem(s):\n{head}")

@@ -1,0 +1,54 @@
+"""Every error Sitrep raises on purpose, in one hierarchy.
+
+Library code raises these; the adapters translate them at the boundary: the CLI
+into a one-line message and an exit status, the MkDocs plugin into MkDocs'
+``PluginError``. Bad records are never exceptions: they are diagnostics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sitrep.model.diagnostics import Diagnostic
+
+
+class SitrepError(Exception):
+    """Base of Sitrep's errors: ``message`` says what went wrong and how to fix it;
+    ``diagnostics`` lists the record problems behind it, if any."""
+
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()):
+        self.message = message
+        self.diagnostics = list(diagnostics)
+        super().__init__(message)
+
+
+class ConfigError(SitrepError):
+    """mkdocs.yml is missing, unreadable or has an invalid sitrep entry."""
+
+    def __init__(self, path: str, line: int, message: str):
+        super().__init__(message)
+        self.path, self.line = path, line
+        self.args = (f"{path}:{line}: error: {message}",)
+
+
+class ClockError(SitrepError, ValueError):
+    """SOURCE_DATE_EPOCH is set but is not a whole number of seconds."""
+
+
+class RevisionError(SitrepError, ValueError):
+    """A git revision cannot be read (unknown revision, git missing)."""
+
+
+class EditError(SitrepError):
+    """The edit cannot be made safely or would make the record invalid; nothing was written."""
+
+    def __init__(self, message: str, diagnostics: Sequence[Diagnostic] = ()):
+        super().__init__(message, diagnostics)
+        details = "".join(f"\n  {d.as_text()}" for d in self.diagnostics)
+        self.args = (message + details,)
+
+
+class UnknownRecord(SitrepError, LookupError):
+    """No valid record has the requested id; ``message`` says why and suggests close ids."""
