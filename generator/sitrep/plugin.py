@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from sitrep.load.loader import load_portal
 from sitrep.model.clock import build_time
 from sitrep.model.config import SitrepConfig, build_config
 from sitrep.model.exceptions import SitrepError
+from sitrep.model.files import swap_in
 from sitrep.render.page import BODY_START, join_fragments, split_fragments
 from sitrep.render.sanitize import sanitize_record_html
 from sitrep.render.site import SiteOutput, build_site
@@ -162,14 +162,3 @@ def staging_dir(site_dir: str) -> str:
     """Where a build is written before it replaces ``site_dir``."""
     path = Path(site_dir)
     return str(path.with_name(f".{path.name}.sitrep-staging"))
-
-
-def swap_in(staging: str, site_dir: str) -> None:
-    """Replace ``site_dir`` with the finished ``staging`` folder (old content removed)."""
-    target = Path(site_dir)
-    backup = target.with_name(f".{target.name}.sitrep-old")
-    shutil.rmtree(backup, ignore_errors=True)
-    if target.exists():
-        os.replace(target, backup)
-    os.replace(staging, target)
-    shutil.rmtree(backup, ignore_errors=True)

@@ -18,13 +18,11 @@ original file as it was.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import difflib
 import os
 import re
-import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -37,6 +35,7 @@ from sitrep.load.validation import check_record
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostic, Diagnostics
 from sitrep.model.exceptions import EditError, UnknownRecord
+from sitrep.model.files import write_atomically
 from sitrep.model.formatting import iso_z
 from sitrep.model.records import Incident, Record
 from sitrep.model.vocabulary import CLOSING_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES
@@ -454,30 +453,6 @@ def _expected_data(old: dict[str, Any], update: NewUpdate, set_fields: Mapping[s
     for key, moment in set_fields.items():
         data[key] = format_timestamp(moment)
     return data
-
-
-def write_atomically(path: Path, data: bytes, check: Callable[[bytes], None] | None = None) -> None:
-    """Replace ``path`` with ``data`` via a temporary file in the same folder.
-
-    ``check(bytes)`` runs on the bytes read back from the temporary file and may
-    raise to abort; the original is then left untouched and the temporary file
-    removed. The file's permission bits are kept.
-    """
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if check is not None:
-            check(tmp.read_bytes())
-        with contextlib.suppress(FileNotFoundError):  # keep the file's permission bits
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def post_update(root: Path, rel: str, config: SitrepConfig, incident: Incident, update: NewUpdate,

@@ -11,7 +11,6 @@ items as ``- [ ] Action - Owner - YYYY-MM-DD``) and the runbook sections.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from sitrep.edit.editing import format_timestamp, message_lines, yaml_flow_list, yaml_scalar
 from sitrep.model.config import Severity, SitrepConfig
+from sitrep.model.files import write_atomically
 from sitrep.model.formatting import clock_time, format_duration, long_date
 from sitrep.model.records import Incident
 
@@ -50,21 +50,9 @@ def unique_stem(stem: str, taken: Iterable[str]) -> str:
 def create_file(path: Path, text: str) -> None:
     """Write a new file; never overwrites (raises FileExistsError if it appeared meanwhile).
 
-    The text is written to a temporary file first and then linked into place, so
-    the record is never seen half-written.
+    The record is never seen half-written (:func:`sitrep.model.files.write_atomically`).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(text.encode("utf-8"))
-    try:
-        os.link(tmp, path)  # atomic and fails if the name exists, unlike os.replace
-    except FileExistsError:
-        raise
-    except OSError:  # file systems without hard links: exclusive create instead
-        with path.open("xb") as fh:
-            fh.write(text.encode("utf-8"))
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomically(path, text.encode("utf-8"), exclusive=True)
 
 
 # --------------------------------------------------------------------------- incidents

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 from sitrep.load.loaded import Loaded, Ref
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostic
+from sitrep.model.files import write_atomically
 
 #: Part of the cache's key: raise it when a check finds something else in the same bytes
 #: (2: links in code spans and nested fences are no longer read).
@@ -92,12 +92,9 @@ class FindingsCache:
                 self.known[rel] is loaded for rel, loaded in entries.items()):
             return  # nothing new: a warm run writes nothing
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
             data = {rel: self.entries[rel] if self.known.get(rel) is loaded else self._to_json(loaded)
                     for rel, loaded in entries.items()}
             # dumps (the C encoder in one go) is several times faster than dump()
-            tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-            os.replace(tmp, self.path)
+            write_atomically(self.path, json.dumps(data, separators=(",", ":")).encode("utf-8"))
         except OSError:
             pass  # a read-only checkout still validates, just without the cache
