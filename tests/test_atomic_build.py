@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import REPO, mkdocs_build
+from tests.support.sitebuild import REPO, mkdocs_build
 
 pytestmark = [pytest.mark.slow]
 

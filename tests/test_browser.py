@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import sample_site
+from tests.support.sitebuild import sample_site
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

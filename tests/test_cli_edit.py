@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from helpers_build import CLI_MKDOCS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +29,7 @@ from sitrep.edit.editing import (
 )
 from sitrep.load.reader import read_record
 from sitrep.model.diagnostics import Diagnostics
+from tests.support.helpers_build import CLI_MKDOCS
 
 NOW = "2026-02-10T16:00:00Z"
 

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from helpers_build import CLI_MKDOCS
 
 from sitrep.cli import main
 from sitrep.edit.scaffold import default_message, unique_stem
 from sitrep.load.reader import read_record
 from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.formatting import slugify
+from tests.support.helpers_build import CLI_MKDOCS
 
 NOW = "2026-02-10T14:40:00Z"
 TITLE = "Elevated error rates on the Publishing API"

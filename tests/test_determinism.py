@@ -17,7 +17,9 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from helpers_build import (
+from icalendar import Calendar
+
+from tests.support.helpers_build import (
     DEFAULT_COMPONENTS,
     INC,
     INCIDENT,
@@ -28,9 +30,7 @@ from helpers_build import (
     site_bytes,
     write_portal,
 )
-from icalendar import Calendar
-
-from sitebuild import REPO, SAMPLE_NOW, mkdocs_build, sample_site
+from tests.support.sitebuild import REPO, SAMPLE_NOW, mkdocs_build, sample_site
 
 
 def tree(root: Path) -> dict[str, str]:

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import REPO, sample_site
 from sitrep.load.loader import load_portal
 from sitrep.model.config import load_config
 from sitrep.model.portal import Portal
+from tests.support.sitebuild import REPO, sample_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sample-site")]
 

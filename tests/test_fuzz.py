@@ -27,7 +27,16 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from helpers_build import (
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from sitrep.cli import main
+from sitrep.load.loader import load_portal, validate_portal
+from sitrep.model.config import SitrepConfig, load_config
+from sitrep.model.diagnostics import Diagnostic
+from sitrep.model.portal import with_config
+from sitrep.render.site import build_site
+from tests.support.helpers_build import (
     INC,
     INCIDENT,
     MAINTENANCE,
@@ -43,16 +52,7 @@ from helpers_build import (
     SMALL_PORTAL,
     write_portal,
 )
-from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
-
-from sitebuild import mkdocs_build
-from sitrep.cli import main
-from sitrep.load.loader import load_portal, validate_portal
-from sitrep.model.config import SitrepConfig, load_config
-from sitrep.model.diagnostics import Diagnostic
-from sitrep.model.portal import with_config
-from sitrep.render.site import build_site
+from tests.support.sitebuild import mkdocs_build
 
 SCALE = float(os.environ.get("SITREP_FUZZ_SCALE", "1"))
 SAMPLES: dict[str, str] = {INC: INCIDENT, OPEN: OPEN_INCIDENT, MNT: MAINTENANCE, PM: POSTMORTEM, RB: RUNBOOK}

@@ -20,7 +20,9 @@ from pathlib import Path
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from helpers_build import (
+from icalendar import Calendar
+
+from tests.support.helpers_build import (
     CHROMIUM,
     CHROMIUM_ARGS,
     INC,
@@ -39,9 +41,7 @@ from helpers_build import (
     write_portal,
     yaml_str,
 )
-from icalendar import Calendar
-
-from sitebuild import mkdocs_build
+from tests.support.sitebuild import mkdocs_build
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("injection")]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import REPO, SAMPLE_NOW, mkdocs_build
+from tests.support.sitebuild import REPO, SAMPLE_NOW, mkdocs_build
 
 pytestmark = [pytest.mark.slow]
 

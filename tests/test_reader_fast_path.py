@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from test_fuzz import FUZZ, ODD_PIECES, YAML_VALUES, examples, mutated_record
 
 from sitrep.load import plainyaml, reader
 from sitrep.load.reader import FAST_PATH_MAX_INDICATORS, MAX_DEPTH, RecordFile, plain_scalar, read_record
 from sitrep.model.diagnostics import Diagnostics
+from tests.test_fuzz import FUZZ, ODD_PIECES, YAML_VALUES, examples, mutated_record
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted(p for folder in ("incidents", "postmortems", "runbooks")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import REPO, SAMPLE_NOW
+from tests.support.sitebuild import REPO, SAMPLE_NOW
 
 pytestmark = [pytest.mark.slow]
 

@@ -25,7 +25,7 @@ import lxml.html
 import pytest
 from icalendar import Calendar
 
-from sitebuild import sample_site
+from tests.support.sitebuild import sample_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sample-site")]
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from sitebuild import sample_site
+from tests.support.sitebuild import sample_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sample-site")]
 

@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from helpers_build import PM, POSTMORTEM, RB, RUNBOOK, SMALL_NOW, load, site_bytes, write_portal
 
 from sitrep.derive.status import duration
+from tests.support.helpers_build import PM, POSTMORTEM, RB, RUNBOOK, SMALL_NOW, load, site_bytes, write_portal
 
 CROSSING = "incidents/2026/2026-02-10-midnight-errors.md"
 CROSSING_INCIDENT = """\

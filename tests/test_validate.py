@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import helpers_build
 import pytest
 from click.testing import CliRunner, Result
-from helpers_build import INC, INCIDENT, PM, RB
 
 from sitrep.cli import main
 from sitrep.load import loader as portal_module
@@ -25,6 +23,8 @@ from sitrep.load.loader import load_portal
 from sitrep.model.config import load_config
 from sitrep.model.diagnostics import Diagnostic
 from sitrep.model.portal import Portal
+from tests.support import helpers_build
+from tests.support.helpers_build import INC, INCIDENT, PM, RB
 
 REPO = Path(__file__).resolve().parents[1]
 

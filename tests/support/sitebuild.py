@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 #: 2026-11-23T12:00:00Z: the sample portal's "now" (one incident open, maintenance ahead).
 SAMPLE_NOW = 1795435200
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")

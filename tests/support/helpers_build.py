@@ -28,7 +28,7 @@ from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.portal import Portal
 from sitrep.render.site import build_site
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
