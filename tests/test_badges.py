@@ -10,20 +10,13 @@ from typing import Any
 
 import pytest
 
-from sitrep.model.config import Component, SitrepConfig
-from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
 from sitrep.render.badges import COLOURS, build_badges, text_width
+from tests.support.portals import portal_of
 
 NOW = datetime(2026, 2, 10, 15, 0, tzinfo=UTC)
 SVG = "{http://www.w3.org/2000/svg}"
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def portal_of(*incidents: Incident, api_name: str = "Publishing API") -> Portal:
-    config = SitrepConfig(site_name="Example", site_url="https://status.example.com/",
-                          components=[Component(id="api", name=api_name), Component(id="db", name="Database")])
-    return Portal(config=config, incidents=incidents)
 
 
 def outage(**fields: Any) -> Incident:

@@ -10,22 +10,15 @@ from typing import Any
 import feedparser
 import pytest
 
-from sitrep.model.config import Component, SitrepConfig
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
 from sitrep.render.feeds import FEED_FILES, build_feeds
 from sitrep.render.status_site import build_pages
 from sitrep.render.urls import update_anchor
+from tests.support.portals import SITE, make_config, portal_of
 
 NOW = datetime(2026, 2, 12, 12, 0, tzinfo=UTC)
-SITE = "https://status.example.com/"
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def make_config(api_name: str = "Publishing API", **options: Any) -> SitrepConfig:
-    return SitrepConfig(site_name="Example Status", site_url=options.pop("site_url", SITE),
-                        components=[Component(id="api", name=api_name), Component(id="db", name="Database")],
-                        **options)
 
 
 def make_incident(incident_id: str = "2026-02-10-api-errors", **fields: Any) -> Incident:
@@ -51,10 +44,6 @@ def make_maintenance(incident_id: str = "2026-02-20-db-upgrade", **fields: Any) 
     }
     data.update(fields)
     return Incident.model_validate(data)
-
-
-def portal_of(*incidents: Incident, config: SitrepConfig | None = None) -> Portal:
-    return Portal(config=config or make_config(), incidents=tuple(sorted(incidents, key=lambda i: (i.start, i.id))))
 
 
 def parsed(portal: Portal, name: str, now: datetime = NOW) -> feedparser.FeedParserDict:

@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from sitrep.model.config import Component, SitrepConfig
-from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
 from sitrep.render.ical import CALENDAR_FILE, build_calendar
+from tests.support.portals import portal_of
 
 NOW = datetime(2026, 2, 12, 12, 0, tzinfo=UTC)
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,12 +37,6 @@ def incident() -> Incident:
         "id": "2026-02-10-api-errors", "title": "API errors", "severity": "SEV2", "started": "2026-02-10T14:30:00Z",
         "components": {"api": "partial_outage"},
         "updates": [{"at": "2026-02-10T14:40:00Z", "status": "investigating", "message": "Looking."}]})
-
-
-def portal_of(*incidents: Incident, api_name: str = "Publishing API") -> Portal:
-    config = SitrepConfig(site_name="Example Status", site_url="https://status.example.com/",
-                          components=[Component(id="api", name=api_name), Component(id="db", name="Database")])
-    return Portal(config=config, incidents=incidents)
 
 
 def events(data: bytes) -> list[Any]:

@@ -5,31 +5,30 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
 
-from sitrep.model.config import Component, SitrepConfig
+from sitrep.model.config import Component
 from sitrep.model.formatting import dump_json
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
 from sitrep.render.statuspage_api import build_api, sp_time, statuspage_id
+from tests.support.portals import SITE, make_config, portal_of
 
 NOW = datetime(2026, 2, 20, 3, 0, tzinfo=UTC)
-SITE = "https://status.example.com/"
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((Path(__file__).parent / "fixtures/outputs/statuspage-v2.schema.json").read_text("utf-8"))
 FILES = set(SCHEMA["files"])
 
 
-def make_config(**options: Any) -> SitrepConfig:
-    return SitrepConfig(site_name="Example Status", site_url=SITE, components=[
-        Component(id="api", name="Publishing API", group="Core", description="REST API"),
-        Component(id="web", name="Web app", group="Core"),
-        Component(id="db", name="Database"),
-    ], **options)
+#: Components with groups and a description, as the API shows them.
+COMPONENTS = (Component(id="api", name="Publishing API", group="Core", description="REST API"),
+              Component(id="web", name="Web app", group="Core"), Component(id="db", name="Database"))
+portal_of = partial(portal_of, config=make_config(*COMPONENTS))
 
 
 def make_incident(incident_id: str = "2026-02-10-api-errors", **fields: Any) -> Incident:
@@ -54,11 +53,6 @@ def make_maintenance(incident_id: str, start: str, end: str, *updates: tuple[str
         "updates": [{"at": at, "status": status, "message": f"{status} message"} for at, status in updates]
         or [{"at": "2026-02-01T10:00:00Z", "status": "scheduled", "message": "Planned."}],
     })
-
-
-def portal_of(*incidents: Incident, postmortems: tuple[Postmortem, ...] = (), **options: Any) -> Portal:
-    return Portal(config=make_config(**options), incidents=tuple(sorted(incidents, key=lambda i: (i.start, i.id))),
-                  postmortems=postmortems)
 
 
 def full_portal() -> Portal:
@@ -177,7 +171,7 @@ def test_postmortem_status_when_published() -> None:
     postmortem = Postmortem.model_validate({
         "id": "2026-02-12-api-errors", "title": "PM", "incidents": ["2026-02-10-api-errors"],
         "date": date(2026, 2, 12), "authors": ["A"], "status": "published", "visibility": "public"})
-    out = build_api(portal_of(make_incident(), postmortems=(postmortem,)), NOW)
+    out = build_api(portal_of(make_incident(), postmortem), NOW)
     assert load(out, "incidents.json")["incidents"][0]["status"] == "postmortem"
     assert_schema(out)
 
