@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.support.sitebuild import REPO, mkdocs_build
+from tests.support.sitebuild import copy_sample, mkdocs_build
 
 pytestmark = [pytest.mark.slow]
 
@@ -21,10 +20,7 @@ def tree_digest(root: Path) -> dict[str, str]:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     dest = tmp_path / "portal"
-    dest.mkdir()
-    for name in ("mkdocs.yml", "incidents", "postmortems", "runbooks", "docs", "overrides"):
-        src = REPO / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, dest / name)
+    copy_sample(dest)
     return dest
 
 

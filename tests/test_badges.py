@@ -5,18 +5,15 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from sitrep.model.records import Incident
 from sitrep.render.badges import COLOURS, build_badges, text_width
 from tests.support.portals import portal_of
+from tests.support.sitebuild import SAMPLE
 
 NOW = datetime(2026, 2, 10, 15, 0, tzinfo=UTC)
 SVG = "{http://www.w3.org/2000/svg}"
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def outage(**fields: Any) -> Incident:
@@ -99,12 +96,11 @@ def test_deterministic() -> None:
     assert build_badges(portal, NOW) == build_badges(portal, NOW)
 
 
-@pytest.mark.skipif(not any((ROOT / "incidents").rglob("*.md")), reason="no sample incidents")
 def test_real_sample_content_badges_are_valid() -> None:
     from sitrep.load.loader import load_portal
     from sitrep.model.config import load_config
 
-    portal, _ = load_portal(ROOT, load_config(ROOT / "mkdocs.yml"))
+    portal, _ = load_portal(SAMPLE, load_config(SAMPLE / "mkdocs.yml"))
     portal = portal.for_audience("public")
     now = max((i.last_updated for i in portal.incidents), default=NOW)
     out = build_badges(portal, now)

@@ -30,7 +30,7 @@ from tests.support.helpers_build import (
     site_bytes,
     write_portal,
 )
-from tests.support.sitebuild import REPO, SAMPLE_NOW, mkdocs_build, sample_site
+from tests.support.sitebuild import SAMPLE, SAMPLE_NOW, mkdocs_build, sample_site
 
 
 def tree(root: Path) -> dict[str, str]:
@@ -45,7 +45,7 @@ def test_two_builds_of_the_same_commit_are_byte_identical() -> None:
     first = sample_site()
     with tempfile.TemporaryDirectory(prefix="sitrep-again-") as tmp:
         second = Path(tmp) / "elsewhere" / "site"
-        result = mkdocs_build(REPO, second, "public", SAMPLE_NOW)
+        result = mkdocs_build(SAMPLE, second, "public", SAMPLE_NOW)
         assert result.returncode == 0, result.stderr
         a, b = tree(first), tree(second)
     assert sorted(set(a) ^ set(b)) == [], "files only in one build"

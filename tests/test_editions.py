@@ -23,14 +23,14 @@ import pytest
 from sitrep.load.loader import load_portal
 from sitrep.model.config import load_config
 from sitrep.model.portal import Portal
-from tests.support.sitebuild import REPO, sample_site
+from tests.support.sitebuild import SAMPLE, sample_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sample-site")]
 
 
 @cache
 def sample_portal() -> Portal:
-    portal, diags = load_portal(REPO, load_config(REPO / "mkdocs.yml"))
+    portal, diags = load_portal(SAMPLE, load_config(SAMPLE / "mkdocs.yml"))
     assert not diags.has_errors
     return portal
 

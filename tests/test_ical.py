@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from icalendar import Calendar
 
 from sitrep.model.records import Incident
 from sitrep.render.ical import CALENDAR_FILE, build_calendar
 from tests.support.portals import portal_of
+from tests.support.sitebuild import SAMPLE
 
 NOW = datetime(2026, 2, 12, 12, 0, tzinfo=UTC)
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def maintenance(incident_id: str = "2026-02-20-db-upgrade", **fields: Any) -> Incident:
@@ -104,12 +102,11 @@ def test_empty_calendar_is_still_valid() -> None:
     assert Calendar.from_ical(data)["VERSION"] == "2.0"
 
 
-@pytest.mark.skipif(not any((ROOT / "incidents").rglob("*.md")), reason="no sample incidents")
 def test_real_sample_content_calendar_parses() -> None:
     from sitrep.load.loader import load_portal
     from sitrep.model.config import load_config
 
-    portal, _ = load_portal(ROOT, load_config(ROOT / "mkdocs.yml"))
+    portal, _ = load_portal(SAMPLE, load_config(SAMPLE / "mkdocs.yml"))
     portal = portal.for_audience("public")
     data = build_calendar(portal, NOW)[CALENDAR_FILE]
     uids = [str(e["UID"]) for e in events(data)]

@@ -9,7 +9,6 @@ from __future__ import annotations
 import posixpath
 import re
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,8 +24,8 @@ from sitrep.render.reports import metrics_file
 from sitrep.render.site import build_team_pages
 from sitrep.render.status_site import build_pages
 from sitrep.render.urls import dir_url as url_of
+from tests.support.sitebuild import SAMPLE
 
-REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 3, 31, 12, 0, tzinfo=UTC)  # "today" is 2026-03-31
 COMPONENTS = [Component(id="api", name="API"), Component(id="web", name="Web app"),
               Component(id="db", name="Database")]
@@ -335,8 +334,8 @@ def test_drop_links_rebases_links_of_records_stored_elsewhere() -> None:
 
 @pytest.fixture(scope="module")
 def sample() -> Portal:
-    config = load_config(REPO / "mkdocs.yml")
-    portal, diags = load_portal(REPO, config)
+    config = load_config(SAMPLE / "mkdocs.yml")
+    portal, diags = load_portal(SAMPLE, config)
     assert not diags.has_errors
     return portal
 

@@ -7,14 +7,13 @@ update and resolve an incident, and ``sitrep preview`` is checked at each step.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support.sitebuild import REPO, SAMPLE_NOW, mkdocs_build
+from tests.support.sitebuild import SAMPLE_NOW, copy_sample, mkdocs_build
 
 pytestmark = [pytest.mark.slow]
 
@@ -35,10 +34,7 @@ def run(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProces
 @pytest.fixture
 def portal_repo(tmp_path: Path) -> Path:
     repo = tmp_path / "portal"
-    repo.mkdir()
-    for name in ("mkdocs.yml", "incidents", "postmortems", "runbooks", "docs", "overrides"):
-        src = REPO / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, repo / name)
+    copy_sample(repo)
     run(repo, "git", "init", "-q", "-b", "main")
     run(repo, "git", "add", "-A")
     run(repo, "git", "commit", "-q", "-m", "base")

@@ -22,11 +22,11 @@ from hypothesis import strategies as st
 from sitrep.load import plainyaml, reader
 from sitrep.load.reader import FAST_PATH_MAX_INDICATORS, MAX_DEPTH, RecordFile, plain_scalar, read_record
 from sitrep.model.diagnostics import Diagnostics
+from tests.support.sitebuild import SAMPLE
 from tests.test_fuzz import FUZZ, ODD_PIECES, YAML_VALUES, examples, mutated_record
 
-ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted(p for folder in ("incidents", "postmortems", "runbooks")
-                 for p in (ROOT / folder).rglob("*.md") if p.name not in ("README.md", "index.md"))
+                 for p in (SAMPLE / folder).rglob("*.md") if p.name not in ("README.md", "index.md"))
 
 
 def typed(value: Any) -> Any:
@@ -79,7 +79,7 @@ def front_matter(path: Path) -> str:
     return "".join(lines[1:end])
 
 
-@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.relative_to(ROOT).as_posix())
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.relative_to(SAMPLE).as_posix())
 def test_every_shipped_record_takes_the_fast_paths_and_agrees(path: Path):
     # Records written by `sitrep new`/`update` and by hand look like these: if they fell
     # back to a slower path, validating large repositories would be several times

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.sitebuild import REPO, SAMPLE_NOW
+from tests.support.sitebuild import SAMPLE_NOW, copy_sample
 
 pytestmark = [pytest.mark.slow]
 
@@ -46,10 +45,7 @@ def wait_for(url: str, text: str, seconds: float) -> bool:
 
 def test_editing_a_record_while_serving_rebuilds_its_page(tmp_path: Path) -> None:
     project = tmp_path / "portal"
-    project.mkdir()
-    for name in ("mkdocs.yml", "incidents", "postmortems", "runbooks", "docs", "overrides"):
-        src = REPO / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, project / name)
+    copy_sample(project)
     port = free_port()
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(SAMPLE_NOW), "NO_MKDOCS_2_WARNING": "1"}
     server = subprocess.Popen(

@@ -1,6 +1,9 @@
-"""Build the repository's sample portal with MkDocs once per test process, at a pinned time.
+"""Build the tests' sample portal with MkDocs once per test process, at a pinned time.
 
-Real builds, not mocks: this runs ``mkdocs build --strict`` exactly as ``make site`` does.
+The sample is :data:`SAMPLE` (``tests/fixtures/sample/``), a copy of the repository's
+sample portal, so the tool's tests never read the top-level records a team replaces
+with its own. Real builds, not mocks: this runs ``mkdocs build --strict`` exactly as
+``make site`` does.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+#: The fixture portal (mkdocs.yml, incidents/, postmortems/, runbooks/, docs/).
+SAMPLE = REPO / "tests" / "fixtures" / "sample"
 #: 2026-11-23T12:00:00Z: the sample portal's "now" (one incident open, maintenance ahead).
 SAMPLE_NOW = 1795435200
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
@@ -33,8 +38,14 @@ def mkdocs_build(project: Path, out: Path, audience: str = "public", epoch: int 
 def sample_site(audience: str = "public") -> Path:
     """The sample portal built once per process; raises with MkDocs' output if the build fails."""
     out = Path(tempfile.mkdtemp(prefix=f"sitrep-sample-{audience}-"))
-    result = mkdocs_build(REPO, out / "site", audience)
+    result = mkdocs_build(SAMPLE, out / "site", audience)
     if result.returncode != 0:
         shutil.rmtree(out, ignore_errors=True)
         raise AssertionError(f"mkdocs build failed:\n{result.stdout}\n{result.stderr}")
     return out / "site"
+
+
+def copy_sample(dest: Path) -> Path:
+    """A writable copy of the fixture portal in ``dest`` (created)."""
+    shutil.copytree(SAMPLE, dest)  # the docs/format.md link is copied as a file
+    return dest
