@@ -15,16 +15,9 @@ from click.testing import CliRunner
 import sitrep
 from sitrep.cli import main
 from sitrep.model.exceptions import SitrepError
+from tests.support.helpers_build import CLI_MKDOCS as CONFIG
 
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
-CONFIG = """\
-site_name: Test Status
-plugins:
-  - sitrep:
-      components:
-        - id: web-app
-          name: Web application
-"""
 
 
 def test_every_public_error_of_the_package_is_a_sitrep_error() -> None:

@@ -24,23 +24,10 @@ from sitrep.model.config import load_config
 from sitrep.render import urls
 from sitrep.render.body_links import BodyLinks
 from sitrep.text.markdown import links, page_link
+from tests.support.helpers_build import INC, INCIDENT, RB, RUNBOOK
 
-INC = "incidents/2026/2026-02-10-case.md"
-FRONT = """\
----
-title: Case
-severity: SEV3
-started: 2026-02-10T14:30:00Z
-components:
-  web-app: degraded_performance
-updates:
-  - at: 2026-02-10T14:40:00Z
-    status: resolved
-    message: Resolved.
----
-"""
+FRONT = INCIDENT[:INCIDENT.index("\n---\n") + 5]  # the fixture incident without its body
 BODY_LINE = FRONT.count("\n") + 1
-RUNBOOK = "---\ntitle: Rollback\nowner: Platform\nlast_reviewed: 2026-01-01\n---\nSteps.\n"
 GOOD = "../../runbooks/rollback.md"
 #: What Python-Markdown runs with in the sample's mkdocs.yml (MkDocs adds toc, tables and fenced_code).
 EXTENSIONS = ["toc", "tables", "fenced_code", "admonition", "attr_list", "md_in_html",
@@ -97,7 +84,7 @@ def rendered_page_links(body: str) -> list[str]:
 
 @pytest.mark.parametrize(("case", "body", "broken"), CASES, ids=[c[0] for c in CASES])
 def test_validator_and_site_agree_on_every_link(make_portal, case: str, body: str, broken: list[str]) -> None:
-    root: Path = make_portal({INC: FRONT + body + "\n", "runbooks/rollback.md": RUNBOOK})
+    root: Path = make_portal({INC: FRONT + body + "\n", RB: RUNBOOK})
     portal, diags = load_portal(root, load_config(root / "mkdocs.yml"), jobs=1)
     assert [d.code for d in diags.items if d.code != "broken-link"] == []
     flagged = [(d.line, d.message.split("'")[1]) for d in diags.items]
