@@ -141,15 +141,9 @@ def test_only_the_plugin_imports_mkdocs() -> None:
     assert users == ["sitrep.plugin"]
 
 
-#: Cycles the render/ restructuring of issue 10 is removing. Any other cycle fails the test, and so
-#: does this one's disappearance: then empty the allowance, so it cannot come back unnoticed.
-KNOWN_CYCLES = {"render": [["sitrep.render.feeds", "sitrep.render.library", "sitrep.render.pages",
-                            "sitrep.render.statuspage_api"]]}
-
-
 def test_no_import_cycles_between_modules_of_a_layer() -> None:
     cycles = {layer: module_cycles(PACKAGE, layer) for layer in LAYERS if (PACKAGE / layer).is_dir()}
-    assert {layer: found for layer, found in cycles.items() if found} == KNOWN_CYCLES
+    assert {layer: found for layer, found in cycles.items() if found} == {}
 
 
 # --------------------------------------------------------------------------- the checker itself
