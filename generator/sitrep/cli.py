@@ -632,3 +632,64 @@ def preview(mkdocs_yml: str, base: str, fmt: str, now_text: str | None) -> None:
     click.echo(render(compare(base_portal, head, head_diags, now), markdown=fmt == "markdown"), nl=False)
     if head_diags.has_errors:
         sys.exit(EXIT_INVALID)
+
+
+@main.command()
+@config_option
+@click.option("--dry-run", is_flag=True, help="Print what would be sent; send and record nothing.")
+@click.option("--ledger", "ledger_path", type=click.Path(dir_okay=False), default=None,
+              help="The ledger of sent events. Default: notify.ledger in mkdocs.yml (.sitrep-notify/ledger.json).")
+@click.option("--channel", "only", multiple=True, metavar="NAME", help="Only this channel; repeat for several.")
+@now_option
+def notify(mkdocs_yml: str, dry_run: bool, ledger_path: str | None, only: tuple[str, ...],
+           now_text: str | None) -> None:
+    """Tell the configured channels what changed: alerts, updates, reminders, customer emails.
+
+    Derives the events of the records (declared, updated, severity or impact
+    changed, resolved, maintenance, postmortem published, overdue updates), sends
+    each new one once to every channel that wants it (Apprise URL from the
+    channel's environment variable) and records it in the ledger. A failed
+    delivery is retried by the next run. Exits 1 when a delivery failed.
+    """
+    from sitrep.edit.notify import Ledger, NotifyError, locked
+    from sitrep.edit.notify import run as run_notify
+    from sitrep.render.messages import MessageTemplateError
+
+    root, config = _config(mkdocs_yml)
+    config = config.model_copy(update={"audience": "internal"})
+    base = Path(mkdocs_yml).parent
+    unknown = [name for name in only if name not in {c.name for c in config.notify.channels}]
+    if unknown:
+        raise Refused(f"no notify channel named {', '.join(map(repr, unknown))} in {mkdocs_yml}")
+    if not config.notify.channels:
+        click.echo(f"sitrep: no notify channels in {mkdocs_yml} (plugins → sitrep → notify → channels); "
+                   "nothing to do", err=True)
+        return
+    now = _now(now_text)
+    portal = _load_or_exit(root, config)
+    path = Path(ledger_path) if ledger_path else base / config.notify.ledger
+    try:
+        with locked(path):
+            ledger = Ledger.load(path)
+            report = run_notify(portal, now, ledger, environ=os.environ, dry_run=dry_run, only=only,
+                                templates_dir=base / config.notify.templates_dir)
+    except (NotifyError, MessageTemplateError) as exc:
+        raise Refused(str(exc)) from None
+    for outcome in report.outcomes:
+        if dry_run and outcome.message is not None:
+            click.echo(f"--- {outcome.channel}: {outcome.event.id}")
+            click.echo(outcome.message.title)
+            click.echo("")
+            click.echo(outcome.message.body)
+        elif outcome.action in ("sent", "failed", "deferred"):
+            detail = f": {outcome.detail}" if outcome.action == "failed" else ""
+            click.echo(f"sitrep: notify: {outcome.channel}: {outcome.action} {outcome.event.id}{detail}", err=True)
+    for problem in report.problems:
+        click.echo(f"sitrep: warning: {problem}", err=True)
+    verb = "would send" if dry_run else "sent"
+    counts = report.count("would-send" if dry_run else "sent")
+    click.echo(f"sitrep: notify: {verb} {counts}, failed {report.count('failed')}, "
+               f"not sent (filtered, covered or too old) "
+               f"{report.count('skipped') + report.count('covered') + report.count('expired')}", err=True)
+    if report.failed:
+        sys.exit(EXIT_INVALID)

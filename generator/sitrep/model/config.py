@@ -12,7 +12,7 @@ import re
 from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -118,6 +118,82 @@ DEFAULT_SEVERITIES: tuple[Severity, ...] = (
 )
 
 
+#: Every event ``sitrep notify`` derives from the records (see sitrep.derive.events).
+NotifyEvent = Literal[
+    "incident.declared", "incident.updated", "incident.severity_changed", "incident.impact_changed",
+    "incident.resolved", "incident.update_overdue",
+    "maintenance.scheduled", "maintenance.starting", "maintenance.started", "maintenance.completed",
+    "postmortem.published",
+]
+NOTIFY_EVENTS: tuple[str, ...] = get_args(NotifyEvent)
+#: Events that only ever go to internal channels: they talk about the team's process.
+INTERNAL_ONLY_EVENTS: tuple[str, ...] = ("incident.update_overdue",)
+#: What a public channel receives unless it lists its own events.
+PUBLIC_DEFAULT_EVENTS: tuple[str, ...] = tuple(e for e in NOTIFY_EVENTS if e not in INTERNAL_ONLY_EVENTS)
+#: The procedures' customer policy: a proactive email for SEV1; SEV2 is opt-in; SEV3/4 status page only.
+PUBLIC_DEFAULT_SEVERITIES: tuple[str, ...] = ("SEV1",)
+_ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class Channel(Model):
+    """One destination of ``sitrep notify``: a team chat, a customer mailing list, a webhook."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$",
+                      description="Stable id of the channel; the ledger of sent events is kept per channel.")
+    audience: Audience = Field(
+        description="'internal' (the team: every field, internal incidents, reminders) or 'public' "
+        "(customers: only what the public status page shows).")
+    url_env: str = Field(
+        pattern=_ENV_NAME,
+        description="Name of the environment variable (a GitHub secret) holding the destination as an "
+        "Apprise URL, e.g. SITREP_NOTIFY_TEAM (slack://…, workflows://…, discord://…, mailto://…, "
+        "json://…). The URL itself never goes in the repository.")
+    style: Literal["chat", "email"] = Field(
+        "chat", description="'chat': short messages (Slack, Teams, Discord, webhooks); 'email': "
+        "letters with a subject (the customer email after resolution).")
+    events: list[NotifyEvent] | None = Field(
+        None, description="Events this channel receives. Default: every event for internal channels; "
+        "every event except the internal-only 'incident.update_overdue' for public ones.")
+    severities: list[str] | None = Field(
+        None, description="Incident severities this channel receives (maintenance is not filtered). "
+        "Default: all for internal channels; SEV1 for public ones (the procedures' policy: proactive "
+        "customer email for SEV1; add SEV2 to opt in).")
+    components: list[str] | None = Field(
+        None, description="Only incidents and maintenance affecting one of these component ids. Default: all.")
+
+    def wants(self, event: str) -> bool:
+        """Whether the channel is subscribed to an event kind."""
+        if self.events is not None:
+            return event in self.events
+        return self.audience == "internal" or event in PUBLIC_DEFAULT_EVENTS
+
+    def wants_severity(self, severity: str | None) -> bool:
+        """Whether an incident of this severity reaches the channel."""
+        if self.severities is not None:
+            return severity in self.severities
+        return self.audience == "internal" or severity in PUBLIC_DEFAULT_SEVERITIES
+
+
+class NotifySettings(Model):
+    """Settings of ``sitrep notify`` (under ``notify:`` in the sitrep entry of mkdocs.yml)."""
+
+    channels: list[Channel] = Field(default_factory=list, description="Where notifications go.")
+    max_age: Duration = Field(
+        timedelta(hours=24),
+        description="Events older than this are recorded as sent without sending: a first run, or a run "
+        "after the ledger was lost, never floods the channels with history.")
+    maintenance_notice: Duration = Field(
+        timedelta(hours=1), description="How long before a maintenance window the 'starts soon' notice goes out.")
+    templates_dir: str = Field(
+        "templates/messages",
+        description="Folder (relative to mkdocs.yml) whose message templates override the built-in ones "
+        "(same file names, e.g. internal_alert.txt.j2).")
+    ledger: str = Field(
+        ".sitrep-notify/ledger.json",
+        description="File (relative to mkdocs.yml) recording which event went to which channel; the "
+        "publish workflow keeps it in the Actions cache.")
+
+
 def _severity_key(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", text).lower()
 
@@ -162,13 +238,36 @@ class SitrepConfig(Model):
         "postmortem writes them, so it never publishes a name the text does not.",
     )
 
+    notify: NotifySettings = Field(
+        default_factory=NotifySettings,
+        description="Channels and timing of `sitrep notify` (team alerts, customer emails, reminders).",
+    )
+
     @model_validator(mode="after")
     def _unique_ids(self) -> SitrepConfig:
         for what, ids in (("component", [c.id for c in self.components]),
-                          ("severity", [s.id for s in self.severities])):
+                          ("severity", [s.id for s in self.severities]),
+                          ("notify channel", [c.name for c in self.notify.channels])):
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:
                 raise ValueError(f"{what} ids must be unique; repeated: {', '.join(dupes)}")
+        return self
+
+    @model_validator(mode="after")
+    def _known_channel_filters(self) -> SitrepConfig:
+        for channel in self.notify.channels:
+            where = f"notify channel {channel.name!r}"
+            for sev in channel.severities or ():
+                if self.normalise_severity(sev) != sev:
+                    raise ValueError(f"{where}: severity {sev!r} is not a severity id; use one of: "
+                                     f"{', '.join(s.id for s in self.severities)}")
+            for cid in channel.components or ():
+                if self.component(cid) is None:
+                    raise ValueError(f"{where}: {cid!r} is not a configured component")
+            leaks = [e for e in channel.events or () if e in INTERNAL_ONLY_EVENTS]
+            if channel.audience == "public" and leaks:
+                raise ValueError(f"{where}: {', '.join(leaks)} is internal-only; a public channel cannot "
+                                 "receive it")
         return self
 
     # --- lookups -------------------------------------------------------------

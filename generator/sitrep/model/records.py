@@ -119,6 +119,9 @@ class Incident(Record):
     tech_lead: str | None = Field(None, description="Technical lead (internal).")
     comms_lead: str | None = Field(None, description="Communications lead (internal).")
     scribe: str | None = Field(None, description="Scribe (internal).")
+    channel: str | None = Field(None, description="The team's chat channel for the incident, e.g. "
+                                "#incident-2026-02-10-payments (internal; named in alerts and reminders).")
+    war_room: str | None = Field(None, description="Link to the call or war room (internal; named in alerts).")
     runbooks: list[str] = Field(default_factory=list, description="Ids of runbooks used.")
     users_affected: int | None = Field(None, ge=0, description="Number of users affected.")
     visibility: Visibility = Field("public", description="public (default) or internal.")

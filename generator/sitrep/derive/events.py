@@ -1,0 +1,158 @@
+"""What ``sitrep notify`` tells people: events derived from the records, each with a stable id.
+
+A pure function of ``(portal, now)``. The same records at the same instant give
+the same events with the same ids, so a ledger of sent ids makes delivery
+exactly-once across re-runs (:mod:`sitrep.edit.notify`). Ids never contain a
+position or a name that can change (titles, component names), only record ids,
+update times and statuses:
+
+=============================  =====================================================
+``incident.declared``          ``incident/<id>/declared``
+``incident.updated``           ``incident/<id>/update/<UTC stamp>-<status>`` (each update after the first)
+``incident.severity_changed``  ``incident/<id>/severity/<SEV>``
+``incident.impact_changed``    ``incident/<id>/impact/<component>=<impact>,…``
+``incident.resolved``          ``incident/<id>/resolved``
+``incident.update_overdue``    ``incident/<id>/overdue/<UTC stamp of the due time>`` (internal only)
+``maintenance.scheduled``      ``maintenance/<id>/scheduled``
+``maintenance.starting``       ``maintenance/<id>/starting`` (from ``maintenance_notice`` before the window)
+``maintenance.started``        ``maintenance/<id>/started``
+``maintenance.completed``      ``maintenance/<id>/completed``
+``postmortem.published``       ``postmortem/<id>/published``
+=============================  =====================================================
+
+Severity and impact are states, not history (a record only holds its current
+severity), so their ids name the state: the declaration *covers* the state the
+incident was declared in, and a later state that no channel has heard of is a
+change. Going back to an earlier state is not announced again.
+
+An overdue reminder is keyed by the due time, which moves with every update:
+one reminder per missed update, however often the scheduled run looks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+
+from sitrep.derive.status import maintenance_state, next_update_due
+from sitrep.model.config import INTERNAL_ONLY_EVENTS
+from sitrep.model.portal import Portal
+from sitrep.model.records import Incident, Postmortem, Update
+
+#: Order of events that happen at the same instant.
+_KIND_ORDER = (
+    "maintenance.scheduled", "incident.declared", "incident.severity_changed", "incident.impact_changed",
+    "incident.updated", "incident.update_overdue", "maintenance.starting", "maintenance.started",
+    "incident.resolved", "maintenance.completed", "postmortem.published",
+)
+
+
+def stamp(at: datetime) -> str:
+    """Compact UTC form used in event ids: ``20260210T144000Z``."""
+    return at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing to tell: what happened, to which record, when, and which ids it makes redundant."""
+
+    id: str
+    kind: str
+    at: datetime | None  # None: the records do not say when (a postmortem's publication)
+    incident: Incident | None = None
+    update: Update | None = None
+    postmortem: Postmortem | None = None
+    covers: tuple[str, ...] = field(default=())
+
+    @property
+    def internal_only(self) -> bool:
+        return self.kind in INTERNAL_ONLY_EVENTS
+
+    @property
+    def severity(self) -> str | None:
+        return self.incident.severity if self.incident is not None and not self.incident.is_maintenance else None
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        """Component ids the event concerns (a postmortem's: those of its incidents)."""
+        return tuple(self.incident.components) if self.incident is not None else ()
+
+
+def severity_id(inc: Incident) -> str:
+    return f"incident/{inc.id}/severity/{inc.severity or 'none'}"
+
+
+def impact_id(inc: Incident) -> str:
+    state = ",".join(f"{cid}={impact}" for cid, impact in sorted(inc.components.items()))
+    return f"incident/{inc.id}/impact/{state}"
+
+
+def _incident_events(portal: Portal, inc: Incident, now: datetime) -> list[Event]:
+    first = inc.updates[0]
+    events = [Event(f"incident/{inc.id}/declared", "incident.declared", first.at, inc, first,
+                    covers=(severity_id(inc), impact_id(inc)))]
+    events.append(Event(severity_id(inc), "incident.severity_changed", inc.last_updated, inc))
+    events.append(Event(impact_id(inc), "incident.impact_changed", inc.last_updated, inc))
+    for update in inc.updates[1:]:
+        if update.status == "resolved":
+            continue
+        events.append(Event(f"incident/{inc.id}/update/{stamp(update.at)}-{update.status}",
+                            "incident.updated", update.at, inc, update))
+    if inc.is_resolved:
+        last = inc.updates[-1]
+        events.append(Event(f"incident/{inc.id}/resolved", "incident.resolved", inc.resolved_at or last.at,
+                            inc, last))
+    due = next_update_due(inc, portal.config)
+    if due is not None and now > due:
+        events.append(Event(f"incident/{inc.id}/overdue/{stamp(due)}", "incident.update_overdue", due, inc,
+                            inc.updates[-1]))
+    return events
+
+
+def _maintenance_events(portal: Portal, inc: Incident, now: datetime) -> list[Event]:
+    base = f"maintenance/{inc.id}"
+    first = inc.updates[0]
+    events = [Event(f"{base}/scheduled", "maintenance.scheduled", first.at, inc, first)]
+    state = maintenance_state(inc, now)
+    start = inc.scheduled_start
+    notice = portal.config.notify.maintenance_notice
+    if state == "scheduled" and start is not None and start - notice <= now < start:
+        events.append(Event(f"{base}/starting", "maintenance.starting", start - notice, inc, inc.updates[-1]))
+    started = next((u for u in inc.updates if u.status in ("in_progress", "verifying")), None)
+    if started is not None or (start is not None and start <= now):
+        at = started.at if started is not None else start
+        events.append(Event(f"{base}/started", "maintenance.started", at, inc, started or inc.updates[-1],
+                            covers=(f"{base}/starting",)))
+    if state == "completed" and (inc.is_resolved or start is not None):
+        at = inc.resolved_at or inc.scheduled_end or inc.last_updated
+        events.append(Event(f"{base}/completed", "maintenance.completed", at, inc, inc.updates[-1],
+                            covers=(f"{base}/starting", f"{base}/started")))
+    return events
+
+
+def _postmortem_events(portal: Portal, pm: Postmortem) -> list[Event]:
+    if pm.status != "published":
+        return []
+    incidents = [i for i in (portal.incident(x) for x in pm.incidents) if i is not None]
+    return [Event(f"postmortem/{pm.id}/published", "postmortem.published", None,
+                  incidents[0] if incidents else None, postmortem=pm)]
+
+
+def postmortem_date(pm: Postmortem) -> datetime:
+    """The postmortem's date as an instant (its start, UTC), for ordering."""
+    return datetime.combine(pm.date, time(), tzinfo=UTC)
+
+
+def derive_events(portal: Portal, now: datetime) -> list[Event]:
+    """Every event of the portal's records at ``now``, oldest first (stable order)."""
+    events: list[Event] = []
+    for inc in portal.incidents:
+        builder = _maintenance_events if inc.is_maintenance else _incident_events
+        events += builder(portal, inc, now)
+    for pm in portal.postmortems:
+        events += _postmortem_events(portal, pm)
+    # What the records date after ``now`` has not happened yet (a record written ahead of time).
+    events = [e for e in events if e.at is None or e.at <= now]
+    return sorted(events, key=lambda e: (
+        (e.at or (postmortem_date(e.postmortem) if e.postmortem else now)).astimezone(UTC),
+        _KIND_ORDER.index(e.kind), e.id))

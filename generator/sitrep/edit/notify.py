@@ -1,0 +1,272 @@
+"""``sitrep notify``: deliver the events of the records to the configured channels, exactly once.
+
+The events come from :func:`sitrep.derive.events.derive_events`, the messages
+from :mod:`sitrep.render.messages`, delivery from Apprise (one URL per channel,
+read from the environment variable the channel names). What has been done is
+kept in a *ledger*, a small JSON file mapping each channel to the event ids it
+has had (``sent``), was not meant to have (``skipped``: filtered out by its
+events, severities or components), had made redundant by another message
+(``covered``) or were too old to send (``expired``).
+
+Exactly once, in practice:
+
+* an event id is written to the ledger right after its delivery succeeded (the
+  file is replaced atomically), so a re-run sends nothing twice;
+* a failed delivery is not written: the next run sends it again. The channel's
+  later events wait for it, so a channel never hears of an update before the
+  declaration;
+* two runs on one machine take turns (an exclusive lock next to the ledger); the
+  publish workflow runs one at a time (its concurrency group) and keeps the
+  ledger in the Actions cache;
+* a first run (no ledger yet) sends only events younger than ``notify.max_age``
+  and records the rest, so setting up, or losing the ledger, never floods a
+  channel with history. Later runs drop events older than that too (a run that
+  was down for a day does not send yesterday's reminders).
+
+A public channel only ever sees ``portal.for_audience("public")``: internal
+incidents and postmortems produce no event for it, and its messages are rendered
+from public fields only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sitrep.derive.events import Event, derive_events
+from sitrep.model.config import Channel
+from sitrep.model.portal import Portal
+from sitrep.render.messages import Message, message_env, render_message
+
+LEDGER_VERSION = 1
+#: Outcomes recorded in the ledger; every one means "never send this again to that channel".
+OUTCOMES = ("sent", "skipped", "covered", "expired")
+
+
+class NotifyError(Exception):
+    """The ledger cannot be read or written; nothing was sent."""
+
+
+# --------------------------------------------------------------------------- ledger
+
+@dataclass
+class Ledger:
+    """Event ids each channel has had, with the outcome and when it was recorded."""
+
+    path: Path
+    existed: bool
+    channels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> Ledger:
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return cls(path, existed=False)
+        except OSError as exc:
+            raise NotifyError(f"{path}: cannot read the notification ledger: {exc.strerror}") from None
+        try:
+            data = json.loads(raw)
+            channels = data["channels"]
+            if data.get("version") != LEDGER_VERSION or not isinstance(channels, dict):
+                raise ValueError
+        except (ValueError, KeyError, TypeError):
+            raise NotifyError(f"{path}: not a Sitrep notification ledger (version {LEDGER_VERSION}); move it "
+                              "away to start a new one (events older than notify.max_age are then not sent)"
+                              ) from None
+        return cls(path, existed=True, channels=channels)
+
+    def has(self, channel: str, event_id: str) -> bool:
+        return event_id in self.channels.get(channel, {})
+
+    def record(self, channel: str, event_id: str, outcome: str, now: datetime) -> None:
+        self.channels.setdefault(channel, {})[event_id] = {
+            "outcome": outcome, "at": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+    def save(self) -> None:
+        """Replace the file atomically (a crash leaves the previous ledger whole)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"version": LEDGER_VERSION,
+                "channels": {name: dict(sorted(ids.items())) for name, ids in sorted(self.channels.items())}}
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, indent=1, ensure_ascii=False)
+                fh.write("\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.existed = True
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside the ledger, so runs on one machine take turns."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a+b") as fh:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: no concurrent runs there
+            yield
+            return
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+# --------------------------------------------------------------------------- delivery
+
+#: Delivers one message to one Apprise URL; returns None on success, else why it failed.
+Sender = Callable[[str, Message, str], "str | None"]
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def apprise_send(url: str, message: Message, style: str) -> str | None:
+    """Send with Apprise; None on success, else Apprise's own explanation (never the URL)."""
+    import apprise
+
+    logger = logging.getLogger("apprise")
+    collect = _Collect()
+    logger.addHandler(collect)
+    logger.propagate = False
+    try:
+        asset = apprise.AppriseAsset(app_id="Sitrep", app_desc="Sitrep status notifications")
+        client = apprise.Apprise(asset=asset)
+        if not client.add(url):
+            return "the value is not an Apprise URL Apprise can use (see https://appriseit.com/services/)"
+        ok = client.notify(body=message.body, title=message.title, body_format=apprise.NotifyFormat.TEXT)
+    finally:
+        logger.removeHandler(collect)
+    if ok:
+        return None
+    return "; ".join(dict.fromkeys(collect.lines)) or "delivery failed"
+
+
+# --------------------------------------------------------------------------- the run
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one event on one channel in this run."""
+
+    channel: str
+    event: Event
+    action: str  # sent | skipped | covered | expired | failed | deferred | would-send
+    detail: str = ""
+    message: Message | None = None
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(o.action == "failed" for o in self.outcomes)
+
+    def count(self, action: str) -> int:
+        return sum(o.action == action for o in self.outcomes)
+
+
+def _filtered_out(channel: Channel, event: Event) -> str | None:
+    """Why the channel does not want the event, or None if it does."""
+    if event.internal_only and channel.audience != "internal":
+        return "internal only"
+    if not channel.wants(event.kind):
+        return f"{event.kind} not among the channel's events"
+    if event.incident is not None and not event.incident.is_maintenance and not channel.wants_severity(
+            event.severity):
+        return f"severity {event.severity} not among the channel's severities"
+    if channel.components is not None and not set(event.components) & set(channel.components):
+        return "no component of the channel affected"
+    return None
+
+
+def _too_old(event: Event, now: datetime, max_age: Any, first_run: bool) -> bool:
+    if event.at is None:  # the records do not say when a postmortem was published
+        return first_run
+    return now - event.at > max_age
+
+
+def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, str],
+        templates_dir: Path | None = None, dry_run: bool = False, only: tuple[str, ...] = (),
+        send: Sender = apprise_send) -> Report:
+    """Deliver every new event to every channel (or those named in ``only``); update the ledger.
+
+    ``portal`` is the whole (internal) portal; each channel gets its audience's
+    edition. With ``dry_run`` nothing is sent or recorded: the report holds the
+    messages that would go out.
+    """
+    report = Report()
+    settings = portal.config.notify
+    env = message_env(templates_dir)
+    editions = {"internal": portal, "public": portal.for_audience("public")}
+    first_run = not ledger.existed
+    events_of = {aud: derive_events(edition, now) for aud, edition in editions.items()}
+    for channel in settings.channels:
+        if only and channel.name not in only:
+            continue
+        url = environ.get(channel.url_env, "").strip()
+        if not url and not dry_run:
+            report.problems.append(f"channel {channel.name!r}: the environment variable {channel.url_env} is not "
+                                   "set, so nothing was sent to it (add it as a secret of the notify step)")
+            continue
+        edition = editions[channel.audience]
+        covered: set[str] = set()
+        blocked = False
+        for event in events_of[channel.audience]:
+            if ledger.has(channel.name, event.id):
+                continue
+            if blocked:
+                report.outcomes.append(Outcome(channel.name, event, "deferred", "waits for an earlier failure"))
+                continue
+            if event.id in covered:
+                action, detail = "covered", "said by an earlier message"
+            elif _too_old(event, now, settings.max_age, first_run):
+                action, detail = "expired", "older than notify.max_age" if event.at else "first run"
+            elif (why := _filtered_out(channel, event)) is not None:
+                action, detail = "skipped", why
+            else:
+                action, detail = "send", ""
+            message = None
+            if action == "send":
+                message = render_message(env, edition, event, channel.style, channel.audience, now)
+                if dry_run:
+                    action = "would-send"
+                else:
+                    error = send(url, message, channel.style)
+                    if error is not None:
+                        report.outcomes.append(Outcome(channel.name, event, "failed", error, message))
+                        blocked = True
+                        continue
+                    action = "sent"
+            report.outcomes.append(Outcome(channel.name, event, action, detail, message))
+            covered.update(event.covers)
+            if not dry_run:
+                ledger.record(channel.name, event.id, action, now)
+                if action == "sent":
+                    ledger.save()  # right away: a crash after this point cannot resend it
+    if not dry_run:
+        ledger.save()
+    return report

@@ -1,0 +1,202 @@
+"""Messages of ``sitrep notify``: an event + a channel's audience and style -> title and body.
+
+Plain-text Jinja templates under ``render/templates/messages/`` (the procedures'
+Internal Alert, status update, resolution notice, customer email after
+resolution, reminders, maintenance and postmortem notices). A portal overrides
+any of them by putting a file with the same name in its ``notify.templates_dir``
+(default ``templates/messages/`` next to mkdocs.yml).
+
+A template's output is the message: its first line is the title (an email's
+subject), the rest after a blank line the body.
+
+What a template can see depends on the audience, decided here and nowhere else:
+a public channel gets a view built from public fields only (title, severity,
+components and impacts, status, the public messages and description, public
+postmortems), so an override cannot leak what it is never given. The internal
+view adds the roles, users affected, chat channel and war room.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from sitrep.derive.events import Event
+from sitrep.derive.status import STATUS_LABELS, UPDATE_LABELS, duration, next_update_due
+from sitrep.model.config import SitrepConfig, format_duration
+from sitrep.model.portal import Portal
+from sitrep.model.records import Incident, Postmortem
+from sitrep.render.feeds import component_name, human_time, incident_url, site_root
+from sitrep.text.postmortem import action_items_in, parse_sections
+
+BUILTIN_DIR = Path(__file__).parent / "templates" / "messages"
+
+#: Template per event kind for chat channels; email channels use EMAIL_TEMPLATES where listed.
+CHAT_TEMPLATES = {
+    "incident.declared": ("internal_alert.txt.j2", "status_update.txt.j2"),  # (internal, public)
+    "incident.updated": ("status_update.txt.j2", "status_update.txt.j2"),
+    "incident.severity_changed": ("status_update.txt.j2", "status_update.txt.j2"),
+    "incident.impact_changed": ("status_update.txt.j2", "status_update.txt.j2"),
+    "incident.resolved": ("resolution.txt.j2", "resolution.txt.j2"),
+    "incident.update_overdue": ("update_overdue.txt.j2", "update_overdue.txt.j2"),
+    "maintenance.scheduled": ("maintenance.txt.j2", "maintenance.txt.j2"),
+    "maintenance.starting": ("maintenance.txt.j2", "maintenance.txt.j2"),
+    "maintenance.started": ("maintenance.txt.j2", "maintenance.txt.j2"),
+    "maintenance.completed": ("maintenance.txt.j2", "maintenance.txt.j2"),
+    "postmortem.published": ("postmortem.txt.j2", "postmortem.txt.j2"),
+}
+EMAIL_TEMPLATES = {
+    "incident.declared": "customer_notice.txt.j2",
+    "incident.updated": "customer_notice.txt.j2",
+    "incident.severity_changed": "customer_notice.txt.j2",
+    "incident.impact_changed": "customer_notice.txt.j2",
+    "incident.resolved": "customer_email.txt.j2",
+    "postmortem.published": "customer_email.txt.j2",
+}
+
+
+@dataclass(frozen=True)
+class Message:
+    """A rendered message: title (email subject) and plain-text body."""
+
+    title: str
+    body: str
+
+
+class MessageTemplateError(Exception):
+    """A message template is missing, has a syntax error or uses a name it is not given."""
+
+    def __init__(self, path: str, line: int, message: str):
+        self.path, self.line, self.message = path, line, message
+        super().__init__(f"{path}:{line}: error: {message}")
+
+
+def message_env(override_dir: Path | None) -> jinja2.Environment:
+    """Plain-text templates: the portal's folder first, then the built-in ones."""
+    folders = [str(override_dir)] if override_dir is not None and override_dir.is_dir() else []
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*folders, str(BUILTIN_DIR)]),
+        autoescape=False,  # plain text; every channel escapes for its own format (Apprise)
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["time"] = human_time
+    env.filters["duration"] = format_duration
+    env.filters["status_label"] = lambda s: STATUS_LABELS.get(s, s.replace("_", " ").capitalize())
+    env.filters["update_label"] = lambda s: UPDATE_LABELS.get(s, s.replace("_", " ").capitalize())
+    return env
+
+
+def template_name(event: Event, style: str, audience: str) -> str:
+    """Which template renders an event for a channel of this style and audience."""
+    if style == "email" and event.kind in EMAIL_TEMPLATES:
+        return EMAIL_TEMPLATES[event.kind]
+    internal, public = CHAT_TEMPLATES[event.kind]
+    return internal if audience == "internal" else public
+
+
+# --------------------------------------------------------------------------- views
+
+def _plain(markdown: str) -> str:
+    """Markdown body -> readable plain text: comments dropped, blank lines collapsed."""
+    text = re.sub(r"<!--.*?-->", "", markdown, flags=re.S)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def _sections(pm: Postmortem) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for section in parse_sections(pm.body, pm.body_line):
+        if section.key and section.key not in found:
+            found[section.key] = _plain(section.body)
+    return found
+
+
+def postmortem_view(config: SitrepConfig, pm: Postmortem) -> dict[str, Any]:
+    """What a message may say about a postmortem (the portal decides which ones are visible)."""
+    sections = _sections(pm)
+    return {
+        "id": pm.id,
+        "title": pm.title,
+        "url": f"{site_root(config)}postmortems/{pm.id}/",
+        "summary": sections.get("summary", ""),
+        "impact": sections.get("impact", ""),
+        "root_cause": sections.get("root_cause", ""),
+        "resolution": sections.get("resolution", ""),
+        "action_items": [item.text for item in action_items_in(pm.body, pm.body_line)],
+    }
+
+
+def incident_view(portal: Portal, inc: Incident, audience: str, now: datetime) -> dict[str, Any]:
+    """The incident as a template sees it; internal fields only for the internal audience."""
+    config = portal.config
+    severity = config.severity(inc.severity)
+    published = [p for p in portal.postmortems_for(inc.id) if p.status == "published"]
+    view: dict[str, Any] = {
+        "id": inc.id,
+        "kind": inc.kind,
+        "title": inc.title,
+        "url": incident_url(config, inc.id),
+        "severity": {"id": severity.id, "name": severity.name} if severity else None,
+        "status": inc.status,
+        "components": [{"id": cid, "name": component_name(config, cid), "impact": impact}
+                       for cid, impact in inc.components.items()],
+        "started": inc.start,
+        "resolved_at": inc.resolved_at,
+        "impact_end": inc.impact_end,
+        "duration": duration(inc, now),
+        "scheduled_start": inc.scheduled_start,
+        "scheduled_end": inc.scheduled_end,
+        "first_message": inc.updates[0].message,
+        "latest": {"at": inc.updates[-1].at, "status": inc.updates[-1].status,
+                   "message": inc.updates[-1].message},
+        "next_update_due": next_update_due(inc, config),
+        "update_every": severity.update_every if severity else None,
+        "description": _plain(inc.body),
+        "postmortem": postmortem_view(config, published[0]) if published else None,
+    }
+    if audience == "internal":
+        view.update({
+            "visibility": inc.visibility,
+            "commander": inc.commander, "tech_lead": inc.tech_lead, "comms_lead": inc.comms_lead,
+            "scribe": inc.scribe, "users_affected": inc.users_affected, "detected": inc.detected,
+            "channel": inc.channel, "war_room": inc.war_room,
+        })
+    return view
+
+
+def render_message(env: jinja2.Environment, portal: Portal, event: Event, style: str, audience: str,
+                   now: datetime) -> Message:
+    """Render one event for one channel. ``portal`` must already be the audience's edition."""
+    config = portal.config
+    context: dict[str, Any] = {
+        "site_name": config.site_name,
+        "site_url": site_root(config),
+        "audience": audience,
+        "event": {"id": event.id, "kind": event.kind, "at": event.at},
+        "update": ({"at": event.update.at, "status": event.update.status, "message": event.update.message}
+                   if event.update is not None else None),
+        "incident": incident_view(portal, event.incident, audience, now) if event.incident else None,
+        "postmortem": postmortem_view(config, event.postmortem) if event.postmortem else None,
+        "now": now,
+    }
+    name = template_name(event, style, audience)
+    try:
+        template = env.get_template(name)
+        text = template.render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise MessageTemplateError(exc.filename or name, exc.lineno, f"template syntax error: {exc.message}") from None
+    except jinja2.TemplateNotFound:
+        raise MessageTemplateError(name, 1, "message template not found") from None
+    except jinja2.UndefinedError as exc:
+        raise MessageTemplateError(template.filename or name, 1, f"{exc.message}; the {audience} view of "
+                                   f"a {event.kind} event does not have it") from None
+    title, _, body = text.strip().partition("\n")
+    return Message(title=title.strip(), body=body.strip())
