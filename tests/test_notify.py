@@ -1,0 +1,330 @@
+"""`sitrep notify` delivering real messages over real protocols on loopback.
+
+SMTP (aiosmtpd) receives the customer emails; an HTTP receiver gets Apprise's
+Slack-, Discord- and generic JSON payloads, an HTTPS one the Teams (Workflows)
+Adaptive Card. Nothing may connect anywhere else (``loopback_only``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from pytest_httpserver import HTTPServer
+from receivers import (  # noqa: F401 - fixtures
+    Mailbox,
+    http_receiver,
+    https_receiver,
+    json_bodies,
+    loopback_only,
+    point_slack_and_discord_at,
+    text_of,
+)
+
+from sitrep.cli import main
+
+MKDOCS = """\
+site_name: SmartBeak Status
+site_url: https://status.smartbeak.example/
+plugins:
+  - sitrep:
+      components:
+        - id: payments
+          name: Billing & payments
+        - id: web-app
+          name: Web application
+        - id: database
+          name: Primary database
+      notify:
+        channels:
+{channels}
+"""
+
+SEV1 = """\
+---
+title: Payment processing failures
+severity: SEV1
+started: 2026-02-13T14:30:00Z
+detected: 2026-02-13T14:31:00Z
+components:
+  payments: major_outage
+commander: Alice Commander
+tech_lead: Bob Techlead
+comms_lead: Charlie Comms
+channel: "#incident-2026-02-13-payments"
+war_room: https://zoom.example/j/incident
+users_affected: 1200
+updates:
+  - at: 2026-02-13T14:40:00Z
+    status: investigating
+    message: We are currently investigating reports of payment processing failures.
+{more}---
+{body}"""
+
+RESOLVED = """\
+  - at: 2026-02-13T17:00:00Z
+    status: resolved
+    message: Payment processing is operating normally again. We apologize for any inconvenience.
+"""
+
+POSTMORTEM = """\
+---
+title: Payment processing failures after a configuration change
+incidents: [2026-02-13-payments]
+date: 2026-02-14
+authors: [Alice Commander]
+status: {status}
+visibility: {visibility}
+---
+## Summary
+
+A configuration issue caused payment processing delays and failures.
+
+## Impact
+
+Payments failed for 2.5 hours.
+
+## Timeline
+
+- 14:30 UTC impact started
+
+## Root Cause
+
+A configuration change lowered the payment gateway's connection limit.
+
+## Resolution
+
+We restored the previous configuration and added a check that rejects such limits.
+
+## Action Items
+
+- [ ] Alert when payment failures exceed 1% - Alice Commander - 2026-03-01
+- [ ] Test configuration changes against production limits - Bob Techlead - 2026-03-15
+
+## Lessons Learned
+
+Limits need tests.
+"""
+
+
+def channel(name: str, audience: str, env: str, **extra: str) -> str:
+    lines = [f"          - name: {name}", f"            audience: {audience}", f"            url_env: {env}"]
+    lines += [f"            {key}: {value}" for key, value in extra.items()]
+    return "\n".join(lines)
+
+
+def write_portal(root: Path, channels: list[str], files: dict[str, str]) -> Path:
+    (root / "mkdocs.yml").write_text(MKDOCS.format(channels="\n".join(channels)), encoding="utf-8")
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def notify(root: Path, now: str, env: dict[str, str], *args: str) -> Result:
+    return CliRunner().invoke(main, ["notify", "-f", str(root / "mkdocs.yml"), "--now", now, *args], env=env)
+
+
+def sev1(resolved: bool = False, body: str = "") -> str:
+    return SEV1.format(more=RESOLVED if resolved else "", body=body)
+
+
+# --------------------------------------------------------------------------- SMTP
+
+@pytest.mark.usefixtures("loopback_only")
+def test_the_sev1_customer_email_arrives_over_smtp_with_the_postmortem(tmp_path: Path) -> None:
+    root = write_portal(tmp_path, [channel("customers", "public", "CUSTOMERS_URL", style="email")], {
+        "incidents/2026/2026-02-13-payments.md": sev1(),
+        "incidents/2026/2026-02-13-sev2-slow.md": sev1().replace("severity: SEV1", "severity: SEV2")
+        .replace("Payment processing failures", "Slow dashboards"),
+    })
+    with Mailbox() as box:
+        env = {"CUSTOMERS_URL": box.url()}
+        first = notify(root, "2026-02-13T14:45:00Z", env)
+        assert first.exit_code == 0, first.output
+        # SEV1: a proactive email; SEV2 is opt-in, so the default channel stays quiet about it.
+        assert [m["Subject"] for m in box.messages] == [
+            "[Investigating] Payment processing failures - SmartBeak Status"]
+        assert "We are currently investigating reports of payment processing failures." in text_of(box.messages[0])
+        assert box.envelopes[0] == ("status@smartbeak.example", ["customers@smartbeak.example"])
+
+        (root / "incidents/2026/2026-02-13-payments.md").write_text(
+            sev1(resolved=True, body="Payments failed for some customers.\n"), encoding="utf-8")
+        (root / "postmortems").mkdir()
+        (root / "postmortems/2026-02-14-payments.md").write_text(
+            POSTMORTEM.format(status="published", visibility="public"), encoding="utf-8")
+        second = notify(root, "2026-02-13T17:05:00Z", env)
+        assert second.exit_code == 0, second.output
+
+    subjects = [m["Subject"] for m in box.messages]
+    assert subjects[1:] == ["Service Restoration - Payment processing failures",
+                            "What happened: Payment processing failures - SmartBeak Status"]
+    letter = text_of(box.messages[1])
+    assert letter.startswith("Dear Valued Customer,")
+    assert "between 13 Feb 2026, 14:30 UTC and 13 Feb 2026, 17:00 UTC, Billing & payments experienced " \
+           "major outage. This has been fully resolved as of 13 Feb 2026, 17:00 UTC." in " ".join(letter.split())
+    assert "What happened:\nA configuration issue caused payment processing delays and failures." in letter
+    assert "What we did:\nWe restored the previous configuration" in letter
+    assert ("What we're doing to prevent this:\n- Alert when payment failures exceed 1%\n"
+            "- Test configuration changes against production limits") in letter
+    assert "https://status.smartbeak.example/postmortems/2026-02-14-payments/" in letter
+    for message in box.messages:  # public channel: no internal field ever
+        assert "Alice" not in text_of(message) and "zoom.example" not in text_of(message)
+
+
+# --------------------------------------------------------------------------- webhooks
+
+@pytest.mark.usefixtures("loopback_only")
+def test_slack_discord_teams_and_json_receivers_get_their_payload_shapes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, http_receiver: HTTPServer,  # noqa: F811
+        https_receiver: HTTPServer) -> None:  # noqa: F811
+    point_slack_and_discord_at(monkeypatch, http_receiver)
+    for path in ("/services/T000/B000/XXXX", "/hook"):
+        http_receiver.expect_request(path, method="POST").respond_with_data("ok")
+    http_receiver.expect_request("/api/webhooks/1234/abcd", method="POST").respond_with_data("", status=204)
+    https_receiver.expect_request("/workflows/wf1/triggers/manual/paths/invoke", method="POST") \
+        .respond_with_data("", status=202)
+    root = write_portal(tmp_path, [
+        channel("slack", "internal", "SLACK_URL"), channel("discord", "internal", "DISCORD_URL"),
+        channel("teams", "internal", "TEAMS_URL"), channel("hook", "internal", "HOOK_URL"),
+    ], {"incidents/2026/2026-02-13-payments.md": sev1()})
+    env = {"SLACK_URL": "slack://T000/B000/XXXX", "DISCORD_URL": "discord://1234/abcd",
+           "TEAMS_URL": f"workflows://127.0.0.1:{https_receiver.port}/wf1/sig1?verify=no",
+           "HOOK_URL": f"json://127.0.0.1:{http_receiver.port}/hook"}
+    result = notify(root, "2026-02-13T14:45:00Z", env)
+    assert result.exit_code == 0, result.output
+
+    [slack] = json_bodies(http_receiver, "/services/T000/B000/XXXX")
+    attachment = slack["attachments"][0]
+    assert attachment["title"] == "🚨 SEV1 INCIDENT: Payment processing failures"
+    assert "Incident Commander: Alice Commander" in attachment["text"]
+    assert "Channel: #incident-2026-02-13-payments" in attachment["text"]
+    [discord] = json_bodies(http_receiver, "/api/webhooks/1234/abcd")
+    assert discord["content"].startswith("🚨 SEV1 INCIDENT: Payment processing failures")
+    assert "Users Affected: 1200" in discord["content"]
+    [teams] = [json.loads(req.get_data(as_text=True)) for req, _ in https_receiver.log]
+    card = teams["attachments"][0]
+    assert card["contentType"] == "application/vnd.microsoft.card.adaptive"
+    # Apprise escapes Markdown for Teams (zoom\\.example); the reader sees the plain text.
+    texts = [block.get("text", "").replace("\\", "") for block in card["content"]["body"]]
+    assert "🚨 SEV1 INCIDENT: Payment processing failures" in texts
+    assert any("War Room" in t and "zoom.example/j/incident" in t for t in texts), texts
+    [generic] = json_bodies(http_receiver, "/hook")
+    assert generic["title"] == "🚨 SEV1 INCIDENT: Payment processing failures"
+    assert "Tech Lead: Bob Techlead" in generic["message"]
+
+    again = notify(root, "2026-02-13T14:50:00Z", env)  # nothing new: nothing sent
+    assert again.exit_code == 0 and len(http_receiver.log) == 3 and len(https_receiver.log) == 1
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_a_failed_delivery_is_not_recorded_and_goes_out_on_the_next_run(
+        tmp_path: Path, http_receiver: HTTPServer) -> None:  # noqa: F811
+    root = write_portal(tmp_path, [channel("hook", "internal", "HOOK_URL")],
+                        {"incidents/2026/2026-02-13-payments.md": sev1()})
+    env = {"HOOK_URL": f"json://127.0.0.1:{http_receiver.port}/hook"}
+    http_receiver.expect_oneshot_request("/hook").respond_with_data("busy", status=503)
+    failed = notify(root, "2026-02-13T14:45:00Z", env)
+    assert failed.exit_code == 1
+    assert "failed incident/2026-02-13-payments/declared" in failed.output
+    ledger = json.loads((root / ".sitrep-notify/ledger.json").read_text())
+    assert "incident/2026-02-13-payments/declared" not in ledger["channels"].get("hook", {})
+    http_receiver.expect_request("/hook").respond_with_data("ok")
+    retried = notify(root, "2026-02-13T14:50:00Z", env)
+    assert retried.exit_code == 0, retried.output
+    bodies = json_bodies(http_receiver, "/hook")
+    assert len(bodies) == 2 and bodies[0] == bodies[1]  # the same alert, delivered on the retry
+
+
+# --------------------------------------------------------------------------- canary
+
+CANARIES = ("CANARY-INTERNAL-TITLE", "CANARY-COMMANDER", "CANARY-CHANNEL", "canary-war-room", "CANARY-PM",
+            "987654")
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_internal_incidents_and_fields_never_reach_a_public_channel(
+        tmp_path: Path, http_receiver: HTTPServer) -> None:  # noqa: F811
+    http_receiver.expect_request("/public").respond_with_data("ok")
+    http_receiver.expect_request("/team").respond_with_data("ok")
+    public_incident = (sev1(resolved=True).replace("Alice Commander", "CANARY-COMMANDER")
+                       .replace("#incident-2026-02-13-payments", "CANARY-CHANNEL")
+                       .replace("zoom.example/j/incident", "canary-war-room.example/")
+                       .replace("users_affected: 1200", "users_affected: 987654"))
+    internal_incident = (sev1().replace("Payment processing failures", "CANARY-INTERNAL-TITLE")
+                         .replace("commander: Alice Commander", "visibility: internal"))
+    files = {
+        "incidents/2026/2026-02-13-payments.md": public_incident.replace(RESOLVED, ""),
+        "incidents/2026/2026-02-13-internal.md": internal_incident,
+    }
+    every_event = ("[incident.declared, incident.updated, incident.severity_changed, incident.impact_changed, "
+                   "incident.resolved, postmortem.published]")
+    root = write_portal(tmp_path, [
+        channel("public", "public", "PUBLIC_URL", events=every_event, severities="[SEV1, SEV2, SEV3, SEV4]"),
+        channel("team", "internal", "TEAM_URL"),
+    ], files)
+    env = {"PUBLIC_URL": f"json://127.0.0.1:{http_receiver.port}/public",
+           "TEAM_URL": f"json://127.0.0.1:{http_receiver.port}/team"}
+    declared = notify(root, "2026-02-13T14:45:00Z", env)
+    assert declared.exit_code == 0, declared.output
+    (root / "incidents/2026/2026-02-13-payments.md").write_text(public_incident, encoding="utf-8")
+    (root / "postmortems").mkdir()
+    (root / "postmortems/2026-02-14-payments.md").write_text(
+        POSTMORTEM.format(status="published", visibility="internal")
+        .replace("Payment processing failures after", "CANARY-PM after"), encoding="utf-8")
+    result = notify(root, "2026-02-13T17:05:00Z", env)
+    assert result.exit_code == 0, result.output
+    public = json.dumps(json_bodies(http_receiver, "/public"), ensure_ascii=False)
+    team = json.dumps(json_bodies(http_receiver, "/team"), ensure_ascii=False)
+    assert "Payment processing failures" in public  # the public incident did go out
+    for canary in CANARIES:
+        assert canary not in public, f"{canary} reached a public channel"
+    # The same run tells the team everything, so the canaries are really in the data.
+    for canary in CANARIES:
+        assert canary in team, f"{canary} missing from the internal channel: the canary test proves nothing"
+
+
+# --------------------------------------------------------------------------- settings and dry run
+
+def test_dry_run_prints_the_messages_and_records_nothing(tmp_path: Path) -> None:
+    root = write_portal(tmp_path, [channel("team", "internal", "TEAM_URL")],
+                        {"incidents/2026/2026-02-13-payments.md": sev1()})
+    result = notify(root, "2026-02-13T14:45:00Z", {}, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "--- team: incident/2026-02-13-payments/declared" in result.output
+    assert "🚨 SEV1 INCIDENT: Payment processing failures" in result.output
+    assert "Incident Commander: Alice Commander" in result.output
+    assert not (root / ".sitrep-notify").exists() or not (root / ".sitrep-notify/ledger.json").exists()
+
+
+def test_a_channel_without_its_variable_is_reported_and_nothing_is_recorded(tmp_path: Path) -> None:
+    root = write_portal(tmp_path, [channel("team", "internal", "TEAM_URL")],
+                        {"incidents/2026/2026-02-13-payments.md": sev1()})
+    result = notify(root, "2026-02-13T14:45:00Z", {"TEAM_URL": ""})
+    assert result.exit_code == 0
+    assert "TEAM_URL is not set" in result.output
+    ledger = json.loads((root / ".sitrep-notify/ledger.json").read_text())
+    assert ledger["channels"] == {}
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ({"events": "[incident.update_overdue]"}, "incident.update_overdue is internal-only"),
+    ({"severities": "[SEV9]"}, "severity 'SEV9' is not a severity id"),
+    ({"components": "[nope]"}, "'nope' is not a configured component"),
+])
+def test_invalid_channel_settings_are_refused_with_a_reason(tmp_path: Path, extra: dict[str, str],
+                                                            message: str) -> None:
+    root = write_portal(tmp_path, [channel("customers", "public", "CUSTOMERS_URL", **extra)], {})
+    result = notify(root, "2026-02-13T14:45:00Z", {})
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_a_url_in_place_of_a_variable_name_is_refused(tmp_path: Path) -> None:
+    root = write_portal(tmp_path, [channel("team", "internal", "https://hooks.slack.com/services/T/B/C")], {})
+    result = notify(root, "2026-02-13T14:45:00Z", {})
+    assert result.exit_code == 2
+    assert "url_env" in result.output and "should match pattern" in result.output
