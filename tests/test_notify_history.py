@@ -1,0 +1,287 @@
+"""Exactly once over a real git history, and the scheduled run's reminders.
+
+The responders' flow is driven with the real commands (``sitrep new incident``,
+``update``, an escalation edit, ``resolve``, a published postmortem), committed
+to git one step at a time, and ``sitrep notify`` runs after every commit as the
+publish workflow does, once more with nothing new, and once with the receiver
+down and then up again. The HTTP receiver on loopback counts what arrives.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from pytest_httpserver import HTTPServer
+from receivers import http_receiver, json_bodies, loopback_only  # noqa: F401 - fixtures
+
+from sitrep.cli import main
+
+MKDOCS = """\
+site_name: SmartBeak Status
+site_url: https://status.smartbeak.example/
+plugins:
+  - sitrep:
+      components:
+        - id: payments
+          name: Billing & payments
+        - id: database
+          name: Primary database
+      notify:
+        channels:
+          - name: team
+            audience: internal
+            url_env: TEAM_URL
+          - name: status-subscribers
+            audience: public
+            url_env: PUBLIC_URL
+"""
+INCIDENT_ID = "2026-03-10-checkout-payments-failing"
+INCIDENT = f"incidents/2026/{INCIDENT_ID}.md"
+POSTMORTEM = f"""\
+---
+title: Checkout payments failing
+incidents: [{INCIDENT_ID}]
+date: 2026-03-11
+authors: [Priya Raman]
+status: published
+visibility: public
+---
+## Summary
+
+A certificate rotation broke the connection to the payment provider.
+
+## Impact
+
+Checkout failed for 50 minutes.
+
+## Timeline
+
+- 10:00 UTC declared
+
+## Root Cause
+
+The new certificate chain was incomplete.
+
+## Resolution
+
+We deployed the complete chain.
+
+## Action Items
+
+- [ ] Check certificate chains before rotation - Priya Raman - 2026-03-20
+
+## Lessons Learned
+
+Test the chain, not only the leaf.
+"""
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=Responder", "-c", "user.email=responder@example.com", *args],
+                   cwd=root, check=True, capture_output=True)
+
+
+def sitrep(root: Path, *args: str, now: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(main, [*args, "-f", str(root / "mkdocs.yml"), "--now", now], env=env)
+
+
+def commit(root: Path, message: str) -> None:
+    git(root, "add", "mkdocs.yml", "incidents", *(["postmortems"] if (root / "postmortems").exists() else []))
+    git(root, "commit", "-q", "-m", message)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
+    (tmp_path / "incidents").mkdir()
+    (tmp_path / "incidents" / ".keep").write_text("", encoding="utf-8")
+    git(tmp_path, "init", "-q", "-b", "main")
+    commit(tmp_path, "portal")
+    return tmp_path
+
+
+def received(server: HTTPServer, path: str) -> list[str]:
+    """Title and first line of the body of every message posted to ``path``, in arrival order."""
+    return [f"{b['title']} | {b['message'].splitlines()[0] if b['message'] else ''}"
+            for b in json_bodies(server, path)]
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_every_event_arrives_exactly_once_through_declare_update_escalate_resolve_postmortem(
+        repo: Path, http_receiver: HTTPServer) -> None:  # noqa: F811
+    http_receiver.expect_request("/team").respond_with_data("ok")
+    http_receiver.expect_request("/public").respond_with_data("ok")
+    env = {"TEAM_URL": f"json://127.0.0.1:{http_receiver.port}/team",
+           "PUBLIC_URL": f"json://127.0.0.1:{http_receiver.port}/public"}
+
+    def publish_and_notify(now: str) -> Result:
+        result = sitrep(repo, "notify", now=now, env=env)
+        assert result.exit_code == 0, result.output
+        return result
+
+    publish_and_notify("2026-03-10T09:00:00Z")  # the workflow's first run: an empty ledger
+
+    declared = sitrep(repo, "new", "incident", "--title", "Checkout payments failing", "--severity", "SEV2",
+                      "--component", "payments=partial_outage", "--commander", "Priya Raman",
+                      "--comms-lead", "Leo Martin", "--at", "2026-03-10T10:00:00Z",
+                      "--message", "We are investigating failed card payments at checkout.",
+                      now="2026-03-10T10:00:00Z")
+    assert declared.exit_code == 0, declared.output
+    commit(repo, "Declare SEV2: checkout payments")
+    publish_and_notify("2026-03-10T10:02:00Z")
+
+    updated = sitrep(repo, "update", INCIDENT_ID, "--status", "identified", "--message",
+                     "We found the cause: a certificate rotation at our payment provider.",
+                     "--at", "2026-03-10T10:20:00Z", now="2026-03-10T10:20:00Z")
+    assert updated.exit_code == 0, updated.output
+    commit(repo, "SEV2 payments: identified")
+    publish_and_notify("2026-03-10T10:22:00Z")
+
+    # Escalate: severity and impact change in the file, with an update saying so.
+    path = repo / INCIDENT
+    path.write_text(path.read_text(encoding="utf-8").replace("severity: SEV2", "severity: SEV1")
+                    .replace("payments: partial_outage", "payments: major_outage"), encoding="utf-8")
+    escalated = sitrep(repo, "update", INCIDENT_ID, "--status", "identified", "--message",
+                       "All card payments are failing now. We are rolling back the certificate.",
+                       "--at", "2026-03-10T10:40:00Z", now="2026-03-10T10:40:00Z")
+    assert escalated.exit_code == 0, escalated.output
+    commit(repo, "Escalate to SEV1")
+    http_receiver.stop()  # the receiver is down for this run …
+    down = sitrep(repo, "notify", now="2026-03-10T10:42:00Z", env=env)
+    assert down.exit_code == 1, down.output
+    assert "failed incident/" in down.output
+    http_receiver.start()  # … and back for the next one, which delivers what failed
+    publish_and_notify("2026-03-10T10:47:00Z")
+
+    resolved = sitrep(repo, "resolve", INCIDENT_ID, "--message",
+                      "Payments have worked normally since 10:50 UTC. We are sorry for the trouble.",
+                      "--at", "2026-03-10T11:00:00Z", now="2026-03-10T11:00:00Z")
+    assert resolved.exit_code == 0, resolved.output
+    commit(repo, "Resolve")
+    publish_and_notify("2026-03-10T11:02:00Z")
+
+    (repo / "postmortems").mkdir()
+    (repo / "postmortems" / "2026-03-11-checkout-payments-failing.md").write_text(POSTMORTEM, encoding="utf-8")
+    commit(repo, "Postmortem published")
+    publish_and_notify("2026-03-11T09:00:00Z")
+    publish_and_notify("2026-03-11T09:30:00Z")  # a scheduled rebuild: nothing new
+
+    team = received(http_receiver, "/team")
+    assert team == [
+        "🚨 SEV2 INCIDENT: Checkout payments failing | Detection: 10 Mar 2026, 10:00 UTC",
+        "⏳ UPDATE: Checkout payments failing | Status: Identified",
+        "⚠️ SEVERITY NOW SEV1: Checkout payments failing | Status: Identified",
+        "⚠️ IMPACT CHANGED: Checkout payments failing | Status: Identified",
+        "⏳ UPDATE: Checkout payments failing | Status: Identified",
+        "✅ RESOLVED: Checkout payments failing | Duration: 1 h (started 10 Mar 2026, 10:00 UTC, resolved "
+        "10 Mar 2026, 11:00 UTC)",
+        "📝 POSTMORTEM: Checkout payments failing | A certificate rotation broke the connection to the payment "
+        "provider.",
+    ]
+    messages = [(b["title"], b["message"]) for b in json_bodies(http_receiver, "/team")]
+    assert len(set(messages)) == len(messages), "a message arrived twice"
+    bodies = [body for _, body in messages]
+    assert "a certificate rotation at our payment provider" in bodies[1]
+    assert "rolling back the certificate" in bodies[4]
+    # Customers (public, SEV1 by default) hear nothing of the SEV2 phase and everything from the escalation.
+    public = received(http_receiver, "/public")
+    assert public == [
+        "⚠️ SEVERITY NOW SEV1: Checkout payments failing | Status: Identified",
+        "⚠️ IMPACT CHANGED: Checkout payments failing | Status: Identified",
+        "⏳ UPDATE: Checkout payments failing | Status: Identified",
+        "✅ RESOLVED: Checkout payments failing | Duration: 1 h (started 10 Mar 2026, 10:00 UTC, resolved "
+        "10 Mar 2026, 11:00 UTC)",
+        "📝 POSTMORTEM: Checkout payments failing | A certificate rotation broke the connection to the payment "
+        "provider.",
+    ]
+    assert "Priya" not in json.dumps(json_bodies(http_receiver, "/public"))
+    ledger = json.loads((repo / ".sitrep-notify" / "ledger.json").read_text(encoding="utf-8"))
+    sent = sorted(k for k, v in ledger["channels"]["team"].items() if v["outcome"] == "sent")
+    assert len(sent) == 7
+    status = subprocess.run(["git", "status", "--porcelain", "incidents", "postmortems", "mkdocs.yml"],
+                            cwd=repo, capture_output=True, text=True, check=True).stdout
+    assert status == "", "notify must not change the records"
+
+
+# --------------------------------------------------------------------------- the scheduled run
+
+SEV2_OPEN = """\
+---
+title: Slow dashboards
+severity: SEV2
+started: 2026-03-10T10:00:00Z
+components:
+  database: degraded_performance
+comms_lead: Leo Martin
+channel: "#incident-slow-dashboards"
+updates:
+  - at: 2026-03-10T10:00:00Z
+    status: investigating
+    message: Dashboards load slowly. We are investigating.
+{more}---
+"""
+SECOND_UPDATE = """\
+  - at: 2026-03-10T10:50:00Z
+    status: identified
+    message: A slow query is the cause; we are adding an index.
+"""
+MAINTENANCE = """\
+---
+kind: maintenance
+title: Database upgrade
+scheduled_start: 2026-03-10T14:00:00Z
+scheduled_end: 2026-03-10T15:00:00Z
+components:
+  database: under_maintenance
+updates:
+  - at: 2026-03-09T09:00:00Z
+    status: scheduled
+    message: We will upgrade the database from 14:00 to 15:00 UTC.
+---
+"""
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_the_scheduled_run_sends_one_reminder_per_missed_update_and_one_maintenance_start_notice(
+        tmp_path: Path, http_receiver: HTTPServer) -> None:  # noqa: F811
+    http_receiver.expect_request("/team").respond_with_data("ok")
+    http_receiver.expect_request("/public").respond_with_data("ok")
+    env = {"TEAM_URL": f"json://127.0.0.1:{http_receiver.port}/team",
+           "PUBLIC_URL": f"json://127.0.0.1:{http_receiver.port}/public"}
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
+    (tmp_path / "incidents" / "2026").mkdir(parents=True)
+    incident = tmp_path / "incidents" / "2026" / "2026-03-10-slow-dashboards.md"
+    incident.write_text(SEV2_OPEN.format(more=""), encoding="utf-8")
+    (tmp_path / "incidents" / "2026" / "2026-03-10-database-upgrade.md").write_text(MAINTENANCE, encoding="utf-8")
+
+    def scheduled(now: str) -> None:
+        result = sitrep(tmp_path, "notify", now=now, env=env)
+        assert result.exit_code == 0, result.output
+
+    # Every 30 minutes, and some runs late or twice, as GitHub's scheduler does.
+    for now in ("10:05", "10:30", "10:35", "10:45", "10:48"):
+        scheduled(f"2026-03-10T{now}:00Z")
+    incident.write_text(SEV2_OPEN.format(more=SECOND_UPDATE), encoding="utf-8")  # the update comes in late
+    for now in ("10:50", "11:00", "11:25", "11:30", "12:00", "12:30", "12:59", "13:00", "13:01", "13:30",
+                "13:59", "14:00", "14:30"):
+        scheduled(f"2026-03-10T{now}:00Z")
+
+    team = received(http_receiver, "/team")
+    reminders = [t for t in team if t.startswith("⏰ UPDATE OVERDUE")]
+    # Due 10:30 (missed), then 11:20 after the 10:50 update (missed, still nothing posted): two reminders.
+    head = "⏰ UPDATE OVERDUE: Slow dashboards | The next status update of this SEV2 incident was due at"
+    assert reminders == [f"{head} 10 Mar 2026, 10:30 UTC (every 30 min).",
+                         f"{head} 10 Mar 2026, 11:20 UTC (every 30 min)."]
+    starting = [t for t in team if t.startswith("🔧 MAINTENANCE STARTS")]
+    assert starting == ["🔧 MAINTENANCE STARTS AT 10 Mar 2026, 14:00 UTC: Database upgrade | Window: 10 Mar 2026, "
+                        "14:00 UTC to 10 Mar 2026, 15:00 UTC"]
+    assert [t.split(":")[0] for t in team].count("🔧 MAINTENANCE IN PROGRESS") == 1
+    overdue_text = [b["message"] for b in json_bodies(http_receiver, "/team") if "OVERDUE" in b["title"]][0]
+    assert "Comms: Leo Martin · Channel: #incident-slow-dashboards" in overdue_text
+    public = received(http_receiver, "/public")
+    assert not any("OVERDUE" in t for t in public), "reminders are internal only"
+    assert [t for t in public if t.startswith("🔧 MAINTENANCE STARTS")] == starting
