@@ -27,10 +27,11 @@ from typing import Any
 import jinja2
 
 from sitrep.derive.events import Event
-from sitrep.derive.status import STATUS_LABELS, UPDATE_LABELS, duration, next_update_due
+from sitrep.derive.status import duration, next_update_due
 from sitrep.model.config import SitrepConfig, format_duration
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
+from sitrep.model.vocabulary import status_label, update_label
 from sitrep.render.feeds import component_name, human_time, incident_url, site_root
 from sitrep.text.postmortem import action_items_in, parse_sections
 
@@ -89,8 +90,8 @@ def message_env(override_dir: Path | None) -> jinja2.Environment:
     )
     env.filters["time"] = human_time
     env.filters["duration"] = format_duration
-    env.filters["status_label"] = lambda s: STATUS_LABELS.get(s, s.replace("_", " ").capitalize())
-    env.filters["update_label"] = lambda s: UPDATE_LABELS.get(s, s.replace("_", " ").capitalize())
+    env.filters["status_label"] = status_label
+    env.filters["update_label"] = update_label
     return env
 
 
