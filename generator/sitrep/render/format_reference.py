@@ -6,12 +6,13 @@ the committed file differs, so the documentation cannot drift from the code.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from sitrep.model.config import Component, Severity, SitrepConfig
+from sitrep.model.config import Channel, Component, NotifySettings, Severity, SitrepConfig, format_duration
 from sitrep.model.records import Incident, Postmortem, Runbook, Update
 
 SECTIONS: list[tuple[str, type[BaseModel], str]] = [
@@ -27,6 +28,12 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
      "Validated when the site builds and by `sitrep validate`."),
     ("Component (items of `components`)", Component, ""),
     ("Severity level (items of `severities`)", Severity, ""),
+    ("Notifications (`notify`)", NotifySettings,
+     "Read by `sitrep notify`; destinations are Apprise URLs in environment variables (secrets)."),
+    ("Notification channel (items of `notify.channels`)", Channel,
+     "Events: incident.declared, incident.updated, incident.severity_changed, incident.impact_changed, "
+     "incident.resolved, incident.update_overdue (internal only), maintenance.scheduled, maintenance.starting, "
+     "maintenance.started, maintenance.completed, postmortem.published."),
 ]
 
 
@@ -36,7 +43,8 @@ _TYPE_WORDS = [
     (r"Annotated\[(datetime\.)?timedelta.*\]", "duration (15m, 4h, 1d)"), (r"sitrep\.(?:\w+\.)+", ""),
     (r"typing\.", ""),
     (r"Optional\[(.*)\]$", r"\1"), (r"Literal\[(.*?)\]", r"one of \1"), (r" \| None", ""),
-    (r"dict\[str, str\]", "mapping"), (r"<class '(\w+)'>", r"\1"), (r"'", ""),
+    (r"dict\[str, str\]", "mapping"), (r"<class 'datetime\.timedelta'>", "duration (15m, 4h, 1d)"),
+    (r"<class '(\w+)'>", r"\1"), (r"'", ""),
 ]
 
 
@@ -58,6 +66,8 @@ def _default(field: Any, name: str = "") -> str:
         return "see below" if field.default_factory.__name__ == "<lambda>" else "empty"
     if field.default is None or field.default is PydanticUndefined:
         return "—"
+    if isinstance(field.default, timedelta):
+        return f"`{format_duration(field.default)}`"
     return f"`{field.default}`"
 
 
