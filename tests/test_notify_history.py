@@ -280,7 +280,7 @@ def test_the_scheduled_run_sends_one_reminder_per_missed_update_and_one_maintena
     assert starting == ["🔧 MAINTENANCE STARTS AT 10 Mar 2026, 14:00 UTC: Database upgrade | Window: 10 Mar 2026, "
                         "14:00 UTC to 10 Mar 2026, 15:00 UTC"]
     assert [t.split(":")[0] for t in team].count("🔧 MAINTENANCE IN PROGRESS") == 1
-    overdue_text = [b["message"] for b in json_bodies(http_receiver, "/team") if "OVERDUE" in b["title"]][0]
+    overdue_text = next(b["message"] for b in json_bodies(http_receiver, "/team") if "OVERDUE" in b["title"])
     assert "Comms: Leo Martin · Channel: #incident-slow-dashboards" in overdue_text
     public = received(http_receiver, "/public")
     assert not any("OVERDUE" in t for t in public), "reminders are internal only"

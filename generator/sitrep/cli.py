@@ -265,12 +265,34 @@ def _write_new(kind: str, root: Path, config: SitrepConfig, text: str, base_stem
     raise Refused("could not find a free file name; nothing written")  # pragma: no cover
 
 
+def _filled_template(root: Path, name: str, variables: tuple[str, ...]) -> Any:
+    """``templates/NAME.md`` with the --var values in; exit 2 listing every unfilled placeholder."""
+    from sitrep.edit.incident_templates import fill
+
+    values: dict[str, str] = {}
+    for spec in variables:
+        key, sep, value = spec.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{spec!r}: write KEY=VALUE", param_hint="'--var'")
+        values[key.strip()] = value.strip()
+    diags = Diagnostics()
+    filled = fill(root, name, values, diags)
+    if filled is None or diags.has_errors:
+        raise Refused(f"template {name!r} cannot be used as given; nothing written", diags.errors)
+    _print_notes(diags.warnings)
+    return filled
+
+
 @new.command("incident")
 @config_option
-@click.option("--title", required=True, help="Short public title: what customers notice.")
-@click.option("--severity", "severity_text", required=True, metavar="SEV",
+@click.option("--template", "template_name", metavar="NAME",
+              help="Start from templates/NAME.md (a pre-written incident); the options below override it.")
+@click.option("--var", "variables", multiple=True, metavar="KEY=VALUE",
+              help="Value of a {{ KEY }} placeholder of the template; repeat for each.")
+@click.option("--title", help="Short public title: what customers notice. Required without --template.")
+@click.option("--severity", "severity_text", metavar="SEV",
               help="Severity id from mkdocs.yml, e.g. SEV2; aliases such as P1 or sev-2 are accepted.")
-@click.option("--component", "component_specs", multiple=True, required=True, metavar="ID=IMPACT",
+@click.option("--component", "component_specs", multiple=True, metavar="ID=IMPACT",
               help="Affected component and its impact (degraded_performance, partial_outage, "
               "major_outage); repeat for each component.")
 @click.option("--message", "message_text", metavar="TEXT",
@@ -290,7 +312,8 @@ def _write_new(kind: str, root: Path, config: SitrepConfig, text: str, base_stem
 @click.option("--visibility", type=click.Choice(["public", "internal"]), default="public", show_default=True,
               help="internal keeps the incident off the public status page.")
 @now_option
-def new_incident(mkdocs_yml: str, title: str, severity_text: str, component_specs: tuple[str, ...],
+def new_incident(mkdocs_yml: str, template_name: str | None, variables: tuple[str, ...], title: str | None,
+                 severity_text: str | None, component_specs: tuple[str, ...],
                  message_text: str | None, started_text: str | None, detected_text: str | None,
                  acknowledged_text: str | None, at_text: str | None, type_: str | None,
                  detection: str | None, commander: str | None, tech_lead: str | None,
@@ -308,6 +331,18 @@ def new_incident(mkdocs_yml: str, title: str, severity_text: str, component_spec
     from sitrep.model.formatting import slugify
 
     root, config = _config(mkdocs_yml)
+    if template_name:
+        filled = _filled_template(root, template_name, variables)
+        title = title or filled.title
+        severity_text = severity_text or filled.severity
+        component_specs = component_specs or tuple(f"{cid}={impact}" for cid, impact in filled.components.items())
+        message_text = message_text or filled.messages.get("investigating")
+        type_ = type_ or filled.type  # type: ignore[assignment]
+        detection = detection or filled.detection
+    for option, given in (("--title", title), ("--severity", severity_text), ("--component", component_specs)):
+        if not given:
+            raise click.UsageError(f"Missing option '{option}' (or a --template that sets it).")
+    assert title is not None and severity_text is not None
     now = _now(now_text)
     title = _one_line(title, "--title")
     severity = _severity(config, severity_text)

@@ -27,6 +27,10 @@ POSTMORTEM_NAME = re.compile(r"^postmortems/\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*
 RUNBOOK_NAME = re.compile(r"^runbooks/[a-z0-9][a-z0-9-]*\.md$")
 
 
+#: A placeholder of an incident template (``templates/NAME.md``): ``{{ name }}``.
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}\}")
+
+
 def _loc_name(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
@@ -241,6 +245,12 @@ def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
                         f"updates[{i}] ({update.at.isoformat()}) is earlier than the update "
                         "before it: keep updates in time order, oldest first")
         previous = update.at
+    texts = [(("title",), inc.title)] + [(("updates", i, "message"), u.message) for i, u in enumerate(inc.updates)]
+    for loc, text in texts:
+        for name in dict.fromkeys(PLACEHOLDER.findall(text)):
+            diags.error(path, line(loc), "unfilled-placeholder",
+                        f"{'.'.join(map(str, loc))}: the template placeholder {{{{ {name} }}}} was never filled "
+                        "in: replace it with the real text")
     _check_lifecycle(inc, rf, diags)
     return inc
 
