@@ -138,7 +138,25 @@ def test_no_dangerous_triggers_or_secrets(path: Path) -> None:
     code = "\n".join(line.split("#", 1)[0] for line in lines)  # comments may name them
     assert "pull_request_target" not in triggers(load(path))
     assert "pull_request_target" not in code
-    assert "secrets." not in code, "the workflows need no secrets"
+    # Secrets reach exactly one step: the one running `sitrep notify`, through its own env.
+    allowed = [value for _, step in steps(load(path)) if "sitrep notify" in step.get("run", "")
+               for value in (step.get("env") or {}).values()]
+    assert all(re.fullmatch(r"\$\{\{ secrets\.[A-Z0-9_]+ \}\}", v) for v in allowed), allowed
+    assert code.count("secrets.") == len(allowed), "secrets only in the env of the `sitrep notify` step"
+
+
+def test_the_notify_step_runs_after_the_deploy_and_keeps_its_ledger_in_the_cache() -> None:
+    workflow = load(GITHUB / "workflows" / "publish.yml")
+    job = workflow["jobs"]["notify"]
+    assert job["needs"] == "deploy" and not job.get("env")
+    assert write_scopes(job.get("permissions")) == set()
+    uses = [s.get("uses", "").split("@")[0] for s in job["steps"]]
+    names = [s.get("run", "") for s in job["steps"]]
+    notify_at = next(i for i, run in enumerate(names) if "sitrep notify" in run)
+    assert uses.index("actions/cache/restore") < notify_at < uses.index("actions/cache/save")
+    save = job["steps"][uses.index("actions/cache/save")]
+    assert save["if"] == "always()" and save["with"]["path"] == ".sitrep-notify"
+    assert set(triggers(workflow)) >= {"push", "schedule"}
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
