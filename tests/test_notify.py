@@ -164,8 +164,8 @@ def test_the_sev1_customer_email_arrives_over_smtp_with_the_postmortem(tmp_path:
                             "What happened: Payment processing failures - SmartBeak Status"]
     letter = text_of(box.messages[1])
     assert letter.startswith("Dear Valued Customer,")
-    assert "between 13 Feb 2026, 14:30 UTC and 13 Feb 2026, 17:00 UTC, Billing & payments experienced " \
-           "major outage. This has been fully resolved as of 13 Feb 2026, 17:00 UTC." in " ".join(letter.split())
+    assert "between Feb 13, 2026 14:30 UTC and Feb 13, 2026 17:00 UTC, Billing & payments experienced " \
+           "major outage. This has been fully resolved as of Feb 13, 2026 17:00 UTC." in " ".join(letter.split())
     assert "What happened:\nA configuration issue caused payment processing delays and failures." in letter
     assert "What we did:\nWe restored the previous configuration" in letter
     assert ("What we're doing to prevent this:\n- Alert when payment failures exceed 1%\n"

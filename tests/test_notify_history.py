@@ -172,13 +172,13 @@ def test_every_event_arrives_exactly_once_through_declare_update_escalate_resolv
 
     team = received(http_receiver, "/team")
     assert team == [
-        "🚨 SEV2 INCIDENT: Checkout payments failing | Detection: 10 Mar 2026, 10:00 UTC",
+        "🚨 SEV2 INCIDENT: Checkout payments failing | Detection: Mar 10, 2026 10:00 UTC",
         "⏳ UPDATE: Checkout payments failing | Status: Identified",
         "⚠️ SEVERITY NOW SEV1: Checkout payments failing | Status: Identified",
         "⚠️ IMPACT CHANGED: Checkout payments failing | Status: Identified",
         "⏳ UPDATE: Checkout payments failing | Status: Identified",
-        "✅ RESOLVED: Checkout payments failing | Duration: 1 h (started 10 Mar 2026, 10:00 UTC, resolved "
-        "10 Mar 2026, 11:00 UTC)",
+        "✅ RESOLVED: Checkout payments failing | Duration: 1 h (started Mar 10, 2026 10:00 UTC, resolved "
+        "Mar 10, 2026 11:00 UTC)",
         "📝 POSTMORTEM: Checkout payments failing | A certificate rotation broke the connection to the payment "
         "provider.",
     ]
@@ -193,8 +193,8 @@ def test_every_event_arrives_exactly_once_through_declare_update_escalate_resolv
         "⚠️ SEVERITY NOW SEV1: Checkout payments failing | Status: Identified",
         "⚠️ IMPACT CHANGED: Checkout payments failing | Status: Identified",
         "⏳ UPDATE: Checkout payments failing | Status: Identified",
-        "✅ RESOLVED: Checkout payments failing | Duration: 1 h (started 10 Mar 2026, 10:00 UTC, resolved "
-        "10 Mar 2026, 11:00 UTC)",
+        "✅ RESOLVED: Checkout payments failing | Duration: 1 h (started Mar 10, 2026 10:00 UTC, resolved "
+        "Mar 10, 2026 11:00 UTC)",
         "📝 POSTMORTEM: Checkout payments failing | A certificate rotation broke the connection to the payment "
         "provider.",
     ]
@@ -274,11 +274,11 @@ def test_the_scheduled_run_sends_one_reminder_per_missed_update_and_one_maintena
     reminders = [t for t in team if t.startswith("⏰ UPDATE OVERDUE")]
     # Due 10:30 (missed), then 11:20 after the 10:50 update (missed, still nothing posted): two reminders.
     head = "⏰ UPDATE OVERDUE: Slow dashboards | The next status update of this SEV2 incident was due at"
-    assert reminders == [f"{head} 10 Mar 2026, 10:30 UTC (every 30 min).",
-                         f"{head} 10 Mar 2026, 11:20 UTC (every 30 min)."]
+    assert reminders == [f"{head} Mar 10, 2026 10:30 UTC (every 30 min).",
+                         f"{head} Mar 10, 2026 11:20 UTC (every 30 min)."]
     starting = [t for t in team if t.startswith("🔧 MAINTENANCE STARTS")]
-    assert starting == ["🔧 MAINTENANCE STARTS AT 10 Mar 2026, 14:00 UTC: Database upgrade | Window: 10 Mar 2026, "
-                        "14:00 UTC to 10 Mar 2026, 15:00 UTC"]
+    assert starting == ["🔧 MAINTENANCE STARTS AT Mar 10, 2026 14:00 UTC: Database upgrade | Window: 10 Mar 2026, "
+                        "14:00 UTC to Mar 10, 2026 15:00 UTC"]
     assert [t.split(":")[0] for t in team].count("🔧 MAINTENANCE IN PROGRESS") == 1
     overdue_text = next(b["message"] for b in json_bodies(http_receiver, "/team") if "OVERDUE" in b["title"])
     assert "Comms: Leo Martin · Channel: #incident-slow-dashboards" in overdue_text

@@ -12,7 +12,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
-from sitrep.model.config import Channel, Component, NotifySettings, Severity, SitrepConfig, format_duration
+from sitrep.model.config import Channel, Component, NotifySettings, Severity, SitrepConfig
+from sitrep.model.formatting import format_duration
 from sitrep.model.records import Incident, Postmortem, Runbook, Update
 
 SECTIONS: list[tuple[str, type[BaseModel], str]] = [

@@ -28,11 +28,12 @@ import jinja2
 
 from sitrep.derive.events import Event
 from sitrep.derive.status import duration, next_update_due
-from sitrep.model.config import SitrepConfig, format_duration
+from sitrep.model.config import SitrepConfig
+from sitrep.model.formatting import format_duration, human_time
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
 from sitrep.model.vocabulary import status_label, update_label
-from sitrep.render.feeds import component_name, human_time, incident_url, site_root
+from sitrep.render.urls import postmortem_page, urls_for
 from sitrep.text.postmortem import action_items_in, parse_sections
 
 BUILTIN_DIR = Path(__file__).parent / "templates" / "messages"
@@ -126,7 +127,7 @@ def postmortem_view(config: SitrepConfig, pm: Postmortem) -> dict[str, Any]:
     return {
         "id": pm.id,
         "title": pm.title,
-        "url": f"{site_root(config)}postmortems/{pm.id}/",
+        "url": urls_for(config.site_url).page(postmortem_page(pm.id)),
         "summary": sections.get("summary", ""),
         "impact": sections.get("impact", ""),
         "root_cause": sections.get("root_cause", ""),
@@ -144,10 +145,10 @@ def incident_view(portal: Portal, inc: Incident, audience: str, now: datetime) -
         "id": inc.id,
         "kind": inc.kind,
         "title": inc.title,
-        "url": incident_url(config, inc.id),
+        "url": urls_for(config.site_url).incident(inc.id),
         "severity": {"id": severity.id, "name": severity.name} if severity else None,
         "status": inc.status,
-        "components": [{"id": cid, "name": component_name(config, cid), "impact": impact}
+        "components": [{"id": cid, "name": config.component_name(cid), "impact": impact}
                        for cid, impact in inc.components.items()],
         "started": inc.start,
         "resolved_at": inc.resolved_at,
@@ -179,7 +180,7 @@ def render_message(env: jinja2.Environment, portal: Portal, event: Event, style:
     config = portal.config
     context: dict[str, Any] = {
         "site_name": config.site_name,
-        "site_url": site_root(config),
+        "site_url": urls_for(config.site_url).root,
         "audience": audience,
         "event": {"id": event.id, "kind": event.kind, "at": event.at},
         "update": ({"at": event.update.at, "status": event.update.status, "message": event.update.message}
