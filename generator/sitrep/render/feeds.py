@@ -7,6 +7,7 @@ Four files, all pure functions of ``(portal, now)``:
   current status while the record is open ("[Investigating] API errors").
 * ``updates.rss`` / ``updates.atom``: one entry per status update, for readers
   that only notify on new entries.
+* ``components/<id>/history.rss`` / ``.atom``: the history feeds of one component.
 
 Identifiers never change once published, because feed readers deduplicate on them:
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -40,7 +42,7 @@ from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Update
 from sitrep.model.vocabulary import CLOSING_STATUSES, update_label
 from sitrep.render.templating import render_macro
-from sitrep.render.urls import FEED_FILES, update_anchor, urls_for
+from sitrep.render.urls import FEED_FILES, component_file, update_anchor, urls_for
 
 __all__ = ["FEED_FILES", "build_feeds"]
 
@@ -164,13 +166,35 @@ def _serialise(fg: FeedGenerator, fmt: str) -> bytes:
 def build_history_feeds(portal: Portal, now: datetime) -> dict[str, bytes]:
     """``history.rss`` and ``history.atom``: one entry per incident or maintenance."""
     config = portal.config
+    return _history_feeds(portal, now, "history.{fmt}", f"{config.site_name} — incident history",
+                          f"Incidents and scheduled maintenance of {config.site_name}")
+
+
+def build_component_feeds(portal: Portal, now: datetime) -> dict[str, bytes]:
+    """``components/<id>/history.rss`` and ``.atom``: the history feeds of one component each.
+
+    Same entries (and entry ids) as the site-wide history feed, only those whose
+    record affects the component, so a subscriber follows just what they use.
+    """
+    config = portal.config
+    out: dict[str, bytes] = {}
+    for comp in config.components:
+        touching = replace(portal, incidents=tuple(i for i in portal.incidents if comp.id in i.components),
+                           _index={})
+        out.update(_history_feeds(touching, now, component_file(comp.id, "history.{fmt}"),
+                                  f"{config.site_name} — {comp.name}",
+                                  f"Incidents and scheduled maintenance affecting {comp.name}"))
+    return out
+
+
+def _history_feeds(portal: Portal, now: datetime, path_pattern: str, title: str, subtitle: str) -> dict[str, bytes]:
+    config = portal.config
     records = select_records(portal, now)
     updated = _feed_updated(portal, (i.last_updated for i in records), now)
     out: dict[str, bytes] = {}
     for fmt in ("rss", "atom"):
-        path = f"history.{fmt}"
-        fg = _new_feed(config, f"{config.site_name} — incident history",
-                       f"Incidents and scheduled maintenance of {config.site_name}", path, updated)
+        path = path_pattern.format(fmt=fmt)
+        fg = _new_feed(config, title, subtitle, path, updated)
         for inc in records:
             _history_entry(fg, config, inc, now)
         out[path] = _serialise(fg, fmt)
@@ -206,5 +230,6 @@ def _unique_ids(config: SitrepConfig, pairs: list[tuple[Incident, Update]]) -> l
 
 
 def build_feeds(portal: Portal, now: datetime) -> dict[str, bytes]:
-    """All four feeds, keyed by site-relative path (see :data:`FEED_FILES`)."""
-    return {**build_history_feeds(portal, now), **build_update_feeds(portal, now)}
+    """All four feeds and each component's two, keyed by site-relative path (see :data:`FEED_FILES`)."""
+    return {**build_history_feeds(portal, now), **build_update_feeds(portal, now),
+            **build_component_feeds(portal, now)}

@@ -22,7 +22,7 @@ from sitrep.derive.status import newest_first
 from sitrep.model.formatting import safe_text, to_utc
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
-from sitrep.render.urls import CALENDAR_FILE, urls_for
+from sitrep.render.urls import CALENDAR_FILE, component_file, urls_for
 
 PRODID = "-//Sitrep//Sitrep status site//EN"
 REFRESH = "PT1H"  # hint for subscribing clients; maintenance is announced days ahead
@@ -63,23 +63,34 @@ def maintenance_event(portal: Portal, inc: Incident) -> Event:
 
 
 def build_calendar(portal: Portal, now: datetime) -> dict[str, bytes]:
-    """``maintenance.ics`` with every maintenance, soonest window first.
+    """``maintenance.ics`` with every maintenance, soonest window first, and one per component.
 
     ``now`` is unused (all maintenances are listed, past ones too) but kept so
     every output builder has the same signature.
     """
     del now
     config = portal.config
+    files = {CALENDAR_FILE: _calendar(portal, f"{config.site_name} — scheduled maintenance",
+                                      f"Planned maintenance windows announced on {config.site_name}", None)}
+    for comp in config.components:  # one calendar per component: subscribe to what you use
+        files[component_file(comp.id, CALENDAR_FILE)] = _calendar(
+            portal, f"{config.site_name} — {comp.name} maintenance",
+            f"Planned maintenance windows of {comp.name}", comp.id)
+    return files
+
+
+def _calendar(portal: Portal, name: str, description: str, component_id: str | None) -> bytes:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", safe_text(f"{config.site_name} — scheduled maintenance"))
-    cal.add("x-wr-caldesc", safe_text(f"Planned maintenance windows announced on {config.site_name}"))
+    cal.add("x-wr-calname", safe_text(name))
+    cal.add("x-wr-caldesc", safe_text(description))
     cal.add("x-published-ttl", REFRESH)
-    maintenances = sorted((i for i in portal.incidents if i.is_maintenance),
+    maintenances = sorted((i for i in portal.incidents if i.is_maintenance
+                           and (component_id is None or component_id in i.components)),
                           key=lambda m: (to_utc(m.scheduled_start or m.start), m.id))
     for inc in maintenances:
         cal.add_component(maintenance_event(portal, inc))
-    return {CALENDAR_FILE: cal.to_ical()}
+    return cal.to_ical()

@@ -13,6 +13,7 @@ from sitrep.model.portal import Portal
 from sitrep.render import urls
 from sitrep.render.badges import build_badges
 from sitrep.render.context import RenderContext
+from sitrep.render.embed import build_embed
 from sitrep.render.feeds import build_feeds
 from sitrep.render.ical import build_calendar
 from sitrep.render.page import Page
@@ -45,7 +46,7 @@ def build_site(portal: Portal, now: datetime) -> SiteOutput:
     visible = portal.for_audience(portal.config.audience)
     pages = build_pages(visible, now) + build_team_pages(visible, now)
     files: dict[str, bytes] = {}
-    for builder in (metrics_file, build_feeds, build_api, build_badges, build_calendar):
+    for builder in (metrics_file, build_feeds, build_api, build_badges, build_calendar, build_embed):
         files.update(builder(visible, now))
     return SiteOutput(pages=pages, files=dict(sorted(files.items())))
 

@@ -167,10 +167,21 @@ def status_page(portal: Portal, now: datetime) -> Page:
         recent=[incident_view(i, portal, now, root) for i in shown],
         more_recent=len(recent) - len(shown),
         recent_days=config.recent_days,
+        subscriptions=subscriptions(config, root),
+        embed_url=urls.urls_for(config.site_url).file(urls.EMBED_SCRIPT),
         now=now,
         root=root,
     )
     return Page(urls.STATUS_PAGE, text, in_nav=True)
+
+
+def subscriptions(config: SitrepConfig, root: str) -> list[dict[str, str]]:
+    """Per-component feeds and calendar, for the status page's Subscribe control."""
+    return [{"id": comp.id, "name": comp.name,
+             "atom": root + urls.component_file(comp.id, urls.COMPONENT_FEEDS[0]),
+             "rss": root + urls.component_file(comp.id, urls.COMPONENT_FEEDS[1]),
+             "ics": root + urls.component_file(comp.id, urls.CALENDAR_FILE)}
+            for comp in config.components]
 
 
 def incident_pages(portal: Portal, now: datetime) -> Iterable[Page]:

@@ -83,6 +83,10 @@ CALENDAR_FILE = "maintenance.ics"
 API_DIR = "api/v2/"
 METRICS_FILE = "reports/metrics.json"
 BADGE_FILES = ("badge.svg", "badge.json")
+#: The status banner script for product pages (render/embed.py).
+EMBED_SCRIPT = "embed.js"
+#: Per-component subscriptions: feeds and calendar under ``components/<id>/``.
+COMPONENT_FEEDS = ("history.atom", "history.rss")
 
 
 def component_file(component_id: str, name: str) -> str:

@@ -1,0 +1,30 @@
+"""``/embed.js``: a dependency-free script any product page includes to show a status banner.
+
+The script (``templates/embed/embed.js``) reads the site's ``api/v2/summary.json``
+and shows a banner while an incident or a maintenance in progress affects the
+components the page chose (``data-components="payments,web-app"``, the ids of
+mkdocs.yml). Sitrep fills in the table from those ids to the API's component ids,
+so pages never need to know the latter.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sitrep.model.formatting import dump_json
+from sitrep.model.portal import Portal
+from sitrep.render.statuspage_api import statuspage_id
+from sitrep.render.urls import EMBED_SCRIPT
+
+SOURCE = Path(__file__).parent / "templates" / "embed" / "embed.js"
+_SLOT = "/*SITREP_COMPONENT_IDS*/{}"
+
+
+def build_embed(portal: Portal, now: datetime) -> dict[str, bytes]:
+    """``embed.js`` with the portal's component ids; ``now`` unused (same signature as the other builders)."""
+    del now
+    ids = {c.id: statuspage_id("component", c.id) for c in portal.config.components}
+    script = SOURCE.read_text(encoding="utf-8")
+    table = dump_json(ids, sort_keys=True).decode().strip()
+    return {EMBED_SCRIPT: script.replace(_SLOT, table, 1).encode("utf-8")}

@@ -1,0 +1,73 @@
+/* Sitrep status banner for product pages. Include it where the banner should appear:
+ *
+ *   <script src="https://status.example.com/embed.js" data-components="payments,web-app" async></script>
+ *
+ * It reads /api/v2/summary.json from the status site (the server must allow
+ * cross-origin GET: Access-Control-Allow-Origin, which GitHub Pages sends) and,
+ * while an unresolved incident or a maintenance in progress affects one of the
+ * chosen components (all when data-components is absent), shows one banner per
+ * incident with its status, latest update and a link. No dependencies, no
+ * cookies or storage, nothing at all when everything is operational.
+ * Optional: data-target="#element-id" to put the banner inside that element.
+ */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  if (!script || !window.fetch) { return; }
+  // Component ids of mkdocs.yml -> ids in the Statuspage-compatible API (filled in by Sitrep).
+  var IDS = /*SITREP_COMPONENT_IDS*/{};
+  var LABELS = {investigating: "Investigating", identified: "Identified", monitoring: "Monitoring",
+    in_progress: "Maintenance in progress", verifying: "Verifying maintenance"};
+  var chosen = (script.getAttribute("data-components") || "").split(",").map(function (s) {
+    return s.trim();
+  }).filter(Boolean).map(function (id) { return IDS[id] || id; });
+  var target = script.getAttribute("data-target");
+  var base = new URL(".", script.src);
+
+  function affects(item) {
+    if (!chosen.length) { return true; }
+    return (item.components || []).some(function (c) { return chosen.indexOf(c.id) !== -1; });
+  }
+
+  function banner(item, maintenance) {
+    var update = (item.incident_updates || [])[0] || {};
+    var box = document.createElement("div");
+    box.className = "sitrep-banner" + (maintenance ? " sitrep-maintenance" : " sitrep-incident");
+    box.setAttribute("role", "status");
+    box.style.cssText = "box-sizing:border-box;margin:0 0 .5em;padding:.6em 1em;border-left:.3em solid " +
+      (maintenance ? "#1565c0" : "#c62828") + ";background:" + (maintenance ? "#e3f2fd" : "#ffebee") +
+      ";color:#1a1a1a;font:15px/1.4 system-ui,sans-serif";
+    var head = document.createElement("strong");
+    head.textContent = (LABELS[item.status] || item.status) + ": " + item.name;
+    box.appendChild(head);
+    if (update.body) {
+      var text = document.createElement("span");
+      var body = update.body.length > 200 ? update.body.slice(0, 199) + "…" : update.body;
+      text.textContent = " — " + body + " ";
+      box.appendChild(text);
+    }
+    var link = document.createElement("a");
+    link.href = item.shortlink || base.href;
+    link.textContent = "Details";
+    link.style.color = "inherit";
+    box.appendChild(link);
+    return box;
+  }
+
+  fetch(new URL("api/v2/summary.json", base).href, {credentials: "omit", cache: "no-cache"})
+    .then(function (response) { return response.ok ? response.json() : null; })
+    .then(function (summary) {
+      if (!summary) { return; }
+      var items = (summary.incidents || []).filter(affects).map(function (i) { return banner(i, false); });
+      (summary.scheduled_maintenances || []).forEach(function (m) {
+        if ((m.status === "in_progress" || m.status === "verifying") && affects(m)) { items.push(banner(m, true)); }
+      });
+      if (!items.length) { return; }
+      var holder = document.createElement("div");
+      holder.className = "sitrep-banners";
+      items.forEach(function (b) { holder.appendChild(b); });
+      var place = target && document.querySelector(target);
+      if (place) { place.appendChild(holder); } else { script.parentNode.insertBefore(holder, script); }
+    })
+    .catch(function () { /* the status site is unreachable: show nothing rather than an error */ });
+}());
