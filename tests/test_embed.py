@@ -27,6 +27,7 @@ from helpers_build import (
     RUNBOOK,
     write_portal,
 )
+
 from sitebuild import mkdocs_build
 
 pytestmark = [
