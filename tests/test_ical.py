@@ -42,8 +42,9 @@ def events(data: bytes) -> list[Any]:
 
 
 def test_calendar_parses_with_one_event_per_maintenance() -> None:
-    out = build_calendar(portal_of(incident(), maintenance()), NOW)
-    assert set(out) == {CALENDAR_FILE}
+    portal = portal_of(incident(), maintenance())
+    out = build_calendar(portal, NOW)
+    assert set(out) == {CALENDAR_FILE} | {f"components/{c.id}/{CALENDAR_FILE}" for c in portal.config.components}
     cal = Calendar.from_ical(out[CALENDAR_FILE])
     assert str(cal["VERSION"]) == "2.0" and str(cal["PRODID"]).startswith("-//Sitrep//")
     assert str(cal["X-WR-CALNAME"]) == "Example Status — scheduled maintenance"
