@@ -328,3 +328,24 @@ def test_a_url_in_place_of_a_variable_name_is_refused(tmp_path: Path) -> None:
     result = notify(root, "2026-02-13T14:45:00Z", {})
     assert result.exit_code == 2
     assert "url_env" in result.output and "should match pattern" in result.output
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_a_channel_added_later_gets_new_events_not_the_history(tmp_path: Path, http_receiver: HTTPServer) -> None:  # noqa: F811
+    http_receiver.expect_request("/team").respond_with_data("ok")
+    http_receiver.expect_request("/new").respond_with_data("ok")
+    env = {"TEAM_URL": f"json://127.0.0.1:{http_receiver.port}/team",
+           "NEW_URL": f"json://127.0.0.1:{http_receiver.port}/new"}
+    root = write_portal(tmp_path, [channel("team", "internal", "TEAM_URL")], {})
+    assert notify(root, "2026-02-13T14:00:00Z", env).exit_code == 0  # the ledger exists from here on
+    write_portal(root, [channel("team", "internal", "TEAM_URL")], {
+        "incidents/2026/2026-02-13-payments.md": sev1(resolved=True),
+        "postmortems/2026-02-14-payments.md": POSTMORTEM.format(status="published", visibility="public")})
+    assert notify(root, "2026-02-14T10:00:00Z", env).exit_code == 0
+    assert any("POSTMORTEM" in b["title"] for b in json_bodies(http_receiver, "/team"))
+    # Weeks later a second channel is configured: it must not receive the old postmortem or incident.
+    write_portal(root, [channel("team", "internal", "TEAM_URL"), channel("new", "internal", "NEW_URL")], {
+        "incidents/2026/2026-03-10-later.md": sev1().replace("2026-02-13T14:", "2026-03-10T14:")
+        .replace("Payment processing failures", "Later outage")})
+    assert notify(root, "2026-03-10T14:45:00Z", env).exit_code == 0
+    assert [b["title"] for b in json_bodies(http_receiver, "/new")] == ["🚨 SEV1 INCIDENT: Later outage"]

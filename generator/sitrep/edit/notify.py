@@ -18,9 +18,9 @@ Exactly once, in practice:
 * two runs on one machine take turns (an exclusive lock next to the ledger); the
   publish workflow runs one at a time (its concurrency group) and keeps the
   ledger in the Actions cache;
-* a first run (no ledger yet) sends only events younger than ``notify.max_age``
-  and records the rest, so setting up, or losing the ledger, never floods a
-  channel with history. Later runs drop events older than that too (a run that
+* a channel's first run (no ledger yet, a new channel, a lost ledger) sends only
+  events younger than ``notify.max_age`` and records the rest, so setting up, or
+  losing the ledger, never floods a channel with history. Later runs drop events older than that too (a run that
   was down for a day does not send yesterday's reminders).
 
 A public channel only ever sees ``portal.for_audience("public")``: internal
@@ -222,7 +222,6 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
     settings = portal.config.notify
     env = message_env(templates_dir)
     editions = {"internal": portal, "public": portal.for_audience("public")}
-    first_run = not ledger.existed
     events_of = {aud: derive_events(edition, now) for aud, edition in editions.items()}
     for channel in settings.channels:
         if only and channel.name not in only:
@@ -233,6 +232,10 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                                    "set, so nothing was sent to it (add it as a secret of the notify step)")
             continue
         edition = editions[channel.audience]
+        # A channel the ledger has never seen (a first run, a new channel, a lost ledger) gets only recent events.
+        first_run = channel.name not in ledger.channels
+        if not dry_run:
+            ledger.channels.setdefault(channel.name, {})
         covered: set[str] = set()
         blocked = False
         for event in events_of[channel.audience]:
