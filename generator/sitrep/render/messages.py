@@ -98,6 +98,8 @@ def message_env(override_dir: Path | None) -> jinja2.Environment:
 
 def template_name(event: Event, style: str, audience: str) -> str:
     """Which template renders an event for a channel of this style and audience."""
+    if event.incident is None:  # a postmortem whose incidents this edition does not show
+        return "postmortem.txt.j2"
     if style == "email" and event.kind in EMAIL_TEMPLATES:
         return EMAIL_TEMPLATES[event.kind]
     internal, public = CHAT_TEMPLATES[event.kind]
