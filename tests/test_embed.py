@@ -6,11 +6,6 @@ GitHub Pages sends); the product page is served from 127.0.0.2, a different orig
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +20,7 @@ from helpers_build import (
     OPEN_INCIDENT,
     RB,
     RUNBOOK,
+    serve,
     write_portal,
 )
 
@@ -40,30 +36,6 @@ pytestmark = [
 OPEN_NOW = 1772366400
 #: 2026-03-05T03:00:00Z: the database maintenance is in progress.
 MAINTENANCE_NOW = 1772679600
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    cors = False
-
-    def end_headers(self) -> None:
-        if self.cors:
-            self.send_header("Access-Control-Allow-Origin", "*")
-        super().end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve(directory: Path, host: str, cors: bool) -> Iterator[str]:
-    handler = functools.partial(type("H", (_Handler,), {"cors": cors}), directory=str(directory))
-    server = http.server.ThreadingHTTPServer((host, 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://{host}:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="module")

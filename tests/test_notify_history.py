@@ -104,6 +104,13 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def receiving(server: HTTPServer) -> dict[str, str]:
+    """The receiver accepts the team's and the public channel's messages; the channels' variables."""
+    for path in ("/team", "/public"):
+        server.expect_request(path).respond_with_data("ok")
+    return {"TEAM_URL": f"json://127.0.0.1:{server.port}/team", "PUBLIC_URL": f"json://127.0.0.1:{server.port}/public"}
+
+
 def received(server: HTTPServer, path: str) -> list[str]:
     """Title and first line of the body of every message posted to ``path``, in arrival order."""
     return [f"{b['title']} | {b['message'].splitlines()[0] if b['message'] else ''}"
@@ -113,10 +120,7 @@ def received(server: HTTPServer, path: str) -> list[str]:
 @pytest.mark.usefixtures("loopback_only")
 def test_every_event_arrives_exactly_once_through_declare_update_escalate_resolve_postmortem(
         repo: Path, http_receiver: HTTPServer) -> None:  # noqa: F811
-    http_receiver.expect_request("/team").respond_with_data("ok")
-    http_receiver.expect_request("/public").respond_with_data("ok")
-    env = {"TEAM_URL": f"json://127.0.0.1:{http_receiver.port}/team",
-           "PUBLIC_URL": f"json://127.0.0.1:{http_receiver.port}/public"}
+    env = receiving(http_receiver)
 
     def publish_and_notify(now: str) -> Result:
         result = sitrep(repo, "notify", now=now, env=env)
@@ -248,10 +252,7 @@ updates:
 @pytest.mark.usefixtures("loopback_only")
 def test_the_scheduled_run_sends_one_reminder_per_missed_update_and_one_maintenance_start_notice(
         tmp_path: Path, http_receiver: HTTPServer) -> None:  # noqa: F811
-    http_receiver.expect_request("/team").respond_with_data("ok")
-    http_receiver.expect_request("/public").respond_with_data("ok")
-    env = {"TEAM_URL": f"json://127.0.0.1:{http_receiver.port}/team",
-           "PUBLIC_URL": f"json://127.0.0.1:{http_receiver.port}/public"}
+    env = receiving(http_receiver)
     (tmp_path / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
     (tmp_path / "incidents" / "2026").mkdir(parents=True)
     incident = tmp_path / "incidents" / "2026" / "2026-03-10-slow-dashboards.md"
