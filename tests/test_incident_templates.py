@@ -104,3 +104,22 @@ def test_a_placeholder_left_in_a_record_is_a_validation_error(portal: Path) -> N
     assert ("incidents/2026/2026-12-01-x.md:2: error: title: the template placeholder {{ service }} was never "
             "filled in") in result.output
     assert "incidents/2026/2026-12-01-x.md:10: error: updates.0.message" in result.output
+
+
+def test_updates_and_the_resolution_take_the_templates_message_for_their_state(portal: Path) -> None:
+    args = ("--template", "payment-failures", "--var", "provider=our card processor")
+    created = sitrep("new", "incident", *args)
+    assert created.exit_code == 0, created.output
+    path = portal / created.output.strip().splitlines()[-1]
+    incident_id = path.stem
+    identified = CliRunner().invoke(main, ["update", incident_id, "--status", "identified", *args,
+                                           "--at", "2026-12-01T10:20:00Z", "--now", "2026-12-01T10:20:00Z"])
+    assert identified.exit_code == 0, identified.output
+    resolved = CliRunner().invoke(main, ["resolve", incident_id, *args, "--at", "2026-12-01T11:00:00Z",
+                                         "--now", "2026-12-01T11:00:00Z"])
+    assert resolved.exit_code == 0, resolved.output
+    text = " ".join(path.read_text(encoding="utf-8").split())
+    assert "We have identified the root cause, an issue with our card processor, and are implementing a fix." in text
+    assert "This incident has been resolved. Payment processing is now operating normally." in text
+    missing = CliRunner().invoke(main, ["update", incident_id, "--status", "monitoring", "--now", NOW])
+    assert missing.exit_code == 2 and "Missing option '--message'" in missing.output

@@ -265,6 +265,14 @@ def _write_new(kind: str, root: Path, config: SitrepConfig, text: str, base_stem
     raise Refused("could not find a free file name; nothing written")  # pragma: no cover
 
 
+def template_options(func: _Fn) -> _Fn:
+    """``--template NAME`` and ``--var KEY=VALUE``: a pre-written text from the portal's templates/."""
+    func = click.option("--var", "variables", multiple=True, metavar="KEY=VALUE",
+                        help="Value of a {{ KEY }} placeholder of the template; repeat for each.")(func)
+    return click.option("--template", "template_name", metavar="NAME",
+                        help="Take the text from templates/NAME.md (a pre-written incident).")(func)
+
+
 def _filled_template(root: Path, name: str, variables: tuple[str, ...]) -> Any:
     """``templates/NAME.md`` with the --var values in; exit 2 listing every unfilled placeholder."""
     from sitrep.edit.incident_templates import fill
@@ -285,10 +293,7 @@ def _filled_template(root: Path, name: str, variables: tuple[str, ...]) -> Any:
 
 @new.command("incident")
 @config_option
-@click.option("--template", "template_name", metavar="NAME",
-              help="Start from templates/NAME.md (a pre-written incident); the options below override it.")
-@click.option("--var", "variables", multiple=True, metavar="KEY=VALUE",
-              help="Value of a {{ KEY }} placeholder of the template; repeat for each.")
+@template_options
 @click.option("--title", help="Short public title: what customers notice. Required without --template.")
 @click.option("--severity", "severity_text", metavar="SEV",
               help="Severity id from mkdocs.yml, e.g. SEV2; aliases such as P1 or sev-2 are accepted.")
@@ -519,21 +524,27 @@ def _post(mkdocs_yml: str, incident_id: str, status: str | None, message: str | 
               type=click.Choice([*INCIDENT_STATUSES, *MAINTENANCE_STATUSES], case_sensitive=False),
               help="investigating, identified or monitoring (maintenance: scheduled, in_progress, "
               "verifying); resolved/completed work like 'sitrep resolve'.")
-@click.option("--message", "message_text", required=True, metavar="TEXT",
-              help="The public message ('-' reads standard input).")
+@click.option("--message", "message_text", metavar="TEXT",
+              help="The public message ('-' reads standard input). Required without --template.")
 @click.option("--at", "at_text", metavar="ISO", help="When the update is posted. Default: now.")
 @click.option("--mitigated", "mitigated_text", metavar="ISO",
               help="Also set mitigated: (when customer impact ended) if it is not set yet.")
+@template_options
 @now_option
-def update(mkdocs_yml: str, incident_id: str, status: str, message_text: str, at_text: str | None,
-           mitigated_text: str | None, now_text: str | None) -> None:
+def update(mkdocs_yml: str, incident_id: str, status: str, message_text: str | None, at_text: str | None,
+           mitigated_text: str | None, template_name: str | None, variables: tuple[str, ...],
+           now_text: str | None) -> None:
     """Append a status update to incident ID (its file name without .md) and print the file's path.
 
     Only the new lines are added: comments, quoting, layout and the body stay as
     they are. Refuses (exit 2, file untouched) if the incident is already
-    resolved or --at is earlier than the last update.
+    resolved or --at is earlier than the last update. With --template, the
+    template's message for --status is used unless --message is given.
     """
-    _post(mkdocs_yml, incident_id, status, _message(message_text), at_text, mitigated_text, now_text)
+    message = _message(message_text) or _template_message(mkdocs_yml, template_name, variables, status.lower())
+    if message is None:
+        raise click.UsageError("Missing option '--message' (or a --template with a message for this status).")
+    _post(mkdocs_yml, incident_id, status, message, at_text, mitigated_text, now_text)
 
 
 @main.command()
@@ -545,15 +556,32 @@ def update(mkdocs_yml: str, incident_id: str, status: str, message_text: str, at
 @click.option("--at", "at_text", metavar="ISO", help="When it was resolved. Default: now.")
 @click.option("--mitigated", "mitigated_text", metavar="ISO",
               help="When customer impact ended, if earlier and not set yet.")
+@template_options
 @now_option
 def resolve(mkdocs_yml: str, incident_id: str, message_text: str | None, at_text: str | None,
-            mitigated_text: str | None, now_text: str | None) -> None:
+            mitigated_text: str | None, template_name: str | None, variables: tuple[str, ...],
+            now_text: str | None) -> None:
     """Resolve incident ID: append a 'resolved' update and set resolved:, print the file's path.
 
     For a maintenance record the update is 'completed'. Refuses (exit 2, file
     untouched) if it is already resolved or --at is earlier than the last update.
+    With --template, the template's 'resolved' message is used unless --message is given.
     """
-    _post(mkdocs_yml, incident_id, None, _message(message_text), at_text, mitigated_text, now_text)
+    message = _message(message_text) or _template_message(mkdocs_yml, template_name, variables, "resolved")
+    _post(mkdocs_yml, incident_id, None, message, at_text, mitigated_text, now_text)
+
+
+def _template_message(mkdocs_yml: str, template_name: str | None, variables: tuple[str, ...],
+                      status: str) -> str | None:
+    """The template's message for ``status`` (None without --template); exit 2 if it has none."""
+    if not template_name:
+        return None
+    root, _ = _config(mkdocs_yml)
+    filled = _filled_template(root, template_name, variables)
+    message = filled.messages.get(status)
+    if not message:
+        raise Refused(f"template {template_name!r} has no message for '{status}'; pass --message")
+    return str(message)
 
 
 @main.command()
