@@ -312,7 +312,8 @@ def test_a_channel_without_its_variable_is_reported_and_nothing_is_recorded(tmp_
 
 @pytest.mark.parametrize(("extra", "message"), [
     ({"events": "[incident.update_overdue]"}, "incident.update_overdue is internal-only"),
-    ({"severities": "[SEV9]"}, "severity 'SEV9' is not a severity id"),
+    ({"severities": "[SEV9]"}, "'SEV9' is not a known severity"),
+    ({"severities": "[P0]"}, "write the severity id SEV1 instead of 'P0'"),
     ({"components": "[nope]"}, "'nope' is not a configured component"),
 ])
 def test_invalid_channel_settings_are_refused_with_a_reason(tmp_path: Path, extra: dict[str, str],

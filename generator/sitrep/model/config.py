@@ -258,12 +258,14 @@ class SitrepConfig(Model):
         for channel in self.notify.channels:
             where = f"notify channel {channel.name!r}"
             for sev in channel.severities or ():
-                if self.normalise_severity(sev) != sev:
-                    raise ValueError(f"{where}: severity {sev!r} is not a severity id; use one of: "
-                                     f"{', '.join(s.id for s in self.severities)}")
+                canonical = self.normalise_severity(sev)
+                if canonical is None:
+                    raise ValueError(f"{where}: {self.unknown_severity(sev)}")
+                if canonical != sev:
+                    raise ValueError(f"{where}: write the severity id {canonical} instead of {sev!r}")
             for cid in channel.components or ():
                 if self.component(cid) is None:
-                    raise ValueError(f"{where}: {cid!r} is not a configured component")
+                    raise ValueError(f"{where}: {self.unknown_component(cid)}")
             leaks = [e for e in channel.events or () if e in INTERNAL_ONLY_EVENTS]
             if channel.audience == "public" and leaks:
                 raise ValueError(f"{where}: {', '.join(leaks)} is internal-only; a public channel cannot "
