@@ -192,16 +192,7 @@ def test_every_event_arrives_exactly_once_through_declare_update_escalate_resolv
     assert "a certificate rotation at our payment provider" in bodies[1]
     assert "rolling back the certificate" in bodies[4]
     # Customers (public, SEV1 by default) hear nothing of the SEV2 phase and everything from the escalation.
-    public = received(http_receiver, "/public")
-    assert public == [
-        "⚠️ SEVERITY NOW SEV1: Checkout payments failing | Status: Identified",
-        "⚠️ IMPACT CHANGED: Checkout payments failing | Status: Identified",
-        "⏳ UPDATE: Checkout payments failing | Status: Identified",
-        "✅ RESOLVED: Checkout payments failing | Duration: 1 h (started Mar 10, 2026 10:00 UTC, resolved "
-        "Mar 10, 2026 11:00 UTC)",
-        "📝 POSTMORTEM: Checkout payments failing | A certificate rotation broke the connection to the payment "
-        "provider.",
-    ]
+    assert received(http_receiver, "/public") == team[2:]  # from the escalation on, in the same order
     assert "Priya" not in json.dumps(json_bodies(http_receiver, "/public"))
     ledger = json.loads((repo / ".sitrep-notify" / "ledger.json").read_text(encoding="utf-8"))
     sent = sorted(k for k, v in ledger["channels"]["team"].items() if v["outcome"] == "sent")
