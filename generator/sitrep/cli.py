@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, TypeVar, get_args
+from typing import TYPE_CHECKING, Any, TypeVar, get_args
 
 import click
 
@@ -18,6 +18,9 @@ from sitrep.model.diagnostics import Diagnostic, Diagnostics
 from sitrep.model.exceptions import ConfigError, SitrepError
 from sitrep.model.records import Incident
 from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES
+
+if TYPE_CHECKING:  # imported where used: keeps `sitrep validate` quick to start
+    from sitrep.edit.incident_templates import FilledTemplate
 
 EXIT_INVALID = 1
 EXIT_USAGE = 2
@@ -273,7 +276,7 @@ def template_options(func: _Fn) -> _Fn:
                         help="Take the text from templates/NAME.md (a pre-written incident).")(func)
 
 
-def _filled_template(root: Path, name: str, variables: tuple[str, ...]) -> Any:
+def _filled_template(root: Path, name: str, variables: tuple[str, ...]) -> FilledTemplate:
     """``templates/NAME.md`` with the --var values in; exit 2 listing every unfilled placeholder."""
     from sitrep.edit.incident_templates import fill
 
@@ -714,6 +717,8 @@ def notify(mkdocs_yml: str, dry_run: bool, ledger_path: str | None, only: tuple[
     channel's environment variable) and records it in the ledger. A failed
     delivery is retried by the next run. Exits 1 when a delivery failed.
     """
+    import contextlib
+
     from sitrep.edit.notify import Ledger, NotifyError, locked
     from sitrep.edit.notify import run as run_notify
     from sitrep.render.messages import MessageTemplateError
@@ -732,7 +737,7 @@ def notify(mkdocs_yml: str, dry_run: bool, ledger_path: str | None, only: tuple[
     portal = _load_or_exit(root, config)
     path = Path(ledger_path) if ledger_path else base / config.notify.ledger
     try:
-        with locked(path):
+        with contextlib.nullcontext() if dry_run else locked(path):  # a dry run writes nothing, not even a lock
             ledger = Ledger.load(path)
             report = run_notify(portal, now, ledger, environ=os.environ, dry_run=dry_run, only=only,
                                 templates_dir=base / config.notify.templates_dir)
