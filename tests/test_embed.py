@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers_build import (
+
+from tests.support.helpers_build import (
     CHROMIUM,
     CHROMIUM_ARGS,
     INC,
@@ -23,8 +24,7 @@ from helpers_build import (
     serve,
     write_portal,
 )
-
-from sitebuild import mkdocs_build
+from tests.support.sitebuild import mkdocs_build
 
 pytestmark = [
     pytest.mark.browser,

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from pytest_httpserver import HTTPServer
-from receivers import (  # noqa: F401 - fixtures
+
+from sitrep.cli import main
+from tests.support.receivers import (  # noqa: F401 - fixtures
     Mailbox,
     http_receiver,
     https_receiver,
@@ -22,8 +24,6 @@ from receivers import (  # noqa: F401 - fixtures
     point_slack_and_discord_at,
     text_of,
 )
-
-from sitrep.cli import main
 
 MKDOCS = """\
 site_name: SmartBeak Status

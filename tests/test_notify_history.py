@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from pytest_httpserver import HTTPServer
-from receivers import http_receiver, json_bodies, loopback_only  # noqa: F401 - fixtures
 
 from sitrep.cli import main
+from tests.support.receivers import http_receiver, json_bodies, loopback_only  # noqa: F401 - fixtures
 
 MKDOCS = """\
 site_name: SmartBeak Status

@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 import feedparser
-from helpers_build import SMALL_PORTAL, site_bytes, write_portal
 from icalendar import Calendar
+
+from tests.support.helpers_build import SMALL_PORTAL, site_bytes, write_portal
 
 
 def test_each_component_has_its_own_feeds_with_only_its_incidents(tmp_path: Path) -> None:

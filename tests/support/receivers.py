@@ -28,7 +28,7 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-TLS_DIR = Path(__file__).parent / "fixtures" / "tls"
+TLS_DIR = Path(__file__).parent.parent / "fixtures" / "tls"
 
 
 def free_port() -> int:
