@@ -350,3 +350,28 @@ def test_a_channel_added_later_gets_new_events_not_the_history(tmp_path: Path, h
         .replace("Payment processing failures", "Later outage")})
     assert notify(root, "2026-03-10T14:45:00Z", env).exit_code == 0
     assert [b["title"] for b in json_bodies(http_receiver, "/new")] == ["🚨 SEV1 INCIDENT: Later outage"]
+
+
+def test_a_portal_template_overrides_a_message_and_its_mistakes_are_reported(tmp_path: Path) -> None:
+    root = write_portal(tmp_path, [channel("team", "internal", "TEAM_URL")],
+                        {"incidents/2026/2026-02-13-payments.md": sev1(),
+                         "templates/messages/internal_alert.txt.j2":
+                             "ALERT {{ incident.title }}\n\nIC {{ incident.commander }}\n"})
+    result = notify(root, "2026-02-13T14:45:00Z", {}, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "ALERT Payment processing failures\n\nIC Alice Commander" in result.output
+    (root / "templates/messages/internal_alert.txt.j2").write_text("{{ incident.title ", encoding="utf-8")
+    broken = notify(root, "2026-02-13T14:45:00Z", {}, "--dry-run")
+    assert broken.exit_code == 2
+    assert "templates/messages/internal_alert.txt.j2:1: error: template syntax error" in broken.output
+
+
+def test_a_damaged_ledger_stops_the_run_with_a_way_out(tmp_path: Path) -> None:
+    root = write_portal(tmp_path, [channel("team", "internal", "TEAM_URL")],
+                        {"incidents/2026/2026-02-13-payments.md": sev1()})
+    (root / ".sitrep-notify").mkdir()
+    (root / ".sitrep-notify/ledger.json").write_text("{not json", encoding="utf-8")
+    result = notify(root, "2026-02-13T14:45:00Z", {"TEAM_URL": "json://127.0.0.1:9/never"})
+    assert result.exit_code == 2
+    assert "ledger.json: not a Sitrep notification ledger (version 1); move it away" in result.output
+    assert "Traceback" not in result.output

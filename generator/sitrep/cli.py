@@ -719,9 +719,8 @@ def notify(mkdocs_yml: str, dry_run: bool, ledger_path: str | None, only: tuple[
     """
     import contextlib
 
-    from sitrep.edit.notify import Ledger, NotifyError, locked
+    from sitrep.edit.notify import Ledger, locked
     from sitrep.edit.notify import run as run_notify
-    from sitrep.render.messages import MessageTemplateError
 
     root, config = _config(mkdocs_yml)
     config = config.model_copy(update={"audience": "internal"})
@@ -736,13 +735,10 @@ def notify(mkdocs_yml: str, dry_run: bool, ledger_path: str | None, only: tuple[
     now = _now(now_text)
     portal = _load_or_exit(root, config)
     path = Path(ledger_path) if ledger_path else base / config.notify.ledger
-    try:
-        with contextlib.nullcontext() if dry_run else locked(path):  # a dry run writes nothing, not even a lock
-            ledger = Ledger.load(path)
-            report = run_notify(portal, now, ledger, environ=os.environ, dry_run=dry_run, only=only,
-                                templates_dir=base / config.notify.templates_dir)
-    except (NotifyError, MessageTemplateError) as exc:
-        raise Refused(str(exc)) from None
+    with contextlib.nullcontext() if dry_run else locked(path):  # a dry run writes nothing, not even a lock
+        ledger = Ledger.load(path)
+        report = run_notify(portal, now, ledger, environ=os.environ, dry_run=dry_run, only=only,
+                            templates_dir=base / config.notify.templates_dir)
     for outcome in report.outcomes:
         if dry_run and outcome.message is not None:
             click.echo(f"--- {outcome.channel}: {outcome.event.id}")

@@ -43,16 +43,13 @@ from typing import Any
 
 from sitrep.derive.events import Event, derive_events
 from sitrep.model.config import Channel
+from sitrep.model.exceptions import NotifyError
 from sitrep.model.portal import Portal
 from sitrep.render.messages import Message, message_env, render_message
 
 LEDGER_VERSION = 1
 #: Outcomes recorded in the ledger; every one means "never send this again to that channel".
 OUTCOMES = ("sent", "skipped", "covered", "expired")
-
-
-class NotifyError(Exception):
-    """The ledger cannot be read or written; nothing was sent."""
 
 
 # --------------------------------------------------------------------------- ledger

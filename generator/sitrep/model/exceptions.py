@@ -52,3 +52,15 @@ class EditError(SitrepError):
 
 class UnknownRecord(SitrepError, LookupError):
     """No valid record has the requested id; ``message`` says why and suggests close ids."""
+
+
+class NotifyError(SitrepError):
+    """The notification ledger cannot be read or written; nothing was sent."""
+
+
+class MessageTemplateError(SitrepError):
+    """A message template is missing, has a syntax error or uses a name its audience is not given."""
+
+    def __init__(self, path: str, line: int, message: str):
+        super().__init__(f"{path}:{line}: error: {message}")
+        self.path, self.line = path, line

@@ -29,6 +29,7 @@ import jinja2
 from sitrep.derive.events import Event
 from sitrep.derive.status import duration, next_update_due
 from sitrep.model.config import SitrepConfig
+from sitrep.model.exceptions import MessageTemplateError
 from sitrep.model.formatting import format_duration, human_time
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
@@ -68,14 +69,6 @@ class Message:
 
     title: str
     body: str
-
-
-class MessageTemplateError(Exception):
-    """A message template is missing, has a syntax error or uses a name it is not given."""
-
-    def __init__(self, path: str, line: int, message: str):
-        self.path, self.line, self.message = path, line, message
-        super().__init__(f"{path}:{line}: error: {message}")
 
 
 def message_env(override_dir: Path | None) -> jinja2.Environment:
