@@ -109,7 +109,7 @@ def validate(mkdocs_yml: str, fmt: str, strict: bool, jobs: int | None, no_cache
 # --------------------------------------------------------------------------- writing records
 #
 # The commands below create and edit records. They never round-trip a file
-# through a YAML dumper (see sitrep.editing), check the result with the same
+# through a YAML dumper (see sitrep.edit.yaml_text), check the result with the same
 # validation as `validate` before anything reaches the disk, and exit 2 with a
 # message (and nothing written) when they cannot do what was asked.
 
@@ -246,8 +246,8 @@ def _write_new(kind: str, root: Path, config: SitrepConfig, text: str, base_stem
 
     Returns the repository-relative path and the (warning-only) diagnostics.
     """
-    from sitrep.edit.editing import check_text
     from sitrep.edit.scaffold import create_file, unique_stem
+    from sitrep.edit.updates import check_text
     from sitrep.load.discovery import discover
 
     taken = {Path(rel).stem for k, rel in discover(root) if k == kind}
@@ -392,7 +392,7 @@ def new_postmortem(mkdocs_yml: str, incident_ids: tuple[str, ...], authors: tupl
     the impact (duration, components, users affected), detection and a timeline
     of every lifecycle timestamp and status update prefilled from the incident.
     """
-    from sitrep.edit.editing import find_incident, postmortems_covering
+    from sitrep.edit.lookup import find_incident, postmortems_covering
     from sitrep.edit.scaffold import postmortem_stem, render_postmortem
 
     root, config = _config(mkdocs_yml)
@@ -457,7 +457,10 @@ def new_runbook(mkdocs_yml: str, title: str, component_ids: tuple[str, ...], own
 def _post(mkdocs_yml: str, incident_id: str, status: str | None, message: str | None, at_text: str | None,
           mitigated_text: str | None, now_text: str | None) -> None:
     """Shared by update and resolve: append one update, print the file's path."""
-    from sitrep.edit.editing import NewUpdate, find_incident, format_timestamp, post_update
+    from sitrep.edit.lookup import find_incident
+    from sitrep.edit.splice import NewUpdate
+    from sitrep.edit.updates import post_update
+    from sitrep.edit.yaml_text import format_timestamp
 
     root, config = _config(mkdocs_yml)
     now = _now(now_text)

@@ -2,7 +2,7 @@
 
 Pure functions (no clock, no disk) that return the whole file text; the CLI
 chooses the path, the time and writes the file. Every value goes through
-:func:`sitrep.editing.yaml_scalar` or :func:`~sitrep.editing.yaml_flow_list`,
+:func:`sitrep.edit.yaml_text.yaml_scalar` or :func:`~sitrep.edit.yaml_text.yaml_flow_list`,
 so a title such as ``API: errors`` or ``yes`` is quoted and reads back
 unchanged. The skeletons follow the team's incident-response procedures: the
 first public message, the postmortem template (Summary … Lessons Learned, action
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sitrep.edit.editing import format_timestamp, message_lines, yaml_flow_list, yaml_scalar
+from sitrep.edit.yaml_text import format_timestamp, message_lines, yaml_flow_list, yaml_scalar
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.files import write_atomically
 from sitrep.model.formatting import clock_time, format_duration, long_date
