@@ -1,7 +1,8 @@
 """An outline of a front matter: where each YAML node starts and ends (line, column).
 
 The editing commands splice new lines into a record at places this outline
-gives; values themselves come from :mod:`sitrep.load.reader`.
+gives. It is built from the events of :func:`sitrep.load.reader.front_matter_events`,
+the same parser that reads the values, so both agree on what the text means.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from typing import Any
 
 import yaml
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # same parser as the reader when available
+from sitrep.load.reader import front_matter_events
+
 _BLOCK_HEADER = re.compile(r"[|>]([0-9+-]*)")
 
 
 @dataclass
-class _Node:
+class Node:
     """Where one YAML node is: 0-based front-matter line/column of its start and last line."""
 
     kind: str  # "scalar", "alias", "mapping" or "sequence"
@@ -27,15 +29,15 @@ class _Node:
     flow: bool = False
     style: str | None = None
     value: str | None = None
-    pairs: list[tuple[_Node, _Node]] = field(default_factory=list)
-    items: list[_Node] = field(default_factory=list)
+    pairs: list[tuple[Node, Node]] = field(default_factory=list)
+    items: list[Node] = field(default_factory=list)
 
-    def get(self, key: str) -> tuple[_Node, _Node] | None:
+    def get(self, key: str) -> tuple[Node, Node] | None:
         return next(((k, v) for k, v in self.pairs if k.value == key), None)
 
 
-class _Outliner:
-    """Builds :class:`_Node` trees from parser events, with exact extents.
+class Outliner:
+    """Builds :class:`Node` trees from parser events, with exact extents.
 
     Block collections end where the *next* token starts (after trailing comments
     and blank lines), so their extent is taken from their last scalar instead;
@@ -45,31 +47,31 @@ class _Outliner:
 
     def __init__(self, fm_text: str):
         self.lines = fm_text.splitlines()
-        self.events = iter(yaml.parse(fm_text, Loader=_Loader))
+        self.events = front_matter_events(fm_text)
 
-    def document(self) -> _Node | None:
+    def document(self) -> Node | None:
         for event in self.events:
             if isinstance(event, yaml.DocumentStartEvent):
                 return self.node(next(self.events))
         return None
 
-    def node(self, event: Any) -> _Node:
+    def node(self, event: Any) -> Node:
         start = event.start_mark
         if isinstance(event, yaml.ScalarEvent):
-            return _Node("scalar", start.line, start.column, self._scalar_last(event), style=event.style,
+            return Node("scalar", start.line, start.column, self._scalar_last(event), style=event.style,
                          value=event.value)
         if isinstance(event, yaml.AliasEvent):
-            return _Node("alias", start.line, start.column, event.end_mark.line)
+            return Node("alias", start.line, start.column, event.end_mark.line)
         flow = bool(event.flow_style)
         if isinstance(event, yaml.MappingStartEvent):
-            node = _Node("mapping", start.line, start.column, start.line, flow=flow)
+            node = Node("mapping", start.line, start.column, start.line, flow=flow)
             while not isinstance(event := next(self.events), yaml.MappingEndEvent):
                 key = self.node(event)
                 value = self.node(next(self.events))
                 node.pairs.append((key, value))
                 node.last = max(node.last, key.last, value.last)
         else:
-            node = _Node("sequence", start.line, start.column, start.line, flow=flow)
+            node = Node("sequence", start.line, start.column, start.line, flow=flow)
             while not isinstance(event := next(self.events), yaml.SequenceEndEvent):
                 item = self.node(event)
                 node.items.append(item)

@@ -18,7 +18,7 @@ from datetime import datetime
 
 import yaml
 
-from sitrep.edit.outline import _Node, _Outliner
+from sitrep.edit.outline import Node, Outliner
 from sitrep.edit.yaml_text import format_timestamp, message_lines, yaml_scalar
 from sitrep.load.reader import read_record
 from sitrep.model.diagnostics import Diagnostics
@@ -78,7 +78,7 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def _block_indent(items: list[_Node], fm_lines: list[str]) -> int:
+def _block_indent(items: list[Node], fm_lines: list[str]) -> int:
     """How far block scalars of existing ``message`` keys are indented past their key."""
     for item in reversed(items):
         pair = item.get("message") if item.kind == "mapping" else None
@@ -110,7 +110,7 @@ def append_update_text(text: str, path: str, update: NewUpdate,
     first_fm = 1  # file index of the first front-matter line
     fm_lines = [line.rstrip("\r\n") for line in lines[first_fm: rf.end_line - 1]]
     try:
-        root = _Outliner("".join(lines[first_fm: rf.end_line - 1])).document()
+        root = Outliner("".join(lines[first_fm: rf.end_line - 1])).document()
     except yaml.YAMLError as exc:  # pragma: no cover - read_record parsed it already
         raise EditError(f"{path}: cannot parse the front matter: {exc}") from None
     if root is None or root.kind != "mapping":
@@ -181,7 +181,7 @@ def append_update_text(text: str, path: str, update: NewUpdate,
     return splice.text()
 
 
-def _set_top_level(splice: _Splice, root: _Node, fm_lines: list[str], first_fm: int, path: str,
+def _set_top_level(splice: _Splice, root: Node, fm_lines: list[str], first_fm: int, path: str,
                    key: str, value: str, default_newline: str) -> None:
     existing = root.get(key)
     if existing is not None:
