@@ -58,7 +58,7 @@ def component_statuses(portal: Portal, now: datetime) -> dict[str, str]:
     acting: dict[str, list[str]] = {c.id: [] for c in portal.config.components}
     for inc in portal.incidents:
         if is_impacting(inc, now):
-            for cid, impact in inc.components.items():
+            for cid, impact in inc.components_at(now).items():
                 if cid in acting:
                     acting[cid].append(impact)
     return {cid: worst(impacts) for cid, impacts in acting.items()}
@@ -84,7 +84,7 @@ def next_update_due(inc: Incident, config: SitrepConfig) -> datetime | None:
     """When the next public update is due by the severity's cadence; None if resolved."""
     if inc.is_resolved or inc.is_maintenance:
         return None
-    severity = config.severity(inc.severity)
+    severity = config.severity(inc.latest_severity)
     if severity is None or severity.update_every is None:
         return None
     return inc.last_updated + severity.update_every
@@ -99,7 +99,7 @@ def incident_impact(inc: Incident, config: SitrepConfig) -> str:
     """Statuspage's incident impact: none/minor/major/critical, or maintenance."""
     if inc.is_maintenance:
         return "maintenance"
-    rank = config.severity_rank(inc.severity)
+    rank = config.severity_rank(inc.latest_severity)
     return ("critical", "major", "minor", "none")[min(rank, 3)]
 
 

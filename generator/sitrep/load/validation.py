@@ -220,14 +220,8 @@ def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
         elif canonical != inc.severity:
             inc = inc.model_copy(update={"severity": canonical})
             _copy_private(inc, rf)
-    for cid, impact in inc.components.items():
-        if config.component(cid) is None:
-            _unknown_component(rf, config, ("components", cid), cid, diags)
-        if impact not in impacts:
-            guess = close_match(str(impact), impacts)
-            diags.error(path, line(("components", cid)), "bad-value",
-                        f"components.{cid}: {quoted(impact)} is not an impact{guess}; use one of: "
-                        f"{', '.join(impacts)}")
+    _check_impacts(inc.components, ("components",), impacts, rf, config, diags)
+    inc = _check_changes(inc, rf, config, diags)
     previous: datetime | None = None
     for i, update in enumerate(inc.updates):
         if update.status not in statuses:
@@ -242,6 +236,52 @@ def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
                         "before it: keep updates in time order, oldest first")
         previous = update.at
     _check_lifecycle(inc, rf, diags)
+    return inc
+
+
+def _check_impacts(components: dict[str, str], loc: tuple[str | int, ...], impacts: tuple[str, ...],
+                   rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> None:
+    """Each component configured, each impact one of ``impacts``."""
+    name = ".".join(str(part) if isinstance(part, str) else f"[{part}]" for part in loc).replace(".[", "[")
+    for cid, impact in components.items():
+        if config.component(cid) is None:
+            diags.error(rf.path, rf.line_of((*loc, cid)), "unknown-component",
+                        f"{name}: {config.unknown_component(cid)}")
+        if impact not in impacts:
+            diags.error(rf.path, rf.line_of((*loc, cid)), "bad-value",
+                        f"{name}.{cid}: {quoted(impact)} is not an impact{close_match(str(impact), impacts)}; "
+                        f"use one of: {', '.join(impacts)}")
+
+
+def _check_changes(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> Incident:
+    """Escalations and impact changes recorded on updates; returns ``inc`` with their severities normalised."""
+    changed = False
+    updates = list(inc.updates)
+    for i, update in enumerate(inc.updates):
+        if inc.is_maintenance and update.changes_impact:
+            diags.error(rf.path, rf.line_of(("updates", i)), "bad-value",
+                        f"updates[{i}]: a maintenance has no severity or impact changes; remove "
+                        "'severity'/'components' from this update (change the window or components at the top)")
+            continue
+        if update.components is not None:
+            if not update.components:
+                diags.error(rf.path, rf.line_of(("updates", i, "components")), "bad-value",
+                            f"updates[{i}].components is empty: list the components whose impact changes, "
+                            "e.g. 'publishing-api: major_outage', or remove it")
+            _check_impacts(update.components, ("updates", i, "components"), (*IMPACTS, "operational"),
+                           rf, config, diags)
+        if update.severity is not None:
+            canonical = config.normalise_severity(update.severity)
+            if canonical is None:
+                diags.error(rf.path, rf.line_of(("updates", i, "severity")), "bad-value",
+                            f"updates[{i}].severity: {config.unknown_severity(update.severity)}")
+            elif canonical != update.severity:
+                updates[i] = update.model_copy(update={"severity": canonical})
+                changed = True
+    if not changed:
+        return inc
+    inc = inc.model_copy(update={"updates": updates})
+    _copy_private(inc, rf)
     return inc
 
 
