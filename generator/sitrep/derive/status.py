@@ -21,7 +21,7 @@ from sitrep.model.config import SitrepConfig
 from sitrep.model.formatting import to_utc
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Update
-from sitrep.model.vocabulary import OVERALL, worst
+from sitrep.model.vocabulary import OVERALL, status_label, worst
 
 
 def maintenance_state(m: Incident, now: datetime) -> str:
@@ -136,3 +136,27 @@ def is_open(inc: Incident, now: datetime) -> bool:
 def newest_first(updates: Iterable[Update]) -> list[Update]:
     """Updates by time, newest first; equal times keep their file order reversed."""
     return [u for _, u in sorted(enumerate(updates), key=lambda p: (to_utc(p[1].at), p[0]), reverse=True)]
+
+
+def update_changes(inc: Incident, config: SitrepConfig) -> tuple[tuple[str, ...], ...]:
+    """What each update (in file order) changed, in plain words for the page and the feeds.
+
+    ``("severity raised to SEV1", "Publishing API now major outage")`` (phrases,
+    to be joined into a title or capitalised as sentences); empty for an update
+    that changed neither the severity nor the impact. A value restated unchanged
+    is not a change.
+    """
+    severity, impact = inc.severity, dict(inc.components)
+    out: list[tuple[str, ...]] = []
+    for update in inc.updates:
+        said: list[str] = []
+        if update.severity and update.severity != severity:
+            raised = config.severity_rank(update.severity) < config.severity_rank(severity)
+            said.append(f"severity {'raised' if raised else 'lowered'} to {update.severity}")
+            severity = update.severity
+        for cid, new in (update.components or {}).items():
+            if impact.get(cid, "operational") != new:
+                said.append(f"{config.component_name(cid)} now {status_label(new).lower()}")
+                impact[cid] = new
+        out.append(tuple(said))
+    return tuple(out)

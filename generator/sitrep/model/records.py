@@ -119,7 +119,8 @@ class Incident(Record):
                        json_schema_extra=_ex("Publishing API returning errors"))
     severity: str | None = Field(
         None, description="Severity id (SEV1..SEV4; aliases P0..P3, SEV-1, sev1 accepted). "
-        "Required for incidents.", json_schema_extra=_ex("SEV2"))
+        "Required for incidents. The severity as declared; an update with 'severity' changes it from then on.",
+        json_schema_extra=_ex("SEV2"))
     type: Literal["outage", "degradation", "security", "data-loss", "integration"] | None = Field(
         None, description="Kind of incident.")
     detection: Literal["monitoring", "customer", "employee", "external"] | None = Field(
@@ -140,7 +141,8 @@ class Incident(Record):
     components: dict[str, str] = Field(
         min_length=1,
         description="Affected components: component id -> impact (degraded_performance, "
-        "partial_outage, major_outage; under_maintenance for maintenance).",
+        "partial_outage, major_outage; under_maintenance for maintenance), as declared; an update "
+        "with 'components' changes them from then on.",
         json_schema_extra=_ex({"publishing-api": "partial_outage"}),
     )
     updates: list[Update] = Field(min_length=1, description="Status updates in time order.")

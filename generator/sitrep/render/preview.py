@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sitrep.derive.status import component_statuses, next_update_due, overall_status
+from sitrep.derive.status import component_statuses, next_update_due, overall_status, update_changes
 from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.formatting import format_duration, human_time
 from sitrep.model.portal import Portal
@@ -50,7 +50,7 @@ def _public_status(portal: Portal, now: datetime) -> str:
 
 
 def _impacts(inc: Incident) -> str:
-    return ", ".join(f"{cid} {status_label(imp).lower()}" for cid, imp in inc.components.items())
+    return ", ".join(f"{cid} {status_label(imp).lower()}" for cid, imp in inc.latest_components.items())
 
 
 def _incident_changes(base: Portal, head: Portal) -> list[Change]:
@@ -69,6 +69,9 @@ def _incident_changes(base: Portal, head: Portal) -> list[Change]:
             new_updates = len(inc.updates) - len(old.updates)
             detail = (f"{new_updates} new update{'s' if new_updates != 1 else ''}, now {label}"
                       if new_updates > 0 else f"record edited, status {label}")
+            escalated = [c for said in update_changes(inc, head.config)[len(old.updates):] for c in said]
+            if escalated:
+                detail += "; " + ", ".join(escalated)
             changes.append(Change("updated", inc.id, inc.title, detail, public))
     changes += [Change("removed", old.id, old.title, "record deleted", old.visibility == "public")
                 for old in base.incidents if head.incident(old.id) is None]
@@ -93,7 +96,7 @@ def _warnings(head: Portal, now: datetime) -> list[str]:
     for inc in head.incidents:
         due = next_update_due(inc, head.config)
         if due is not None and now > due:
-            out.append(f"Update overdue: **{inc.title}** (`{inc.id}`, {inc.severity}) was due an update at "
+            out.append(f"Update overdue: **{inc.title}** (`{inc.id}`, {inc.latest_severity}) was due an update at "
                        f"{human_time(due)} ({format_duration(now - due)} ago).")
     for pm in head.postmortems:
         if pm.status != "published":
