@@ -6,6 +6,7 @@ a message that lists the allowed values and writes nothing.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -80,8 +81,7 @@ def test_new_incident_writes_a_valid_record_and_prints_its_path(portal: Path) ->
         "type": "outage",
         "detection": "monitoring",
         "started": "2026-02-10T14:30:00Z",  # converted to UTC
-        "detected": "2026-02-10T14:32:00Z",
-        "acknowledged": NOW,  # default: now
+        "detected": "2026-02-10T14:32:00Z",  # acknowledged not given: left out, not guessed
         "components": {"publishing-api": "partial_outage", "web-app": "degraded_performance"},
         "commander": "Priya Raman",
         "scribe": "Leo Martin",
@@ -95,6 +95,48 @@ def test_new_incident_writes_a_valid_record_and_prints_its_path(portal: Path) ->
     check = validate(portal)
     assert check.exit_code == 0, check.output
     assert "0 errors, 0 warnings" in check.stderr
+
+
+# The responder declares at 13:50 an incident detected at 13:25 and already mitigated at 13:45: no
+# timestamp may be filled in as "now" after the others (it made a 25-minute time to acknowledge).
+T = {"started": "2026-02-10T13:20:00Z", "detected": "2026-02-10T13:25:00Z", "acknowledged": "2026-02-10T13:28:00Z"}
+
+
+@pytest.mark.parametrize("given", [(), ("started",), ("detected",), ("acknowledged",), ("started", "detected"),
+                                   ("started", "acknowledged"), ("detected", "acknowledged"),
+                                   ("started", "detected", "acknowledged")])
+def test_new_incident_timestamps_are_consistent_for_any_subset_of_options(portal: Path, given: tuple) -> None:
+    args = [x for key in given for x in (f"--{key}", T[key])]
+    result = new_incident(*args, now="2026-02-10T13:50:00Z")
+    assert result.exit_code == 0, result.output
+    fm = data(portal / INCIDENT_REL)
+    written = {key: fm.get(key) for key in T}
+    for key in given:  # what was given is written as given
+        assert written[key] == T[key]
+    if not given:  # declared as it happens: all three are the time of the first update
+        assert written == dict.fromkeys(T, "2026-02-10T13:50:00Z")
+    else:
+        # started: as given, else the earliest time given; the others never invented
+        assert written["started"] == T[given[0]]
+        for key in ("detected", "acknowledged"):
+            if key not in given:
+                assert written[key] is None
+                assert f"{key} not recorded" in result.stderr.replace(" and ", " not recorded ")
+    present = [written[k] for k in T if written[k] is not None]
+    assert present == sorted(present) and all(t <= fm["updates"][0]["at"] for t in present)
+    assert validate(portal).exit_code == 0
+    # Resolved after a mitigation at 13:45: acknowledgement is either what was given or not counted,
+    # never 13:50 (after the mitigation, a 25-minute time to acknowledge).
+    resolved = sitrep("resolve", INCIDENT_ID, "--mitigated", "2026-02-10T13:45:00Z", "--at", "2026-02-10T13:55:00Z",
+                      now="2026-02-10T13:55:00Z")
+    assert resolved.exit_code == 0, resolved.output
+    report = json.loads(sitrep("report", "--json", now="2026-02-10T14:00:00Z").stdout)
+    ack = report["data_quality"]["by_metric"]["time_to_acknowledge"]
+    if {"detected", "acknowledged"} <= set(given):
+        assert ack["measured"] == 1  # 3 minutes, as given
+    elif given:
+        left_out = ack["left_out"]
+        assert ack["measured"] == 0 and left_out["missing acknowledged"] + left_out["missing detected"] == 1
 
 
 @pytest.mark.parametrize(("alias", "canonical"), [("P1", "SEV2"), ("sev-1", "SEV1"), ("Sev 3", "SEV3"),
@@ -150,7 +192,9 @@ def test_source_date_epoch_sets_now(portal: Path, monkeypatch: pytest.MonkeyPatc
     (["--message", " "], ["the message is empty"]),
     (["--title", "two\nlines"], ["one line"]),
     # Valid pieces, invalid record: impact cannot start after it was detected.
-    (["--started", "2026-02-10T15:00:00Z"], ["would not be valid", "is before started"]),
+    (["--started", "2026-02-10T15:00:00Z"], ["--at 2026-02-10T14:40:00+00:00) is before --started"]),
+    (["--started", "2026-02-10T14:20:00Z", "--detected", "2026-02-10T14:10:00Z"],
+     ["--detected (2026-02-10T14:10:00+00:00) is before --started", "--started <= --detected <= --acknowledged"]),
 ])
 def test_bad_input_exits_2_and_writes_nothing(portal: Path, args: list[str], expected: list[str]) -> None:
     base = {"--title": TITLE, "--severity": "SEV2", "--component": "publishing-api=partial_outage"}

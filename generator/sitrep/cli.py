@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -211,7 +212,8 @@ def _component_id(config: SitrepConfig, cid: str) -> str:
     return cid
 
 
-def _components(config: SitrepConfig, specs: tuple[str, ...]) -> dict[str, str]:
+def _components(config: SitrepConfig, specs: tuple[str, ...],
+                impacts: tuple[str, ...] = IMPACTS) -> dict[str, str]:
     """``id=impact`` options -> {id: impact}; impacts may be abbreviated (partial, major…)."""
     result: dict[str, str] = {}
     for spec in specs:
@@ -219,11 +221,11 @@ def _components(config: SitrepConfig, specs: tuple[str, ...]) -> dict[str, str]:
         cid, _, impact_text = spec.partition(sep)
         cid = _component_id(config, cid.strip())
         impact = impact_text.strip().lower().replace("-", "_").replace(" ", "_")
-        matches = [i for i in IMPACTS if i == impact] or [i for i in IMPACTS if impact and i.startswith(impact)]
+        matches = [i for i in impacts if i == impact] or [i for i in impacts if impact and i.startswith(impact)]
         if len(matches) != 1:
             what = f"{impact_text.strip()!r} is not an impact" if impact else "the impact is missing"
             raise click.BadParameter(f"{spec!r}: {what}; write {cid}=IMPACT with IMPACT one of: "
-                                     f"{', '.join(IMPACTS)}", param_hint="'--component'")
+                                     f"{', '.join(impacts)}", param_hint="'--component'")
         if cid in result:
             raise click.BadParameter(f"{cid!r} is given twice", param_hint="'--component'")
         result[cid] = matches[0]
@@ -276,10 +278,12 @@ def _write_new(kind: str, root: Path, config: SitrepConfig, text: str, base_stem
 @click.option("--message", "message_text", metavar="TEXT",
               help="First public update ('-' reads standard input). Default: \"We are currently "
               "investigating <title>.\" and when the next update comes.")
-@click.option("--started", "started_text", metavar="ISO", help="When customer impact began. Default: --at.")
-@click.option("--detected", "detected_text", metavar="ISO", help="When the team learnt of it. Default: --at.")
+@click.option("--started", "started_text", metavar="ISO",
+              help="When customer impact began. Default: the earliest of --detected/--acknowledged, else --at.")
+@click.option("--detected", "detected_text", metavar="ISO",
+              help="When the team learnt of it. Default: --at when no time is given, else left out.")
 @click.option("--acknowledged", "acknowledged_text", metavar="ISO",
-              help="When a responder acknowledged it. Default: --at.")
+              help="When a responder acknowledged it. Default: --at when no time is given, else left out.")
 @click.option("--at", "at_text", metavar="ISO", help="When the first update is posted. Default: now.")
 @click.option("--type", "type_", type=click.Choice(_choices("type")), help="Kind of incident.")
 @click.option("--detection", type=click.Choice(_choices("detection")), help="How it was detected.")
@@ -313,12 +317,13 @@ def new_incident(mkdocs_yml: str, title: str, severity_text: str, component_spec
     severity = _severity(config, severity_text)
     components = _components(config, component_specs)
     at = _optional_instant(at_text, "--at") or now
+    started, detected, acknowledged, missing = _lifecycle_times(
+        at, _optional_instant(started_text, "--started"), _optional_instant(detected_text, "--detected"),
+        _optional_instant(acknowledged_text, "--acknowledged"))
     draft = IncidentDraft(
         title=title, severity=severity, components=components,
         message=_message(message_text) or default_message(title, config.severity(severity)),
-        started=_optional_instant(started_text, "--started") or at,
-        detected=_optional_instant(detected_text, "--detected") or at,
-        acknowledged=_optional_instant(acknowledged_text, "--acknowledged") or at,
+        started=started, detected=detected, acknowledged=acknowledged,
         at=at, type=type_, detection=detection, visibility=visibility,
         roles={"commander": commander or "", "tech_lead": tech_lead or "", "comms_lead": comms_lead or "",
                "scribe": scribe or ""},
@@ -328,9 +333,41 @@ def new_incident(mkdocs_yml: str, title: str, severity_text: str, component_spec
     rel, diags = _write_new("incident", root, config, text, f"{day}-{slugify(title, fallback='incident')}",
                             lambda stem: f"incidents/{day[:4]}/{stem}.md")
     _print_notes(diags.warnings)
+    if missing:
+        click.echo(f"sitrep: note: {' and '.join(missing)} not recorded (only the times given are written); "
+                   f"add {', '.join(f'{key}: YYYY-MM-DDTHH:MM:SSZ' for key in missing)} to the file when "
+                   "known, so the reports can measure time to detect and acknowledge", err=True)
     if at.timestamp() > now.timestamp() + _FUTURE_SLACK_SECONDS:
         click.echo(f"sitrep: warning: the first update is dated in the future ({at.isoformat()})", err=True)
     click.echo(_shown(root / rel))
+
+
+def _lifecycle_times(at: datetime, started: datetime | None, detected: datetime | None,
+                     acknowledged: datetime | None) -> tuple[datetime, datetime | None, datetime | None, list[str]]:
+    """started, detected, acknowledged for a new incident, and the names of those left out.
+
+    With none given, the incident is declared as it happens: all three are
+    ``at``. Otherwise only what is implied is filled in: ``started`` defaults to
+    the earliest time given (impact began no later than it was noticed), and a
+    detection or acknowledgement time not given is left out rather than guessed
+    (a guess of "now" would put it after a mitigation that already happened).
+    Raises ``click.BadParameter`` when the given times are out of order.
+    """
+    if started is None and detected is None and acknowledged is None:
+        return at, at, at, []
+    given = [(name, moment) for name, moment in (("--started", started), ("--detected", detected),
+                                                  ("--acknowledged", acknowledged)) if moment is not None]
+    for (a, ta), (b, tb) in itertools.pairwise(given):
+        if tb < ta:
+            raise click.BadParameter(f"{b} ({tb.isoformat()}) is before {a} ({ta.isoformat()}); the order is "
+                                     "--started <= --detected <= --acknowledged", param_hint=f"'{b}'")
+    if at < given[-1][1]:
+        raise click.BadParameter(f"the first update (--at {at.isoformat()}) is before {given[-1][0]} "
+                                 f"({given[-1][1].isoformat()}): pass --at with the time of the first "
+                                 "public update", param_hint="'--at'")
+    missing = [name for name, moment in (("detected", detected), ("acknowledged", acknowledged))
+               if moment is None]
+    return started or given[0][1], detected, acknowledged, missing
 
 
 @new.command("maintenance")
@@ -455,7 +492,8 @@ def new_runbook(mkdocs_yml: str, title: str, component_ids: tuple[str, ...], own
 
 
 def _post(mkdocs_yml: str, incident_id: str, status: str | None, message: str | None, at_text: str | None,
-          mitigated_text: str | None, now_text: str | None) -> None:
+          mitigated_text: str | None, now_text: str | None, severity_text: str | None = None,
+          component_specs: tuple[str, ...] = (), closing: bool = False) -> None:
     """Shared by update and resolve: append one update, print the file's path."""
     from sitrep.edit.lookup import find_incident
     from sitrep.edit.splice import NewUpdate
@@ -467,41 +505,59 @@ def _post(mkdocs_yml: str, incident_id: str, status: str | None, message: str | 
     at = _optional_instant(at_text, "--at") or now
     mitigated = _optional_instant(mitigated_text, "--mitigated")
     rel, incident = find_incident(root, config, incident_id)
-    if status is None:
+    if closing:
         status = "completed" if incident.is_maintenance else "resolved"
+    elif status is None:
+        status = incident.status  # an escalation alone keeps the status
     if message is None:
         message = ("The scheduled maintenance has been completed." if incident.is_maintenance
                    else "This incident has been resolved.")
-    notes = post_update(root, rel, config, incident, NewUpdate(at, status, message), mitigated)
+    severity = _severity(config, severity_text) if severity_text else None
+    components = _components(config, component_specs, (*IMPACTS, "operational"))
+    new = NewUpdate(at, status, message, severity, components)
+    notes = post_update(root, rel, config, incident, new, mitigated)
     _print_notes(notes)
     if at.timestamp() > now.timestamp() + _FUTURE_SLACK_SECONDS:
         click.echo(f"sitrep: warning: the update is dated in the future ({format_timestamp(at)})", err=True)
     click.echo(_shown(root / rel))
-    click.echo(f"sitrep: {incident.id}: {status} at {format_timestamp(at)}", err=True)
+    changed = [f"severity {severity}"] if severity else []
+    changed += [f"{cid} {impact}" for cid, impact in components.items()]
+    click.echo(f"sitrep: {incident.id}: {status} at {format_timestamp(at)}"
+               + (f" ({', '.join(changed)})" if changed else ""), err=True)
 
 
 @main.command()
 @config_option
 @click.argument("incident_id", metavar="ID")
-@click.option("--status", required=True,
+@click.option("--status",
               type=click.Choice([*INCIDENT_STATUSES, *MAINTENANCE_STATUSES], case_sensitive=False),
               help="investigating, identified or monitoring (maintenance: scheduled, in_progress, "
-              "verifying); resolved/completed work like 'sitrep resolve'.")
+              "verifying); resolved/completed work like 'sitrep resolve'. Default: the current status.")
 @click.option("--message", "message_text", required=True, metavar="TEXT",
               help="The public message ('-' reads standard input).")
+@click.option("--severity", "severity_text", metavar="SEV",
+              help="Escalate or de-escalate: the severity from this update on (SEV1..SEV4).")
+@click.option("--component", "component_specs", multiple=True, metavar="ID=IMPACT",
+              help="Change the impact from this update on: degraded, partial, major, or operational once "
+              "the component has recovered; a new component joins the incident. Repeatable.")
 @click.option("--at", "at_text", metavar="ISO", help="When the update is posted. Default: now.")
 @click.option("--mitigated", "mitigated_text", metavar="ISO",
               help="Also set mitigated: (when customer impact ended) if it is not set yet.")
 @now_option
-def update(mkdocs_yml: str, incident_id: str, status: str, message_text: str, at_text: str | None,
+def update(mkdocs_yml: str, incident_id: str, status: str | None, message_text: str,
+           severity_text: str | None, component_specs: tuple[str, ...], at_text: str | None,
            mitigated_text: str | None, now_text: str | None) -> None:
     """Append a status update to incident ID (its file name without .md) and print the file's path.
 
-    Only the new lines are added: comments, quoting, layout and the body stay as
-    they are. Refuses (exit 2, file untouched) if the incident is already
-    resolved or --at is earlier than the last update.
+    With --severity or --component the update also records an escalation, a
+    de-escalation or a change of impact, shown on the incident page and in the
+    feeds, and counted from then on by status, uptime and metrics. Only the new
+    lines are added: comments, quoting, layout and the body stay as they are.
+    Refuses (exit 2, file untouched) if the incident is already resolved or
+    --at is earlier than the last update.
     """
-    _post(mkdocs_yml, incident_id, status, _message(message_text), at_text, mitigated_text, now_text)
+    _post(mkdocs_yml, incident_id, status, _message(message_text), at_text, mitigated_text, now_text,
+          severity_text, component_specs)
 
 
 @main.command()
@@ -521,7 +577,7 @@ def resolve(mkdocs_yml: str, incident_id: str, message_text: str | None, at_text
     For a maintenance record the update is 'completed'. Refuses (exit 2, file
     untouched) if it is already resolved or --at is earlier than the last update.
     """
-    _post(mkdocs_yml, incident_id, None, _message(message_text), at_text, mitigated_text, now_text)
+    _post(mkdocs_yml, incident_id, None, _message(message_text), at_text, mitigated_text, now_text, closing=True)
 
 
 @main.command()

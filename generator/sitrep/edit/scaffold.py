@@ -99,8 +99,8 @@ class IncidentDraft:
     components: Mapping[str, str]
     message: str
     started: datetime
-    detected: datetime
-    acknowledged: datetime
+    detected: datetime | None
+    acknowledged: datetime | None
     at: datetime
     type: str | None = None
     detection: str | None = None

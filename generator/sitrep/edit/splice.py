@@ -45,6 +45,10 @@ class NewUpdate:
     at: datetime
     status: str
     message: str
+    #: An escalation or de-escalation: the severity from this update on.
+    severity: str | None = None
+    #: A change of impact: component id -> impact from this update on (``operational`` once recovered).
+    components: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -140,7 +144,12 @@ def append_update_text(text: str, path: str, update: NewUpdate,
     else:  # a flow item ({at: …}) or something odd: use the usual layout
         content_col, keys, at_style = dash_col + 2, [], None
     keys += [k for k in UPDATE_KEYS if k not in keys]
+    keys += [k for k, wanted in (("severity", update.severity), ("components", update.components)) if wanted]
     block_indent = _block_indent(seq.items, fm_lines)
+    declared = root.get("components")
+    step = 2
+    if declared is not None and declared[1].kind == "mapping" and not declared[1].flow:
+        step = max(declared[1].col - declared[0].col, 1)
 
     stamp = format_timestamp(update.at)
     at_text = {"'": f"'{stamp}'", '"': f'"{stamp}"'}.get(at_style or "", stamp)
@@ -150,6 +159,12 @@ def append_update_text(text: str, path: str, update: NewUpdate,
             item_lines.append(" " * content_col + f"at: {at_text}")
         elif key == "status":
             item_lines.append(" " * content_col + f"status: {yaml_scalar(update.status)}")
+        elif key == "severity" and update.severity:
+            item_lines.append(" " * content_col + f"severity: {yaml_scalar(update.severity)}")
+        elif key == "components":
+            item_lines.append(" " * content_col + "components:")
+            item_lines += [" " * (content_col + step) + f"{yaml_scalar(cid)}: {yaml_scalar(impact)}"
+                           for cid, impact in update.components.items()]
         else:
             item_lines += message_lines("message", update.message, content_col, block_indent)
     item_lines[0] = " " * dash_col + "-" + " " * (content_col - dash_col - 1) + item_lines[0][content_col:]

@@ -45,11 +45,31 @@ def check_text(kind: str, path: str, content: str | bytes,
 
 def _expected_data(old: dict[str, Any], update: NewUpdate, set_fields: Mapping[str, datetime]) -> dict[str, Any]:
     data = copy.deepcopy(old)
-    data["updates"] = [*data["updates"], {"at": format_timestamp(update.at), "status": update.status,
-                                          "message": update.message}]
+    item: dict[str, Any] = {"at": format_timestamp(update.at), "status": update.status, "message": update.message}
+    if update.severity:
+        item["severity"] = update.severity
+    if update.components:
+        item["components"] = dict(update.components)
+    data["updates"] = [*data["updates"], item]
     for key, moment in set_fields.items():
         data[key] = format_timestamp(moment)
     return data
+
+
+def _check_change(incident: Incident, update: NewUpdate, what: str) -> None:
+    """Refuse an escalation that changes nothing, or any on a maintenance."""
+    if not (update.severity or update.components):
+        return
+    if incident.is_maintenance:
+        raise EditError(f"{incident.id} is a maintenance: it has no severity, and its components are set "
+                        "when it is scheduled; drop --severity/--component")
+    if update.severity and update.severity == incident.latest_severity:
+        raise EditError(f"{what} {incident.id} is already {update.severity}; drop --severity")
+    latest = incident.latest_components
+    same = [cid for cid, impact in update.components.items() if latest.get(cid, "operational") == impact]
+    if same:
+        listed = ", ".join(f"{cid}={latest.get(cid, 'operational')}" for cid in same)
+        raise EditError(f"{what} {incident.id} already has {listed}; drop that --component")
 
 
 def post_update(root: Path, rel: str, config: SitrepConfig, incident: Incident, update: NewUpdate,
@@ -74,6 +94,7 @@ def post_update(root: Path, rel: str, config: SitrepConfig, incident: Incident, 
                         f"{format_timestamp(incident.updates[-1].at)}); nothing changed. To reopen it, "
                         "remove 'resolved:' and append an update by hand, or declare a new incident "
                         "with 'sitrep new incident'")
+    _check_change(incident, update, what)
     previous = incident.updates[-1]
     if update.at < previous.at:
         raise EditError(f"the update time {format_timestamp(update.at)} is earlier than the last update "
