@@ -349,6 +349,41 @@ def check_runbook(rb: Runbook, rf: RecordFile, config: SitrepConfig, diags: Diag
             _unknown_component(rf, config, ("components", i), cid, diags)
 
 
+_UPDATE_AT = re.compile(r"""^(\s*)(-\s+)?at:\s*['"]?\d{4}-\d{2}-\d{2}[T ]\d""")
+_UPDATE_KEY = re.compile(r"^\s*(status|message):")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def check_pasted_updates(rf: RecordFile, diags: Diagnostics) -> None:
+    """An update pasted below the closing ``---`` is an error, not text published in the body.
+
+    It is the likeliest slip in a web editor: the new ``- at: … status: …`` item
+    lands after the front matter, validates as Markdown and shows up as junk on
+    the page. Lines inside code fences are left alone.
+    """
+    lines = rf.body.splitlines()
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        opened = _FENCE.match(line)
+        if opened:
+            marker = opened.group(1)
+            if fence is None:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = None
+            continue
+        match = _UPDATE_AT.match(line) if fence is None else None
+        if match is None:
+            continue
+        following = lines[index + 1: index + 4]
+        if match.group(2) or any(_UPDATE_KEY.match(other) for other in following):
+            diags.error(rf.path, rf.body_line + index, "update-in-body",
+                        f"this looks like a status update pasted below the closing '---' (line "
+                        f"{rf.end_line}), where it would be published as text: move it above that line, "
+                        "as the last item of 'updates:' (indented like the items before it)")
+            return
+
+
 def check_record(kind: str, rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> Record | None:
     """Every rule within one file: the model, then the rules of its kind.
 
@@ -356,6 +391,8 @@ def check_record(kind: str, rf: RecordFile, config: SitrepConfig, diags: Diagnos
     cross-record rules (duplicate ids, references) are the portal's.
     """
     record = model_from_file(kind, rf, diags)
+    if kind == "incident":
+        check_pasted_updates(rf, diags)
     if record is None:
         if kind == "incident":
             check_invalid_incident(rf, config, diags)
