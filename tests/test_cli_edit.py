@@ -58,9 +58,11 @@ commander: Priya Raman
 Body text.
 
 ---
+```yaml
 updates:
   - at: 2026-01-01T00:00:00Z
 status: resolved
+```
 ---
 """
 
