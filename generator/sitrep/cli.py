@@ -687,7 +687,8 @@ def preview(mkdocs_yml: str, base: str, fmt: str, now_text: str | None) -> None:
     head, head_diags = load_portal(root, config)
     with tempfile.TemporaryDirectory(prefix="sitrep-base-") as tmp:
         export_revision(root, base, Path(tmp))
-        base_portal, _ = load_portal(Path(tmp), config)
-    click.echo(render(compare(base_portal, head, head_diags, now), markdown=fmt == "markdown"), nl=False)
+        base_portal, base_diags = load_portal(Path(tmp), config)
+    summary = compare(base_portal, head, head_diags, now, base_diags)
+    click.echo(render(summary, markdown=fmt == "markdown"), nl=False)
     if head_diags.has_errors:
         sys.exit(EXIT_INVALID)
