@@ -410,3 +410,74 @@ def test_new_maintenance_refuses_an_empty_window(portal: Path) -> None:
     assert result.exit_code == 2
     assert "--end must be after --start" in result.output
     assert files(portal) == ["mkdocs.yml"]
+
+
+# --------------------------------------------------------------------------- declaring from an issue form
+
+FILED_FORM = """\
+### Public title
+
+Elevated error rates on the Publishing API
+
+### Severity
+
+SEV2 – High: major functionality degraded or significant performance impact; workaround painful.
+
+### Affected components
+
+- [ ] `web-app`
+- [X] `publishing-api`
+- [x] `database`
+
+### Impact on those components
+
+partial_outage – failing for some customers or some requests
+
+### First public update
+
+We are currently investigating errors when publishing.
+
+Impact: some customers cannot publish.
+
+Next update in 30 minutes.
+
+### Incident commander
+
+@priya
+
+### Started at (UTC, with offset)
+
+_No response_
+
+### Notes for responders (not published)
+
+Deploy 4812 went out at 14:20.
+"""
+
+
+def test_a_filed_issue_form_becomes_a_valid_record(portal: Path) -> None:
+    result = sitrep("new", "from-issue", "-", "--at", "2026-02-10T14:38:00Z", stdin=FILED_FORM)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == INCIDENT_REL + "\n"
+    fm = data(portal / INCIDENT_REL)
+    assert (fm["title"], fm["severity"], fm["commander"]) == (TITLE, "SEV2", "@priya")
+    assert fm["components"] == {"publishing-api": "partial_outage", "database": "partial_outage"}
+    assert fm["started"] == fm["detected"] == fm["acknowledged"] == "2026-02-10T14:38:00Z"
+    assert fm["updates"][0]["message"].startswith("We are currently investigating errors when publishing.\n\n")
+    assert "Deploy 4812" not in (portal / INCIDENT_REL).read_text()  # responders' notes stay on the issue
+    assert validate(portal).exit_code == 0
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (("- [X] `publishing-api`\n- [x] `database`", "- [ ] `publishing-api`"), "'Affected components' is empty"),
+    (("errors when publishing", "[brief description of what customers see]"),
+     "still has the placeholder [brief description of what customers see]"),
+    (("@priya", "_No response_"), "'Incident commander' is empty"),
+])
+def test_an_incomplete_form_says_what_to_fix_and_writes_nothing(portal: Path, change: tuple[str, str],
+                                                                 expected: str) -> None:
+    before = files(portal)
+    result = sitrep("new", "from-issue", "-", stdin=FILED_FORM.replace(*change))
+    assert result.exit_code == 2
+    assert expected in result.output and "Edit the issue" in result.output
+    assert files(portal) == before

@@ -370,6 +370,33 @@ def _lifecycle_times(at: datetime, started: datetime | None, detected: datetime 
     return started or given[0][1], detected, acknowledged, missing
 
 
+@new.command("from-issue")
+@config_option
+@click.argument("body_file", type=click.File("r", encoding="utf-8"), metavar="BODY_FILE")
+@click.option("--at", "at_text", metavar="ISO", help="When the issue was filed (the first update). Default: now.")
+@now_option
+@click.pass_context
+def new_from_issue(ctx: click.Context, mkdocs_yml: str, body_file: Any, at_text: str | None,
+                   now_text: str | None) -> None:
+    """Declare the incident a filed "Declare an incident" issue form describes (BODY_FILE, '-' for stdin).
+
+    The declare workflow runs this on the issue body and opens a pull request with
+    the record. A form with an empty field or a [placeholder] left in the message
+    exits 2 with what to fix in the issue.
+    """
+    from sitrep.edit.issue_form import FormError, declared_incident
+
+    try:
+        form = declared_incident(body_file.read())
+    except FormError as exc:
+        raise Refused(str(exc)) from None
+    ctx.invoke(new_incident, mkdocs_yml=mkdocs_yml, title=form.title, severity_text=form.severity,
+               component_specs=tuple(f"{cid}={form.impact}" for cid in form.components),
+               message_text=form.message, started_text=form.started, detected_text=None, acknowledged_text=None,
+               at_text=at_text, type_=None, detection=None, commander=form.commander, tech_lead=None,
+               comms_lead=None, scribe=None, visibility="public", now_text=now_text)
+
+
 @new.command("maintenance")
 @config_option
 @click.option("--title", required=True, help="Short public title: what is being maintained.")
