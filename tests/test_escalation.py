@@ -16,6 +16,7 @@ whole incident would give 36 min, the worst one 120 min.
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -129,6 +130,8 @@ def test_page_and_both_feeds_say_what_changed(portal_root: Path) -> None:
     assert ("Severity raised to SEV1. Publishing API now major outage. Primary database now degraded "
             "performance.") in page
     assert "Severity lowered to SEV2. Publishing API now partial outage. Primary database now operational." in page
+    # Resolved: the affected components with the worst impact each reached.
+    assert "Publishing API: Major outage" in page and "Primary database: Degraded performance" in page
 
     updates = feedparser.parse(out["updates.atom"])
     assert not updates.bozo
@@ -200,3 +203,16 @@ updates:
     assert "SEV9" in messages[(14, "bad-value")] and "SEV1" in messages[(14, "bad-value")]
     assert "did you mean 'publishing-api'" in messages[(16, "unknown-component")]
     assert "operational" in messages[(17, "bad-value")]
+
+
+def test_an_open_incident_shows_the_latest_impact(portal_root: Path, tmp_path: Path) -> None:
+    # The same incident read at 11:30, before it was mitigated and resolved.
+    root = tmp_path / "open"
+    shutil.copytree(portal_root, root)
+    text = (root / REL).read_text(encoding="utf-8")
+    (root / REL).write_text(text[: text.index("  - at: 2026-02-10T12:30:00Z")].replace(
+        "mitigated: 2026-02-10T12:00:00Z\n", "").replace("resolved: 2026-02-10T12:30:00Z\n", "") + "---\n",
+        encoding="utf-8")
+    page = site_bytes(root, now=at(11, 30))[f"incidents/{ID}.md"].decode()
+    assert "Publishing API: Partial outage" in page and "Primary database: Operational" in page
+    assert "SEV2 · High" in page

@@ -13,7 +13,6 @@ from __future__ import annotations
 import http.server
 import json
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner, Result
-from helpers_build import load, write_portal
+from helpers_build import load, serve_handler, write_portal
 from importdata import (
     IMPOSSIBLE,
     PORTAL_COMPONENTS,
@@ -196,14 +195,8 @@ class _ManageAPI(http.server.BaseHTTPRequestHandler):
 def manage_api(export: Path) -> Iterator[str]:
     _ManageAPI.pages = [json.loads(p.read_text()) for p in sorted(export.glob("page-*.json"))]
     _ManageAPI.seen = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ManageAPI)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1/pages/pg0000000001"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_handler(_ManageAPI) as url:
+        yield f"{url}v1/pages/pg0000000001"
 
 
 def test_the_manage_api_is_read_page_by_page_with_the_key_from_the_environment(

@@ -138,6 +138,12 @@ def newest_first(updates: Iterable[Update]) -> list[Update]:
     return [u for _, u in sorted(enumerate(updates), key=lambda p: (to_utc(p[1].at), p[0]), reverse=True)]
 
 
+def affected_components(inc: Incident) -> dict[str, str]:
+    """The impact to show per affected component: the latest while open (``operational`` for one that
+    has recovered), the worst it reached once resolved (the incident's summary)."""
+    return inc.worst_components if inc.is_resolved else inc.latest_components
+
+
 def update_changes(inc: Incident, config: SitrepConfig) -> tuple[tuple[str, ...], ...]:
     """What each update (in file order) changed, in plain words for the page and the feeds.
 

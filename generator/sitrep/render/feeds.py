@@ -33,7 +33,7 @@ from typing import Any
 
 from feedgen.feed import FeedGenerator
 
-from sitrep.derive.status import current_status, is_open, latest_time, newest_first, update_changes
+from sitrep.derive.status import affected_components, current_status, is_open, latest_time, newest_first, update_changes
 from sitrep.model.config import SitrepConfig
 from sitrep.model.formatting import compact_stamp, id_word, safe_text, to_utc
 from sitrep.model.portal import Portal
@@ -98,7 +98,7 @@ def feed_view(config: SitrepConfig, inc: Incident) -> dict[str, Any]:
     index = {id(u): n for n, u in enumerate(inc.updates)}  # position in the file, whatever the sort
     return {
         "kind": inc.kind, "scheduled_start": inc.scheduled_start, "scheduled_end": inc.scheduled_end,
-        "components": _components_view(config, inc.latest_components),
+        "components": _components_view(config, affected_components(inc)),
         "updates": [{"index": index[id(u)], "at": u.at, "status": u.status, "message": u.message,
                      "changes": changes[index[id(u)]],
                      "components": _components_view(config, inc.components_at(u.at))}

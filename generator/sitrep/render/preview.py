@@ -11,7 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sitrep.derive.status import component_statuses, next_update_due, overall_status, update_changes
+from sitrep.derive.status import (
+    affected_components,
+    component_statuses,
+    next_update_due,
+    overall_status,
+    update_changes,
+)
 from sitrep.model.diagnostics import Diagnostic, Diagnostics
 from sitrep.model.formatting import format_duration, human_time, shorten
 from sitrep.model.portal import Portal
@@ -62,7 +68,7 @@ def _public_status(portal: Portal, now: datetime) -> str:
 
 
 def _impacts(inc: Incident) -> str:
-    return ", ".join(f"{cid} {status_label(imp).lower()}" for cid, imp in inc.latest_components.items())
+    return ", ".join(f"{cid} {status_label(imp).lower()}" for cid, imp in affected_components(inc).items())
 
 
 def _incident_changes(base: Portal, head: Portal) -> list[Change]:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sitrep.derive.status import (
+    affected_components,
     component_statuses,
     duration,
     incident_impact,
@@ -60,7 +61,7 @@ def incident_view(inc: Incident, portal: Portal, now: datetime, root: str) -> di
         "duration": duration(inc, now),
         "components": [
             {"id": cid, "name": config.component_name(cid), "impact": imp}
-            for cid, imp in inc.latest_components.items()
+            for cid, imp in affected_components(inc).items()
         ],
         "updates": [{"at": u.at, "status": u.status, "message": u.message, "changes": changed}
                     for u, changed in reversed(list(zip(inc.updates, changes, strict=True)))],

@@ -25,7 +25,14 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sitrep.edit.importers.writing import ImportedIncident, ImportedUpdate, ImportRefused, SourceComponent, stamp
+from sitrep.edit.importers.writing import (
+    ImportedIncident,
+    ImportedUpdate,
+    ImportRefused,
+    SourceComponent,
+    parse_time,
+    stamp,
+)
 from sitrep.load.reader import read_record
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
@@ -35,18 +42,6 @@ from sitrep.model.vocabulary import INCIDENT_STATUSES
 SEVERITIES = {"down": ("major_outage", 0), "disrupted": ("partial_outage", 1), "notice": ("degraded_performance", 2)}
 _TRACKED = re.compile(r"^\*(?P<status>[^*\n]+)\*\s*[-–—:]\s*(?P<message>.*?)\s*"
                       r"\{\{<\s*track\s+\"(?P<at>[^\"]+)\"\s*>\}\}\s*$", re.MULTILINE | re.DOTALL)
-
-
-def _time(value: Any, zone: tzinfo) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=zone)
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
 def read_folder(folder: Path) -> list[tuple[str, dict[str, Any], str]]:
@@ -81,14 +76,14 @@ def to_incident(name: str, data: dict[str, Any], body: str, mapping: dict[str, s
     if impact is None:
         notes.append(f"severity {data.get('severity')!r} is not one of cState's down, disrupted, notice")
     severity = config.severities[min(rank, len(config.severities) - 1)].id if rank is not None else None
-    started = _time(data.get("date"), zone)
+    started = parse_time(data.get("date"), zone)
     if data.get("date") and started is None:
         notes.append(f"date {data.get('date')!r} is not a time")
-    resolved = _time(data.get("resolvedWhen"), zone) if data.get("resolved") is True else None
+    resolved = parse_time(data.get("resolvedWhen"), zone) if data.get("resolved") is True else None
     updates: list[ImportedUpdate] = []
     for match in _TRACKED.finditer(body):
         status = match["status"].strip().lower()
-        at = _time(match["at"], zone)
+        at = parse_time(match["at"], zone)
         if at is None:
             notes.append(f"the update {match['status']!r} has the time {match['at']!r}, which is not a time")
         updates.append(ImportedUpdate(at, status if status in INCIDENT_STATUSES else "identified",

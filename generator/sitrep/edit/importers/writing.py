@@ -21,7 +21,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path, PurePosixPath
 
 import jinja2
@@ -391,17 +391,24 @@ def write_imports(root: Path, config: SitrepConfig, source: str, incidents: Iter
     return writer.summary
 
 
-def parse_time(value: object) -> datetime | None:
-    """An ISO 8601 time with an offset from a source; None when missing or unreadable."""
+def parse_time(value: object, zone: tzinfo | None = None) -> datetime | None:
+    """An ISO 8601 time from a source; None when missing or unreadable.
+
+    A time without an offset is read in ``zone`` when given (cState writes such
+    times), else it is unreadable: Sitrep never guesses an offset.
+    """
     if isinstance(value, datetime):
-        return value if value.tzinfo else None
-    if not isinstance(value, str) or not value.strip():
+        moment = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    else:
         return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=zone) if zone is not None else None
+    return moment
 
 
 def stamp(moment: datetime | None) -> str:
