@@ -1,6 +1,6 @@
 """Benchmark: moving in from Statuspage, the README's three commands on N incidents (default 1,000).
 
-Writes a Statuspage Manage API export of N records (tests/importdata.py: maintenance,
+Writes a Statuspage Manage API export of N records (tests/support/importdata.py: maintenance,
 postmortems, escalations, a renamed component, two impossible records) in pages of
 100, then times, as separate processes:
 
@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests"))
-from helpers_build import write_portal  # noqa: E402 - after the path set-up
-from importdata import PORTAL_COMPONENTS, statuspage_history, write_statuspage_export  # noqa: E402
+sys.path.insert(0, str(REPO))
+from tests.support.helpers_build import write_portal  # noqa: E402 - after the path set-up
+from tests.support.importdata import PORTAL_COMPONENTS, statuspage_history, write_statuspage_export  # noqa: E402
 
 BIN = Path(sys.executable).parent
 

@@ -23,12 +23,12 @@ from pathlib import Path
 import feedparser
 import pytest
 from click.testing import CliRunner, Result
-from helpers_build import load, site_bytes, write_portal
 
 from sitrep.cli import main
 from sitrep.derive.metrics import compute_metrics
 from sitrep.derive.status import component_statuses, next_update_due
 from sitrep.derive.uptime import uptime_days
+from tests.support.helpers_build import load, site_bytes, write_portal
 
 ID = "2026-02-10-publishing-api-errors"
 REL = f"incidents/2026/{ID}.md"

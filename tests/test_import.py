@@ -1,6 +1,6 @@
 """`sitrep import statuspage` and `sitrep import cstate` on histories written from the documented schemas.
 
-The Statuspage history (tests/importdata.py) has 300 records over two years in four
+The Statuspage history (tests/support/importdata.py) has 300 records over two years in four
 Manage API pages: maintenance, postmortems, escalations with several components per
 update, a component renamed half-way, offsets other than UTC and two impossible
 records. It is imported through the real CLI; the result must validate except the
@@ -20,8 +20,10 @@ from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner, Result
-from helpers_build import load, serve_handler, write_portal
-from importdata import (
+
+from sitrep.cli import main
+from tests.support.helpers_build import load, serve_handler, write_portal
+from tests.support.importdata import (
     IMPOSSIBLE,
     PORTAL_COMPONENTS,
     public_api_files,
@@ -29,8 +31,6 @@ from importdata import (
     write_cstate,
     write_statuspage_export,
 )
-
-from sitrep.cli import main
 
 HISTORY = statuspage_history(300)
 
@@ -229,7 +229,7 @@ def test_public_api_files_overlap_the_export_without_duplicates(tmp_path: Path, 
 @pytest.mark.slow
 def test_the_imported_history_builds_in_both_editions_and_shows_in_the_reports(
         imported: tuple[Path, Result], export: Path, tmp_path: Path) -> None:
-    from sitebuild import mkdocs_build
+    from tests.support.sitebuild import mkdocs_build
 
     root, result = imported
     work = tmp_path / "portal"
