@@ -384,12 +384,9 @@ def new_from_issue(ctx: click.Context, mkdocs_yml: str, body_file: Any, at_text:
     the record. A form with an empty field or a [placeholder] left in the message
     exits 2 with what to fix in the issue.
     """
-    from sitrep.edit.issue_form import FormError, declared_incident
+    from sitrep.edit.issue_form import declared_incident
 
-    try:
-        form = declared_incident(body_file.read())
-    except FormError as exc:
-        raise Refused(str(exc)) from None
+    form = declared_incident(body_file.read())
     ctx.invoke(new_incident, mkdocs_yml=mkdocs_yml, title=form.title, severity_text=form.severity,
                component_specs=tuple(f"{cid}={form.impact}" for cid in form.components),
                message_text=form.message, started_text=form.started, detected_text=None, acknowledged_text=None,
@@ -615,18 +612,16 @@ def import_() -> None:
 def _run_import(mkdocs_yml: str, source: str, read: Callable[[SitrepConfig], tuple[list[Any], Any]],
                 table: str | None, dry_run: bool) -> None:
     """Shared by the importers: map components, write (or plan) the records, print the summary."""
-    from sitrep.edit.importers.writing import ImportRefused, TableProposed, component_mapping, write_imports
+    from sitrep.edit.importers.writing import component_mapping, write_imports
 
     root, config = _config(mkdocs_yml)
-    try:
-        found, incidents_for = read(config)
-        mapping = component_mapping(source, found, config, Path(table) if table else None)
-        summary = write_imports(root, config, source, incidents_for(mapping), dry_run=dry_run)
-    except TableProposed as exc:
-        click.echo(f"sitrep: {exc}", err=True)
+    found, incidents_for = read(config)
+    mapping = component_mapping(source, found, config, Path(table) if table else None)
+    if mapping is None:
+        click.echo(f"sitrep: wrote the proposed component table to {table}: review it (and add the components "
+                   "it marks to mkdocs.yml), then run the same command again", err=True)
         return
-    except ImportRefused as exc:
-        raise Refused(str(exc)) from None
+    summary = write_imports(root, config, source, incidents_for(mapping), dry_run=dry_run)
     click.echo(summary.render(dry_run), nl=False)
 
 

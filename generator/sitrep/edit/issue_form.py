@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sitrep.model.exceptions import FormError
+
 TITLE = "Public title"
 SEVERITY = "Severity"
 COMPONENTS = "Affected components"
@@ -26,10 +28,6 @@ REQUIRED = (TITLE, SEVERITY, COMPONENTS, IMPACT, MESSAGE, COMMANDER)
 _HEADING = re.compile(r"^### (.+?)\s*$", re.MULTILINE)
 _TICKED = re.compile(r"^\s*-\s*\[[xX]\]\s*`?([^`\s]+)`?", re.MULTILINE)
 _PLACEHOLDER = re.compile(r"\[[^\]\n]{3,}\]")
-
-
-class FormError(ValueError):
-    """The filed form lacks something the record needs; the message says what to fix in the issue."""
 
 
 @dataclass(frozen=True)

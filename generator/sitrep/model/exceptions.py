@@ -52,3 +52,11 @@ class EditError(SitrepError):
 
 class UnknownRecord(SitrepError, LookupError):
     """No valid record has the requested id; ``message`` says why and suggests close ids."""
+
+
+class ImportRefused(SitrepError):
+    """A history cannot be imported as given (unreadable source, unmapped components); nothing was written."""
+
+
+class FormError(SitrepError, ValueError):
+    """A filed issue form lacks something the record needs; the message says what to fix in the issue."""

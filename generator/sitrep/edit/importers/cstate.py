@@ -28,7 +28,6 @@ from typing import Any
 from sitrep.edit.importers.writing import (
     ImportedIncident,
     ImportedUpdate,
-    ImportRefused,
     SourceComponent,
     parse_time,
     stamp,
@@ -36,6 +35,7 @@ from sitrep.edit.importers.writing import (
 from sitrep.load.reader import read_record
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.exceptions import ImportRefused
 from sitrep.model.vocabulary import INCIDENT_STATUSES
 
 #: cState severity -> (component impact, position of the portal's severity).

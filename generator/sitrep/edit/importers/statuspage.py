@@ -45,12 +45,12 @@ from sitrep.edit.importers.writing import (
     ImportedIncident,
     ImportedPostmortem,
     ImportedUpdate,
-    ImportRefused,
     SourceComponent,
     parse_time,
     stamp,
 )
 from sitrep.model.config import SitrepConfig
+from sitrep.model.exceptions import ImportRefused
 from sitrep.model.vocabulary import IMPACTS
 
 #: Statuspage's incident impact, most severe first: its position picks the portal's severity.

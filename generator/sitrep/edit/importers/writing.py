@@ -27,12 +27,14 @@ from pathlib import Path, PurePosixPath
 import jinja2
 
 from sitrep.edit.scaffold import create_file, unique_stem
-from sitrep.edit.updates import check_text, write_atomically
+from sitrep.edit.updates import check_text
 from sitrep.edit.yaml_text import format_timestamp, message_lines, yaml_flow_list, yaml_scalar
 from sitrep.load.discovery import discover
 from sitrep.load.reader import read_record
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.exceptions import ImportRefused
+from sitrep.model.files import write_atomically
 from sitrep.model.formatting import slugify
 
 #: Where the ledgers live, relative to the portal root (commit it with the records).
@@ -46,10 +48,6 @@ _TEMPLATES = jinja2.Environment(
     keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
 )
 _TEMPLATES.filters.update(yaml_scalar=yaml_scalar, yaml_list=yaml_flow_list, timestamp=format_timestamp)
-
-
-class ImportRefused(Exception):
-    """The source cannot be imported as given (unreadable, or components not mapped); nothing was written."""
 
 
 @dataclass
@@ -206,17 +204,13 @@ def missing_components(mapping: Mapping[str, str], config: SitrepConfig,
             f"(or map them to existing ones in the component table):\n{entries}")
 
 
-class TableProposed(Exception):
-    """The proposed component table was written for review; nothing else was."""
-
-
 def component_mapping(source: str, found: Sequence[SourceComponent], config: SitrepConfig,
-                      table: Path | None) -> dict[str, str]:
+                      table: Path | None) -> dict[str, str] | None:
     """Source component -> Sitrep component id, from the reviewed ``table`` or proposed.
 
     With a ``table`` path that does not exist yet, the proposal is written there
-    and :class:`TableProposed` raised: the user reviews it and runs again. Without
-    one, the proposal is used when every component matches mkdocs.yml.
+    and None returned: the user reviews it and runs again. Without one, the
+    proposal is used when every component matches mkdocs.yml.
     """
     if table is not None and table.exists():
         mapping = read_table(table)
@@ -229,8 +223,7 @@ def component_mapping(source: str, found: Sequence[SourceComponent], config: Sit
         mapping = propose_components(found, config)
         if table is not None:
             create_file(table, table_text(source, found, mapping, config))
-            raise TableProposed(f"wrote the proposed component table to {table}: review it (and add the "
-                                "components it marks to mkdocs.yml), then run the same command again")
+            return None
         if any(config.component(target) is None for target in mapping.values()):
             raise ImportRefused("some components of the history match none in mkdocs.yml; run again with "
                                 "--components components.yml to get a table to review")
@@ -304,12 +297,7 @@ class Ledger:
                                "import everything again as new files") from None
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = (json.dumps(self.entries, indent=1, sort_keys=True) + "\n").encode("utf-8")
-        if self.path.exists():
-            write_atomically(self.path, data)
-        else:
-            create_file(self.path, data.decode("utf-8"))
+        write_atomically(self.path, (json.dumps(self.entries, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
 
 class _Writer:
