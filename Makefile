@@ -57,6 +57,7 @@ test-fast: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/validate_bench.py
 	$(BIN)/python benchmarks/build_bench.py
+	$(BIN)/python benchmarks/import_bench.py
 
 clean:
 	rm -rf site site-internal .sitrep-cache

@@ -19,16 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitrep.cli import main
-from sitrep.edit.editing import (
-    EditError,
-    NewUpdate,
-    append_update_text,
-    message_lines,
-    yaml_flow_list,
-    yaml_scalar,
-)
+from sitrep.edit.splice import NewUpdate, append_update_text
+from sitrep.edit.yaml_text import message_lines, yaml_flow_list, yaml_scalar
 from sitrep.load.reader import read_record
 from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.exceptions import EditError
 from tests.support.helpers_build import CLI_MKDOCS
 
 NOW = "2026-02-10T16:00:00Z"
@@ -63,9 +58,11 @@ commander: Priya Raman
 Body text.
 
 ---
+```yaml
 updates:
   - at: 2026-01-01T00:00:00Z
 status: resolved
+```
 ---
 """
 

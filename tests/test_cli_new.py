@@ -6,6 +6,7 @@ a message that lists the allowed values and writes nothing.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -80,8 +81,7 @@ def test_new_incident_writes_a_valid_record_and_prints_its_path(portal: Path) ->
         "type": "outage",
         "detection": "monitoring",
         "started": "2026-02-10T14:30:00Z",  # converted to UTC
-        "detected": "2026-02-10T14:32:00Z",
-        "acknowledged": NOW,  # default: now
+        "detected": "2026-02-10T14:32:00Z",  # acknowledged not given: left out, not guessed
         "components": {"publishing-api": "partial_outage", "web-app": "degraded_performance"},
         "commander": "Priya Raman",
         "scribe": "Leo Martin",
@@ -95,6 +95,50 @@ def test_new_incident_writes_a_valid_record_and_prints_its_path(portal: Path) ->
     check = validate(portal)
     assert check.exit_code == 0, check.output
     assert "0 errors, 0 warnings" in check.stderr
+
+
+# The responder declares at 13:50 an incident detected at 13:25 and already mitigated at 13:45: no
+# timestamp may be filled in as "now" after the others (it made a 25-minute time to acknowledge).
+T = {"started": "2026-02-10T13:20:00Z", "detected": "2026-02-10T13:25:00Z", "acknowledged": "2026-02-10T13:28:00Z"}
+
+
+@pytest.mark.parametrize("given", [(), ("started",), ("detected",), ("acknowledged",), ("started", "detected"),
+                                   ("started", "acknowledged"), ("detected", "acknowledged"),
+                                   ("started", "detected", "acknowledged")])
+def test_new_incident_timestamps_are_consistent_for_any_subset_of_options(portal: Path, given: tuple) -> None:
+    args = [x for key in given for x in (f"--{key}", T[key])]
+    result = new_incident(*args, now="2026-02-10T13:50:00Z")
+    assert result.exit_code == 0, result.output
+    fm = data(portal / INCIDENT_REL)
+    written = {key: fm.get(key) for key in T}
+    for key in given:  # what was given is written as given
+        assert written[key] == T[key]
+    if not given:  # declared as it happens: all three are the time of the first update
+        assert written == dict.fromkeys(T, "2026-02-10T13:50:00Z")
+    else:
+        # started: as given, else the earliest time given; the others never invented
+        assert written["started"] == T[given[0]]
+        for key in ("detected", "acknowledged"):
+            if key not in given:
+                assert written[key] is None
+                assert f"{key} not recorded" in result.stderr.replace(" and ", " not recorded ")
+    present = [written[k] for k in T if written[k] is not None]
+    assert present == sorted(present) and all(t <= fm["updates"][0]["at"] for t in present)
+    assert validate(portal).exit_code == 0
+    if not given:
+        return
+    # Resolved after a mitigation at 13:45: acknowledgement is either what was given or not counted,
+    # never 13:50 (after the mitigation, a 25-minute time to acknowledge).
+    resolved = sitrep("resolve", INCIDENT_ID, "--mitigated", "2026-02-10T13:45:00Z", "--at", "2026-02-10T13:55:00Z",
+                      now="2026-02-10T13:55:00Z")
+    assert resolved.exit_code == 0, resolved.output
+    report = json.loads(sitrep("report", "--json", now="2026-02-10T14:00:00Z").stdout)
+    ack = report["data_quality"]["by_metric"]["time_to_acknowledge"]
+    if {"detected", "acknowledged"} <= set(given):
+        assert ack["measured"] == 1  # 3 minutes, as given
+    elif given:
+        left_out = ack["left_out"]
+        assert ack["measured"] == 0 and left_out["missing acknowledged"] + left_out["missing detected"] == 1
 
 
 @pytest.mark.parametrize(("alias", "canonical"), [("P1", "SEV2"), ("sev-1", "SEV1"), ("Sev 3", "SEV3"),
@@ -150,7 +194,9 @@ def test_source_date_epoch_sets_now(portal: Path, monkeypatch: pytest.MonkeyPatc
     (["--message", " "], ["the message is empty"]),
     (["--title", "two\nlines"], ["one line"]),
     # Valid pieces, invalid record: impact cannot start after it was detected.
-    (["--started", "2026-02-10T15:00:00Z"], ["would not be valid", "is before started"]),
+    (["--started", "2026-02-10T15:00:00Z"], ["--at 2026-02-10T14:40:00+00:00) is before --started"]),
+    (["--started", "2026-02-10T14:20:00Z", "--detected", "2026-02-10T14:10:00Z"],
+     ["--detected (2026-02-10T14:10:00+00:00) is before --started", "--started <= --detected <= --acknowledged"]),
 ])
 def test_bad_input_exits_2_and_writes_nothing(portal: Path, args: list[str], expected: list[str]) -> None:
     base = {"--title": TITLE, "--severity": "SEV2", "--component": "publishing-api=partial_outage"}
@@ -364,3 +410,74 @@ def test_new_maintenance_refuses_an_empty_window(portal: Path) -> None:
     assert result.exit_code == 2
     assert "--end must be after --start" in result.output
     assert files(portal) == ["mkdocs.yml"]
+
+
+# --------------------------------------------------------------------------- declaring from an issue form
+
+FILED_FORM = """\
+### Public title
+
+Elevated error rates on the Publishing API
+
+### Severity
+
+SEV2 – High: major functionality degraded or significant performance impact; workaround painful.
+
+### Affected components
+
+- [ ] `web-app`
+- [X] `publishing-api`
+- [x] `database`
+
+### Impact on those components
+
+partial_outage – failing for some customers or some requests
+
+### First public update
+
+We are currently investigating errors when publishing.
+
+Impact: some customers cannot publish.
+
+Next update in 30 minutes.
+
+### Incident commander
+
+@priya
+
+### Started at (UTC, with offset)
+
+_No response_
+
+### Notes for responders (not published)
+
+Deploy 4812 went out at 14:20.
+"""
+
+
+def test_a_filed_issue_form_becomes_a_valid_record(portal: Path) -> None:
+    result = sitrep("new", "from-issue", "-", "--at", "2026-02-10T14:38:00Z", stdin=FILED_FORM)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == INCIDENT_REL + "\n"
+    fm = data(portal / INCIDENT_REL)
+    assert (fm["title"], fm["severity"], fm["commander"]) == (TITLE, "SEV2", "@priya")
+    assert fm["components"] == {"publishing-api": "partial_outage", "database": "partial_outage"}
+    assert fm["started"] == fm["detected"] == fm["acknowledged"] == "2026-02-10T14:38:00Z"
+    assert fm["updates"][0]["message"].startswith("We are currently investigating errors when publishing.\n\n")
+    assert "Deploy 4812" not in (portal / INCIDENT_REL).read_text()  # responders' notes stay on the issue
+    assert validate(portal).exit_code == 0
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (("- [X] `publishing-api`\n- [x] `database`", "- [ ] `publishing-api`"), "'Affected components' is empty"),
+    (("errors when publishing", "[brief description of what customers see]"),
+     "still has the placeholder [brief description of what customers see]"),
+    (("@priya", "_No response_"), "'Incident commander' is empty"),
+])
+def test_an_incomplete_form_says_what_to_fix_and_writes_nothing(portal: Path, change: tuple[str, str],
+                                                                 expected: str) -> None:
+    before = files(portal)
+    result = sitrep("new", "from-issue", "-", stdin=FILED_FORM.replace(*change))
+    assert result.exit_code == 2
+    assert expected in result.output and "Edit the issue" in result.output
+    assert files(portal) == before

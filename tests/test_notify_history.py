@@ -1,7 +1,7 @@
 """Exactly once over a real git history, and the scheduled run's reminders.
 
 The responders' flow is driven with the real commands (``sitrep new incident``,
-``update``, an escalation edit, ``resolve``, a published postmortem), committed
+``update``, an escalation (``update --severity --component``), ``resolve``, a published postmortem), committed
 to git one step at a time, and ``sitrep notify`` runs after every commit as the
 publish workflow does, once more with nothing new, and once with the receiver
 down and then up again. The HTTP receiver on loopback counts what arrives.
@@ -145,12 +145,10 @@ def test_every_event_arrives_exactly_once_through_declare_update_escalate_resolv
     commit(repo, "SEV2 payments: identified")
     publish_and_notify("2026-03-10T10:22:00Z")
 
-    # Escalate: severity and impact change in the file, with an update saying so.
-    path = repo / INCIDENT
-    path.write_text(path.read_text(encoding="utf-8").replace("severity: SEV2", "severity: SEV1")
-                    .replace("payments: partial_outage", "payments: major_outage"), encoding="utf-8")
+    # Escalate as a responder does: an update that raises the severity and the impact.
     escalated = sitrep(repo, "update", INCIDENT_ID, "--status", "identified", "--message",
                        "All card payments are failing now. We are rolling back the certificate.",
+                       "--severity", "SEV1", "--component", "payments=major",
                        "--at", "2026-03-10T10:40:00Z", now="2026-03-10T10:40:00Z")
     assert escalated.exit_code == 0, escalated.output
     commit(repo, "Escalate to SEV1")

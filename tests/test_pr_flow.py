@@ -7,6 +7,7 @@ update and resolve an incident, and ``sitrep preview`` is checked at each step.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -102,3 +103,29 @@ def test_preview_rejects_an_unknown_base(portal_repo: Path) -> None:
     assert result.returncode == 2
     assert "cannot read revision 'no-such-branch'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_preview_leads_with_the_change_and_collapses_the_rest(portal_repo: Path) -> None:
+    # The sample has an overdue incident, stale runbooks and action items without owners or dates:
+    # none of that is this PR's doing, so it goes below, collapsed.
+    out = run(portal_repo, SITREP, "new", "incident", "--title", "Login fails", "--severity", "SEV2",
+              "--component", "auth=major", "--at", "2026-11-23T14:00:00Z", "--now", "2026-11-23T14:00:00Z")
+    incident_id = Path(out.stdout.strip()).stem
+    summary = run(portal_repo, SITREP, "preview", "--base", "main", "--format", "markdown",
+                  "--now", "2026-11-23T15:00:00Z").stdout
+    lead, _, rest = summary.partition("<details>")
+    assert f"(`{incident_id}`): Declared SEV2" in lead
+    # The new incident's own overdue update (30 min cadence) leads; nothing about older records does.
+    attention = lead.split("### Needs attention in this change\n", 1)[1].split("\n\n", 1)[0]
+    assert attention.startswith("- Update overdue: **Login fails**") and attention.count("\n- ") == 0
+    assert "Delayed webhook deliveries" not in lead and "redis-recovery" not in lead
+    assert "action-item" not in lead and "Nothing new in this change." in lead
+    summary_line, body = rest.split("</summary>", 1)
+    assert summary_line.startswith("<summary>Elsewhere in the portal, not changed here: ")
+    assert "Update overdue: **Delayed webhook deliveries**" in body and "redis-recovery" in body
+    assert "[action-item-no-owner]" in body and body.rstrip().endswith("</details>")
+    # Quoted texts are shortened at a word boundary, never inside a word.
+    item = "Decide who owns SAML certificate rotation"
+    quoted = re.findall(r'"(Decide who owns[^"]*)"', summary)
+    assert quoted and all(q.endswith("…") and item.startswith(q[:-1]) and item[len(q) - 1] == " "
+                          for q in quoted)

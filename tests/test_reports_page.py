@@ -21,6 +21,7 @@ from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
 from sitrep.render import charts
 from sitrep.render.page import Page
+from sitrep.render.report_text import render_text
 from sitrep.render.reports import metrics_file
 from sitrep.render.site import build_team_pages
 
@@ -212,3 +213,20 @@ def test_metrics_json(pages: dict[str, Page]) -> None:
     assert data["time_to_resolve"]["by_severity"]["SEV1"]["mean"] == 4800
     assert files == metrics_file(report_portal(), NOW)
     assert 'href="../reports/metrics.json"' in pages["reports/index.md"].text
+
+
+def test_text_report_says_in_review_or_draft_for_a_postmortem_on_its_way() -> None:
+    # The site says "In review"; the terminal report must not call the same postmortem "missing".
+    def pm(id_: str, incident_id: str, status: str) -> Postmortem:
+        return Postmortem.model_validate({"id": id_, "title": "PM", "incidents": [incident_id],
+                                          "date": "2026-03-05", "authors": ["A"], "status": status})
+
+    incidents = [incident(f"inc-{n}", "SEV2", {"api": "major_outage"},
+                          [(t(3, n, 10), "investigating"), (t(3, n, 11), "resolved")]) for n in (1, 2, 3)]
+    portal = Portal(config=SitrepConfig(site_name="S", components=[Component(id="api", name="API")]),
+                    incidents=tuple(incidents),
+                    postmortems=(pm("pm-2", "inc-2", "in-review"), pm("pm-3", "inc-3", "draft")))
+    text = render_text(compute_metrics(portal, t(3, 20, 0)))
+    assert "  missing: inc-1 (SEV2" in text
+    assert "  in review: inc-2 (SEV2" in text
+    assert "  draft: inc-3 (SEV2" in text

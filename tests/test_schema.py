@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
 from sitrep.cli import main
-from sitrep.edit.editing import check_text
+from sitrep.edit.updates import check_text
 from sitrep.load.discovery import discover
 from sitrep.load.reader import read_record
 from sitrep.load.schema import KINDS, json_schema, record_schema, severity_pattern

@@ -823,3 +823,37 @@ def test_paths_are_shown_relative_to_the_working_directory(make_portal, monkeypa
     assert result.exit_code == 1
     assert f"{root.name}/runbooks/bad.md:3: error: missing required field 'owner'" in result.output
     assert f"::error file={root.name}/runbooks/bad.md,line=3," in result.output
+
+
+# --------------------------------------------------------------------------- responders' slips
+
+
+PASTED = "  - at: 2026-02-10T15:30:00Z\n    status: monitoring\n    message: A fix is deployed.\n"
+
+
+def test_an_update_pasted_below_the_closing_dashes_is_an_error(make_portal):
+    # The likeliest slip in GitHub's web editor: the new item lands after the front matter.
+    root = portal(make_portal, {INC: INCIDENT + PASTED})
+    result = run(root)
+    assert result.exit_code == 1
+    message = one(result, INC, "update-in-body", INCIDENT.count("\n") + 1)
+    assert f"below the closing '---' (line {L_CLOSE})" in message
+    assert "move it above that line, as the last item of 'updates:'" in message
+
+
+def test_an_update_shown_in_a_code_block_or_prose_is_not_an_error(make_portal):
+    body = f"Our updates look like this:\n\n```yaml\n{PASTED}```\n\nWe posted at: 2026-02-10 our first note.\n"
+    result = run(portal(make_portal, {INC: INCIDENT + body}))
+    assert result.exit_code == 0, result.stdout
+
+
+@pytest.mark.parametrize("explicit_id", [False, True])
+def test_a_broken_incident_gives_no_error_in_the_files_that_name_it(make_portal, explicit_id):
+    broken = edit(INCIDENT, "title: Publishing API errors", "title: Publishing API: errors")
+    path = INC
+    if explicit_id:  # a file named differently, with its id on an id: line the YAML error hides
+        broken = broken.replace("---\n", "---\nid: 2026-02-10-api-errors\n", 1)
+        path = "incidents/2026/2026-02-10-renamed.md"
+    result = run(portal(make_portal, {INC: None, path: broken}))
+    assert result.exit_code == 1
+    assert [(f.path, f.code) for f in errors(result)] == [(path, "yaml-syntax")]  # not the postmortem's

@@ -192,7 +192,8 @@ def test_permissions_are_least_privilege() -> None:
             scopes = write_scopes(job.get("permissions"))
             if scopes:
                 writers[(path.name, job_id)] = scopes
-    assert writers == {("publish.yml", "deploy"): {"pages", "id-token"}}
+    assert writers == {("publish.yml", "deploy"): {"pages", "id-token"},
+                       ("declare.yml", "declare"): {"contents", "pull-requests", "issues"}}
 
 
 # --- the two workflows ------------------------------------------------------------------
@@ -298,3 +299,30 @@ def test_pre_commit_hook_validates_records() -> None:
     assert pattern.search("runbooks/restart-cache.md")
     assert not pattern.search("docs/index.md")
     assert not pattern.search("incidents/README.txt")
+
+
+# --- declaring from an issue form -------------------------------------------------------
+
+def test_declare_workflow_turns_a_filed_form_into_a_pull_request() -> None:
+    workflow = load(GITHUB / "workflows" / "declare.yml")
+    assert triggers(workflow) == {"issues": {"types": ["opened", "edited"]}}
+    job = workflow["jobs"]["declare"]
+    # Only the team's own issues, only the declare form's.
+    assert "author_association" in job["if"] and "'incident'" in job["if"]
+    assert "[Incident] " in job["if"] and load(DECLARE_FORM)["title"] == "[Incident] "
+    runs = "\n".join(s.get("run", "") for s in job["steps"])
+    assert 'sitrep new from-issue "$RUNNER_TEMP/issue.md"' in runs
+    assert "sitrep validate --no-cache" in runs and "sitrep preview --base HEAD" in runs
+    assert runs.count("mkdocs build --strict") == 2
+    assert "gh pr create" in runs and "gh issue comment" in runs
+    tokens = {s["env"]["GH_TOKEN"] for s in job["steps"] if "GH_TOKEN" in s.get("env", {})}
+    assert tokens == {"${{ github.token }}"}, "only the default token"
+    record = next(s for s in job["steps"] if s.get("id") == "record")
+    assert record["env"]["ISSUE_BODY"] == "${{ github.event.issue.body }}"  # a file, never shell code
+
+
+def test_the_form_has_every_label_the_command_reads() -> None:
+    from sitrep.edit.issue_form import LABELS
+
+    labels = {item["attributes"]["label"] for item in load(DECLARE_FORM)["body"] if item.get("id")}
+    assert set(LABELS) <= labels

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sys
@@ -112,7 +113,7 @@ def validate(mkdocs_yml: str, fmt: str, strict: bool, jobs: int | None, no_cache
 # --------------------------------------------------------------------------- writing records
 #
 # The commands below create and edit records. They never round-trip a file
-# through a YAML dumper (see sitrep.editing), check the result with the same
+# through a YAML dumper (see sitrep.edit.yaml_text), check the result with the same
 # validation as `validate` before anything reaches the disk, and exit 2 with a
 # message (and nothing written) when they cannot do what was asked.
 
@@ -214,7 +215,8 @@ def _component_id(config: SitrepConfig, cid: str) -> str:
     return cid
 
 
-def _components(config: SitrepConfig, specs: tuple[str, ...]) -> dict[str, str]:
+def _components(config: SitrepConfig, specs: tuple[str, ...],
+                impacts: tuple[str, ...] = IMPACTS) -> dict[str, str]:
     """``id=impact`` options -> {id: impact}; impacts may be abbreviated (partial, major…)."""
     result: dict[str, str] = {}
     for spec in specs:
@@ -222,11 +224,11 @@ def _components(config: SitrepConfig, specs: tuple[str, ...]) -> dict[str, str]:
         cid, _, impact_text = spec.partition(sep)
         cid = _component_id(config, cid.strip())
         impact = impact_text.strip().lower().replace("-", "_").replace(" ", "_")
-        matches = [i for i in IMPACTS if i == impact] or [i for i in IMPACTS if impact and i.startswith(impact)]
+        matches = [i for i in impacts if i == impact] or [i for i in impacts if impact and i.startswith(impact)]
         if len(matches) != 1:
             what = f"{impact_text.strip()!r} is not an impact" if impact else "the impact is missing"
             raise click.BadParameter(f"{spec!r}: {what}; write {cid}=IMPACT with IMPACT one of: "
-                                     f"{', '.join(IMPACTS)}", param_hint="'--component'")
+                                     f"{', '.join(impacts)}", param_hint="'--component'")
         if cid in result:
             raise click.BadParameter(f"{cid!r} is given twice", param_hint="'--component'")
         result[cid] = matches[0]
@@ -249,8 +251,8 @@ def _write_new(kind: str, root: Path, config: SitrepConfig, text: str, base_stem
 
     Returns the repository-relative path and the (warning-only) diagnostics.
     """
-    from sitrep.edit.editing import check_text
     from sitrep.edit.scaffold import create_file, unique_stem
+    from sitrep.edit.updates import check_text
     from sitrep.load.discovery import discover
 
     taken = {Path(rel).stem for k, rel in discover(root) if k == kind}
@@ -306,10 +308,12 @@ def _filled_template(root: Path, name: str, variables: tuple[str, ...]) -> Fille
 @click.option("--message", "message_text", metavar="TEXT",
               help="First public update ('-' reads standard input). Default: \"We are currently "
               "investigating <title>.\" and when the next update comes.")
-@click.option("--started", "started_text", metavar="ISO", help="When customer impact began. Default: --at.")
-@click.option("--detected", "detected_text", metavar="ISO", help="When the team learnt of it. Default: --at.")
+@click.option("--started", "started_text", metavar="ISO",
+              help="When customer impact began. Default: the earliest of --detected/--acknowledged, else --at.")
+@click.option("--detected", "detected_text", metavar="ISO",
+              help="When the team learnt of it. Default: --at when no time is given, else left out.")
 @click.option("--acknowledged", "acknowledged_text", metavar="ISO",
-              help="When a responder acknowledged it. Default: --at.")
+              help="When a responder acknowledged it. Default: --at when no time is given, else left out.")
 @click.option("--at", "at_text", metavar="ISO", help="When the first update is posted. Default: now.")
 @click.option("--type", "type_", type=click.Choice(_choices("type")), help="Kind of incident.")
 @click.option("--detection", type=click.Choice(_choices("detection")), help="How it was detected.")
@@ -356,12 +360,13 @@ def new_incident(mkdocs_yml: str, template_name: str | None, variables: tuple[st
     severity = _severity(config, severity_text)
     components = _components(config, component_specs)
     at = _optional_instant(at_text, "--at") or now
+    started, detected, acknowledged, missing = _lifecycle_times(
+        at, _optional_instant(started_text, "--started"), _optional_instant(detected_text, "--detected"),
+        _optional_instant(acknowledged_text, "--acknowledged"))
     draft = IncidentDraft(
         title=title, severity=severity, components=components,
         message=_message(message_text) or default_message(title, config.severity(severity)),
-        started=_optional_instant(started_text, "--started") or at,
-        detected=_optional_instant(detected_text, "--detected") or at,
-        acknowledged=_optional_instant(acknowledged_text, "--acknowledged") or at,
+        started=started, detected=detected, acknowledged=acknowledged,
         at=at, type=type_, detection=detection, visibility=visibility,
         roles={"commander": commander or "", "tech_lead": tech_lead or "", "comms_lead": comms_lead or "",
                "scribe": scribe or ""},
@@ -371,9 +376,65 @@ def new_incident(mkdocs_yml: str, template_name: str | None, variables: tuple[st
     rel, diags = _write_new("incident", root, config, text, f"{day}-{slugify(title, fallback='incident')}",
                             lambda stem: f"incidents/{day[:4]}/{stem}.md")
     _print_notes(diags.warnings)
+    if missing:
+        click.echo(f"sitrep: note: {' and '.join(missing)} not recorded (only the times given are written); "
+                   f"add {', '.join(f'{key}: YYYY-MM-DDTHH:MM:SSZ' for key in missing)} to the file when "
+                   "known, so the reports can measure time to detect and acknowledge", err=True)
     if at.timestamp() > now.timestamp() + _FUTURE_SLACK_SECONDS:
         click.echo(f"sitrep: warning: the first update is dated in the future ({at.isoformat()})", err=True)
     click.echo(_shown(root / rel))
+
+
+def _lifecycle_times(at: datetime, started: datetime | None, detected: datetime | None,
+                     acknowledged: datetime | None) -> tuple[datetime, datetime | None, datetime | None, list[str]]:
+    """started, detected, acknowledged for a new incident, and the names of those left out.
+
+    With none given, the incident is declared as it happens: all three are
+    ``at``. Otherwise only what is implied is filled in: ``started`` defaults to
+    the earliest time given (impact began no later than it was noticed), and a
+    detection or acknowledgement time not given is left out rather than guessed
+    (a guess of "now" would put it after a mitigation that already happened).
+    Raises ``click.BadParameter`` when the given times are out of order.
+    """
+    if started is None and detected is None and acknowledged is None:
+        return at, at, at, []
+    given = [(name, moment) for name, moment in (("--started", started), ("--detected", detected),
+                                                  ("--acknowledged", acknowledged)) if moment is not None]
+    for (a, ta), (b, tb) in itertools.pairwise(given):
+        if tb < ta:
+            raise click.BadParameter(f"{b} ({tb.isoformat()}) is before {a} ({ta.isoformat()}); the order is "
+                                     "--started <= --detected <= --acknowledged", param_hint=f"'{b}'")
+    if at < given[-1][1]:
+        raise click.BadParameter(f"the first update (--at {at.isoformat()}) is before {given[-1][0]} "
+                                 f"({given[-1][1].isoformat()}): pass --at with the time of the first "
+                                 "public update", param_hint="'--at'")
+    missing = [name for name, moment in (("detected", detected), ("acknowledged", acknowledged))
+               if moment is None]
+    return started or given[0][1], detected, acknowledged, missing
+
+
+@new.command("from-issue")
+@config_option
+@click.argument("body_file", type=click.File("r", encoding="utf-8"), metavar="BODY_FILE")
+@click.option("--at", "at_text", metavar="ISO", help="When the issue was filed (the first update). Default: now.")
+@now_option
+@click.pass_context
+def new_from_issue(ctx: click.Context, mkdocs_yml: str, body_file: Any, at_text: str | None,
+                   now_text: str | None) -> None:
+    """Declare the incident a filed "Declare an incident" issue form describes (BODY_FILE, '-' for stdin).
+
+    The declare workflow runs this on the issue body and opens a pull request with
+    the record. A form with an empty field or a [placeholder] left in the message
+    exits 2 with what to fix in the issue.
+    """
+    from sitrep.edit.issue_form import declared_incident
+
+    form = declared_incident(body_file.read())
+    ctx.invoke(new_incident, mkdocs_yml=mkdocs_yml, title=form.title, severity_text=form.severity,
+               component_specs=tuple(f"{cid}={form.impact}" for cid in form.components),
+               message_text=form.message, started_text=form.started, detected_text=None, acknowledged_text=None,
+               at_text=at_text, type_=None, detection=None, commander=form.commander, tech_lead=None,
+               comms_lead=None, scribe=None, visibility="public", now_text=now_text)
 
 
 @new.command("maintenance")
@@ -435,7 +496,7 @@ def new_postmortem(mkdocs_yml: str, incident_ids: tuple[str, ...], authors: tupl
     the impact (duration, components, users affected), detection and a timeline
     of every lifecycle timestamp and status update prefilled from the incident.
     """
-    from sitrep.edit.editing import find_incident, postmortems_covering
+    from sitrep.edit.lookup import find_incident, postmortems_covering
     from sitrep.edit.scaffold import postmortem_stem, render_postmortem
 
     root, config = _config(mkdocs_yml)
@@ -498,56 +559,82 @@ def new_runbook(mkdocs_yml: str, title: str, component_ids: tuple[str, ...], own
 
 
 def _post(mkdocs_yml: str, incident_id: str, status: str | None, message: str | None, at_text: str | None,
-          mitigated_text: str | None, now_text: str | None) -> None:
+          mitigated_text: str | None, now_text: str | None, severity_text: str | None = None,
+          component_specs: tuple[str, ...] = (), closing: bool = False) -> None:
     """Shared by update and resolve: append one update, print the file's path."""
-    from sitrep.edit.editing import NewUpdate, find_incident, format_timestamp, post_update
+    from sitrep.edit.lookup import find_incident
+    from sitrep.edit.splice import NewUpdate
+    from sitrep.edit.updates import post_update
+    from sitrep.edit.yaml_text import format_timestamp
 
     root, config = _config(mkdocs_yml)
     now = _now(now_text)
     at = _optional_instant(at_text, "--at") or now
     mitigated = _optional_instant(mitigated_text, "--mitigated")
     rel, incident = find_incident(root, config, incident_id)
-    if status is None:
+    if closing:
         status = "completed" if incident.is_maintenance else "resolved"
+    elif status is None:
+        status = incident.status  # an escalation alone keeps the status
     if message is None:
         message = ("The scheduled maintenance has been completed." if incident.is_maintenance
                    else "This incident has been resolved.")
-    notes = post_update(root, rel, config, incident, NewUpdate(at, status, message), mitigated)
+    severity = _severity(config, severity_text) if severity_text else None
+    components = _components(config, component_specs, (*IMPACTS, "operational"))
+    new = NewUpdate(at, status, message, severity, components)
+    notes = post_update(root, rel, config, incident, new, mitigated)
     _print_notes(notes)
     if at.timestamp() > now.timestamp() + _FUTURE_SLACK_SECONDS:
         click.echo(f"sitrep: warning: the update is dated in the future ({format_timestamp(at)})", err=True)
     click.echo(_shown(root / rel))
-    click.echo(f"sitrep: {incident.id}: {status} at {format_timestamp(at)}", err=True)
+    changed = [f"severity {severity}"] if severity else []
+    changed += [f"{cid} {impact}" for cid, impact in components.items()]
+    click.echo(f"sitrep: {incident.id}: {status} at {format_timestamp(at)}"
+               + (f" ({', '.join(changed)})" if changed else ""), err=True)
 
 
 @main.command()
 @config_option
 @click.argument("incident_id", metavar="ID")
-@click.option("--status", required=True,
+@click.option("--status",
               type=click.Choice([*INCIDENT_STATUSES, *MAINTENANCE_STATUSES], case_sensitive=False),
               help="investigating, identified or monitoring (maintenance: scheduled, in_progress, "
-              "verifying); resolved/completed work like 'sitrep resolve'.")
+              "verifying); resolved/completed work like 'sitrep resolve'. Default: the current status.")
 @click.option("--message", "message_text", metavar="TEXT",
               help="The public message ('-' reads standard input). Required without --template.")
+@click.option("--severity", "severity_text", metavar="SEV",
+              help="Escalate or de-escalate: the severity from this update on (SEV1..SEV4).")
+@click.option("--component", "component_specs", multiple=True, metavar="ID=IMPACT",
+              help="Change the impact from this update on: degraded, partial, major, or operational once "
+              "the component has recovered; a new component joins the incident. Repeatable.")
 @click.option("--at", "at_text", metavar="ISO", help="When the update is posted. Default: now.")
 @click.option("--mitigated", "mitigated_text", metavar="ISO",
               help="Also set mitigated: (when customer impact ended) if it is not set yet.")
 @template_options
 @now_option
-def update(mkdocs_yml: str, incident_id: str, status: str, message_text: str | None, at_text: str | None,
+def update(mkdocs_yml: str, incident_id: str, status: str | None, message_text: str | None,
+           severity_text: str | None, component_specs: tuple[str, ...], at_text: str | None,
            mitigated_text: str | None, template_name: str | None, variables: tuple[str, ...],
            now_text: str | None) -> None:
     """Append a status update to incident ID (its file name without .md) and print the file's path.
 
-    Only the new lines are added: comments, quoting, layout and the body stay as
-    they are. Refuses (exit 2, file untouched) if the incident is already
-    resolved or --at is earlier than the last update. With --template, the
-    template's message for --status is used unless --message is given.
+    With --severity or --component the update also records an escalation, a
+    de-escalation or a change of impact, shown on the incident page and in the
+    feeds, and counted from then on by status, uptime and metrics. Only the new
+    lines are added: comments, quoting, layout and the body stay as they are.
+    Refuses (exit 2, file untouched) if the incident is already resolved or
+    --at is earlier than the last update. With --template, the template's
+    message for --status is used unless --message is given.
     """
-    message = _message(message_text) or _template_message(mkdocs_yml, template_name, variables, status.lower())
+    message = _message(message_text)
+    if message is None and template_name:
+        if status is None:
+            raise click.UsageError("--template needs --status: the template holds one message per status.")
+        message = _template_message(mkdocs_yml, template_name, variables, status.lower())
     if message is None:
         raise click.UsageError("Missing option '--message' (or a --template with a message for this status).")
-    _post(mkdocs_yml, incident_id, status, message, at_text, mitigated_text, now_text)
+    _post(mkdocs_yml, incident_id, status, message, at_text, mitigated_text, now_text,
+          severity_text, component_specs)
 
 
 @main.command()
@@ -571,7 +658,7 @@ def resolve(mkdocs_yml: str, incident_id: str, message_text: str | None, at_text
     With --template, the template's 'resolved' message is used unless --message is given.
     """
     message = _message(message_text) or _template_message(mkdocs_yml, template_name, variables, "resolved")
-    _post(mkdocs_yml, incident_id, None, message, at_text, mitigated_text, now_text)
+    _post(mkdocs_yml, incident_id, None, message, at_text, mitigated_text, now_text, closing=True)
 
 
 def _template_message(mkdocs_yml: str, template_name: str | None, variables: tuple[str, ...],
@@ -585,6 +672,86 @@ def _template_message(mkdocs_yml: str, template_name: str | None, variables: tup
     if not message:
         raise Refused(f"template {template_name!r} has no message for '{status}'; pass --message")
     return str(message)
+
+
+@main.group("import")
+def import_() -> None:
+    """Import the history of another status page (Statuspage, cState) as records."""
+
+
+def _run_import(mkdocs_yml: str, source: str, read: Callable[[SitrepConfig], tuple[list[Any], Any]],
+                table: str | None, dry_run: bool) -> None:
+    """Shared by the importers: map components, write (or plan) the records, print the summary."""
+    from sitrep.edit.importers.writing import component_mapping, write_imports
+
+    root, config = _config(mkdocs_yml)
+    found, incidents_for = read(config)
+    mapping = component_mapping(source, found, config, Path(table) if table else None)
+    if mapping is None:
+        click.echo(f"sitrep: wrote the proposed component table to {table}: review it (and add the components "
+                   "it marks to mkdocs.yml), then run the same command again", err=True)
+        return
+    summary = write_imports(root, config, source, incidents_for(mapping), dry_run=dry_run)
+    click.echo(summary.render(dry_run), nl=False)
+
+
+_TABLE_HELP = ("Component table (source component -> component id). If the file does not exist, the "
+               "proposed table is written there for review and nothing else is done.")
+
+
+@import_.command("statuspage")
+@config_option
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--url", metavar="URL", help="Read the whole history from the Manage API: "
+              "https://api.statuspage.io/v1/pages/PAGE_ID (key from STATUSPAGE_API_KEY).")
+@click.option("--components", "table", metavar="FILE", help=_TABLE_HELP)
+@click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
+def import_statuspage(mkdocs_yml: str, paths: tuple[Path, ...], url: str | None, table: str | None,
+                      dry_run: bool) -> None:
+    """Import Statuspage incidents, maintenance and postmortems from JSON files (PATHS) or --url.
+
+    PATHS are the public API's incidents.json / scheduled-maintenances.json, or
+    pages of the Manage API's incidents list, or folders of them. Running it again
+    adds what is new and never overwrites a record edited since.
+    """
+    from sitrep.edit.importers import statuspage
+
+    if not paths and not url:
+        raise Refused("give Statuspage JSON files or folders, or --url https://api.statuspage.io/v1/pages/PAGE_ID")
+
+    def read(config: SitrepConfig) -> tuple[list[Any], Any]:
+        objects = statuspage.read_files(list(paths)) + (statuspage.fetch_manage_api(url) if url else [])
+        return (statuspage.source_components(objects),
+                lambda mapping: statuspage.read_incidents(objects, mapping, config))
+
+    _run_import(mkdocs_yml, "statuspage", read, table, dry_run)
+
+
+@import_.command("cstate")
+@config_option
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--timezone", "zone_name", default="UTC", show_default=True, metavar="ZONE",
+              help="The time zone cState's times are written in (its Hugo site's timeZone).")
+@click.option("--components", "table", metavar="FILE", help=_TABLE_HELP)
+@click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
+def import_cstate(mkdocs_yml: str, folder: Path, zone_name: str, table: str | None, dry_run: bool) -> None:
+    """Import cState issues from its content/issues/ FOLDER."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from sitrep.edit.importers import cstate
+
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"{zone_name!r} is not a time zone (e.g. UTC, Europe/Berlin)",
+                                 param_hint="'--timezone'") from None
+
+    def read(config: SitrepConfig) -> tuple[list[Any], Any]:
+        pages = cstate.read_folder(folder)
+        return (cstate.source_components(pages),
+                lambda mapping: cstate.read_incidents(pages, mapping, config, zone))
+
+    _run_import(mkdocs_yml, "cstate", read, table, dry_run)
 
 
 @main.command()
@@ -694,8 +861,9 @@ def preview(mkdocs_yml: str, base: str, fmt: str, now_text: str | None) -> None:
     head, head_diags = load_portal(root, config)
     with tempfile.TemporaryDirectory(prefix="sitrep-base-") as tmp:
         export_revision(root, base, Path(tmp))
-        base_portal, _ = load_portal(Path(tmp), config)
-    click.echo(render(compare(base_portal, head, head_diags, now), markdown=fmt == "markdown"), nl=False)
+        base_portal, base_diags = load_portal(Path(tmp), config)
+    summary = compare(base_portal, head, head_diags, now, base_diags)
+    click.echo(render(summary, markdown=fmt == "markdown"), nl=False)
     if head_diags.has_errors:
         sys.exit(EXIT_INVALID)
 

@@ -244,7 +244,14 @@ class _CorsHandler(_QuietHandler):
 @contextlib.contextmanager
 def serve(directory: Path, host: str = "127.0.0.1", cors: bool = False) -> Iterator[str]:
     """Serve ``directory`` on ``host`` (a loopback address); yields the base URL (ending with /)."""
-    handler = functools.partial(_CorsHandler if cors else _QuietHandler, directory=str(directory))
+    with serve_handler(functools.partial(_CorsHandler if cors else _QuietHandler, directory=str(directory)),
+                       host) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def serve_handler(handler: Any, host: str = "127.0.0.1") -> Iterator[str]:
+    """Run an HTTP request handler (class or factory) on ``host``; yields the base URL (ending with /)."""
     server = http.server.ThreadingHTTPServer((host, 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

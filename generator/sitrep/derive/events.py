@@ -20,10 +20,12 @@ update times and statuses:
 ``postmortem.published``       ``postmortem/<id>/published``
 =============================  =====================================================
 
-Severity and impact are states, not history (a record only holds its current
-severity), so their ids name the state: the declaration *covers* the state the
-incident was declared in, and a later state that no channel has heard of is a
-change. Going back to an earlier state is not announced again.
+Severity and impact change through updates (``severity:`` and ``components:`` on
+an update, see :attr:`~sitrep.model.records.Incident.impact_periods`), or by a
+hand edit of the declared fields. Their ids name the state: the declaration
+*covers* the state the incident was declared in, and a later state that no
+channel has heard of is a change, dated by the update that made it. Going back
+to an earlier state is not announced again.
 
 An overdue reminder is keyed by the due time, which moves with every update:
 one reminder per missed update, however often the scheduled run looks.
@@ -31,11 +33,13 @@ one reminder per missed update, however often the scheduled run looks.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
 from sitrep.derive.status import maintenance_state, next_update_due
 from sitrep.model.config import INTERNAL_ONLY_EVENTS
+from sitrep.model.formatting import compact_stamp
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem, Update
 
@@ -45,11 +49,6 @@ _KIND_ORDER = (
     "incident.updated", "incident.update_overdue", "maintenance.starting", "maintenance.started",
     "incident.resolved", "maintenance.completed", "postmortem.published",
 )
-
-
-def stamp(at: datetime) -> str:
-    """Compact UTC form used in event ids: ``20260210T144000Z``."""
-    return at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 @dataclass(frozen=True)
@@ -70,33 +69,46 @@ class Event:
 
     @property
     def severity(self) -> str | None:
-        return self.incident.severity if self.incident is not None and not self.incident.is_maintenance else None
+        """The incident's severity now (after any escalation); None for maintenance and postmortems."""
+        inc = self.incident
+        return inc.latest_severity if inc is not None and not inc.is_maintenance else None
 
     @property
     def components(self) -> tuple[str, ...]:
-        """Component ids the event concerns (a postmortem's: those of its incidents)."""
-        return tuple(self.incident.components) if self.incident is not None else ()
+        """Component ids the event concerns: every one the incident has affected (a postmortem's incident's)."""
+        return tuple(self.incident.latest_components) if self.incident is not None else ()
 
 
-def severity_id(inc: Incident) -> str:
-    return f"incident/{inc.id}/severity/{inc.severity or 'none'}"
+def severity_id(incident_id: str, severity: str | None) -> str:
+    """The id of an incident being at one severity."""
+    return f"incident/{incident_id}/severity/{severity or 'none'}"
 
 
-def impact_id(inc: Incident) -> str:
-    state = ",".join(f"{cid}={impact}" for cid, impact in sorted(inc.components.items()))
-    return f"incident/{inc.id}/impact/{state}"
+def impact_id(incident_id: str, components: Mapping[str, str]) -> str:
+    """The id of an incident having one impact on its components."""
+    state = ",".join(f"{cid}={impact}" for cid, impact in sorted(components.items()))
+    return f"incident/{incident_id}/impact/{state}"
+
+
+def _changed_at(inc: Incident, attribute: str) -> datetime:
+    """When the current severity or impact began: the last update that changed it, else the last update."""
+    changed = [u.at for u in inc.updates if getattr(u, attribute)]
+    return changed[-1] if changed else inc.last_updated
 
 
 def _incident_events(portal: Portal, inc: Incident, now: datetime) -> list[Event]:
     first = inc.updates[0]
+    current = inc.impact_periods[-1]
     events = [Event(f"incident/{inc.id}/declared", "incident.declared", first.at, inc, first,
-                    covers=(severity_id(inc), impact_id(inc)))]
-    events.append(Event(severity_id(inc), "incident.severity_changed", inc.last_updated, inc))
-    events.append(Event(impact_id(inc), "incident.impact_changed", inc.last_updated, inc))
+                    covers=(severity_id(inc.id, inc.severity), impact_id(inc.id, inc.components)))]
+    events.append(Event(severity_id(inc.id, current.severity), "incident.severity_changed",
+                        _changed_at(inc, "severity"), inc))
+    events.append(Event(impact_id(inc.id, current.components), "incident.impact_changed",
+                        _changed_at(inc, "components"), inc))
     for update in inc.updates[1:]:
         if update.status == "resolved":
             continue
-        events.append(Event(f"incident/{inc.id}/update/{stamp(update.at)}-{update.status}",
+        events.append(Event(f"incident/{inc.id}/update/{compact_stamp(update.at)}-{update.status}",
                             "incident.updated", update.at, inc, update))
     if inc.is_resolved:
         last = inc.updates[-1]
@@ -104,7 +116,7 @@ def _incident_events(portal: Portal, inc: Incident, now: datetime) -> list[Event
                             inc, last))
     due = next_update_due(inc, portal.config)
     if due is not None and now > due:
-        events.append(Event(f"incident/{inc.id}/overdue/{stamp(due)}", "incident.update_overdue", due, inc,
+        events.append(Event(f"incident/{inc.id}/overdue/{compact_stamp(due)}", "incident.update_overdue", due, inc,
                             inc.updates[-1]))
     return events
 

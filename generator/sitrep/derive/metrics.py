@@ -73,6 +73,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from sitrep.derive.action_items import ActionItemRow, OwnerCounts, action_rows, owner_counts, state_counts
+from sitrep.derive.uptime import intervals_for
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.formatting import format_duration
 from sitrep.model.portal import Portal
@@ -516,7 +517,7 @@ def _require_aware(name: str, value: datetime | None) -> None:
 
 def _severity_id(inc: Incident, config: SitrepConfig) -> str:
     # Records loaded by the portal are normalised already; fixtures built in code may not be.
-    return config.normalise_severity(inc.severity) or inc.severity or UNRATED
+    return config.normalise_severity(inc.latest_severity) or inc.latest_severity or UNRATED
 
 
 def _severity_keys(config: SitrepConfig, seen: Iterable[str]) -> list[str]:
@@ -557,7 +558,7 @@ def _component_ids(config: SitrepConfig, incidents: Iterable[Incident], only: st
     if only is not None:
         return [only]
     configured = config.component_ids
-    extra = {cid for inc in incidents for cid in inc.components} - set(configured)
+    extra = {cid for inc in incidents for cid in inc.worst_components} - set(configured)
     return configured + sorted(extra)
 
 
@@ -758,24 +759,13 @@ def _overlaps(start: datetime, end: datetime, lo: datetime, hi: datetime) -> boo
     return start <= hi and end >= lo and (end > lo or start == lo)
 
 
-def _outage_intervals(incidents: Iterable[Incident], component: str, now: datetime
-                      ) -> list[tuple[datetime, datetime, str]]:
-    found = []
-    for inc in incidents:
-        if inc.components.get(component) not in OUTAGE_IMPACTS:
-            continue
-        start = _utc(inc.start)
-        end = _utc(inc.impact_end) if inc.impact_end else now
-        found.append((start, max(start, end), inc.id))
-    return found
-
-
 def _reliability(component: str, config: SitrepConfig, incidents: Sequence[Incident],
                  lo: datetime, hi: datetime) -> ComponentReliability:
-    outages = _outage_intervals(incidents, component, hi)
-    periods = [p for p in _merge((s, e) for s, e, _ in outages) if _overlaps(*p, lo, hi)]
+    outages = intervals_for(incidents, component, hi, OUTAGE_IMPACTS)
+    periods = [p for p in _merge((iv.start, iv.end) for iv in outages) if _overlaps(*p, lo, hi)]
     downtime = sum((min(e, hi) - max(s, lo) for s, e in periods), timedelta(0))
-    ids = sorted({i for s, e, i in outages if any(ps <= s and e <= pe for ps, pe in periods)})
+    ids = sorted({iv.incident_id for iv in outages
+                  if any(ps <= iv.start and iv.end <= pe for ps, pe in periods)})
     observed = max(hi - lo, timedelta(0))
     uptime = observed - downtime
     mtbf = uptime / len(periods) if periods else None
@@ -817,7 +807,7 @@ def _per_component(incidents: Sequence[Incident], config: SitrepConfig,
                    only: str | None) -> tuple[ComponentCount, ...]:
     rows = []
     for cid in _component_ids(config, incidents, only):
-        impacts = Counter(inc.components[cid] for inc in incidents if cid in inc.components)
+        impacts = Counter(inc.worst_components[cid] for inc in incidents if cid in inc.worst_components)
         by_impact = {impact: impacts.get(impact, 0) for impact in IMPACTS}
         by_impact.update({k: v for k, v in sorted(impacts.items()) if k not in by_impact})
         rows.append(ComponentCount(cid, _component_name(config, cid), sum(impacts.values()), by_impact))
@@ -956,7 +946,7 @@ def _select(incidents: Iterable[Incident], now: datetime, window_start: datetime
         if not inc.is_maintenance
         and inc.start <= now
         and (window_start is None or inc.start >= window_start)
-        and (component is None or component in inc.components)
+        and (component is None or component in inc.worst_components)
     ]
     return sorted(chosen, key=lambda inc: (inc.start, inc.id))
 

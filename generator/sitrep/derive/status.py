@@ -21,7 +21,7 @@ from sitrep.model.config import SitrepConfig
 from sitrep.model.formatting import to_utc
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Update
-from sitrep.model.vocabulary import OVERALL, worst
+from sitrep.model.vocabulary import OVERALL, status_label, worst
 
 
 def maintenance_state(m: Incident, now: datetime) -> str:
@@ -58,7 +58,7 @@ def component_statuses(portal: Portal, now: datetime) -> dict[str, str]:
     acting: dict[str, list[str]] = {c.id: [] for c in portal.config.components}
     for inc in portal.incidents:
         if is_impacting(inc, now):
-            for cid, impact in inc.components.items():
+            for cid, impact in inc.components_at(now).items():
                 if cid in acting:
                     acting[cid].append(impact)
     return {cid: worst(impacts) for cid, impacts in acting.items()}
@@ -84,7 +84,7 @@ def next_update_due(inc: Incident, config: SitrepConfig) -> datetime | None:
     """When the next public update is due by the severity's cadence; None if resolved."""
     if inc.is_resolved or inc.is_maintenance:
         return None
-    severity = config.severity(inc.severity)
+    severity = config.severity(inc.latest_severity)
     if severity is None or severity.update_every is None:
         return None
     return inc.last_updated + severity.update_every
@@ -99,7 +99,7 @@ def incident_impact(inc: Incident, config: SitrepConfig) -> str:
     """Statuspage's incident impact: none/minor/major/critical, or maintenance."""
     if inc.is_maintenance:
         return "maintenance"
-    rank = config.severity_rank(inc.severity)
+    rank = config.severity_rank(inc.latest_severity)
     return ("critical", "major", "minor", "none")[min(rank, 3)]
 
 
@@ -136,3 +136,33 @@ def is_open(inc: Incident, now: datetime) -> bool:
 def newest_first(updates: Iterable[Update]) -> list[Update]:
     """Updates by time, newest first; equal times keep their file order reversed."""
     return [u for _, u in sorted(enumerate(updates), key=lambda p: (to_utc(p[1].at), p[0]), reverse=True)]
+
+
+def affected_components(inc: Incident) -> dict[str, str]:
+    """The impact to show per affected component: the latest while open (``operational`` for one that
+    has recovered), the worst it reached once resolved (the incident's summary)."""
+    return inc.worst_components if inc.is_resolved else inc.latest_components
+
+
+def update_changes(inc: Incident, config: SitrepConfig) -> tuple[tuple[str, ...], ...]:
+    """What each update (in file order) changed, in plain words for the page and the feeds.
+
+    ``("severity raised to SEV1", "Publishing API now major outage")`` (phrases,
+    to be joined into a title or capitalised as sentences); empty for an update
+    that changed neither the severity nor the impact. A value restated unchanged
+    is not a change.
+    """
+    severity, impact = inc.severity, dict(inc.components)
+    out: list[tuple[str, ...]] = []
+    for update in inc.updates:
+        said: list[str] = []
+        if update.severity and update.severity != severity:
+            raised = config.severity_rank(update.severity) < config.severity_rank(severity)
+            said.append(f"severity {'raised' if raised else 'lowered'} to {update.severity}")
+            severity = update.severity
+        for cid, new in (update.components or {}).items():
+            if impact.get(cid, "operational") != new:
+                said.append(f"{config.component_name(cid)} now {status_label(new).lower()}")
+                impact[cid] = new
+        out.append(tuple(said))
+    return tuple(out)

@@ -11,7 +11,7 @@ on one component, each instant counts once, at the worst impact. Uptime % is
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -31,16 +31,29 @@ class Interval:
     incident_id: str
 
 
-def intervals_for(incidents: Iterable[Incident], component: str, now: datetime) -> list[Interval]:
-    """Impact intervals of (non-maintenance) incidents on one component, up to ``now``."""
+def intervals_for(incidents: Iterable[Incident], component: str, now: datetime,
+                  impacts: Collection[str] | None = None) -> list[Interval]:
+    """Impact intervals of (non-maintenance) incidents on one component, up to ``now``.
+
+    Each impact counts for the time it held: an incident escalated from partial to
+    major outage gives one interval of each (:attr:`Incident.impact_periods`), and
+    a component that recovered before the incident ended stops there. The last
+    period ends when the incident's impact ended (``mitigated``, else
+    ``resolved``) or at ``now``. ``impacts`` keeps only intervals of those impacts.
+    """
     out = []
     for inc in incidents:
-        impact = inc.components.get(component)
-        if impact is None or inc.is_maintenance or inc.start >= now:
+        if inc.is_maintenance or inc.start >= now:
             continue
-        end = min(inc.impact_end or now, now)
-        if end > inc.start:
-            out.append(Interval(inc.start, end, impact, inc.id))
+        periods = inc.impact_periods
+        incident_end = min(inc.impact_end or now, now)
+        for period, following in itertools.zip_longest(periods, periods[1:]):
+            impact = period.components.get(component)
+            if impact is None or (impacts is not None and impact not in impacts):
+                continue
+            end = min(following.start, incident_end) if following is not None else incident_end
+            if end > period.start:
+                out.append(Interval(period.start, end, impact, inc.id))
     return out
 
 

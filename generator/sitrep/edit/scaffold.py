@@ -2,11 +2,12 @@
 
 Pure functions (no clock, no disk) that return the whole file text; the CLI
 chooses the path, the time and writes the file. Every value goes through
-:func:`sitrep.editing.yaml_scalar` or :func:`~sitrep.editing.yaml_flow_list`,
+:func:`sitrep.edit.yaml_text.yaml_scalar` or :func:`~sitrep.edit.yaml_text.yaml_flow_list`,
 so a title such as ``API: errors`` or ``yes`` is quoted and reads back
-unchanged. The skeletons follow the team's incident-response procedures: the
-first public message, the postmortem template (Summary … Lessons Learned, action
-items as ``- [ ] Action - Owner - YYYY-MM-DD``) and the runbook sections.
+unchanged. The documents are Jinja templates in ``edit/templates/``; they
+follow the team's incident-response procedures: the first public message,
+the postmortem template (Summary … Lessons Learned, action items as
+``- [ ] Action - Owner - YYYY-MM-DD``) and the runbook sections.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sitrep.edit.editing import format_timestamp, message_lines, yaml_flow_list, yaml_scalar
+import jinja2
+
+from sitrep.edit.yaml_text import format_timestamp, message_lines, yaml_flow_list, yaml_scalar
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.files import write_atomically
 from sitrep.model.formatting import clock_time, format_duration, long_date
@@ -25,15 +28,16 @@ from sitrep.model.records import Incident
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
-INCIDENT_BODY = """\
-<!--
-The text below the front matter is shown on the incident page, under the updates.
-Leave it empty while the incident is open. Once it is resolved, replace this
-comment with a short public summary: what customers noticed, between which times
-(UTC), what was affected and what fixed it. Write for customers: no internal
-names, blame or guesses about the cause. Internal notes belong in the postmortem.
--->
-"""
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("sitrep.edit", "templates"),
+    autoescape=False,  # YAML and Markdown, not HTML: values are quoted by the yaml_* filters
+    keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+)
+_TEMPLATES.filters.update(yaml_scalar=yaml_scalar, yaml_list=yaml_flow_list, timestamp=format_timestamp)
+
+
+def _render(template: str, **values: object) -> str:
+    return _TEMPLATES.get_template(template).render(**values)
 
 
 def unique_stem(stem: str, taken: Iterable[str]) -> str:
@@ -95,8 +99,8 @@ class IncidentDraft:
     components: Mapping[str, str]
     message: str
     started: datetime
-    detected: datetime
-    acknowledged: datetime
+    detected: datetime | None
+    acknowledged: datetime | None
     at: datetime
     type: str | None = None
     detection: str | None = None
@@ -106,47 +110,19 @@ class IncidentDraft:
 
 def render_incident(draft: IncidentDraft) -> str:
     """The text of a new incident record with its first ``investigating`` update."""
-    out = ["---", f"title: {yaml_scalar(draft.title)}", f"severity: {yaml_scalar(draft.severity)}"]
-    if draft.type:
-        out.append(f"type: {draft.type}")
-    if draft.detection:
-        out.append(f"detection: {draft.detection}")
-    out += [f"started: {format_timestamp(draft.started)}",
-            f"detected: {format_timestamp(draft.detected)}",
-            f"acknowledged: {format_timestamp(draft.acknowledged)}",
-            "components:"]
-    out += [f"  {cid}: {impact}" for cid, impact in draft.components.items()]
-    for role in ("commander", "tech_lead", "comms_lead", "scribe"):
-        name = (draft.roles or {}).get(role)
-        if name:
-            out.append(f"{role}: {yaml_scalar(name)}")
-    out += [f"visibility: {draft.visibility}",
-            "updates:",
-            f"  - at: {format_timestamp(draft.at)}",
-            "    status: investigating",
-            *message_lines("message", draft.message, 4),
-            "---"]
-    return "\n".join(out) + "\n" + INCIDENT_BODY
-
-
-MAINTENANCE_BODY = """\
-<!--
-The text below the front matter is shown on the maintenance page: what will change,
-what customers may notice during the window (read-only mode, retries) and what
-they need to do (usually nothing).
--->
-"""
+    roles = {role: (draft.roles or {}).get(role) for role in ("commander", "tech_lead", "comms_lead", "scribe")}
+    return _render("incident.md.j2", title=draft.title, severity=draft.severity, type=draft.type,
+                   detection=draft.detection, started=draft.started, detected=draft.detected,
+                   acknowledged=draft.acknowledged, components=draft.components, roles=roles,
+                   visibility=draft.visibility, at=draft.at,
+                   message_lines=message_lines("message", draft.message, 4))
 
 
 def render_maintenance(title: str, start: datetime, end: datetime, components: list[str], message: str,
                        at: datetime, visibility: str = "public") -> str:
     """The text of a new scheduled maintenance with its first ``scheduled`` update."""
-    out = ["---", "kind: maintenance", f"title: {yaml_scalar(title)}",
-           f"scheduled_start: {format_timestamp(start)}", f"scheduled_end: {format_timestamp(end)}",
-           "components:", *[f"  {cid}: under_maintenance" for cid in components],
-           f"visibility: {visibility}", "updates:", f"  - at: {format_timestamp(at)}", "    status: scheduled",
-           *message_lines("message", message, 4), "---"]
-    return "\n".join(out) + "\n" + MAINTENANCE_BODY
+    return _render("maintenance.md.j2", title=title, start=start, end=end, components=components,
+                   visibility=visibility, at=at, message_lines=message_lines("message", message, 4))
 
 
 def default_maintenance_message(title: str, start: datetime, end: datetime) -> str:
@@ -257,17 +233,6 @@ def _after(delta: timedelta) -> str:
 def render_postmortem(incidents: Sequence[Incident], config: SitrepConfig, *, title: str,
                       authors: Sequence[str], today: date, visibility: str = "internal") -> str:
     """A draft postmortem (status: draft) prefilled with the incidents' facts and timeline."""
-    front = [
-        "---",
-        f"title: {yaml_scalar(title)}",
-        f"incidents: {yaml_flow_list([i.id for i in incidents])}",
-        f"date: {today.isoformat()}",
-        f"authors: {yaml_flow_list(list(authors))}",
-        "status: draft",
-        f"visibility: {visibility}",
-        "tags: []",
-        "---",
-    ]
     impact: list[str] = []
     detection: list[str] = []
     for inc in incidents:
@@ -277,60 +242,9 @@ def render_postmortem(incidents: Sequence[Incident], config: SitrepConfig, *, ti
         impact += _impact_lines(inc, config)
         detection += _detection_lines(inc)
     impact.append("- [Revenue impact, SLA credits, support tickets, data impact — if any]")
-    body = [
-        f"# {title}",
-        "",
-        "<!--",
-        "Draft written by `sitrep new postmortem` from the incident record. Replace every",
-        "[bracketed] placeholder and check the prefilled facts. Keep the headings: a",
-        "published postmortem needs Summary, Impact, Timeline, Root Cause, Resolution,",
-        "Action Items and Lessons Learned. Blameless: describe systems and decisions,",
-        "not people's mistakes. Then set status: in-review, and published once agreed.",
-        "-->",
-        "",
-        "## Summary",
-        "",
-        "[2-3 sentence summary of what happened: what customers noticed, for how long, why, and how it was fixed.]",
-        "",
-        "## Impact",
-        "",
-        *impact,
-        "",
-        "## Timeline",
-        "",
-        *_timeline_lines(incidents),
-        "- [Add what happened behind the scenes: deploys, alerts, decisions, escalations.]",
-        "",
-        "## Root Cause",
-        "",
-        "[Technical explanation of what caused the incident, and why it was not caught earlier.]",
-        "",
-        "## Resolution",
-        "",
-        "[What was done to restore service, and what fixed the problem for good.]",
-        "",
-        "## Detection",
-        "",
-        *detection,
-        "",
-        "## What Went Well",
-        "",
-        "- [Thing that worked]",
-        "",
-        "## What Could Be Improved",
-        "",
-        "- [Thing to improve]",
-        "",
-        "## Action Items",
-        "",
-        "- [ ] [Action] - Owner - YYYY-MM-DD",
-        "- [ ] [Action] - Owner - YYYY-MM-DD",
-        "",
-        "## Lessons Learned",
-        "",
-        "[Key takeaways for the team]",
-    ]
-    return "\n".join(front + body) + "\n"
+    return _render("postmortem.md.j2", title=title, incident_ids=[i.id for i in incidents], today=today,
+                   authors=list(authors), visibility=visibility, impact=impact,
+                   timeline=_timeline_lines(incidents), detection=detection)
 
 
 # --------------------------------------------------------------------------- runbooks
@@ -339,52 +253,5 @@ def render_postmortem(incidents: Sequence[Incident], config: SitrepConfig, *, ti
 def render_runbook(*, title: str, components: Sequence[str], owner: str | None, today: date,
                    visibility: str = "internal", review_every: int = 90) -> str:
     """A runbook skeleton: when to use, prerequisites, steps, verification, rollback, escalation."""
-    owner_line = (f"owner: {yaml_scalar(owner)}" if owner
-                  else "owner: TBD  # the team or person who keeps this runbook current")
-    front = [
-        "---",
-        f"title: {yaml_scalar(title)}",
-        f"components: {yaml_flow_list(list(components))}",
-        owner_line,
-        f"last_reviewed: {today.isoformat()}",
-        f"review_every: {review_every}",
-        f"visibility: {visibility}",
-        "---",
-    ]
-    body = f"""# {title}
-
-[One paragraph: what this runbook restores or changes, and on which systems.]
-
-## When to use
-
-- [Alert, symptom or request that calls for this runbook]
-- [When *not* to use it, and what to use instead]
-
-## Prerequisites
-
-- [Access, tools and permissions needed, e.g. kubectl context, CLI logins]
-- Tell the incident channel that you are starting this runbook.
-
-## Steps
-
-1. **[First step: look before you change anything.]**
-
-   ```bash
-   # command to run
-   ```
-
-2. **[Next step.]** [What to expect, how long it takes, what to do if it fails.]
-
-## Verification
-
-- [How to tell it worked: metrics back to baseline, health checks, a customer-facing check]
-
-## Rollback
-
-- [How to undo the steps if they make things worse]
-
-## Escalation
-
-- [Who to page when this does not work, and after how long]
-"""
-    return "\n".join(front) + "\n" + body
+    return _render("runbook.md.j2", title=title, components=list(components), owner=owner, today=today,
+                   review_every=review_every, visibility=visibility)

@@ -12,8 +12,9 @@ from sitrep.model.diagnostics import Diagnostic
 from sitrep.model.files import write_atomically
 
 #: Part of the cache's key: raise it when a check finds something else in the same bytes
-#: (2: links in code spans and nested fences are no longer read).
-FINDINGS_VERSION = 2
+#: (2: links in code spans and nested fences are no longer read; 3: updates below the closing
+#: '---', escalations on updates, ids of unreadable records).
+FINDINGS_VERSION = 3
 
 
 def file_digest(raw: bytes) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sitrep.load.cache import FindingsCache, file_digest
 from sitrep.load.discovery import discover, read_bytes
@@ -61,7 +62,8 @@ REFERENCE_FIELDS = {"incident": ("runbooks", "runbook"), "postmortem": ("inciden
 def _check_file(kind: str, rel: str, raw: bytes, config: SitrepConfig, diags: Diagnostics) -> Loaded:
     rf = read_record(rel, raw, diags)
     if rf is None:
-        return Loaded(None, diags.items, [])
+        # Still known by its id, so references to it do not send people to other files.
+        return Loaded(None, diags.items, [], *_unreadable_id(rel, raw), valid=False)
     record = check_record(kind, rf, config, diags)
     # References are checked for invalid records too, so one run reports a dangling
     # reference alongside a typo elsewhere in the same file.
@@ -75,6 +77,17 @@ def _check_file(kind: str, rel: str, raw: bytes, config: SitrepConfig, diags: Di
         return Loaded(None, diags.items, refs, rf.line_of(("id",)),
                        raw_id if isinstance(raw_id, str) else None, valid=False)
     return Loaded(record, diags.items, refs, rf.line_of(("id",)), record.id)
+
+
+_ID_LINE = re.compile(rb"""^id:[ \t]*(['"]?)([a-z0-9][a-z0-9-]{0,99})\1[ \t]*(?:#.*)?\r?$""", re.MULTILINE)
+
+
+def _unreadable_id(rel: str, raw: bytes) -> tuple[int, str]:
+    """(line, id) of a record whose front matter cannot be read: an ``id:`` line, else the file name."""
+    found = _ID_LINE.search(raw)
+    if found is not None:
+        return raw.count(b"\n", 0, found.start()) + 1, found.group(2).decode("ascii")
+    return 1, PurePosixPath(rel).stem
 
 
 def markdown_links(path: str, body: str, first_line: int) -> Iterable[Ref]:

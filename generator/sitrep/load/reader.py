@@ -30,6 +30,7 @@ The C parser is used when PyYAML was built with libyaml.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -216,6 +217,21 @@ def _careful_parse(record: RecordFile, fm_text: str, offset: int,
                     "the front matter must be a list of 'field: value' lines")
         return None
     return value
+
+
+def front_matter_events(fm_text: str) -> Iterator[Any]:
+    """The parser events of a front matter, from the same parser as the careful path.
+
+    For the editing commands, which need where each node is (line, column,
+    style) rather than its value: :mod:`sitrep.edit.outline` builds its outline
+    from these events. Raises ``yaml.YAMLError`` on a syntax error.
+    """
+    loader = _EventLoader(fm_text)
+    try:
+        while loader.check_event():
+            yield loader.get_event()
+    finally:
+        loader.dispose()
 
 
 _NOT_A_KEY = ("could not find expected ':'", "did not find expected key")

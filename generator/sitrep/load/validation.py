@@ -224,14 +224,8 @@ def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
         elif canonical != inc.severity:
             inc = inc.model_copy(update={"severity": canonical})
             _copy_private(inc, rf)
-    for cid, impact in inc.components.items():
-        if config.component(cid) is None:
-            _unknown_component(rf, config, ("components", cid), cid, diags)
-        if impact not in impacts:
-            guess = close_match(str(impact), impacts)
-            diags.error(path, line(("components", cid)), "bad-value",
-                        f"components.{cid}: {quoted(impact)} is not an impact{guess}; use one of: "
-                        f"{', '.join(impacts)}")
+    _check_impacts(inc.components, ("components",), impacts, rf, config, diags)
+    inc = _check_changes(inc, rf, config, diags)
     previous: datetime | None = None
     for i, update in enumerate(inc.updates):
         if update.status not in statuses:
@@ -252,6 +246,52 @@ def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
                         f"{'.'.join(map(str, loc))}: the template placeholder {{{{ {name} }}}} was never filled "
                         "in: replace it with the real text")
     _check_lifecycle(inc, rf, diags)
+    return inc
+
+
+def _check_impacts(components: dict[str, str], loc: tuple[str | int, ...], impacts: tuple[str, ...],
+                   rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> None:
+    """Each component configured, each impact one of ``impacts``."""
+    name = ".".join(str(part) if isinstance(part, str) else f"[{part}]" for part in loc).replace(".[", "[")
+    for cid, impact in components.items():
+        if config.component(cid) is None:
+            diags.error(rf.path, rf.line_of((*loc, cid)), "unknown-component",
+                        f"{name}: {config.unknown_component(cid)}")
+        if impact not in impacts:
+            diags.error(rf.path, rf.line_of((*loc, cid)), "bad-value",
+                        f"{name}.{cid}: {quoted(impact)} is not an impact{close_match(str(impact), impacts)}; "
+                        f"use one of: {', '.join(impacts)}")
+
+
+def _check_changes(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> Incident:
+    """Escalations and impact changes recorded on updates; returns ``inc`` with their severities normalised."""
+    changed = False
+    updates = list(inc.updates)
+    for i, update in enumerate(inc.updates):
+        if inc.is_maintenance and update.changes_impact:
+            diags.error(rf.path, rf.line_of(("updates", i)), "bad-value",
+                        f"updates[{i}]: a maintenance has no severity or impact changes; remove "
+                        "'severity'/'components' from this update (change the window or components at the top)")
+            continue
+        if update.components is not None:
+            if not update.components:
+                diags.error(rf.path, rf.line_of(("updates", i, "components")), "bad-value",
+                            f"updates[{i}].components is empty: list the components whose impact changes, "
+                            "e.g. 'publishing-api: major_outage', or remove it")
+            _check_impacts(update.components, ("updates", i, "components"), (*IMPACTS, "operational"),
+                           rf, config, diags)
+        if update.severity is not None:
+            canonical = config.normalise_severity(update.severity)
+            if canonical is None:
+                diags.error(rf.path, rf.line_of(("updates", i, "severity")), "bad-value",
+                            f"updates[{i}].severity: {config.unknown_severity(update.severity)}")
+            elif canonical != update.severity:
+                updates[i] = update.model_copy(update={"severity": canonical})
+                changed = True
+    if not changed:
+        return inc
+    inc = inc.model_copy(update={"updates": updates})
+    _copy_private(inc, rf)
     return inc
 
 
@@ -319,6 +359,41 @@ def check_runbook(rb: Runbook, rf: RecordFile, config: SitrepConfig, diags: Diag
             _unknown_component(rf, config, ("components", i), cid, diags)
 
 
+_UPDATE_AT = re.compile(r"""^(\s*)(-\s+)?at:\s*['"]?\d{4}-\d{2}-\d{2}[T ]\d""")
+_UPDATE_KEY = re.compile(r"^\s*(status|message):")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+def check_pasted_updates(rf: RecordFile, diags: Diagnostics) -> None:
+    """An update pasted below the closing ``---`` is an error, not text published in the body.
+
+    It is the likeliest slip in a web editor: the new ``- at: … status: …`` item
+    lands after the front matter, validates as Markdown and shows up as junk on
+    the page. Lines inside code fences are left alone.
+    """
+    lines = rf.body.splitlines()
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        opened = _FENCE.match(line)
+        if opened:
+            marker = opened.group(1)
+            if fence is None:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = None
+            continue
+        match = _UPDATE_AT.match(line) if fence is None else None
+        if match is None:
+            continue
+        following = lines[index + 1: index + 4]
+        if match.group(2) or any(_UPDATE_KEY.match(other) for other in following):
+            diags.error(rf.path, rf.body_line + index, "update-in-body",
+                        f"this looks like a status update pasted below the closing '---' (line "
+                        f"{rf.end_line}), where it would be published as text: move it above that line, "
+                        "as the last item of 'updates:' (indented like the items before it)")
+            return
+
+
 def check_record(kind: str, rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> Record | None:
     """Every rule within one file: the model, then the rules of its kind.
 
@@ -326,6 +401,8 @@ def check_record(kind: str, rf: RecordFile, config: SitrepConfig, diags: Diagnos
     cross-record rules (duplicate ids, references) are the portal's.
     """
     record = model_from_file(kind, rf, diags)
+    if kind == "incident":
+        check_pasted_updates(rf, diags)
     if record is None:
         if kind == "incident":
             check_invalid_incident(rf, config, diags)

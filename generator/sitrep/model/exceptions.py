@@ -64,3 +64,11 @@ class MessageTemplateError(SitrepError):
     def __init__(self, path: str, line: int, message: str):
         super().__init__(f"{path}:{line}: error: {message}")
         self.path, self.line = path, line
+
+
+class ImportRefused(SitrepError):
+    """A history cannot be imported as given (unreadable source, unmapped components); nothing was written."""
+
+
+class FormError(SitrepError, ValueError):
+    """A filed issue form lacks something the record needs; the message says what to fix in the issue."""

@@ -148,6 +148,20 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+def shorten(text: str, width: int) -> str:
+    """``text`` on one line, at most ``width`` characters, cut at a word boundary with "…".
+
+    A single word longer than ``width`` is cut inside (there is no boundary).
+    """
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    cut = flat[: width - 1]
+    if flat[width - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
 def safe_text(text: str) -> str:
     """Text that is safe to embed in XML, iCalendar, SVG and plain-text titles.
 

@@ -9,12 +9,14 @@ several records (time order, references) live in :mod:`sitrep.validation`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr
 
-from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_IMPACT, MAINTENANCE_STATUSES
+from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_IMPACT, MAINTENANCE_STATUSES, worst
 
 # The literals are built from the vocabulary (subscripting Literal with a tuple lists its values).
 Impact = Literal[IMPACTS]  # type: ignore[valid-type]
@@ -73,6 +75,33 @@ class Update(BaseModel):
         description="The public message, written for customers.",
         json_schema_extra=_ex("We are investigating elevated error rates on the Publishing API."),
     )
+    severity: str | None = Field(
+        None, description="Only on an update that escalates or de-escalates: the incident's severity "
+        "from this update on.", json_schema_extra=_ex("SEV1"))
+    components: dict[str, str] | None = Field(
+        None, description="Only on an update that changes the impact: component id -> impact from this "
+        "update on (degraded_performance, partial_outage, major_outage, or operational once a component "
+        "has recovered); components not listed keep their impact, new ones join the incident.",
+        json_schema_extra=_ex({"publishing-api": "major_outage"}))
+
+    @property
+    def changes_impact(self) -> bool:
+        """Whether this update escalates, de-escalates or changes the affected components."""
+        return self.severity is not None or bool(self.components)
+
+
+@dataclass(frozen=True)
+class ImpactPeriod:
+    """A stretch of an incident with one severity and one impact per component.
+
+    ``components`` leaves out components that are operational in the period; the
+    period lasts from ``start`` to the next period's start (the last one to the
+    incident's impact end).
+    """
+
+    start: datetime
+    severity: str | None
+    components: Mapping[str, str]
 
 
 class Incident(Record):
@@ -90,7 +119,8 @@ class Incident(Record):
                        json_schema_extra=_ex("Publishing API returning errors"))
     severity: str | None = Field(
         None, description="Severity id (SEV1..SEV4; aliases P0..P3, SEV-1, sev1 accepted). "
-        "Required for incidents.", json_schema_extra=_ex("SEV2"))
+        "Required for incidents. The severity as declared; an update with 'severity' changes it from then on.",
+        json_schema_extra=_ex("SEV2"))
     type: Literal["outage", "degradation", "security", "data-loss", "integration"] | None = Field(
         None, description="Kind of incident.")
     detection: Literal["monitoring", "customer", "employee", "external"] | None = Field(
@@ -111,7 +141,8 @@ class Incident(Record):
     components: dict[str, str] = Field(
         min_length=1,
         description="Affected components: component id -> impact (degraded_performance, "
-        "partial_outage, major_outage; under_maintenance for maintenance).",
+        "partial_outage, major_outage; under_maintenance for maintenance), as declared; an update "
+        "with 'components' changes them from then on.",
         json_schema_extra=_ex({"publishing-api": "partial_outage"}),
     )
     updates: list[Update] = Field(min_length=1, description="Status updates in time order.")
@@ -161,6 +192,58 @@ class Incident(Record):
     @property
     def last_updated(self) -> datetime:
         return max(u.at for u in self.updates)
+
+    @property
+    def impact_periods(self) -> tuple[ImpactPeriod, ...]:
+        """Severity and impact over time: as declared from ``start``, then as each update changes them.
+
+        An update posted before ``start`` takes effect at ``start``.
+        """
+        severity, impact = self.severity, dict(self.components)
+        periods = [ImpactPeriod(self.start, severity, dict(impact))]
+        for update in self.updates:
+            if not update.changes_impact:
+                continue
+            severity = update.severity or severity
+            impact.update(update.components or {})
+            impact = {cid: imp for cid, imp in impact.items() if imp != "operational"}
+            at = max(update.at, self.start)
+            if at == periods[-1].start:
+                periods[-1] = ImpactPeriod(at, severity, dict(impact))
+            else:
+                periods.append(ImpactPeriod(at, severity, dict(impact)))
+        return tuple(periods)
+
+    def components_at(self, moment: datetime) -> Mapping[str, str]:
+        """The impact on each affected component at ``moment`` (the declared one before ``start``)."""
+        found = self.impact_periods[0].components
+        for period in self.impact_periods:
+            if period.start > moment:
+                break
+            found = period.components
+        return found
+
+    @property
+    def latest_severity(self) -> str | None:
+        """The severity after the last escalation or de-escalation (the declared one if none)."""
+        return next((u.severity for u in reversed(self.updates) if u.severity), self.severity)
+
+    @property
+    def latest_components(self) -> dict[str, str]:
+        """Every component the incident has affected, with its latest impact (``operational`` if recovered)."""
+        impact = dict(self.components)
+        for update in self.updates:
+            impact.update(update.components or {})
+        return impact
+
+    @property
+    def worst_components(self) -> dict[str, str]:
+        """Every component the incident has affected, with the worst impact it had (declaration order)."""
+        found: dict[str, str] = {}
+        for period in self.impact_periods:
+            for cid, impact in period.components.items():
+                found[cid] = worst((found.get(cid, "operational"), impact))
+        return found
 
     @property
     def roles(self) -> dict[str, str]:

@@ -28,14 +28,14 @@ latest update time among the entries, so the files change only when data does.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from feedgen.feed import FeedGenerator
 
-from sitrep.derive.status import current_status, is_open, latest_time, newest_first
+from sitrep.derive.status import affected_components, current_status, is_open, latest_time, newest_first, update_changes
 from sitrep.model.config import SitrepConfig
 from sitrep.model.formatting import compact_stamp, id_word, safe_text, to_utc
 from sitrep.model.portal import Portal
@@ -86,13 +86,25 @@ def update_entry_id(config: SitrepConfig, inc: Incident, update: Update) -> str:
 
 
 # --- HTML content ----------------------------------------------------------------
+def _components_view(config: SitrepConfig, components: Mapping[str, str]) -> list[dict[str, str]]:
+    return [{"name": config.component_name(cid), "impact": impact} for cid, impact in components.items()]
+
+
 def feed_view(config: SitrepConfig, inc: Incident) -> dict[str, Any]:
-    """What a feed entry's content shows of a record: window, components, updates newest first."""
+    """What a feed entry's content shows of a record: window, components, updates newest first.
+
+    Each update carries what it changed (escalations, impact) and the impact on
+    the components as of that update.
+    """
+    changes = update_changes(inc, config)
+    index = {id(u): n for n, u in enumerate(inc.updates)}  # position in the file, whatever the sort
     return {
         "kind": inc.kind, "scheduled_start": inc.scheduled_start, "scheduled_end": inc.scheduled_end,
-        "components": [{"name": config.component_name(cid), "impact": impact}
-                       for cid, impact in inc.components.items()],
-        "updates": newest_first(inc.updates),
+        "components": _components_view(config, affected_components(inc)),
+        "updates": [{"index": index[id(u)], "at": u.at, "status": u.status, "message": u.message,
+                     "changes": changes[index[id(u)]],
+                     "components": _components_view(config, inc.components_at(u.at))}
+                    for u in newest_first(inc.updates)],
         "absolute_url": urls_for(config.site_url).incident(inc.id),
     }
 
@@ -146,10 +158,14 @@ def _history_entry(fg: FeedGenerator, config: SitrepConfig, inc: Incident, now: 
 def _update_entry(fg: FeedGenerator, config: SitrepConfig, inc: Incident, update: Update, entry_id: str) -> None:
     fe = fg.add_entry(order="append")
     fe.guid(entry_id, permalink=False)
-    fe.title(f"{safe_text(inc.title)} — {update_label(update.status)}")
+    view = feed_view(config, inc)
+    position = next(n for n, u in enumerate(inc.updates) if u is update)
+    shown = next(u for u in view["updates"] if u["index"] == position)
+    title = f"{safe_text(inc.title)} — {update_label(update.status)}"
+    fe.title(f"{title}: {safe_text(', '.join(shown['changes']))}" if shown["changes"] else title)
     fe.link(href=f"{urls_for(config.site_url).incident(inc.id)}#{update_anchor(update.at, update.status)}",
             rel="alternate")
-    fe.content(render_macro(ENTRY_TEMPLATE, "update", feed_view(config, inc), update), type="html")
+    fe.content(render_macro(ENTRY_TEMPLATE, "update", view, shown), type="html")
     fe.published(to_utc(update.at))
     fe.updated(to_utc(update.at))
 

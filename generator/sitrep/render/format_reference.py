@@ -20,7 +20,12 @@ SECTIONS: list[tuple[str, type[BaseModel], str]] = [
     ("Incident and maintenance", Incident,
      "One file per incident: `incidents/YYYY/YYYY-MM-DD-short-slug.md`. The body is the public description."),
     ("Update (items of `updates`)", Update,
-     "Updates are listed oldest first; the incident's status is the last one's."),
+     "Updates are listed oldest first; the incident's status is the last one's. An escalation, a "
+     "de-escalation or a change of impact is an update with `severity` and/or `components` (the "
+     "values from that update on, e.g. `severity: SEV1` and `components: {publishing-api: major_outage}`); "
+     "the top-level `severity` and `components` stay as declared. Status, uptime and metrics count each "
+     "impact for the time it held (`sitrep update … --severity SEV1 --component publishing-api=major` "
+     "writes such an update)."),
     ("Postmortem", Postmortem,
      "`postmortems/YYYY-MM-DD-short-slug.md`. A published postmortem needs the H2 sections Summary, Impact, "
      "Timeline, Root Cause, Resolution, Action Items and Lessons Learned."),

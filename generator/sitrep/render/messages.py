@@ -27,7 +27,7 @@ from typing import Any
 import jinja2
 
 from sitrep.derive.events import Event
-from sitrep.derive.status import duration, next_update_due
+from sitrep.derive.status import affected_components, duration, next_update_due
 from sitrep.model.config import SitrepConfig
 from sitrep.model.exceptions import MessageTemplateError
 from sitrep.model.formatting import format_duration, human_time
@@ -134,7 +134,7 @@ def postmortem_view(config: SitrepConfig, pm: Postmortem) -> dict[str, Any]:
 def incident_view(portal: Portal, inc: Incident, audience: str, now: datetime) -> dict[str, Any]:
     """The incident as a template sees it; internal fields only for the internal audience."""
     config = portal.config
-    severity = config.severity(inc.severity)
+    severity = config.severity(inc.latest_severity)
     published = [p for p in portal.postmortems_for(inc.id) if p.status == "published"]
     view: dict[str, Any] = {
         "id": inc.id,
@@ -144,7 +144,7 @@ def incident_view(portal: Portal, inc: Incident, audience: str, now: datetime) -
         "severity": {"id": severity.id, "name": severity.name} if severity else None,
         "status": inc.status,
         "components": [{"id": cid, "name": config.component_name(cid), "impact": impact}
-                       for cid, impact in inc.components.items()],
+                       for cid, impact in affected_components(inc).items()],
         "started": inc.start,
         "resolved_at": inc.resolved_at,
         "impact_end": inc.impact_end,

@@ -50,10 +50,10 @@ def _pm_view(pm: Postmortem, ctx: RenderContext, root: str) -> dict[str, Any]:
     config = ctx.config
     incidents = _pm_incidents(pm, ctx.portal)
     rows = ctx.rows(pm)
-    severities = _sev_sorted(config, (i.severity for i in incidents))
+    severities = _sev_sorted(config, (i.latest_severity for i in incidents))
     components: dict[str, str] = {}
     for inc in incidents:
-        for cid in inc.components:
+        for cid in inc.worst_components:
             components.setdefault(cid, config.component_name(cid))
     durations = [duration(i, ctx.now) for i in incidents if not i.is_maintenance]
     view = {
@@ -71,7 +71,7 @@ def _pm_view(pm: Postmortem, ctx: RenderContext, root: str) -> dict[str, Any]:
         "incidents": [{"id": i.id, "title": i.title, "url": urls.link(urls.incident_page(i.id), root),
                        "start": i.start,
                        "resolved": i.is_resolved,
-                       "severity": config.severity(i.severity)} for i in incidents],
+                       "severity": config.severity(i.latest_severity)} for i in incidents],
         "severities": severities,
         "duration": max(durations) if durations else None,
         "components": [{"id": cid, "name": name} for cid, name in components.items()],
@@ -99,13 +99,13 @@ def _pm_filters(portal: Portal) -> list[dict[str, Any]]:
         lists.append({"folder": urls.folder(urls.POSTMORTEMS, "year", f"{year:04d}"), "label": f"{year:04d}",
                       "kind": "year", "items": [p for p in newest if p.date.year == year]})
     for sev in config.severities:
-        items = [p for p in newest if any(i.severity == sev.id for i in incidents[p.id])]
+        items = [p for p in newest if any(i.latest_severity == sev.id for i in incidents[p.id])]
         if items:
             lists.append({"folder": urls.folder(urls.POSTMORTEMS, "severity", sev.id.lower()),
                           "label": f"{sev.id} {sev.name}", "kind": "severity", "items": items})
-    used = {cid for p in newest for i in incidents[p.id] for cid in i.components}
+    used = {cid for p in newest for i in incidents[p.id] for cid in i.worst_components}
     for cid in [*config.component_ids, *sorted(used - set(config.component_ids))]:
-        items = [p for p in newest if any(cid in i.components for i in incidents[p.id])]
+        items = [p for p in newest if any(cid in i.worst_components for i in incidents[p.id])]
         if items:
             lists.append({"folder": urls.folder(urls.POSTMORTEMS, "component", cid),
                           "label": config.component_name(cid), "kind": "component", "items": items})

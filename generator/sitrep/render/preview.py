@@ -11,9 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sitrep.derive.status import component_statuses, next_update_due, overall_status
-from sitrep.model.diagnostics import Diagnostics
-from sitrep.model.formatting import format_duration, human_time
+from sitrep.derive.status import (
+    affected_components,
+    component_statuses,
+    next_update_due,
+    overall_status,
+    update_changes,
+)
+from sitrep.model.diagnostics import Diagnostic, Diagnostics
+from sitrep.model.formatting import format_duration, human_time, shorten
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
 from sitrep.model.vocabulary import status_label, update_label
@@ -41,8 +47,20 @@ class Preview:
     before: str
     after: str
     changes: list[Change] = field(default_factory=list)
+    #: Warnings about records this change touches (shown first) and about the rest of the portal.
     warnings: list[str] = field(default_factory=list)
+    other_warnings: list[str] = field(default_factory=list)
+    #: Every validation finding of the changed tree, and which of them the base already had.
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    old_findings: frozenset[tuple[str, str, str]] = frozenset()
+
+    def findings(self, new: bool) -> list[Diagnostic]:
+        """Validation findings this change brings (``new``) or that the base already had."""
+        return [d for d in self.diagnostics if (_finding_key(d) not in self.old_findings) == new]
+
+
+def _finding_key(d: Diagnostic) -> tuple[str, str, str]:
+    return (d.path, d.code, d.message)  # not the line: an edit above a problem moves it
 
 
 def _public_status(portal: Portal, now: datetime) -> str:
@@ -50,7 +68,7 @@ def _public_status(portal: Portal, now: datetime) -> str:
 
 
 def _impacts(inc: Incident) -> str:
-    return ", ".join(f"{cid} {status_label(imp).lower()}" for cid, imp in inc.components.items())
+    return ", ".join(f"{cid} {status_label(imp).lower()}" for cid, imp in affected_components(inc).items())
 
 
 def _incident_changes(base: Portal, head: Portal) -> list[Change]:
@@ -69,6 +87,9 @@ def _incident_changes(base: Portal, head: Portal) -> list[Change]:
             new_updates = len(inc.updates) - len(old.updates)
             detail = (f"{new_updates} new update{'s' if new_updates != 1 else ''}, now {label}"
                       if new_updates > 0 else f"record edited, status {label}")
+            escalated = [c for said in update_changes(inc, head.config)[len(old.updates):] for c in said]
+            if escalated:
+                detail += "; " + ", ".join(escalated)
             changes.append(Change("updated", inc.id, inc.title, detail, public))
     changes += [Change("removed", old.id, old.title, "record deleted", old.visibility == "public")
                 for old in base.incidents if head.incident(old.id) is None]
@@ -88,13 +109,14 @@ def _postmortem_changes(base: Portal, head: Portal) -> list[Change]:
     return changes
 
 
-def _warnings(head: Portal, now: datetime) -> list[str]:
+def _warnings(head: Portal, now: datetime) -> list[tuple[str, str]]:
+    """(record id, warning) for everything that needs a responder's attention in ``head``."""
     out = []
     for inc in head.incidents:
         due = next_update_due(inc, head.config)
         if due is not None and now > due:
-            out.append(f"Update overdue: **{inc.title}** (`{inc.id}`, {inc.severity}) was due an update at "
-                       f"{human_time(due)} ({format_duration(now - due)} ago).")
+            out.append((inc.id, f"Update overdue: **{inc.title}** (`{inc.id}`, {inc.latest_severity}) was due "
+                                f"an update at {human_time(due)} ({format_duration(now - due)} ago)."))
     for pm in head.postmortems:
         if pm.status != "published":
             continue
@@ -104,25 +126,37 @@ def _warnings(head: Portal, now: datetime) -> list[str]:
             items, _ = parse_action_items(section)
             unowned = [i for i in items if i.state == "open" and not i.owner]
             if unowned:
-                out.append(f"Published postmortem `{pm.id}` has {len(unowned)} open action item(s) without "
-                           f"an owner, e.g. \"{unowned[0].text[:60]}\".")
+                out.append((pm.id, f"Published postmortem `{pm.id}` has {len(unowned)} open action item(s) "
+                                   f"without an owner, e.g. \"{shorten(unowned[0].text, 60)}\"."))
     today = now.date()
     for rb in head.runbooks:
         due_date = rb.next_review
         if due_date < today:
-            out.append(f"Runbook `{rb.id}` is past its review date ({due_date.isoformat()}; last reviewed "
-                       f"{rb.last_reviewed.isoformat()}).")
+            out.append((rb.id, f"Runbook `{rb.id}` is past its review date ({due_date.isoformat()}; last "
+                               f"reviewed {rb.last_reviewed.isoformat()})."))
     return out
 
 
-def compare(base: Portal, head: Portal, head_diagnostics: Diagnostics, now: datetime) -> Preview:
-    """Everything the PR changes, as seen on the public status page at ``now``."""
+def compare(base: Portal, head: Portal, head_diagnostics: Diagnostics, now: datetime,
+            base_diagnostics: Diagnostics | None = None) -> Preview:
+    """Everything the PR changes, as seen on the public status page at ``now``.
+
+    Warnings and validation findings are split: those about the records this
+    change touches lead; what the base already had goes to the rest.
+    """
+    changes = _incident_changes(base, head) + _postmortem_changes(base, head)
+    touched = {c.record_id for c in changes}
+    touched |= {rb.id for rb in head.runbooks if base.runbook(rb.id) != rb}
+    touched |= {pm.id for pm in head.postmortems if base.postmortem(pm.id) != pm}
+    warnings = _warnings(head, now)
     return Preview(
         before=_public_status(base, now),
         after=_public_status(head, now),
-        changes=_incident_changes(base, head) + _postmortem_changes(base, head),
-        warnings=_warnings(head, now),
+        changes=changes,
+        warnings=[text for record_id, text in warnings if record_id in touched],
+        other_warnings=[text for record_id, text in warnings if record_id not in touched],
         diagnostics=head_diagnostics,
+        old_findings=frozenset(_finding_key(d) for d in (base_diagnostics or ())),
     )
 
 
@@ -155,18 +189,33 @@ def render(preview: Preview, markdown: bool = True) -> str:
             title = f"**{c.title}**" if markdown else c.title
             lines.append(f"{bullet}{title} (`{c.record_id}`): {c.detail}{where}")
         lines.append("")
-    lines.append(f"{h2}Warnings")
+    lines.append(f"{h2}Needs attention in this change")
     lines += [f"{bullet}{w}" for w in preview.warnings] or [f"{bullet}None."]
     lines.append("")
-    errors, warnings = preview.diagnostics.errors, preview.diagnostics.warnings
+    new, old = preview.findings(new=True), preview.findings(new=False)
     lines.append(f"{h2}Validation: {preview.diagnostics.summary_line()}")
-    if errors or warnings:
-        if markdown and len(errors) + len(warnings) > GITHUB_ANNOTATION_LIMIT:
+    if new:
+        if markdown and len(new) > GITHUB_ANNOTATION_LIMIT:
             lines.append(f"GitHub shows only {GITHUB_ANNOTATION_LIMIT} annotations of each kind; all are listed here.")
-        listing = [d.as_text() for d in preview.diagnostics]
+        listing = [d.as_text() for d in new]
         lines += ["```", *listing, "```"] if markdown else ["", *listing]
+    elif old:
+        lines.append("Nothing new in this change.")
     else:
         lines.append("All records are valid.")
+    if preview.other_warnings or old:
+        lines.append("")
+        counts = (f"{len(preview.other_warnings)} warning{'s' if len(preview.other_warnings) != 1 else ''}, "
+                  f"{len(old)} validation finding{'s' if len(old) != 1 else ''}")
+        heading = f"Elsewhere in the portal, not changed here: {counts}"
+        rest = [f"{bullet}{w}" for w in preview.other_warnings]
+        listing = [d.as_text() for d in old]
+        if markdown:  # collapsed: the PR's own changes stay on screen
+            lines += [f"<details><summary>{heading}</summary>", "", *rest]
+            lines += [*([""] if rest and listing else []), *(["```", *listing, "```"] if listing else []),
+                      "", "</details>"]
+        else:
+            lines += [f"{heading}:", *rest, *listing]
     text = "\n".join(lines).rstrip() + "\n"
     if not markdown:  # the terminal shows Markdown emphasis and code marks literally
         text = text.replace("**", "").replace("`", "")

@@ -6,6 +6,7 @@ from typing import Any
 
 from sitrep.derive.metrics import Metrics
 from sitrep.model.formatting import format_seconds, pct
+from sitrep.model.vocabulary import postmortem_status_label
 
 _DURATIONS = (("time_to_detect", "Time to detect"), ("time_to_acknowledge", "Time to acknowledge"),
               ("time_to_mitigate", "Time to mitigate"), ("time_to_resolve", "Time to resolve"),
@@ -43,7 +44,9 @@ def render_text(metrics: Metrics) -> str:
     required = ", ".join(pc["required_severities"])
     lines += ["", f"Postmortems: {pc['published']} of {pc['required']} required ({required}) "
               f"published ({pct(pc['share_published'])}); {pct(pc['share_within_7_days'])} of those within 7 days"]
-    lines += [f"  missing: {m['incident_id']} ({m['severity']}, resolved {m['days_since_resolution']} days ago)"
+    # Not published yet: "in review" or "draft" when a postmortem exists, "missing" when none does.
+    lines += [f"  {postmortem_status_label(m['postmortem_status']).lower() if m['postmortem_status'] else 'missing'}: "
+              f"{m['incident_id']} ({m['severity']}, resolved {m['days_since_resolution']} days ago)"
               for m in pc["missing"]]
     ai = j["action_items"]
     lines += ["", f"Action items: {ai['open']} open ({ai['overdue']} overdue), {ai['done']} done, {ai['wont_do']} "

@@ -64,7 +64,7 @@ def _resolve_samples(portal: Portal, m: Metrics) -> list[tuple[str, list[tuple[s
         value = inc.resolved_at - inc.started
         if value < timedelta(0):
             continue
-        key = config.normalise_severity(inc.severity) or inc.severity or "unrated"
+        key = config.normalise_severity(inc.latest_severity) or inc.latest_severity or "unrated"
         groups.setdefault(key, []).append((key, inc, value))
     return [(key, sorted(items, key=lambda x: (x[2], x[1].id))) for key, items in groups.items()]
 

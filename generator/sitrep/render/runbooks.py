@@ -62,7 +62,7 @@ def runbook_pages(ctx: RenderContext) -> list[Page]:
         view = _rb_view(rb, ctx, root)
         used = sorted(ctx.portal.incidents_using(rb.id), key=lambda i: (i.start, i.id), reverse=True)
         incidents = [{"id": i.id, "title": i.title, "url": urls.link(urls.incident_page(i.id), root), "start": i.start,
-                      "severity": ctx.config.severity(i.severity), "kind": i.kind} for i in used]
+                      "severity": ctx.config.severity(i.latest_severity), "kind": i.kind} for i in used]
         related = [_rb_view(r, ctx, root) for r in (ctx.portal.runbook(x) for x in rb.related) if r is not None]
         text = front_matter(title=rb.title, hide=["navigation", "toc"])
         text += render("runbooks/head.md.j2", r=view, root=root, today=ctx.now.date())

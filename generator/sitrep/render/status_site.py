@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sitrep.derive.status import (
+    affected_components,
     component_statuses,
     duration,
     incident_impact,
@@ -19,6 +20,7 @@ from sitrep.derive.status import (
     maintenance_state,
     next_update_due,
     overall_status,
+    update_changes,
 )
 from sitrep.derive.uptime import uptime_days
 from sitrep.model.config import SitrepConfig
@@ -37,8 +39,9 @@ HISTORY_PAGE_SIZE_DEFAULT = 25
 def incident_view(inc: Incident, portal: Portal, now: datetime, root: str) -> dict[str, Any]:
     """Everything a template shows about one incident; ``root`` is the relative site root."""
     config = portal.config
-    severity = config.severity(inc.severity)
+    severity = config.severity(inc.latest_severity)
     due = next_update_due(inc, config)
+    changes = update_changes(inc, config)
     postmortems = [p for p in portal.postmortems_for(inc.id)]
     runbooks = [r for r in (portal.runbook(rid) for rid in inc.runbooks) if r is not None]
     return {
@@ -58,9 +61,10 @@ def incident_view(inc: Incident, portal: Portal, now: datetime, root: str) -> di
         "duration": duration(inc, now),
         "components": [
             {"id": cid, "name": config.component_name(cid), "impact": imp}
-            for cid, imp in inc.components.items()
+            for cid, imp in affected_components(inc).items()
         ],
-        "updates": list(reversed(inc.updates)),
+        "updates": [{"at": u.at, "status": u.status, "message": u.message, "changes": changed}
+                    for u, changed in reversed(list(zip(inc.updates, changes, strict=True)))],
         "next_update_due": due,
         "update_overdue": is_update_overdue(inc, config, now),
         "postmortems": [{"title": p.title, "url": urls.link(urls.postmortem_page(p.id), root), "status": p.status}
@@ -206,10 +210,10 @@ def _history_lists(portal: Portal) -> list[tuple[str, str, str, list[Incident]]]
     lists = [(urls.HISTORY, "All incidents", "all", newest)]
     for comp in config.components:
         lists.append((urls.folder(urls.HISTORY, "component", comp.id), comp.name, "component",
-                      [i for i in newest if comp.id in i.components]))
+                      [i for i in newest if comp.id in i.worst_components]))
     for sev in config.severities:
         lists.append((urls.folder(urls.HISTORY, "severity", sev.id.lower()), f"{sev.id} {sev.name}", "severity",
-                      [i for i in newest if i.severity == sev.id]))
+                      [i for i in newest if i.latest_severity == sev.id]))
     lists.append((urls.folder(urls.HISTORY, "maintenance"), "Maintenance", "maintenance",
                   [i for i in newest if i.is_maintenance]))
     return lists

@@ -27,6 +27,7 @@ Mapping decisions:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -102,7 +103,7 @@ def _page(config: SitrepConfig, updated: datetime) -> dict[str, Any]:
 
 
 def _component_updated(portal: Portal, component_id: str, default: datetime) -> datetime:
-    touching = [i for i in portal.incidents if component_id in i.components]
+    touching = [i for i in portal.incidents if component_id in i.worst_components]
     return latest_time(touching) or default
 
 
@@ -182,16 +183,27 @@ def _status(ctx: _Context, inc: Incident) -> str:
     return _valid(status, STATUSPAGE_INCIDENT_STATUSES, "investigating")
 
 
-def _affected(ctx: _Context, inc: Incident, restored: bool) -> list[dict[str, Any]]:
+def _affected(ctx: _Context, changes: Iterable[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """Statuspage's ``affected_components`` from (component id, old status, new status)."""
     out = []
-    for cid, impact in inc.components.items():
+    for cid, old, new in changes:
         comp = ctx.by_component.get(cid)
-        if comp is None:
+        if comp is None or old == new:
             continue  # not a configured component: nothing a client could look up
-        impact = _valid(impact, COMPONENT_STATUSES, "major_outage")
-        old, new = (impact, "operational") if restored else ("operational", impact)
-        out.append({"code": comp["id"], "name": comp["name"], "old_status": old, "new_status": new})
+        out.append({"code": comp["id"], "name": comp["name"],
+                    "old_status": _valid(old, COMPONENT_STATUSES, "major_outage"),
+                    "new_status": _valid(new, COMPONENT_STATUSES, "major_outage")})
     return out
+
+
+def _impact_change(inc: Incident, update: Update) -> list[tuple[str, str, str]]:
+    """(component, old, new) for each component whose impact ``update`` changes."""
+    before = dict(inc.components)
+    for earlier in inc.updates:
+        if earlier is update:
+            break
+        before.update(earlier.components or {})
+    return [(cid, before.get(cid, "operational"), new) for cid, new in (update.components or {}).items()]
 
 
 def _impact_updates(inc: Incident) -> tuple[Update | None, Update | None]:
@@ -215,9 +227,15 @@ def _update(ctx: _Context, inc: Incident, update: Update, ids: tuple[str, str],
             impact: tuple[Update | None, Update | None]) -> dict[str, Any]:
     affected = None
     if update is impact[1]:
-        affected = _affected(ctx, inc, restored=True)
+        affected = _affected(ctx, ((cid, imp, "operational") for cid, imp in inc.latest_components.items()))
+    elif update.components:
+        affected = _affected(ctx, _impact_change(inc, update))
+        if update is impact[0]:  # impact starts and changes at once: the declared ones start too
+            declared = [(cid, "operational", imp) for cid, imp in inc.components.items()
+                        if cid not in update.components]
+            affected = _affected(ctx, declared) + affected
     elif update is impact[0]:
-        affected = _affected(ctx, inc, restored=False)
+        affected = _affected(ctx, ((cid, "operational", imp) for cid, imp in inc.components.items()))
     allowed = MAINTENANCE_STATUSES if inc.is_maintenance else STATUSPAGE_INCIDENT_STATUSES
     at = sp_time(update.at)
     return {
@@ -259,7 +277,7 @@ def _incident(ctx: _Context, inc: Incident) -> dict[str, Any]:
         "page_id": ctx.page["id"],
         "incident_updates": [_update(ctx, inc, u, (uid, incident_id), impact_updates)
                              for u, uid in zip(updates, update_ids, strict=True)],
-        "components": [ctx.by_component[cid] for cid in ctx.by_component if cid in inc.components],
+        "components": [ctx.by_component[cid] for cid in ctx.by_component if cid in inc.worst_components],
     }
     if inc.is_maintenance:
         obj["scheduled_for"] = sp_time(inc.scheduled_start or inc.start)

@@ -119,6 +119,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from sitrep.model.formatting import shorten
 from sitrep.text.markdown import BlockScanner
 
 __all__ = [
@@ -351,8 +352,7 @@ def _clean(value: str) -> str:
 
 
 def _short(text: str) -> str:
-    t = " ".join(text.split())
-    return t if len(t) <= 40 else t[:39].rstrip() + "\u2026"
+    return shorten(text, 40)
 
 
 _BRACKETED = re.compile(r"^(?:\[[^\[\]]*\]|<[^<>]*>|\{[^{}]*\})$")

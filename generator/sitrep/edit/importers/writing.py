@@ -1,0 +1,403 @@
+"""From imported data to record files: render, flag, remember, write (or only say what would be written).
+
+What an importer reads becomes :class:`ImportedIncident` values; :func:`write_imports`
+turns each into a record file and keeps a ledger (``.sitrep-import/<source>.json``:
+source id -> file and the hash of the bytes written) so that
+
+* a re-import adds only what is new (or what changed at the source, when the file
+  is still exactly as imported) and is a no-op otherwise;
+* a record someone edited (or deleted) since the import is never overwritten (or
+  re-created): it is listed as kept;
+* a record that cannot be valid (an incident that ends before it starts, one
+  without timestamps) is written as the source has it, with the problems in a
+  comment at the top of its front matter for a human, and listed in the summary.
+  Nothing is dropped and nothing is "fixed": ``sitrep validate`` reports it until
+  someone does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from pathlib import Path, PurePosixPath
+
+import jinja2
+
+from sitrep.edit.scaffold import create_file, unique_stem
+from sitrep.edit.updates import check_text
+from sitrep.edit.yaml_text import format_timestamp, message_lines, yaml_flow_list, yaml_scalar
+from sitrep.load.discovery import discover
+from sitrep.load.reader import read_record
+from sitrep.model.config import SitrepConfig
+from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.exceptions import ImportRefused
+from sitrep.model.files import write_atomically
+from sitrep.model.formatting import slugify
+
+#: Where the ledgers live, relative to the portal root (commit it with the records).
+LEDGER_DIR = ".sitrep-import"
+#: How the sources are named in files and messages.
+SOURCE_NAMES = {"statuspage": "Statuspage", "cstate": "cState"}
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("sitrep.edit", "templates/import"),
+    autoescape=False,  # YAML and Markdown, not HTML: values are quoted by the yaml_* filters
+    keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+)
+_TEMPLATES.filters.update(yaml_scalar=yaml_scalar, yaml_list=yaml_flow_list, timestamp=format_timestamp)
+
+
+@dataclass
+class ImportedUpdate:
+    """One update as the source has it; ``at`` None when the source gives no time."""
+
+    at: datetime | None
+    status: str
+    message: str
+    #: Impact changes from this update on (component id -> impact, or operational).
+    components: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ImportedPostmortem:
+    title: str
+    date: date
+    body: str
+    #: Whether the source published it (it is written as in-review when it lacks our sections).
+    published: bool
+
+
+@dataclass
+class ImportedIncident:
+    """An incident or maintenance as read from the source, before any rendering."""
+
+    source_id: str
+    kind: str  # "incident" | "maintenance"
+    title: str
+    severity: str | None
+    started: datetime | None
+    resolved: datetime | None
+    components: dict[str, str]
+    updates: list[ImportedUpdate]
+    body: str = ""
+    scheduled_start: datetime | None = None
+    scheduled_end: datetime | None = None
+    postmortem: ImportedPostmortem | None = None
+    #: Problems the importer saw that the validator could not know (e.g. an unparsable time).
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def day(self) -> date | None:
+        """The date its file is named after: when it started (or was first updated)."""
+        first = self.started or self.scheduled_start or next((u.at for u in self.updates if u.at), None)
+        return first.date() if first else None
+
+
+@dataclass
+class Outcome:
+    """What happened (or would happen, in a dry run) to one record."""
+
+    action: str  # new | updated | unchanged | kept-edited | kept-deleted
+    path: str
+    title: str
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Summary:
+    source: str
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for o in self.outcomes if o.action == action)
+
+    @property
+    def flagged(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.problems and o.action in ("new", "updated")]
+
+    def render(self, dry_run: bool) -> str:
+        """The summary printed at the end (and, for a dry run, every file that would be written)."""
+        verb = "would write" if dry_run else "wrote"
+        lines = []
+        if dry_run:
+            lines += [f"{o.action}: {o.path}  ({o.title})" for o in self.outcomes if o.action in ("new", "updated")]
+        kept = [o for o in self.outcomes if o.action.startswith("kept")]
+        lines += [f"kept: {o.path} ({'edited' if o.action == 'kept-edited' else 'deleted'} since the last import; "
+                  "not overwritten)" for o in kept]
+        lines.append(f"sitrep import {self.source}: {verb} {self.count('new')} new and {self.count('updated')} "
+                     f"updated records; {self.count('unchanged')} unchanged, {len(kept)} kept as edited")
+        if self.flagged:
+            many = len(self.flagged) != 1
+            lines.append(f"{len(self.flagged)} record{'s' if many else ''} cannot be valid as the source has "
+                         f"{'them' if many else 'it'}: written with the problem in a comment at the top, for a "
+                         "human to fix (sitrep validate lists them):")
+            lines += [f"  {o.path}: {'; '.join(o.problems)}" for o in self.flagged]
+        return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- component tables
+
+
+@dataclass
+class SourceComponent:
+    """A component of the source, by its stable key (Statuspage id, cState name), with every name seen."""
+
+    key: str
+    names: list[str]
+
+
+def propose_components(found: Iterable[SourceComponent], config: SitrepConfig) -> dict[str, str]:
+    """Source key -> Sitrep component id: a configured component whose id or name matches one of the
+    names seen, else the slug of the latest name (a component to add to mkdocs.yml)."""
+    by_name = {c.name.casefold(): c.id for c in config.components}
+    proposal = {}
+    for comp in found:
+        match = next((by_name.get(n.casefold()) or (slugify(n) if config.component(slugify(n)) else None)
+                      for n in reversed(comp.names)
+                      if by_name.get(n.casefold()) or config.component(slugify(n))), None)
+        proposal[comp.key] = match or slugify(comp.names[-1] if comp.names else comp.key, fallback="component")
+    return proposal
+
+
+def table_text(source: str, found: Sequence[SourceComponent], mapping: Mapping[str, str],
+               config: SitrepConfig) -> str:
+    """The component table as a file to review: one ``key: sitrep-id  # names seen`` line each."""
+    lines = [f"# {SOURCE_NAMES.get(source, source)} component -> Sitrep component id (one of mkdocs.yml's).",
+             "# Proposed by sitrep import from the names seen in the history (after the #); review it,",
+             "# then run the import again with --components pointing at this file."]
+    for comp in found:
+        target = mapping[comp.key]
+        note = "" if config.component(target) else "  (not in mkdocs.yml yet)"
+        lines.append(f"{yaml_scalar(comp.key)}: {yaml_scalar(target)}  # {'; '.join(comp.names)}{note}")
+    return "\n".join(lines) + "\n"
+
+
+def read_table(path: Path) -> dict[str, str]:
+    """A component table written by :func:`table_text` (and perhaps edited): key -> component id."""
+    diags = Diagnostics()
+    raw = path.read_bytes()
+    record = read_record(str(path), b"---\n" + raw + (b"" if raw.endswith(b"\n") else b"\n") + b"---\n", diags)
+    if record is None or diags.has_errors:
+        problems = "; ".join(d.message for d in diags.errors)
+        raise ImportRefused(f"{path}: cannot read the component table: {problems}")
+    bad = [k for k, v in record.data.items() if not isinstance(v, str)]
+    if bad:
+        raise ImportRefused(f"{path}: each line must be 'source component: sitrep-component-id'; fix {bad[0]!r}")
+    return {str(k): v for k, v in record.data.items()}
+
+
+def missing_components(mapping: Mapping[str, str], config: SitrepConfig,
+                       found: Sequence[SourceComponent]) -> str | None:
+    """A message asking to add unconfigured target components to mkdocs.yml, or None if all exist."""
+    names = {c.key: c.names[-1] if c.names else c.key for c in found}
+    missing = {}
+    for key, target in mapping.items():
+        if config.component(target) is None:
+            missing.setdefault(target, names.get(key, key))
+    if not missing:
+        return None
+    entries = "".join(f"        - id: {cid}\n          name: {yaml_scalar(name)}\n" for cid, name in missing.items())
+    return ("these components are not in mkdocs.yml: add them under plugins: - sitrep: components: "
+            f"(or map them to existing ones in the component table):\n{entries}")
+
+
+def component_mapping(source: str, found: Sequence[SourceComponent], config: SitrepConfig,
+                      table: Path | None) -> dict[str, str] | None:
+    """Source component -> Sitrep component id, from the reviewed ``table`` or proposed.
+
+    With a ``table`` path that does not exist yet, the proposal is written there
+    and None returned: the user reviews it and runs again. Without one, the
+    proposal is used when every component matches mkdocs.yml.
+    """
+    if table is not None and table.exists():
+        mapping = read_table(table)
+        unmapped = [c for c in found if c.key not in mapping]
+        if unmapped:
+            lines = table_text(source, unmapped, propose_components(unmapped, config), config).splitlines()[3:]
+            raise ImportRefused(f"{table} has no line for {len(unmapped)} component(s) of the history; add:\n"
+                                + "\n".join(lines))
+    else:
+        mapping = propose_components(found, config)
+        if table is not None:
+            create_file(table, table_text(source, found, mapping, config))
+            return None
+        if any(config.component(target) is None for target in mapping.values()):
+            raise ImportRefused("some components of the history match none in mkdocs.yml; run again with "
+                                "--components components.yml to get a table to review")
+    missing = missing_components(mapping, config, found)
+    if missing:
+        raise ImportRefused(missing)
+    return mapping
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _body(text: str) -> str:
+    text = text.strip()
+    return text + "\n" if text else ""
+
+
+def render_incident(inc: ImportedIncident, source: str, flags: Sequence[str] = ()) -> str:
+    """The record file text of an imported incident, with ``flags`` as comment lines on top."""
+    updates = [{"at": u.at, "status": u.status, "components": u.components,
+                "message_lines": message_lines("message", u.message or "(no text in the source)", 4)}
+               for u in inc.updates]
+    return _TEMPLATES.get_template("incident.md.j2").render(
+        flags=_flag_lines(flags, source, inc.source_id), kind=inc.kind, title=inc.title or "(untitled)",
+        severity=inc.severity, started=inc.started, scheduled_start=inc.scheduled_start,
+        scheduled_end=inc.scheduled_end, resolved=inc.resolved, components=inc.components,
+        updates=updates, body=_body(inc.body))
+
+
+def render_postmortem(pm: ImportedPostmortem, incident_id: str, status: str, flags: Sequence[str],
+                      source: str, source_id: str) -> str:
+    return _TEMPLATES.get_template("postmortem.md.j2").render(
+        flags=_flag_lines(flags, source, source_id), title=pm.title, incident_ids=[incident_id], date=pm.date,
+        authors=[f"Imported from {SOURCE_NAMES.get(source, source)}"], status=status, body=_body(pm.body))
+
+
+def _flag_lines(flags: Sequence[str], source: str, source_id: str) -> list[str]:
+    if not flags:
+        return []
+    name = SOURCE_NAMES.get(source, source)
+    lines = [f"IMPORT PROBLEM: this record cannot be valid as {name} has it ({name} id {source_id}):"]
+    lines += [f"  - {' '.join(flag.split())}" for flag in flags]
+    lines.append("Check it against the original and fix it by hand, then delete these comment lines.")
+    return lines
+
+
+def _problems(kind: str, rel: str, text: str, config: SitrepConfig) -> list[str]:
+    """Errors ``sitrep validate`` would report for this one file (references aside)."""
+    _, _, diags = check_text(kind, rel, text, config)
+    return [d.message for d in diags.errors]
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Ledger:
+    """Source id -> (path, hash of the bytes written) of one source's previous imports."""
+
+    def __init__(self, root: Path, source: str):
+        self.path = root / LEDGER_DIR / f"{source}.json"
+        try:
+            self.entries: dict[str, dict[str, str]] = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            self.entries = {}
+        except (OSError, ValueError) as exc:
+            raise ImportRefused(f"{self.path} cannot be read ({exc}); restore it from git, or remove it to "
+                               "import everything again as new files") from None
+
+    def save(self) -> None:
+        write_atomically(self.path, (json.dumps(self.entries, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+
+
+class _Writer:
+    def __init__(self, root: Path, config: SitrepConfig, source: str, dry_run: bool):
+        self.root, self.config, self.source, self.dry_run = root, config, source, dry_run
+        self.ledger = Ledger(root, source)
+        self.taken = {PurePosixPath(rel).stem for _, rel in discover(root)}
+        self.summary = Summary(source)
+
+    def put(self, key: str, kind: str, title: str, folder: str, stem: str,
+            render: Callable[[str, list[str]], str], notes: Sequence[str] = ()) -> str:
+        """Write one record (``render(rel, flags) -> text``); returns its path relative to the root."""
+        entry = self.ledger.entries.get(key)
+        if entry is not None:
+            rel = entry["path"]
+            path = self.root / rel
+            if not path.exists():
+                self.summary.outcomes.append(Outcome("kept-deleted", rel, title))
+                return rel
+            current = path.read_bytes()
+            if _digest(current) != entry["sha256"]:
+                self.summary.outcomes.append(Outcome("kept-edited", rel, title))
+                return rel
+        else:
+            stem = unique_stem(stem, self.taken)
+            self.taken.add(stem)
+            rel = f"{folder}/{stem}.md"
+        text = render(rel, list(notes))
+        problems = [*notes, *_problems(kind, rel, text, self.config)]
+        if len(problems) > len(notes):  # flag what the validator finds, in the file itself
+            text = render(rel, problems)
+        data = text.encode("utf-8")
+        if entry is not None and _digest(data) == entry["sha256"]:
+            self.summary.outcomes.append(Outcome("unchanged", rel, title))
+            return rel
+        self.summary.outcomes.append(Outcome("updated" if entry else "new", rel, title, problems))
+        if not self.dry_run:
+            path = self.root / rel
+            if entry is None:
+                create_file(path, text)
+            else:
+                write_atomically(path, data)
+            self.ledger.entries[key] = {"path": rel, "sha256": _digest(data)}
+        return rel
+
+
+def write_imports(root: Path, config: SitrepConfig, source: str, incidents: Iterable[ImportedIncident],
+                  dry_run: bool = False) -> Summary:
+    """Write (or, with ``dry_run``, only plan) one record per incident and maintenance, and postmortems.
+
+    Records are taken oldest first, so the numbered names of same-day, same-title
+    records (``-2``, ``-3``) do not depend on the order of the source's pages.
+    """
+    writer = _Writer(root, config, source, dry_run)
+    ordered = sorted(incidents, key=lambda i: (i.day or date.max, i.source_id))
+    for inc in ordered:
+        day = inc.day
+        stem = f"{day.isoformat()}-{slugify(inc.title, fallback=inc.kind)}" if day else \
+            f"undated-{slugify(inc.title, fallback=inc.kind)}"
+        folder = f"incidents/{day.year:04d}" if day else "incidents/undated"
+        rel = writer.put(inc.source_id, "incident", inc.title, folder, stem,
+                         lambda _rel, flags, inc=inc: render_incident(inc, source, flags), inc.notes)
+        if inc.postmortem is not None:
+            pm = inc.postmortem
+            incident_id = PurePosixPath(rel).stem
+
+            def render_pm(pm_rel: str, flags: list[str], pm: ImportedPostmortem = pm,
+                          incident_id: str = incident_id, source_id: str = inc.source_id) -> str:
+                published = render_postmortem(pm, incident_id, "published", flags, source, source_id)
+                if not pm.published or _problems("postmortem", pm_rel, published, config):
+                    # Not in our template's shape (sections): in review until someone adds them.
+                    return render_postmortem(pm, incident_id, "in-review", flags, source, source_id)
+                return published
+
+            writer.put(f"postmortem:{inc.source_id}", "postmortem", pm.title, "postmortems",
+                       f"{pm.date.isoformat()}-{slugify(inc.title, fallback='postmortem')}", render_pm)
+    if not dry_run:
+        writer.ledger.save()
+    return writer.summary
+
+
+def parse_time(value: object, zone: tzinfo | None = None) -> datetime | None:
+    """An ISO 8601 time from a source; None when missing or unreadable.
+
+    A time without an offset is read in ``zone`` when given (cState writes such
+    times), else it is unreadable: Sitrep never guesses an offset.
+    """
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    else:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=zone) if zone is not None else None
+    return moment
+
+
+def stamp(moment: datetime | None) -> str:
+    return format_timestamp(moment) if moment else "(none)"

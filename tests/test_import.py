@@ -1,0 +1,279 @@
+"""`sitrep import statuspage` and `sitrep import cstate` on histories written from the documented schemas.
+
+The Statuspage history (tests/support/importdata.py) has 300 records over two years in four
+Manage API pages: maintenance, postmortems, escalations with several components per
+update, a component renamed half-way, offsets other than UTC and two impossible
+records. It is imported through the real CLI; the result must validate except the
+flagged records, build in both editions and show in the reports; a re-import is a
+no-op, and an edited record is never overwritten.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from click.testing import CliRunner, Result
+
+from sitrep.cli import main
+from tests.support.helpers_build import load, serve_handler, write_portal
+from tests.support.importdata import (
+    IMPOSSIBLE,
+    PORTAL_COMPONENTS,
+    public_api_files,
+    statuspage_history,
+    write_cstate,
+    write_statuspage_export,
+)
+
+HISTORY = statuspage_history(300)
+
+
+def sitrep(root: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    result = CliRunner().invoke(main, [*args, "-f", str(root / "mkdocs.yml")], env=env)
+    assert "Traceback" not in result.output, result.output
+    return result
+
+
+def files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*.md"))
+            if p.relative_to(root).parts[0] in ("incidents", "postmortems")}
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("statuspage-export")
+    write_statuspage_export(folder, HISTORY)
+    return folder
+
+
+def reviewed_table(root: Path, export: Path) -> Path:
+    """First run: the proposed table is written; the reviewer maps the CDN to the portal's media component."""
+    table = root / "components.yml"
+    result = sitrep(root, "import", "statuspage", str(export), "--components", str(table))
+    assert result.exit_code == 0, result.output
+    assert files(root) == {}  # nothing but the table
+    text = table.read_text(encoding="utf-8")
+    assert "k2s9api00001: publishing-api  # API; Publishing API" in text  # the rename, matched by the latest name
+    assert "k2s9cdn00001: cdn  # CDN  (not in mkdocs.yml yet)" in text
+    table.write_text(text.replace("k2s9cdn00001: cdn ", "k2s9cdn00001: media "), encoding="utf-8")
+    return table
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory, export: Path) -> tuple[Path, Result]:
+    root = write_portal(tmp_path_factory.mktemp("portal"), components=PORTAL_COMPONENTS)
+    table = reviewed_table(root, export)
+    result = sitrep(root, "import", "statuspage", str(export), "--components", str(table))
+    assert result.exit_code == 0, result.output
+    return root, result
+
+
+def test_unmapped_components_are_refused_with_a_table_to_review(tmp_path: Path, export: Path) -> None:
+    root = write_portal(tmp_path, components=PORTAL_COMPONENTS)
+    result = sitrep(root, "import", "statuspage", str(export))
+    assert result.exit_code == 2 and "--components components.yml" in result.output
+    assert files(root) == {}
+
+
+def test_dry_run_prints_what_would_be_written_and_writes_nothing(tmp_path: Path, export: Path) -> None:
+    root = write_portal(tmp_path, components=PORTAL_COMPONENTS)
+    table = reviewed_table(root, export)
+    result = sitrep(root, "import", "statuspage", str(export), "--components", str(table), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert files(root) == {} and not (root / ".sitrep-import").exists()
+    assert "new: incidents/2023/2023-01-02-incident-0-errors-on-" in result.output
+    assert "would write 312 new and 0 updated records" in result.output
+
+
+def test_every_record_is_written_and_only_the_flagged_ones_fail_validation(imported: tuple[Path, Result]) -> None:
+    root, result = imported
+    written = files(root)
+    # 300 records + the 2 impossible ones, and 10 postmortems.
+    assert len([p for p in written if p.startswith("incidents/")]) == 302
+    assert len([p for p in written if p.startswith("postmortems/")]) == 10
+    assert "wrote 312 new and 0 updated records" in result.output
+    flagged = {line.split(":")[0].strip() for line in result.output.splitlines() if line.startswith("  incidents/")}
+    assert len(flagged) == 2
+    for path in flagged:
+        text = written[path].decode()
+        assert text.startswith("---\n# IMPORT PROBLEM: this record cannot be valid as Statuspage has it")
+        assert any(source_id in text for source_id in IMPOSSIBLE)
+    check = sitrep(root, "validate", "--no-cache", "--format", "text")
+    error_files = {line.split(":")[0] for line in check.stdout.splitlines() if ": error: " in line}
+    assert error_files == flagged
+    assert "0 warnings" in check.stderr
+
+
+def test_the_imported_records_keep_the_history(imported: tuple[Path, Result]) -> None:
+    root, _ = imported
+    portal, _ = load(root)
+    by_title = {i.title: i for i in portal.incidents}
+    escalated = by_title["Incident 3: errors on CDN"]  # every seventh escalates; the CDN is 'media'
+    assert escalated.severity == "SEV2" and escalated.components == {"media": "partial_outage"}
+    changes = [u.components for u in escalated.updates if u.components]
+    assert changes == [{"media": "major_outage", "publishing-api": "degraded_performance"},
+                       {"media": "partial_outage", "publishing-api": "operational"}]
+    # Offsets (-04:00 for this one) become the same instants in UTC; texts are kept as written.
+    one = by_title["Incident 1: errors on API"]
+    source = next(o for o in HISTORY if o["id"] == "sp-inc-0001")
+    assert source["started_at"].endswith("-04:00") and one.started == datetime.fromisoformat(source["started_at"])
+    assert f"started: {one.started.astimezone(UTC):%Y-%m-%dT%H:%M:%S}Z" in (root / one.path).read_text()
+    assert {u.message for u in one.updates} == {u["body"] for u in source["incident_updates"]}
+    # The renamed component is one component under both names.
+    assert {i.title.split(": errors on ")[1] for i in portal.incidents
+            if "publishing-api" in i.components and ": errors on " in i.title} >= {"API", "Publishing API"}
+    maintenance = [i for i in portal.incidents if i.is_maintenance]
+    assert len(maintenance) == 30 and all(set(m.components.values()) == {"under_maintenance"} for m in maintenance)
+    assert all(m.status == "completed" and m.scheduled_start for m in maintenance)
+    statuses = sorted(p.status for p in portal.postmortems)
+    assert statuses == ["in-review"] * 5 + ["published"] * 5  # free-text ones are not in our layout yet
+    assert all(p.incidents[0] in {i.id for i in portal.incidents} for p in portal.postmortems)
+
+
+def test_reimport_is_a_no_op_and_never_overwrites_an_edit(imported: tuple[Path, Result], export: Path,
+                                                          tmp_path: Path) -> None:
+    root, _ = imported
+    work = tmp_path / "portal"
+    shutil.copytree(root, work)
+    before = files(work)
+    table = str(work / "components.yml")
+    again = sitrep(work, "import", "statuspage", str(export), "--components", table)
+    assert again.exit_code == 0 and "wrote 0 new and 0 updated records; 312 unchanged" in again.output
+    assert files(work) == before
+
+    # Someone edits a record; Statuspage gets a new incident and a new update on an imported one.
+    edited = "incidents/2023/2023-01-05-incident-1-errors-on-api.md"
+    (work / edited).write_bytes(before[edited].replace(b"This incident has been resolved.", b"Resolved: DNS."))
+    later = json.loads(json.dumps(HISTORY))
+    newest = dict(later[-3], id="sp-inc-new", name="A new incident after the first import")
+    later.append(newest)
+    changed = next(o for o in later if o["id"] == "sp-inc-0001")
+    changed["name"] = "Incident 1 renamed at the source"
+    refreshed = tmp_path / "export2"
+    write_statuspage_export(refreshed, later)
+    third = sitrep(work, "import", "statuspage", str(refreshed), "--components", table)
+    assert third.exit_code == 0, third.output
+    assert f"kept: {edited} (edited since the last import; not overwritten)" in third.output
+    assert "wrote 1 new and 0 updated records" in third.output
+    after = files(work)
+    assert after[edited] != before[edited] and b"Resolved: DNS." in after[edited]
+    assert len(after) == len(before) + 1
+    assert {k: v for k, v in after.items() if k in before and k != edited} == \
+        {k: v for k, v in before.items() if k != edited}
+
+
+class _ManageAPI(http.server.BaseHTTPRequestHandler):
+    pages: ClassVar[list[list[dict]]] = []
+    seen: ClassVar[list[tuple[str, str | None]]] = []
+
+    def do_GET(self) -> None:
+        self.seen.append((self.path, self.headers.get("Authorization")))
+        if self.headers.get("Authorization") != "OAuth test-key":
+            self.send_error(401, "Unauthorized")
+            return
+        query = dict(p.split("=") for p in self.path.split("?", 1)[1].split("&"))
+        n = int(query["page"])
+        body = json.dumps(self.pages[n - 1] if n <= len(self.pages) else []).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def manage_api(export: Path) -> Iterator[str]:
+    _ManageAPI.pages = [json.loads(p.read_text()) for p in sorted(export.glob("page-*.json"))]
+    _ManageAPI.seen = []
+    with serve_handler(_ManageAPI) as url:
+        yield f"{url}v1/pages/pg0000000001"
+
+
+def test_the_manage_api_is_read_page_by_page_with_the_key_from_the_environment(
+        manage_api: str, imported: tuple[Path, Result], tmp_path: Path) -> None:
+    root, _ = imported
+    other = write_portal(tmp_path / "api-portal", components=PORTAL_COMPONENTS)
+    shutil.copy(root / "components.yml", other / "components.yml")
+    missing_key = sitrep(other, "import", "statuspage", "--url", manage_api, env={"STATUSPAGE_API_KEY": ""})
+    assert missing_key.exit_code == 2 and "STATUSPAGE_API_KEY" in missing_key.output
+    result = sitrep(other, "import", "statuspage", "--url", manage_api, "--components",
+                    str(other / "components.yml"), env={"STATUSPAGE_API_KEY": "test-key"})
+    assert result.exit_code == 0, result.output
+    assert [p.split("?")[1] for p, _ in _ManageAPI.seen] == [f"page={n}&per_page=100" for n in (1, 2, 3, 4)]
+    assert "test-key" not in result.output
+    assert files(other) == files(root)  # the same records as from the exported files
+
+
+def test_public_api_files_overlap_the_export_without_duplicates(tmp_path: Path, export: Path,
+                                                                imported: tuple[Path, Result]) -> None:
+    root, _ = imported
+    other = write_portal(tmp_path / "portal", components=PORTAL_COMPONENTS)
+    shutil.copy(root / "components.yml", other / "components.yml")
+    public = public_api_files(tmp_path / "public", HISTORY)
+    result = sitrep(other, "import", "statuspage", str(export), *map(str, public),
+                    "--components", str(other / "components.yml"))
+    assert result.exit_code == 0, result.output
+    assert files(other) == files(root)
+
+
+@pytest.mark.slow
+def test_the_imported_history_builds_in_both_editions_and_shows_in_the_reports(
+        imported: tuple[Path, Result], export: Path, tmp_path: Path) -> None:
+    from tests.support.sitebuild import mkdocs_build
+
+    root, result = imported
+    work = tmp_path / "portal"
+    shutil.copytree(root, work)
+    # A human deals with the flagged records (here: deletes them); a re-import does not bring them back.
+    for line in result.output.splitlines():
+        if line.startswith("  incidents/"):
+            (work / line.split(":")[0].strip()).unlink()
+    again = sitrep(work, "import", "statuspage", str(export), "--components", str(work / "components.yml"))
+    assert again.output.count("(deleted since the last import; not overwritten)") == 2
+    assert sitrep(work, "validate", "--no-cache").exit_code == 0
+    epoch = 1750000000  # 2025-06-15, after the history
+    for audience in ("public", "internal"):
+        build = mkdocs_build(work, tmp_path / f"site-{audience}", audience, epoch=epoch)
+        assert build.returncode == 0, build.stderr[-3000:]
+    site = tmp_path / "site-public"
+    metrics = json.loads((site / "reports" / "metrics.json").read_text())
+    assert len(metrics["incident_ids"]) >= 250  # the imported incidents are in the reliability report
+    page = (site / "incidents" / "2023-01-11-incident-3-errors-on-cdn" / "index.html").read_text()
+    assert "Media CDN now major outage" in page
+
+
+def test_cstate_issues_are_imported(tmp_path: Path) -> None:
+    root = write_portal(tmp_path / "portal", components=PORTAL_COMPONENTS)
+    issues = write_cstate(tmp_path / "content" / "issues")
+    table = root / "cstate.yml"
+    assert sitrep(root, "import", "cstate", str(issues), "--components", str(table)).exit_code == 0
+    table.write_text(table.read_text().replace("API: api ", "API: publishing-api ").replace("CDN: cdn ", "CDN: media "))
+    result = sitrep(root, "import", "cstate", str(issues), "--components", str(table), "--timezone", "Europe/Berlin")
+    assert result.exit_code == 0, result.output
+    assert "wrote 3 new and 0 updated records" in result.output  # the 'about' page is not an issue
+    portal, diags = load(root)
+    outage = next(i for i in portal.incidents if i.title == "Database outage")
+    assert outage.severity == "SEV1" and outage.components == {"database": "major_outage",
+                                                                "publishing-api": "major_outage"}
+    assert [(u.at.isoformat(), u.status) for u in outage.updates] == [
+        ("2021-08-25T15:15:00+00:00", "investigating"),  # 17:15 in Berlin (summer time)
+        ("2021-08-25T15:40:00+00:00", "monitoring"), ("2021-08-25T16:00:00+00:00", "resolved")]
+    assert outage.body.strip() == "The primary database stopped answering queries."
+    uploads = next(i for i in portal.incidents if i.title == "Slow uploads")
+    assert uploads.started.isoformat() == "2022-02-01T09:00:00+00:00"  # its own offset wins
+    assert [u.status for u in uploads.updates] == ["investigating", "resolved"]
+    # Resolved without resolvedWhen: written, flagged, and the only error.
+    assert [d.path for d in diags.errors] == ["incidents/2022/2022-03-10-editor-glitch.md"]
+    assert "resolved but gives no resolvedWhen" in result.output
+    again = sitrep(root, "import", "cstate", str(issues), "--components", str(table), "--timezone", "Europe/Berlin")
+    assert "wrote 0 new and 0 updated records; 3 unchanged" in again.output
