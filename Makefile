@@ -45,11 +45,11 @@ serve: $(VENV)/.site-installed
 	$(BIN)/mkdocs serve --livereload
 
 test: $(VENV)/.dev-installed
-	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/ruff check generator tests benchmarks tools
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 lint: $(VENV)/.dev-installed
-	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/ruff check generator tests benchmarks tools
 
 test-fast: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest -m "not slow" -x -q

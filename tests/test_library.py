@@ -201,11 +201,14 @@ def test_postmortem_page_header_timeline_body_and_action_table() -> None:
     # the body sits between the markers, without its own H1
     body = page.text.split(BODY_START)[1].split(BODY_END)[0]
     assert "## Summary" in body and "# Postmortem A" not in body
-    rows = s.select("table.sr-pm-actions tbody tr")
-    cells = [[td.get_text(" ", strip=True) for td in tr.select("td")] for tr in rows]
-    assert cells[0] == ["Fix the late thing", "Olga Owner", "Mar 1, 2026", "⚠ Overdue · Open"]
-    assert cells[1][3] == "Open" and cells[2][2] == "—"
-    assert cells[3][3] == "Done" and cells[4][3] == "Won't do"
+    # the action items once, as a task list (not also as the body's raw list)
+    assert "Fix the late thing" not in body
+    rows = s.select("ul.task-list > li.sr-pm-action")
+    cells = [tr.get_text(" ", strip=True) for tr in rows]
+    assert cells[0] == "Fix the late thing Overdue · Open · Owner: Olga Owner · Due: Mar 1, 2026"
+    assert cells[1].startswith("Fix the future thing Open ·") and "Due: no date" in cells[2]
+    assert " Done · " in cells[3] and rows[3].select_one("input").has_attr("checked")
+    assert " Won't do · " in cells[4] and rows[4].select_one("del") is not None
     assert "sr-pm-is-overdue" in rows[0]["class"]
 
 
@@ -228,7 +231,7 @@ def test_body_links_to_absent_runbooks_become_text() -> None:
 def test_action_items_page_order_flags_and_owner_counts() -> None:
     page = pages_of(small_portal())["postmortems/action-items.md"]
     s = soup(page)
-    rows = s.select("table.sr-pm-actions tbody tr")
+    rows = s.select(".sr-pm-actions tbody tr")
     texts = [tr.select("td")[1].get_text() for tr in rows]
     assert texts == [
         "Secret thing",         # open, overdue, due 2026-01-10
@@ -245,7 +248,7 @@ def test_action_items_page_order_flags_and_owner_counts() -> None:
     assert rows[0].select_one("a")["href"] == "../../postmortems/pm-c/"
     assert all(tr.has_attr("data-sr-text") and "sr-hitem" in tr["class"] for tr in rows)
     owners = {tr.select_one("th").get_text(): [td.get_text() for td in tr.select("td")]
-              for tr in s.select("table.sr-pm-owners tbody tr")}
+              for tr in s.select(".sr-pm-owners tbody tr")}
     # open, overdue, done, won't do
     assert owners == {"Pat Person": ["3", "1", "1", "0"], "Olga Owner": ["2", "1", "0", "1"],
                       "Ivy Insider": ["1", "1", "0", "0"]}

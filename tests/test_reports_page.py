@@ -78,7 +78,7 @@ def soup(page: Page) -> BeautifulSoup:
 
 
 def row(page: Page, metric: str, severity: str | None) -> list[str]:
-    table = soup(page).select_one(f'table[data-metric="{metric}"]')
+    table = soup(page).select_one(f'[data-metric="{metric}"]')
     tr = table.select_one(f'tr[data-severity="{severity}"]') if severity else table.select_one("tr.sr-rep-total")
     return [c.get_text(" ", strip=True) for c in tr.select("th, td")]
 
@@ -139,27 +139,27 @@ def test_window_and_component_pages_select_their_incidents(pages: dict[str, Page
 def test_mtbf_counts_postmortems_actions_and_bands(pages: dict[str, Page]) -> None:
     s = soup(pages["reports/index.md"])
     mtbf = {tr["data-component"]: [td.get_text(" ", strip=True) for td in tr.select("td")]
-            for tr in s.select("table.sr-rep-mtbf tr[data-component]")}
+            for tr in s.select(".sr-rep-mtbf tr[data-component]")}
     m = compute_metrics(report_portal(), NOW)
     web = next(c for c in m.mtbf if c.component == "web")
     assert mtbf["web"][0] == "1" and mtbf["web"][1] == "1 h" and mtbf["web"][2] == web.display
     assert mtbf["api"][0] == "2"  # r1 and r2 (r0 was only degraded)
     months = {tr.select_one("th").get_text(): [td.get_text() for td in tr.select("td")]
-              for tr in s.select("table.sr-rep-months tbody tr")}
+              for tr in s.select(".sr-rep-months tbody tr")}
     assert months["2026-03"] == ["2", "1", "0", "3"]  # SEV1, SEV2, SEV3, total (SEV4 column has no incidents)
     assert months["2025-06"] == ["0", "0", "1", "1"]
-    completion = s.select_one("table.sr-rep-completion").get_text(" ", strip=True)
+    completion = s.select_one(".sr-rep-completion").get_text(" ", strip=True)
     # r1, r2, r3 need one (SEV1/SEV2); only r1 has a published postmortem, dated 2 days after resolution
     assert "3" in completion and "1 (33%)" in completion and "1 (100% of published)" in completion
     # Most recently resolved first.
-    assert [a.get_text() for a in s.select("table.sr-rep-missing a")] == ["Incident r3", "Incident r2"]
-    actions = [td.get_text() for td in s.select("table.sr-rep-actions tbody td")]
+    assert [a.get_text() for a in s.select(".sr-rep-missing a")] == ["Incident r3", "Incident r2"]
+    actions = [td.get_text() for td in s.select(".sr-rep-actions tbody td")]
     assert actions[:6] == ["2", "1", "1", "1", "0", "50%"]  # total, open, overdue, done, won't do, completion
     bands = {tr.select_one("th").get_text(): [td.get_text() for td in tr.select("td")]
-             for tr in s.select("table.sr-rep-bands tbody tr")}
+             for tr in s.select(".sr-rep-bands tbody tr")}
     assert bands["Within 1 hour"] == ["2", "50%"] and bands["Within 1 day"] == ["2", "50%"]
     quarters = {tr.select_one("th").get_text(): [td.get_text() for td in tr.select("td")]
-                for tr in s.select("table.sr-rep-quarters tbody tr")}
+                for tr in s.select(".sr-rep-quarters tbody tr")}
     assert quarters["2026-Q1"] == ["3", "1 h", "2 h"]
     assert quarters["2025-Q3"] == ["0", "—", "—"]
 
@@ -200,9 +200,32 @@ def test_chart_functions_escape_text() -> None:
         charts.line_chart("c3", nasty, nasty, ["Q1", "Q2", "Q3"], [("median", [60.0, None, 7200.0])]),
         charts.line_chart("c4", "empty", "none", [], []),
         charts.bar_chart("c5", "empty", "none", [], [("x", [])]),
+        charts.hbar_chart("c6", nasty, nasty, [nasty, "b"], [(nasty, [1, 2]), ("s2", [0, 3])]),
+        charts.hbar_chart("c7", "empty", "none", [], [("x", [])]),
     ):
         root = ET.fromstring(svg)
         assert root.find(f"{SVG}title").text in (nasty, "empty")
+
+
+def test_count_charts_have_whole_number_ticks_status_colours_and_no_overlapping_labels() -> None:
+    texts = lambda svg: [el for el in ET.fromstring(svg).iter(f"{SVG}text")]  # noqa: E731
+    months = charts.bar_chart("m", "t", "d", ["2026-01", "2026-02"], [("SEV1", [1, 0]), ("SEV2", [0, 1])], integer=True)
+    ticks = [el.text for el in texts(months) if el.get("text-anchor") == "end"]
+    assert ticks == ["0", "1"], "no 0.5 incidents"
+    tall = charts.bar_chart("m", "t", "d", ["a"], [("n", [9])], integer=True)
+    assert [el.text for el in texts(tall) if el.get("text-anchor") == "end"] == ["0", "3", "6", "9"]
+    # Twelve long names in 640 px do not fit side by side: they are angled, each on its own line.
+    names = [f"Component number {k}" for k in range(12)]
+    crowded = charts.bar_chart("c", "t", "d", names, [("n", [1] * 12)], integer=True)
+    labels = [el for el in texts(crowded) if el.text in names]
+    assert len(labels) == 12 and all("rotate(-45" in el.get("transform", "") for el in labels)
+    impacts = ["degraded_performance", "partial_outage", "major_outage"]
+    bars = charts.hbar_chart("h", "t", "d", ["Web application", "Publishing API"],
+                             [(k, [1, 1]) for k in impacts], colours=[charts.IMPACT_COLOURS[k] for k in impacts])
+    fills = [r.get("fill") for r in ET.fromstring(bars).iter(f"{SVG}rect")]
+    assert fills[:3] == [charts.IMPACT_COLOURS[k] for k in impacts]  # the first row, in the status page's colours
+    rows = [float(el.get("y")) for el in texts(bars) if el.text in ("Web application", "Publishing API")]
+    assert len(rows) == 2 and abs(rows[0] - rows[1]) >= 14, "one row per category"
 
 
 def test_metrics_json(pages: dict[str, Page]) -> None:

@@ -21,7 +21,14 @@ def test_banner_reflects_worst_current_impact() -> None:
     banner = page.select_one(".sr-banner")
     # The sample's one open incident puts webhooks in a partial outage.
     assert "sr-partial_outage" in banner["class"]
-    assert banner.get_text(" ", strip=True).startswith("◆ Partial System Outage")
+    assert banner.select_one("h1").get_text(strip=True) == "Partial System Outage"
+    # An icon of Material's set beside the text, never colour alone.
+    href = banner.select_one("svg.sr-icon-partial_outage use")["href"]
+    assert href.startswith("#sr-i-octicons-") and page.select_one(f"svg.sr-sprite symbol{href}") is not None
+    # The page carries the symbols it uses, once, and no others.
+    used = {u["href"][1:] for u in page.select("svg.sr-icon use")}
+    assert {s["id"] for s in page.select("svg.sr-sprite symbol")} == used
+    assert len(page.select("svg.sr-sprite")) == 1
     assert banner["role"] == "status"
 
 

@@ -19,10 +19,15 @@ from xml.sax.saxutils import escape
 
 from sitrep.model.formatting import format_seconds
 
-__all__ = ["LOG_TICKS", "PALETTE", "bar_chart", "line_chart", "strip_plot_log"]
+__all__ = ["IMPACT_COLOURS", "LOG_TICKS", "PALETTE", "bar_chart", "hbar_chart", "line_chart", "strip_plot_log"]
 
 #: Fill colours, in series order; every series also has a text label in the legend.
 PALETTE: tuple[str, ...] = ("#b3261e", "#c75b12", "#8a6100", "#1f5fa8", "#5e35b1", "#00796b", "#6d4c41", "#546e7a")
+#: Impact colours of the status page's uptime bars (sitrep.css ``--sr-cell-*``), so a chart reads like the bars.
+IMPACT_COLOURS: dict[str, str] = {
+    "degraded_performance": "#e0a800", "partial_outage": "#e8710a", "major_outage": "#d93025",
+    "under_maintenance": "#1f5fa8",
+}
 #: Ticks of the log time axis, in seconds, with their labels.
 LOG_TICKS: tuple[tuple[float, str], ...] = (
     (60, "1 min"), (600, "10 min"), (3600, "1 h"), (4 * 3600, "4 h"), (86400, "1 d"), (7 * 86400, "1 w"),
@@ -60,10 +65,24 @@ def _nice_max(value: float) -> float:
     return float(10 * power)  # pragma: no cover
 
 
-def _legend(names: Sequence[str], x: float, y: float) -> list[str]:
+def _ticks(top_value: float, integer: bool) -> list[float]:
+    """Five evenly spaced axis values from 0; whole numbers only for counts (never 0.5 incidents)."""
+    if not integer:
+        y_max = _nice_max(top_value)
+        return [y_max * k / 4 for k in range(5)]
+    top_value = max(top_value, 1)
+    step = max(1, math.ceil(top_value / 4))
+    return [float(step * k) for k in range(math.ceil(top_value / step) + 1)]
+
+
+def _colour(k: int, colours: Sequence[str] | None) -> str:
+    return colours[k] if colours and k < len(colours) else PALETTE[k % len(PALETTE)]
+
+
+def _legend(names: Sequence[str], x: float, y: float, colours: Sequence[str] | None = None) -> list[str]:
     parts = []
     for k, name in enumerate(names):
-        parts.append(f'<rect x="{_n(x)}" y="{_n(y - 9)}" width="10" height="10" fill="{PALETTE[k % len(PALETTE)]}"/>'
+        parts.append(f'<rect x="{_n(x)}" y="{_n(y - 9)}" width="10" height="10" fill="{_colour(k, colours)}"/>'
                      f'<text x="{_n(x + 14)}" y="{_n(y)}" {_FONT}>{_x(name)}</text>')
         x += 22 + 7 * len(name)
     return parts
@@ -71,21 +90,32 @@ def _legend(names: Sequence[str], x: float, y: float) -> list[str]:
 
 def bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str],
               series: Sequence[tuple[str, Sequence[float]]], *, width: int = 640, height: int = 240,
-              value_format: Callable[[float], str] = lambda v: f"{v:g}") -> str:
-    """Vertical bars, one per label; several series are stacked (legend above the plot)."""
-    left, right, top, bottom = 44, 10, 26 if len(series) > 1 else 10, 46
+              value_format: Callable[[float], str] = lambda v: f"{v:g}", integer: bool = False,
+              colours: Sequence[str] | None = None) -> str:
+    """Vertical bars, one per label; several series are stacked (legend above the plot).
+
+    Labels that would not fit side by side are drawn at an angle instead of overlapping.
+    ``integer`` puts whole numbers on the axis (counts); ``colours`` fixes each series' colour.
+    """
+    widest = max((len(str(label)) for label in labels), default=0) * 6.2
+    left, right, top = 44, 10, 26 if len(series) > 1 else 10
+    slot_guess = (width - left - right) / max(len(labels), 1)
+    rotate = widest + 6 > slot_guess
+    bottom = 24 + (min(widest, 110) * 0.71 if rotate else 0)
+    height = max(height, int(top + 150 + bottom))
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(values[i] for _, values in series) for i in range(len(labels))]
-    y_max = _nice_max(max(totals, default=0))
+    ticks = _ticks(max(totals, default=0), integer)
+    y_max = ticks[-1]
     out = _open(chart_id, title, desc, width, height)
-    for k in range(5):
-        value = y_max * k / 4
-        y = top + plot_h - plot_h * k / 4
-        out.append(f'<line x1="{left}" x2="{width - right}" y1="{_n(y)}" y2="{_n(y)}" stroke="#ccc" stroke-width="1"/>'
-                   f'<text x="{left - 4}" y="{_n(y + 4)}" text-anchor="end" {_FONT}>{_x(value_format(value))}</text>')
+    for value in ticks:
+        y = top + plot_h - plot_h * value / y_max
+        out.append(f'<line x1="{left}" x2="{width - right}" y1="{_n(y)}" y2="{_n(y)}" class="sr-grid" stroke="#ccc" '
+                   f'stroke-width="1"/><text x="{left - 4}" y="{_n(y + 4)}" text-anchor="end" {_FONT}>'
+                   f'{_x(value_format(value))}</text>')
     slot = plot_w / max(len(labels), 1)
     bar_w = max(slot * 0.7, 1)
-    every = max(1, math.ceil(len(labels) * 42 / plot_w))  # thin out labels that would overlap
+    every = max(1, math.ceil(len(labels) * 14 / plot_w)) if rotate else 1  # rotated labels need 14 px each
     for i, label in enumerate(labels):
         x = left + slot * i + (slot - bar_w) / 2
         base = top + plot_h
@@ -97,14 +127,54 @@ def bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str],
             base -= h
             tip = f"{label}: {name} {value_format(value)}" if len(series) > 1 else f"{label}: {value_format(value)}"
             out.append(f'<rect x="{_n(x)}" y="{_n(base)}" width="{_n(bar_w)}" height="{_n(h)}" '
-                       f'fill="{PALETTE[k % len(PALETTE)]}"><title>{_x(tip)}</title></rect>')
+                       f'fill="{_colour(k, colours)}"><title>{_x(tip)}</title></rect>')
         if i % every == 0:
             cx = left + slot * i + slot / 2
-            out.append(f'<text x="{_n(cx)}" y="{_n(top + plot_h + 14)}" text-anchor="middle" {_FONT}>'
-                       f'{_x(label)}</text>')
+            y = top + plot_h + 14
+            if rotate:
+                out.append(f'<text x="{_n(cx)}" y="{_n(y)}" text-anchor="end" transform="rotate(-45 {_n(cx)} {_n(y)})" '
+                           f'{_FONT}>{_x(label)}</text>')
+            else:
+                out.append(f'<text x="{_n(cx)}" y="{_n(y)}" text-anchor="middle" {_FONT}>{_x(label)}</text>')
     out.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#666"/>')
     if len(series) > 1:
-        out += _legend([name for name, _ in series], left, 14)
+        out += _legend([name for name, _ in series], left, 14, colours)
+    out.append("</svg>")
+    return "".join(out)
+
+
+def hbar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str],
+               series: Sequence[tuple[str, Sequence[float]]], *, width: int = 640,
+               colours: Sequence[str] | None = None) -> str:
+    """Horizontal stacked bars, one row per label (long category names stay readable); whole-number axis."""
+    row_h, top, right = 22, 26 if len(series) > 1 else 8, 14
+    left = int(min(max((len(str(label)) for label in labels), default=0) * 6.4 + 10, width * 0.45))
+    plot_w = width - left - right
+    height = top + row_h * max(len(labels), 1) + 22
+    bottom = top + row_h * max(len(labels), 1)
+    totals = [sum(values[i] for _, values in series) for i in range(len(labels))]
+    ticks = _ticks(max(totals, default=0), True)
+    x_max = ticks[-1]
+    out = _open(chart_id, title, desc, width, height)
+    for value in ticks:
+        x = left + plot_w * value / x_max
+        out.append(f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{top}" y2="{bottom}" class="sr-grid" stroke="#ccc"/>'
+                   f'<text x="{_n(x)}" y="{bottom + 14}" text-anchor="middle" {_FONT}>{value:g}</text>')
+    for i, label in enumerate(labels):
+        y = top + row_h * i
+        out.append(f'<text x="{left - 6}" y="{_n(y + row_h / 2 + 4)}" text-anchor="end" {_FONT}>{_x(label)}</text>')
+        x = float(left)
+        for k, (name, values) in enumerate(series):
+            value = values[i]
+            if value <= 0:
+                continue
+            w = plot_w * value / x_max
+            tip = f"{label}: {name} {value:g}" if len(series) > 1 else f"{label}: {value:g}"
+            out.append(f'<rect x="{_n(x)}" y="{_n(y + 4)}" width="{_n(w)}" height="{row_h - 8}" '
+                       f'fill="{_colour(k, colours)}"><title>{_x(tip)}</title></rect>')
+            x += w
+    if len(series) > 1:
+        out += _legend([name for name, _ in series], left, 14, colours)
     out.append("</svg>")
     return "".join(out)
 
@@ -159,14 +229,15 @@ def strip_plot_log(chart_id: str, title: str, desc: str,
     bottom = top + row_h * max(len(groups), 1)
     for seconds, label in LOG_TICKS:
         x = scale(seconds)
-        out.append(f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{top}" y2="{bottom}" stroke="#ccc"/>'
+        out.append(f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{top}" y2="{bottom}" class="sr-grid" stroke="#ccc"/>'
                    f'<text x="{_n(x)}" y="{bottom + 14}" text-anchor="middle" {_FONT}>{_x(label)}</text>')
     out.append(f'<text x="{_n(left + (width - left - right) / 2)}" y="{bottom + 28}" text-anchor="middle" '
                f'{_FONT}>Time (log scale)</text>')
     for g, (label, dots) in enumerate(groups):
         mid = top + row_h * g + row_h / 2
         out.append(f'<text x="{left - 6}" y="{_n(mid + 4)}" text-anchor="end" {_FONT}>{_x(label)}</text>'
-                   f'<line x1="{left}" x2="{width - right}" y1="{_n(mid)}" y2="{_n(mid)}" stroke="#eee"/>')
+                   f'<line x1="{left}" x2="{width - right}" y1="{_n(mid)}" y2="{_n(mid)}" class="sr-grid" '
+                   'stroke="#eee"/>')
         target = targets[g] if g < len(targets) else None
         if target:
             x = scale(target)
@@ -205,7 +276,7 @@ def line_chart(chart_id: str, title: str, desc: str, labels: Sequence[str],
     out = _open(chart_id, title, desc, width, height)
     for seconds, label in LOG_TICKS:
         y = y_of(seconds)
-        out.append(f'<line x1="{left}" x2="{width - right}" y1="{_n(y)}" y2="{_n(y)}" stroke="#ccc"/>'
+        out.append(f'<line x1="{left}" x2="{width - right}" y1="{_n(y)}" y2="{_n(y)}" class="sr-grid" stroke="#ccc"/>'
                    f'<text x="{left - 4}" y="{_n(y + 4)}" text-anchor="end" {_FONT}>{_x(label)}</text>')
     every = max(1, math.ceil(len(labels) * 52 / plot_w))
     for i, label in enumerate(labels):

@@ -7,6 +7,7 @@ Authors appear only in the internal edition.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,6 +22,32 @@ from sitrep.render.context import RenderContext
 from sitrep.render.page import Page, embed_body, front_matter
 from sitrep.render.status_site import incident_view
 from sitrep.render.templating import render
+from sitrep.text.postmortem import parse_sections
+
+
+#: Lines an action-items section may hold besides blank ones: list items, their indented continuations, table rows.
+_ACTION_LINE = re.compile(r"^(?:[ \t]|[-*+][ \t]|\d{1,9}[.)][ \t]|\|)")
+
+
+def without_action_items(body: str) -> str:
+    """The body without its action-items sections, when they hold nothing but the items themselves.
+
+    The page shows those items once, as a task list with owner, due date and state (overdue marked);
+    a section with any other text (a paragraph, a note) is kept as written.
+    """
+    lines = body.splitlines(keepends=True)
+    sections = parse_sections(body, 1)
+    drop: list[tuple[int, int]] = []
+    for k, section in enumerate(sections):
+        if section.key != "action_items":
+            continue
+        content = [ln for ln in section.body.splitlines() if ln.strip()]
+        if content and all(_ACTION_LINE.match(ln) for ln in content):
+            end = sections[k + 1].line - 1 if k + 1 < len(sections) else len(lines)
+            drop.append((section.line - 1, end))
+    for start, end in reversed(drop):
+        del lines[start:end]
+    return "".join(lines)
 
 
 def tag_slug(tag: str) -> str:
@@ -149,7 +176,7 @@ def postmortem_pages(ctx: RenderContext) -> list[Page]:
         rows = [_row_view(r, ctx.portal, root) for r in ctx.rows(pm)]
         text = front_matter(title=pm.title, hide=["navigation", "toc"])
         text += render("postmortems/head.md.j2", p=view, incidents=incidents, root=root, internal=ctx.internal)
-        text += embed_body(ctx.body(pm, path))
+        text += embed_body(without_action_items(ctx.body(pm, path)))
         text += render("postmortems/tail.md.j2", p=view, rows=rows, root=root, today=ctx.now.date())
         pages.append(Page(path, text))
     return pages

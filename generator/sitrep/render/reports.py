@@ -120,16 +120,18 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
         "The same counts are in the table below the chart.",
         [mc.month for mc in months],
         [(k, [mc.by_severity.get(k, 0) for mc in months]) for k in month_keys] or [("Incidents", [0] * len(months))],
+        integer=True,
     ) if months else ""
     comps = m.incidents_per_component
     impact_keys = [k for k in (comps[0].by_impact if comps else {}) if any(c.by_impact.get(k) for c in comps)]
-    comp_chart = charts.bar_chart(
+    comp_chart = charts.hbar_chart(
         f"{chart_prefix}-components", "Incidents per component by impact",
-        "Stacked bars: incidents that affected each component, by the impact recorded for it. "
-        "The same counts are in the table below the chart.",
+        "Stacked horizontal bars: incidents that affected each component, by the impact recorded for it, in "
+        "the status page's colours. The same counts are in the table below the chart.",
         [c.name for c in comps],
         [(status_label(k), [c.by_impact.get(k, 0) for c in comps]) for k in impact_keys]
         or [("Incidents", [0] * len(comps))],
+        colours=[charts.IMPACT_COLOURS.get(k, charts.PALETTE[0]) for k in impact_keys] or None,
     ) if comps else ""
 
     bands = m.resolve_time_bands
@@ -138,6 +140,7 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
         "Bars: how many resolved incidents fall in each resolve-time band. The same counts and shares are in "
         "the table below the chart.",
         [BAND_LABELS.get(b.name, b.name) for b in bands.bands], [("Incidents", [b.count for b in bands.bands])],
+        integer=True,
     )
     quarters = m.resolve_time_by_quarter
     quarter_chart = charts.line_chart(

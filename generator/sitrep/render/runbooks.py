@@ -30,7 +30,10 @@ def _rb_view(rb: Runbook, ctx: RenderContext, root: str) -> dict[str, Any]:
 
 
 def runbook_index_page(ctx: RenderContext) -> Page:
-    """Runbooks grouped by component (in the configured order), with review status."""
+    """Runbooks grouped by component (in the configured order), each listed once, with review status.
+
+    A runbook for one component sits under it; one for several under "Several components", with their names.
+    """
     path = urls.RUNBOOK_INDEX_PAGE
     root = urls.root_of(path)
     config = ctx.config
@@ -38,10 +41,14 @@ def runbook_index_page(ctx: RenderContext) -> Page:
     groups: list[dict[str, Any]] = []
     used = {c for rb in ctx.portal.runbooks for c in rb.components}
     for cid in [*config.component_ids, *sorted(used - set(config.component_ids))]:
-        members = [views[rb.id] for rb in ctx.portal.runbooks if cid in rb.components]
+        members = [views[rb.id] for rb in ctx.portal.runbooks if list(rb.components) == [cid]]
         if members:
             groups.append({"id": cid, "name": config.component_name(cid),
                            "runbooks": sorted(members, key=lambda v: (v["title"].casefold(), v["id"]))})
+    several = [views[rb.id] for rb in ctx.portal.runbooks if len(rb.components) > 1]
+    if several:
+        groups.append({"id": "several", "name": "Several components",
+                       "runbooks": sorted(several, key=lambda v: (v["title"].casefold(), v["id"]))})
     general = [views[rb.id] for rb in ctx.portal.runbooks if not rb.components]
     if general:
         groups.append({"id": "general", "name": "Not specific to a component",

@@ -6,7 +6,7 @@ markup and escape every value from a record.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,7 +27,7 @@ from sitrep.model.config import SitrepConfig
 from sitrep.model.formatting import day_label, month_label
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
-from sitrep.model.vocabulary import worst
+from sitrep.model.vocabulary import STATUS_RANK, worst
 from sitrep.render import urls
 from sitrep.render.body_links import BodyLinks
 from sitrep.render.page import Page, embed_body, front_matter
@@ -63,6 +63,7 @@ def incident_view(inc: Incident, portal: Portal, now: datetime, root: str) -> di
             {"id": cid, "name": config.component_name(cid), "impact": imp}
             for cid, imp in affected_components(inc).items()
         ],
+        "impact_groups": _impact_groups(affected_components(inc), config),
         "updates": [{"at": u.at, "status": u.status, "message": u.message, "changes": changed}
                     for u, changed in reversed(list(zip(inc.updates, changes, strict=True)))],
         "next_update_due": due,
@@ -74,6 +75,15 @@ def incident_view(inc: Incident, portal: Portal, now: datetime, root: str) -> di
         "users_affected": inc.users_affected if config.audience == "internal" else None,
         "visibility": inc.visibility,
     }
+
+
+def _impact_groups(components: Mapping[str, str], config: SitrepConfig) -> list[dict[str, Any]]:
+    """Components grouped by impact, worst impact first, components in the given order."""
+    groups: dict[str, list[str]] = {}
+    for cid, imp in components.items():
+        groups.setdefault(imp, []).append(config.component_name(cid))
+    return [{"impact": imp, "names": names}
+            for imp, names in sorted(groups.items(), key=lambda kv: -STATUS_RANK.get(kv[0], 0))]
 
 
 def _groups(config: SitrepConfig, statuses: dict[str, str], bars: dict[str, Any]) -> list[dict[str, Any]]:
@@ -111,7 +121,7 @@ def _bars(portal: Portal, now: datetime, days: int) -> dict[str, dict[str, Any]]
         bars[cid] = {
             "uptime": percent,
             "cells": [
-                {"day": c.day.isoformat(), "label": day_label(c.day), "impact": c.impact,
+                {"day": c.day.isoformat(), "label": day_label(c.day), "impact": c.impact, "uptime": c.uptime,
                  "count": len(c.incident_ids), "linked": c.day in linked,
                  "titles": [titles[i] for i in c.incident_ids if i in titles][:3]}
                 for c in cells

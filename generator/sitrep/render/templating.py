@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from sitrep.model.formatting import day_label, format_duration, human_time, iso_z, pct, safe_text
 from sitrep.model.vocabulary import action_state_label, postmortem_status_label, status_label, update_label
+from sitrep.render.icons import fill_sprite, icon, sprite
 from sitrep.render.urls import update_anchor
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -47,12 +48,13 @@ def template_env() -> jinja2.Environment:
         "xml_safe": safe_text,
         "paragraphs": paragraphs,
     })
+    env.globals.update({"icon": icon, "icon_sprite": sprite})
     return env
 
 
 def render(template: str, **context: Any) -> str:
-    """Render one template with the given view data."""
-    return template_env().get_template(template).render(**context)
+    """Render one template with the given view data (and the icons it uses, see :mod:`sitrep.render.icons`)."""
+    return fill_sprite(template_env().get_template(template).render(**context))
 
 
 def render_macro(template: str, macro: str, *args: Any) -> str:

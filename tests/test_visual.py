@@ -1,0 +1,161 @@
+"""Every page type of the sample portal as a visitor sees it, on a phone, a tablet and a desktop, light and dark.
+
+Debian's Chromium through Playwright (one browser, one context per colour scheme, one tab per page that
+is resized through the widths) and axe-core. "Clipped" text is text its box cuts off: content wider or
+taller than an ``overflow: hidden``/``clip`` box or an ellipsis. Boxes that scroll (Material's tables and
+code blocks on a phone) are not clipped as long as the keyboard can reach them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from helpers_build import CHROMIUM, CHROMIUM_ARGS, serve
+
+from sitebuild import sample_site
+
+pytestmark = [
+    pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("visual"),
+    pytest.mark.skipif(not __import__("pathlib").Path(CHROMIUM).exists(),
+                       reason="Debian's chromium is not installed (.ci/run installs it)"),
+]
+
+#: One page of each type the sample portal publishes.
+PAGES: dict[str, str] = {
+    "status": "",
+    "incident (open)": "incidents/2026-11-23-webhook-delivery-delays/",
+    "incident (resolved)": "incidents/2026-02-10-publishing-api-500s/",
+    "maintenance": "incidents/2026-12-05-postgresql-17-upgrade/",
+    "history": "history/",
+    "day page": "history/day/2026-11-23/",
+    "postmortem index": "postmortems/",
+    "postmortem": "postmortems/2026-02-13-publishing-api-errors-v4-12-deploy/",
+    "action items": "postmortems/action-items/",
+    "runbooks index": "runbooks/",
+    "runbook": "runbooks/service-degradation/",
+    "reports": "reports/",
+    "severity levels": "process/",
+}
+WIDTHS = (320, 390, 768, 1280)
+SCHEMES = ("light", "dark")
+
+#: Elements of the main content whose text their box cuts off, or that scroll but cannot be reached by keyboard.
+_CLIPPED = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('.md-content *')) {
+    if (!el.checkVisibility()) continue;
+    const cs = getComputedStyle(el);
+    const box = el.getBoundingClientRect();
+    if (box.width < 2 || box.height < 2 || cs.clipPath !== 'none') continue;  // visually hidden on purpose
+    const text = (el.innerText || '').trim();
+    if (!text) continue;
+    const wide = el.scrollWidth > el.clientWidth + 1, tall = el.scrollHeight > el.clientHeight + 1;
+    const cut = v => v === 'hidden' || v === 'clip';
+    const scrolls = v => v === 'auto' || v === 'scroll';
+    const name = el.tagName.toLowerCase() + (el.className && el.className.baseVal === undefined
+      ? '.' + String(el.className).trim().split(/\\s+/).join('.') : '') + ': ' + text.slice(0, 40);
+    if ((wide && (cut(cs.overflowX) || cs.textOverflow === 'ellipsis')) || (tall && cut(cs.overflowY))) {
+      out.push('clipped ' + name);
+    } else if ((wide && scrolls(cs.overflowX)) || (tall && scrolls(cs.overflowY))) {
+      const reachable = el.tabIndex >= 0 || el.querySelector('a[href], button, input, [tabindex="0"]');
+      if (!reachable) out.push('scrolls without keyboard access ' + name);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    with serve(sample_site()) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module", params=SCHEMES)
+def context(request, browser):
+    ctx = browser.new_context(color_scheme=request.param, viewport={"width": WIDTHS[-1], "height": 900})
+    ctx.scheme = request.param  # type: ignore[attr-defined]
+    yield ctx
+    ctx.close()
+
+
+def _open(context, base_url: str, path: str):
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(base_url + path)
+    page.errors = errors  # type: ignore[attr-defined]
+    return page
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_fits_every_width_without_clipping(context, base_url, name) -> None:
+    page = _open(context, base_url, PAGES[name])
+    try:
+        scheme = page.evaluate("document.body.dataset.mdColorScheme")
+        assert scheme == ("slate" if context.scheme == "dark" else "default"), "Material follows the visitor's scheme"
+        problems = []
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            try:  # Material animates its search box on resize: wait for the layout to settle
+                page.wait_for_function("document.documentElement.scrollWidth <= window.innerWidth", timeout=1500)
+            except Exception:
+                wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+                  .filter(e => e.getBoundingClientRect().right > innerWidth + 1 && e.checkVisibility())
+                  .slice(0, 5)
+                  .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+                problems.append(f"{width}px: page is {page.evaluate('document.documentElement.scrollWidth')}px wide "
+                                f"({wide})")
+            problems += [f"{width}px: {p}" for p in page.evaluate(_CLIPPED)]
+        assert problems == []
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_accessibility_violation_in_either_scheme(context, base_url, name) -> None:
+    """axe-core at desktop width (the header tabs show there; phones have the same content and colours)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = _open(context, base_url, PAGES[name])
+    try:
+        results = Axe().run(page)
+        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert bad == []
+    finally:
+        page.close()
+
+
+def test_uptime_day_tooltips_stay_on_a_phone_screen(context, base_url) -> None:
+    page = _open(context, base_url, "")
+    try:
+        for width in (320, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            days = page.locator("#component-webhooks ol.sr-bar > li:visible")
+            shown = days.count()
+            assert shown == (30 if width == 320 else 90), "fewer days on a phone, as Statuspage shows"
+            for k in (0, shown // 2, shown - 1):
+                day = days.nth(k)
+                focusable = day.locator("a.sr-day")
+                (focusable if focusable.count() else day).focus()
+                tip = day.locator(".sr-tip")
+                box = tip.bounding_box()
+                assert box and box["width"] > 40, f"day {k} shows its tooltip on focus at {width}px"
+                assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"day {k}'s tooltip leaves the screen"
+                assert "uptime" in tip.inner_text()
+    finally:
+        page.close()

@@ -1,0 +1,128 @@
+"""Regenerate the README's screenshots from the sample portal, in Debian's Chromium.
+
+    python tools/screenshots.py                 # builds the sample, writes docs/screenshots/*.png
+    python tools/screenshots.py --out /tmp/shots --site /path/to/built/site
+
+The sample is built at its pinned "now" (``SOURCE_DATE_EPOCH``), so the pictures change only when the pages
+do. ``tests/test_screenshots.py`` runs this script into a temporary folder: it fails when the script breaks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+#: 2026-11-23T12:00:00Z: the sample portal's "now" (one incident open, maintenance ahead); as tests/sitebuild.py.
+SAMPLE_NOW = 1795435200
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One picture: a page at a viewport and colour scheme, whole viewport or one element of the page."""
+
+    file: str
+    path: str
+    viewport: dict[str, int]
+    scheme: str = "light"
+    element: str | None = None  #: CSS selector of the part to show (its full height)
+
+
+SHOTS: tuple[Shot, ...] = (
+    Shot("status-phone-light.png", "", PHONE),
+    Shot("status-phone-dark.png", "", PHONE, "dark"),
+    Shot("status-desktop-light.png", "", DESKTOP),
+    Shot("status-desktop-dark.png", "", DESKTOP, "dark"),
+    Shot("incident.png", "incidents/2026-11-23-webhook-delivery-delays/", DESKTOP),
+    Shot("postmortem.png", "postmortems/2026-02-13-publishing-api-errors-v4-12-deploy/", PHONE, "light",
+         "section.sr-pm-actions-section"),
+    Shot("reports.png", "reports/", DESKTOP, "light", "#counts"),
+)
+
+
+def build_sample(out: Path) -> Path:
+    """``mkdocs build --strict`` of the repository's sample portal into ``out`` at the sample's "now"."""
+    env = {**os.environ, "SITREP_AUDIENCE": "public", "SOURCE_DATE_EPOCH": str(SAMPLE_NOW),
+           "NO_MKDOCS_2_WARNING": "1"}
+    mkdocs = str(Path(sys.executable).parent / "mkdocs")
+    subprocess.run([mkdocs, "build", "--strict", "-q", "-f", str(REPO / "mkdocs.yml"), "-d", str(out)],
+                   env=env, check=True)
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def _serve(directory: Path) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(_QuietHandler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def take(site: Path, out: Path, shots: tuple[Shot, ...] = SHOTS) -> list[Path]:
+    """Write every shot of the built ``site`` into ``out``; returns the files written."""
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with _serve(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for shot in shots:
+                context = browser.new_context(viewport=shot.viewport, color_scheme=shot.scheme,
+                                              reduced_motion="reduce", timezone_id="UTC", locale="en-US")
+                page = context.new_page()
+                page.goto(base + shot.path, wait_until="networkidle")
+                target = out / shot.file
+                if shot.element:
+                    page.locator(shot.element).first.screenshot(path=str(target), animations="disabled")
+                else:
+                    page.screenshot(path=str(target), animations="disabled")
+                written.append(target)
+                context.close()
+        finally:
+            browser.close()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots", help="folder for the PNG files")
+    parser.add_argument("--site", type=Path, help="an already built sample site (default: build one)")
+    args = parser.parse_args(argv)
+    if not Path(CHROMIUM).exists():
+        print(f"error: Chromium not found at {CHROMIUM}; on Debian: apt-get install -y chromium", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="sitrep-shots-") as tmp:
+        site = args.site or build_sample(Path(tmp) / "site")
+        for path in take(site, args.out):
+            print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
