@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers_build import CHROMIUM
 
-from sitebuild import REPO, sample_site
+from tests.support.helpers_build import CHROMIUM
+from tests.support.sitebuild import REPO, sample_site
 
 pytestmark = [
     pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("visual"),

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from helpers_build import CHROMIUM, CHROMIUM_ARGS, serve
 
-from sitebuild import sample_site
+from tests.support.helpers_build import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.support.sitebuild import sample_site
 
 pytestmark = [
     pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("visual"),

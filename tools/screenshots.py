@@ -22,6 +22,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 REPO = Path(__file__).resolve().parent.parent
 #: 2026-11-23T12:00:00Z: the sample portal's "now" (one incident open, maintenance ahead); as tests/sitebuild.py.
@@ -42,6 +43,7 @@ class Shot:
     viewport: dict[str, int]
     scheme: str = "light"
     element: str | None = None  #: CSS selector of the part to show (its full height)
+    follow: str | None = None  #: CSS selector of a link on ``path`` to open first (pages found, not named)
 
 
 SHOTS: tuple[Shot, ...] = (
@@ -49,9 +51,9 @@ SHOTS: tuple[Shot, ...] = (
     Shot("status-phone-dark.png", "", PHONE, "dark"),
     Shot("status-desktop-light.png", "", DESKTOP),
     Shot("status-desktop-dark.png", "", DESKTOP, "dark"),
-    Shot("incident.png", "incidents/2026-11-23-webhook-delivery-delays/", DESKTOP),
-    Shot("postmortem.png", "postmortems/2026-02-13-publishing-api-errors-v4-12-deploy/", PHONE, "light",
-         "section.sr-pm-actions-section"),
+    # The newest incident on the status page (an open one in the sample) and the newest postmortem.
+    Shot("incident.png", "", DESKTOP, follow=".sr-incident-title a"),
+    Shot("postmortem.png", "postmortems/", PHONE, element="section.sr-pm-actions-section", follow=".sr-pm-title a"),
     Shot("reports.png", "reports/", DESKTOP, "light", "#counts"),
 )
 
@@ -97,6 +99,9 @@ def take(site: Path, out: Path, shots: tuple[Shot, ...] = SHOTS) -> list[Path]:
                                               reduced_motion="reduce", timezone_id="UTC", locale="en-US")
                 page = context.new_page()
                 page.goto(base + shot.path, wait_until="networkidle")
+                if shot.follow:
+                    href = page.locator(shot.follow).first.get_attribute("href")
+                    page.goto(urljoin(page.url, href or ""), wait_until="networkidle")
                 target = out / shot.file
                 if shot.element:
                     page.locator(shot.element).first.screenshot(path=str(target), animations="disabled")

@@ -24,7 +24,6 @@ from sitrep.render.status_site import incident_view
 from sitrep.render.templating import render
 from sitrep.text.postmortem import parse_sections
 
-
 #: Lines an action-items section may hold besides blank ones: list items, their indented continuations, table rows.
 _ACTION_LINE = re.compile(r"^(?:[ \t]|[-*+][ \t]|\d{1,9}[.)][ \t]|\|)")
 
