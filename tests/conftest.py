@@ -1,4 +1,4 @@
-"""Shared fixtures: a minimal portal on disk."""
+"""Shared fixtures: a minimal portal on disk; Debian's Chromium for the browser tests."""
 
 from __future__ import annotations
 
@@ -43,3 +43,16 @@ def make_portal(tmp_path: Path) -> MakePortal:
         return root
 
     return make
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module (pages and contexts are cheap, launches not)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.support.helpers_build import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

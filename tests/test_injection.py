@@ -219,7 +219,7 @@ def test_fields_are_shown_as_exact_text(sites, edition) -> None:
     messages = [plain(m.get_text()) for m in page.select(".sr-u-msg")]
     assert messages == [evil("INC-MSG-2"), evil("INC-MSG-1")]
     chips = [plain(c.get_text()) for c in page.select(".sr-chip")]
-    assert chips == ["Publishing API: Partial outage"]
+    assert chips == ["Partial outage: Publishing API"]
     links = {plain(a.get_text()) for a in page.select(".sr-facts a")}
     assert evil("RB-TITLE") in links
     status = soup(site / "index.html")

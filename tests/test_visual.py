@@ -9,16 +9,16 @@ code blocks on a phone) are not clipped as long as the keyboard can reach them.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from tests.support.helpers_build import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.support.helpers_build import CHROMIUM, serve
 from tests.support.sitebuild import sample_site
 
 pytestmark = [
     pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("visual"),
-    pytest.mark.skipif(not __import__("pathlib").Path(CHROMIUM).exists(),
-                       reason="Debian's chromium is not installed (.ci/run installs it)"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)"),
 ]
 
 #: One page of each type the sample portal publishes.
@@ -70,16 +70,6 @@ _CLIPPED = """() => {
 def base_url() -> Iterator[str]:
     with serve(sample_site()) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module", params=SCHEMES)

@@ -12,8 +12,6 @@ needs the network once and its performance figure depends on how busy the machin
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
 import gzip
 import http.server
 import io
@@ -23,12 +21,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import CHROMIUM, build_sample
+from screenshots import CHROMIUM, build_sample, serve
 
 LIGHTHOUSE = "lighthouse@12.8.2"
 PAGES = {"status page": "", "incident page": "incidents/2026-11-23-webhook-delivery-delays/"}
@@ -61,19 +57,6 @@ class _GzipHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@contextlib.contextmanager
-def serve_compressed(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 with gzip; yields the base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(_GzipHandler, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def run_lighthouse(url: str, out: Path) -> dict[str, int]:
     """One Lighthouse run (mobile preset, the default); the category scores out of 100."""
     cmd = ["npx", "-y", LIGHTHOUSE, url, "--quiet", "--output=json", f"--output-path={out}",
@@ -93,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="sitrep-lh-") as tmp:
         site = args.site or build_sample(Path(tmp) / "site")
-        with serve_compressed(site) as base:
+        with serve(site, _GzipHandler) as base:
             for name, path in PAGES.items():
                 keep = args.keep or Path(tmp)
                 keep.mkdir(parents=True, exist_ok=True)
