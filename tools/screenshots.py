@@ -104,7 +104,9 @@ def take(site: Path, out: Path, shots: tuple[Shot, ...] = SHOTS) -> list[Path]:
                     page.goto(urljoin(page.url, href or ""), wait_until="networkidle")
                 target = out / shot.file
                 if shot.element:
-                    page.locator(shot.element).first.screenshot(path=str(target), animations="disabled")
+                    # The sticky header would otherwise cover part of a tall element as it is captured.
+                    page.locator(shot.element).first.screenshot(path=str(target), animations="disabled",
+                                                                style=".md-header { position: absolute; }")
                 else:
                     page.screenshot(path=str(target), animations="disabled")
                 written.append(target)
