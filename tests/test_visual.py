@@ -96,6 +96,8 @@ def test_page_fits_every_width_without_clipping(context, base_url, name) -> None
     try:
         scheme = page.evaluate("document.body.dataset.mdColorScheme")
         assert scheme == ("slate" if context.scheme == "dark" else "default"), "Material follows the visitor's scheme"
+        # What a visitor can unfold must fit too (Subscribe, timelines, the report's long lists).
+        page.evaluate("document.querySelectorAll('.md-content details').forEach(d => { d.open = true; })")
         problems = []
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
