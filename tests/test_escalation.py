@@ -131,7 +131,9 @@ def test_page_and_both_feeds_say_what_changed(portal_root: Path) -> None:
             "performance.") in page
     assert "Severity lowered to SEV2. Publishing API now partial outage. Primary database now operational." in page
     # Resolved: the affected components with the worst impact each reached.
-    assert "Publishing API: Major outage" in page and "Primary database: Degraded performance" in page
+    # (grouped by impact, worst first, as the status page lists them)
+    assert ('Major outage: Publishing API</span>; <span class="sr-chip sr-degraded_performance">'
+            "Degraded performance: Primary database") in page
 
     updates = feedparser.parse(out["updates.atom"])
     assert not updates.bozo
@@ -214,5 +216,5 @@ def test_an_open_incident_shows_the_latest_impact(portal_root: Path, tmp_path: P
         "mitigated: 2026-02-10T12:00:00Z\n", "").replace("resolved: 2026-02-10T12:30:00Z\n", "") + "---\n",
         encoding="utf-8")
     page = site_bytes(root, now=at(11, 30))[f"incidents/{ID}.md"].decode()
-    assert "Publishing API: Partial outage" in page and "Primary database: Operational" in page
+    assert "Partial outage: Publishing API" in page and "Operational: Primary database" in page
     assert "SEV2 · High" in page
