@@ -14,8 +14,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def test_format_reference_is_generated_from_the_models() -> None:
-    committed = (REPO / "docs" / "format.md").read_text(encoding="utf-8")
-    assert committed == render(), "run: python -m sitrep.render.format_reference > docs/format.md"
+    committed = (REPO / "reference" / "format.md").read_text(encoding="utf-8")
+    assert committed == render(), "run: python -m sitrep.render.format_reference > reference/format.md"
 
 
 def _commands(group: click.Group, prefix: str = "sitrep") -> list[str]:
@@ -36,7 +36,7 @@ def test_every_cli_command_is_in_the_readme() -> None:
 
 
 def test_every_setting_is_in_the_format_reference() -> None:
-    reference = (REPO / "docs" / "format.md").read_text(encoding="utf-8")
+    reference = (REPO / "reference" / "format.md").read_text(encoding="utf-8")
     missing = [name for name in SitrepConfig.model_fields if f"`{name}`" not in reference]
     assert missing == []
 

@@ -42,5 +42,5 @@ def test_screenshot_script_writes_every_readme_picture(tmp_path: Path) -> None:
     assert light != dark
     # Every picture the README shows is one the script writes.
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    shown = set(re.findall(r"\]\(docs/screenshots/([^)]+)\)", readme))
+    shown = set(re.findall(r"\]\(reference/screenshots/([^)]+)\)", readme))
     assert shown and shown <= names

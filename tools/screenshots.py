@@ -1,6 +1,6 @@
 """Regenerate the README's screenshots from the sample portal, in Debian's Chromium.
 
-    python tools/screenshots.py                 # builds the sample, writes docs/screenshots/*.png
+    python tools/screenshots.py                 # builds the sample, writes reference/screenshots/*.png
     python tools/screenshots.py --out /tmp/shots --site /path/to/built/site
 
 The sample is built at its pinned "now" (``SOURCE_DATE_EPOCH``), so the pictures change only when the pages
@@ -118,7 +118,7 @@ def take(site: Path, out: Path, shots: tuple[Shot, ...] = SHOTS) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots", help="folder for the PNG files")
+    parser.add_argument("--out", type=Path, default=REPO / "reference" / "screenshots", help="folder for the PNG files")
     parser.add_argument("--site", type=Path, help="an already built sample site (default: build one)")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():

@@ -407,7 +407,7 @@ def load_config(mkdocs_yml: Path) -> SitrepConfig:
     options = plugin_options(raw)
     if options is None:
         raise ConfigError(name, 1, "no 'sitrep' entry under 'plugins': add '- sitrep:' with its "
-                          "components (see docs/format.md)")
+                          "components (see reference/format.md)")
     from pydantic import ValidationError
 
     try:
