@@ -86,7 +86,11 @@ def _runbook(id_: str, reviewed: date, every: int, **extra: Any) -> Runbook:
     return _with_body(rb, f"# {id_}\n\nSteps for {id_}.\n", f"runbooks/{id_}.md")
 
 
-def small_portal(audience: str = "internal") -> Portal:
+#: Every team section, so the public edition's rules for each can be checked (the default publishes none).
+ALL_SECTIONS = ["runbooks", "reports", "action_items", "process"]
+
+
+def small_portal(audience: str = "internal", public_pages: list[str] = ALL_SECTIONS) -> Portal:
     incidents = (
         _incident("inc-a", datetime(2025, 11, 10, 9, tzinfo=UTC), 0.5, "SEV1", {"api": "major_outage"},
                   commander="Cora Commander", users_affected=1234, runbooks=["rb-public"]),
@@ -107,7 +111,7 @@ def small_portal(audience: str = "internal") -> Portal:
         _runbook("rb-fresh", date(2026, 3, 15), 90, visibility="public"),
         _runbook("rb-internal", date(2026, 3, 1), 30, components=["db"]),
     )
-    config = SitrepConfig(components=COMPONENTS, audience=audience)
+    config = SitrepConfig(components=COMPONENTS, audience=audience, public_pages=public_pages)
     return Portal(config=config, incidents=incidents, postmortems=postmortems,
                   runbooks=runbooks).for_audience(audience)
 
@@ -132,7 +136,8 @@ def test_index_is_newest_first_and_in_nav() -> None:
     index = pages["postmortems/index.md"]
     assert index.in_nav
     assert listed_ids(index) == ["pm-c", "pm-b", "pm-a"]
-    assert listed_ids(pages_of(small_portal("public"))["postmortems/index.md"]) == ["pm-b", "pm-a"]
+    # pm-b is public but a draft: not in the public edition until published
+    assert listed_ids(pages_of(small_portal("public"))["postmortems/index.md"]) == ["pm-a"]
     # The typing filter reuses the history markup sitrep.js understands.
     s = soup(index)
     assert s.select_one(".sr-js-only[hidden] input[data-sr-filter]") is not None
@@ -255,10 +260,22 @@ def test_action_items_page_order_flags_and_owner_counts() -> None:
     assert "6 open (3 overdue), 1 done, 1 won't do." in s.get_text()
 
 
-def test_action_items_page_public_edition_only_public_postmortems() -> None:
+def test_action_items_page_public_edition_only_published_public_postmortems() -> None:
     text = pages_of(small_portal("public"))["postmortems/action-items.md"].text
     assert "Secret thing" not in text and "Ivy Insider" not in text
-    assert "Very late thing" in text
+    assert "Fix the late thing" in text and "Very late thing" not in text  # pm-b is a draft
+
+
+def test_public_edition_publishes_no_team_section_by_default() -> None:
+    public = pages_of(small_portal("public", public_pages=[]))
+    assert sorted(p for p in public if not p.startswith("postmortems/")) == []
+    assert "postmortems/action-items.md" not in public
+    pm = public["postmortems/pm-a.md"].text
+    assert "Action items status" not in pm and "action-items" not in pm and "open action item" not in pm
+    assert "action-items" not in public["postmortems/index.md"].text
+    assert "reports/" not in public["postmortems/index.md"].text
+    internal = pages_of(small_portal("internal", public_pages=[]))
+    assert {"postmortems/action-items.md", "runbooks/index.md", "reports/index.md"} <= set(internal)
 
 
 # --------------------------------------------------------------------------- runbooks

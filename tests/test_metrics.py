@@ -72,8 +72,8 @@ def postmortem(id_: str, incidents: list[str], on: date, status: str = "publishe
 
 
 def portal(*incidents: Incident, postmortems: tuple[Postmortem, ...] = (),
-           observation_start: date | None = None) -> Portal:
-    config = SitrepConfig(components=COMPONENTS, observation_start=observation_start)
+           since: date | None = None) -> Portal:
+    config = SitrepConfig(components=COMPONENTS, since=since)
     return Portal(config=config, incidents=tuple(incidents), postmortems=postmortems)
 
 
@@ -254,7 +254,7 @@ def test_update_cadence_and_worst_gaps() -> None:
 # --------------------------------------------------------------------------- MTBF
 
 
-def reliability_portal(observation_start: date | None = date(2026, 3, 1)) -> Portal:
+def reliability_portal(since: date | None = date(2026, 3, 1)) -> Portal:
     return portal(
         # api: x 10:00-12:00 (impact ends at mitigated) and y 11:00-14:00 overlap -> one
         # failure, 4 h. w 00:00-02:00 -> a second one, 2 h. z is only degraded.
@@ -277,7 +277,7 @@ def reliability_portal(observation_start: date | None = date(2026, 3, 1)) -> Por
         incident("maint", t(15, 1), [(t(15, 1), "in_progress"), (t(15, 5), "completed")], kind="maintenance",
                  severity=None, components={"web": "under_maintenance"},
                  scheduled_start=t(15, 1), scheduled_end=t(15, 5)),
-        observation_start=observation_start,
+        since=since,
     )
 
 
@@ -306,7 +306,7 @@ def test_component_without_outage_shows_days_without_failure() -> None:
 
 
 def test_observation_window_defaults_to_first_incident() -> None:
-    web = compute_metrics(reliability_portal(observation_start=None), NOW).mtbf[1]
+    web = compute_metrics(reliability_portal(since=None), NOW).mtbf[1]
     # Earliest incident start Feb 28 22:00 -> Mar 31 00:00 = 30 d 2 h -> 30 whole days.
     assert web.observation_start == t(28, 22, month=2)
     assert web.observed == 30 * DAY + 2 * HOUR
@@ -501,7 +501,7 @@ def full_portal(reverse: bool = False) -> Portal:
     if reverse:
         parts.reverse()
         pms.reverse()
-    return portal(*parts, postmortems=tuple(pms), observation_start=date(2026, 3, 1))
+    return portal(*parts, postmortems=tuple(pms), since=date(2026, 3, 1))
 
 
 def test_to_json_is_json_ready_and_stable() -> None:

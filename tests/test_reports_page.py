@@ -64,7 +64,7 @@ def report_portal() -> Portal:
                                     "authors": ["A"], "status": "published", "visibility": "public"})
     pm._body, pm._body_line = "## Action Items\n\n- [ ] Do it - Bo - 2026-03-20\n- [x] Did it - Bo - 2026-03-15\n", 8
     config = SitrepConfig(components=[Component(id="api", name="API"), Component(id="web", name="Web app")],
-                          audience="public")
+                          audience="public", public_pages=["reports"])
     return Portal(config=config, incidents=incidents, postmortems=(pm,))
 
 

@@ -86,6 +86,9 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         if not config.nav:
             config.nav = self.output.nav
         register_theme(config)
+        # A status page speaks for the team, not for its tools: no "Made with Material for
+        # MkDocs" footer unless mkdocs.yml asks for it (extra: generator: true).
+        config.extra.setdefault("generator", False)
         if self.command == "build":
             # Build into a sibling folder and swap it in at the end, so a failed build
             # leaves the previously published site untouched.

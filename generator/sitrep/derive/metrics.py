@@ -43,7 +43,7 @@ Choices made where the incident process leaves room:
   An interval that begins at a ``resolved`` update (an incident reopened later)
   is skipped: nobody owed an update while it was closed.
 * **MTBF.**  Observation window: from the latest of ``window_start`` and
-  ``observation_start`` (00:00 UTC), else the earliest incident start, to
+  ``since`` (00:00 UTC), else the earliest incident start, to
   ``now``.  Outage intervals (partial or major outage, from start to impact end
   or ``now``) of one component are merged first (overlapping or touching
   intervals become one), then clipped to the window.  Each merged period that
@@ -733,7 +733,7 @@ def _cadence_stats(oks: Sequence[bool], allowed: timedelta | None) -> CadenceSta
 
 def _observation_start(portal: Portal, incidents: Sequence[Incident], now: datetime,
                        window_start: datetime | None) -> datetime:
-    configured = portal.config.observation_start
+    configured = portal.config.since
     candidates = [moment for moment in (
         window_start,
         datetime.combine(configured, time(0), tzinfo=UTC) if configured else None,

@@ -6,6 +6,9 @@ the time it spent under ``major_outage`` plus 0.3 x the time under
 performance is not downtime, and neither is maintenance. When incidents overlap
 on one component, each instant counts once, at the worst impact. Uptime % is
 ``100 x (1 - downtime / window length)``.
+
+Days before the portal's first day (``Portal.since``) have no data: they are not
+counted as uptime, and a window with no day of data has no uptime figure at all.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from sitrep.model.records import Incident
 from sitrep.model.vocabulary import worst
 
 PARTIAL_WEIGHT = 0.3
+#: Impact of a day before the portal's first day: nothing is known about it.
+NO_DATA = "no_data"
 DOWNTIME_WEIGHT = {"major_outage": 1.0, "partial_outage": PARTIAL_WEIGHT}
 
 
@@ -95,7 +100,7 @@ class Day:
     """One cell of the uptime bar."""
 
     day: date
-    impact: str  # worst impact that day, 'operational' if none, 'future' never used
+    impact: str  # worst impact that day, 'operational' if none, NO_DATA before the portal's first day
     incident_ids: tuple[str, ...]
     downtime: timedelta
     uptime: float
@@ -105,19 +110,29 @@ def day_start(d: date) -> datetime:
     return datetime.combine(d, time.min, tzinfo=UTC)
 
 
-def uptime_days(portal: Portal, component: str, now: datetime, days: int) -> tuple[list[Day], float]:
-    """The last ``days`` UTC days for one component (oldest first) and the window's uptime %."""
+def uptime_days(portal: Portal, component: str, now: datetime, days: int) -> tuple[list[Day], float | None]:
+    """The last ``days`` UTC days for one component (oldest first) and the window's uptime %.
+
+    Days before ``portal.since`` are :data:`NO_DATA` cells; the uptime % covers only the
+    days from ``since`` on, and is None when none of the window's days has data.
+    """
     today = now.astimezone(UTC).date()
     first = today - timedelta(days=days - 1)
+    since = portal.since
     window_start = day_start(first)
     relevant = [i for i in portal.incidents if i.start < now and (i.impact_end or now) > window_start]
     intervals = intervals_for(relevant, component, now)
     cells = []
     for n in range(days):
         d = first + timedelta(days=n)
+        if since is None or d < since:
+            cells.append(Day(d, NO_DATA, (), timedelta(0), 0.0))
+            continue
         s, e = day_start(d), min(day_start(d) + timedelta(days=1), now)
         todays = [iv for iv in intervals if iv.start < e and iv.end > s]
         impact = worst(iv.impact for iv in todays)
         ids = tuple(dict.fromkeys(iv.incident_id for iv in sorted(todays, key=lambda iv: iv.start)))
         cells.append(Day(d, impact, ids, downtime(todays, s, e), uptime_percent(todays, s, e)))
-    return cells, uptime_percent(intervals, window_start, now)
+    if since is None or since > today:
+        return cells, None
+    return cells, uptime_percent(intervals, max(window_start, day_start(since)), now)

@@ -329,6 +329,7 @@ def check_postmortem(pm: Postmortem, rf: RecordFile, diags: Diagnostics) -> None
         SECTION_NAMES,
         parse_action_items,
         parse_sections,
+        template_placeholders,
     )
 
     if not POSTMORTEM_NAME.match(rf.path):
@@ -342,6 +343,10 @@ def check_postmortem(pm: Postmortem, rf: RecordFile, diags: Diagnostics) -> None
             diags.error(rf.path, rf.line_of(("status",)), "missing-section",
                         f"a published postmortem needs the sections {', '.join(missing)}: add "
                         f"'## {missing[0]}' headings (or set status: draft)")
+        for line, placeholder in template_placeholders(pm.body, pm.body_line):
+            diags.error(rf.path, line, "template-placeholder",
+                        f'template placeholder "{placeholder}" left in a published postmortem: write what '
+                        f"happened instead (escape brackets you mean as \\[...\\], or set status: in-review)")
     for section in sections:
         if section.key == "action_items":
             _, problems = parse_action_items(section)

@@ -21,6 +21,8 @@ from sitrep.model.exceptions import ConfigError
 from sitrep.model.formatting import close_match, quoted
 
 Audience = Literal["public", "internal"]
+#: Team pages that are internal unless ``public_pages`` lists them.
+PublicPage = Literal["runbooks", "reports", "action_items", "process"]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|hours?|d|days?|w|weeks?)\s*$", re.I)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -219,8 +221,18 @@ class SitrepConfig(Model):
         default_factory=lambda: list(DEFAULT_SEVERITIES),
         description="Severity scheme, most severe first. Defaults to SEV1 Critical .. SEV4 Low.",
     )
-    observation_start: date | None = Field(
-        None, description="Start of the reporting window for MTBF; default: the first record."
+    since: date | None = Field(
+        None,
+        description="The portal's first day (YYYY-MM-DD): uptime before it shows as 'no data', and the "
+        "reports' MTBF window starts there. Default: the day of the earliest incident or maintenance "
+        "(`sitrep init` writes the day it ran).",
+    )
+    public_pages: list[PublicPage] = Field(
+        default_factory=list,
+        description="Team pages the public edition shows too; by default it is for customers only "
+        "(status, incidents, history, feeds, API, badges, calendar and published public postmortems). "
+        "Any of: runbooks (public runbooks), reports, action_items (the action-items page and each "
+        "postmortem's action-item status), process (the severity levels page).",
     )
     uptime_days: int = Field(90, ge=7, le=366, description="Days shown in the uptime bars.")
     recent_days: int = Field(14, ge=1, le=90, description="Days of past incidents on the status page.")
@@ -331,6 +343,10 @@ class SitrepConfig(Model):
         table = {full.casefold(): full for full in self.people.values()}
         table.update({alias.removeprefix("@").casefold(): full for alias, full in self.people.items()})
         return table
+
+    def publishes(self, section: PublicPage) -> bool:
+        """Whether this edition shows a team section (always in the internal edition)."""
+        return self.audience == "internal" or section in self.public_pages
 
     def severity_rank(self, severity_id: str | None) -> int:
         """0 for the most severe level; unknown sorts last."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import UTC, date
 from typing import Any
 
 from sitrep.model.config import SitrepConfig
@@ -54,15 +55,31 @@ class Portal:
     def incidents_using(self, runbook_id: str) -> list[Incident]:
         return list(self._index["incidents_by_runbook"].get(runbook_id, []))  # type: ignore[arg-type]
 
+    @property
+    def since(self) -> date | None:
+        """The portal's first day: the ``since`` setting, else the UTC day of the earliest incident."""
+        if self.config.since is not None:
+            return self.config.since
+        return min((i.start.astimezone(UTC).date() for i in self.incidents), default=None)
+
     def for_audience(self, audience: str) -> Portal:
-        """The records a given edition may show: everything, or only public records."""
+        """The records a given edition may show: everything, or what customers may read.
+
+        The public edition keeps public incidents, public postmortems once ``published``
+        (drafts and reviews never), and public runbooks only when ``public_pages`` lists
+        runbooks. Its first day stays the whole portal's (``since``), so hiding an early
+        internal incident does not move where uptime data begins.
+        """
         if audience == "internal":
             return self
+        config = self.config
+        if config.since is None and self.since is not None:
+            config = config.model_copy(update={"since": self.since})
         return Portal(
-            config=self.config,
+            config=config,
             incidents=tuple(i for i in self.incidents if i.visibility == "public"),
-            postmortems=tuple(p for p in self.postmortems if p.visibility == "public"),
-            runbooks=tuple(r for r in self.runbooks if r.visibility == "public"),
+            postmortems=tuple(p for p in self.postmortems if p.visibility == "public" and p.status == "published"),
+            runbooks=tuple(r for r in self.runbooks if r.visibility == "public" and "runbooks" in config.public_pages),
         )
 
 

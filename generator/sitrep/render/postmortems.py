@@ -159,7 +159,8 @@ def postmortem_index_pages(ctx: RenderContext) -> list[Page]:
         text = front_matter(title=title, hide=["toc"])
         text += render("postmortems/index.md.j2", items=[_pm_view(p, ctx, root) for p in entry["items"]],
                         filters=filters, folder=entry["folder"], kind=kind, label=label, root=root,
-                        internal=ctx.internal, now=ctx.now)
+                        internal=ctx.internal, now=ctx.now, show_actions=ctx.config.publishes("action_items"),
+                        show_reports=ctx.config.publishes("reports"))
         pages.append(Page(path, text, in_nav=(kind == "all")))
     return pages
 
@@ -174,9 +175,12 @@ def postmortem_pages(ctx: RenderContext) -> list[Page]:
         incidents = [incident_view(i, ctx.portal, ctx.now, root) for i in _pm_incidents(pm, ctx.portal)]
         rows = [_row_view(r, ctx.portal, root) for r in ctx.rows(pm)]
         text = front_matter(title=pm.title, hide=["navigation", "toc"])
-        text += render("postmortems/head.md.j2", p=view, incidents=incidents, root=root, internal=ctx.internal)
+        show_actions = ctx.config.publishes("action_items")
+        text += render("postmortems/head.md.j2", p=view, incidents=incidents, root=root, internal=ctx.internal,
+                       show_actions=show_actions)
         text += embed_body(without_action_items(ctx.body(pm, path)))
-        text += render("postmortems/tail.md.j2", p=view, rows=rows, root=root, today=ctx.now.date())
+        if show_actions:
+            text += render("postmortems/tail.md.j2", p=view, rows=rows, root=root, today=ctx.now.date())
         pages.append(Page(path, text))
     return pages
 

@@ -18,12 +18,16 @@ from sitrep.derive.status import (
     overall_status,
     update_changes,
 )
+from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostic, Diagnostics
 from sitrep.model.formatting import format_duration, human_time, shorten
 from sitrep.model.portal import Portal
-from sitrep.model.records import Incident
+from sitrep.model.records import Incident, Postmortem
 from sitrep.model.vocabulary import status_label, update_label
 from sitrep.text.postmortem import parse_action_items, parse_sections
+
+#: Enough configuration to ask the portal's publication rule about one record.
+_NO_CONFIG = SitrepConfig(components=[])
 
 #: GitHub shows only this many annotations of a kind per step; the summary lists them all.
 GITHUB_ANNOTATION_LIMIT = 10
@@ -96,16 +100,34 @@ def _incident_changes(base: Portal, head: Portal) -> list[Change]:
     return changes
 
 
+def _is_public(pm: Postmortem | None) -> bool:
+    """Whether the public edition shows the postmortem (the rule of ``Portal.for_audience``)."""
+    return pm is not None and bool(Portal(config=_NO_CONFIG, postmortems=(pm,)).for_audience("public").postmortems)
+
+
+def _publication(pm: Postmortem, old: Postmortem | None) -> str:
+    """When the postmortem reaches the public site, in words; empty when nothing changes there."""
+    if _is_public(pm) and not _is_public(old):
+        return "; becomes public with this merge"
+    if _is_public(old) and not _is_public(pm):
+        return "; leaves the public site with this merge"
+    if pm.visibility == "public" and pm.status != "published":
+        return "; becomes public once its status is published"
+    return ""
+
+
 def _postmortem_changes(base: Portal, head: Portal) -> list[Change]:
     changes = []
     for pm in head.postmortems:
         old = base.postmortem(pm.id)
-        public = pm.visibility == "public"
+        public = _is_public(pm)
         if old is None:
             changes.append(Change("postmortem", pm.id, pm.title, f"new postmortem ({pm.status}) for "
-                                  f"{', '.join(pm.incidents)}", public))
-        elif old.status != pm.status:
-            changes.append(Change("postmortem-status", pm.id, pm.title, f"{old.status} → {pm.status}", public))
+                                  f"{', '.join(pm.incidents)}{_publication(pm, old)}", public))
+        elif (old.status, old.visibility) != (pm.status, pm.visibility):
+            moves = [f"{a} → {b}" for a, b in ((old.status, pm.status), (old.visibility, pm.visibility)) if a != b]
+            changes.append(Change("postmortem-status", pm.id, pm.title,
+                                  f"{', '.join(moves)}{_publication(pm, old)}", public))
     return changes
 
 

@@ -46,18 +46,28 @@ def build_site(portal: Portal, now: datetime) -> SiteOutput:
     visible = portal.for_audience(portal.config.audience)
     pages = build_pages(visible, now) + build_team_pages(visible, now)
     files: dict[str, bytes] = {}
-    for builder in (metrics_file, build_feeds, build_api, build_badges, build_calendar, build_embed):
+    if visible.config.publishes("reports"):
+        files.update(metrics_file(visible, now))
+    for builder in (build_feeds, build_api, build_badges, build_calendar, build_embed):
         files.update(builder(visible, now))
     return SiteOutput(pages=pages, files=dict(sorted(files.items())))
 
 
 def build_team_pages(portal: Portal, now: datetime) -> list[Page]:
-    """Postmortem library, action items, runbooks and reports for an audience-filtered portal."""
+    """Postmortem library, and the action items, runbooks and reports the edition publishes.
+
+    The public edition has action items, runbooks and reports only when
+    ``public_pages`` lists them (:meth:`SitrepConfig.publishes`).
+    """
     ctx = RenderContext.of(portal, now.astimezone(UTC))
+    config = portal.config
     pages = postmortem_index_pages(ctx)
-    pages.append(action_items_page(ctx))
+    if config.publishes("action_items"):
+        pages.append(action_items_page(ctx))
     pages += postmortem_pages(ctx)
-    pages.append(runbook_index_page(ctx))
-    pages += runbook_pages(ctx)
-    pages += report_pages(ctx)
+    if config.publishes("runbooks"):
+        pages.append(runbook_index_page(ctx))
+        pages += runbook_pages(ctx)
+    if config.publishes("reports"):
+        pages += report_pages(ctx)
     return pages

@@ -183,6 +183,8 @@ def status_page(portal: Portal, now: datetime) -> Page:
         recent_days=config.recent_days,
         subscriptions=subscriptions(config, root),
         embed_url=urls.urls_for(config.site_url).file(urls.EMBED_SCRIPT),
+        since=portal.since,
+        show_process=config.publishes("process"),
         now=now,
         root=root,
     )
@@ -266,8 +268,10 @@ def process_page(config: SitrepConfig) -> Page:
 
 
 def build_pages(portal: Portal, now: datetime) -> list[Page]:
-    """All public-site pages for an (already audience-filtered) portal."""
-    pages = [status_page(portal, now), process_page(portal.config)]
+    """All status-site pages for an (already audience-filtered) portal."""
+    pages = [status_page(portal, now)]
+    if portal.config.publishes("process"):
+        pages.append(process_page(portal.config))
     pages += incident_pages(portal, now)
     pages += history_pages(portal, now, portal.config.history_page_size)
     pages += day_pages(portal, now, portal.config.uptime_days)

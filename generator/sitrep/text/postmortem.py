@@ -131,6 +131,7 @@ __all__ = [
     "parse_action_items",
     "parse_sections",
     "section_key",
+    "template_placeholders",
 ]
 
 #: Canonical section key -> display name.
@@ -337,6 +338,40 @@ def parse_sections(body: str, first_line: int) -> list[Section]:
             )
         )
     return sections
+
+
+# --------------------------------------------------------------------------- placeholders
+
+#: A bracketed span with a letter in it that is not Markdown syntax: not a link or a
+#: reference (``[text](url)``, ``[text][ref]``, ``[ref]: url``), an image, a footnote
+#: (``[^1]``) or escaped brackets (``\\[like this\\]``).
+_PLACEHOLDER = re.compile(r"(?<![\\\]!])\[(?!\^)([^\[\]\n]*[A-Za-z][^\[\]\n]*)\](?![(\[:])")
+_INLINE_CODE = re.compile(r"(`+).+?\1")
+#: Editorial brackets an author writes on purpose.
+_EDITORIAL = frozenset({"sic", "sic!", "redacted", "citation needed", "emphasis added", "emphasis mine"})
+
+
+def template_placeholders(body: str, first_line: int) -> list[tuple[int, str]]:
+    """``(file line, "[text]")`` of every template placeholder left in a postmortem body.
+
+    The templates (``sitrep new postmortem`` and the team's procedures) mark what to
+    fill in with brackets: ``[2-3 sentence summary ...]``, ``[Time]``, ``[Action]``.
+    Code, HTML comments, task checkboxes and the spans above are not placeholders;
+    an author who means brackets escapes them: ``\\[redacted\\]`` renders as [redacted].
+    """
+    found: list[tuple[int, str]] = []
+    skipper = _BlockSkipper()
+    for index, line in enumerate(body.splitlines()):
+        if skipper.skip(line):
+            continue
+        text = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
+        text = re.sub(r"<!--.*?-->", "", text)
+        for match in _PLACEHOLDER.finditer(text):
+            inner = match.group(1).strip()
+            if len(inner) < 2 or inner.lower() in _EDITORIAL:
+                continue
+            found.append((first_line + index, f"[{inner}]"))
+    return found
 
 
 # --------------------------------------------------------------------------- cleaning
