@@ -925,3 +925,116 @@ def notify(mkdocs_yml: str, dry_run: bool, ledger_path: str | None, only: tuple[
                f"{report.count('skipped') + report.count('covered') + report.count('expired')}", err=True)
     if report.failed:
         sys.exit(EXIT_INVALID)
+# --- setting up a portal -------------------------------------------------------------------
+
+def _ask_components() -> list[str]:
+    """Components asked for one by one on a terminal (an empty id ends the list)."""
+    click.echo("Components customers see on the status page; an empty id ends the list.")
+    specs: list[str] = []
+    while True:
+        cid = click.prompt("Component id (e.g. api)", default="", show_default=False).strip()
+        if not cid:
+            return specs
+        name = click.prompt("  Display name", default=cid.replace("-", " ").capitalize())
+        specs.append(f"{cid}={name}")
+
+
+def _print_outcome(root: Path, outcome: Any, action: str) -> None:
+    for path in outcome.written:
+        click.echo(f"wrote {_shown(root / path)}")
+    for path in outcome.updated:
+        click.echo(f"{action} {_shown(root / path)}")
+    for path in outcome.kept:
+        click.echo(f"kept {_shown(root / path)}: it exists; not overwritten (`sitrep sync` refreshes its "
+                   "generated parts, if it has them)")
+    for path in outcome.unmarked:
+        click.echo(f"skipped {_shown(root / path)}: it has no sitrep:begin/sitrep:end regions, so nothing in it "
+                   "is generated; keep it current by hand, or delete it and run `sitrep init` to get one")
+
+
+@main.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--component", "component_specs", multiple=True, metavar='ID="NAME"',
+              help='A component customers see, e.g. --component api="Public API". Repeat for each; asked for '
+                   "on a terminal when none is given.")
+@click.option("--name", "site_name", default="Status", show_default=True, help="The site's name (site_name).")
+@click.option("--url", "site_url", default="https://status.example.com/", show_default=True,
+              help="Where the public edition will be published (site_url).")
+@now_option
+def init(directory: str, component_specs: tuple[str, ...], site_name: str, site_url: str,
+         now_text: str | None) -> None:
+    """Create a portal in DIRECTORY (default: here), empty or an existing repository.
+
+    Writes mkdocs.yml with the components, empty incidents/, postmortems/ and
+    runbooks/, requirements.txt, the PR and publish workflows, the issue forms,
+    the PR template and CONTRIBUTING.md for responders. Files that exist are
+    kept and named, never overwritten.
+    """
+    from sitrep.edit.init import InitError, PortalSettings, init_portal, parse_component
+
+    root = Path(directory)
+    if not component_specs and sys.stdin.isatty():
+        component_specs = tuple(_ask_components())
+    if not component_specs:
+        raise Refused('name the components customers see: --component id="Name" (repeat it for each)')
+    try:
+        components = [parse_component(spec) for spec in component_specs]
+        config = SitrepConfig(site_name=site_name, site_url=site_url, components=components)
+    except InitError as exc:
+        raise Refused(str(exc)) from None
+    except ValueError as exc:  # pydantic: repeated ids, bad URL...
+        raise Refused(f"invalid components: {exc}") from None
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        outcome = init_portal(root, PortalSettings.of(config, since=_now(now_text).date()))
+    except InitError as exc:
+        raise Refused(str(exc)) from None
+    _print_outcome(root, outcome, "updated")
+    click.echo("\nNext: commit these files, then see CONTRIBUTING.md to declare an incident; `mkdocs serve` "
+               "previews the site. After changing the components in mkdocs.yml, run `sitrep sync`.")
+
+
+@main.command()
+@config_option
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if a generated part is out of date (for CI).")
+def sync(mkdocs_yml: str, check: bool) -> None:
+    """Regenerate the parts of the portal's files that repeat mkdocs.yml.
+
+    The component ids and severity levels in the issue forms, the PR template and
+    CONTRIBUTING.md sit between sitrep:begin/sitrep:end marker lines; this
+    rewrites only those regions, from the settings in mkdocs.yml.
+    """
+    from sitrep.edit.init import PortalSettings, sync_portal
+
+    path = Path(mkdocs_yml)
+    _, config = _config(mkdocs_yml)
+    root = path.parent
+    outcome = sync_portal(root, PortalSettings.of(config), write=not check)
+    _print_outcome(root, outcome, "out of date:" if check else "updated")
+    if check and outcome.updated:
+        click.echo("sitrep: the files above repeat an older mkdocs.yml: run `sitrep sync` and commit", err=True)
+        sys.exit(EXIT_INVALID)
+    if not outcome.updated:
+        click.echo(f"sitrep: {len(outcome.current)} file(s) already match mkdocs.yml")
+
+
+@main.command("check-links")
+@config_option
+@click.argument("sites", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+def check_links(mkdocs_yml: str, sites: tuple[str, ...]) -> None:
+    """Check built sites (e.g. site/ site-internal/): every internal link, asset and #fragment resolves."""
+    from urllib.parse import urlsplit
+
+    from sitrep.render.linkcheck import broken_links
+
+    _, config = _config(mkdocs_yml)
+    root_path = urlsplit(config.site_url).path or "/"
+    broken = 0
+    for site in sites:
+        for link in broken_links(Path(site), root_path if root_path.endswith("/") else root_path + "/"):
+            click.echo(f"{Path(site).as_posix()}/{link.as_text()}")
+            broken += 1
+    if broken:
+        click.echo(f"sitrep: {broken} broken link(s)", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"sitrep: no broken link in {', '.join(sites)}")

@@ -1,0 +1,246 @@
+"""Set up a portal (``sitrep init``) and keep its generated parts current (``sitrep sync``).
+
+A portal is content: ``mkdocs.yml`` (the components and settings), the record
+folders, the GitHub workflows, issue forms, pull request template and the
+responders' CONTRIBUTING. The documents are Jinja templates in
+``templates/init/``. Everything in them that repeats the configuration (the
+component ids, the severity levels and their cadences) sits between marker
+lines::
+
+    <!-- sitrep:begin severities -->   (Markdown, and Markdown inside YAML block scalars)
+    # sitrep:begin component-options   (YAML)
+    ...
+    # sitrep:end component-options
+
+``sitrep sync`` renders the templates from the current ``mkdocs.yml`` and
+replaces only those regions in the portal's files; the text around them is the
+team's to edit and is never touched. So the component list is written by hand
+in one file, ``mkdocs.yml``, and generated everywhere else.
+
+Nothing here overwrites a file that exists: ``init`` writes the missing ones and
+names the ones it kept.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from sitrep.edit.scaffold import slugify
+from sitrep.model.config import Component, SitrepConfig, format_duration
+from sitrep.model.records import IMPACTS
+
+#: Regions: a begin line, anything, the end line of the same name. Markers are HTML comments
+#: (Markdown) or ``#`` comments (YAML), indented like the lines around them.
+REGION = re.compile(
+    r"^(?P<begin>[ \t]*(?:<!--|#)[ \t]*sitrep:begin[ \t]+(?P<name>[\w-]+)[^\n]*\n)"
+    r"(?P<body>.*?)"
+    r"^(?P<end>[ \t]*(?:<!--|#)[ \t]*sitrep:end[ \t]+(?P=name)\b[^\n]*(?:\n|\Z))",
+    re.M | re.S,
+)
+COMPONENT_SPEC = re.compile(r"^(?P<id>[a-z0-9][a-z0-9-]*)(?:=(?P<name>.+))?$")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One file of a new portal: where it goes and the template it comes from (None: empty)."""
+
+    path: str
+    template: str | None
+
+
+#: Every file ``sitrep init`` writes, in the order it reports them.
+DOCUMENTS: tuple[Document, ...] = (
+    Document("mkdocs.yml", "mkdocs.yml"),
+    Document("requirements.txt", "requirements.txt"),
+    Document(".gitignore", "gitignore"),
+    Document("CONTRIBUTING.md", "CONTRIBUTING.md"),
+    Document(".github/pull_request_template.md", "github/pull_request_template.md"),
+    Document(".github/ISSUE_TEMPLATE/config.yml", "github/ISSUE_TEMPLATE/config.yml"),
+    Document(".github/ISSUE_TEMPLATE/declare-incident.yml", "github/ISSUE_TEMPLATE/declare-incident.yml"),
+    Document(".github/ISSUE_TEMPLATE/update-incident.yml", "github/ISSUE_TEMPLATE/update-incident.yml"),
+    Document(".github/workflows/pr.yml", "github/workflows/pr.yml"),
+    Document(".github/workflows/publish.yml", "github/workflows/publish.yml"),
+    Document("incidents/.gitkeep", None),
+    Document("postmortems/.gitkeep", None),
+    Document("runbooks/.gitkeep", None),
+    Document("docs/.gitkeep", None),
+)
+
+
+class InitError(Exception):
+    """Bad input to ``sitrep init`` or ``sitrep sync`` (a message for the user, no traceback)."""
+
+
+def parse_component(spec: str) -> Component:
+    """``id="Display name"`` (or a bare ``id``) -> Component; raises InitError with the fix."""
+    match = COMPONENT_SPEC.match(spec.strip())
+    if match is None:
+        raise InitError(f"--component {spec!r}: write id=\"Name\", the id in lowercase letters, digits and "
+                        "dashes, e.g. --component api=\"Public API\"")
+    name = (match.group("name") or "").strip().strip("\"'").strip()
+    return Component(id=match.group("id"), name=name or match.group("id").replace("-", " ").capitalize())
+
+
+def yaml_str(value: str) -> str:
+    """A YAML scalar that reads back as exactly ``value`` (JSON strings are YAML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def table_cell(value: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return " ".join(value.split()).replace("|", "\\|")
+
+
+def sitrep_version() -> str:
+    """The installed Sitrep's version, pinned in a new portal's requirements.txt."""
+    try:
+        return metadata.version("sitrep")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0.1.0"
+
+
+@cache
+def _env() -> jinja2.Environment:
+    # Square-bracket delimiters: the workflows are full of GitHub's ${{ }} expressions.
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("sitrep.edit", "templates/init"),
+        variable_start_string="[[", variable_end_string="]]",
+        block_start_string="[%", block_end_string="%]",
+        comment_start_string="[#", comment_end_string="#]",
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined, autoescape=False,
+    )
+    env.filters["yaml"] = yaml_str
+    env.filters["cell"] = table_cell
+    env.filters["duration"] = format_duration
+    env.filters["slug"] = slugify
+    return env
+
+
+@dataclass(frozen=True)
+class PortalSettings:
+    """What the documents are rendered from."""
+
+    site_name: str
+    site_url: str
+    components: Sequence[Component]
+    config: SitrepConfig
+    since: date | None = None
+    #: Sitrep's own repository: the PR workflow also runs the tool's test suite when tool code changes.
+    develop: bool = False
+
+    @classmethod
+    def of(cls, config: SitrepConfig, since: date | None = None, develop: bool = False) -> PortalSettings:
+        return cls(config.site_name, config.site_url, config.components, config, since or config.since, develop)
+
+    def context(self) -> dict[str, Any]:
+        example = self.components[0] if self.components else Component(id="api", name="API")
+        return {
+            "site_name": self.site_name, "site_url": self.site_url, "components": list(self.components),
+            "severities": self.config.severities, "impacts": IMPACTS, "example": example,
+            "example_severity": self.config.severities[min(1, len(self.config.severities) - 1)],
+            "since": self.since, "version": sitrep_version(), "develop": self.develop,
+        }
+
+
+def render_documents(settings: PortalSettings) -> dict[str, str]:
+    """Every document of a portal with these settings: path -> text."""
+    context = settings.context()
+    return {doc.path: (_env().get_template(doc.template).render(**context) if doc.template else "")
+            for doc in DOCUMENTS}
+
+
+def regions(text: str) -> dict[str, str]:
+    """The generated regions of a file: name -> the region, marker lines included."""
+    return {m.group("name"): m.group(0) for m in REGION.finditer(text)}
+
+
+def refresh_regions(current: str, fresh: str) -> str:
+    """``current`` with each region replaced by the same-named one of ``fresh``; the rest untouched."""
+    new = regions(fresh)
+
+    def swap(match: re.Match[str]) -> str:
+        replacement = new.get(match.group("name"))
+        if replacement is None:
+            return match.group(0)
+        if not match.group(0).endswith("\n"):
+            replacement = replacement.removesuffix("\n")
+        return replacement
+
+    return REGION.sub(swap, current)
+
+
+@dataclass
+class Outcome:
+    """What a command did to each file, for the report the CLI prints."""
+
+    written: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    current: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    unmarked: list[str] = field(default_factory=list)
+
+
+def init_portal(root: Path, settings: PortalSettings) -> Outcome:
+    """Write every document that does not exist yet under ``root``; keep (and name) the others."""
+    if not settings.components:
+        raise InitError("a portal needs at least one component: --component id=\"Name\"")
+    outcome = Outcome()
+    for path, text in render_documents(settings).items():
+        target = root / path
+        if target.exists():
+            outcome.kept.append(path)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("x", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        outcome.written.append(path)
+    return outcome
+
+
+def sync_portal(root: Path, settings: PortalSettings, *, write: bool = True) -> Outcome:
+    """Regenerate the regions of the portal's documents from its configuration.
+
+    With ``write=False`` nothing changes on disk and the outcome says which files
+    are stale (``updated``), for a CI check.
+    """
+    outcome = Outcome()
+    for path, fresh in render_documents(settings).items():
+        if not regions(fresh):
+            continue
+        target = root / path
+        if not target.is_file():
+            outcome.missing.append(path)
+            continue
+        raw = target.read_bytes()
+        current = raw.decode("utf-8")
+        if not regions(current):
+            outcome.unmarked.append(path)
+            continue
+        crlf = "\r\n" in current
+        text = refresh_regions(current.replace("\r\n", "\n"), fresh)
+        if crlf:
+            text = text.replace("\n", "\r\n")
+        if text == current:
+            outcome.current.append(path)
+            continue
+        outcome.updated.append(path)
+        if write:
+            target.write_bytes(text.encode("utf-8"))
+    return outcome
+
+
+def generated_paths() -> Iterable[str]:
+    """Paths of the documents that carry generated regions."""
+    return (doc.path for doc in DOCUMENTS if doc.template)
