@@ -201,7 +201,7 @@ def test_permissions_are_least_privilege() -> None:
 def test_pr_workflow_checks_builds_previews_and_uploads() -> None:
     workflow = load(GITHUB / "workflows" / "pr.yml")
     assert set(triggers(workflow)) == {"pull_request"}
-    all_steps = [step for _, step in steps(workflow)]
+    all_steps = workflow["jobs"]["records"]["steps"]
     checkout = next(s for s in all_steps if s.get("uses", "").startswith("actions/checkout@"))
     assert checkout["with"]["fetch-depth"] == 0
     python = next(s for s in all_steps if s.get("uses", "").startswith("actions/setup-python@"))
@@ -215,8 +215,35 @@ def test_pr_workflow_checks_builds_previews_and_uploads() -> None:
     audiences = {s.get("env", {}).get("SITREP_AUDIENCE") for s in all_steps
                  if "mkdocs build --strict" in s.get("run", "")}
     assert audiences == {"public", "internal"}
-    assert "bash .ci/run" in runs
+    assert "sitrep check-links site site-internal" in runs and "sitrep sync --check" in runs
     assert any(s.get("uses", "").startswith("actions/upload-artifact@") for s in all_steps)
+
+
+def test_a_records_only_pr_runs_no_tool_test_and_installs_no_system_package() -> None:
+    workflow = load(GITHUB / "workflows" / "pr.yml")
+    records = workflow["jobs"]["records"]
+    assert records["name"] == "Records" and "needs" not in records and "if" not in records
+    runs = "\n".join(s.get("run", "") for s in records["steps"])
+    for needle in ("apt-get", "npm", "pytest", ".ci/run", "make test", "requirements/dev.txt"):
+        assert needle not in runs, needle
+    assert "pip install -q -r requirements.txt" in runs
+    # The tool's suite (with apt and npm through .ci/run) only when a change touches more than records.
+    tool = workflow["jobs"]["tool"]
+    assert tool["needs"] == "changes" and tool["if"] == "${{ needs.changes.outputs.tool == 'true' }}"
+    assert "bash .ci/run" in "\n".join(s.get("run", "") for s in tool["steps"])
+    script = next(s for s in workflow["jobs"]["changes"]["steps"] if s.get("id") == "diff")["run"]
+
+    def tool_changed(paths: list[str]) -> bool:
+        changed = "\n".join(paths)
+        grep = subprocess.run(["grep", "-qvE", "^(incidents|postmortems|runbooks)/|^$"], input=changed + "\n",
+                              text=True, check=False)
+        return grep.returncode == 0
+
+    assert "grep -qvE '^(incidents|postmortems|runbooks)/|^$'" in script
+    assert not tool_changed(["incidents/2026/2026-12-01-api-errors.md"])
+    assert not tool_changed(["incidents/2026/a.md", "postmortems/2026-12-02-a.md", "runbooks/x.md"])
+    assert tool_changed(["incidents/2026/a.md", "generator/sitrep/cli.py"])
+    assert tool_changed(["mkdocs.yml"])
 
 
 def test_publish_workflow_deploys_pages_safely() -> None:

@@ -1,0 +1,176 @@
+"""`sitrep init` and `sitrep sync`: a new portal, and lists of components and severities written once.
+
+The component list is written by hand in `mkdocs.yml` only; every other file
+carries it (and the severity levels) in generated regions that `sitrep sync`
+rewrites. This repository's own responder files are checked to be exactly what
+`sitrep init` writes for its `mkdocs.yml`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from sitrep.cli import main
+from sitrep.edit.init import REGION, PortalSettings, render_documents
+from sitrep.model.config import load_config
+
+REPO = Path(__file__).resolve().parent.parent
+THREE = ("--component", 'api="Public API"', "--component", "web=Web app", "--component", "db")
+#: The files of a portal that repeat the configuration (in generated regions only).
+RESPONDER_FILES = (".github/pull_request_template.md", ".github/ISSUE_TEMPLATE/config.yml",
+                   ".github/ISSUE_TEMPLATE/declare-incident.yml", ".github/ISSUE_TEMPLATE/update-incident.yml")
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+def init(tmp_path: Path) -> Path:
+    code, out = run("init", str(tmp_path), *THREE, "--name", "Acme Status", "--now", "2026-11-20T10:00:00Z")
+    assert code == 0, out
+    return tmp_path
+
+
+def outside_regions(text: str) -> str:
+    return REGION.sub("", text)
+
+
+def test_init_writes_a_portal_with_the_components(tmp_path: Path) -> None:
+    portal = init(tmp_path)
+    for path in ("mkdocs.yml", "requirements.txt", "CONTRIBUTING.md", ".github/workflows/pr.yml",
+                 ".github/workflows/publish.yml", *RESPONDER_FILES, "incidents/.gitkeep", "postmortems/.gitkeep",
+                 "runbooks/.gitkeep"):
+        assert (portal / path).is_file(), path
+    config = load_config(portal / "mkdocs.yml")
+    assert [(c.id, c.name) for c in config.components] == [("api", "Public API"), ("web", "Web app"),
+                                                           ("db", "Db")]
+    assert config.site_name == "Acme Status" and str(config.since) == "2026-11-20"
+    assert config.public_pages == []
+    form = yaml.safe_load((portal / ".github/ISSUE_TEMPLATE/declare-incident.yml").read_text(encoding="utf-8"))
+    boxes = next(b for b in form["body"] if b.get("id") == "components")["attributes"]["options"]
+    assert [o["label"] for o in boxes] == ["`api` (Public API)", "`web` (Web app)", "`db` (Db)"]
+    severities = next(b for b in form["body"] if b.get("id") == "severity")["attributes"]["options"]
+    assert [o.split()[0] for o in severities] == [s.id for s in config.severities]
+    assert "sitrep==" in (portal / "requirements.txt").read_text(encoding="utf-8")
+
+
+def test_init_never_overwrites_and_says_so(tmp_path: Path) -> None:
+    (tmp_path / "CONTRIBUTING.md").write_text("Our own rules.\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_name: Docs\n", encoding="utf-8")
+    code, out = run("init", str(tmp_path), *THREE)
+    assert code == 0, out
+    assert (tmp_path / "CONTRIBUTING.md").read_text(encoding="utf-8") == "Our own rules.\n"
+    assert (tmp_path / "mkdocs.yml").read_text(encoding="utf-8") == "site_name: Docs\n"
+    assert f"kept {tmp_path}/CONTRIBUTING.md: it exists; not overwritten" in out
+    assert f"kept {tmp_path}/mkdocs.yml" in out and f"wrote {tmp_path}/.github/workflows/pr.yml" in out
+
+
+@pytest.mark.parametrize(("spec", "needle"), [("API=x", "lowercase"), ("a b", "id=\"Name\"")])
+def test_init_refuses_a_bad_component_with_the_fix(tmp_path: Path, spec: str, needle: str) -> None:
+    code, out = run("init", str(tmp_path), "--component", spec)
+    assert code == 2 and needle in out and "Traceback" not in out
+    assert not any(tmp_path.iterdir())
+
+
+def test_init_without_components_off_a_terminal_is_refused(tmp_path: Path) -> None:
+    code, out = run("init", str(tmp_path))
+    assert code == 2 and '--component id="Name"' in out
+
+
+def test_sync_rewrites_only_the_generated_regions(tmp_path: Path) -> None:
+    portal = init(tmp_path)
+    contributing = portal / "CONTRIBUTING.md"
+    contributing.write_text(contributing.read_text(encoding="utf-8") + "\n## Our on-call rota\n\nAsk Dana.\n",
+                            encoding="utf-8")
+    mkdocs = portal / "mkdocs.yml"
+    mkdocs.write_text(mkdocs.read_text(encoding="utf-8").replace(
+        "        - id: db\n", "        - id: search\n          name: \"Search\"\n        - id: db\n"), encoding="utf-8")
+    before = {p: (portal / p).read_text(encoding="utf-8") for p in ("CONTRIBUTING.md", *RESPONDER_FILES)}
+
+    code, out = run("sync", "-f", str(mkdocs), "--check")
+    assert code == 1 and "out of date:" in out and "declare-incident.yml" in out
+    assert all((portal / p).read_text(encoding="utf-8") == text for p, text in before.items())
+
+    code, out = run("sync", "-f", str(mkdocs))
+    assert code == 0, out
+    after = {p: (portal / p).read_text(encoding="utf-8") for p in before}
+    for path in before:
+        assert outside_regions(after[path]) == outside_regions(before[path]), path
+    assert after["CONTRIBUTING.md"].endswith("## Our on-call rota\n\nAsk Dana.\n")
+    assert "`search`" in after["CONTRIBUTING.md"] and "`search`" in after[".github/pull_request_template.md"]
+    assert "`search` (Search)" in after[".github/ISSUE_TEMPLATE/declare-incident.yml"]
+    assert run("sync", "-f", str(mkdocs), "--check")[0] == 0
+
+
+def test_sync_skips_a_file_without_regions_and_says_so(tmp_path: Path) -> None:
+    portal = init(tmp_path)
+    (portal / "CONTRIBUTING.md").write_text("Our own rules.\n", encoding="utf-8")
+    code, out = run("sync", "-f", str(portal / "mkdocs.yml"))
+    assert code == 0 and "skipped" in out and "CONTRIBUTING.md: it has no sitrep:begin" in out
+    assert (portal / "CONTRIBUTING.md").read_text(encoding="utf-8") == "Our own rules.\n"
+
+
+def hand_written_ids(text: str, ids: list[str]) -> set[str]:
+    """The ``ids`` a file names as ids outside its generated regions (an example may name one; two make a
+    list): in backticks, as ``id=``/``id:`` (CLI and record syntax), after ``--component`` or ``--severity``,
+    or in bold (severity tables)."""
+    rest = outside_regions(text)
+    return {i for i in ids if re.search(
+        rf"`{re.escape(i)}`|\*\*{re.escape(i)}\*\*|(?:--component|--severity)[ =]{re.escape(i)}(?![\w-])"
+        rf"|(?<![\w-]){re.escape(i)}[=:]", rest)}
+
+
+@pytest.mark.parametrize("where", ["new portal", "this repository"])
+def test_no_list_of_components_or_severities_is_written_by_hand_twice(tmp_path: Path, where: str) -> None:
+    portal = init(tmp_path) if where == "new portal" else REPO
+    config = load_config(portal / "mkdocs.yml")
+    files = ["CONTRIBUTING.md", *RESPONDER_FILES, ".github/workflows/pr.yml", ".github/workflows/publish.yml"]
+    for path in files:
+        text = (portal / path).read_text(encoding="utf-8")
+        assert len(hand_written_ids(text, config.component_ids)) <= 1, path
+        assert len(hand_written_ids(text, [s.id for s in config.severities])) <= 1, path
+
+
+def test_this_repositorys_responder_files_are_what_init_writes() -> None:
+    """The forms, PR template, CONTRIBUTING (before its developers' section) and PR workflow come from
+    the templates: nothing here copies the component or severity lists by hand."""
+    config = load_config(REPO / "mkdocs.yml")
+    documents = render_documents(PortalSettings.of(config, develop=True))
+    for path in RESPONDER_FILES:
+        assert (REPO / path).read_text(encoding="utf-8") == documents[path], f"{path}: run `sitrep sync`"
+    assert (REPO / ".github/workflows/pr.yml").read_text(encoding="utf-8") == documents[".github/workflows/pr.yml"]
+    contributing = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert contributing.startswith(documents["CONTRIBUTING.md"].rstrip("\n") + "\n\n## Developing Sitrep\n")
+    code, out = run("sync", "-f", str(REPO / "mkdocs.yml"), "--check")
+    assert code == 0, out
+
+
+def test_a_new_portals_workflows_and_forms_pass_githubs_schemas_and_zizmor(tmp_path: Path) -> None:
+    from test_workflows import tool
+
+    portal = init(tmp_path)
+    checks = [("vendor.github-workflows", sorted((portal / ".github/workflows").glob("*.yml"))),
+              ("custom.github-workflows-require-timeout", sorted((portal / ".github/workflows").glob("*.yml"))),
+              ("vendor.github-issue-forms", [portal / ".github/ISSUE_TEMPLATE/declare-incident.yml",
+                                             portal / ".github/ISSUE_TEMPLATE/update-incident.yml"]),
+              ("vendor.github-issue-config", [portal / ".github/ISSUE_TEMPLATE/config.yml"])]
+    for schema, files in checks:
+        result = subprocess.run([tool("check-jsonschema"), "--builtin-schema", schema, *map(str, files)],
+                                capture_output=True, text=True, timeout=60, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+    result = subprocess.run([tool("zizmor"), "--offline", "--no-progress", "--format", "json", ".github/workflows"],
+                            capture_output=True, text=True, timeout=60, cwd=portal, check=False)
+    assert result.returncode == 0 and not json.loads(result.stdout or "[]"), result.stdout + result.stderr
+    pr = yaml.safe_load((portal / ".github/workflows/pr.yml").read_text(encoding="utf-8"))
+    assert list(pr["jobs"]) == ["records"]
+    runs = "\n".join(s.get("run", "") for s in pr["jobs"]["records"]["steps"])
+    assert "apt-get" not in runs and "npm" not in runs and "pytest" not in runs
