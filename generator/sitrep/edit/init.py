@@ -35,8 +35,8 @@ from typing import Any
 
 import jinja2
 
-from sitrep.edit.scaffold import slugify
-from sitrep.model.config import Component, SitrepConfig, format_duration
+from sitrep.model.config import Component, SitrepConfig
+from sitrep.model.formatting import format_duration, slugify
 from sitrep.model.records import IMPACTS
 
 #: Regions: a begin line, anything, the end line of the same name. Markers are HTML comments
