@@ -41,7 +41,8 @@ def build_wheel(tmp: Path) -> Path:
     source.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(REPO / name, source / name)
-    shutil.copytree(REPO / "generator", source / "generator", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copytree(REPO / "generator", source / "generator",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     dist = tmp / "dist"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(dist),
                     str(source)], check=True, capture_output=True, timeout=300)
