@@ -555,6 +555,36 @@ def test_published_postmortem_needs_all_sections(make_portal):
     assert "## Root Cause" in message and "status: draft" in message
 
 
+def test_published_postmortem_with_template_placeholders_is_an_error_on_their_lines(make_portal):
+    text = edit(POSTMORTEM, "A library upgrade changed how empty custom fields are read.",
+                "[Technical explanation of what caused the incident, and why it was not caught earlier.]")
+    text = edit(text, "Canary releases would have caught this.", "See [the runbook](../runbooks/x.md), [Time].")
+    result = run(portal(make_portal, {PM: text}))
+    assert result.exit_code == 1
+    lines = text.splitlines()
+    root_cause = lines.index("[Technical explanation of what caused the incident, and why it was not caught "
+                             "earlier.]") + 1
+    found = [f for f in errors(result) if f.code == "template-placeholder"]
+    # [Time] on the last line, not the link before it
+    assert [(f.path, f.line) for f in found] == [(PM, root_cause), (PM, len(lines))]
+    assert '"[Technical explanation of what caused the incident' in found[0].message
+    assert "\\[...\\]" in found[0].message and '"[Time]"' in found[1].message
+
+
+@pytest.mark.parametrize("kept", ["- [x] Done - Ann - 2026-01-01", "A [link](https://example.com) and [ref][1].",
+                                  "Escaped \\[redacted\\] and [sic].", "`[in code]`", "<!-- [Comment] -->",
+                                  "A footnote[^1]."])
+def test_markdown_brackets_are_not_placeholders(make_portal, kept: str):
+    text = edit(POSTMORTEM, "Canary releases would have caught this.", kept)
+    assert [f for f in findings(run(portal(make_portal, {PM: text}))) if f.code == "template-placeholder"] == []
+
+
+def test_draft_postmortem_may_keep_placeholders(make_portal):
+    text = edit(POSTMORTEM, "status: published", "status: draft")
+    text = edit(text, "Canary releases would have caught this.", "[Key takeaways for the team]")
+    assert findings(run(portal(make_portal, {PM: text}))) == []
+
+
 def test_draft_postmortem_may_lack_sections(make_portal):
     text = POSTMORTEM.split("## Summary")[0].replace("status: published", "status: draft")
     assert findings(run(portal(make_portal, {PM: text}))) == []
