@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import posixpath
 import re
 import shutil
 import subprocess
@@ -25,6 +24,7 @@ import lxml.html
 import pytest
 from icalendar import Calendar
 
+from sitrep.render.linkcheck import target_file
 from tests.support.sitebuild import sample_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sample-site")]
@@ -50,7 +50,7 @@ VNU_ALLOWLIST = (
                        r"form control\.$"),
             re.compile(r'<label class="md-nav__title" for="__toc">'),
             "Material's partials/toc.html always labels its #__toc toggle, which partials/nav-item.html only "
-            "renders for pages in the navigation; docs pages outside the nav (docs/format.md) get a dangling "
+            "renders for pages in the navigation; pages outside the nav (incident and postmortem pages) get a dangling "
             "label. Fixing it means overriding Material's nav templates."),
 )
 
@@ -152,24 +152,6 @@ def _ids(path: Path) -> frozenset[str]:
     return frozenset([*doc.xpath("//@id"), *doc.xpath("//a/@name")])
 
 
-def _target_file(site: Path, page: Path, url_path: str, root_path: str = "/") -> Path | None:
-    """The file a URL path serves: relative to the page, or absolute under the site's own path
-    (``root_path``, from site_url; 404.html uses those); directory URLs serve their index.html."""
-    base = posixpath.dirname(page.relative_to(site).as_posix())
-    url_path = unquote(url_path)
-    if url_path.startswith("/"):
-        if not url_path.startswith(root_path):
-            return None
-        base, url_path = "", url_path[len(root_path):]
-    joined = posixpath.normpath(posixpath.join(base, url_path)) if url_path else page.relative_to(site).as_posix()
-    if joined.startswith(".."):
-        return None
-    target = site / joined
-    if target.is_dir():
-        target = target / "index.html"
-    return target
-
-
 def _references(page: Path) -> list[tuple[str, str]]:
     out = []
     for el in _parsed(page).iter(*_LINK_ATTRS):
@@ -192,7 +174,7 @@ def test_every_internal_link_and_fragment_resolves() -> None:
             if _EXTERNAL.match(url):
                 continue
             parts = urlsplit(url)
-            target = _target_file(site, page, parts.path)
+            target = target_file(site, page, parts.path)
             checked += 1
             if target is None or not target.is_file():
                 broken.append(f"{rel}: {where} {url!r} -> no file {target}")

@@ -57,7 +57,10 @@ def _parse(path: Path) -> _Page:
     return page
 
 
-def _target(site: Path, page: Path, url_path: str, root_path: str) -> Path | None:
+def target_file(site: Path, page: Path, url_path: str, root_path: str = "/") -> Path | None:
+    """The file a URL path on ``page`` serves: relative to the page, or absolute under the site's own
+    path (``root_path``, from site_url); a directory serves its ``index.html``. None when the URL
+    leaves the site."""
     base = posixpath.dirname(page.relative_to(site).as_posix())
     url_path = unquote(url_path)
     if url_path.startswith("/"):
@@ -87,7 +90,7 @@ def broken_links(site: Path, root_path: str = "/") -> Iterator[BrokenLink]:
             if _EXTERNAL.match(url):
                 continue
             parts = urlsplit(url)
-            target = _target(site, page, parts.path, root_path)
+            target = target_file(site, page, parts.path, root_path)
             if target is None or not target.is_file():
                 yield BrokenLink(rel, url, "no such file in the site")
                 continue
