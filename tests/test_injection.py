@@ -138,7 +138,9 @@ def _build(root: Path, out: Path, audience: str, options: dict[str, object]) -> 
 def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("injection")
     return {
-        "sanitised": _build(base / "a", base / "site-a", "public", {}),
+        # Every team page published too, so hostile text goes through every template of the public edition.
+        "sanitised": _build(base / "a", base / "site-a", "public",
+                            {"public_pages": ["runbooks", "reports", "action_items", "process"]}),
         "raw": _build(base / "b", base / "site-b", "internal", {"allow_raw_html": True, "audience": "internal"}),
     }
 

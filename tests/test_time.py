@@ -142,10 +142,12 @@ updates:
 In Paris the clocks went from 02:00 to 03:00 during the outage.
 """
 DST_NOW = datetime(2026, 4, 1, 12, 0, tzinfo=UTC)
+#: The public edition has reports (metrics.json) only when it publishes them.
+WITH_REPORTS = {"public_pages": ["reports"]}
 
 
 def test_daylight_saving_change_inside_an_incident_lasts_two_hours(tmp_path: Path) -> None:
-    root = write_portal(tmp_path, {DST: DST_INCIDENT, RB: RUNBOOK})
+    root = write_portal(tmp_path, {DST: DST_INCIDENT, RB: RUNBOOK}, options=WITH_REPORTS)
     portal, diags = load(root)
     assert not diags.has_errors, diags.render()
     inc = portal.incident("2026-03-29-dst-outage")
@@ -162,7 +164,7 @@ def test_daylight_saving_change_inside_an_incident_lasts_two_hours(tmp_path: Pat
     assert metrics["time_to_resolve"]["by_severity"]["SEV2"]["max"] == 7200
     assert metrics["time_to_mitigate"]["by_severity"]["SEV2"]["max"] == 7200
     # The same incident written in UTC publishes the same bytes.
-    utc = write_portal(tmp_path / "utc", {DST: with_offset(DST_INCIDENT, UTC), RB: RUNBOOK})
+    utc = write_portal(tmp_path / "utc", {DST: with_offset(DST_INCIDENT, UTC), RB: RUNBOOK}, options=WITH_REPORTS)
     assert site_bytes(utc, DST_NOW) == files
 
 
