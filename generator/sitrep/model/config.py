@@ -423,7 +423,8 @@ def load_config(mkdocs_yml: Path) -> SitrepConfig:
     options = plugin_options(raw)
     if options is None:
         raise ConfigError(name, 1, "no 'sitrep' entry under 'plugins': add '- sitrep:' with its "
-                          "components (see reference/format.md)")
+                          "components (`sitrep init --component id=\"Name\"` in an empty folder writes an "
+                          "example mkdocs.yml)")
     from pydantic import ValidationError
 
     try:
