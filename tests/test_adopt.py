@@ -19,7 +19,8 @@ import venv
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _QuietHandler
+
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _QuietHandler
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -51,10 +51,16 @@ echo "copy with an adopted portal: $copy" >&2
 grep -A5 "^      components:" "$copy/mkdocs.yml" >&2
 
 cd "$copy"
+# As the README's "Adopt it" says: after changing the components, `sitrep sync` regenerates the
+# issue forms', PR template's and CONTRIBUTING.md's lists of them.
+sync=(-c 'import sys; from sitrep.cli import main; sys.argv[0] = "sitrep"; main()' sync)
 if [ "${1:-}" = "--" ]; then
   shift
   # This checkout's .venv, with sitrep and the tests imported from the copy (subprocesses too).
+  PYTHONPATH="$copy/generator" "$here/.venv/bin/python" "${sync[@]}"
   PYTHONPATH="$copy/generator:$copy" "$here/.venv/bin/python" -m pytest "$@"
 else
+  make .venv/.site-installed
+  .venv/bin/python "${sync[@]}"
   make test
 fi

@@ -360,7 +360,7 @@ def template_placeholders(body: str, first_line: int) -> list[tuple[int, str]]:
     an author who means brackets escapes them: ``\\[redacted\\]`` renders as [redacted].
     """
     found: list[tuple[int, str]] = []
-    skipper = _BlockSkipper()
+    skipper = BlockScanner(indented_code=True)
     for index, line in enumerate(body.splitlines()):
         if skipper.skip(line):
             continue
