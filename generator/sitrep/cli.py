@@ -970,25 +970,14 @@ def init(directory: str, component_specs: tuple[str, ...], site_name: str, site_
     the PR template and CONTRIBUTING.md for responders. Files that exist are
     kept and named, never overwritten.
     """
-    from sitrep.edit.init import InitError, PortalSettings, init_portal, parse_component
+    from sitrep.edit.init import PortalSettings, init_portal, new_config
 
     root = Path(directory)
     if not component_specs and sys.stdin.isatty():
         component_specs = tuple(_ask_components())
-    if not component_specs:
-        raise Refused('name the components customers see: --component id="Name" (repeat it for each)')
-    try:
-        components = [parse_component(spec) for spec in component_specs]
-        config = SitrepConfig(site_name=site_name, site_url=site_url, components=components)
-    except InitError as exc:
-        raise Refused(str(exc)) from None
-    except ValueError as exc:  # pydantic: repeated ids, bad URL...
-        raise Refused(f"invalid components: {exc}") from None
+    config = new_config(component_specs, site_name, site_url)
     root.mkdir(parents=True, exist_ok=True)
-    try:
-        outcome = init_portal(root, PortalSettings.of(config, since=_now(now_text).date()))
-    except InitError as exc:
-        raise Refused(str(exc)) from None
+    outcome = init_portal(root, PortalSettings.of(config, since=_now(now_text).date()))
     _print_outcome(root, outcome, "updated")
     click.echo("\nNext: commit these files, then see CONTRIBUTING.md to declare an incident; `mkdocs serve` "
                "previews the site. After changing the components in mkdocs.yml, run `sitrep sync`.")

@@ -34,8 +34,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from pydantic import ValidationError
 
 from sitrep.model.config import Component, SitrepConfig
+from sitrep.model.exceptions import SitrepError
 from sitrep.model.formatting import format_duration, slugify
 from sitrep.model.records import IMPACTS
 
@@ -77,8 +79,8 @@ DOCUMENTS: tuple[Document, ...] = (
 )
 
 
-class InitError(Exception):
-    """Bad input to ``sitrep init`` or ``sitrep sync`` (a message for the user, no traceback)."""
+class InitError(SitrepError):
+    """Bad input to ``sitrep init`` (a message for the user, no traceback)."""
 
 
 def parse_component(spec: str) -> Component:
@@ -89,6 +91,18 @@ def parse_component(spec: str) -> Component:
                         "dashes, e.g. --component api=\"Public API\"")
     name = (match.group("name") or "").strip().strip("\"'").strip()
     return Component(id=match.group("id"), name=name or match.group("id").replace("-", " ").capitalize())
+
+
+def new_config(specs: Sequence[str], site_name: str, site_url: str) -> SitrepConfig:
+    """The settings of a new portal from ``--component`` specs; InitError says what to fix."""
+    components = [parse_component(spec) for spec in specs]
+    if not components:
+        raise InitError('name the components customers see: --component id="Name" (repeat it for each)')
+    try:
+        return SitrepConfig(site_name=site_name, site_url=site_url, components=components)
+    except ValidationError as exc:
+        problems = "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+        raise InitError(f"--component: {problems}") from None
 
 
 def yaml_str(value: str) -> str:
