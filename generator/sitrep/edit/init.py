@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -38,8 +38,8 @@ from pydantic import ValidationError
 
 from sitrep.model.config import Component, SitrepConfig
 from sitrep.model.exceptions import SitrepError
+from sitrep.model.files import write_atomically
 from sitrep.model.formatting import format_duration, slugify
-from sitrep.model.records import IMPACTS
 
 #: Regions: a begin line, anything, the end line of the same name. Markers are HTML comments
 #: (Markdown) or ``#`` comments (YAML), indented like the lines around them.
@@ -143,26 +143,23 @@ def _env() -> jinja2.Environment:
 
 @dataclass(frozen=True)
 class PortalSettings:
-    """What the documents are rendered from."""
+    """What the documents are rendered from: the portal's configuration, its first day, and
+    whether it is Sitrep's own repository (whose PR workflow also runs the tool's test suite)."""
 
-    site_name: str
-    site_url: str
-    components: Sequence[Component]
     config: SitrepConfig
     since: date | None = None
-    #: Sitrep's own repository: the PR workflow also runs the tool's test suite when tool code changes.
     develop: bool = False
 
     @classmethod
     def of(cls, config: SitrepConfig, since: date | None = None, develop: bool = False) -> PortalSettings:
-        return cls(config.site_name, config.site_url, config.components, config, since or config.since, develop)
+        return cls(config, since or config.since, develop)
 
     def context(self) -> dict[str, Any]:
-        example = self.components[0] if self.components else Component(id="api", name="API")
+        config = self.config
         return {
-            "site_name": self.site_name, "site_url": self.site_url, "components": list(self.components),
-            "severities": self.config.severities, "impacts": IMPACTS, "example": example,
-            "example_severity": self.config.severities[min(1, len(self.config.severities) - 1)],
+            "site_name": config.site_name, "site_url": config.site_url, "components": config.components,
+            "severities": config.severities, "example": config.components[0],
+            "example_severity": config.severities[min(1, len(config.severities) - 1)],
             "since": self.since, "version": sitrep_version(), "develop": self.develop,
         }
 
@@ -208,17 +205,13 @@ class Outcome:
 
 def init_portal(root: Path, settings: PortalSettings) -> Outcome:
     """Write every document that does not exist yet under ``root``; keep (and name) the others."""
-    if not settings.components:
-        raise InitError("a portal needs at least one component: --component id=\"Name\"")
     outcome = Outcome()
     for path, text in render_documents(settings).items():
-        target = root / path
-        if target.exists():
+        try:
+            write_atomically(root / path, text.encode("utf-8"), exclusive=True)
+        except FileExistsError:
             outcome.kept.append(path)
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("x", encoding="utf-8", newline="") as handle:
-            handle.write(text)
         outcome.written.append(path)
     return outcome
 
@@ -251,10 +244,5 @@ def sync_portal(root: Path, settings: PortalSettings, *, write: bool = True) -> 
             continue
         outcome.updated.append(path)
         if write:
-            target.write_bytes(text.encode("utf-8"))
+            write_atomically(target, text.encode("utf-8"))
     return outcome
-
-
-def generated_paths() -> Iterable[str]:
-    """Paths of the documents that carry generated regions."""
-    return (doc.path for doc in DOCUMENTS if doc.template)

@@ -22,7 +22,7 @@ from sitrep.derive.status import (
     overall_status,
     update_changes,
 )
-from sitrep.derive.uptime import uptime_days
+from sitrep.derive.uptime import NO_DATA, uptime_days
 from sitrep.model.config import SitrepConfig
 from sitrep.model.formatting import day_label, month_label
 from sitrep.model.portal import Portal
@@ -122,7 +122,7 @@ def _bars(portal: Portal, now: datetime, days: int) -> dict[str, dict[str, Any]]
             "uptime": percent,
             "cells": [
                 {"day": c.day.isoformat(), "label": day_label(c.day), "impact": c.impact, "uptime": c.uptime,
-                 "count": len(c.incident_ids), "linked": c.day in linked,
+                 "no_data": c.impact == NO_DATA, "count": len(c.incident_ids), "linked": c.day in linked,
                  "titles": [titles[i] for i in c.incident_ids if i in titles][:3]}
                 for c in cells
             ],
