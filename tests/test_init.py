@@ -149,7 +149,7 @@ def test_sample_portal_responder_files_are_what_init_writes() -> None:
     config = load_config(REPO / "mkdocs.yml")
     if config.components != load_config(SAMPLE / "mkdocs.yml").components:
         pytest.skip("the top-level portal is a team's own, not the sample: its files are no longer the templates'")
-    documents = render_documents(PortalSettings.of(config, develop=True))
+    documents = render_documents(PortalSettings.of(config, develop=True, root=REPO))
     for path in RESPONDER_FILES:
         assert (REPO / path).read_text(encoding="utf-8") == documents[path], f"{path}: run `sitrep sync`"
     assert (REPO / ".github/workflows/pr.yml").read_text(encoding="utf-8") == documents[".github/workflows/pr.yml"]

@@ -977,7 +977,7 @@ def init(directory: str, component_specs: tuple[str, ...], site_name: str, site_
         component_specs = tuple(_ask_components())
     config = new_config(component_specs, site_name, site_url)
     root.mkdir(parents=True, exist_ok=True)
-    outcome = init_portal(root, PortalSettings.of(config, since=_now(now_text).date()))
+    outcome = init_portal(root, PortalSettings.of(config, since=_now(now_text).date(), root=root))
     _print_outcome(root, outcome, "updated")
     click.echo("\nNext: commit these files, then see CONTRIBUTING.md to declare an incident; `mkdocs serve` "
                "previews the site. After changing the components in mkdocs.yml, run `sitrep sync`.")
@@ -998,7 +998,7 @@ def sync(mkdocs_yml: str, check: bool) -> None:
     path = Path(mkdocs_yml)
     _, config = _config(mkdocs_yml)
     root = path.parent
-    outcome = sync_portal(root, PortalSettings.of(config), write=not check)
+    outcome = sync_portal(root, PortalSettings.of(config, root=root), write=not check)
     _print_outcome(root, outcome, "out of date:" if check else "updated")
     if check and outcome.updated:
         click.echo("sitrep: the files above repeat an older mkdocs.yml: run `sitrep sync` and commit", err=True)

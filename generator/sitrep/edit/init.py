@@ -149,10 +149,15 @@ class PortalSettings:
     config: SitrepConfig
     since: date | None = None
     develop: bool = False
+    #: The portal has pre-written incident texts (templates/NAME.md for `sitrep new incident --template`).
+    incident_templates: bool = False
 
     @classmethod
-    def of(cls, config: SitrepConfig, since: date | None = None, develop: bool = False) -> PortalSettings:
-        return cls(config, since or config.since, develop)
+    def of(cls, config: SitrepConfig, since: date | None = None, develop: bool = False,
+           root: Path | None = None) -> PortalSettings:
+        """Settings for the portal whose mkdocs.yml holds ``config`` (in ``root``, if it exists yet)."""
+        templates = root is not None and any((root / "templates").glob("*.md"))
+        return cls(config, since or config.since, develop, templates)
 
     def context(self) -> dict[str, Any]:
         config = self.config
@@ -161,6 +166,7 @@ class PortalSettings:
             "severities": config.severities, "example": config.components[0],
             "example_severity": config.severities[min(1, len(config.severities) - 1)],
             "since": self.since, "version": sitrep_version(), "develop": self.develop,
+            "incident_templates": self.incident_templates, "notify": bool(config.notify.channels),
         }
 
 
