@@ -72,6 +72,7 @@ DOCUMENTS: tuple[Document, ...] = (
     Document(".github/ISSUE_TEMPLATE/update-incident.yml", "github/ISSUE_TEMPLATE/update-incident.yml"),
     Document(".github/workflows/pr.yml", "github/workflows/pr.yml"),
     Document(".github/workflows/publish.yml", "github/workflows/publish.yml"),
+    Document(".github/workflows/declare.yml", "github/workflows/declare.yml"),
     Document("incidents/.gitkeep", None),
     Document("postmortems/.gitkeep", None),
     Document("runbooks/.gitkeep", None),
