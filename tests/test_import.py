@@ -246,7 +246,8 @@ def test_the_imported_history_builds_in_both_editions_and_shows_in_the_reports(
         build = mkdocs_build(work, tmp_path / f"site-{audience}", audience, epoch=epoch)
         assert build.returncode == 0, build.stderr[-3000:]
     site = tmp_path / "site-public"
-    metrics = json.loads((site / "reports" / "metrics.json").read_text())
+    # Reports are internal unless public_pages lists them.
+    metrics = json.loads((tmp_path / "site-internal" / "reports" / "metrics.json").read_text())
     assert len(metrics["incident_ids"]) >= 250  # the imported incidents are in the reliability report
     page = (site / "incidents" / "2023-01-11-incident-3-errors-on-cdn" / "index.html").read_text()
     assert "Media CDN now major outage" in page

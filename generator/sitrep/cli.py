@@ -966,7 +966,7 @@ def init(directory: str, component_specs: tuple[str, ...], site_name: str, site_
     """Create a portal in DIRECTORY (default: here), empty or an existing repository.
 
     Writes mkdocs.yml with the components, empty incidents/, postmortems/ and
-    runbooks/, requirements.txt, the PR and publish workflows, the issue forms,
+    runbooks/, requirements.txt, the PR, publish and declare workflows, the issue forms,
     the PR template and CONTRIBUTING.md for responders. Files that exist are
     kept and named, never overwritten.
     """
