@@ -242,6 +242,10 @@ def test_the_imported_history_builds_in_both_editions_and_shows_in_the_reports(
     assert again.output.count("(deleted since the last import; not overwritten)") == 2
     assert sitrep(work, "validate", "--no-cache").exit_code == 0
     epoch = 1750000000  # 2025-06-15, after the history
+    # The edition from the environment, as in every portal's mkdocs.yml (the reports are internal).
+    config = work / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - sitrep:\n",
+                                                 "  - sitrep:\n      audience: !ENV [SITREP_AUDIENCE, public]\n", 1))
     for audience in ("public", "internal"):
         build = mkdocs_build(work, tmp_path / f"site-{audience}", audience, epoch=epoch)
         assert build.returncode == 0, build.stderr[-3000:]
