@@ -47,5 +47,5 @@ def sample_site(audience: str = "public") -> Path:
 
 def copy_sample(dest: Path) -> Path:
     """A writable copy of the fixture portal in ``dest`` (created)."""
-    shutil.copytree(SAMPLE, dest)  # the docs/format.md link is copied as a file
+    shutil.copytree(SAMPLE, dest)
     return dest
