@@ -21,7 +21,8 @@ pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)"),
 ]
 
-#: One page of each type the sample portal publishes.
+#: One page of each type the sample portal publishes (in the internal edition, which has them all:
+#: the public one has no runbook, report, action-item or severity page unless public_pages lists it).
 PAGES: dict[str, str] = {
     "status": "",
     "incident (open)": "incidents/2026-11-23-webhook-delivery-delays/",
@@ -68,7 +69,7 @@ _CLIPPED = """() => {
 
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    with serve(sample_site()) as url:
+    with serve(sample_site("internal")) as url:
         yield url
 
 
