@@ -8,19 +8,16 @@ environment, and Chromium looks at what `mkdocs build --strict` wrote.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 import venv
 from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, _QuietHandler
+from tests.support.helpers_build import CHROMIUM, CHROMIUM_ARGS, serve
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -77,36 +74,29 @@ def test_a_new_team_installs_the_wheel_inits_a_portal_declares_an_incident_and_s
     site = portal / "site"
     assert (site / "index.html").is_file()
 
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     from playwright.sync_api import sync_playwright
 
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("request", lambda r: None if r.url.startswith(base) else errors.append(f"external {r.url}"))
-            page.goto(base)
-            banner = page.locator(".sr-banner").inner_text()
-            assert "Major System Outage" in banner, banner
-            assert "Public API unavailable" in page.locator("main").inner_text()
-            components = page.locator("li.sr-component")
-            assert components.count() == 3
-            api = page.locator("#component-api")
-            assert "Major outage" in api.inner_text()
-            # The package's own stylesheet styles the page (bars laid out as a row of cells).
-            assert page.locator("ol.sr-bar").first.evaluate("e => getComputedStyle(e).display") == "flex"
-            # Before the portal's first day (init wrote today) the bar has no data, not 100 %.
-            assert api.locator("ol.sr-bar > li.n").count() == 89
-            assert "Made with" not in page.content()
-            page.screenshot(path=str(tmp_path / "status.png"), full_page=True)
-            page.goto(f"{base}incidents/{Path(path).stem}/")
-            assert "We are investigating failing requests to the Public API." in page.locator("main").inner_text()
-            assert errors == []
-            browser.close()
-    finally:
-        server.shutdown()
+    with serve(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: None if r.url.startswith(base) else errors.append(f"external {r.url}"))
+        page.goto(base)
+        banner = page.locator(".sr-banner").inner_text()
+        assert "Major System Outage" in banner, banner
+        assert "Public API unavailable" in page.locator("main").inner_text()
+        components = page.locator("li.sr-component")
+        assert components.count() == 3
+        api = page.locator("#component-api")
+        assert "Major outage" in api.inner_text()
+        # The package's own stylesheet styles the page (bars laid out as a row of cells).
+        assert page.locator("ol.sr-bar").first.evaluate("e => getComputedStyle(e).display") == "flex"
+        # Before the portal's first day (init wrote today) the bar has no data, not 100 %.
+        assert api.locator("ol.sr-bar > li.n").count() == 89
+        assert "Made with" not in page.content()
+        page.screenshot(path=str(tmp_path / "status.png"), full_page=True)
+        page.goto(f"{base}incidents/{Path(path).stem}/")
+        assert "We are investigating failing requests to the Public API." in page.locator("main").inner_text()
+        assert errors == []
+        browser.close()

@@ -44,6 +44,7 @@ class Shot:
     scheme: str = "light"
     element: str | None = None  #: CSS selector of the part to show (its full height)
     follow: str | None = None  #: CSS selector of a link on ``path`` to open first (pages found, not named)
+    internal: bool = False  #: from the internal edition (action items and reports are internal by default)
 
 
 SHOTS: tuple[Shot, ...] = (
@@ -53,14 +54,15 @@ SHOTS: tuple[Shot, ...] = (
     Shot("status-desktop-dark.png", "", DESKTOP, "dark"),
     # The newest incident on the status page (an open one in the sample) and the newest postmortem.
     Shot("incident.png", "", DESKTOP, follow=".sr-incident-title a"),
-    Shot("postmortem.png", "postmortems/", PHONE, element="section.sr-pm-actions-section", follow=".sr-pm-title a"),
-    Shot("reports.png", "reports/", DESKTOP, "light", "#counts"),
+    Shot("postmortem.png", "postmortems/", PHONE, element="section.sr-pm-actions-section", follow=".sr-pm-title a",
+         internal=True),
+    Shot("reports.png", "reports/", DESKTOP, "light", "#counts", internal=True),
 )
 
 
-def build_sample(out: Path) -> Path:
+def build_sample(out: Path, audience: str = "public") -> Path:
     """``mkdocs build --strict`` of the repository's sample portal into ``out`` at the sample's "now"."""
-    env = {**os.environ, "SITREP_AUDIENCE": "public", "SOURCE_DATE_EPOCH": str(SAMPLE_NOW),
+    env = {**os.environ, "SITREP_AUDIENCE": audience, "SOURCE_DATE_EPOCH": str(SAMPLE_NOW),
            "NO_MKDOCS_2_WARNING": "1"}
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
     subprocess.run([mkdocs, "build", "--strict", "-q", "-f", str(REPO / "mkdocs.yml"), "-d", str(out)],
@@ -85,19 +87,20 @@ def serve(directory: Path, handler: type[http.server.SimpleHTTPRequestHandler] =
         server.server_close()
 
 
-def take(site: Path, out: Path, shots: tuple[Shot, ...] = SHOTS) -> list[Path]:
-    """Write every shot of the built ``site`` into ``out``; returns the files written."""
+def take(site: Path, out: Path, shots: tuple[Shot, ...] = SHOTS, internal_site: Path | None = None) -> list[Path]:
+    """Write every shot of the built ``site`` (``internal_site`` for internal shots) into ``out``."""
     from playwright.sync_api import sync_playwright
 
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    with serve(site) as base, sync_playwright() as p:
+    with serve(site) as public_base, serve(internal_site or site) as internal_base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for shot in shots:
                 context = browser.new_context(viewport=shot.viewport, color_scheme=shot.scheme,
                                               reduced_motion="reduce", timezone_id="UTC", locale="en-US")
                 page = context.new_page()
+                base = internal_base if shot.internal else public_base
                 page.goto(base + shot.path, wait_until="networkidle")
                 if shot.follow:
                     href = page.locator(shot.follow).first.get_attribute("href")
@@ -126,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     with tempfile.TemporaryDirectory(prefix="sitrep-shots-") as tmp:
         site = args.site or build_sample(Path(tmp) / "site")
-        for path in take(site, args.out):
+        internal = build_sample(Path(tmp) / "site-internal", "internal")
+        for path in take(site, args.out, internal_site=internal):
             print(path)
     return 0
 
