@@ -11,15 +11,16 @@ from click.testing import CliRunner, Result
 
 from sitrep.cli import main
 
-REPO = Path(__file__).resolve().parent.parent
+#: The tests' copy of the sample portal (the top-level one is a team's to replace).
+SAMPLE = Path(__file__).resolve().parent / "fixtures" / "sample"
 NOW = "2026-12-01T10:00:00Z"
 SHIPPED = ("database-outage", "payment-failures", "security-incident", "service-degradation")
 
 
 @pytest.fixture
 def portal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    shutil.copy(SAMPLE / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(SAMPLE / "templates", tmp_path / "templates")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -30,12 +31,12 @@ def sitrep(*args: str) -> Result:
 
 def usage_vars(name: str) -> list[str]:
     """The --var options a template's first comment line shows (its usage example)."""
-    first = (REPO / "templates" / f"{name}.md").read_text(encoding="utf-8").splitlines()[1]
+    first = (SAMPLE / "templates" / f"{name}.md").read_text(encoding="utf-8").splitlines()[1]
     return [f"{k}={v.strip(chr(34))}" for k, v in re.findall(r'--var (\w+)=("[^"]*"|\S+)', first)]
 
 
 def test_the_procedures_scenarios_are_shipped() -> None:
-    assert sorted(p.stem for p in (REPO / "templates").glob("*.md")) == list(SHIPPED)
+    assert sorted(p.stem for p in (SAMPLE / "templates").glob("*.md")) == list(SHIPPED)
 
 
 @pytest.mark.parametrize("name", SHIPPED)
