@@ -685,6 +685,7 @@ def preview(mkdocs_yml: str, base: str, fmt: str, now_text: str | None) -> None:
     """
     import tempfile
 
+    from sitrep.derive.state import portal_state
     from sitrep.load.git_revision import export_revision
     from sitrep.load.loader import load_portal
     from sitrep.render.preview import compare, render
@@ -695,7 +696,8 @@ def preview(mkdocs_yml: str, base: str, fmt: str, now_text: str | None) -> None:
     with tempfile.TemporaryDirectory(prefix="sitrep-base-") as tmp:
         export_revision(root, base, Path(tmp))
         base_portal, _ = load_portal(Path(tmp), config)
-    click.echo(render(compare(base_portal, head, head_diags, now), markdown=fmt == "markdown"), nl=False)
+    changes = compare(portal_state(base_portal, now), portal_state(head, now), head_diags)
+    click.echo(render(changes, markdown=fmt == "markdown"), nl=False)
     if head_diags.has_errors:
         sys.exit(EXIT_INVALID)
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sitrep.derive.action_items import ActionItemRow, owner_counts, page_order, state_counts
-from sitrep.derive.status import duration
+from sitrep.derive.action_items import ActionItemRow, page_order
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.formatting import slugify
 from sitrep.model.portal import Portal
@@ -55,7 +54,7 @@ def _pm_view(pm: Postmortem, ctx: RenderContext, root: str) -> dict[str, Any]:
     for inc in incidents:
         for cid in inc.components:
             components.setdefault(cid, config.component_name(cid))
-    durations = [duration(i, ctx.now) for i in incidents if not i.is_maintenance]
+    durations = [ctx.state.of(i).duration for i in incidents if not i.is_maintenance]
     view = {
         "id": pm.id,
         "title": pm.title,
@@ -145,7 +144,7 @@ def postmortem_pages(ctx: RenderContext) -> list[Page]:
         path = urls.postmortem_page(pm.id)
         root = urls.root_of(path)
         view = _pm_view(pm, ctx, root)
-        incidents = [incident_view(i, ctx.portal, ctx.now, root) for i in _pm_incidents(pm, ctx.portal)]
+        incidents = [incident_view(i, ctx.state, root) for i in _pm_incidents(pm, ctx.portal)]
         rows = [_row_view(r, ctx.portal, root) for r in ctx.rows(pm)]
         text = front_matter(title=pm.title, hide=["navigation", "toc"])
         text += render("postmortems/head.md.j2", p=view, incidents=incidents, root=root, internal=ctx.internal)
@@ -160,10 +159,11 @@ def action_items_page(ctx: RenderContext) -> Page:
     path = urls.ACTION_ITEMS_PAGE
     root = urls.root_of(path)
     today = ctx.now.date()
-    rows = sorted((r for pm in ctx.portal.postmortems for r in ctx.rows(pm)), key=page_order)
+    summary = ctx.state.metrics["all"].action_items  # every postmortem of the edition
+    rows = sorted(summary.items, key=page_order)
     # most overdue, then most open first
-    by_owner = sorted(owner_counts(rows), key=lambda o: (-o.overdue, -o.open))
-    totals = dict(zip(("open", "overdue", "done", "wont_do"), state_counts(rows), strict=True))
+    by_owner = sorted(summary.by_owner, key=lambda o: (-o.overdue, -o.open))
+    totals = {"open": summary.open, "overdue": summary.overdue, "done": summary.done, "wont_do": summary.wont_do}
     text = front_matter(title="Action items", hide=["toc"])
     text += render("postmortems/actions.md.j2", rows=[_row_view(r, ctx.portal, root) for r in rows], by_owner=by_owner,
                     totals=totals, root=root, today=today)

@@ -9,9 +9,8 @@ commit out of git is the CLI's job.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from sitrep.derive.status import component_statuses, next_update_due, overall_status
+from sitrep.derive.state import PortalState
 from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.formatting import format_duration, human_time
 from sitrep.model.portal import Portal
@@ -43,10 +42,6 @@ class Preview:
     changes: list[Change] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
-
-
-def _public_status(portal: Portal, now: datetime) -> str:
-    return overall_status(component_statuses(portal.for_audience("public"), now)).description
 
 
 def _impacts(inc: Incident) -> str:
@@ -88,11 +83,12 @@ def _postmortem_changes(base: Portal, head: Portal) -> list[Change]:
     return changes
 
 
-def _warnings(head: Portal, now: datetime) -> list[str]:
+def _warnings(state: PortalState) -> list[str]:
+    head, now = state.portal, state.now
     out = []
     for inc in head.incidents:
-        due = next_update_due(inc, head.config)
-        if due is not None and now > due:
+        due = state.of(inc).next_update_due
+        if due is not None and state.of(inc).update_overdue:
             out.append(f"Update overdue: **{inc.title}** (`{inc.id}`, {inc.severity}) was due an update at "
                        f"{human_time(due)} ({format_duration(now - due)} ago).")
     for pm in head.postmortems:
@@ -115,13 +111,13 @@ def _warnings(head: Portal, now: datetime) -> list[str]:
     return out
 
 
-def compare(base: Portal, head: Portal, head_diagnostics: Diagnostics, now: datetime) -> Preview:
-    """Everything the PR changes, as seen on the public status page at ``now``."""
+def compare(base: PortalState, head: PortalState, head_diagnostics: Diagnostics) -> Preview:
+    """Everything the PR changes, as seen on the public status page at the states' ``now``."""
     return Preview(
-        before=_public_status(base, now),
-        after=_public_status(head, now),
-        changes=_incident_changes(base, head) + _postmortem_changes(base, head),
-        warnings=_warnings(head, now),
+        before=base.public_overall.description,
+        after=head.public_overall.description,
+        changes=_incident_changes(base.portal, head.portal) + _postmortem_changes(base.portal, head.portal),
+        warnings=_warnings(head),
         diagnostics=head_diagnostics,
     )
 

@@ -7,8 +7,9 @@ Nothing here imports MkDocs. The MkDocs plugin hands the result to MkDocs; the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from sitrep.derive.state import portal_state
 from sitrep.model.portal import Portal
 from sitrep.render import urls
 from sitrep.render.badges import build_badges
@@ -43,17 +44,18 @@ class SiteOutput:
 
 def build_site(portal: Portal, now: datetime) -> SiteOutput:
     """Everything the edition chosen by ``portal.config.audience`` publishes."""
-    visible = portal.for_audience(portal.config.audience)
-    pages = build_pages(visible, now) + build_team_pages(visible, now)
+    # Derive once: every renderer reads this state and none derives anything itself.
+    state = portal_state(portal.for_audience(portal.config.audience), now)
+    ctx = RenderContext.of(state)
+    pages = build_pages(state, ctx.links) + build_team_pages(ctx)
     files: dict[str, bytes] = {}
     for builder in (metrics_file, build_feeds, build_api, build_badges, build_calendar, build_embed):
-        files.update(builder(visible, now))
+        files.update(builder(state))
     return SiteOutput(pages=pages, files=dict(sorted(files.items())))
 
 
-def build_team_pages(portal: Portal, now: datetime) -> list[Page]:
+def build_team_pages(ctx: RenderContext) -> list[Page]:
     """Postmortem library, action items, runbooks and reports for an audience-filtered portal."""
-    ctx = RenderContext.of(portal, now.astimezone(UTC))
     pages = postmortem_index_pages(ctx)
     pages.append(action_items_page(ctx))
     pages += postmortem_pages(ctx)
