@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sitrep.derive.state import portal_state
+from sitrep.derive.state import PortalState, portal_state
 from sitrep.model.portal import Portal
 from sitrep.render import urls
 from sitrep.render.badges import build_badges
+from sitrep.render.body_links import BodyLinks
 from sitrep.render.context import RenderContext
 from sitrep.render.embed import build_embed
 from sitrep.render.feeds import build_feeds
@@ -46,16 +47,17 @@ def build_site(portal: Portal, now: datetime) -> SiteOutput:
     """Everything the edition chosen by ``portal.config.audience`` publishes."""
     # Derive once: every renderer reads this state and none derives anything itself.
     state = portal_state(portal.for_audience(portal.config.audience), now)
-    ctx = RenderContext.of(state)
-    pages = build_pages(state, ctx.links) + build_team_pages(ctx)
+    links = BodyLinks.of(state.portal)
+    pages = build_pages(state, links) + build_team_pages(state, links)
     files: dict[str, bytes] = {}
     for builder in (metrics_file, build_feeds, build_api, build_badges, build_calendar, build_embed):
         files.update(builder(state))
     return SiteOutput(pages=pages, files=dict(sorted(files.items())))
 
 
-def build_team_pages(ctx: RenderContext) -> list[Page]:
+def build_team_pages(state: PortalState, links: BodyLinks | None = None) -> list[Page]:
     """Postmortem library, action items, runbooks and reports for an audience-filtered portal."""
+    ctx = RenderContext.of(state, links)
     pages = postmortem_index_pages(ctx)
     pages.append(action_items_page(ctx))
     pages += postmortem_pages(ctx)
