@@ -8,13 +8,15 @@ Authors appear only in the internal edition.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
-from sitrep.derive.action_items import ActionItemRow, page_order
+from sitrep.derive.action_items import ActionItemRow
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.formatting import slugify
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
+from sitrep.model.vocabulary import ACTION_STATES
 from sitrep.render import urls
 from sitrep.render.context import RenderContext
 from sitrep.render.page import Page, embed_body, front_matter
@@ -154,13 +156,20 @@ def postmortem_pages(ctx: RenderContext) -> list[Page]:
     return pages
 
 
+def _page_order(row: ActionItemRow) -> tuple[Any, ...]:
+    """Open first (overdue first, then by due date, undated last); then done, then won't do;
+    newer postmortems first within a due date."""
+    return (ACTION_STATES.index(row.state), not row.overdue, row.due is None, row.due or date.max,
+            row.age_days, row.postmortem_id, row.line)
+
+
 def action_items_page(ctx: RenderContext) -> Page:
     """Every action item across the edition's postmortems, open and overdue first, with per-owner counts."""
     path = urls.ACTION_ITEMS_PAGE
     root = urls.root_of(path)
     today = ctx.now.date()
     summary = ctx.state.metrics["all"].action_items  # every postmortem of the edition
-    rows = sorted(summary.items, key=page_order)
+    rows = sorted(summary.items, key=_page_order)
     # most overdue, then most open first
     by_owner = sorted(summary.by_owner, key=lambda o: (-o.overdue, -o.open))
     totals = {"open": summary.open, "overdue": summary.overdue, "done": summary.done, "wont_do": summary.wont_do}
