@@ -4,11 +4,17 @@
   is written), build the site in memory, set the navigation and watched folders;
 * ``on_files``: hand generated pages and files to MkDocs (``File.generated``,
   never writing into ``docs_dir``);
-* ``on_page_content``: sanitise the HTML rendered from record bodies.
+* ``on_pre_page``: render generated pages with one Markdown instance for the
+  build, and not at all when a page has no record body (its HTML comes from our
+  templates); ``SITREP_RENDER=page-by-page`` keeps MkDocs' own rendering, which
+  the tests compare with;
+* ``on_page_content``: sanitise the HTML rendered from record bodies and put the
+  template HTML back in place.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import shutil
 from pathlib import Path
@@ -19,8 +25,10 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
+from mkdocs.structure.toc import get_toc
 from pydantic import ValidationError
 
 from sitrep.load.loader import load_portal
@@ -54,6 +62,8 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         self.record_pages: set[str] = set()
         self.fragments: dict[str, list[str]] = {}
         self.sanitize = True
+        self.markdown: SharedMarkdown | None = None
+        self.page_by_page = os.environ.get("SITREP_RENDER") == "page-by-page"
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -109,6 +119,10 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             generated.append((page.path, markdown, inclusion))
         generated += [(path, content, InclusionLevel.INCLUDED) for path, content in self.output.files.items()]
+        # From here on each page's text lives once: its Markdown in MkDocs' File, its HTML in
+        # self.fragments until MkDocs has rendered it.
+        self.output = None
+        self.markdown = None if self.page_by_page else SharedMarkdown(config, files)
         clashes = sorted(path for path, _, _ in generated if path in existing)
         if clashes:
             listed = ", ".join(f"{config.docs_dir}/{c}" for c in clashes)
@@ -117,10 +131,21 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
             files.append(File.generated(config, path, content=content, inclusion=inclusion))
         return files
 
+    def on_pre_page(self, page: MkPage, *, config: MkDocsConfig, files: Files) -> MkPage:
+        fragments = self.fragments.get(page.file.src_uri)
+        if fragments is None or self.markdown is None:
+            return page
+        if page.file.src_uri in self.record_pages:
+            page.render = functools.partial(self.markdown.render, page)  # type: ignore[method-assign]
+        elif len(fragments) == 1:  # no record body: the page is our template HTML, nothing to convert
+            page.render = functools.partial(_render_without_markdown, page, fragments[0])  # type: ignore[method-assign]
+            del self.fragments[page.file.src_uri]
+        return page
+
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         if self.sanitize and page.file.src_uri in self.record_pages:
             html = sanitize_record_html(html)
-        fragments = self.fragments.get(page.file.src_uri)
+        fragments = self.fragments.pop(page.file.src_uri, None)
         return join_fragments(html, fragments) if fragments else html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -133,6 +158,55 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         if self.final_site_dir is not None:
             shutil.rmtree(staging_dir(self.final_site_dir), ignore_errors=True)
             self.final_site_dir = None
+
+
+class SharedMarkdown:
+    """One Markdown instance, with MkDocs' own processors, for every generated page of a build.
+
+    :meth:`mkdocs.structure.pages.Page.render` builds a new ``markdown.Markdown`` (and loads
+    every extension) for each page; this does the same work once and resets it between
+    pages. The result is byte-identical (``tests/test_render_shortcuts.py``).
+    """
+
+    def __init__(self, config: MkDocsConfig, files: Files) -> None:
+        import markdown
+
+        self.md = markdown.Markdown(extensions=config["markdown_extensions"],
+                                    extension_configs=config["mdx_configs"] or {})
+        self.raw_html = mkdocs_pages._RawHTMLPreprocessor()
+        self.raw_html._register(self.md)
+        self.anchors = mkdocs_pages._ExtractAnchorsTreeprocessor(None, files, config)  # type: ignore[arg-type]
+        self.anchors._register(self.md)
+        self.relative = mkdocs_pages._RelativePathTreeprocessor(None, files, config)  # type: ignore[arg-type]
+        self.relative._register(self.md)
+        self.title = mkdocs_pages._ExtractTitleTreeprocessor()
+        self.title._register(self.md)
+
+    def render(self, page: MkPage, config: MkDocsConfig, files: Files) -> None:
+        """What ``Page.render`` does, on the shared instance."""
+        assert page.markdown is not None
+        self.md.reset()
+        self.anchors.present_anchor_ids = set()
+        self.relative.file = page.file
+        self.relative.files = files
+        self.relative.links_to_anchors = {}
+        self.title.title = None
+        page.content = self.md.convert(page.markdown)
+        page.toc = get_toc(getattr(self.md, "toc_tokens", []))
+        page._title_from_render = self.title.title
+        page.present_anchor_ids = self.anchors.present_anchor_ids | self.raw_html.present_anchor_ids
+        if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
+            page.links_to_anchors = self.relative.links_to_anchors
+
+
+def _render_without_markdown(page: MkPage, html: str, config: MkDocsConfig, files: Files) -> None:
+    """``Page.render`` for a page that is all template HTML: what Markdown would give, without Markdown."""
+    page.content = html
+    page.toc = get_toc([])
+    page._title_from_render = None
+    page.present_anchor_ids = set()
+    if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
+        page.links_to_anchors = {}
 
 
 #: The templates (status page, page head) and assets Sitrep's pages need; part of the package.
