@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import logging
 import shutil
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,8 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         self.fragments: dict[str, list[str]] = {}
         self.sanitize = True
         self.markdown: SharedMarkdown | None = None
+        self.search_entries: dict[str, tuple[str, str]] = {}
+        self.search_index: Any = None
         self.page_by_page = os.environ.get("SITREP_RENDER") == "page-by-page"
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -93,6 +96,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         self.output = build_site(portal, now)
         self.sanitize = not settings.allow_raw_html
         self.record_pages = {p.path for p in self.output.pages if BODY_START in p.text}
+        self.search_entries = {p.path: p.search_entry for p in self.output.pages if p.search_entry}
         if not config.nav:
             config.nav = self.output.nav
         register_theme(config)
@@ -123,6 +127,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         # self.fragments until MkDocs has rendered it.
         self.output = None
         self.markdown = None if self.page_by_page else SharedMarkdown(config, files)
+        self.search_index = _material_search_index(config, self)
         clashes = sorted(path for path, _, _ in generated if path in existing)
         if clashes:
             listed = ", ".join(f"{config.docs_dir}/{c}" for c in clashes)
@@ -142,6 +147,21 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
             del self.fragments[page.file.src_uri]
         return page
 
+    def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        if self.search_index is not None and page.file.src_uri in self.search_entries:
+            page.meta["search"] = {"exclude": True}  # indexed by on_page_context, from its entry
+        return markdown
+
+    def on_page_context(self, context: Any, *, page: MkPage, config: MkDocsConfig, nav: Any) -> Any:
+        entry = self.search_entries.get(page.file.src_uri)
+        if entry is not None and self.search_index is not None:
+            # Runs right after the search plugin's own on_page_context for this page, so the
+            # index keeps page order; one short entry instead of the parsed HTML sections.
+            title, text = entry
+            self.search_index.entries.append({"location": page.url, "title": escape(title, quote=False),
+                                              "text": escape(text, quote=False)})
+        return context
+
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         if self.sanitize and page.file.src_uri in self.record_pages:
             html = sanitize_record_html(html)
@@ -158,6 +178,17 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         if self.final_site_dir is not None:
             shutil.rmtree(staging_dir(self.final_site_dir), ignore_errors=True)
             self.final_site_dir = None
+
+
+def _material_search_index(config: MkDocsConfig, sitrep: SitrepPlugin) -> Any:
+    """Material's search index when its search plugin runs before this one (None otherwise)."""
+    for plugin in config.plugins.values():
+        if plugin is sitrep:
+            return None
+        index = getattr(plugin, "search_index", None)
+        if isinstance(getattr(index, "entries", None), list):
+            return index
+    return None
 
 
 class SharedMarkdown:

@@ -19,7 +19,7 @@ from sitrep.model.records import Incident, Postmortem
 from sitrep.model.vocabulary import ACTION_STATES
 from sitrep.render import urls
 from sitrep.render.context import RenderContext
-from sitrep.render.page import Page, embed_body, front_matter
+from sitrep.render.page import NOT_INDEXED, Page, embed_body, front_matter
 from sitrep.render.status_site import incident_view
 from sitrep.render.templating import render
 
@@ -131,7 +131,7 @@ def postmortem_index_pages(ctx: RenderContext) -> list[Page]:
         root = urls.root_of(path)
         kind, label = entry["kind"], entry["label"]
         title = "Postmortems" if kind == "all" else f"Postmortems — {label}"
-        text = front_matter(title=title, hide=["toc"])
+        text = front_matter(title=title, hide=["toc"], search=NOT_INDEXED)
         text += render("postmortems/index.md.j2", items=[_pm_view(p, ctx, root) for p in entry["items"]],
                         filters=filters, folder=entry["folder"], kind=kind, label=label, root=root,
                         internal=ctx.internal, now=ctx.now)

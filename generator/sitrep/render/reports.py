@@ -19,7 +19,7 @@ from sitrep.model.records import Incident
 from sitrep.model.vocabulary import status_label
 from sitrep.render import charts, urls
 from sitrep.render.context import RenderContext
-from sitrep.render.page import Page, front_matter
+from sitrep.render.page import NOT_INDEXED, Page, front_matter
 from sitrep.render.templating import render
 
 DURATION_SECTIONS: tuple[tuple[str, str], ...] = (
@@ -226,7 +226,9 @@ def report_pages(ctx: RenderContext) -> list[Page]:
         prefix = "sr-chart-" + (urls.dir_url(path).strip("/").replace("/", "-") or "all")
         view = _report_view(ctx.portal, ctx.now, m, root, prefix)
         title = "Reliability report" if spec["kind"] == "all" else f"Reliability report — {spec['label']}"
-        text = front_matter(title=title, hide=["toc"])
+        # Only the all-time report is searchable: the others repeat its words with other figures.
+        search = {} if spec["kind"] == "all" else {"search": NOT_INDEXED}
+        text = front_matter(title=title, hide=["toc"], **search)
         text += render("reports/report.md.j2", r=view, spec=spec, filters=filters, current=urls.dir_url(path),
                         root=root, now=ctx.now, title=title)
         pages.append(Page(path, text, in_nav=(spec["kind"] == "all")))
