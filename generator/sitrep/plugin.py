@@ -9,23 +9,34 @@
   templates); ``SITREP_RENDER=page-by-page`` keeps MkDocs' own rendering, which
   the tests compare with;
 * ``on_page_content``: sanitise the HTML rendered from record bodies and put the
-  template HTML back in place.
+  template HTML back in place;
+* ``on_page_context``: fill record pages into a theme shell rendered once per
+  template, folder and page options (:class:`ShellRenderer`) instead of having
+  Material render the whole page for each of thousands of records.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import os
+import posixpath
+import re
 import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
+from urllib.parse import quote
 
+from markupsafe import Markup
+from markupsafe import escape as markup_escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
@@ -66,6 +77,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         self.markdown: SharedMarkdown | None = None
         self.search_entries: dict[str, tuple[str, str]] = {}
         self.search_index: Any = None
+        self.shells: ShellRenderer | None = None
         self.page_by_page = os.environ.get("SITREP_RENDER") == "page-by-page"
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -147,19 +159,31 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
             del self.fragments[page.file.src_uri]
         return page
 
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.shells = None if self.page_by_page else ShellRenderer(env)
+        return env
+
     def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         if self.search_index is not None and page.file.src_uri in self.search_entries:
             page.meta["search"] = {"exclude": True}  # indexed by on_page_context, from its entry
+        if not self.page_by_page and page.file.src_uri in self.record_pages:
+            page.meta["sitrep_template"] = page.meta.get("template", "main.html")
+            page.meta["template"] = ShellRenderer.TEMPLATE
         return markdown
 
+    @event_priority(-100)  # after every other plugin's page context, as MkDocs' own render would be
     def on_page_context(self, context: Any, *, page: MkPage, config: MkDocsConfig, nav: Any) -> Any:
         entry = self.search_entries.get(page.file.src_uri)
         if entry is not None and self.search_index is not None:
-            # Runs right after the search plugin's own on_page_context for this page, so the
-            # index keeps page order; one short entry instead of the parsed HTML sections.
+            # Runs after the search plugin's own on_page_context for this page, so the index
+            # keeps page order; one short entry instead of the parsed HTML sections.
             title, text = entry
             self.search_index.entries.append({"location": page.url, "title": escape(title, quote=False),
                                               "text": escape(text, quote=False)})
+        if page.meta.get("template") == ShellRenderer.TEMPLATE and self.shells is not None:
+            template = page.meta.pop("sitrep_template")
+            page.meta["template"] = template
+            context["sitrep_page"] = self.shells.render(context, page, template)
         return context
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
@@ -189,6 +213,121 @@ def _material_search_index(config: MkDocsConfig, sitrep: SitrepPlugin) -> Any:
         if isinstance(getattr(index, "entries", None), list):
             return index
     return None
+
+
+@dataclass(frozen=True)
+class Shell:
+    """A rendered page split at its per-page parts; ``fill`` joins it around one page's values."""
+
+    parts: tuple[str, ...]
+    #: For each gap between parts: which value goes there and how it is transformed.
+    slots: tuple[tuple[str, Callable[[str], str]], ...]
+
+    def fill(self, values: dict[str, str]) -> str:
+        """The page with ``values`` (title, canonical_url, content) in their places."""
+        out = [self.parts[0]]
+        for (name, transform), part in zip(self.slots, self.parts[1:], strict=True):
+            out.append(transform(values[name]))
+            out.append(part)
+        return "".join(out)
+
+
+def _striptags(text: str) -> str:
+    return str(Markup(text).striptags())
+
+
+#: How a theme may print a page's title: as is, without tags, escaped, URL-encoded.
+_TRANSFORMS: tuple[Callable[[str], str], ...] = (
+    str, _striptags, lambda t: str(markup_escape(t)), lambda t: str(markup_escape(_striptags(t))),
+    lambda t: quote(t.encode(), safe=""), lambda t: quote(t.encode(), safe="/"),
+)
+
+
+class ShellRenderer:
+    """Record pages filled into one rendered theme shell per template, folder and page options.
+
+    Thousands of record pages differ, once rendered by Material, only in their title,
+    canonical URL and article: the navigation, header and footer are the same for
+    pages in one folder (links are relative to it). The shell is rendered once with
+    marker values in those three places; each page is the shell with its own values.
+    The theme may print the title transformed (escaped, without tags): a second
+    rendering with a probe title finds which transform each place uses. A page whose
+    rendering depends on more than that (headings in its body, which Material lists
+    in the navigation even with ``hide: [toc]``; a previous/next page; its own URL
+    printed) is rendered by the theme as usual.
+    ``tests/test_render_shortcuts.py`` compares the site with MkDocs' page-by-page render.
+    """
+
+    TEMPLATE: ClassVar[str] = "sitrep-shell.html"
+    MARKERS: ClassVar[dict[str, str]] = {
+        "title": "sitrepshellmarkertitle", "canonical_url": "sitrepshellmarkercanonical",
+        "content": "sitrepshellmarkercontent"}
+    PROBE: ClassVar[str] = 'Probe &amp; <b>"probe"</b>  \'x/y\''
+
+    def __init__(self, env: Any) -> None:
+        self.env = env
+        self.shells: dict[tuple[Any, ...], Shell | None] = {}
+
+    def render(self, context: Any, page: MkPage, template: str) -> str:
+        """The page as ``template`` renders it with ``context``."""
+        key = self._key(page, template)
+        if key is not None and key not in self.shells:
+            self.shells[key] = self._shell(context, page, template, key)
+        shell = self.shells.get(key) if key is not None else None
+        if shell is None:
+            return str(self.env.get_template(template).render(context))
+        return shell.fill({"title": page.meta["title"], "canonical_url": page.canonical_url or "",
+                           "content": page.content or ""})
+
+    @staticmethod
+    def _key(page: MkPage, template: str) -> tuple[Any, ...] | None:
+        hide = page.meta.get("hide") or []
+        if (not isinstance(page.meta.get("title"), str) or not page.canonical_url or page.previous_page
+                or page.next_page or page.parent or len(page.toc) or "navigation" not in hide):
+            return None
+        options = tuple(sorted((k, repr(v)) for k, v in page.meta.items() if k not in ("title", "template")))
+        folder = posixpath.dirname(page.url.rstrip("/"))
+        return template, folder, options, "<h1" in (page.content or "")
+
+    def _render_with(self, context: Any, page: MkPage, template: str, title: str, content: str) -> str:
+        saved = page.meta["title"], page.canonical_url, page.content
+        page.meta["title"], page.canonical_url, page.content = title, self.MARKERS["canonical_url"], content
+        try:
+            return str(self.env.get_template(template).render(context))
+        finally:
+            page.meta["title"], page.canonical_url, page.content = saved
+
+    def _shell(self, context: Any, page: MkPage, template: str, key: tuple[Any, ...]) -> Shell | None:
+        """The shell of ``page``'s key, or None when the page's rendering is not a shell."""
+        content = self.MARKERS["content"] + ("<h1>" if key[3] else "")
+        marked = self._render_with(context, page, template, self.MARKERS["title"], content)
+        probed = self._render_with(context, page, template, self.PROBE, content)
+        if page.url and page.url in marked:
+            return None  # the page's own URL is printed
+        pattern = "(" + "|".join(re.escape(m) for m in self.MARKERS.values()) + ")"
+        pieces = re.split(pattern, marked.replace(content, self.MARKERS["content"]))
+        parts = tuple(pieces[0::2])
+        names = [next(n for n, m in self.MARKERS.items() if m == p) for p in pieces[1::2]]
+        if "content" not in names or not probed.startswith(parts[0]):
+            return None
+        # Walk the probe rendering along the parts: it tells how each title place transforms it.
+        known = {"canonical_url": self.MARKERS["canonical_url"], "content": content}
+        slots: list[tuple[str, Callable[[str], str]]] = []
+        at = len(parts[0])
+        for name, part in zip(names, parts[1:], strict=True):
+            transform: Callable[[str], str] | None = str
+            if name == "title":
+                transform = next((t for t in _TRANSFORMS if probed.startswith(t(self.PROBE) + part, at)), None)
+                if transform is None:
+                    return None
+                value = transform(self.PROBE)
+            else:
+                value = known[name]
+            if not probed.startswith(value + part, at):
+                return None
+            slots.append((name, transform))
+            at += len(value) + len(part)
+        return Shell(parts, tuple(slots)) if at == len(probed) else None
 
 
 class SharedMarkdown:
