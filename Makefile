@@ -1,5 +1,5 @@
 # Sitrep: two commands do all the set-up on a fresh machine with python3 and make.
-#   make site   -> .venv with pinned dependencies, validate records, build the public site into site/
+#   make site   -> .venv with pinned dependencies, build the public site into site/ (validating the records once)
 #   make test   -> the same plus dev dependencies, then the whole test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -34,8 +34,8 @@ $(VENV)/.dev-installed: $(VENV)/.site-installed requirements/dev.txt
 validate: $(VENV)/.site-installed
 	$(BIN)/sitrep validate
 
+# The plugin validates every record (same checks and messages as `sitrep validate`) before it builds.
 site: $(VENV)/.site-installed
-	$(BIN)/sitrep validate
 	SITREP_AUDIENCE=public $(BIN)/mkdocs build --strict --site-dir site
 
 site-internal: $(VENV)/.site-installed
