@@ -51,6 +51,7 @@ from sitrep.model.files import swap_in
 from sitrep.render.page import BODY_START, join_fragments, split_fragments
 from sitrep.render.sanitize import sanitize_record_html
 from sitrep.render.site import SiteOutput, build_site
+from sitrep.render.templating import THEME_DIR
 
 log = logging.getLogger("mkdocs.plugins.sitrep")
 
@@ -379,8 +380,6 @@ def _render_without_markdown(page: MkPage, html: str, config: MkDocsConfig, file
         page.links_to_anchors = {}
 
 
-#: The templates (status page, page head) and assets Sitrep's pages need; part of the package.
-THEME_DIR = Path(__file__).parent / "render" / "theme"
 
 
 def register_theme(config: MkDocsConfig) -> None:
