@@ -77,6 +77,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         self.sanitize = True
         self.markdown: SharedMarkdown | None = None
         self.search_entries: dict[str, tuple[str, str]] = {}
+        self.generated_pages: set[str] = set()
         self.search_index: Any = None
         self.shells: ShellRenderer | None = None
         self.page_by_page = os.environ.get("SITREP_RENDER") == "page-by-page"
@@ -110,6 +111,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         self.sanitize = not settings.allow_raw_html
         self.record_pages = {p.path for p in self.output.pages if BODY_START in p.text}
         self.search_entries = {p.path: p.search_entry for p in self.output.pages if p.search_entry}
+        self.generated_pages = {p.path for p in self.output.pages}
         if not config.nav:
             config.nav = self.output.nav
         register_theme(config)
@@ -167,7 +169,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
     def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         if self.search_index is not None and page.file.src_uri in self.search_entries:
             page.meta["search"] = {"exclude": True}  # indexed by on_page_context, from its entry
-        if not self.page_by_page and page.file.src_uri in self.record_pages:
+        if not self.page_by_page and page.file.src_uri in self.generated_pages:
             page.meta["sitrep_template"] = page.meta.get("template", "main.html")
             page.meta["template"] = ShellRenderer.TEMPLATE
         return markdown
@@ -245,11 +247,12 @@ _TRANSFORMS: tuple[Callable[[str], str], ...] = (
 
 
 class ShellRenderer:
-    """Record pages filled into one rendered theme shell per template, folder and page options.
+    """Generated pages filled into one rendered theme shell per template, folder and page options.
 
-    Thousands of record pages differ, once rendered by Material, only in their title,
-    canonical URL and article: the navigation, header and footer are the same for
-    pages in one folder (links are relative to it). The shell is rendered once with
+    Thousands of pages out of the navigation (records, history and day pages) differ,
+    once rendered by Material, only in their title, canonical URL and article: the
+    navigation, header and footer are the same for pages in one folder (links are
+    relative to it). The shell is rendered once with
     marker values in those three places; each page is the shell with its own values.
     The theme may print the title transformed (escaped, without tags): a second
     rendering with a probe title finds which transform each place uses. A page whose
@@ -282,10 +285,9 @@ class ShellRenderer:
 
     @staticmethod
     def _key(page: MkPage, template: str) -> tuple[Any, ...] | None:
-        hide = page.meta.get("hide") or []
         if (not isinstance(page.meta.get("title"), str) or not page.canonical_url or page.previous_page
-                or page.next_page or page.parent or len(page.toc) or "navigation" not in hide):
-            return None
+                or page.next_page or page.parent or len(page.toc) or not page.file.inclusion.is_not_in_nav()):
+            return None  # in the navigation (it shows where the page is) or with headings of its own
         options = tuple(sorted((k, repr(v)) for k, v in page.meta.items() if k not in ("title", "template")))
         folder = posixpath.dirname(page.url.rstrip("/"))
         return template, folder, options, "<h1" in (page.content or "")
