@@ -133,14 +133,16 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         # which made adding thousands of pages quadratic.
         existing = {f.src_uri for f in files}
         generated: list[tuple[str, Any, InclusionLevel]] = []
-        for page in self.output.pages:
+        pages, files_out = self.output.pages, self.output.files
+        self.output = None
+        # From here on each page's text lives once: its Markdown in MkDocs' File, its HTML in
+        # self.fragments until MkDocs has rendered it (each page is dropped once split).
+        for i, page in enumerate(pages):
+            pages[i] = None  # type: ignore[call-overload]
             markdown, self.fragments[page.path] = split_fragments(page.text)
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             generated.append((page.path, markdown, inclusion))
-        generated += [(path, content, InclusionLevel.INCLUDED) for path, content in self.output.files.items()]
-        # From here on each page's text lives once: its Markdown in MkDocs' File, its HTML in
-        # self.fragments until MkDocs has rendered it.
-        self.output = None
+        generated += [(path, content, InclusionLevel.INCLUDED) for path, content in files_out.items()]
         self.markdown = None if self.page_by_page else SharedMarkdown(config, files)
         self.search_index = _material_search_index(config, self)
         clashes = sorted(path for path, _, _ in generated if path in existing)
@@ -194,6 +196,13 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
             html = sanitize_record_html(html)
         fragments = self.fragments.pop(page.file.src_uri, None)
         return join_fragments(html, fragments) if fragments else html
+
+    def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
+        if page.file.src_uri in self.generated_pages and page.file.inclusion.is_not_in_nav():
+            # Written right after this; nothing reads a generated page's HTML again, and MkDocs
+            # would hold every page's until the build ends.
+            page.content = None
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.final_site_dir is not None and not (config.strict and _strict_warnings()):
