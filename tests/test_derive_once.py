@@ -10,14 +10,13 @@ import ast
 import importlib
 import inspect
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sitrep.derive.state import portal_state
 from sitrep.load.loader import load_portal
 from sitrep.model.config import load_config
 from sitrep.render.site import build_site
+from tests.support.sitebuild import REPO, SAMPLE
 
-REPO = Path(__file__).resolve().parent.parent
 RENDER = REPO / "generator" / "sitrep" / "render"
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 #: module (relative to render/) -> derive functions it may call: building the state.
@@ -57,7 +56,7 @@ def test_the_build_derives_each_report_once(monkeypatch) -> None:  # type: ignor
     """One metrics computation per report window, whatever reads them (report pages, metrics.json)."""
     import sitrep.derive.state as state_module
 
-    portal, diags = load_portal(REPO, load_config(REPO / "mkdocs.yml"))
+    portal, diags = load_portal(SAMPLE, load_config(SAMPLE / "mkdocs.yml"))
     assert not diags.has_errors
     now = NOW
     calls: list[tuple[object, object]] = []

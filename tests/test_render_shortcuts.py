@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import REPO, mkdocs_build, sample_site
+from tests.support.sitebuild import SAMPLE, mkdocs_build, sample_site
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -27,7 +27,7 @@ def test_shortcuts_give_what_mkdocs_renders_page_by_page(audience: str, monkeypa
     fast = files(sample_site(audience))  # built with the shortcuts, before the variable is set
     monkeypatch.setenv("SITREP_RENDER", "page-by-page")
     with tempfile.TemporaryDirectory() as tmp:
-        result = mkdocs_build(REPO, Path(tmp) / "site", audience)
+        result = mkdocs_build(SAMPLE, Path(tmp) / "site", audience)
         assert result.returncode == 0, result.stderr
         slow = files(Path(tmp) / "site")
     assert sorted(fast) == sorted(slow)

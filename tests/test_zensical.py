@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
-from helpers_build import CHROMIUM, CHROMIUM_ARGS, serve
 
-from sitebuild import REPO, SAMPLE_NOW
+from tests.support.helpers_build import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.support.sitebuild import REPO, SAMPLE, SAMPLE_NOW
 
 ZENSICAL = Path(os.environ.get("SITREP_ZENSICAL", REPO / ".venv-zensical" / "bin" / "zensical"))
 SITREP = str(Path(sys.executable).parent / "sitrep")
@@ -40,7 +40,7 @@ def site() -> Iterator[Path]:
         project = Path(tmp)
         shutil.copy(REPO / "zensical" / "mkdocs.yml", project / "mkdocs.yml")
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(SAMPLE_NOW), "SITREP_AUDIENCE": "public"}
-        generate = subprocess.run([SITREP, "generate", "-f", str(REPO / "mkdocs.yml"), "--out", str(project / "docs"),
+        generate = subprocess.run([SITREP, "generate", "-f", str(SAMPLE / "mkdocs.yml"), "--out", str(project / "docs"),
                                    "--theme-dir", str(project / "theme")], env=env, capture_output=True, text=True,
                                   timeout=300)
         assert generate.returncode == 0, generate.stderr
