@@ -65,6 +65,7 @@ test-fast: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/validate_bench.py
 	$(BIN)/python benchmarks/build_bench.py
+	$(BIN)/python benchmarks/serve_bench.py
 
 # Zensical runs no MkDocs plugins: sitrep generate writes the pages, files and theme it builds from.
 zensical: $(VENV)/.site-installed $(ZVENV)/.installed

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.support.helpers_build import chromium, visitor_page
 
 DEFAULT_COMPONENTS = ("web-app", "publishing-api", "database")
 
@@ -43,3 +46,17 @@ def make_portal(tmp_path: Path) -> MakePortal:
         return root
 
     return make
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One Chromium per test module (browser tests)."""
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    """A visitor's page on the requesting module's ``base_url`` (see ``visitor_page``)."""
+    with visitor_page(browser, base_url) as pg:
+        yield pg

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 
-from tests.support.helpers_build import CHROMIUM, CHROMIUM_ARGS, serve
+from tests.support.helpers_build import CHROMIUM, serve
 from tests.support.sitebuild import REPO, SAMPLE, SAMPLE_NOW
 
 ZENSICAL = Path(os.environ.get("SITREP_ZENSICAL", REPO / ".venv-zensical" / "bin" / "zensical"))
@@ -54,28 +54,6 @@ def site() -> Iterator[Path]:
 def base_url(site: Path) -> Iterator[str]:
     with serve(site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, base_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.errors = []  # type: ignore[attr-defined]
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    pg.on("request", lambda r: None if r.url.startswith(base_url) else pg.errors.append(f"external request {r.url}"))
-    yield pg
-    context.close()
 
 
 def test_status_page_is_sitreps(page, base_url) -> None:
