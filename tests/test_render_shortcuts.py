@@ -9,12 +9,13 @@ the sample must be the same bytes, file for file, in both editions.
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from tests.support.sitebuild import SAMPLE, mkdocs_build, sample_site
+from tests.support.sitebuild import REPO, SAMPLE, mkdocs_build, sample_site
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -34,3 +35,21 @@ def test_shortcuts_give_what_mkdocs_renders_page_by_page(audience: str, monkeypa
     differing = [path for path in fast if fast[path] != slow[path]]
     assert differing == []
     assert any(path.startswith("incidents/") for path in fast)  # record pages were compared
+
+
+@pytest.mark.slow
+def test_shortcuts_on_a_synthetic_archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many one-paragraph bodies (Markdown skipped), paginated history and day pages (shells)."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from corpus import write_corpus
+
+    portal = write_corpus(tmp_path / "portal", 120)
+    fast_result = mkdocs_build(portal, tmp_path / "fast", strict=False)
+    assert fast_result.returncode == 0, fast_result.stderr
+    monkeypatch.setenv("SITREP_RENDER", "page-by-page")
+    slow_result = mkdocs_build(portal, tmp_path / "slow", strict=False)
+    assert slow_result.returncode == 0, slow_result.stderr
+    fast, slow = files(tmp_path / "fast"), files(tmp_path / "slow")
+    assert sorted(fast) == sorted(slow)
+    assert [path for path in fast if fast[path] != slow[path]] == []
+    assert sum(path.startswith("history/") for path in fast) > 20

@@ -365,8 +365,12 @@ class SharedMarkdown:
         self.title._register(self.md)
 
     def render(self, page: MkPage, config: MkDocsConfig, files: Files) -> None:
-        """What ``Page.render`` does, on the shared instance."""
+        """What ``Page.render`` does, on the shared instance (or without Markdown for plain paragraphs)."""
         assert page.markdown is not None
+        plain = plain_paragraphs_html(page.markdown)
+        if plain is not None:
+            _render_without_markdown(page, plain, config, files)
+            return
         self.md.reset()
         self.anchors.present_anchor_ids = set()
         self.relative.file = page.file
@@ -379,6 +383,30 @@ class SharedMarkdown:
         page.present_anchor_ids = self.anchors.present_anchor_ids | self.raw_html.present_anchor_ids
         if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
             page.links_to_anchors = self.relative.links_to_anchors
+
+
+#: A line Python-Markdown turns into itself (with the configured extensions): letters, digits,
+#: spaces and punctuation that starts no block, inline markup, entity or HTML.
+_PLAIN_LINE = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;:'()?/%-]*[A-Za-z0-9.,;:)?%]")
+_MARKER_LINE = re.compile(r"<!-- [a-z:/0-9-]+ -->")
+
+
+def plain_paragraphs_html(markdown: str) -> str | None:
+    """What Python-Markdown makes of a page that is our markers and plain paragraphs; None for anything else.
+
+    Most record bodies are a sentence or two of plain text, and converting them was most of
+    what Markdown still cost a build; ``tests/test_render_shortcuts.py`` holds the equality.
+    """
+    out = []
+    for block in re.split(r"\n[ \t]*\n", markdown.strip("\n")):
+        lines = block.split("\n")
+        if all(_MARKER_LINE.fullmatch(line) for line in lines):
+            out.append(block + "\n\n")  # a raw HTML block
+        elif all(_PLAIN_LINE.fullmatch(line) for line in lines):
+            out.append(f"<p>{block}</p>\n")
+        else:
+            return None
+    return "".join(out).strip()
 
 
 def _render_without_markdown(page: MkPage, html: str, config: MkDocsConfig, files: Files) -> None:
