@@ -6,8 +6,9 @@ over ``benchmarks/corpus.py``'s records, the floor without the plugin over as
 many plain Markdown pages as the build produced (kept out of the navigation, as
 record pages are). Builds and floors run alternately (paired A/B runs, so a busy
 moment on a shared machine hits both), and the table shows medians and the
-ratios of the medians; the spread column is (slowest - fastest) / median of the
-build runs.
+ratios of the medians: wall time, CPU time (user + system of the build process,
+much less sensitive to other jobs on the machine) and peak memory; the spread
+column is (slowest - fastest) / median of the wall times.
 
     python benchmarks/build_bench.py [--runs 3] [N ...]      (default: 1000 10000)
 """
@@ -57,8 +58,8 @@ def repository_config(root: Path, *, plugin: bool) -> None:
     (root / "mkdocs.yml").write_text(text, encoding="utf-8")
 
 
-def run_build(root: Path) -> tuple[float, float]:
-    """(wall seconds, peak RSS MiB) of one ``mkdocs build`` of ``root``."""
+def run_build(root: Path) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS MiB, CPU seconds) of one ``mkdocs build`` of ``root``."""
     site = root / "site"
     shutil.rmtree(site, ignore_errors=True)
     start = time.perf_counter()
@@ -70,7 +71,7 @@ def run_build(root: Path) -> tuple[float, float]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"build of {root} failed:\n{stderr[-3000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def page_count(site: Path) -> int:
@@ -102,12 +103,13 @@ def bench(count: int, runs: int, work: Path) -> dict[str, float]:
     for _ in range(runs - 1):
         build.append(run_build(portal))
         floor.append(run_build(floor_root))
-    times = [t for t, _ in build]
+    times, floor_times = [t for t, _, _ in build], [t for t, _, _ in floor]
     figures.update(
-        build_s=statistics.median(times), floor_s=statistics.median(t for t, _ in floor),
-        build_mib=statistics.median(m for _, m in build), floor_mib=statistics.median(m for _, m in floor),
+        build_s=statistics.median(times), floor_s=statistics.median(floor_times),
+        build_mib=statistics.median(m for _, m, _ in build), floor_mib=statistics.median(m for _, m, _ in floor),
+        build_cpu=statistics.median(c for _, _, c in build), floor_cpu=statistics.median(c for _, _, c in floor),
         spread=(max(times) - min(times)) / statistics.median(times),
-        floor_spread=(max(t for t, _ in floor) - min(t for t, _ in floor)) / statistics.median(t for t, _ in floor),
+        floor_spread=(max(floor_times) - min(floor_times)) / statistics.median(floor_times),
     )
     shutil.rmtree(portal, ignore_errors=True)
     shutil.rmtree(floor_root, ignore_errors=True)
@@ -123,14 +125,16 @@ def main() -> None:
     parser.add_argument("counts", nargs="*", type=int, default=[1_000, 10_000])
     parser.add_argument("--runs", type=int, default=3, help="paired runs per size (medians are reported)")
     args = parser.parse_args()
-    print(f"| incidents | pages | build s | floor s | time ratio | build MiB | floor MiB | memory ratio | "
-          f"search index MB | output MB | spread build / floor (of {args.runs}) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| incidents | pages | build s | floor s | time ratio | build CPU s | floor CPU s | CPU ratio | "
+          f"build MiB | floor MiB | memory ratio | search index MB | output MB | "
+          f"spread build / floor (of {args.runs}) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory(prefix="sitrep-build-bench-") as tmp:
         for n in args.counts:
             f = bench(n, args.runs, Path(tmp))
             print(f"| {n} | {f['pages']:.0f} | {f['build_s']:.1f} | {f['floor_s']:.1f} | "
-                  f"{f['build_s'] / f['floor_s']:.2f} | {f['build_mib']:.0f} | {f['floor_mib']:.0f} | "
+                  f"{f['build_s'] / f['floor_s']:.2f} | {f['build_cpu']:.1f} | {f['floor_cpu']:.1f} | "
+                  f"{f['build_cpu'] / f['floor_cpu']:.2f} | {f['build_mib']:.0f} | {f['floor_mib']:.0f} | "
                   f"{f['build_mib'] / f['floor_mib']:.2f} | {f['search_mb']:.2f} | {f['output_mb']:.0f} | "
                   f"{f['spread']:.0%} / {f['floor_spread']:.0%} |", flush=True)
 
