@@ -1,5 +1,5 @@
 # Sitrep: two commands do all the set-up on a fresh machine with python3 and make.
-#   make site   -> .venv with pinned dependencies, validate records, build the public site into site/
+#   make site   -> .venv with pinned dependencies, build the public site into site/ (validating the records once)
 #   make test   -> the same plus dev dependencies, then the whole test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -8,7 +8,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Material's end-of-life notice is covered in the README; keep build logs about the records.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site site-internal serve validate test test-fast lint bench clean help
+.PHONY: site site-internal serve validate test test-fast lint bench zensical clean help
 
 help:
 	@echo "make site           build the public edition into site/"
@@ -17,6 +17,7 @@ help:
 	@echo "make validate       check every record (same checks as CI)"
 	@echo "make test           run the whole test suite"
 	@echo "make bench          run the benchmarks and print their figures"
+	@echo "make zensical       build the public edition with Zensical into zensical/site/"
 
 $(BIN)/python:
 	@$(PYTHON) -m venv $(VENV) || { echo "error: '$(PYTHON) -m venv' failed; on Debian run: apt-get install -y python3-venv" >&2; exit 1; }
@@ -31,11 +32,18 @@ $(VENV)/.dev-installed: $(VENV)/.site-installed requirements/dev.txt
 	$(BIN)/python -m pip install -q -r requirements/dev.txt
 	@touch $@
 
+# Zensical in its own virtualenv: it pins its own Markdown and pymdown-extensions.
+ZVENV := .venv-zensical
+$(ZVENV)/.installed: requirements/zensical.txt
+	@test -x $(ZVENV)/bin/python || $(PYTHON) -m venv $(ZVENV)
+	$(ZVENV)/bin/python -m pip install -q -r requirements/zensical.txt
+	@touch $@
+
 validate: $(VENV)/.site-installed
 	$(BIN)/sitrep validate
 
+# The plugin validates every record (same checks and messages as `sitrep validate`) before it builds.
 site: $(VENV)/.site-installed
-	$(BIN)/sitrep validate
 	SITREP_AUDIENCE=public $(BIN)/mkdocs build --strict --site-dir site
 
 site-internal: $(VENV)/.site-installed
@@ -44,7 +52,7 @@ site-internal: $(VENV)/.site-installed
 serve: $(VENV)/.site-installed
 	$(BIN)/mkdocs serve --livereload
 
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed $(ZVENV)/.installed
 	$(BIN)/ruff check generator tests benchmarks tools
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
@@ -58,6 +66,13 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/validate_bench.py
 	$(BIN)/python benchmarks/build_bench.py
 	$(BIN)/python benchmarks/import_bench.py
+	$(BIN)/python benchmarks/serve_bench.py
+
+# Zensical runs no MkDocs plugins: sitrep generate writes the pages, files and theme it builds from.
+zensical: $(VENV)/.site-installed $(ZVENV)/.installed
+	rm -rf zensical/docs zensical/theme zensical/site
+	SITREP_AUDIENCE=public $(BIN)/sitrep generate --out zensical/docs --theme-dir zensical/theme
+	cd zensical && ../$(ZVENV)/bin/zensical build -f mkdocs.yml
 
 clean:
-	rm -rf site site-internal .sitrep-cache
+	rm -rf site site-internal .sitrep-cache zensical/docs zensical/theme zensical/site

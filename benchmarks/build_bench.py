@@ -1,16 +1,25 @@
-"""Benchmark: `mkdocs build` of a synthetic portal with N incidents (default 1k, 2.5k, 5k, 10k).
+"""Benchmark: the site build of N synthetic incidents against the floor, MkDocs building as many plain pages.
 
-Reports wall time, peak memory (max RSS of the build process), output size and
-the largest HTML page, to show the build grows linearly with the archive.
+Both builds use the repository's own ``mkdocs.yml`` (search, Markdown extensions,
+theme features, ``overrides/``, ``docs/``): the build with the ``sitrep`` plugin
+over ``benchmarks/corpus.py``'s records, the floor without the plugin over as
+many plain Markdown pages as the build produced (kept out of the navigation, as
+record pages are). Builds and floors run alternately (paired A/B runs, so a busy
+moment on a shared machine hits both), and the table shows medians and the
+ratios of the medians: wall time, CPU time (user + system of the build process,
+much less sensitive to other jobs on the machine) and peak memory; the spread
+column is (slowest - fastest) / median of the wall times.
 
-    python benchmarks/build_bench.py [N ...]
+    python benchmarks/build_bench.py [--runs 3] [N ...]      (default: 1000 10000)
 """
 
 from __future__ import annotations
 
+import argparse
 import os
-import resource
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,40 +31,112 @@ from corpus import write_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1795435200", "NO_MKDOCS_2_WARNING": "1", "SITREP_AUDIENCE": "public"}
+FLOOR_PAGE = """# Plain page {n}
+
+A plain page of the floor benchmark: a heading and two short paragraphs, the
+kind of page MkDocs and Material build fastest.
+
+Nothing here is generated; it stands for one page of the portal's build.
+"""
 
 
-def build(count: int) -> dict[str, float]:
-    root = write_corpus(Path(tempfile.mkdtemp(prefix="sitrep-build-")) / "portal", count)
-    yml = root / "mkdocs.yml"
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795435200", "NO_MKDOCS_2_WARNING": "1"}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def repository_config(root: Path, *, plugin: bool) -> None:
+    """Copy the repository's mkdocs.yml, docs/ and overrides/ into ``root``; without the sitrep plugin if asked."""
+    for folder in ("docs", "overrides"):
+        shutil.rmtree(root / folder, ignore_errors=True)
+        shutil.copytree(REPO / folder, root / folder)
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    if plugin:
+        for folder in ("incidents", "postmortems", "runbooks"):  # watched by the repository's config
+            (root / folder).mkdir(exist_ok=True)
+    else:
+        text = re.sub(r"\n  - sitrep:\n(?:      .*\n|\n)*", "\n", text)
+        text = re.sub(r"\nwatch:\n(?:  - .*\n)+", "\n", text)
+        pages = sorted(p.relative_to(root / "docs").as_posix() for p in (root / "docs").rglob("*.md"))
+        text += "\nnav:\n" + "".join(f"  - {p}\n" for p in pages) + "not_in_nav: |\n  /plain/\n"
+    (root / "mkdocs.yml").write_text(text, encoding="utf-8")
+
+
+def run_build(root: Path) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS MiB, CPU seconds) of one ``mkdocs build`` of ``root``."""
+    site = root / "site"
+    shutil.rmtree(site, ignore_errors=True)
     start = time.perf_counter()
-    result = subprocess.run([MKDOCS, "build", "-q", "-f", str(yml), "-d", str(root / "site")],
-                            env=env, capture_output=True, text=True)
+    proc = subprocess.Popen([MKDOCS, "build", "-q", "-f", str(root / "mkdocs.yml"), "-d", str(site)],
+                            env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    if result.returncode != 0:
-        raise SystemExit(f"build failed:\n{result.stderr[-3000:]}")
-    files = [p for p in (root / "site").rglob("*") if p.is_file()]
-    html = [p for p in files if p.suffix == ".html"]
-    largest = max(html, key=lambda p: p.stat().st_size)
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"build of {root} failed:\n{stderr[-3000:]}")
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+def page_count(site: Path) -> int:
+    return sum(1 for _ in site.rglob("*.html")) - (1 if (site / "404.html").exists() else 0)
+
+
+def bench(count: int, runs: int, work: Path) -> dict[str, float]:
+    portal = write_corpus(work / f"portal-{count}", count)
+    repository_config(portal, plugin=True)
+    build = [run_build(portal)]
+    site = portal / "site"
+    pages = page_count(site)
     figures = {
-        "incidents": count, "seconds": elapsed, "peak_mb": max(peak, before) / 1024,
-        "output_mb": sum(p.stat().st_size for p in files) / 1e6, "files": len(files),
-        "largest_kb": largest.stat().st_size / 1e3, "status_kb": (root / "site" / "index.html").stat().st_size / 1e3,
+        "incidents": count, "pages": pages,
+        "output_mb": sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
+        "search_mb": (site / "search" / "search_index.json").stat().st_size / 1e6,
     }
-    shutil.rmtree(root.parent, ignore_errors=True)
+    floor_root = work / f"floor-{count}"
+    shutil.rmtree(floor_root, ignore_errors=True)
+    floor_root.mkdir()
+    repository_config(floor_root, plugin=False)
+    plain = floor_root / "docs" / "plain"
+    plain.mkdir()
+    extra = pages - page_count_of_docs(floor_root / "docs")
+    for n in range(max(extra, 0)):
+        (plain / f"page-{n:05d}.md").write_text(FLOOR_PAGE.format(n=n), encoding="utf-8")
+    floor = [run_build(floor_root)]
+    figures["floor_pages"] = page_count(floor_root / "site")
+    for _ in range(runs - 1):
+        build.append(run_build(portal))
+        floor.append(run_build(floor_root))
+    times, floor_times = [t for t, _, _ in build], [t for t, _, _ in floor]
+    figures.update(
+        build_s=statistics.median(times), floor_s=statistics.median(floor_times),
+        build_mib=statistics.median(m for _, m, _ in build), floor_mib=statistics.median(m for _, m, _ in floor),
+        build_cpu=statistics.median(c for _, _, c in build), floor_cpu=statistics.median(c for _, _, c in floor),
+        spread=(max(times) - min(times)) / statistics.median(times),
+        floor_spread=(max(floor_times) - min(floor_times)) / statistics.median(floor_times),
+    )
+    shutil.rmtree(portal, ignore_errors=True)
+    shutil.rmtree(floor_root, ignore_errors=True)
     return figures
 
 
+def page_count_of_docs(docs: Path) -> int:
+    return sum(1 for _ in docs.rglob("*.md"))
+
+
 def main() -> None:
-    counts = [int(a) for a in sys.argv[1:]] or [1_000, 2_500, 5_000, 10_000]
-    print("| incidents | build s | s per 1k | peak MB | output MB | files | largest page KB | status page KB |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for n in counts:
-        f = build(n)
-        print(f"| {n} | {f['seconds']:.1f} | {f['seconds'] / n * 1000:.2f} | {f['peak_mb']:.0f} | "
-              f"{f['output_mb']:.0f} | {f['files']:.0f} | {f['largest_kb']:.0f} | {f['status_kb']:.0f} |", flush=True)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("counts", nargs="*", type=int, default=[1_000, 10_000])
+    parser.add_argument("--runs", type=int, default=3, help="paired runs per size (medians are reported)")
+    args = parser.parse_args()
+    print(f"| incidents | pages | build s | floor s | time ratio | build CPU s | floor CPU s | CPU ratio | "
+          f"build MiB | floor MiB | memory ratio | search index MB | output MB | "
+          f"spread build / floor (of {args.runs}) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory(prefix="sitrep-build-bench-") as tmp:
+        for n in args.counts:
+            f = bench(n, args.runs, Path(tmp))
+            print(f"| {n} | {f['pages']:.0f} | {f['build_s']:.1f} | {f['floor_s']:.1f} | "
+                  f"{f['build_s'] / f['floor_s']:.2f} | {f['build_cpu']:.1f} | {f['floor_cpu']:.1f} | "
+                  f"{f['build_cpu'] / f['floor_cpu']:.2f} | {f['build_mib']:.0f} | {f['floor_mib']:.0f} | "
+                  f"{f['build_mib'] / f['floor_mib']:.2f} | {f['search_mb']:.2f} | {f['output_mb']:.0f} | "
+                  f"{f['spread']:.0%} / {f['floor_spread']:.0%} |", flush=True)
 
 
 if __name__ == "__main__":

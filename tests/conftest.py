@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.support.helpers_build import chromium, visitor_page
 
 DEFAULT_COMPONENTS = ("web-app", "publishing-api", "database")
 
@@ -46,13 +49,14 @@ def make_portal(tmp_path: Path) -> MakePortal:
 
 
 @pytest.fixture(scope="module")
-def browser():
-    """Debian's Chromium through Playwright, one per test module (pages and contexts are cheap, launches not)."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.support.helpers_build import CHROMIUM, CHROMIUM_ARGS
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+def browser() -> Iterator[Any]:
+    """One Chromium per test module (browser tests)."""
+    with chromium() as b:
         yield b
-        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    """A visitor's page on the requesting module's ``base_url`` (see ``visitor_page``)."""
+    with visitor_page(browser, base_url) as pg:
+        yield pg

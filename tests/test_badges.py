@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from typing import Any
 
+from sitrep.derive.state import portal_state
 from sitrep.model.records import Incident
 from sitrep.render.badges import COLOURS, build_badges, text_width
 from tests.support.portals import portal_of
@@ -33,13 +34,13 @@ def svg_root(data: bytes) -> ET.Element:
 
 
 def test_outputs_for_overall_and_every_component() -> None:
-    out = build_badges(portal_of(), NOW)
+    out = build_badges(portal_state(portal_of(), NOW))
     assert set(out) == {"badge.svg", "badge.json", "components/api/badge.svg", "components/api/badge.json",
                         "components/db/badge.svg", "components/db/badge.json"}
 
 
 def test_operational_badge_text_colour_and_accessibility() -> None:
-    out = build_badges(portal_of(), NOW)
+    out = build_badges(portal_state(portal_of(), NOW))
     root = svg_root(out["badge.svg"])
     assert root.get("role") == "img"
     assert root.get("aria-label") == "status: All systems operational"
@@ -52,7 +53,7 @@ def test_operational_badge_text_colour_and_accessibility() -> None:
 
 
 def test_outage_changes_text_and_colour() -> None:
-    out = build_badges(portal_of(outage()), NOW)
+    out = build_badges(portal_state(portal_of(outage()), NOW))
     assert json.loads(out["badge.json"])["message"] == "Partial system outage"
     assert json.loads(out["badge.json"])["color"] == "orange"
     api = json.loads(out["components/api/badge.json"])
@@ -67,14 +68,16 @@ def test_resolved_incident_no_longer_shows() -> None:
     resolved = outage(mitigated="2026-02-10T14:50:00Z", updates=[
         {"at": "2026-02-10T14:40:00Z", "status": "investigating", "message": "Looking."},
         {"at": "2026-02-10T14:55:00Z", "status": "resolved", "message": "Fixed."}])
-    assert json.loads(build_badges(portal_of(resolved), NOW)["badge.json"])["message"] == "All systems operational"
+    badge = build_badges(portal_state(portal_of(resolved), NOW))["badge.json"]
+    assert json.loads(badge)["message"] == "All systems operational"
 
 
 def test_width_follows_text_and_boxes_add_up() -> None:
     assert text_width("iiii") < text_width("WWWW")
     assert text_width("status") > 0 and text_width("\u2068x\u2069") == text_width("x")
-    short = svg_root(build_badges(portal_of(api_name="API"), NOW)["components/api/badge.svg"])
-    long = svg_root(build_badges(portal_of(api_name="A much longer component name"), NOW)["components/api/badge.svg"])
+    short = svg_root(build_badges(portal_state(portal_of(api_name="API"), NOW))["components/api/badge.svg"])
+    longer = portal_of(api_name="A much longer component name")
+    long = svg_root(build_badges(portal_state(longer, NOW))["components/api/badge.svg"])
     assert int(long.get("width")) > int(short.get("width"))
     rects = [r for r in short.iter(f"{SVG}rect") if r.get("fill", "").startswith("#") and r.get("rx") is None]
     assert sum(int(r.get("width")) for r in rects) == int(short.get("width"))
@@ -82,7 +85,7 @@ def test_width_follows_text_and_boxes_add_up() -> None:
 
 def test_hostile_component_name_is_escaped() -> None:
     name = '<script>alert("x")</script> & ]]> \u202eevil'
-    out = build_badges(portal_of(api_name=name), NOW)
+    out = build_badges(portal_state(portal_of(api_name=name), NOW))
     data = out["components/api/badge.svg"]
     assert b"<script>" not in data
     root = svg_root(data)
@@ -93,7 +96,7 @@ def test_hostile_component_name_is_escaped() -> None:
 
 def test_deterministic() -> None:
     portal = portal_of(outage())
-    assert build_badges(portal, NOW) == build_badges(portal, NOW)
+    assert build_badges(portal_state(portal, NOW)) == build_badges(portal_state(portal, NOW))
 
 
 def test_real_sample_content_badges_are_valid() -> None:
@@ -103,7 +106,7 @@ def test_real_sample_content_badges_are_valid() -> None:
     portal, _ = load_portal(SAMPLE, load_config(SAMPLE / "mkdocs.yml"))
     portal = portal.for_audience("public")
     now = max((i.last_updated for i in portal.incidents), default=NOW)
-    out = build_badges(portal, now)
+    out = build_badges(portal_state(portal, now))
     for name, data in out.items():
         if name.endswith(".svg"):
             assert svg_root(data).find(f"{SVG}title").text

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.support.helpers_build import CHROMIUM
 from tests.support.sitebuild import sample_site
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 pytestmark = [
     pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("sample-site"),
@@ -34,19 +32,6 @@ def base_url() -> Iterator[str]:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
-
-
-@pytest.fixture
-def page(browser, base_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.errors = []  # type: ignore[attr-defined]
-    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
-    # Nothing may be fetched from another host.
-    pg.on("request", lambda r: None if r.url.startswith(base_url) else pg.errors.append(f"external request {r.url}"))
-    yield pg
-    context.close()
 
 
 def test_status_page_banner_components_and_no_console_errors(page, base_url) -> None:

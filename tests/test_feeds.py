@@ -8,6 +8,7 @@ from typing import Any
 
 import feedparser
 
+from sitrep.derive.state import portal_state
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
 from sitrep.render.feeds import FEED_FILES, build_feeds
@@ -45,12 +46,12 @@ def make_maintenance(incident_id: str = "2026-02-20-db-upgrade", **fields: Any) 
 
 
 def parsed(portal: Portal, name: str, now: datetime = NOW) -> feedparser.FeedParserDict:
-    return feedparser.parse(build_feeds(portal, now)[name])
+    return feedparser.parse(build_feeds(portal_state(portal, now))[name])
 
 
 def test_all_four_feeds_parse_without_errors() -> None:
     portal = portal_of(make_incident(), make_maintenance())
-    out = build_feeds(portal, NOW)
+    out = build_feeds(portal_state(portal, NOW))
     per_component = {f"components/{c.id}/history.{fmt}" for c in portal.config.components for fmt in ("rss", "atom")}
     assert set(out) == set(FEED_FILES) | per_component
     for name, data in out.items():
@@ -72,10 +73,10 @@ def test_channel_metadata_and_links() -> None:
 
 def test_output_is_deterministic_and_has_no_build_time() -> None:
     portal = portal_of(make_incident(), make_maintenance())
-    first = build_feeds(portal, NOW)
-    assert build_feeds(portal, NOW) == first
+    first = build_feeds(portal_state(portal, NOW))
+    assert build_feeds(portal_state(portal, NOW)) == first
     # a later build over the same data (still inside the window) is byte-identical
-    assert build_feeds(portal, NOW + timedelta(hours=5)) == first
+    assert build_feeds(portal_state(portal, NOW + timedelta(hours=5))) == first
     assert parsed(portal, "history.atom").feed.updated == "2026-02-11T10:00:00+00:00"
     assert "Wed, 11 Feb 2026 10:00:00 +0000" in first["history.rss"].decode()
 
@@ -142,7 +143,7 @@ def test_update_links_point_at_the_update_anchor() -> None:
 def test_feed_links_land_on_an_update_the_incident_page_renders() -> None:
     incident = make_incident(updates=[{"at": "2026-02-10T16:40:05+02:00", "status": "investigating", "message": "x"}])
     portal = portal_of(incident)
-    page = next(p for p in build_pages(portal, NOW) if p.path == f"incidents/{incident.id}.md")
+    page = next(p for p in build_pages(portal_state(portal, NOW)) if p.path == f"incidents/{incident.id}.md")
     for entry in parsed(portal, "updates.atom").entries:
         fragment = entry.link.rsplit("#", 1)[1]
         assert f'id="{fragment}"' in page.text
@@ -198,7 +199,7 @@ def test_hostile_text_is_escaped_everywhere() -> None:
     incident = make_incident(title=title, updates=[
         {"at": "2026-02-10T14:40:00Z", "status": "investigating", "message": "<img src=x onerror=alert(1)> ]]> \x07"}])
     config = make_config(api_name="API <b>&</b>")
-    out = build_feeds(portal_of(incident, config=config), NOW)
+    out = build_feeds(portal_state(portal_of(incident, config=config), NOW))
     for name, data in out.items():
         assert feedparser.parse(data).bozo == 0, name
         text = data.decode()
@@ -219,8 +220,8 @@ def test_real_sample_content_builds_valid_feeds() -> None:
     portal, _ = load_portal(SAMPLE, load_config(SAMPLE / "mkdocs.yml"))
     portal = portal.for_audience("public")
     now = max((i.last_updated for i in portal.incidents), default=NOW)
-    out = build_feeds(portal, now)
-    assert build_feeds(portal, now) == out
+    out = build_feeds(portal_state(portal, now))
+    assert build_feeds(portal_state(portal, now)) == out
     for name, data in out.items():
         feed = feedparser.parse(data)
         assert feed.bozo == 0, (name, feed.get("bozo_exception"))

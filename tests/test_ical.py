@@ -7,6 +7,7 @@ from typing import Any
 
 from icalendar import Calendar
 
+from sitrep.derive.state import portal_state
 from sitrep.model.records import Incident
 from sitrep.render.ical import CALENDAR_FILE, build_calendar
 from tests.support.portals import portal_of
@@ -43,7 +44,7 @@ def events(data: bytes) -> list[Any]:
 
 def test_calendar_parses_with_one_event_per_maintenance() -> None:
     portal = portal_of(incident(), maintenance())
-    out = build_calendar(portal, NOW)
+    out = build_calendar(portal_state(portal, NOW))
     assert set(out) == {CALENDAR_FILE} | {f"components/{c.id}/{CALENDAR_FILE}" for c in portal.config.components}
     cal = Calendar.from_ical(out[CALENDAR_FILE])
     assert str(cal["VERSION"]) == "2.0" and str(cal["PRODID"]).startswith("-//Sitrep//")
@@ -56,7 +57,7 @@ def test_calendar_parses_with_one_event_per_maintenance() -> None:
 
 
 def test_times_are_utc_and_stamp_comes_from_data() -> None:
-    data = build_calendar(portal_of(maintenance()), NOW)[CALENDAR_FILE]
+    data = build_calendar(portal_state(portal_of(maintenance()), NOW))[CALENDAR_FILE]
     (event,) = events(data)
     assert event.decoded("DTSTART") == datetime(2026, 2, 20, 2, 0, tzinfo=UTC)
     assert event.decoded("DTSTART").utcoffset() == timedelta(0)
@@ -68,7 +69,7 @@ def test_times_are_utc_and_stamp_comes_from_data() -> None:
 
 
 def test_description_has_latest_message_and_component_names() -> None:
-    (event,) = events(build_calendar(portal_of(maintenance()), NOW)[CALENDAR_FILE])
+    (event,) = events(build_calendar(portal_state(portal_of(maintenance()), NOW))[CALENDAR_FILE])
     description = str(event["DESCRIPTION"])
     assert description.startswith("Reminder: upgrade on Friday.")
     assert "Database, Publishing API" in description
@@ -77,28 +78,28 @@ def test_description_has_latest_message_and_component_names() -> None:
 
 def test_deterministic_and_independent_of_build_time() -> None:
     portal = portal_of(maintenance(), maintenance("2026-03-01-cache", title="Cache"))
-    first = build_calendar(portal, NOW)
-    assert build_calendar(portal, NOW + timedelta(days=30)) == first
+    first = build_calendar(portal_state(portal, NOW))
+    assert build_calendar(portal_state(portal, NOW + timedelta(days=30))) == first
 
 
 def test_uid_survives_edits_and_renames() -> None:
     edited = maintenance(title="Database upgrade (moved)", scheduled_start="2026-02-21T02:00:00Z",
                          scheduled_end="2026-02-21T04:00:00Z")
-    (before,) = events(build_calendar(portal_of(maintenance()), NOW)[CALENDAR_FILE])
-    (after,) = events(build_calendar(portal_of(edited, api_name="Content API"), NOW)[CALENDAR_FILE])
+    (before,) = events(build_calendar(portal_state(portal_of(maintenance()), NOW))[CALENDAR_FILE])
+    (after,) = events(build_calendar(portal_state(portal_of(edited, api_name="Content API"), NOW))[CALENDAR_FILE])
     assert str(before["UID"]) == str(after["UID"])
 
 
 def test_hostile_text_round_trips() -> None:
     title = "DB; upgrade, <script>\\ \u202e\x07"
-    data = build_calendar(portal_of(maintenance(title=title)), NOW)[CALENDAR_FILE]
+    data = build_calendar(portal_state(portal_of(maintenance(title=title)), NOW))[CALENDAR_FILE]
     (event,) = events(data)
     assert str(event["SUMMARY"]) == "\u2068DB; upgrade, <script>\\ \u202e\u2069"
     assert b"\x07" not in data
 
 
 def test_empty_calendar_is_still_valid() -> None:
-    data = build_calendar(portal_of(incident()), NOW)[CALENDAR_FILE]
+    data = build_calendar(portal_state(portal_of(incident()), NOW))[CALENDAR_FILE]
     assert events(data) == []
     assert Calendar.from_ical(data)["VERSION"] == "2.0"
 
@@ -109,6 +110,6 @@ def test_real_sample_content_calendar_parses() -> None:
 
     portal, _ = load_portal(SAMPLE, load_config(SAMPLE / "mkdocs.yml"))
     portal = portal.for_audience("public")
-    data = build_calendar(portal, NOW)[CALENDAR_FILE]
+    data = build_calendar(portal_state(portal, NOW))[CALENDAR_FILE]
     uids = [str(e["UID"]) for e in events(data)]
     assert len(uids) == sum(1 for i in portal.incidents if i.is_maintenance) == len(set(uids))

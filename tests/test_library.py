@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
+from sitrep.derive.state import portal_state
 from sitrep.load.loader import load_portal
 from sitrep.model.config import Component, SitrepConfig, load_config
 from sitrep.model.portal import Portal, with_config
@@ -117,7 +118,7 @@ def small_portal(audience: str = "internal", public_pages: list[str] = ALL_SECTI
 
 
 def pages_of(portal: Portal) -> dict[str, Page]:
-    return {p.path: p for p in build_team_pages(portal, NOW)}
+    return {p.path: p for p in build_team_pages(portal_state(portal, NOW))}
 
 
 def soup(page: Page) -> BeautifulSoup:
@@ -380,7 +381,7 @@ def _hrefs_resolve(pages: list[Page], others: list[Page], files: set[str]) -> No
 @pytest.mark.parametrize("audience", ["internal", "public"])
 def test_sample_portal_pages_render_and_links_land(sample: Portal, audience: str) -> None:
     portal = with_config(sample, sample.config.model_copy(update={"audience": audience})).for_audience(audience)
-    team = build_team_pages(portal, SAMPLE_NOW)
+    team = build_team_pages(portal_state(portal, SAMPLE_NOW))
     paths = [p.path for p in team]
     assert len(paths) == len(set(paths))
     assert {f"postmortems/{p.id}.md" for p in portal.postmortems} <= set(paths)
@@ -388,9 +389,9 @@ def test_sample_portal_pages_render_and_links_land(sample: Portal, audience: str
     index = {p.path: p for p in team}["postmortems/index.md"]
     dates = [t["datetime"] for t in soup(index).select("li.sr-pm-item .sr-hmeta time")]
     assert dates == sorted(dates, reverse=True) and len(dates) == len(portal.postmortems)
-    files = set(metrics_file(portal, SAMPLE_NOW)) | {"history.atom", "history.rss", "updates.atom",
+    files = set(metrics_file(portal_state(portal, SAMPLE_NOW))) | {"history.atom", "history.rss", "updates.atom",
                                                          "maintenance.ics", "api/v2/summary.json"}
-    _hrefs_resolve(team, build_pages(portal, SAMPLE_NOW), files)
+    _hrefs_resolve(team, build_pages(portal_state(portal, SAMPLE_NOW)), files)
     # Markdown HTML blocks must not contain blank lines outside the embedded bodies.
     for page in team:
         outside = re.sub(re.escape(BODY_START) + ".*?" + re.escape(BODY_END), "", page.text, flags=re.S)
@@ -402,4 +403,4 @@ def test_sample_portal_pages_render_and_links_land(sample: Portal, audience: str
 
 
 def test_build_is_deterministic(sample: Portal) -> None:
-    assert build_team_pages(sample, SAMPLE_NOW) == build_team_pages(sample, SAMPLE_NOW)
+    assert build_team_pages(portal_state(sample, SAMPLE_NOW)) == build_team_pages(portal_state(sample, SAMPLE_NOW))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sitrep.derive.state import portal_state
 from sitrep.derive.uptime import NO_DATA, uptime_days
 from sitrep.model.config import Component, SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
@@ -62,10 +63,10 @@ def test_since_defaults_to_the_earliest_incident_and_a_portal_without_records_ha
 
 
 def test_status_page_says_no_data_instead_of_100_percent() -> None:
-    page = status_page(portal().for_audience("public"), NOW).text
+    page = status_page(portal_state(portal().for_audience("public"), NOW)).text
     assert "No data yet" in page and "100.00% uptime" not in page
     assert page.count('<li class="n"') == 90
-    page = status_page(portal(since=date(2026, 3, 30)).for_audience("public"), NOW).text
+    page = status_page(portal_state(portal(since=date(2026, 3, 30)).for_audience("public"), NOW)).text
     assert "100.00% uptime" in page and page.count('<li class="n"') == 88 and "no data before Mar 30, 2026" in page
 
 
@@ -87,7 +88,8 @@ def test_only_published_public_postmortems_reach_the_public_edition() -> None:
 
 
 def preview_of(base: tuple[Postmortem, ...], head: tuple[Postmortem, ...]) -> str:
-    return render(compare(portal(postmortems=base), portal(postmortems=head), Diagnostics(), NOW), markdown=False)
+    return render(compare(portal_state(portal(postmortems=base), NOW), portal_state(portal(postmortems=head), NOW),
+                          Diagnostics()), markdown=False)
 
 
 def test_preview_says_when_a_postmortem_becomes_public() -> None:

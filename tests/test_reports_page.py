@@ -16,6 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from sitrep.derive.metrics import DEFINITIONS, compute_metrics
+from sitrep.derive.state import portal_state
 from sitrep.model.config import Component, SitrepConfig
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
@@ -70,7 +71,7 @@ def report_portal() -> Portal:
 
 @pytest.fixture(scope="module")
 def pages() -> dict[str, Page]:
-    return {p.path: p for p in build_team_pages(report_portal(), NOW)}
+    return {p.path: p for p in build_team_pages(portal_state(report_portal(), NOW))}
 
 
 def soup(page: Page) -> BeautifulSoup:
@@ -229,12 +230,12 @@ def test_count_charts_have_whole_number_ticks_status_colours_and_no_overlapping_
 
 
 def test_metrics_json(pages: dict[str, Page]) -> None:
-    files = metrics_file(report_portal(), NOW)
+    files = metrics_file(portal_state(report_portal(), NOW))
     assert list(files) == ["reports/metrics.json"]
     data = json.loads(files["reports/metrics.json"])
     assert data == json.loads(json.dumps(compute_metrics(report_portal(), NOW).to_json()))
     assert data["time_to_resolve"]["by_severity"]["SEV1"]["mean"] == 4800
-    assert files == metrics_file(report_portal(), NOW)
+    assert files == metrics_file(portal_state(report_portal(), NOW))
     assert 'href="../reports/metrics.json"' in pages["reports/index.md"].text
 
 

@@ -26,8 +26,10 @@ def png_size(path: Path) -> tuple[int, int]:
 
 
 def test_screenshot_script_writes_every_readme_picture(tmp_path: Path) -> None:
+    # The tests' copy of the sample, not the top-level portal (a team's own once adopted).
     result = subprocess.run([sys.executable, str(REPO / "tools" / "screenshots.py"), "--site", str(sample_site()),
-                             "--out", str(tmp_path)], capture_output=True, text=True, timeout=300)
+                             "--internal-site", str(sample_site("internal")), "--out", str(tmp_path)],
+                            capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     names = {p.name for p in tmp_path.iterdir()}
     assert names == {"status-phone-light.png", "status-phone-dark.png", "status-desktop-light.png",

@@ -11,6 +11,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from sitrep.derive.state import portal_state
 from sitrep.model.config import Component
 from sitrep.model.formatting import dump_json
 from sitrep.model.portal import Portal
@@ -82,11 +83,11 @@ def assert_schema(out: dict[str, bytes]) -> None:
 
 
 def test_every_file_matches_the_statuspage_v2_schema() -> None:
-    assert_schema(build_api(full_portal(), NOW))
+    assert_schema(build_api(portal_state(full_portal(), NOW)))
 
 
 def test_empty_portal_still_has_every_key() -> None:
-    out = build_api(portal_of(), NOW)
+    out = build_api(portal_state(portal_of(), NOW))
     assert_schema(out)
     summary = load(out, "summary.json")
     assert summary["incidents"] == [] and summary["scheduled_maintenances"] == []
@@ -103,9 +104,9 @@ def test_statuspage_ids_are_stable_12_char_and_namespaced() -> None:
 
 
 def test_ids_survive_title_and_name_changes_and_differ_between_records() -> None:
-    before = load(build_api(full_portal(), NOW), "incidents.json")["incidents"]
+    before = load(build_api(portal_state(full_portal(), NOW)), "incidents.json")["incidents"]
     renamed = portal_of(make_incident(title="Renamed"))
-    after = load(build_api(renamed, NOW), "incidents.json")["incidents"]
+    after = load(build_api(portal_state(renamed, NOW)), "incidents.json")["incidents"]
     ids = {i["name"]: i["id"] for i in before}
     assert after[0]["id"] == ids["Publishing API errors"] == statuspage_id("incident", "2026-02-10-api-errors")
     assert len(set(ids.values())) == len(ids)
@@ -115,15 +116,15 @@ def test_ids_survive_title_and_name_changes_and_differ_between_records() -> None
 
 def test_output_is_deterministic_and_page_time_comes_from_data() -> None:
     portal = full_portal()
-    out = build_api(portal, NOW)
-    assert build_api(portal, NOW) == out
+    out = build_api(portal_state(portal, NOW))
+    assert build_api(portal_state(portal, NOW)) == out
     page = load(out, "status.json")["page"]
     assert page["updated_at"] == "2026-02-20T02:40:00.000Z"
     assert page["id"] == statuspage_id("page", SITE) and page["time_zone"] == "Etc/UTC"
 
 
 def test_summary_selects_unresolved_incidents_and_current_maintenance() -> None:
-    out = build_api(full_portal(), NOW)
+    out = build_api(portal_state(full_portal(), NOW))
     summary = load(out, "summary.json")
     assert [(i["name"], i["status"]) for i in summary["incidents"]] == [("Database slow", "identified")]
     assert load(out, "incidents/unresolved.json")["incidents"] == summary["incidents"]
@@ -140,7 +141,7 @@ def test_summary_selects_unresolved_incidents_and_current_maintenance() -> None:
 
 
 def test_incident_object_fields() -> None:
-    incident = load(build_api(portal_of(make_incident()), NOW), "incidents.json")["incidents"][0]
+    incident = load(build_api(portal_state(portal_of(make_incident()), NOW)), "incidents.json")["incidents"][0]
     assert incident["shortlink"] == SITE + "incidents/2026-02-10-api-errors/"
     assert incident["impact"] == "major"  # SEV2
     assert (incident["created_at"], incident["started_at"]) == ("2026-02-10T14:40:00.000Z", "2026-02-10T14:30:00.000Z")
@@ -157,7 +158,7 @@ def test_incident_object_fields() -> None:
 
 
 def test_components_include_groups_with_member_ids() -> None:
-    components = load(build_api(full_portal(), NOW), "components.json")["components"]
+    components = load(build_api(portal_state(full_portal(), NOW)), "components.json")["components"]
     assert [c["name"] for c in components] == ["Core", "Publishing API", "Web app", "Database"]
     group = components[0]
     assert group["group"] is True and group["components"] == [components[1]["id"], components[2]["id"]]
@@ -170,14 +171,14 @@ def test_postmortem_status_when_published() -> None:
     postmortem = Postmortem.model_validate({
         "id": "2026-02-12-api-errors", "title": "PM", "incidents": ["2026-02-10-api-errors"],
         "date": date(2026, 2, 12), "authors": ["A"], "status": "published", "visibility": "public"})
-    out = build_api(portal_of(make_incident(), postmortem), NOW)
+    out = build_api(portal_state(portal_of(make_incident(), postmortem), NOW))
     assert load(out, "incidents.json")["incidents"][0]["status"] == "postmortem"
     assert_schema(out)
 
 
 def test_hostile_text_is_inert_json() -> None:
     title = "</script><script>alert(1)</script> ]]> & \u202e"
-    out = build_api(portal_of(make_incident(title=title)), NOW)
+    out = build_api(portal_state(portal_of(make_incident(title=title)), NOW))
     raw = out["api/v2/incidents.json"]
     assert b"</script>" not in raw and b"<" not in raw and b">" not in raw and b"&" not in raw
     assert b"\\u003c/script\\u003e" in raw
@@ -188,7 +189,7 @@ def test_hostile_text_is_inert_json() -> None:
 
 
 def test_internal_fields_never_appear() -> None:
-    for data in build_api(full_portal(), NOW).values():
+    for data in build_api(portal_state(full_portal(), NOW)).values():
         text = data.decode()
         assert "Priya Internal" not in text and "4200" not in text and "secret-runbook" not in text
         assert "commander" not in text and ".md" not in text
@@ -198,7 +199,7 @@ def test_incidents_list_is_limited_to_fifty_most_recent() -> None:
     many = [make_incident(f"2025-{m:02d}-{d:02d}-i", started=f"2025-{m:02d}-{d:02d}T10:00:00Z", updates=[
         {"at": f"2025-{m:02d}-{d:02d}T10:05:00Z", "status": "resolved", "message": "Done."}])
         for m in range(1, 4) for d in range(1, 21)]
-    incidents = load(build_api(portal_of(*many), NOW), "incidents.json")["incidents"]
+    incidents = load(build_api(portal_state(portal_of(*many), NOW)), "incidents.json")["incidents"]
     assert len(incidents) == 50
     assert incidents[0]["started_at"] == "2025-03-20T10:00:00.000Z"
 
@@ -215,13 +216,13 @@ def test_real_sample_content_matches_schema() -> None:
     portal, _ = load_portal(SAMPLE, load_config(SAMPLE / "mkdocs.yml"))
     portal = portal.for_audience("public")
     now = max((i.last_updated for i in portal.incidents), default=NOW)
-    out = build_api(portal, now)
+    out = build_api(portal_state(portal, now))
     assert_schema(out)
-    assert build_api(portal, now) == out
+    assert build_api(portal_state(portal, now)) == out
 
 
 def test_schema_is_strict_enough_to_catch_missing_keys_and_bad_enums() -> None:
-    out = build_api(full_portal(), NOW)
+    out = build_api(portal_state(full_portal(), NOW))
     summary = load(out, "summary.json")
     validator = Draft202012Validator({"$defs": SCHEMA["$defs"], "$ref": "#/$defs/summary.json"})
     assert validator.is_valid(summary)

@@ -60,12 +60,12 @@ SHOTS: tuple[Shot, ...] = (
 )
 
 
-def build_sample(out: Path, audience: str = "public") -> Path:
-    """``mkdocs build --strict`` of the repository's sample portal into ``out`` at the sample's "now"."""
+def build_sample(out: Path, audience: str = "public", config: Path = REPO / "mkdocs.yml") -> Path:
+    """``mkdocs build --strict`` of the sample portal (``config``) into ``out`` at the sample's "now"."""
     env = {**os.environ, "SITREP_AUDIENCE": audience, "SOURCE_DATE_EPOCH": str(SAMPLE_NOW),
            "NO_MKDOCS_2_WARNING": "1"}
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
-    subprocess.run([mkdocs, "build", "--strict", "-q", "-f", str(REPO / "mkdocs.yml"), "-d", str(out)],
+    subprocess.run([mkdocs, "build", "--strict", "-q", "-f", str(config), "-d", str(out)],
                    env=env, check=True)
     return out
 
@@ -123,13 +123,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "reference" / "screenshots", help="folder for the PNG files")
     parser.add_argument("--site", type=Path, help="an already built sample site (default: build one)")
+    parser.add_argument("--internal-site", type=Path, help="an already built internal edition (default: build one)")
+    parser.add_argument("--config", type=Path, default=REPO / "mkdocs.yml",
+                        help="the sample portal's mkdocs.yml (default: the repository's)")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"error: Chromium not found at {CHROMIUM}; on Debian: apt-get install -y chromium", file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory(prefix="sitrep-shots-") as tmp:
-        site = args.site or build_sample(Path(tmp) / "site")
-        internal = build_sample(Path(tmp) / "site-internal", "internal")
+        site = args.site or build_sample(Path(tmp) / "site", config=args.config)
+        internal = args.internal_site or build_sample(Path(tmp) / "site-internal", "internal", args.config)
         for path in take(site, args.out, internal_site=internal):
             print(path)
     return 0

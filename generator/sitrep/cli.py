@@ -788,8 +788,12 @@ def _load_or_exit(root: Path, config: SitrepConfig) -> Any:
               help="Folder to write the generated pages (Markdown) and files into.")
 @click.option("--audience", type=click.Choice(["public", "internal"]), default=None,
               help="Edition to generate (default: the audience in mkdocs.yml).")
+@click.option("--theme-dir", type=click.Path(file_okay=False), default=None,
+              help="Also write Sitrep's theme files (status page template, page head, CSS, JS) into this "
+                   "folder, to use as the engine's theme custom_dir.")
 @now_option
-def generate(mkdocs_yml: str, out_dir: str, audience: str | None, now_text: str | None) -> None:
+def generate(mkdocs_yml: str, out_dir: str, audience: str | None, theme_dir: str | None,
+             now_text: str | None) -> None:
     """Write the generated pages and files to a folder, for engines without MkDocs plugins.
 
     The pages are Markdown with front matter and the HTML inline, the files
@@ -811,6 +815,15 @@ def generate(mkdocs_yml: str, out_dir: str, audience: str | None, now_text: str 
         target.write_bytes(content)
         written += 1
     click.echo(f"sitrep: wrote {written} files to {out}", err=True)
+    if theme_dir:
+        from sitrep.render.templating import THEME_DIR, THEME_PLUGIN_ONLY
+
+        theme_files = [p for p in sorted(THEME_DIR.rglob("*")) if p.is_file() and p.name not in THEME_PLUGIN_ONLY]
+        for source in theme_files:
+            target = Path(theme_dir) / source.relative_to(THEME_DIR)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(source.read_bytes())
+        click.echo(f"sitrep: wrote {len(theme_files)} theme files to {theme_dir}", err=True)
 
 
 @main.command()
@@ -852,6 +865,7 @@ def preview(mkdocs_yml: str, base: str, fmt: str, now_text: str | None) -> None:
     """
     import tempfile
 
+    from sitrep.derive.state import portal_state
     from sitrep.load.git_revision import export_revision
     from sitrep.load.loader import load_portal
     from sitrep.render.preview import compare, render
@@ -862,7 +876,7 @@ def preview(mkdocs_yml: str, base: str, fmt: str, now_text: str | None) -> None:
     with tempfile.TemporaryDirectory(prefix="sitrep-base-") as tmp:
         export_revision(root, base, Path(tmp))
         base_portal, base_diags = load_portal(Path(tmp), config)
-    summary = compare(base_portal, head, head_diags, now, base_diags)
+    summary = compare(portal_state(base_portal, now), portal_state(head, now), head_diags, base_diags)
     click.echo(render(summary, markdown=fmt == "markdown"), nl=False)
     if head_diags.has_errors:
         sys.exit(EXIT_INVALID)

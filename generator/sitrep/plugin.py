@@ -4,23 +4,43 @@
   is written), build the site in memory, set the navigation and watched folders;
 * ``on_files``: hand generated pages and files to MkDocs (``File.generated``,
   never writing into ``docs_dir``);
-* ``on_page_content``: sanitise the HTML rendered from record bodies.
+* ``on_pre_page``: render generated pages with one Markdown instance for the
+  build, and not at all when a page has no record body (its HTML comes from our
+  templates); ``SITREP_RENDER=page-by-page`` keeps MkDocs' own rendering, which
+  the tests compare with;
+* ``on_page_content``: sanitise the HTML rendered from record bodies and put the
+  template HTML back in place;
+* ``on_page_context``: fill record pages into a theme shell rendered once per
+  template, folder and page options (:class:`ShellRenderer`) instead of having
+  Material render the whole page for each of thousands of records.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
+import posixpath
+import re
 import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
+from urllib.parse import quote
 
+from markupsafe import Markup
+from markupsafe import escape as markup_escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
+from mkdocs.structure.toc import get_toc
 from pydantic import ValidationError
 
 from sitrep.load.loader import load_portal
@@ -31,6 +51,7 @@ from sitrep.model.files import swap_in
 from sitrep.render.page import BODY_START, join_fragments, split_fragments
 from sitrep.render.sanitize import sanitize_record_html
 from sitrep.render.site import SiteOutput, build_site
+from sitrep.render.templating import THEME_DIR
 
 log = logging.getLogger("mkdocs.plugins.sitrep")
 
@@ -54,6 +75,12 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         self.record_pages: set[str] = set()
         self.fragments: dict[str, list[str]] = {}
         self.sanitize = True
+        self.markdown: SharedMarkdown | None = None
+        self.search_entries: dict[str, tuple[str, str]] = {}
+        self.generated_pages: set[str] = set()
+        self.search_index: Any = None
+        self.shells: ShellRenderer | None = None
+        self.page_by_page = os.environ.get("SITREP_RENDER") == "page-by-page"
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -83,6 +110,8 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         self.output = build_site(portal, now)
         self.sanitize = not settings.allow_raw_html
         self.record_pages = {p.path for p in self.output.pages if BODY_START in p.text}
+        self.search_entries = {p.path: p.search_entry for p in self.output.pages if p.search_entry}
+        self.generated_pages = {p.path for p in self.output.pages}
         if not config.nav:
             config.nav = self.output.nav
         register_theme(config)
@@ -107,11 +136,18 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         # which made adding thousands of pages quadratic.
         existing = {f.src_uri for f in files}
         generated: list[tuple[str, Any, InclusionLevel]] = []
-        for page in self.output.pages:
+        pages, files_out = self.output.pages, self.output.files
+        self.output = None
+        # From here on each page's text lives once: its Markdown in MkDocs' File, its HTML in
+        # self.fragments until MkDocs has rendered it (each page is dropped once split).
+        for i, page in enumerate(pages):
+            pages[i] = None  # type: ignore[call-overload]
             markdown, self.fragments[page.path] = split_fragments(page.text)
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             generated.append((page.path, markdown, inclusion))
-        generated += [(path, content, InclusionLevel.INCLUDED) for path, content in self.output.files.items()]
+        generated += [(path, content, InclusionLevel.INCLUDED) for path, content in files_out.items()]
+        self.markdown = None if self.page_by_page else SharedMarkdown(config, files)
+        self.search_index = _material_search_index(config, self)
         clashes = sorted(path for path, _, _ in generated if path in existing)
         if clashes:
             listed = ", ".join(f"{config.docs_dir}/{c}" for c in clashes)
@@ -120,11 +156,56 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
             files.append(File.generated(config, path, content=content, inclusion=inclusion))
         return files
 
+    def on_pre_page(self, page: MkPage, *, config: MkDocsConfig, files: Files) -> MkPage:
+        fragments = self.fragments.get(page.file.src_uri)
+        if fragments is None or self.markdown is None:
+            return page
+        if page.file.src_uri in self.record_pages:
+            page.render = functools.partial(self.markdown.render, page)  # type: ignore[method-assign]
+        elif len(fragments) == 1:  # no record body: the page is our template HTML, nothing to convert
+            page.render = functools.partial(_render_without_markdown, page, fragments[0])  # type: ignore[method-assign]
+            del self.fragments[page.file.src_uri]
+        return page
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.shells = None if self.page_by_page else ShellRenderer(env)
+        return env
+
+    def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        if self.search_index is not None and page.file.src_uri in self.search_entries:
+            page.meta["search"] = {"exclude": True}  # indexed by on_page_context, from its entry
+        if not self.page_by_page and page.file.src_uri in self.generated_pages:
+            page.meta["sitrep_template"] = page.meta.get("template", "main.html")
+            page.meta["template"] = ShellRenderer.TEMPLATE
+        return markdown
+
+    @event_priority(-100)  # after every other plugin's page context, as MkDocs' own render would be
+    def on_page_context(self, context: Any, *, page: MkPage, config: MkDocsConfig, nav: Any) -> Any:
+        entry = self.search_entries.get(page.file.src_uri)
+        if entry is not None and self.search_index is not None:
+            # Runs after the search plugin's own on_page_context for this page, so the index
+            # keeps page order; one short entry instead of the parsed HTML sections.
+            title, text = entry
+            self.search_index.entries.append({"location": page.url, "title": escape(title, quote=False),
+                                              "text": escape(text, quote=False)})
+        if page.meta.get("template") == ShellRenderer.TEMPLATE and self.shells is not None:
+            template = page.meta.pop("sitrep_template")
+            page.meta["template"] = template
+            context["sitrep_page"] = self.shells.render(context, page, template)
+        return context
+
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         if self.sanitize and page.file.src_uri in self.record_pages:
             html = sanitize_record_html(html)
-        fragments = self.fragments.get(page.file.src_uri)
+        fragments = self.fragments.pop(page.file.src_uri, None)
         return join_fragments(html, fragments) if fragments else html
+
+    def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
+        if page.file.src_uri in self.generated_pages and page.file.inclusion.is_not_in_nav():
+            # Written right after this; nothing reads a generated page's HTML again, and MkDocs
+            # would hold every page's until the build ends.
+            page.content = None
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.final_site_dir is not None and not (config.strict and _strict_warnings()):
@@ -138,8 +219,209 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
             self.final_site_dir = None
 
 
-#: The templates (status page, page head) and assets Sitrep's pages need; part of the package.
-THEME_DIR = Path(__file__).parent / "render" / "theme"
+def _material_search_index(config: MkDocsConfig, sitrep: SitrepPlugin) -> Any:
+    """Material's search index when its search plugin runs before this one (None otherwise)."""
+    for plugin in config.plugins.values():
+        if plugin is sitrep:
+            return None
+        index = getattr(plugin, "search_index", None)
+        if isinstance(getattr(index, "entries", None), list):
+            return index
+    return None
+
+
+@dataclass(frozen=True)
+class Shell:
+    """A rendered page split at its per-page parts; ``fill`` joins it around one page's values."""
+
+    parts: tuple[str, ...]
+    #: For each gap between parts: which value goes there and how it is transformed.
+    slots: tuple[tuple[str, Callable[[str], str]], ...]
+
+    def fill(self, values: dict[str, str]) -> str:
+        """The page with ``values`` (title, canonical_url, content) in their places."""
+        out = [self.parts[0]]
+        for (name, transform), part in zip(self.slots, self.parts[1:], strict=True):
+            out.append(transform(values[name]))
+            out.append(part)
+        return "".join(out)
+
+
+def _striptags(text: str) -> str:
+    return str(Markup(text).striptags())
+
+
+#: How a theme may print a page's title: as is, without tags, escaped, URL-encoded.
+_TRANSFORMS: tuple[Callable[[str], str], ...] = (
+    str, _striptags, lambda t: str(markup_escape(t)), lambda t: str(markup_escape(_striptags(t))),
+    lambda t: quote(t.encode(), safe=""), lambda t: quote(t.encode(), safe="/"),
+)
+
+
+class ShellRenderer:
+    """Generated pages filled into one rendered theme shell per template, folder and page options.
+
+    Thousands of pages out of the navigation (records, history and day pages) differ,
+    once rendered by Material, only in their title, canonical URL and article: the
+    navigation, header and footer are the same for pages in one folder (links are
+    relative to it). The shell is rendered once with
+    marker values in those three places; each page is the shell with its own values.
+    The theme may print the title transformed (escaped, without tags): a second
+    rendering with a probe title finds which transform each place uses. A page whose
+    rendering depends on more than that (headings in its body, which Material lists
+    in the navigation even with ``hide: [toc]``; a previous/next page; its own URL
+    printed) is rendered by the theme as usual.
+    ``tests/test_render_shortcuts.py`` compares the site with MkDocs' page-by-page render.
+    """
+
+    TEMPLATE: ClassVar[str] = "sitrep-shell.html"
+    MARKERS: ClassVar[dict[str, str]] = {
+        "title": "sitrepshellmarkertitle", "canonical_url": "sitrepshellmarkercanonical",
+        "content": "sitrepshellmarkercontent"}
+    PROBE: ClassVar[str] = 'Probe &amp; <b>"probe"</b>  \'x/y\''
+
+    def __init__(self, env: Any) -> None:
+        self.env = env
+        self.shells: dict[tuple[Any, ...], Shell | None] = {}
+
+    def render(self, context: Any, page: MkPage, template: str) -> str:
+        """The page as ``template`` renders it with ``context``."""
+        key = self._key(page, template)
+        if key is not None and key not in self.shells:
+            self.shells[key] = self._shell(context, page, template, key)
+        shell = self.shells.get(key) if key is not None else None
+        if shell is None:
+            return str(self.env.get_template(template).render(context))
+        return shell.fill({"title": page.meta["title"], "canonical_url": page.canonical_url or "",
+                           "content": page.content or ""})
+
+    @staticmethod
+    def _key(page: MkPage, template: str) -> tuple[Any, ...] | None:
+        if (not isinstance(page.meta.get("title"), str) or not page.canonical_url or page.previous_page
+                or page.next_page or page.parent or len(page.toc) or not page.file.inclusion.is_not_in_nav()):
+            return None  # in the navigation (it shows where the page is) or with headings of its own
+        options = tuple(sorted((k, repr(v)) for k, v in page.meta.items() if k not in ("title", "template")))
+        folder = posixpath.dirname(page.url.rstrip("/"))
+        return template, folder, options, "<h1" in (page.content or "")
+
+    def _render_with(self, context: Any, page: MkPage, template: str, title: str, content: str) -> str:
+        saved = page.meta["title"], page.canonical_url, page.content
+        page.meta["title"], page.canonical_url, page.content = title, self.MARKERS["canonical_url"], content
+        try:
+            return str(self.env.get_template(template).render(context))
+        finally:
+            page.meta["title"], page.canonical_url, page.content = saved
+
+    def _shell(self, context: Any, page: MkPage, template: str, key: tuple[Any, ...]) -> Shell | None:
+        """The shell of ``page``'s key, or None when the page's rendering is not a shell."""
+        content = self.MARKERS["content"] + ("<h1>" if key[3] else "")
+        marked = self._render_with(context, page, template, self.MARKERS["title"], content)
+        probed = self._render_with(context, page, template, self.PROBE, content)
+        if page.url and page.url in marked:
+            return None  # the page's own URL is printed
+        pattern = "(" + "|".join(re.escape(m) for m in self.MARKERS.values()) + ")"
+        pieces = re.split(pattern, marked.replace(content, self.MARKERS["content"]))
+        parts = tuple(pieces[0::2])
+        names = [next(n for n, m in self.MARKERS.items() if m == p) for p in pieces[1::2]]
+        if "content" not in names or not probed.startswith(parts[0]):
+            return None
+        # Walk the probe rendering along the parts: it tells how each title place transforms it.
+        known = {"canonical_url": self.MARKERS["canonical_url"], "content": content}
+        slots: list[tuple[str, Callable[[str], str]]] = []
+        at = len(parts[0])
+        for name, part in zip(names, parts[1:], strict=True):
+            transform: Callable[[str], str] | None = str
+            if name == "title":
+                transform = next((t for t in _TRANSFORMS if probed.startswith(t(self.PROBE) + part, at)), None)
+                if transform is None:
+                    return None
+                value = transform(self.PROBE)
+            else:
+                value = known[name]
+            if not probed.startswith(value + part, at):
+                return None
+            slots.append((name, transform))
+            at += len(value) + len(part)
+        return Shell(parts, tuple(slots)) if at == len(probed) else None
+
+
+class SharedMarkdown:
+    """One Markdown instance, with MkDocs' own processors, for every generated page of a build.
+
+    :meth:`mkdocs.structure.pages.Page.render` builds a new ``markdown.Markdown`` (and loads
+    every extension) for each page; this does the same work once and resets it between
+    pages. The result is byte-identical (``tests/test_render_shortcuts.py``).
+    """
+
+    def __init__(self, config: MkDocsConfig, files: Files) -> None:
+        import markdown
+
+        self.md = markdown.Markdown(extensions=config["markdown_extensions"],
+                                    extension_configs=config["mdx_configs"] or {})
+        self.raw_html = mkdocs_pages._RawHTMLPreprocessor()
+        self.raw_html._register(self.md)
+        self.anchors = mkdocs_pages._ExtractAnchorsTreeprocessor(None, files, config)  # type: ignore[arg-type]
+        self.anchors._register(self.md)
+        self.relative = mkdocs_pages._RelativePathTreeprocessor(None, files, config)  # type: ignore[arg-type]
+        self.relative._register(self.md)
+        self.title = mkdocs_pages._ExtractTitleTreeprocessor()
+        self.title._register(self.md)
+
+    def render(self, page: MkPage, config: MkDocsConfig, files: Files) -> None:
+        """What ``Page.render`` does, on the shared instance (or without Markdown for plain paragraphs)."""
+        assert page.markdown is not None
+        plain = plain_paragraphs_html(page.markdown)
+        if plain is not None:
+            _render_without_markdown(page, plain, config, files)
+            return
+        self.md.reset()
+        self.anchors.present_anchor_ids = set()
+        self.relative.file = page.file
+        self.relative.files = files
+        self.relative.links_to_anchors = {}
+        self.title.title = None
+        page.content = self.md.convert(page.markdown)
+        page.toc = get_toc(getattr(self.md, "toc_tokens", []))
+        page._title_from_render = self.title.title
+        page.present_anchor_ids = self.anchors.present_anchor_ids | self.raw_html.present_anchor_ids
+        if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
+            page.links_to_anchors = self.relative.links_to_anchors
+
+
+#: A line Python-Markdown turns into itself (with the configured extensions): letters, digits,
+#: spaces and punctuation that starts no block, inline markup, entity or HTML.
+_PLAIN_LINE = re.compile(r"[A-Za-z][A-Za-z0-9 ,.;:'()?/%-]*[A-Za-z0-9.,;:)?%]")
+_MARKER_LINE = re.compile(r"<!-- [a-z:/0-9-]+ -->")
+
+
+def plain_paragraphs_html(markdown: str) -> str | None:
+    """What Python-Markdown makes of a page that is our markers and plain paragraphs; None for anything else.
+
+    Most record bodies are a sentence or two of plain text, and converting them was most of
+    what Markdown still cost a build; ``tests/test_render_shortcuts.py`` holds the equality.
+    """
+    out = []
+    for block in re.split(r"\n[ \t]*\n", markdown.strip("\n")):
+        lines = block.split("\n")
+        if all(_MARKER_LINE.fullmatch(line) for line in lines):
+            out.append(block + "\n\n")  # a raw HTML block
+        elif all(_PLAIN_LINE.fullmatch(line) for line in lines):
+            out.append(f"<p>{block}</p>\n")
+        else:
+            return None
+    return "".join(out).strip()
+
+
+def _render_without_markdown(page: MkPage, html: str, config: MkDocsConfig, files: Files) -> None:
+    """``Page.render`` for a page that is all template HTML: what Markdown would give, without Markdown."""
+    page.content = html
+    page.toc = get_toc([])
+    page._title_from_render = None
+    page.present_anchor_ids = set()
+    if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
+        page.links_to_anchors = {}
+
+
 
 
 def register_theme(config: MkDocsConfig) -> None:

@@ -260,3 +260,34 @@ def serve_handler(handler: Any, host: str = "127.0.0.1") -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def visitor_page(browser: Any, base_url: str, width: int = 1280, height: int = 900) -> Iterator[Any]:
+    """A fresh page whose ``errors`` list collects console errors, page errors and requests to other hosts."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    # Nothing may be fetched from another host.
+    page.on("request",
+            lambda r: None if r.url.startswith(base_url) else page.errors.append(f"external request {r.url}"))
+    try:
+        yield page
+    finally:
+        context.close()
+

@@ -11,10 +11,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sitrep.model.records import Postmortem
-from sitrep.model.vocabulary import ACTION_STATES
 from sitrep.text.postmortem import action_items_in
 
 #: Owner name for action items without an owner.
@@ -68,13 +66,6 @@ def action_rows(postmortems: Iterable[Postmortem], today: date,
 def is_overdue(state: str, due: date | None, today: date) -> bool:
     """An open item whose due date is before ``today`` (the day of the build, UTC)."""
     return state == "open" and due is not None and due < today
-
-
-def page_order(row: ActionItemRow) -> tuple[Any, ...]:
-    """Open first (overdue first, then by due date, undated last); then done, then won't do;
-    newer postmortems first within a due date."""
-    return (ACTION_STATES.index(row.state), not row.overdue, row.due is None, row.due or date.max,
-            row.age_days, row.postmortem_id, row.line)
 
 
 def owner_counts(rows: Sequence[ActionItemRow]) -> tuple[OwnerCounts, ...]:

@@ -64,6 +64,7 @@ Choices made where the incident process leaves room:
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import statistics
 from collections import Counter, defaultdict
@@ -762,10 +763,13 @@ def _overlaps(start: datetime, end: datetime, lo: datetime, hi: datetime) -> boo
 def _reliability(component: str, config: SitrepConfig, incidents: Sequence[Incident],
                  lo: datetime, hi: datetime) -> ComponentReliability:
     outages = intervals_for(incidents, component, hi, OUTAGE_IMPACTS)
-    periods = [p for p in _merge((iv.start, iv.end) for iv in outages) if _overlaps(*p, lo, hi)]
+    merged = _merge((iv.start, iv.end) for iv in outages)
+    kept = [_overlaps(*p, lo, hi) for p in merged]
+    periods = [p for p, keep in zip(merged, kept, strict=True) if keep]
     downtime = sum((min(e, hi) - max(s, lo) for s, e in periods), timedelta(0))
-    ids = sorted({iv.incident_id for iv in outages
-                  if any(ps <= iv.start and iv.end <= pe for ps, pe in periods)})
+    # Each outage lies in exactly one merged period: the last one starting at or before it.
+    starts = [s for s, _ in merged]
+    ids = sorted({iv.incident_id for iv in outages if kept[bisect.bisect_right(starts, iv.start) - 1]})
     observed = max(hi - lo, timedelta(0))
     uptime = observed - downtime
     mtbf = uptime / len(periods) if periods else None
@@ -879,8 +883,12 @@ def _missing(inc: Incident, config: SitrepConfig, resolved: datetime, pms: Seque
 
 
 def _action_items(postmortems: Iterable[Postmortem], today: date,
-                  person: Callable[[str | None], str | None]) -> ActionItemSummary:
-    rows = action_rows(postmortems, today, person)
+                  person: Callable[[str | None], str | None],
+                  parsed: Mapping[str, Sequence[ActionItemRow]] | None) -> ActionItemSummary:
+    if parsed is None:
+        rows = action_rows(postmortems, today, person)
+    else:  # the same rows and order, from items parsed once per build
+        rows = [row for pm in sorted(postmortems, key=lambda p: (p.date, p.id)) for row in parsed[pm.id]]
     open_, overdue, done, wont_do = state_counts(rows)
     ages = [row.age_days for row in rows if row.state == "open"]
     age = median(ages)
@@ -952,14 +960,16 @@ def _select(incidents: Iterable[Incident], now: datetime, window_start: datetime
 
 
 def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None = None,
-                    component: str | None = None) -> Metrics:
+                    component: str | None = None,
+                    action_items: Mapping[str, Sequence[ActionItemRow]] | None = None) -> Metrics:
     """Compute every reliability metric of ``portal`` as of ``now``.
 
     ``now`` (timezone-aware) ends the report window and stands in for "still
     ongoing" times.  ``window_start`` keeps incidents whose start lies in
     ``[window_start, now]``; ``component`` keeps incidents that list it.  See the
     module docstring for the choices behind each metric and :data:`DEFINITIONS`
-    for their plain-words definitions.
+    for their plain-words definitions. ``action_items`` (postmortem id -> its rows as of
+    ``now``) saves parsing every postmortem body again for each report.
     """
     _require_aware("now", now)
     _require_aware("window_start", window_start)
@@ -985,7 +995,7 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
         incidents_per_month=_per_month(selected, config, now, window_start),
         incidents_per_component=_per_component(selected, config, component),
         postmortem_completion=_postmortem_completion(selected, portal, now),
-        action_items=_action_items(in_scope, now.date(), config.person),
+        action_items=_action_items(in_scope, now.date(), config.person, action_items),
         data_quality=DataQuality(coverage, tuple(inc.id for inc in selected if not inc.is_resolved)),
         resolve_time_bands=_resolve_bands(resolve),
         resolve_time_by_quarter=_by_quarter(resolve, {inc.id: inc.start for inc in selected}, now,

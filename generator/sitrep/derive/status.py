@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from sitrep.model.config import SitrepConfig
 from sitrep.model.formatting import to_utc
 from sitrep.model.portal import Portal
-from sitrep.model.records import Incident, Update
+from sitrep.model.records import Incident
 from sitrep.model.vocabulary import OVERALL, status_label, worst
 
 
@@ -131,11 +131,6 @@ def is_open(inc: Incident, now: datetime) -> bool:
     if inc.is_maintenance:
         return maintenance_state(inc, now) != "completed"
     return is_active(inc, now)
-
-
-def newest_first(updates: Iterable[Update]) -> list[Update]:
-    """Updates by time, newest first; equal times keep their file order reversed."""
-    return [u for _, u in sorted(enumerate(updates), key=lambda p: (to_utc(p[1].at), p[0]), reverse=True)]
 
 
 def affected_components(inc: Incident) -> dict[str, str]:

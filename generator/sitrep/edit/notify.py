@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from sitrep.derive.events import Event, derive_events
+from sitrep.derive.state import incident_state
 from sitrep.model.config import Channel
 from sitrep.model.exceptions import NotifyError
 from sitrep.model.portal import Portal
@@ -251,7 +252,8 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 action, detail = "send", ""
             message = None
             if action == "send":
-                message = render_message(env, edition, event, channel.style, channel.audience, now)
+                derived = incident_state(event.incident, edition, now) if event.incident else None
+                message = render_message(env, edition, event, channel.style, channel.audience, now, derived)
                 if dry_run:
                     action = "would-send"
                 else:

@@ -9,7 +9,7 @@ several records (time order, references) live in :mod:`sitrep.validation`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -284,3 +284,8 @@ class Runbook(Record):
 
 
 MODELS: dict[str, type[Record]] = {"incident": Incident, "postmortem": Postmortem, "runbook": Runbook}
+
+
+def newest_first(updates: Iterable[Update]) -> list[Update]:
+    """Updates by time, newest first; equal times keep their file order reversed."""
+    return [u for _, u in sorted(enumerate(updates), key=lambda p: (p[1].at, p[0]), reverse=True)]

@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from datetime import datetime
 
-from sitrep.derive.status import component_statuses, overall_status
+from sitrep.derive.state import PortalState
 from sitrep.model.formatting import dump_json, safe_text
-from sitrep.model.portal import Portal
 from sitrep.model.vocabulary import status_label
 from sitrep.render import urls
 from sitrep.render.templating import render
@@ -92,10 +90,11 @@ def _sentence_case(text: str) -> str:
     return text[:1] + text[1:].lower()
 
 
-def build_badges(portal: Portal, now: datetime) -> dict[str, bytes]:
+def build_badges(state: PortalState) -> dict[str, bytes]:
     """``badge.svg``/``badge.json`` and ``components/<id>/badge.svg``/``.json``."""
-    statuses = component_statuses(portal, now)
-    overall = overall_status(statuses)
+    portal = state.portal
+    statuses = state.statuses
+    overall = state.overall
     fill, named = COLOURS.get(overall.worst, COLOURS["major_outage"])
     message = _sentence_case(overall.description)
     out = {

@@ -34,7 +34,8 @@ def drop_links_to_absent(body: str, present_paths: Iterable[str], source_path: s
     :func:`sitrep.text.markdown.links`, as the validator reads them: links in code
     (fences, spans, indented blocks), images, absolute and external links are left alone.
     """
-    present = set(present_paths)
+    # BodyLinks passes its frozenset for every body: copying it per call made a build quadratic.
+    present = present_paths if isinstance(present_paths, frozenset | set) else set(present_paths)
     base = posixpath.dirname(source_path)
 
     def replacement(link: Link) -> str | None:

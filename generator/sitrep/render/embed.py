@@ -9,11 +9,10 @@ so pages never need to know the latter.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
+from sitrep.derive.state import PortalState
 from sitrep.model.formatting import dump_json
-from sitrep.model.portal import Portal
 from sitrep.render.statuspage_api import statuspage_id
 from sitrep.render.urls import EMBED_SCRIPT
 
@@ -21,10 +20,9 @@ SOURCE = Path(__file__).parent / "templates" / "embed" / "embed.js"
 _SLOT = "/*SITREP_COMPONENT_IDS*/{}"
 
 
-def build_embed(portal: Portal, now: datetime) -> dict[str, bytes]:
-    """``embed.js`` with the portal's component ids; ``now`` unused (same signature as the other builders)."""
-    del now
-    ids = {c.id: statuspage_id("component", c.id) for c in portal.config.components}
+def build_embed(state: PortalState) -> dict[str, bytes]:
+    """``embed.js`` with the portal's component ids."""
+    ids = {c.id: statuspage_id("component", c.id) for c in state.portal.config.components}
     script = SOURCE.read_text(encoding="utf-8")
     table = dump_json(ids, sort_keys=True).decode().strip()
     return {EMBED_SCRIPT: script.replace(_SLOT, table, 1).encode("utf-8")}

@@ -1,6 +1,6 @@
 """RSS 2.0 and Atom feeds of incidents and status updates, built with feedgen.
 
-Four files, all pure functions of ``(portal, now)``:
+Four files, all pure functions of the portal's state at ``now``:
 
 * ``history.rss`` / ``history.atom``: one entry per incident or maintenance. The
   content is the whole update timeline (newest first); the title carries the
@@ -29,17 +29,15 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from feedgen.feed import FeedGenerator
 
-from sitrep.derive.status import affected_components, current_status, is_open, latest_time, newest_first, update_changes
+from sitrep.derive.state import IncidentState, PortalState
 from sitrep.model.config import SitrepConfig
 from sitrep.model.formatting import compact_stamp, id_word, safe_text, to_utc
-from sitrep.model.portal import Portal
-from sitrep.model.records import Incident, Update
+from sitrep.model.records import Incident, Update, newest_first
 from sitrep.model.vocabulary import CLOSING_STATUSES, update_label
 from sitrep.render.templating import render_macro
 from sitrep.render.urls import FEED_FILES, component_file, update_anchor, urls_for
@@ -52,26 +50,27 @@ ENTRY_TEMPLATE = "feeds/entry.html.j2"
 
 
 # --- selection -------------------------------------------------------------------
-def select_records(portal: Portal, now: datetime) -> list[Incident]:
-    """Records the history feeds carry, most recently updated first.
+def select_records(state: PortalState, incidents: Iterable[Incident] | None = None) -> list[Incident]:
+    """Records the history feeds carry (of ``incidents``, default all), most recently updated first.
 
     At most ``feed_max_entries``, updated within ``feed_days`` of ``now``; open
     records are kept whatever their age and take precedence when trimming.
     """
-    config = portal.config
-    horizon = now - timedelta(days=config.feed_days)
-    candidates = [i for i in portal.incidents if is_open(i, now) or i.last_updated >= horizon]
-    ranked = sorted(candidates, key=lambda i: (not is_open(i, now), -to_utc(i.last_updated).timestamp(), i.id))
+    config = state.portal.config
+    horizon = state.now - timedelta(days=config.feed_days)
+    pool = state.portal.incidents if incidents is None else incidents
+    candidates = [i for i in pool if state.of(i).open or i.last_updated >= horizon]
+    ranked = sorted(candidates, key=lambda i: (not state.of(i).open, -to_utc(i.last_updated).timestamp(), i.id))
     kept = ranked[: config.feed_max_entries]
     return sorted(kept, key=lambda i: (-to_utc(i.last_updated).timestamp(), i.id))
 
 
-def select_updates(portal: Portal, now: datetime) -> list[tuple[Incident, Update]]:
+def select_updates(state: PortalState) -> list[tuple[Incident, Update]]:
     """(record, update) pairs for the updates feeds, newest first, bounded like the history feeds."""
-    config = portal.config
-    horizon = now - timedelta(days=config.feed_days)
+    portal, config = state.portal, state.portal.config
+    horizon = state.now - timedelta(days=config.feed_days)
     pairs = [(inc, u) for inc in portal.incidents for u in inc.updates
-             if u.at >= horizon or is_open(inc, now)]
+             if u.at >= horizon or state.of(inc).open]
     pairs.sort(key=lambda p: (-to_utc(p[1].at).timestamp(), p[0].id, p[1].status))
     return pairs[: config.feed_max_entries]
 
@@ -90,17 +89,17 @@ def _components_view(config: SitrepConfig, components: Mapping[str, str]) -> lis
     return [{"name": config.component_name(cid), "impact": impact} for cid, impact in components.items()]
 
 
-def feed_view(config: SitrepConfig, inc: Incident) -> dict[str, Any]:
+def feed_view(config: SitrepConfig, inc: Incident, derived: IncidentState) -> dict[str, Any]:
     """What a feed entry's content shows of a record: window, components, updates newest first.
 
     Each update carries what it changed (escalations, impact) and the impact on
     the components as of that update.
     """
-    changes = update_changes(inc, config)
+    changes = derived.changes
     index = {id(u): n for n, u in enumerate(inc.updates)}  # position in the file, whatever the sort
     return {
         "kind": inc.kind, "scheduled_start": inc.scheduled_start, "scheduled_end": inc.scheduled_end,
-        "components": _components_view(config, affected_components(inc)),
+        "components": _components_view(config, derived.affected),
         "updates": [{"index": index[id(u)], "at": u.at, "status": u.status, "message": u.message,
                      "changes": changes[index[id(u)]],
                      "components": _components_view(config, inc.components_at(u.at))}
@@ -109,9 +108,9 @@ def feed_view(config: SitrepConfig, inc: Incident) -> dict[str, Any]:
     }
 
 
-def timeline_html(config: SitrepConfig, inc: Incident) -> str:
+def timeline_html(config: SitrepConfig, inc: Incident, derived: IncidentState) -> str:
     """The whole record as HTML: window, affected components, updates newest first."""
-    return render_macro(ENTRY_TEMPLATE, "timeline", feed_view(config, inc))
+    return render_macro(ENTRY_TEMPLATE, "timeline", feed_view(config, inc, derived))
 
 
 def esc(text: str) -> str:
@@ -137,8 +136,8 @@ def _new_feed(config: SitrepConfig, title: str, subtitle: str, path: str, update
     return fg
 
 
-def _history_entry(fg: FeedGenerator, config: SitrepConfig, inc: Incident, now: datetime) -> None:
-    status = current_status(inc, now)
+def _history_entry(fg: FeedGenerator, config: SitrepConfig, inc: Incident, derived: IncidentState) -> None:
+    status = derived.current_status
     latest = newest_first(inc.updates)[0]
     title = safe_text(inc.title)
     if status not in CLOSING_STATUSES:
@@ -150,15 +149,16 @@ def _history_entry(fg: FeedGenerator, config: SitrepConfig, inc: Incident, now: 
     fe.link(href=url, rel="alternate")
     # Escaped once more: RSS <description> and Atom summary type="html" are HTML.
     fe.summary(esc(f"{update_label(latest.status)}: {latest.message}"), type="html")
-    fe.content(timeline_html(config, inc), type="html")
+    fe.content(timeline_html(config, inc, derived), type="html")
     fe.published(to_utc(min(u.at for u in inc.updates)))
     fe.updated(to_utc(inc.last_updated))
 
 
-def _update_entry(fg: FeedGenerator, config: SitrepConfig, inc: Incident, update: Update, entry_id: str) -> None:
+def _update_entry(fg: FeedGenerator, config: SitrepConfig, inc: Incident, derived: IncidentState, update: Update,
+                  entry_id: str) -> None:
     fe = fg.add_entry(order="append")
     fe.guid(entry_id, permalink=False)
-    view = feed_view(config, inc)
+    view = feed_view(config, inc, derived)
     position = next(n for n, u in enumerate(inc.updates) if u is update)
     shown = next(u for u in view["updates"] if u["index"] == position)
     title = f"{safe_text(inc.title)} — {update_label(update.status)}"
@@ -170,66 +170,68 @@ def _update_entry(fg: FeedGenerator, config: SitrepConfig, inc: Incident, update
     fe.updated(to_utc(update.at))
 
 
-def _feed_updated(portal: Portal, times: Iterable[datetime], now: datetime) -> datetime:
-    """Latest entry time; else the latest time in the data; ``now`` only for an empty portal."""
-    return max((to_utc(t) for t in times), default=None) or latest_time(portal.incidents) or to_utc(now)
+def _feed_updated(state: PortalState, times: Iterable[datetime], latest: datetime | None) -> datetime:
+    """Latest entry time; else ``latest``, the latest time in the data; ``now`` only for no data."""
+    return max((to_utc(t) for t in times), default=None) or latest or to_utc(state.now)
 
 
 def _serialise(fg: FeedGenerator, fmt: str) -> bytes:
     return fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
 
 
-def build_history_feeds(portal: Portal, now: datetime) -> dict[str, bytes]:
+def build_history_feeds(state: PortalState) -> dict[str, bytes]:
     """``history.rss`` and ``history.atom``: one entry per incident or maintenance."""
-    config = portal.config
-    return _history_feeds(portal, now, "history.{fmt}", f"{config.site_name} — incident history",
+    config = state.portal.config
+    return _history_feeds(state, state.portal.incidents, state.latest_update, "history.{fmt}",
+                          f"{config.site_name} — incident history",
                           f"Incidents and scheduled maintenance of {config.site_name}")
 
 
-def build_component_feeds(portal: Portal, now: datetime) -> dict[str, bytes]:
+def build_component_feeds(state: PortalState) -> dict[str, bytes]:
     """``components/<id>/history.rss`` and ``.atom``: the history feeds of one component each.
 
     Same entries (and entry ids) as the site-wide history feed, only those whose
     record affects the component, so a subscriber follows just what they use.
     """
-    config = portal.config
+    portal, config = state.portal, state.portal.config
     out: dict[str, bytes] = {}
     for comp in config.components:
-        touching = replace(portal, incidents=tuple(i for i in portal.incidents if comp.id in i.components),
-                           _index={})
-        out.update(_history_feeds(touching, now, component_file(comp.id, "history.{fmt}"),
+        touching = [i for i in portal.incidents if comp.id in i.worst_components]
+        out.update(_history_feeds(state, touching, state.component_updated[comp.id],
+                                  component_file(comp.id, "history.{fmt}"),
                                   f"{config.site_name} — {comp.name}",
                                   f"Incidents and scheduled maintenance affecting {comp.name}"))
     return out
 
 
-def _history_feeds(portal: Portal, now: datetime, path_pattern: str, title: str, subtitle: str) -> dict[str, bytes]:
-    config = portal.config
-    records = select_records(portal, now)
-    updated = _feed_updated(portal, (i.last_updated for i in records), now)
+def _history_feeds(state: PortalState, incidents: Iterable[Incident], latest: datetime | None,
+                   path_pattern: str, title: str, subtitle: str) -> dict[str, bytes]:
+    config = state.portal.config
+    records = select_records(state, incidents)
+    updated = _feed_updated(state, (i.last_updated for i in records), latest)
     out: dict[str, bytes] = {}
     for fmt in ("rss", "atom"):
         path = path_pattern.format(fmt=fmt)
         fg = _new_feed(config, title, subtitle, path, updated)
         for inc in records:
-            _history_entry(fg, config, inc, now)
+            _history_entry(fg, config, inc, state.of(inc))
         out[path] = _serialise(fg, fmt)
     return out
 
 
-def build_update_feeds(portal: Portal, now: datetime) -> dict[str, bytes]:
+def build_update_feeds(state: PortalState) -> dict[str, bytes]:
     """``updates.rss`` and ``updates.atom``: one entry per status update."""
-    config = portal.config
-    pairs = select_updates(portal, now)
+    config = state.portal.config
+    pairs = select_updates(state)
     ids = _unique_ids(config, pairs)
-    updated = _feed_updated(portal, (u.at for _, u in pairs), now)
+    updated = _feed_updated(state, (u.at for _, u in pairs), state.latest_update)
     out: dict[str, bytes] = {}
     for fmt in ("rss", "atom"):
         path = f"updates.{fmt}"
         fg = _new_feed(config, f"{config.site_name} — status updates",
                        f"Every status update posted on {config.site_name}", path, updated)
         for (inc, update), entry_id in zip(pairs, ids, strict=True):
-            _update_entry(fg, config, inc, update, entry_id)
+            _update_entry(fg, config, inc, state.of(inc), update, entry_id)
         out[path] = _serialise(fg, fmt)
     return out
 
@@ -245,7 +247,6 @@ def _unique_ids(config: SitrepConfig, pairs: list[tuple[Incident, Update]]) -> l
     return ids
 
 
-def build_feeds(portal: Portal, now: datetime) -> dict[str, bytes]:
+def build_feeds(state: PortalState) -> dict[str, bytes]:
     """All four feeds and each component's two, keyed by site-relative path (see :data:`FEED_FILES`)."""
-    return {**build_history_feeds(portal, now), **build_update_feeds(portal, now),
-            **build_component_feeds(portal, now)}
+    return {**build_history_feeds(state), **build_update_feeds(state), **build_component_feeds(state)}

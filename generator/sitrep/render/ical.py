@@ -14,14 +14,12 @@ file is byte-identical between builds:
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from icalendar import Calendar, Event
 
-from sitrep.derive.status import newest_first
+from sitrep.derive.state import PortalState
 from sitrep.model.formatting import safe_text, to_utc
 from sitrep.model.portal import Portal
-from sitrep.model.records import Incident
+from sitrep.model.records import Incident, newest_first
 from sitrep.render.urls import CALENDAR_FILE, component_file, urls_for
 
 PRODID = "-//Sitrep//Sitrep status site//EN"
@@ -62,13 +60,9 @@ def maintenance_event(portal: Portal, inc: Incident) -> Event:
     return event
 
 
-def build_calendar(portal: Portal, now: datetime) -> dict[str, bytes]:
-    """``maintenance.ics`` with every maintenance, soonest window first, and one per component.
-
-    ``now`` is unused (all maintenances are listed, past ones too) but kept so
-    every output builder has the same signature.
-    """
-    del now
+def build_calendar(state: PortalState) -> dict[str, bytes]:
+    """``maintenance.ics`` with every maintenance (past ones too), soonest window first, and one per component."""
+    portal = state.portal
     config = portal.config
     files = {CALENDAR_FILE: _calendar(portal, f"{config.site_name} — scheduled maintenance",
                                       f"Planned maintenance windows announced on {config.site_name}", None)}

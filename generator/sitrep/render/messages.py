@@ -27,7 +27,7 @@ from typing import Any
 import jinja2
 
 from sitrep.derive.events import Event
-from sitrep.derive.status import affected_components, duration, next_update_due
+from sitrep.derive.state import IncidentState
 from sitrep.model.config import SitrepConfig
 from sitrep.model.exceptions import MessageTemplateError
 from sitrep.model.formatting import format_duration, human_time
@@ -131,8 +131,9 @@ def postmortem_view(config: SitrepConfig, pm: Postmortem) -> dict[str, Any]:
     }
 
 
-def incident_view(portal: Portal, inc: Incident, audience: str, now: datetime) -> dict[str, Any]:
-    """The incident as a template sees it; internal fields only for the internal audience."""
+def incident_view(portal: Portal, inc: Incident, derived: IncidentState, audience: str) -> dict[str, Any]:
+    """The incident as a template sees it (``derived``: its state at ``now``); internal fields only
+    for the internal audience."""
     config = portal.config
     severity = config.severity(inc.latest_severity)
     published = [p for p in portal.postmortems_for(inc.id) if p.status == "published"]
@@ -144,17 +145,17 @@ def incident_view(portal: Portal, inc: Incident, audience: str, now: datetime) -
         "severity": {"id": severity.id, "name": severity.name} if severity else None,
         "status": inc.status,
         "components": [{"id": cid, "name": config.component_name(cid), "impact": impact}
-                       for cid, impact in affected_components(inc).items()],
+                       for cid, impact in derived.affected.items()],
         "started": inc.start,
         "resolved_at": inc.resolved_at,
         "impact_end": inc.impact_end,
-        "duration": duration(inc, now),
+        "duration": derived.duration,
         "scheduled_start": inc.scheduled_start,
         "scheduled_end": inc.scheduled_end,
         "first_message": inc.updates[0].message,
         "latest": {"at": inc.updates[-1].at, "status": inc.updates[-1].status,
                    "message": inc.updates[-1].message},
-        "next_update_due": next_update_due(inc, config),
+        "next_update_due": derived.next_update_due,
         "update_every": severity.update_every if severity else None,
         "description": _plain(inc.body),
         "postmortem": postmortem_view(config, published[0]) if published else None,
@@ -170,8 +171,9 @@ def incident_view(portal: Portal, inc: Incident, audience: str, now: datetime) -
 
 
 def render_message(env: jinja2.Environment, portal: Portal, event: Event, style: str, audience: str,
-                   now: datetime) -> Message:
-    """Render one event for one channel. ``portal`` must already be the audience's edition."""
+                   now: datetime, derived: IncidentState | None = None) -> Message:
+    """Render one event for one channel. ``portal`` must already be the audience's edition;
+    ``derived`` is the state at ``now`` of the event's incident (required when it has one)."""
     config = portal.config
     context: dict[str, Any] = {
         "site_name": config.site_name,
@@ -180,7 +182,7 @@ def render_message(env: jinja2.Environment, portal: Portal, event: Event, style:
         "event": {"id": event.id, "kind": event.kind, "at": event.at},
         "update": ({"at": event.update.at, "status": event.update.status, "message": event.update.message}
                    if event.update is not None else None),
-        "incident": incident_view(portal, event.incident, audience, now) if event.incident else None,
+        "incident": incident_view(portal, event.incident, _required(derived), audience) if event.incident else None,
         "postmortem": postmortem_view(config, event.postmortem) if event.postmortem else None,
         "now": now,
     }
@@ -197,3 +199,9 @@ def render_message(env: jinja2.Environment, portal: Portal, event: Event, style:
                                    f"a {event.kind} event does not have it") from None
     title, _, body = text.strip().partition("\n")
     return Message(title=title.strip(), body=body.strip())
+
+
+def _required(derived: IncidentState | None) -> IncidentState:
+    if derived is None:
+        raise ValueError("render_message: an incident event needs its incident's state (derive.state.incident_state)")
+    return derived

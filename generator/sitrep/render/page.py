@@ -18,6 +18,9 @@ from typing import Any
 BODY_START = "<!-- sitrep:body -->"
 BODY_END = "<!-- /sitrep:body -->"
 
+#: ``search`` front matter of list pages: search finds what they list on the records' own pages.
+NOT_INDEXED = {"exclude": True}
+
 
 @dataclass(frozen=True)
 class Page:
@@ -26,6 +29,9 @@ class Page:
     path: str
     text: str
     in_nav: bool = False
+    #: What the site search indexes for this page instead of its whole HTML: (title, text).
+    #: Record pages of the status site carry one short entry; None lets the engine index the page.
+    search_entry: tuple[str, str] | None = None
 
 
 # Greedy on purpose: a page has one body region, everything before its start marker and

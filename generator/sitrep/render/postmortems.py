@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
-from sitrep.derive.action_items import ActionItemRow, owner_counts, page_order, state_counts
-from sitrep.derive.status import duration
+from sitrep.derive.action_items import ActionItemRow
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.formatting import slugify
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
+from sitrep.model.vocabulary import ACTION_STATES
 from sitrep.render import urls
 from sitrep.render.context import RenderContext
-from sitrep.render.page import Page, embed_body, front_matter
+from sitrep.render.page import NOT_INDEXED, Page, embed_body, front_matter
 from sitrep.render.status_site import incident_view
 from sitrep.render.templating import render
 from sitrep.text.postmortem import parse_sections
@@ -81,7 +82,7 @@ def _pm_view(pm: Postmortem, ctx: RenderContext, root: str) -> dict[str, Any]:
     for inc in incidents:
         for cid in inc.worst_components:
             components.setdefault(cid, config.component_name(cid))
-    durations = [duration(i, ctx.now) for i in incidents if not i.is_maintenance]
+    durations = [ctx.state.of(i).duration for i in incidents if not i.is_maintenance]
     view = {
         "id": pm.id,
         "title": pm.title,
@@ -156,7 +157,7 @@ def postmortem_index_pages(ctx: RenderContext) -> list[Page]:
         root = urls.root_of(path)
         kind, label = entry["kind"], entry["label"]
         title = "Postmortems" if kind == "all" else f"Postmortems — {label}"
-        text = front_matter(title=title, hide=["toc"])
+        text = front_matter(title=title, hide=["toc"], search=NOT_INDEXED)
         text += render("postmortems/index.md.j2", items=[_pm_view(p, ctx, root) for p in entry["items"]],
                         filters=filters, folder=entry["folder"], kind=kind, label=label, root=root,
                         internal=ctx.internal, now=ctx.now, show_actions=ctx.config.publishes("action_items"),
@@ -172,7 +173,7 @@ def postmortem_pages(ctx: RenderContext) -> list[Page]:
         path = urls.postmortem_page(pm.id)
         root = urls.root_of(path)
         view = _pm_view(pm, ctx, root)
-        incidents = [incident_view(i, ctx.portal, ctx.now, root) for i in _pm_incidents(pm, ctx.portal)]
+        incidents = [incident_view(i, ctx.state, root) for i in _pm_incidents(pm, ctx.portal)]
         rows = [_row_view(r, ctx.portal, root) for r in ctx.rows(pm)]
         text = front_matter(title=pm.title, hide=["navigation", "toc"])
         show_actions = ctx.config.publishes("action_items")
@@ -185,15 +186,23 @@ def postmortem_pages(ctx: RenderContext) -> list[Page]:
     return pages
 
 
+def _page_order(row: ActionItemRow) -> tuple[Any, ...]:
+    """Open first (overdue first, then by due date, undated last); then done, then won't do;
+    newer postmortems first within a due date."""
+    return (ACTION_STATES.index(row.state), not row.overdue, row.due is None, row.due or date.max,
+            row.age_days, row.postmortem_id, row.line)
+
+
 def action_items_page(ctx: RenderContext) -> Page:
     """Every action item across the edition's postmortems, open and overdue first, with per-owner counts."""
     path = urls.ACTION_ITEMS_PAGE
     root = urls.root_of(path)
     today = ctx.now.date()
-    rows = sorted((r for pm in ctx.portal.postmortems for r in ctx.rows(pm)), key=page_order)
+    summary = ctx.state.metrics["all"].action_items  # every postmortem of the edition
+    rows = sorted(summary.items, key=_page_order)
     # most overdue, then most open first
-    by_owner = sorted(owner_counts(rows), key=lambda o: (-o.overdue, -o.open))
-    totals = dict(zip(("open", "overdue", "done", "wont_do"), state_counts(rows), strict=True))
+    by_owner = sorted(summary.by_owner, key=lambda o: (-o.overdue, -o.open))
+    totals = {"open": summary.open, "overdue": summary.overdue, "done": summary.done, "wont_do": summary.wont_do}
     text = front_matter(title="Action items", hide=["toc"])
     text += render("postmortems/actions.md.j2", rows=[_row_view(r, ctx.portal, root) for r in rows], by_owner=by_owner,
                     totals=totals, root=root, today=today)

@@ -1,28 +1,22 @@
 """What a change does to the public status page, in plain words (PR job summary and CLI).
 
-``compare`` is pure: two portals (the base commit's and the working tree's), the
-working tree's diagnostics and ``now`` in, a :class:`Preview` out. ``render``
+``compare`` is pure: the derived states of two portals (the base commit's and the
+working tree's, at one ``now``) and their diagnostics in, a :class:`Preview` out. ``render``
 turns it into Markdown (GitHub job summary) or plain text. Reading the base
 commit out of git is the CLI's job.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from sitrep.derive.status import (
-    affected_components,
-    component_statuses,
-    next_update_due,
-    overall_status,
-    update_changes,
-)
+from sitrep.derive.state import PortalState
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostic, Diagnostics
 from sitrep.model.formatting import format_duration, human_time, shorten
 from sitrep.model.portal import Portal
-from sitrep.model.records import Incident, Postmortem
+from sitrep.model.records import Postmortem
 from sitrep.model.vocabulary import status_label, update_label
 from sitrep.text.postmortem import parse_action_items, parse_sections
 
@@ -67,15 +61,12 @@ def _finding_key(d: Diagnostic) -> tuple[str, str, str]:
     return (d.path, d.code, d.message)  # not the line: an edit above a problem moves it
 
 
-def _public_status(portal: Portal, now: datetime) -> str:
-    return overall_status(component_statuses(portal.for_audience("public"), now)).description
+def _impacts(affected: Mapping[str, str]) -> str:
+    return ", ".join(f"{cid} {status_label(imp).lower()}" for cid, imp in affected.items())
 
 
-def _impacts(inc: Incident) -> str:
-    return ", ".join(f"{cid} {status_label(imp).lower()}" for cid, imp in affected_components(inc).items())
-
-
-def _incident_changes(base: Portal, head: Portal) -> list[Change]:
+def _incident_changes(base: Portal, state: PortalState) -> list[Change]:
+    head = state.portal
     changes = []
     for inc in head.incidents:
         old = base.incident(inc.id)
@@ -83,7 +74,8 @@ def _incident_changes(base: Portal, head: Portal) -> list[Change]:
         label = update_label(inc.status)
         if old is None:
             what = "Maintenance scheduled" if inc.is_maintenance else f"Declared {inc.severity}"
-            changes.append(Change("declared", inc.id, inc.title, f"{what} ({label}); {_impacts(inc)}", public))
+            impacts = _impacts(state.of(inc).affected)
+            changes.append(Change("declared", inc.id, inc.title, f"{what} ({label}); {impacts}", public))
         elif inc.is_resolved and not old.is_resolved:
             took = format_duration((inc.resolved_at or inc.last_updated) - inc.start)
             changes.append(Change("resolved", inc.id, inc.title, f"{label} after {took}", public))
@@ -91,7 +83,7 @@ def _incident_changes(base: Portal, head: Portal) -> list[Change]:
             new_updates = len(inc.updates) - len(old.updates)
             detail = (f"{new_updates} new update{'s' if new_updates != 1 else ''}, now {label}"
                       if new_updates > 0 else f"record edited, status {label}")
-            escalated = [c for said in update_changes(inc, head.config)[len(old.updates):] for c in said]
+            escalated = [c for said in state.of(inc).changes[len(old.updates):] for c in said]
             if escalated:
                 detail += "; " + ", ".join(escalated)
             changes.append(Change("updated", inc.id, inc.title, detail, public))
@@ -131,12 +123,13 @@ def _postmortem_changes(base: Portal, head: Portal) -> list[Change]:
     return changes
 
 
-def _warnings(head: Portal, now: datetime) -> list[tuple[str, str]]:
-    """(record id, warning) for everything that needs a responder's attention in ``head``."""
+def _warnings(state: PortalState) -> list[tuple[str, str]]:
+    """(record id, warning) for everything that needs a responder's attention in the state's portal."""
+    head, now = state.portal, state.now
     out = []
     for inc in head.incidents:
-        due = next_update_due(inc, head.config)
-        if due is not None and now > due:
+        due = state.of(inc).next_update_due
+        if due is not None and state.of(inc).update_overdue:
             out.append((inc.id, f"Update overdue: **{inc.title}** (`{inc.id}`, {inc.latest_severity}) was due "
                                 f"an update at {human_time(due)} ({format_duration(now - due)} ago)."))
     for pm in head.postmortems:
@@ -159,21 +152,21 @@ def _warnings(head: Portal, now: datetime) -> list[tuple[str, str]]:
     return out
 
 
-def compare(base: Portal, head: Portal, head_diagnostics: Diagnostics, now: datetime,
+def compare(base: PortalState, head: PortalState, head_diagnostics: Diagnostics,
             base_diagnostics: Diagnostics | None = None) -> Preview:
-    """Everything the PR changes, as seen on the public status page at ``now``.
+    """Everything the PR changes, as seen on the public status page at the states' ``now``.
 
     Warnings and validation findings are split: those about the records this
     change touches lead; what the base already had goes to the rest.
     """
-    changes = _incident_changes(base, head) + _postmortem_changes(base, head)
+    changes = _incident_changes(base.portal, head) + _postmortem_changes(base.portal, head.portal)
     touched = {c.record_id for c in changes}
-    touched |= {rb.id for rb in head.runbooks if base.runbook(rb.id) != rb}
-    touched |= {pm.id for pm in head.postmortems if base.postmortem(pm.id) != pm}
-    warnings = _warnings(head, now)
+    touched |= {rb.id for rb in head.portal.runbooks if base.portal.runbook(rb.id) != rb}
+    touched |= {pm.id for pm in head.portal.postmortems if base.portal.postmortem(pm.id) != pm}
+    warnings = _warnings(head)
     return Preview(
-        before=_public_status(base, now),
-        after=_public_status(head, now),
+        before=base.public_overall.description,
+        after=head.public_overall.description,
         changes=changes,
         warnings=[text for record_id, text in warnings if record_id in touched],
         other_warnings=[text for record_id, text in warnings if record_id not in touched],

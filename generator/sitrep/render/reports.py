@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sitrep.derive.metrics import DEFINITIONS, DurationStats, Metrics, compute_metrics
+from sitrep.derive.metrics import DEFINITIONS, DurationStats, Metrics
+from sitrep.derive.state import MetricsWindow, PortalState
 from sitrep.model.config import SitrepConfig
 from sitrep.model.formatting import dump_json, format_duration, pct
 from sitrep.model.portal import Portal
@@ -18,7 +19,7 @@ from sitrep.model.records import Incident
 from sitrep.model.vocabulary import status_label
 from sitrep.render import charts, urls
 from sitrep.render.context import RenderContext
-from sitrep.render.page import Page, front_matter
+from sitrep.render.page import NOT_INDEXED, Page, front_matter
 from sitrep.render.templating import render
 
 DURATION_SECTIONS: tuple[tuple[str, str], ...] = (
@@ -204,42 +205,40 @@ def _metric_title(key: str) -> str:
     return dict(DURATION_SECTIONS).get(key) or key.replace("_", " ").capitalize()
 
 
-def _report_specs(portal: Portal, now: datetime) -> list[dict[str, Any]]:
-    specs: list[dict[str, Any]] = [
-        {"path": urls.listing_page(urls.REPORTS), "label": "All time", "kind": "all",
-         "window_start": None, "component": None},
-        {"path": urls.listing_page(urls.folder(urls.REPORTS, "last-90-days")), "label": "Last 90 days",
-         "kind": "window", "window_start": now - timedelta(days=90), "component": None},
-        {"path": urls.listing_page(urls.folder(urls.REPORTS, "last-12-months")), "label": "Last 12 months",
-         "kind": "window", "window_start": now - timedelta(days=365), "component": None},
-    ]
-    for comp in portal.config.components:
-        specs.append({"path": urls.listing_page(urls.folder(urls.REPORTS, "component", comp.id)), "label": comp.name,
-                      "kind": "component",
-                      "window_start": None, "component": comp.id})
-    return specs
+def _report_path(window: MetricsWindow) -> str:
+    """Where one window's report lives: ``reports/``, ``reports/<window>/``, ``reports/component/<id>/``."""
+    if window.kind == "all":
+        return urls.listing_page(urls.REPORTS)
+    return urls.listing_page(urls.folder(urls.REPORTS, *window.key.split("/")))
+
+
+def _report_specs(state: PortalState) -> list[dict[str, Any]]:
+    return [{"path": _report_path(w), "label": w.label, "kind": w.kind, "key": w.key,
+             "window_start": w.window_start, "component": w.component} for w in state.windows]
 
 
 def report_pages(ctx: RenderContext) -> list[Page]:
     """The reliability report for all time, two rolling windows and each component."""
-    specs = _report_specs(ctx.portal, ctx.now)
+    specs = _report_specs(ctx.state)
     filters = [{"url": urls.dir_url(s["path"]), "label": s["label"], "kind": s["kind"]} for s in specs]
     pages = []
     for spec in specs:
         path = spec["path"]
         root = urls.root_of(path)
-        m = compute_metrics(ctx.portal, ctx.now, window_start=spec["window_start"], component=spec["component"])
+        m = ctx.state.metrics[spec["key"]]
         prefix = "sr-chart-" + (urls.dir_url(path).strip("/").replace("/", "-") or "all")
         view = _report_view(ctx.portal, ctx.now, m, root, prefix)
         title = "Reliability report" if spec["kind"] == "all" else f"Reliability report — {spec['label']}"
-        text = front_matter(title=title, hide=["toc"])
+        # Only the all-time report is searchable: the others repeat its words with other figures.
+        search = {} if spec["kind"] == "all" else {"search": NOT_INDEXED}
+        text = front_matter(title=title, hide=["toc"], **search)
         text += render("reports/report.md.j2", r=view, spec=spec, filters=filters, current=urls.dir_url(path),
                         root=root, now=ctx.now, title=title)
         pages.append(Page(path, text, in_nav=(spec["kind"] == "all")))
     return pages
 
 
-def metrics_file(portal: Portal, now: datetime) -> dict[str, bytes]:
+def metrics_file(state: PortalState) -> dict[str, bytes]:
     """``reports/metrics.json``: every reliability metric of the edition, for all time."""
-    data = compute_metrics(portal, now).to_json()
+    data = state.metrics["all"].to_json()
     return {urls.METRICS_FILE: dump_json(data, indent=2, sort_keys=True)}

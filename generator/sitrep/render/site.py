@@ -7,11 +7,13 @@ Nothing here imports MkDocs. The MkDocs plugin hands the result to MkDocs; the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from sitrep.derive.state import PortalState, portal_state
 from sitrep.model.portal import Portal
 from sitrep.render import urls
 from sitrep.render.badges import build_badges
+from sitrep.render.body_links import BodyLinks
 from sitrep.render.context import RenderContext
 from sitrep.render.embed import build_embed
 from sitrep.render.feeds import build_feeds
@@ -43,24 +45,27 @@ class SiteOutput:
 
 def build_site(portal: Portal, now: datetime) -> SiteOutput:
     """Everything the edition chosen by ``portal.config.audience`` publishes."""
-    visible = portal.for_audience(portal.config.audience)
-    pages = build_pages(visible, now) + build_team_pages(visible, now)
+    # Derive once: every renderer reads this state and none derives anything itself.
+    state = portal_state(portal.for_audience(portal.config.audience), now)
+    links = BodyLinks.of(state.portal)
+    pages = build_pages(state, links) + build_team_pages(state, links)
     files: dict[str, bytes] = {}
-    if visible.config.publishes("reports"):
-        files.update(metrics_file(visible, now))
-    for builder in (build_feeds, build_api, build_badges, build_calendar, build_embed):
-        files.update(builder(visible, now))
+    builders = (build_feeds, build_api, build_badges, build_calendar, build_embed)
+    if state.portal.config.publishes("reports"):
+        builders = (metrics_file, *builders)
+    for builder in builders:
+        files.update(builder(state))
     return SiteOutput(pages=pages, files=dict(sorted(files.items())))
 
 
-def build_team_pages(portal: Portal, now: datetime) -> list[Page]:
+def build_team_pages(state: PortalState, links: BodyLinks | None = None) -> list[Page]:
     """Postmortem library, and the action items, runbooks and reports the edition publishes.
 
     The public edition has action items, runbooks and reports only when
     ``public_pages`` lists them (:meth:`SitrepConfig.publishes`).
     """
-    ctx = RenderContext.of(portal, now.astimezone(UTC))
-    config = portal.config
+    ctx = RenderContext.of(state, links)
+    config = state.portal.config
     pages = postmortem_index_pages(ctx)
     if config.publishes("action_items"):
         pages.append(action_items_page(ctx))

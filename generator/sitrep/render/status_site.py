@@ -7,41 +7,29 @@ markup and escape every value from a record.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
-from sitrep.derive.status import (
-    affected_components,
-    component_statuses,
-    duration,
-    incident_impact,
-    is_active,
-    is_update_overdue,
-    maintenance_state,
-    next_update_due,
-    overall_status,
-    update_changes,
-)
-from sitrep.derive.uptime import NO_DATA, uptime_days
+from sitrep.derive.state import PortalState
+from sitrep.derive.uptime import NO_DATA
 from sitrep.model.config import SitrepConfig
 from sitrep.model.formatting import day_label, month_label
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
-from sitrep.model.vocabulary import STATUS_RANK, worst
+from sitrep.model.vocabulary import CLOSING_STATUSES, STATUS_RANK, update_label, worst
 from sitrep.render import urls
 from sitrep.render.body_links import BodyLinks
-from sitrep.render.page import Page, embed_body, front_matter
+from sitrep.render.page import NOT_INDEXED, Page, embed_body, front_matter
 from sitrep.render.templating import render
 
 HISTORY_PAGE_SIZE_DEFAULT = 25
 
 
-def incident_view(inc: Incident, portal: Portal, now: datetime, root: str) -> dict[str, Any]:
+def incident_view(inc: Incident, state: PortalState, root: str) -> dict[str, Any]:
     """Everything a template shows about one incident; ``root`` is the relative site root."""
+    portal = state.portal
     config = portal.config
-    severity = config.severity(inc.latest_severity)
-    due = next_update_due(inc, config)
-    changes = update_changes(inc, config)
+    derived = state.of(inc)
     postmortems = [p for p in portal.postmortems_for(inc.id)]
     runbooks = [r for r in (portal.runbook(rid) for rid in inc.runbooks) if r is not None]
     return {
@@ -49,25 +37,25 @@ def incident_view(inc: Incident, portal: Portal, now: datetime, root: str) -> di
         "url": urls.link(urls.incident_page(inc.id), root),
         "title": inc.title,
         "kind": inc.kind,
-        "severity": severity,
-        "impact": incident_impact(inc, config),
+        "severity": derived.severity,
+        "impact": derived.impact,
         "status": inc.status,
-        "state": maintenance_state(inc, now) if inc.is_maintenance else inc.status,
+        "state": derived.maintenance_state or inc.status,
         "resolved": inc.is_resolved,
         "start": inc.start,
         "resolved_at": inc.resolved_at,
         "scheduled_start": inc.scheduled_start,
         "scheduled_end": inc.scheduled_end,
-        "duration": duration(inc, now),
+        "duration": derived.duration,
         "components": [
             {"id": cid, "name": config.component_name(cid), "impact": imp}
-            for cid, imp in affected_components(inc).items()
+            for cid, imp in derived.affected.items()
         ],
-        "impact_groups": _impact_groups(affected_components(inc), config),
+        "impact_groups": _impact_groups(derived.affected, config),
         "updates": [{"at": u.at, "status": u.status, "message": u.message, "changes": changed}
-                    for u, changed in reversed(list(zip(inc.updates, changes, strict=True)))],
-        "next_update_due": due,
-        "update_overdue": is_update_overdue(inc, config, now),
+                    for u, changed in reversed(list(zip(inc.updates, derived.changes, strict=True)))],
+        "next_update_due": derived.next_update_due,
+        "update_overdue": derived.update_overdue,
         "postmortems": [{"title": p.title, "url": urls.link(urls.postmortem_page(p.id), root), "status": p.status}
                         for p in postmortems],
         "runbooks": [{"title": r.title, "url": urls.link(urls.runbook_page(r.id), root)} for r in runbooks],
@@ -106,10 +94,11 @@ MAX_LINKED_DAYS = 150
 MAX_DAYS_WITH_TITLES = 100
 
 
-def _bars(portal: Portal, now: datetime, days: int) -> dict[str, dict[str, Any]]:
+def _bars(state: PortalState) -> dict[str, dict[str, Any]]:
     """Uptime bar data per component, with a size budget shared by all components."""
+    portal = state.portal
     config = portal.config
-    computed = {c.id: uptime_days(portal, c.id, now, days) for c in config.components}
+    computed = {cid: (bar.days, bar.percent) for cid, bar in state.uptime.items()}
     marked = sum(1 for cells, _ in computed.values() for cell in cells if cell.incident_ids)
     per_component = max(5, MAX_LINKED_DAYS // max(len(config.components), 1))
     titles_ok = marked <= MAX_DAYS_WITH_TITLES
@@ -130,8 +119,9 @@ def _bars(portal: Portal, now: datetime, days: int) -> dict[str, dict[str, Any]]
     return bars
 
 
-def day_pages(portal: Portal, now: datetime, days: int) -> Iterable[Page]:
+def day_pages(state: PortalState, days: int) -> Iterable[Page]:
     """``history/day/<date>/``: the incidents acting on each day of the uptime window."""
+    portal, now = state.portal, state.now
     today = now.astimezone(UTC).date()
     first = today - timedelta(days=days - 1)
     by_day: dict[str, list[Incident]] = {}
@@ -146,23 +136,24 @@ def day_pages(portal: Portal, now: datetime, days: int) -> Iterable[Page]:
     for day, incidents in sorted(by_day.items()):
         path = urls.day_page(day)
         root = urls.root_of(path)
-        views = [incident_view(i, portal, now, root) for i in sorted(incidents, key=lambda i: (i.start, i.id))]
-        text = front_matter(title=f"Incidents on {day}", hide=["toc"])
+        views = [incident_view(i, state, root) for i in sorted(incidents, key=lambda i: (i.start, i.id))]
+        text = front_matter(title=f"Incidents on {day}", hide=["toc"], search=NOT_INDEXED)
         text += render("status/day.md.j2", day=day, incidents=views, root=root)
         yield Page(path, text)
 
 
-def status_page(portal: Portal, now: datetime) -> Page:
+def status_page(state: PortalState) -> Page:
     """The site root: banner, components with uptime bars, active incidents, maintenance, recent."""
+    portal, now = state.portal, state.now
     config = portal.config
-    statuses = component_statuses(portal, now)
-    overall = overall_status(statuses)
-    bars = _bars(portal, now, config.uptime_days)
-    active = [i for i in portal.incidents if is_active(i, now)]
-    maintenance = [m for m in portal.incidents if m.is_maintenance and maintenance_state(m, now) != "completed"]
+    statuses = state.statuses
+    overall = state.overall
+    bars = _bars(state)
+    active = [i for i in portal.incidents if state.of(i).active]
+    maintenance = [m for m in portal.incidents if m.is_maintenance and state.of(m).maintenance_state != "completed"]
     recent_start = now - timedelta(days=config.recent_days)
     recent = [i for i in portal.incidents
-              if not is_active(i, now) and not (i.is_maintenance and i in maintenance)
+              if not state.of(i).active and not (i.is_maintenance and i in maintenance)
               and (i.resolved_at or i.start) >= recent_start and i.start <= now]
     recent.sort(key=lambda i: (i.start, i.id), reverse=True)
     shown = recent[:10]
@@ -175,10 +166,10 @@ def status_page(portal: Portal, now: datetime) -> Page:
         overall=overall,
         groups=_groups(config, statuses, bars),
         days=config.uptime_days,
-        active=[incident_view(i, portal, now, root) for i in sorted(active, key=lambda i: i.start, reverse=True)],
-        maintenance=[incident_view(m, portal, now, root)
+        active=[incident_view(i, state, root) for i in sorted(active, key=lambda i: i.start, reverse=True)],
+        maintenance=[incident_view(m, state, root)
                      for m in sorted(maintenance, key=lambda m: m.scheduled_start or m.start)],
-        recent=[incident_view(i, portal, now, root) for i in shown],
+        recent=[incident_view(i, state, root) for i in shown],
         more_recent=len(recent) - len(shown),
         recent_days=config.recent_days,
         subscriptions=subscriptions(config, root),
@@ -200,19 +191,37 @@ def subscriptions(config: SitrepConfig, root: str) -> list[dict[str, str]]:
             for comp in config.components]
 
 
-def incident_pages(portal: Portal, now: datetime) -> Iterable[Page]:
+def incident_pages(state: PortalState, links: BodyLinks) -> Iterable[Page]:
     """One page per incident or maintenance at /incidents/<id>/."""
-    links = BodyLinks.of(portal)
-    for inc in portal.incidents:
+    for inc in state.portal.incidents:
         path = urls.incident_page(inc.id)
         root = urls.root_of(path)
-        view = incident_view(inc, portal, now, root)
+        view = incident_view(inc, state, root)
         body = links.fix(inc.body.strip(), path, inc.path)
         text = front_matter(title=inc.title, hide=["navigation", "toc"])
         text += render("status/incident_head.md.j2", i=view, root=root)
         text += embed_body(body)
         text += render("status/incident_tail.md.j2", i=view, root=root)
-        yield Page(path, text)
+        yield Page(path, text, search_entry=search_entry(inc, view))
+
+
+def search_entry(inc: Incident, view: dict[str, Any]) -> tuple[str, str]:
+    """What search finds an incident page by: its title, severity, components, start date and status.
+
+    Not its updates: at 10,000 incidents their near-identical texts made a 20 MB index that
+    every visitor opening search downloads. Plain ASCII separators (the index escapes others as
+    six bytes), and the status only while it is not the usual closing one.
+    """
+    severity = view["severity"]
+    start = inc.start.astimezone(UTC)
+    words = [
+        f"{severity.id} {severity.name}" if severity else inc.severity,
+        ", ".join(c["name"] for c in view["components"]),
+        f"{day_label(start.date())} ({start.date().isoformat()})",
+        "Maintenance" if inc.is_maintenance else "",
+        "" if view["state"] in CLOSING_STATUSES else update_label(view["state"]),
+    ]
+    return inc.title, "; ".join(w for w in words if w)
 
 
 def _history_lists(portal: Portal) -> list[tuple[str, str, str, list[Incident]]]:
@@ -231,8 +240,9 @@ def _history_lists(portal: Portal) -> list[tuple[str, str, str, list[Incident]]]
     return lists
 
 
-def history_pages(portal: Portal, now: datetime, page_size: int) -> Iterable[Page]:
+def history_pages(state: PortalState, page_size: int) -> Iterable[Page]:
     """Paginated archive, newest first, grouped by month; one list per filter so it works without JS."""
+    portal = state.portal
     config = portal.config
     lists = _history_lists(portal)
     filters = [{"folder": folder, "label": label, "kind": kind} for folder, label, kind, _ in lists]
@@ -245,11 +255,11 @@ def history_pages(portal: Portal, now: datetime, page_size: int) -> Iterable[Pag
             months: dict[str, list[dict[str, Any]]] = {}
             for inc in chunk:
                 months.setdefault(month_label(inc.start.astimezone(UTC).date()), []).append(
-                    incident_view(inc, portal, now, root))
+                    incident_view(inc, state, root))
             def page_url(k: int, folder: str = folder, root: str = root) -> str:
                 return urls.link(urls.listing_page(folder, k), root)
             text = front_matter(title="History" if kind == "all" else f"History — {label}",
-                                hide=["toc"])
+                                hide=["toc"], search=NOT_INDEXED)
             text += render(
                 "status/history.md.j2", label=label, kind=kind, folder=folder, months=months,
                 filters=filters, root=root, page=n + 1, pages=pages, total=len(incidents),
@@ -267,12 +277,13 @@ def process_page(config: SitrepConfig) -> Page:
     return Page(urls.PROCESS_PAGE, text, in_nav=True)
 
 
-def build_pages(portal: Portal, now: datetime) -> list[Page]:
-    """All status-site pages for an (already audience-filtered) portal."""
-    pages = [status_page(portal, now)]
-    if portal.config.publishes("process"):
-        pages.append(process_page(portal.config))
-    pages += incident_pages(portal, now)
-    pages += history_pages(portal, now, portal.config.history_page_size)
-    pages += day_pages(portal, now, portal.config.uptime_days)
+def build_pages(state: PortalState, links: BodyLinks | None = None) -> list[Page]:
+    """All status-site pages for an (already audience-filtered) portal at the state's ``now``."""
+    config = state.portal.config
+    pages = [status_page(state)]
+    if config.publishes("process"):
+        pages.append(process_page(config))
+    pages += incident_pages(state, links or BodyLinks.of(state.portal))
+    pages += history_pages(state, config.history_page_size)
+    pages += day_pages(state, config.uptime_days)
     return pages

@@ -21,7 +21,7 @@ Mapping decisions:
   of a maintenance) and on the one that restored them; ``null`` on the others.
 * an incident with a published postmortem is reported as ``postmortem``, like
   Statuspage does once one is attached.
-* maintenance status follows its window (see :func:`sitrep.feeds.current_status`).
+* maintenance status follows its window (see :func:`sitrep.derive.status.current_status`).
 """
 
 from __future__ import annotations
@@ -32,19 +32,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sitrep.derive.status import (
-    component_statuses,
-    current_status,
-    incident_impact,
-    latest_time,
-    maintenance_state,
-    newest_first,
-    overall_status,
-)
+from sitrep.derive.state import PortalState
 from sitrep.model.config import Component, SitrepConfig
 from sitrep.model.formatting import dump_json, safe_text, to_utc
-from sitrep.model.portal import Portal
-from sitrep.model.records import Incident, Update
+from sitrep.model.records import Incident, Update, newest_first
 from sitrep.model.vocabulary import COMPONENT_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES, worst
 from sitrep.render.urls import API_DIR, urls_for
 
@@ -84,8 +75,7 @@ def sp_time(at: datetime | None) -> str | None:
 class _Context:
     """What every object builder needs, computed once per build."""
 
-    portal: Portal
-    now: datetime
+    state: PortalState
     page: dict[str, Any]
     components: list[dict[str, Any]]
     by_component: dict[str, dict[str, Any]]
@@ -100,11 +90,6 @@ def _page(config: SitrepConfig, updated: datetime) -> dict[str, Any]:
         "time_zone": "Etc/UTC",
         "updated_at": sp_time(updated),
     }
-
-
-def _component_updated(portal: Portal, component_id: str, default: datetime) -> datetime:
-    touching = [i for i in portal.incidents if component_id in i.worst_components]
-    return latest_time(touching) or default
 
 
 def _component(comp: Component, status: str, position: int, page_id: str, created: datetime,
@@ -147,15 +132,15 @@ def _group(name: str, children: list[dict[str, Any]], position: int, page_id: st
     }
 
 
-def _components(portal: Portal, now: datetime, page_id: str,
+def _components(state: PortalState, page_id: str,
                 created: datetime) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     """Components in configured order, each group just before its first member; and a lookup by our id."""
-    statuses = component_statuses(portal, now)
+    portal, statuses = state.portal, state.statuses
     by_id: dict[str, dict[str, Any]] = {}
     members: dict[str, list[dict[str, Any]]] = {}
     for comp in portal.config.components:
         status = _valid(statuses.get(comp.id), COMPONENT_STATUSES, "operational")
-        by_id[comp.id] = _component(comp, status, 0, page_id, created, _component_updated(portal, comp.id, created))
+        by_id[comp.id] = _component(comp, status, 0, page_id, created, state.component_updated[comp.id] or created)
         if comp.group:
             members.setdefault(comp.group, []).append(by_id[comp.id])
     ordered: list[dict[str, Any]] = []
@@ -175,10 +160,10 @@ def _valid(value: str | None, allowed: tuple[str, ...], fallback: str) -> str:
 
 # --- incidents and maintenances --------------------------------------------------
 def _status(ctx: _Context, inc: Incident) -> str:
-    status = current_status(inc, ctx.now)
+    status = ctx.state.of(inc).current_status
     if inc.is_maintenance:
         return _valid(status, MAINTENANCE_STATUSES, "scheduled")
-    if status == "resolved" and any(p.status == "published" for p in ctx.portal.postmortems_for(inc.id)):
+    if status == "resolved" and any(p.status == "published" for p in ctx.state.portal.postmortems_for(inc.id)):
         return "postmortem"
     return _valid(status, STATUSPAGE_INCIDENT_STATUSES, "investigating")
 
@@ -271,8 +256,8 @@ def _incident(ctx: _Context, inc: Incident) -> dict[str, Any]:
         "updated_at": sp_time(inc.last_updated),
         "monitoring_at": sp_time(_first_at(inc, "monitoring")),
         "resolved_at": sp_time(inc.resolved_at),
-        "impact": _valid(incident_impact(inc, ctx.portal.config), STATUSPAGE_IMPACTS, "none"),
-        "shortlink": urls_for(ctx.portal.config.site_url).incident(inc.id),
+        "impact": _valid(ctx.state.of(inc).impact, STATUSPAGE_IMPACTS, "none"),
+        "shortlink": urls_for(ctx.state.portal.config.site_url).incident(inc.id),
         "started_at": sp_time(inc.start),
         "page_id": ctx.page["id"],
         "incident_updates": [_update(ctx, inc, u, (uid, incident_id), impact_updates)
@@ -296,24 +281,26 @@ def _by_schedule(maintenances: list[Incident]) -> list[Incident]:
     return sorted(maintenances, key=lambda m: (to_utc(m.scheduled_start or m.start), m.id))
 
 
-def _context(portal: Portal, now: datetime) -> _Context:
-    updated = latest_time(portal.incidents) or to_utc(now)
+def _context(state: PortalState) -> _Context:
+    portal = state.portal
+    updated = state.latest_update or to_utc(state.now)
     created = min((to_utc(u.at) for i in portal.incidents for u in i.updates), default=updated)
     page = _page(portal.config, updated)
-    components, by_component = _components(portal, now, page["id"], created)
-    return _Context(portal, now, page, components, by_component)
+    components, by_component = _components(state, page["id"], created)
+    return _Context(state, page, components, by_component)
 
 
-def build_api(portal: Portal, now: datetime) -> dict[str, bytes]:
+def build_api(state: PortalState) -> dict[str, bytes]:
     """The Statuspage v2 JSON files under ``api/v2/``, keyed by site-relative path."""
-    ctx = _context(portal, now)
+    portal = state.portal
+    ctx = _context(state)
     incidents = [i for i in portal.incidents if not i.is_maintenance]
     maintenances = [i for i in portal.incidents if i.is_maintenance]
     # every open incident, however many: a client polling for outages must never miss one
     unresolved = [_incident(ctx, i) for i in _recent(incidents, limit=None) if not i.is_resolved]
-    upcoming = [_incident(ctx, m) for m in _by_schedule(maintenances) if maintenance_state(m, now) == "scheduled"]
-    active = [_incident(ctx, m) for m in _by_schedule(maintenances) if maintenance_state(m, now) == "in_progress"]
-    overall = overall_status({c: o["status"] for c, o in ctx.by_component.items()})
+    upcoming = [_incident(ctx, m) for m in _by_schedule(maintenances) if state.of(m).maintenance_state == "scheduled"]
+    active = [_incident(ctx, m) for m in _by_schedule(maintenances) if state.of(m).maintenance_state == "in_progress"]
+    overall = state.overall
     status = {"indicator": _valid(overall.indicator, STATUSPAGE_IMPACTS, "none"), "description": overall.description}
     page = ctx.page
     files: dict[str, Any] = {

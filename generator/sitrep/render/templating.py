@@ -20,6 +20,10 @@ from sitrep.render.icons import fill_sprite, icon, sprite
 from sitrep.render.urls import update_anchor
 
 TEMPLATES = Path(__file__).parent / "templates"
+#: The theme folder (status page template, page head, CSS/JS) an engine adds after the portal's custom_dir.
+THEME_DIR = Path(__file__).parent / "theme"
+#: Theme files only the MkDocs plugin uses (not written by ``sitrep generate --theme-dir``).
+THEME_PLUGIN_ONLY = frozenset({"sitrep-shell.html"})
 
 
 @cache

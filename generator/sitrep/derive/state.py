@@ -1,0 +1,190 @@
+"""The portal's state at ``now``, derived once per build: what every renderer reads.
+
+:func:`portal_state` runs every derivation of the build (component statuses,
+each record's state and next-update-due, uptime days per component, metrics per
+report window, action items per postmortem) in one place; renderers take the
+resulting :class:`PortalState` and only read it, so no figure is computed twice
+and no renderer calls a derive function.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sitrep.derive.action_items import ActionItemRow, action_rows
+from sitrep.derive.metrics import Metrics, compute_metrics
+from sitrep.derive.status import (
+    Overall,
+    affected_components,
+    component_statuses,
+    current_status,
+    duration,
+    incident_impact,
+    is_active,
+    is_impacting,
+    is_open,
+    latest_time,
+    maintenance_state,
+    next_update_due,
+    overall_status,
+    update_changes,
+)
+from sitrep.derive.uptime import Day, uptime_days
+from sitrep.model.config import Severity
+from sitrep.model.portal import Portal
+from sitrep.model.records import Incident
+
+
+@dataclass(frozen=True)
+class IncidentState:
+    """One incident or maintenance as it stands at ``now``."""
+
+    #: Statuspage's incident impact (none/minor/major/critical, or maintenance).
+    impact: str
+    #: The record's latest status, or for a maintenance its state by its window.
+    current_status: str
+    #: 'scheduled', 'in_progress' or 'completed' for a maintenance; None for an incident.
+    maintenance_state: str | None
+    next_update_due: datetime | None
+    update_overdue: bool
+    #: From start to resolution, or to ``now`` while open.
+    duration: timedelta
+    #: An unresolved incident that has started.
+    active: bool
+    #: Active, or a maintenance that is upcoming or under way.
+    open: bool
+    #: Acting on its components at ``now``.
+    impacting: bool
+    #: Component id -> impact acting at ``now`` (empty when not impacting). A per-period
+    #: impact (changing over the incident) is read here, never recomputed by a renderer.
+    impacts_now: Mapping[str, str]
+    #: The severity now (after any escalation recorded on an update).
+    severity: Severity | None
+    #: Component id -> the impact to show: the latest while open, the worst reached once resolved.
+    affected: Mapping[str, str]
+    #: What each update (in file order) changed, in plain words ("severity raised to SEV1").
+    changes: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class ComponentUptime:
+    """The uptime bar of one component: its days (oldest first) and the window's uptime %."""
+
+    days: tuple[Day, ...]
+    percent: float
+
+
+@dataclass(frozen=True)
+class MetricsWindow:
+    """One reliability report: a name, a label, the start of its window and its component filter."""
+
+    key: str
+    label: str
+    kind: str  # 'all', 'window' or 'component'
+    window_start: datetime | None
+    component: str | None
+
+
+def metrics_windows(portal: Portal, now: datetime) -> tuple[MetricsWindow, ...]:
+    """All time, the last 90 days, the last 12 months and each configured component."""
+    windows = [
+        MetricsWindow("all", "All time", "all", None, None),
+        MetricsWindow("last-90-days", "Last 90 days", "window", now - timedelta(days=90), None),
+        MetricsWindow("last-12-months", "Last 12 months", "window", now - timedelta(days=365), None),
+    ]
+    windows += [MetricsWindow(f"component/{c.id}", c.name, "component", None, c.id)
+                for c in portal.config.components]
+    return tuple(windows)
+
+
+@dataclass(frozen=True)
+class PortalState:
+    """An (audience-filtered) portal at ``now``, with everything derived from it."""
+
+    portal: Portal
+    now: datetime
+    #: Current status of every configured component, in configured order.
+    statuses: Mapping[str, str]
+    overall: Overall
+    #: The overall status the public edition shows (the same as ``overall`` for a public portal).
+    public_overall: Overall
+    incidents: Mapping[str, IncidentState]
+    uptime: Mapping[str, ComponentUptime]
+    #: Latest update time over every record, and per component over the records touching it.
+    latest_update: datetime | None
+    component_updated: Mapping[str, datetime | None]
+    windows: tuple[MetricsWindow, ...]
+    #: Postmortem id -> its action items, parsed once.
+    action_items: Mapping[str, tuple[ActionItemRow, ...]]
+
+    def of(self, inc: Incident) -> IncidentState:
+        """The state of one record of this portal."""
+        return self.incidents[inc.id]
+
+    @functools.cached_property
+    def metrics(self) -> Mapping[str, Metrics]:
+        """Window key -> the metrics of that report (see :func:`metrics_windows`).
+
+        Computed on first use, once: a build reads them, ``sitrep preview`` does not.
+        """
+        return {w.key: compute_metrics(self.portal, self.now, window_start=w.window_start,
+                                       component=w.component, action_items=self.action_items)
+                for w in self.windows}
+
+
+def incident_state(inc: Incident, portal: Portal, now: datetime) -> IncidentState:
+    """The state of one record at ``now``."""
+    config = portal.config
+    due = next_update_due(inc, config)
+    impacting = is_impacting(inc, now)
+    return IncidentState(
+        impact=incident_impact(inc, config),
+        current_status=current_status(inc, now),
+        maintenance_state=maintenance_state(inc, now) if inc.is_maintenance else None,
+        next_update_due=due,
+        update_overdue=due is not None and now > due,
+        duration=duration(inc, now),
+        active=is_active(inc, now),
+        open=is_open(inc, now),
+        impacting=impacting,
+        impacts_now=dict(inc.components_at(now)) if impacting else {},
+        severity=config.severity(inc.latest_severity),
+        affected=affected_components(inc),
+        changes=update_changes(inc, config),
+    )
+
+
+def portal_state(portal: Portal, now: datetime) -> PortalState:
+    """Derive everything the renderers show about ``portal`` at ``now`` (timezone-aware), once."""
+    config = portal.config
+    statuses = component_statuses(portal, now)
+    public = portal.for_audience("public")
+    public_statuses = statuses if public.incidents == portal.incidents else component_statuses(public, now)
+    rows = {pm.id: tuple(action_rows([pm], now.astimezone(UTC).date(), config.person)) for pm in portal.postmortems}
+    windows = metrics_windows(portal, now)
+    touching: dict[str, list[Incident]] = {c.id: [] for c in config.components}
+    for inc in portal.incidents:
+        for cid in inc.worst_components:
+            if cid in touching:
+                touching[cid].append(inc)
+    return PortalState(
+        portal=portal,
+        now=now,
+        statuses=statuses,
+        overall=overall_status(statuses),
+        public_overall=overall_status(public_statuses),
+        incidents={inc.id: incident_state(inc, portal, now) for inc in portal.incidents},
+        uptime={c.id: ComponentUptime(*_days(portal, c.id, now, config.uptime_days)) for c in config.components},
+        latest_update=latest_time(portal.incidents),
+        component_updated={cid: latest_time(incs) for cid, incs in touching.items()},
+        windows=windows,
+        action_items=rows,
+    )
+
+
+def _days(portal: Portal, component: str, now: datetime, days: int) -> tuple[tuple[Day, ...], float]:
+    cells, percent = uptime_days(portal, component, now, days)
+    return tuple(cells), percent

@@ -1,0 +1,88 @@
+"""The sample built with Zensical 0.0.73 through ``sitrep generate``, as a visitor sees it in Chromium.
+
+``make zensical`` is the documented command; this test does the same in a temporary
+folder: ``sitrep generate --out docs --theme-dir theme`` next to a copy of
+``zensical/mkdocs.yml``, then ``zensical build``. ``make test`` installs Zensical
+(requirements/zensical.txt) into ``.venv-zensical``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+
+from tests.support.helpers_build import CHROMIUM, serve
+from tests.support.sitebuild import REPO, SAMPLE, SAMPLE_NOW
+
+ZENSICAL = Path(os.environ.get("SITREP_ZENSICAL", REPO / ".venv-zensical" / "bin" / "zensical"))
+SITREP = str(Path(sys.executable).parent / "sitrep")
+INCIDENT = "2026-02-10-publishing-api-500s"
+
+pytestmark = [
+    pytest.mark.slow, pytest.mark.browser,
+    pytest.mark.skipif(not ZENSICAL.exists(), reason="Zensical is not installed (make test installs it)"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)"),
+]
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="sitrep-zensical-") as tmp:
+        project = Path(tmp)
+        shutil.copy(REPO / "zensical" / "mkdocs.yml", project / "mkdocs.yml")
+        env = {**os.environ, "SOURCE_DATE_EPOCH": str(SAMPLE_NOW), "SITREP_AUDIENCE": "public"}
+        generate = subprocess.run([SITREP, "generate", "-f", str(SAMPLE / "mkdocs.yml"), "--out", str(project / "docs"),
+                                   "--theme-dir", str(project / "theme")], env=env, capture_output=True, text=True,
+                                  timeout=300)
+        assert generate.returncode == 0, generate.stderr
+        build = subprocess.run([str(ZENSICAL), "build", "-f", "mkdocs.yml"], cwd=project, env=env,
+                               capture_output=True, text=True, timeout=600)
+        assert build.returncode == 0, build.stdout + build.stderr
+        yield project / "site"
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    with serve(site) as url:
+        yield url
+
+
+def test_status_page_is_sitreps(page, base_url) -> None:
+    page.goto(base_url)
+    banner = page.locator(".sr-banner")
+    assert "Partial System Outage" in banner.inner_text()
+    assert page.locator("li.sr-component").count() == 9
+    assert page.locator("ol.sr-bar").first.locator("li").count() == 90
+    # Sitrep's stylesheet is applied (from theme/, Zensical's custom_dir): the banner is a coloured box.
+    assert banner.evaluate("e => getComputedStyle(e).borderRadius") != "0px"
+    assert page.locator(".sr-local").count() > 0  # sitrep.js ran
+    assert page.errors == []
+
+
+def test_incident_page_shows_its_timeline_and_links_back(page, base_url) -> None:
+    page.goto(f"{base_url}incidents/{INCIDENT}/")
+    assert page.locator("h1").first.inner_text().strip().endswith("Publishing API returning errors for some customers")
+    assert page.locator(".sr-update").count() >= 2
+    page.locator("a", has_text="Status").first.click()
+    page.wait_for_load_state()
+    assert page.url == base_url
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("name", ["history.atom", "history.rss", "updates.atom", "updates.rss"])
+def test_feeds_parse_and_link_to_pages_of_the_build(name: str, site: Path, base_url: str) -> None:
+    feed = feedparser.parse(f"{base_url}{name}")
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.entries
+    for entry in feed.entries:
+        path = urlsplit(entry.link).path
+        assert (site / path.lstrip("/") / "index.html").is_file(), entry.link
