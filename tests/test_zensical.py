@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 
-from tests.support.helpers_build import CHROMIUM, serve
+from tests.support.helpers_build import CHROMIUM, serve, visitor_page
 from tests.support.sitebuild import REPO, SAMPLE, SAMPLE_NOW
 
 ZENSICAL = Path(os.environ.get("SITREP_ZENSICAL", REPO / ".venv-zensical" / "bin" / "zensical"))
@@ -56,7 +56,13 @@ def base_url(site: Path) -> Iterator[str]:
         yield url
 
 
-def test_status_page_is_sitreps(page, base_url) -> None:
+def test_status_page_is_sitreps(browser, base_url) -> None:
+    # A visitor outside UTC: sitrep.js adds their local time next to the UTC times (only when it differs).
+    with visitor_page(browser, base_url, timezone_id="Europe/Berlin") as page:
+        _check_status_page(page, base_url)
+
+
+def _check_status_page(page, base_url) -> None:  # type: ignore[no-untyped-def]
     page.goto(base_url)
     banner = page.locator(".sr-banner")
     assert "Partial System Outage" in banner.inner_text()

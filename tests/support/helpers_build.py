@@ -276,9 +276,14 @@ def chromium() -> Iterator[Any]:
 
 
 @contextlib.contextmanager
-def visitor_page(browser: Any, base_url: str, width: int = 1280, height: int = 900) -> Iterator[Any]:
-    """A fresh page whose ``errors`` list collects console errors, page errors and requests to other hosts."""
-    context = browser.new_context(viewport={"width": width, "height": height})
+def visitor_page(browser: Any, base_url: str, width: int = 1280, height: int = 900,
+                 timezone_id: str | None = None) -> Iterator[Any]:
+    """A fresh page whose ``errors`` list collects console errors, page errors and requests to other hosts.
+
+    ``timezone_id`` (e.g. ``Europe/Berlin``) is the visitor's time zone; by default the machine's.
+    """
+    options: dict[str, Any] = {"timezone_id": timezone_id} if timezone_id else {}
+    context = browser.new_context(viewport={"width": width, "height": height}, **options)
     page = context.new_page()
     page.errors = []
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
