@@ -40,7 +40,7 @@ from sitrep.model.formatting import compact_stamp, id_word, safe_text, to_utc
 from sitrep.model.records import Incident, Update, newest_first
 from sitrep.model.vocabulary import CLOSING_STATUSES, update_label
 from sitrep.render.templating import render_macro
-from sitrep.render.urls import FEED_FILES, component_file, update_anchor, urls_for
+from sitrep.render.urls import FEED_FILES, HISTORY_FEEDS, UPDATE_FEEDS, component_file, update_anchor, urls_for
 
 __all__ = ["FEED_FILES", "build_feeds"]
 
@@ -182,7 +182,7 @@ def _serialise(fg: FeedGenerator, fmt: str) -> bytes:
 def build_history_feeds(state: PortalState) -> dict[str, bytes]:
     """``history.rss`` and ``history.atom``: one entry per incident or maintenance."""
     config = state.portal.config
-    return _history_feeds(state, state.portal.incidents, state.latest_update, "history.{fmt}",
+    return _history_feeds(state, state.portal.incidents, state.latest_update, HISTORY_FEEDS,
                           f"{config.site_name} — incident history",
                           f"Incidents and scheduled maintenance of {config.site_name}")
 
@@ -198,20 +198,19 @@ def build_component_feeds(state: PortalState) -> dict[str, bytes]:
     for comp in config.components:
         touching = [i for i in portal.incidents if comp.id in i.worst_components]
         out.update(_history_feeds(state, touching, state.component_updated[comp.id],
-                                  component_file(comp.id, "history.{fmt}"),
+                                  {fmt: component_file(comp.id, name) for fmt, name in HISTORY_FEEDS.items()},
                                   f"{config.site_name} — {comp.name}",
                                   f"Incidents and scheduled maintenance affecting {comp.name}"))
     return out
 
 
 def _history_feeds(state: PortalState, incidents: Iterable[Incident], latest: datetime | None,
-                   path_pattern: str, title: str, subtitle: str) -> dict[str, bytes]:
+                   paths: Mapping[str, str], title: str, subtitle: str) -> dict[str, bytes]:
     config = state.portal.config
     records = select_records(state, incidents)
     updated = _feed_updated(state, (i.last_updated for i in records), latest)
     out: dict[str, bytes] = {}
-    for fmt in ("rss", "atom"):
-        path = path_pattern.format(fmt=fmt)
+    for fmt, path in paths.items():
         fg = _new_feed(config, title, subtitle, path, updated)
         for inc in records:
             _history_entry(fg, config, inc, state.of(inc))
@@ -226,8 +225,7 @@ def build_update_feeds(state: PortalState) -> dict[str, bytes]:
     ids = _unique_ids(config, pairs)
     updated = _feed_updated(state, (u.at for _, u in pairs), state.latest_update)
     out: dict[str, bytes] = {}
-    for fmt in ("rss", "atom"):
-        path = f"updates.{fmt}"
+    for fmt, path in UPDATE_FEEDS.items():
         fg = _new_feed(config, f"{config.site_name} — status updates",
                        f"Every status update posted on {config.site_name}", path, updated)
         for (inc, update), entry_id in zip(pairs, ids, strict=True):

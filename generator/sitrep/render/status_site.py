@@ -185,8 +185,8 @@ def status_page(state: PortalState) -> Page:
 def subscriptions(config: SitrepConfig, root: str) -> list[dict[str, str]]:
     """Per-component feeds and calendar, for the status page's Subscribe control."""
     return [{"id": comp.id, "name": comp.name,
-             "atom": root + urls.component_file(comp.id, urls.COMPONENT_FEEDS[0]),
-             "rss": root + urls.component_file(comp.id, urls.COMPONENT_FEEDS[1]),
+             "atom": root + urls.component_file(comp.id, urls.HISTORY_FEEDS["atom"]),
+             "rss": root + urls.component_file(comp.id, urls.HISTORY_FEEDS["rss"]),
              "ics": root + urls.component_file(comp.id, urls.CALENDAR_FILE)}
             for comp in config.components]
 

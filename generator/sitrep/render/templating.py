@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from sitrep.model.formatting import day_label, format_duration, human_time, iso_z, pct, safe_text
 from sitrep.model.vocabulary import action_state_label, postmortem_status_label, status_label, update_label
+from sitrep.render import urls
 from sitrep.render.icons import fill_sprite, icon, sprite
 from sitrep.render.urls import update_anchor
 
@@ -49,10 +50,11 @@ def template_env() -> jinja2.Environment:
         "state_label": action_state_label,
         "anchor": update_anchor,
         "inline_code": inline_code,
+        "href": urls.href,
         "xml_safe": safe_text,
         "paragraphs": paragraphs,
     })
-    env.globals.update({"icon": icon, "icon_sprite": sprite})
+    env.globals.update({"icon": icon, "icon_sprite": sprite, "urls": urls})
     return env
 
 

@@ -32,6 +32,8 @@ POSTMORTEMS = "postmortems"
 ACTION_ITEMS_PAGE = "postmortems/action-items.md"
 RUNBOOK_INDEX_PAGE = "runbooks/index.md"
 REPORTS = "reports"
+HISTORY_PAGE = f"{HISTORY}/index.md"
+POSTMORTEM_INDEX_PAGE = f"{POSTMORTEMS}/index.md"
 
 #: The folder of each record kind's pages.
 RECORD_FOLDERS = {"incident": "incidents", "postmortem": "postmortems", "runbook": "runbooks"}
@@ -78,19 +80,19 @@ def folder(section: str, *parts: str) -> str:
 
 # --------------------------------------------------------------------------- files
 
-FEED_FILES = ("history.rss", "history.atom", "updates.rss", "updates.atom")
+#: The site-wide feeds by format: one entry per incident (history) and one per update.
+HISTORY_FEEDS = {"rss": "history.rss", "atom": "history.atom"}
+UPDATE_FEEDS = {"rss": "updates.rss", "atom": "updates.atom"}
+FEED_FILES = (*HISTORY_FEEDS.values(), *UPDATE_FEEDS.values())
 CALENDAR_FILE = "maintenance.ics"
 API_DIR = "api/v2/"
+API_SUMMARY = f"{API_DIR}summary.json"
 METRICS_FILE = "reports/metrics.json"
 BADGE_FILES = ("badge.svg", "badge.json")
 #: The status banner script for product pages (render/embed.py).
 EMBED_SCRIPT = "embed.js"
-#: Per-component subscriptions: feeds and calendar under ``components/<id>/``.
-COMPONENT_FEEDS = ("history.atom", "history.rss")
-
-
 def component_file(component_id: str, name: str) -> str:
-    """A file about one component, e.g. its badge: ``components/<id>/badge.svg``."""
+    """A file about one component (badge, feeds, calendar): ``components/<id>/badge.svg``."""
     return f"components/{component_id}/{name}"
 
 
@@ -108,6 +110,14 @@ def dir_url(path: str) -> str:
 def root_of(path: str) -> str:
     """Relative site root of a page: one ``../`` per folder of its directory URL."""
     return "../" * dir_url(path).count("/")
+
+
+def href(path: str, root: str) -> str:
+    """A template's link to a page (docs-relative ``.md`` path) or a generated file, from ``root``.
+
+    Templates write ``{{ urls.HISTORY_PAGE|href(root) }}``: the path comes from this module.
+    """
+    return link(path, root) if path.endswith(".md") else root + path
 
 
 def link(path: str, root: str) -> str:
