@@ -300,6 +300,24 @@ def test_dry_run_prints_the_messages_and_records_nothing(tmp_path: Path) -> None
     assert not (root / ".sitrep-notify").exists()  # no ledger, no lock: a dry run writes nothing
 
 
+def test_a_declaration_first_sent_after_an_escalation_says_it_once(tmp_path: Path) -> None:
+    """The alert shows the incident as it is now, so the escalation is not announced again beside it."""
+    escalated = sev1().replace("severity: SEV1", "severity: SEV2").replace("payments: major_outage",
+                                                                          "payments: partial_outage")
+    escalated = escalated.replace("{more}", "").replace(
+        "    message: We are currently investigating reports of payment processing failures.\n",
+        "    message: We are currently investigating reports of payment processing failures.\n"
+        "  - at: 2026-02-13T14:50:00Z\n    status: identified\n    severity: SEV1\n"
+        "    components:\n      payments: major_outage\n    message: All card payments are failing.\n")
+    root = write_portal(tmp_path, [channel("team", "internal", "TEAM_URL")],
+                        {"incidents/2026/2026-02-13-payments.md": escalated})
+    result = notify(root, "2026-02-13T14:55:00Z", {}, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "🚨 SEV1 INCIDENT: Payment processing failures" in result.output
+    assert "SEVERITY NOW" not in result.output and "IMPACT CHANGED" not in result.output
+    assert "--- team: incident/2026-02-13-payments/update/20260213T145000Z-identified" in result.output
+
+
 def test_a_channel_without_its_variable_is_reported_and_nothing_is_recorded(tmp_path: Path) -> None:
     root = write_portal(tmp_path, [channel("team", "internal", "TEAM_URL")],
                         {"incidents/2026/2026-02-13-payments.md": sev1()})

@@ -99,8 +99,12 @@ def _changed_at(inc: Incident, attribute: str) -> datetime:
 def _incident_events(portal: Portal, inc: Incident, now: datetime) -> list[Event]:
     first = inc.updates[0]
     current = inc.impact_periods[-1]
+    # The declaration's message shows the incident as it is now: sent in the same run as a later
+    # escalation, it says that escalation too, so it covers both the declared and the current state.
+    covers = dict.fromkeys((severity_id(inc.id, inc.severity), impact_id(inc.id, inc.components),
+                            severity_id(inc.id, current.severity), impact_id(inc.id, current.components)))
     events = [Event(f"incident/{inc.id}/declared", "incident.declared", first.at, inc, first,
-                    covers=(severity_id(inc.id, inc.severity), impact_id(inc.id, inc.components)))]
+                    covers=tuple(covers))]
     events.append(Event(severity_id(inc.id, current.severity), "incident.severity_changed",
                         _changed_at(inc, "severity"), inc))
     events.append(Event(impact_id(inc.id, current.components), "incident.impact_changed",
