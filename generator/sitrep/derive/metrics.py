@@ -76,7 +76,7 @@ from typing import Any, NamedTuple
 from sitrep.derive.action_items import ActionItemRow, OwnerCounts, action_rows, owner_counts, state_counts
 from sitrep.derive.uptime import intervals_for
 from sitrep.model.config import Severity, SitrepConfig
-from sitrep.model.formatting import format_duration
+from sitrep.model.formatting import format_duration, iso_z
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
 from sitrep.model.vocabulary import IMPACTS, OUTAGE_IMPACTS
@@ -1011,10 +1011,6 @@ def _seconds(delta: timedelta) -> int | float:
     return int(seconds) if seconds.is_integer() else seconds
 
 
-def _iso(moment: datetime) -> str:
-    return _utc(moment).isoformat().replace("+00:00", "Z")
-
-
 def _jsonable(value: Any) -> Any:
     """Convert a result tree to JSON types, keeping field and mapping order."""
     if is_dataclass(value) and not isinstance(value, type):
@@ -1022,7 +1018,7 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, timedelta):
         return _seconds(value)
     if isinstance(value, datetime):  # before date: datetime is a date
-        return _iso(value)
+        return iso_z(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Mapping):

@@ -33,11 +33,9 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +43,8 @@ from sitrep.derive.events import Event, derive_events
 from sitrep.derive.state import incident_state
 from sitrep.model.config import Channel
 from sitrep.model.exceptions import NotifyError
+from sitrep.model.files import write_atomically
+from sitrep.model.formatting import iso_z
 from sitrep.model.portal import Portal
 from sitrep.render.messages import Message, message_env, render_message
 
@@ -87,24 +87,13 @@ class Ledger:
 
     def record(self, channel: str, event_id: str, outcome: str, now: datetime) -> None:
         self.channels.setdefault(channel, {})[event_id] = {
-            "outcome": outcome, "at": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+            "outcome": outcome, "at": iso_z(now.replace(microsecond=0))}
 
     def save(self) -> None:
         """Replace the file atomically (a crash leaves the previous ledger whole)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {"version": LEDGER_VERSION,
                 "channels": {name: dict(sorted(ids.items())) for name, ids in sorted(self.channels.items())}}
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, indent=1, ensure_ascii=False)
-                fh.write("\n")
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(self.path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
         self.existed = True
 
 

@@ -36,7 +36,8 @@ _TEMPLATES = jinja2.Environment(
 _TEMPLATES.filters.update(yaml_scalar=yaml_scalar, yaml_list=yaml_flow_list, timestamp=format_timestamp)
 
 
-def _render(template: str, **values: object) -> str:
+def render_document(template: str, **values: object) -> str:
+    """Render one of the write side's document templates (``edit/templates/``: YAML and Markdown)."""
     return _TEMPLATES.get_template(template).render(**values)
 
 
@@ -111,7 +112,7 @@ class IncidentDraft:
 def render_incident(draft: IncidentDraft) -> str:
     """The text of a new incident record with its first ``investigating`` update."""
     roles = {role: (draft.roles or {}).get(role) for role in ("commander", "tech_lead", "comms_lead", "scribe")}
-    return _render("incident.md.j2", title=draft.title, severity=draft.severity, type=draft.type,
+    return render_document("incident.md.j2", title=draft.title, severity=draft.severity, type=draft.type,
                    detection=draft.detection, started=draft.started, detected=draft.detected,
                    acknowledged=draft.acknowledged, components=draft.components, roles=roles,
                    visibility=draft.visibility, at=draft.at,
@@ -121,7 +122,7 @@ def render_incident(draft: IncidentDraft) -> str:
 def render_maintenance(title: str, start: datetime, end: datetime, components: list[str], message: str,
                        at: datetime, visibility: str = "public") -> str:
     """The text of a new scheduled maintenance with its first ``scheduled`` update."""
-    return _render("maintenance.md.j2", title=title, start=start, end=end, components=components,
+    return render_document("maintenance.md.j2", title=title, start=start, end=end, components=components,
                    visibility=visibility, at=at, message_lines=message_lines("message", message, 4))
 
 
@@ -242,7 +243,7 @@ def render_postmortem(incidents: Sequence[Incident], config: SitrepConfig, *, ti
         impact += _impact_lines(inc, config)
         detection += _detection_lines(inc)
     impact.append("- [Revenue impact, SLA credits, support tickets, data impact — if any]")
-    return _render("postmortem.md.j2", title=title, incident_ids=[i.id for i in incidents], today=today,
+    return render_document("postmortem.md.j2", title=title, incident_ids=[i.id for i in incidents], today=today,
                    authors=list(authors), visibility=visibility, impact=impact,
                    timeline=_timeline_lines(incidents), detection=detection)
 
@@ -253,5 +254,5 @@ def render_postmortem(incidents: Sequence[Incident], config: SitrepConfig, *, ti
 def render_runbook(*, title: str, components: Sequence[str], owner: str | None, today: date,
                    visibility: str = "internal", review_every: int = 90) -> str:
     """A runbook skeleton: when to use, prerequisites, steps, verification, rollback, escalation."""
-    return _render("runbook.md.j2", title=title, components=list(components), owner=owner, today=today,
+    return render_document("runbook.md.j2", title=title, components=list(components), owner=owner, today=today,
                    review_every=review_every, visibility=visibility)

@@ -11,7 +11,6 @@ original file as it was. The text itself is spliced by :mod:`sitrep.edit.splice`
 from __future__ import annotations
 
 import copy
-import difflib
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostic, Diagnostics
 from sitrep.model.exceptions import EditError
 from sitrep.model.files import write_atomically
+from sitrep.model.formatting import close_match
 from sitrep.model.records import Incident, Record
 from sitrep.model.vocabulary import CLOSING_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES
 
@@ -85,9 +85,8 @@ def post_update(root: Path, rel: str, config: SitrepConfig, incident: Incident, 
     statuses = MAINTENANCE_STATUSES if incident.is_maintenance else INCIDENT_STATUSES
     what = "maintenance" if incident.is_maintenance else "incident"
     if update.status not in statuses:
-        close = difflib.get_close_matches(update.status, statuses, n=1)
-        guess = f" (did you mean '{close[0]}'?)" if close else ""
-        raise EditError(f"'{update.status}' is not a status of {what} {incident.id}{guess}; "
+        raise EditError(f"'{update.status}' is not a status of {what} {incident.id}"
+                        f"{close_match(update.status, statuses)}; "
                         f"use one of: {', '.join(statuses)}")
     if incident.is_resolved:
         raise EditError(f"{what} {incident.id} is already {incident.status} (at "

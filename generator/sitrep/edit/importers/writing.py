@@ -24,11 +24,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from pathlib import Path, PurePosixPath
 
-import jinja2
-
-from sitrep.edit.scaffold import create_file, unique_stem
+from sitrep.edit.scaffold import create_file, render_document, unique_stem
 from sitrep.edit.updates import check_text
-from sitrep.edit.yaml_text import format_timestamp, message_lines, yaml_flow_list, yaml_scalar
+from sitrep.edit.yaml_text import format_timestamp, message_lines, yaml_scalar
 from sitrep.load.discovery import discover
 from sitrep.load.reader import read_record
 from sitrep.model.config import SitrepConfig
@@ -41,14 +39,6 @@ from sitrep.model.formatting import slugify
 LEDGER_DIR = ".sitrep-import"
 #: How the sources are named in files and messages.
 SOURCE_NAMES = {"statuspage": "Statuspage", "cstate": "cState"}
-
-_TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("sitrep.edit", "templates/import"),
-    autoescape=False,  # YAML and Markdown, not HTML: values are quoted by the yaml_* filters
-    keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-)
-_TEMPLATES.filters.update(yaml_scalar=yaml_scalar, yaml_list=yaml_flow_list, timestamp=format_timestamp)
-
 
 @dataclass
 class ImportedUpdate:
@@ -246,7 +236,7 @@ def render_incident(inc: ImportedIncident, source: str, flags: Sequence[str] = (
     updates = [{"at": u.at, "status": u.status, "components": u.components,
                 "message_lines": message_lines("message", u.message or "(no text in the source)", 4)}
                for u in inc.updates]
-    return _TEMPLATES.get_template("incident.md.j2").render(
+    return render_document("import/incident.md.j2",
         flags=_flag_lines(flags, source, inc.source_id), kind=inc.kind, title=inc.title or "(untitled)",
         severity=inc.severity, started=inc.started, scheduled_start=inc.scheduled_start,
         scheduled_end=inc.scheduled_end, resolved=inc.resolved, components=inc.components,
@@ -255,7 +245,7 @@ def render_incident(inc: ImportedIncident, source: str, flags: Sequence[str] = (
 
 def render_postmortem(pm: ImportedPostmortem, incident_id: str, status: str, flags: Sequence[str],
                       source: str, source_id: str) -> str:
-    return _TEMPLATES.get_template("postmortem.md.j2").render(
+    return render_document("import/postmortem.md.j2",
         flags=_flag_lines(flags, source, source_id), title=pm.title, incident_ids=[incident_id], date=pm.date,
         authors=[f"Imported from {SOURCE_NAMES.get(source, source)}"], status=status, body=_body(pm.body))
 
