@@ -376,7 +376,8 @@ def test_records_that_validate_also_build(portal_root: Path, config: SitrepConfi
     event("builds" if not diags.has_errors else "rejected by validation")
     if not diags.has_errors:
         for audience in ("public", "internal"):
-            build_site(with_config(portal, config.model_copy(update={"audience": audience})), SMALL_NOW)
+            out = build_site(with_config(portal, config.model_copy(update={"audience": audience})), SMALL_NOW)
+            assert all(page.text for page in out.pages)  # pages render when written: render each one
 
 
 @pytest.mark.slow
@@ -428,7 +429,7 @@ def test_known_nasty_inputs(portal_root: Path, config: SitrepConfig, name: str) 
         for d in diags.sorted():
             check_diagnostic(portal_root, d)
     if not diags.has_errors:
-        build_site(portal, SMALL_NOW)
+        assert all(page.text for page in build_site(portal, SMALL_NOW).pages)
     else:
         assert any(d.path == INC for d in diags.errors)
 

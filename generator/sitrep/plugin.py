@@ -27,16 +27,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, ClassVar
 from urllib.parse import quote
 
 from markupsafe import Markup
 from markupsafe import escape as markup_escape
+from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
@@ -48,7 +50,7 @@ from sitrep.model.clock import build_time
 from sitrep.model.config import SitrepConfig, build_config
 from sitrep.model.exceptions import SitrepError
 from sitrep.model.files import swap_in
-from sitrep.render.page import BODY_START, join_fragments, split_fragments
+from sitrep.render.page import BODY_START, Page, join_fragments, read_front_matter, split_fragments
 from sitrep.render.sanitize import sanitize_record_html
 from sitrep.render.site import SiteOutput, build_site
 from sitrep.render.templating import THEME_DIR
@@ -72,14 +74,17 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         self.command = "build"
         self.final_site_dir: str | None = None
         self.output: SiteOutput | None = None
+        #: Generated pages by docs path; each renders its text only when MkDocs reads it.
+        self.pages: dict[str, Page] = {}
+        #: Pages read and not yet rendered: record bodies (sanitised) and template HTML fragments.
         self.record_pages: set[str] = set()
         self.fragments: dict[str, list[str]] = {}
         self.sanitize = True
         self.markdown: SharedMarkdown | None = None
-        self.search_entries: dict[str, tuple[str, str]] = {}
-        self.generated_pages: set[str] = set()
         self.search_index: Any = None
         self.shells: ShellRenderer | None = None
+        self.writer: StreamWriter | None = None
+        self.files: Files | None = None
         self.page_by_page = os.environ.get("SITREP_RENDER") == "page-by-page"
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -109,9 +114,6 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
             raise PluginError(f"{len(diags.errors)} invalid record problem(s); nothing was built:\n{report}")
         self.output = build_site(portal, now)
         self.sanitize = not settings.allow_raw_html
-        self.record_pages = {p.path for p in self.output.pages if BODY_START in p.text}
-        self.search_entries = {p.path: p.search_entry for p in self.output.pages if p.search_entry}
-        self.generated_pages = {p.path for p in self.output.pages}
         if not config.nav:
             config.nav = self.output.nav
         register_theme(config)
@@ -135,57 +137,87 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         # One lookup set: Files.get_file_from_path rebuilds its index after every append,
         # which made adding thousands of pages quadratic.
         existing = {f.src_uri for f in files}
-        generated: list[tuple[str, Any, InclusionLevel]] = []
         pages, files_out = self.output.pages, self.output.files
         self.output = None
-        # From here on each page's text lives once: its Markdown in MkDocs' File, its HTML in
-        # self.fragments until MkDocs has rendered it (each page is dropped once split).
-        for i, page in enumerate(pages):
-            pages[i] = None  # type: ignore[call-overload]
-            markdown, self.fragments[page.path] = split_fragments(page.text)
-            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            generated.append((page.path, markdown, inclusion))
-        generated += [(path, content, InclusionLevel.INCLUDED) for path, content in files_out.items()]
-        self.markdown = None if self.page_by_page else SharedMarkdown(config, files)
-        self.search_index = _material_search_index(config, self)
-        clashes = sorted(path for path, _, _ in generated if path in existing)
+        clashes = sorted(path for path in [p.path for p in pages] + list(files_out) if path in existing)
         if clashes:
             listed = ", ".join(f"{config.docs_dir}/{c}" for c in clashes)
             raise PluginError(f"{listed}: clashes with pages Sitrep generates; rename or remove them")
-        for path, content, inclusion in generated:
-            files.append(File.generated(config, path, content=content, inclusion=inclusion))
+        self.markdown = None if self.page_by_page else SharedMarkdown(config, files)
+        self.search_index = _material_search_index(config, self)
+        self.writer = None if self.page_by_page else StreamWriter(self, config)
+        self.pages = {}
+        for page in pages:
+            inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            if self.page_by_page:
+                # The reference the tests compare with: every page read, rendered and written by
+                # MkDocs and Material one by one, its text made up front.
+                markdown, self.fragments[page.path] = split_fragments(page.text)
+                if BODY_START in markdown:
+                    self.record_pages.add(page.path)
+                files.append(File.generated(config, page.path, content=markdown, inclusion=inclusion))
+            elif page.in_nav:
+                files.append(File.generated(config, page.path, content="", inclusion=inclusion))
+            else:
+                assert self.writer is not None
+                files.append(StreamedFile(config, page.path, self.writer))
+            self.pages[page.path] = page
+        for path, content in files_out.items():
+            files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.INCLUDED))
         return files
 
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        if self.writer is not None:
+            self.writer.nav = nav
+        return nav
+
     def on_pre_page(self, page: MkPage, *, config: MkDocsConfig, files: Files) -> MkPage:
-        fragments = self.fragments.get(page.file.src_uri)
-        if fragments is None or self.markdown is None:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None or self.markdown is None:
             return page
-        if page.file.src_uri in self.record_pages:
-            page.render = functools.partial(self.markdown.render, page)  # type: ignore[method-assign]
-        elif len(fragments) == 1:  # no record body: the page is our template HTML, nothing to convert
-            page.render = functools.partial(_render_without_markdown, page, fragments[0])  # type: ignore[method-assign]
-            del self.fragments[page.file.src_uri]
+        page.read_source = functools.partial(self._read_generated, page, generated)  # type: ignore[method-assign]
         return page
 
+    def _read_generated(self, page: MkPage, generated: Page, config: MkDocsConfig) -> None:
+        """``Page.read_source`` for a generated page: its text rendered now, its front matter read without YAML."""
+        src = page.file.src_uri
+        meta, text = read_front_matter(generated.text)
+        page.meta = meta
+        page.markdown, fragments = split_fragments(text)
+        if BODY_START in page.markdown:
+            self.record_pages.add(src)
+            page.render = functools.partial(self.markdown.render, page)  # type: ignore[method-assign,union-attr]
+            self.fragments[src] = fragments
+        elif len(fragments) == 1:  # no record body: the page is our template HTML, nothing to convert
+            page.render = functools.partial(_render_without_markdown, page, fragments[0])  # type: ignore[method-assign]
+        else:
+            self.fragments[src] = fragments
+
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.files = files
         self.shells = None if self.page_by_page else ShellRenderer(env)
+        if self.writer is not None:
+            self.writer.start(env, files)
         return env
 
     def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
-        if self.search_index is not None and page.file.src_uri in self.search_entries:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is None:
+            return markdown
+        if self.search_index is not None and generated.search_entry:
             page.meta["search"] = {"exclude": True}  # indexed by on_page_context, from its entry
-        if not self.page_by_page and page.file.src_uri in self.generated_pages:
+        if not self.page_by_page:
             page.meta["sitrep_template"] = page.meta.get("template", "main.html")
             page.meta["template"] = ShellRenderer.TEMPLATE
         return markdown
 
     @event_priority(-100)  # after every other plugin's page context, as MkDocs' own render would be
     def on_page_context(self, context: Any, *, page: MkPage, config: MkDocsConfig, nav: Any) -> Any:
-        entry = self.search_entries.get(page.file.src_uri)
-        if entry is not None and self.search_index is not None:
-            # Runs after the search plugin's own on_page_context for this page, so the index
-            # keeps page order; one short entry instead of the parsed HTML sections.
-            title, text = entry
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None and generated.search_entry and self.search_index is not None:
+            # Runs after the search plugin's own on_page_context for this page; one short entry
+            # instead of the parsed HTML sections.
+            title, text = generated.search_entry
             self.search_index.entries.append({"location": page.url, "title": escape(title, quote=False),
                                               "text": escape(text, quote=False)})
         if page.meta.get("template") == ShellRenderer.TEMPLATE and self.shells is not None:
@@ -195,28 +227,127 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         return context
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
-        if self.sanitize and page.file.src_uri in self.record_pages:
-            html = sanitize_record_html(html)
-        fragments = self.fragments.pop(page.file.src_uri, None)
+        src = page.file.src_uri
+        if src in self.record_pages:
+            self.record_pages.discard(src)
+            if self.sanitize:
+                html = sanitize_record_html(html)
+        fragments = self.fragments.pop(src, None)
         return join_fragments(html, fragments) if fragments else html
 
-    def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
-        if page.file.src_uri in self.generated_pages and page.file.inclusion.is_not_in_nav():
-            # Written right after this; nothing reads a generated page's HTML again, and MkDocs
-            # would hold every page's until the build ends.
-            page.content = None
-        return output
+    def on_template_context(self, context: Any, *, template_name: str, config: MkDocsConfig) -> Any:
+        if template_name == "sitemap.xml" and self.writer is not None:
+            context["pages"] = self.writer.sitemap_pages()
+        return context
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    @event_priority(100)  # before the search plugin writes its index
+    def _order_search_index(self, *, config: MkDocsConfig) -> None:
+        if self.search_index is not None and self.files is not None:
+            # Streamed pages are indexed before MkDocs' own: the index lists every page in the
+            # order of the files, as a page-by-page build does.
+            order = {url: n for n, url in enumerate(page_urls(self.files))}
+            self.search_index.entries.sort(key=lambda e: order.get(e["location"].partition("#")[0], len(order)))
+        self.pages, self.files = {}, None
+
+    @event_priority(-100)  # after every other plugin has written its files
+    def _publish(self, *, config: MkDocsConfig) -> None:
         if self.final_site_dir is not None and not (config.strict and _strict_warnings()):
             swap_in(config.site_dir, self.final_site_dir)
             config.site_dir = self.final_site_dir
             self.final_site_dir = None
 
+    on_post_build = CombinedEvent(_order_search_index, _publish)
+
     def on_build_error(self, *, error: Exception) -> None:
         if self.final_site_dir is not None:
             shutil.rmtree(staging_dir(self.final_site_dir), ignore_errors=True)
             self.final_site_dir = None
+
+
+class StreamedFile(File):
+    """A generated page out of the navigation, rendered and written when MkDocs copies the static files.
+
+    MkDocs keeps every page it builds (its Markdown, HTML, table of contents) until the
+    build ends, and a site of 10,000 incidents holds 10,000 of them. This file is not a
+    "documentation page" to MkDocs, so MkDocs makes no page of it; it is still a file of
+    the site, so links from any page to it resolve and are checked. Its page is made,
+    rendered through every plugin's page events and the theme, written and dropped
+    when MkDocs copies it (:class:`StreamWriter`).
+    """
+
+    def __init__(self, config: MkDocsConfig, src_uri: str, writer: StreamWriter) -> None:
+        super().__init__(src_uri, src_dir=None, dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls,
+                         dest_uri=_page_dest_uri(src_uri, config.use_directory_urls),
+                         inclusion=InclusionLevel.NOT_IN_NAV)
+        self.generated_by = "sitrep"
+        self.writer = writer
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def copy_file(self, dirty: bool = False) -> None:
+        self.writer.write(self)
+
+
+def _page_dest_uri(src_uri: str, use_directory_urls: bool) -> str:
+    """Where MkDocs writes the page of ``src_uri`` (``x/y.md`` -> ``x/y/index.html``)."""
+    parent, filename = posixpath.split(src_uri)
+    stem = posixpath.splitext(filename)[0]
+    if not use_directory_urls or stem in ("index", "README"):
+        return posixpath.join(parent, ("index" if stem == "README" else stem) + ".html")
+    return posixpath.join(parent, stem, "index.html")
+
+
+def page_urls(files: Files) -> list[str]:
+    """Every page's URL (as ``Page.url`` says it) in the order of the files, streamed pages included."""
+    out = []
+    for f in files:
+        if f.is_documentation_page() or isinstance(f, StreamedFile):
+            out.append("" if f.url in (".", "./") else f.url)
+    return out
+
+
+class StreamWriter:
+    """Renders each :class:`StreamedFile` as MkDocs renders a page, writes it and lets it go."""
+
+    def __init__(self, plugin: SitrepPlugin, config: MkDocsConfig) -> None:
+        self.plugin = plugin
+        self.config = config
+        self.nav: Any = None
+        self.env: Any = None
+        self.files: Files | None = None
+        self.doc_files: list[File] = []
+
+    def start(self, env: Any, files: Files) -> None:
+        """Called from ``on_env``: MkDocs' own pages are read, the theme is ready."""
+        self.env = env
+        self.files = files
+        self.doc_files = list(files.documentation_pages())
+
+    def write(self, file: StreamedFile) -> None:
+        """Read, render and write ``file``'s page with MkDocs' own steps and every plugin's events."""
+        assert self.files is not None
+        page = MkPage(None, file, self.config)
+        try:
+            mkdocs_build._populate_page(page, self.config, self.files)
+            mkdocs_build._build_page(page, self.config, self.doc_files, self.nav, self.env)
+        finally:
+            file.page = None  # nothing reads it again; MkDocs would hold it to the end
+
+    def sitemap_pages(self) -> list[Any]:
+        """The pages the sitemap lists: MkDocs' own and the streamed ones, in the order of the files."""
+        assert self.files is not None
+        out: list[Any] = []
+        for f in self.files:
+            if isinstance(f, StreamedFile):
+                page = MkPage(None, f, self.config)
+                f.page = None
+                out.append(SimpleNamespace(page=SimpleNamespace(
+                    is_link=False, canonical_url=page.canonical_url, abs_url=page.abs_url,
+                    update_date=page.update_date)))
+            elif f.is_documentation_page():
+                out.append(f)
+        return out
 
 
 def _material_search_index(config: MkDocsConfig, sitrep: SitrepPlugin) -> Any:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,14 +25,24 @@ NOT_INDEXED = {"exclude": True}
 
 @dataclass(frozen=True)
 class Page:
-    """A generated page: docs-relative Markdown path and its content."""
+    """A generated page: docs-relative Markdown path and its content.
+
+    ``source`` is the text, or a function that renders it: record and list pages are
+    rendered only when an engine writes them, one at a time, so a build never holds
+    the HTML of thousands of pages at once.
+    """
 
     path: str
-    text: str
+    source: str | Callable[[], str]
     in_nav: bool = False
     #: What the site search indexes for this page instead of its whole HTML: (title, text).
     #: Record pages of the status site carry one short entry; None lets the engine index the page.
     search_entry: tuple[str, str] | None = None
+
+    @property
+    def text(self) -> str:
+        """The page's Markdown (front matter, template HTML, record body), rendered now if it is lazy."""
+        return self.source if isinstance(self.source, str) else self.source()
 
 
 # Greedy on purpose: a page has one body region, everything before its start marker and
@@ -108,3 +119,22 @@ def front_matter(**fields: Any) -> str:
     lines = ["---"] + [f"{key}: {_YAML_UNSAFE.sub(_yaml_char, json.dumps(value, ensure_ascii=False))}"
                        for key, value in fields.items()] + ["---", ""]
     return "\n".join(lines)
+
+
+def read_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """(meta, rest) of a text :func:`front_matter` wrote: what a YAML reader returns, without one.
+
+    Each line is ``key: <JSON>``, and JSON is YAML: the values are the ones MkDocs would read
+    (``tests/test_render_shortcuts.py`` compares with MkDocs' own reading). A text without
+    front matter has empty meta.
+    """
+    if not text.startswith("---\n"):
+        return {}, text
+    head, sep, rest = text[4:].partition("\n---\n")
+    if not sep:
+        return {}, text
+    meta = {}
+    for line in head.split("\n"):
+        key, _, value = line.partition(": ")
+        meta[key] = json.loads(value)
+    return meta, rest

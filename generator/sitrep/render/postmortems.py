@@ -7,6 +7,7 @@ Authors appear only in the internal edition.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -168,22 +169,24 @@ def postmortem_index_pages(ctx: RenderContext) -> list[Page]:
 
 def postmortem_pages(ctx: RenderContext) -> list[Page]:
     """One page per postmortem: incidents with their timelines, the body, the action items."""
-    pages = []
-    for pm in ctx.portal.postmortems:
-        path = urls.postmortem_page(pm.id)
-        root = urls.root_of(path)
-        view = _pm_view(pm, ctx, root)
-        incidents = [incident_view(i, ctx.state, root) for i in _pm_incidents(pm, ctx.portal)]
-        rows = [_row_view(r, ctx.portal, root) for r in ctx.rows(pm)]
-        text = front_matter(title=pm.title, hide=["navigation", "toc"])
-        show_actions = ctx.config.publishes("action_items")
-        text += render("postmortems/head.md.j2", p=view, incidents=incidents, root=root, internal=ctx.internal,
-                       show_actions=show_actions)
-        text += embed_body(without_action_items(ctx.body(pm, path)))
-        if show_actions:
-            text += render("postmortems/tail.md.j2", p=view, rows=rows, root=root, today=ctx.now.date())
-        pages.append(Page(path, text))
-    return pages
+    return [Page(urls.postmortem_page(pm.id), functools.partial(_postmortem_page_text, ctx, pm))
+            for pm in ctx.portal.postmortems]
+
+
+def _postmortem_page_text(ctx: RenderContext, pm: Postmortem) -> str:
+    path = urls.postmortem_page(pm.id)
+    root = urls.root_of(path)
+    view = _pm_view(pm, ctx, root)
+    incidents = [incident_view(i, ctx.state, root) for i in _pm_incidents(pm, ctx.portal)]
+    rows = [_row_view(r, ctx.portal, root) for r in ctx.rows(pm)]
+    text = front_matter(title=pm.title, hide=["navigation", "toc"])
+    show_actions = ctx.config.publishes("action_items")
+    text += render("postmortems/head.md.j2", p=view, incidents=incidents, root=root, internal=ctx.internal,
+                   show_actions=show_actions)
+    text += embed_body(without_action_items(ctx.body(pm, path)))
+    if show_actions:
+        text += render("postmortems/tail.md.j2", p=view, rows=rows, root=root, today=ctx.now.date())
+    return text
 
 
 def _page_order(row: ActionItemRow) -> tuple[Any, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from sitrep.model.records import Runbook
@@ -62,18 +63,19 @@ def runbook_index_page(ctx: RenderContext) -> Page:
 
 def runbook_pages(ctx: RenderContext) -> list[Page]:
     """One page per runbook: review status, the body, incidents that used it, related runbooks."""
-    pages = []
-    for rb in ctx.portal.runbooks:
-        path = urls.runbook_page(rb.id)
-        root = urls.root_of(path)
-        view = _rb_view(rb, ctx, root)
-        used = sorted(ctx.portal.incidents_using(rb.id), key=lambda i: (i.start, i.id), reverse=True)
-        incidents = [{"id": i.id, "title": i.title, "url": urls.link(urls.incident_page(i.id), root), "start": i.start,
-                      "severity": ctx.config.severity(i.latest_severity), "kind": i.kind} for i in used]
-        related = [_rb_view(r, ctx, root) for r in (ctx.portal.runbook(x) for x in rb.related) if r is not None]
-        text = front_matter(title=rb.title, hide=["navigation", "toc"])
-        text += render("runbooks/head.md.j2", r=view, root=root, today=ctx.now.date())
-        text += embed_body(ctx.body(rb, path))
-        text += render("runbooks/tail.md.j2", r=view, incidents=incidents, related=related, root=root)
-        pages.append(Page(path, text))
-    return pages
+    return [Page(urls.runbook_page(rb.id), functools.partial(_runbook_page_text, ctx, rb))
+            for rb in ctx.portal.runbooks]
+
+
+def _runbook_page_text(ctx: RenderContext, rb: Runbook) -> str:
+    path = urls.runbook_page(rb.id)
+    root = urls.root_of(path)
+    view = _rb_view(rb, ctx, root)
+    used = sorted(ctx.portal.incidents_using(rb.id), key=lambda i: (i.start, i.id), reverse=True)
+    incidents = [{"id": i.id, "title": i.title, "url": urls.link(urls.incident_page(i.id), root), "start": i.start,
+                  "severity": ctx.config.severity(i.latest_severity), "kind": i.kind} for i in used]
+    related = [_rb_view(r, ctx, root) for r in (ctx.portal.runbook(x) for x in rb.related) if r is not None]
+    text = front_matter(title=rb.title, hide=["navigation", "toc"])
+    text += render("runbooks/head.md.j2", r=view, root=root, today=ctx.now.date())
+    text += embed_body(ctx.body(rb, path))
+    return text + render("runbooks/tail.md.j2", r=view, incidents=incidents, related=related, root=root)

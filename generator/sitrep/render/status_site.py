@@ -6,7 +6,9 @@ markup and escape every value from a record.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -134,12 +136,14 @@ def day_pages(state: PortalState, days: int) -> Iterable[Page]:
             by_day.setdefault(d.isoformat(), []).append(inc)
             d += timedelta(days=1)
     for day, incidents in sorted(by_day.items()):
-        path = urls.day_page(day)
-        root = urls.root_of(path)
-        views = [incident_view(i, state, root) for i in sorted(incidents, key=lambda i: (i.start, i.id))]
-        text = front_matter(title=f"Incidents on {day}", hide=["toc"], search=NOT_INDEXED)
-        text += render("status/day.md.j2", day=day, incidents=views, root=root)
-        yield Page(path, text)
+        yield Page(urls.day_page(day), functools.partial(_day_page_text, state, day, incidents))
+
+
+def _day_page_text(state: PortalState, day: str, incidents: list[Incident]) -> str:
+    root = urls.root_of(urls.day_page(day))
+    views = [incident_view(i, state, root) for i in sorted(incidents, key=lambda i: (i.start, i.id))]
+    text = front_matter(title=f"Incidents on {day}", hide=["toc"], search=NOT_INDEXED)
+    return text + render("status/day.md.j2", day=day, incidents=views, root=root)
 
 
 def status_page(state: PortalState) -> Page:
@@ -192,34 +196,40 @@ def subscriptions(config: SitrepConfig, root: str) -> list[dict[str, str]]:
 
 
 def incident_pages(state: PortalState, links: BodyLinks) -> Iterable[Page]:
-    """One page per incident or maintenance at /incidents/<id>/."""
+    """One page per incident or maintenance at /incidents/<id>/, rendered when it is written."""
     for inc in state.portal.incidents:
-        path = urls.incident_page(inc.id)
-        root = urls.root_of(path)
-        view = incident_view(inc, state, root)
-        body = links.fix(inc.body.strip(), path, inc.path)
-        text = front_matter(title=inc.title, hide=["navigation", "toc"])
-        text += render("status/incident_head.md.j2", i=view, root=root)
-        text += embed_body(body)
-        text += render("status/incident_tail.md.j2", i=view, root=root)
-        yield Page(path, text, search_entry=search_entry(inc, view))
+        yield Page(urls.incident_page(inc.id), functools.partial(_incident_page_text, state, links, inc),
+                   search_entry=search_entry(inc, state))
 
 
-def search_entry(inc: Incident, view: dict[str, Any]) -> tuple[str, str]:
+def _incident_page_text(state: PortalState, links: BodyLinks, inc: Incident) -> str:
+    path = urls.incident_page(inc.id)
+    root = urls.root_of(path)
+    view = incident_view(inc, state, root)
+    body = links.fix(inc.body.strip(), path, inc.path)
+    text = front_matter(title=inc.title, hide=["navigation", "toc"])
+    text += render("status/incident_head.md.j2", i=view, root=root)
+    text += embed_body(body)
+    return text + render("status/incident_tail.md.j2", i=view, root=root)
+
+
+def search_entry(inc: Incident, state: PortalState) -> tuple[str, str]:
     """What search finds an incident page by: its title, severity, components, start date and status.
 
     Not its updates: at 10,000 incidents their near-identical texts made a 20 MB index that
     every visitor opening search downloads. Plain ASCII separators (the index escapes others as
     six bytes), and the status only while it is not the usual closing one.
     """
-    severity = view["severity"]
+    derived = state.of(inc)
+    severity = derived.severity
+    status = derived.maintenance_state or inc.status
     start = inc.start.astimezone(UTC)
     words = [
         f"{severity.id} {severity.name}" if severity else inc.severity,
-        ", ".join(c["name"] for c in view["components"]),
+        ", ".join(state.portal.config.component_name(cid) for cid in derived.affected),
         f"{day_label(start.date())} ({start.date().isoformat()})",
         "Maintenance" if inc.is_maintenance else "",
-        "" if view["state"] in CLOSING_STATUSES else update_label(view["state"]),
+        "" if status in CLOSING_STATUSES else update_label(status),
     ]
     return inc.title, "; ".join(w for w in words if w)
 
@@ -242,32 +252,51 @@ def _history_lists(portal: Portal) -> list[tuple[str, str, str, list[Incident]]]
 
 def history_pages(state: PortalState, page_size: int) -> Iterable[Page]:
     """Paginated archive, newest first, grouped by month; one list per filter so it works without JS."""
-    portal = state.portal
-    config = portal.config
-    lists = _history_lists(portal)
+    lists = _history_lists(state.portal)
     filters = [{"folder": folder, "label": label, "kind": kind} for folder, label, kind, _ in lists]
     for folder, label, kind, incidents in lists:
         pages = max(1, -(-len(incidents) // page_size))
         for n in range(pages):
-            chunk = incidents[n * page_size:(n + 1) * page_size]
-            path = urls.listing_page(folder, n + 1)
-            root = urls.root_of(path)
-            months: dict[str, list[dict[str, Any]]] = {}
-            for inc in chunk:
-                months.setdefault(month_label(inc.start.astimezone(UTC).date()), []).append(
-                    incident_view(inc, state, root))
-            def page_url(k: int, folder: str = folder, root: str = root) -> str:
-                return urls.link(urls.listing_page(folder, k), root)
-            text = front_matter(title="History" if kind == "all" else f"History — {label}",
-                                hide=["toc"], search=NOT_INDEXED)
-            text += render(
-                "status/history.md.j2", label=label, kind=kind, folder=folder, months=months,
-                filters=filters, root=root, page=n + 1, pages=pages, total=len(incidents),
-                prev_url=page_url(n) if n > 0 else None,
-                next_url=page_url(n + 2) if n + 1 < pages else None,
-                severities=config.severities, components=config.components,
-            )
-            yield Page(path, text, in_nav=(kind == "all" and n == 0))
+            listing = HistoryListing(folder, label, kind, incidents, n + 1, pages, page_size)
+            yield Page(urls.listing_page(folder, n + 1), functools.partial(_history_page_text, state, filters, listing),
+                       in_nav=(kind == "all" and n == 0))
+
+
+@dataclass(frozen=True)
+class HistoryListing:
+    """One page of one history list: which list, which page of how many."""
+
+    folder: str
+    label: str
+    kind: str
+    incidents: list[Incident]
+    page: int
+    pages: int
+    page_size: int
+
+
+def _history_page_text(state: PortalState, filters: list[dict[str, str]], listing: HistoryListing) -> str:
+    config = state.portal.config
+    folder, n, size = listing.folder, listing.page - 1, listing.page_size
+    chunk = listing.incidents[n * size:(n + 1) * size]
+    path = urls.listing_page(folder, n + 1)
+    root = urls.root_of(path)
+    months: dict[str, list[dict[str, Any]]] = {}
+    for inc in chunk:
+        months.setdefault(month_label(inc.start.astimezone(UTC).date()), []).append(incident_view(inc, state, root))
+
+    def page_url(k: int) -> str:
+        return urls.link(urls.listing_page(folder, k), root)
+
+    text = front_matter(title="History" if listing.kind == "all" else f"History — {listing.label}",
+                        hide=["toc"], search=NOT_INDEXED)
+    return text + render(
+        "status/history.md.j2", label=listing.label, kind=listing.kind, folder=folder, months=months,
+        filters=filters, root=root, page=n + 1, pages=listing.pages, total=len(listing.incidents),
+        prev_url=page_url(n) if n > 0 else None,
+        next_url=page_url(n + 2) if n + 1 < listing.pages else None,
+        severities=config.severities, components=config.components,
+    )
 
 
 def process_page(config: SitrepConfig) -> Page:
