@@ -51,7 +51,7 @@ from sitrep.model.config import SitrepConfig, build_config
 from sitrep.model.exceptions import SitrepError
 from sitrep.model.files import swap_in
 from sitrep.render.page import BODY_START, Page, join_fragments, read_front_matter, split_fragments
-from sitrep.render.sanitize import sanitize_record_html
+from sitrep.render.sanitize import sanitize_record_html, unwrap_record_html
 from sitrep.render.site import SiteOutput, build_site
 from sitrep.render.templating import THEME_DIR
 
@@ -79,6 +79,8 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         #: Pages read and not yet rendered: record bodies (sanitised) and template HTML fragments.
         self.record_pages: set[str] = set()
         self.fragments: dict[str, list[str]] = {}
+        #: Template HTML of pages search skips, put back in on_page_context (after the search plugin's).
+        self.late_fragments: dict[str, list[str]] = {}
         self.sanitize = True
         self.markdown: SharedMarkdown | None = None
         self.search_index: Any = None
@@ -214,6 +216,9 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
     @event_priority(-100)  # after every other plugin's page context, as MkDocs' own render would be
     def on_page_context(self, context: Any, *, page: MkPage, config: MkDocsConfig, nav: Any) -> Any:
         generated = self.pages.get(page.file.src_uri)
+        late = self.late_fragments.pop(page.file.src_uri, None)
+        if late is not None:
+            page.content = join_fragments(page.content or "", [strip_search_attributes(f) for f in late])
         if generated is not None and generated.search_entry and self.search_index is not None:
             # Runs after the search plugin's own on_page_context for this page; one short entry
             # instead of the parsed HTML sections.
@@ -230,9 +235,18 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         src = page.file.src_uri
         if src in self.record_pages:
             self.record_pages.discard(src)
-            if self.sanitize:
+            plain = self.markdown is not None and self.markdown.took_plain_path(src)
+            if plain:
+                html = unwrap_record_html(html)
+            elif self.sanitize:
                 html = sanitize_record_html(html)
         fragments = self.fragments.pop(src, None)
+        if (fragments and not self.page_by_page and self.search_index is not None
+                and (page.meta.get("search") or {}).get("exclude")):
+            # Put back after the search plugin's page context: it skips the page but still scans
+            # all of its HTML for attributes to strip, a tenth of writing a record page.
+            self.late_fragments[src] = fragments
+            return html
         return join_fragments(html, fragments) if fragments else html
 
     def on_template_context(self, context: Any, *, template_name: str, config: MkDocsConfig) -> Any:
@@ -348,6 +362,15 @@ class StreamWriter:
             elif f.is_documentation_page():
                 out.append(f)
         return out
+
+
+#: What Material's search plugin removes from every page's HTML in its on_page_context.
+_SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+
+
+def strip_search_attributes(html: str) -> str:
+    """``html`` as Material's search plugin leaves a page's content: without ``data-search-*`` attributes."""
+    return _SEARCH_ATTRIBUTES.sub("", html) if "data-search-" in html else html
 
 
 def _material_search_index(config: MkDocsConfig, sitrep: SitrepPlugin) -> Any:
@@ -497,6 +520,15 @@ class SharedMarkdown:
         self.relative._register(self.md)
         self.title = mkdocs_pages._ExtractTitleTreeprocessor()
         self.title._register(self.md)
+        #: Pages rendered and not yet taken by :meth:`took_plain_path`, whose body was plain paragraphs.
+        self.plain_pages: set[str] = set()
+
+    def took_plain_path(self, src_uri: str) -> bool:
+        """Whether the page's body was plain paragraphs, written without Markdown (forgotten once asked)."""
+        if src_uri in self.plain_pages:
+            self.plain_pages.discard(src_uri)
+            return True
+        return False
 
     def render(self, page: MkPage, config: MkDocsConfig, files: Files) -> None:
         """What ``Page.render`` does, on the shared instance (or without Markdown for plain paragraphs)."""
@@ -504,6 +536,7 @@ class SharedMarkdown:
         plain = plain_paragraphs_html(page.markdown)
         if plain is not None:
             _render_without_markdown(page, plain, config, files)
+            self.plain_pages.add(page.file.src_uri)
             return
         self.md.reset()
         self.anchors.present_anchor_ids = set()
