@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
@@ -49,7 +50,7 @@ from sitrep.load.loader import load_portal
 from sitrep.model.clock import build_time
 from sitrep.model.config import SitrepConfig, build_config
 from sitrep.model.exceptions import SitrepError
-from sitrep.model.files import swap_in
+from sitrep.model.files import BackgroundWriter, swap_in
 from sitrep.render.page import BODY_START, Page, join_fragments, read_front_matter, split_fragments
 from sitrep.render.sanitize import sanitize_record_html, unwrap_record_html
 from sitrep.render.site import SiteOutput, build_site
@@ -256,6 +257,8 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
 
     @event_priority(100)  # before the search plugin writes its index
     def _order_search_index(self, *, config: MkDocsConfig) -> None:
+        if self.writer is not None:
+            self.writer.finish()
         if self.search_index is not None and self.files is not None:
             # Streamed pages are indexed before MkDocs' own: the index lists every page in the
             # order of the files, as a page-by-page build does.
@@ -273,6 +276,9 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
     on_post_build = CombinedEvent(_order_search_index, _publish)
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.writer is not None:
+            with contextlib.suppress(Exception):  # the build failed already; its own error is the one to show
+                self.writer.finish()
         if self.final_site_dir is not None:
             shutil.rmtree(staging_dir(self.final_site_dir), ignore_errors=True)
             self.final_site_dir = None
@@ -331,22 +337,52 @@ class StreamWriter:
         self.env: Any = None
         self.files: Files | None = None
         self.doc_files: list[File] = []
+        self.disk: BackgroundWriter | None = None
 
     def start(self, env: Any, files: Files) -> None:
         """Called from ``on_env``: MkDocs' own pages are read, the theme is ready."""
         self.env = env
         self.files = files
         self.doc_files = list(files.documentation_pages())
+        self.disk = BackgroundWriter()
 
     def write(self, file: StreamedFile) -> None:
-        """Read, render and write ``file``'s page with MkDocs' own steps and every plugin's events."""
-        assert self.files is not None
+        """Read and render ``file``'s page with MkDocs' own steps and every plugin's events; queue it for the disk."""
+        assert self.files is not None and self.disk is not None
         page = MkPage(None, file, self.config)
         try:
             mkdocs_build._populate_page(page, self.config, self.files)
-            mkdocs_build._build_page(page, self.config, self.doc_files, self.nav, self.env)
+            output = self._render(page)
         finally:
             file.page = None  # nothing reads it again; MkDocs would hold it to the end
+        if output.strip():
+            self.disk.write(file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
+        else:
+            log.info(f"Page skipped: '{file.src_uri}'. Generated empty output.")
+
+    def _render(self, page: MkPage) -> str:
+        """What ``mkdocs.commands.build._build_page`` does before it writes the file (MkDocs 1.6)."""
+        config = self.config
+        config._current_page = page
+        try:
+            page.active = True
+            context = mkdocs_build.get_context(self.nav, self.doc_files, config, page)
+            template = self.env.get_template(page.meta.get("template", "main.html"))
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=self.nav)
+            output = template.render(context)
+            return str(config.plugins.on_post_page(output, page=page, config=config))
+        except Exception as exc:
+            log.error(f"Error building page '{page.file.src_uri}': {exc}")
+            raise
+        finally:
+            page.active = False
+            config._current_page = None
+
+    def finish(self) -> None:
+        """Wait until every streamed page is on disk (an error writing one is raised here)."""
+        if self.disk is not None:
+            disk, self.disk = self.disk, None
+            disk.close()
 
     def sitemap_pages(self) -> list[Any]:
         """The pages the sitemap lists: MkDocs' own and the streamed ones, in the order of the files."""
