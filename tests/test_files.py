@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sitrep.model.files import swap_in, write_atomically
+from sitrep.model.files import BackgroundWriter, swap_in, write_atomically
 
 
 def test_replaces_a_file_keeping_its_permission_bits(tmp_path: Path) -> None:
@@ -57,3 +57,26 @@ def test_swap_in_replaces_a_folder_whole(tmp_path: Path) -> None:
     swap_in(tmp_path / "staging", tmp_path / "site")
     assert [p.name for p in (tmp_path / "site").iterdir()] == ["new.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_background_writer_writes_every_file_before_close_returns(tmp_path: Path) -> None:
+    writer = BackgroundWriter(backlog=4)
+    for n in range(50):  # more than the backlog: write() waits for room instead of holding them all
+        writer.write(str(tmp_path / f"page-{n}" / "index.html"), f"page {n}".encode())
+    writer.close()
+    assert sorted(p.read_text() for p in tmp_path.glob("*/index.html")) == sorted(f"page {n}" for n in range(50))
+
+
+def test_background_writer_reports_a_failed_write(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file where a folder should be")
+    writer = BackgroundWriter(backlog=2)
+    writer.write(str(tmp_path / "taken" / "index.html"), b"lost")
+    refused = 0
+    for n in range(10):  # the queue keeps draining after the error, so nothing blocks
+        try:
+            writer.write(str(tmp_path / f"after-{n}.html"), b"x")
+        except OSError:
+            refused += 1
+    with pytest.raises(OSError):
+        writer.close()
+    assert refused > 0  # the renderer learns of it while it goes on, not only at the end

@@ -67,7 +67,7 @@ class BackgroundWriter:
     Writing 10,000 pages into folders of their own spends most of its time waiting for
     the disk, with the interpreter's lock released; the thread that renders goes on
     meanwhile. At most ``backlog`` files wait in memory. An error on the writing thread
-    is raised by the next :meth:`write` or by :meth:`close`.
+    is raised by every later :meth:`write` and by :meth:`close`.
     """
 
     def __init__(self, backlog: int = 128) -> None:
@@ -90,8 +90,7 @@ class BackgroundWriter:
 
     def _raise_error(self) -> None:
         if self._error is not None:
-            error, self._error = self._error, None
-            raise error
+            raise self._error
 
     def _drain(self) -> None:
         while (item := self._queue.get()) is not None:
