@@ -67,6 +67,11 @@ class IncidentState:
     affected: Mapping[str, str]
     #: What each update (in file order) changed, in plain words ("severity raised to SEV1").
     changes: tuple[tuple[str, ...], ...]
+    #: Component id -> the worst impact the record had on it (:attr:`Incident.worst_components`,
+    #: read by every list and feed filtering by component, so computed once here).
+    worst_components: Mapping[str, str]
+    #: The severity id as last written (:attr:`Incident.latest_severity`), for filters by severity.
+    latest_severity: str | None
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,8 @@ def incident_state(inc: Incident, portal: Portal, now: datetime) -> IncidentStat
         severity=config.severity(inc.latest_severity),
         affected=affected_components(inc),
         changes=update_changes(inc, config),
+        worst_components=inc.worst_components,
+        latest_severity=inc.latest_severity,
     )
 
 
@@ -165,9 +172,10 @@ def portal_state(portal: Portal, now: datetime) -> PortalState:
     public_statuses = statuses if public.incidents == portal.incidents else component_statuses(public, now)
     rows = {pm.id: tuple(action_rows([pm], now.astimezone(UTC).date(), config.person)) for pm in portal.postmortems}
     windows = metrics_windows(portal, now)
+    incidents = {inc.id: incident_state(inc, portal, now) for inc in portal.incidents}
     touching: dict[str, list[Incident]] = {c.id: [] for c in config.components}
     for inc in portal.incidents:
-        for cid in inc.worst_components:
+        for cid in incidents[inc.id].worst_components:
             if cid in touching:
                 touching[cid].append(inc)
     return PortalState(
@@ -176,7 +184,7 @@ def portal_state(portal: Portal, now: datetime) -> PortalState:
         statuses=statuses,
         overall=overall_status(statuses),
         public_overall=overall_status(public_statuses),
-        incidents={inc.id: incident_state(inc, portal, now) for inc in portal.incidents},
+        incidents=incidents,
         uptime={c.id: ComponentUptime(*_days(portal, c.id, now, config.uptime_days)) for c in config.components},
         latest_update=latest_time(portal.incidents),
         component_updated={cid: latest_time(incs) for cid, incs in touching.items()},

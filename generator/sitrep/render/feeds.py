@@ -196,7 +196,7 @@ def build_component_feeds(state: PortalState) -> dict[str, bytes]:
     portal, config = state.portal, state.portal.config
     out: dict[str, bytes] = {}
     for comp in config.components:
-        touching = [i for i in portal.incidents if comp.id in i.worst_components]
+        touching = [i for i in portal.incidents if comp.id in state.of(i).worst_components]
         out.update(_history_feeds(state, touching, state.component_updated[comp.id],
                                   {fmt: component_file(comp.id, name) for fmt, name in HISTORY_FEEDS.items()},
                                   f"{config.site_name} — {comp.name}",

@@ -7,22 +7,23 @@ markup and escape every value from a record.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from typing import Any
+
+from markupsafe import Markup, escape
 
 from sitrep.derive.state import PortalState
 from sitrep.derive.uptime import NO_DATA
 from sitrep.model.config import SitrepConfig
 from sitrep.model.formatting import day_label, month_label
-from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
 from sitrep.model.vocabulary import CLOSING_STATUSES, STATUS_RANK, update_label, worst
 from sitrep.render import urls
 from sitrep.render.body_links import BodyLinks
 from sitrep.render.page import NOT_INDEXED, Page, embed_body, front_matter
-from sitrep.render.templating import render
+from sitrep.render.templating import render, template_macro
 
 HISTORY_PAGE_SIZE_DEFAULT = 25
 
@@ -234,31 +235,61 @@ def search_entry(inc: Incident, state: PortalState) -> tuple[str, str]:
     return inc.title, "; ".join(w for w in words if w)
 
 
-def _history_lists(portal: Portal) -> list[tuple[str, str, str, list[Incident]]]:
+def _history_lists(state: PortalState) -> list[tuple[str, str, str, list[Incident]]]:
     """(folder, label, kind, incidents newest first) for the whole archive and each filter."""
+    portal = state.portal
     config = portal.config
     newest = sorted(portal.incidents, key=lambda i: (i.start, i.id), reverse=True)
     lists = [(urls.HISTORY, "All incidents", "all", newest)]
     for comp in config.components:
         lists.append((urls.folder(urls.HISTORY, "component", comp.id), comp.name, "component",
-                      [i for i in newest if comp.id in i.worst_components]))
+                      [i for i in newest if comp.id in state.of(i).worst_components]))
     for sev in config.severities:
         lists.append((urls.folder(urls.HISTORY, "severity", sev.id.lower()), f"{sev.id} {sev.name}", "severity",
-                      [i for i in newest if i.latest_severity == sev.id]))
+                      [i for i in newest if state.of(i).latest_severity == sev.id]))
     lists.append((urls.folder(urls.HISTORY, "maintenance"), "Maintenance", "maintenance",
                   [i for i in newest if i.is_maintenance]))
     return lists
 
 
+#: Stands in for an incident's page URL while its history row is rendered (see :func:`history_rows`).
+_URL_SLOT = "\x00sitrep:url\x00"
+
+
+def history_rows(state: PortalState) -> Callable[[Incident, str], Markup]:
+    """``row(incident, root)``: the incident's row in a history list on a page whose site root is ``root``.
+
+    An incident is listed on several history pages (all incidents, each of its components,
+    its severity), which differ only in the link's root: each row is rendered once, with a
+    slot for its link, when first asked for.
+    """
+    macro = template_macro("status/history_item.html.j2", "row")
+    parts: dict[str, list[str]] = {}
+
+    def row(inc: Incident, root: str) -> Markup:
+        split = parts.get(inc.id)
+        if split is None:
+            view = incident_view(inc, state, root)
+            view["url"] = _URL_SLOT
+            split = parts[inc.id] = str(macro(view)).split(_URL_SLOT)
+        if len(split) != 2:  # the slot's text in a title: render this row as it is
+            return macro(incident_view(inc, state, root))
+        return Markup(split[0] + str(escape(urls.link(urls.incident_page(inc.id), root))) + split[1])
+
+    return row
+
+
 def history_pages(state: PortalState, page_size: int) -> Iterable[Page]:
     """Paginated archive, newest first, grouped by month; one list per filter so it works without JS."""
-    lists = _history_lists(state.portal)
+    lists = _history_lists(state)
+    row = history_rows(state)
     filters = [{"folder": folder, "label": label, "kind": kind} for folder, label, kind, _ in lists]
     for folder, label, kind, incidents in lists:
         pages = max(1, -(-len(incidents) // page_size))
         for n in range(pages):
             listing = HistoryListing(folder, label, kind, incidents, n + 1, pages, page_size)
-            yield Page(urls.listing_page(folder, n + 1), functools.partial(_history_page_text, state, filters, listing),
+            yield Page(urls.listing_page(folder, n + 1),
+                       functools.partial(_history_page_text, state, filters, listing, row),
                        in_nav=(kind == "all" and n == 0))
 
 
@@ -275,15 +306,16 @@ class HistoryListing:
     page_size: int
 
 
-def _history_page_text(state: PortalState, filters: list[dict[str, str]], listing: HistoryListing) -> str:
+def _history_page_text(state: PortalState, filters: list[dict[str, str]], listing: HistoryListing,
+                       row: Callable[[Incident, str], Markup]) -> str:
     config = state.portal.config
     folder, n, size = listing.folder, listing.page - 1, listing.page_size
     chunk = listing.incidents[n * size:(n + 1) * size]
     path = urls.listing_page(folder, n + 1)
     root = urls.root_of(path)
-    months: dict[str, list[dict[str, Any]]] = {}
+    months: dict[str, list[Markup]] = {}
     for inc in chunk:
-        months.setdefault(month_label(inc.start.astimezone(UTC).date()), []).append(incident_view(inc, state, root))
+        months.setdefault(month_label(inc.start.astimezone(UTC).date()), []).append(row(inc, root))
 
     def page_url(k: int) -> str:
         return urls.link(urls.listing_page(folder, k), root)

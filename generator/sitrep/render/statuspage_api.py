@@ -262,7 +262,8 @@ def _incident(ctx: _Context, inc: Incident) -> dict[str, Any]:
         "page_id": ctx.page["id"],
         "incident_updates": [_update(ctx, inc, u, (uid, incident_id), impact_updates)
                              for u, uid in zip(updates, update_ids, strict=True)],
-        "components": [ctx.by_component[cid] for cid in ctx.by_component if cid in inc.worst_components],
+        "components": [ctx.by_component[cid] for cid in ctx.by_component
+                       if cid in ctx.state.of(inc).worst_components],
     }
     if inc.is_maintenance:
         obj["scheduled_for"] = sp_time(inc.scheduled_start or inc.start)

@@ -37,6 +37,9 @@ def template_env() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        # The templates ship with the package: no stat() of the file on each of the build's
+        # thousands of get_template calls to see whether it changed.
+        auto_reload=False,
     )
     env.filters.update({
         "iso": iso_z,
@@ -65,8 +68,12 @@ def render(template: str, **context: Any) -> str:
 
 def render_macro(template: str, macro: str, *args: Any) -> str:
     """Call one macro of a template (e.g. a feed entry's content) and return its text."""
-    module = template_env().get_template(template).module
-    return str(getattr(module, macro)(*args))
+    return str(template_macro(template, macro)(*args))
+
+
+def template_macro(template: str, macro: str) -> Any:
+    """One macro of a template, as a callable returning its (escaped, ``Markup``) output."""
+    return getattr(template_env().get_template(template).module, macro)
 
 
 def paragraphs(text: str) -> list[list[str]]:
