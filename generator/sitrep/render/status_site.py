@@ -23,7 +23,7 @@ from sitrep.model.vocabulary import CLOSING_STATUSES, STATUS_RANK, update_label,
 from sitrep.render import urls
 from sitrep.render.body_links import BodyLinks
 from sitrep.render.page import NOT_INDEXED, Page, embed_body, front_matter
-from sitrep.render.templating import render, template_macro
+from sitrep.render.templating import page_part, render, template_macro
 
 HISTORY_PAGE_SIZE_DEFAULT = 25
 
@@ -208,10 +208,17 @@ def _incident_page_text(state: PortalState, links: BodyLinks, inc: Incident) -> 
     root = urls.root_of(path)
     view = incident_view(inc, state, root)
     body = links.fix(inc.body.strip(), path, inc.path)
+    head, tail = _incident_parts()
     text = front_matter(title=inc.title, hide=["navigation", "toc"])
-    text += render("status/incident_head.md.j2", i=view, root=root)
+    text += head(view, root)
     text += embed_body(body)
-    return text + render("status/incident_tail.md.j2", i=view, root=root)
+    return text + tail(view)
+
+
+@functools.cache
+def _incident_parts() -> tuple[Callable[..., str], Callable[..., str]]:
+    """The macros of an incident page before and after its body (looked up once, called per page)."""
+    return page_part("status/incident.md.j2", "head"), page_part("status/incident.md.j2", "tail")
 
 
 def search_entry(inc: Incident, state: PortalState) -> tuple[str, str]:
