@@ -32,7 +32,7 @@ from sitrep.derive.status import (
     overall_status,
     update_changes,
 )
-from sitrep.derive.uptime import Day, uptime_days
+from sitrep.derive.uptime import Day, uptime_bars
 from sitrep.model.config import Severity
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
@@ -72,6 +72,8 @@ class IncidentState:
     worst_components: Mapping[str, str]
     #: The severity id as last written (:attr:`Incident.latest_severity`), for filters by severity.
     latest_severity: str | None
+    #: The latest update's time (:attr:`Incident.last_updated`), which orders feeds and dates them.
+    last_updated: datetime
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ def incident_state(inc: Incident, portal: Portal, now: datetime) -> IncidentStat
         changes=update_changes(inc, config),
         worst_components=inc.worst_components,
         latest_severity=inc.latest_severity,
+        last_updated=inc.last_updated,
     )
 
 
@@ -178,6 +181,11 @@ def portal_state(portal: Portal, now: datetime) -> PortalState:
         for cid in incidents[inc.id].worst_components:
             if cid in touching:
                 touching[cid].append(inc)
+    bars = uptime_bars(portal, config.component_ids, now, config.uptime_days)
+
+    def latest(records: list[Incident] | tuple[Incident, ...]) -> datetime | None:
+        return latest_time(incidents[i.id].last_updated for i in records)
+
     return PortalState(
         portal=portal,
         now=now,
@@ -185,14 +193,9 @@ def portal_state(portal: Portal, now: datetime) -> PortalState:
         overall=overall_status(statuses),
         public_overall=overall_status(public_statuses),
         incidents=incidents,
-        uptime={c.id: ComponentUptime(*_days(portal, c.id, now, config.uptime_days)) for c in config.components},
-        latest_update=latest_time(portal.incidents),
-        component_updated={cid: latest_time(incs) for cid, incs in touching.items()},
+        uptime={cid: ComponentUptime(tuple(cells), percent) for cid, (cells, percent) in bars.items()},
+        latest_update=latest(portal.incidents),
+        component_updated={cid: latest(incs) for cid, incs in touching.items()},
         windows=windows,
         action_items=rows,
     )
-
-
-def _days(portal: Portal, component: str, now: datetime, days: int) -> tuple[tuple[Day, ...], float]:
-    cells, percent = uptime_days(portal, component, now, days)
-    return tuple(cells), percent

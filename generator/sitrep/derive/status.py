@@ -109,9 +109,9 @@ def duration(inc: Incident, now: datetime) -> timedelta:
     return max(end - inc.start, timedelta(0))
 
 
-def latest_time(incidents: Iterable[Incident]) -> datetime | None:
-    """The latest update time over some records, or None when there are none."""
-    return max((to_utc(i.last_updated) for i in incidents), default=None)
+def latest_time(times: Iterable[datetime]) -> datetime | None:
+    """The latest of some records' update times (:attr:`Incident.last_updated`) in UTC, None for none."""
+    return max((to_utc(t) for t in times), default=None)
 
 
 def current_status(inc: Incident, now: datetime) -> str:

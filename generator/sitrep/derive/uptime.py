@@ -116,12 +116,23 @@ def uptime_days(portal: Portal, component: str, now: datetime, days: int) -> tup
     Days before ``portal.since`` are :data:`NO_DATA` cells; the uptime % covers only the
     days from ``since`` on, and is None when none of the window's days has data.
     """
+    return uptime_bars(portal, (component,), now, days)[component]
+
+
+def uptime_bars(portal: Portal, components: Iterable[str], now: datetime,
+                days: int) -> dict[str, tuple[list[Day], float | None]]:
+    """:func:`uptime_days` of several components, the records acting in the window selected once."""
     today = now.astimezone(UTC).date()
     first = today - timedelta(days=days - 1)
     since = portal.since
     window_start = day_start(first)
     relevant = [i for i in portal.incidents if i.start < now and (i.impact_end or now) > window_start]
-    intervals = intervals_for(relevant, component, now)
+    return {component: _component_days(intervals_for(relevant, component, now), since, first, today, now, days)
+            for component in components}
+
+
+def _component_days(intervals: list[Interval], since: date | None, first: date, today: date, now: datetime,
+                    days: int) -> tuple[list[Day], float | None]:
     cells = []
     for n in range(days):
         d = first + timedelta(days=n)
@@ -135,4 +146,4 @@ def uptime_days(portal: Portal, component: str, now: datetime, days: int) -> tup
         cells.append(Day(d, impact, ids, downtime(todays, s, e), uptime_percent(todays, s, e)))
     if since is None or since > today:
         return cells, None
-    return cells, uptime_percent(intervals, max(window_start, day_start(since)), now)
+    return cells, uptime_percent(intervals, max(day_start(first), day_start(since)), now)

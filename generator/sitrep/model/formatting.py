@@ -146,6 +146,7 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 # Bidi embeddings, overrides and isolates: one unclosed U+202E in a title would
 # reverse everything a reader shows after it.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI_CONTROL = re.compile("[" + "".join(sorted(_BIDI_CONTROLS)) + "]")
 
 
 def shorten(text: str, width: int) -> str:
@@ -171,7 +172,7 @@ def safe_text(text: str) -> str:
     format is still the caller's (or the library's) job.
     """
     text = _XML_INVALID.sub("", text)
-    if any(ch in _BIDI_CONTROLS for ch in text):
+    if _BIDI_CONTROL.search(text):
         text = f"\u2068{text}\u2069"
     return text
 

@@ -59,10 +59,11 @@ def select_records(state: PortalState, incidents: Iterable[Incident] | None = No
     config = state.portal.config
     horizon = state.now - timedelta(days=config.feed_days)
     pool = state.portal.incidents if incidents is None else incidents
-    candidates = [i for i in pool if state.of(i).open or i.last_updated >= horizon]
-    ranked = sorted(candidates, key=lambda i: (not state.of(i).open, -to_utc(i.last_updated).timestamp(), i.id))
+    candidates = [i for i in pool if state.of(i).open or state.of(i).last_updated >= horizon]
+    ranked = sorted(candidates,
+                    key=lambda i: (not state.of(i).open, -to_utc(state.of(i).last_updated).timestamp(), i.id))
     kept = ranked[: config.feed_max_entries]
-    return sorted(kept, key=lambda i: (-to_utc(i.last_updated).timestamp(), i.id))
+    return sorted(kept, key=lambda i: (-to_utc(state.of(i).last_updated).timestamp(), i.id))
 
 
 def select_updates(state: PortalState) -> list[tuple[Incident, Update]]:
@@ -136,7 +137,8 @@ def _new_feed(config: SitrepConfig, title: str, subtitle: str, path: str, update
     return fg
 
 
-def _history_entry(fg: FeedGenerator, config: SitrepConfig, inc: Incident, derived: IncidentState) -> None:
+def _history_entry(fg: FeedGenerator, config: SitrepConfig, inc: Incident, derived: IncidentState,
+                   timelines: dict[str, str]) -> None:
     status = derived.current_status
     latest = newest_first(inc.updates)[0]
     title = safe_text(inc.title)
@@ -149,7 +151,9 @@ def _history_entry(fg: FeedGenerator, config: SitrepConfig, inc: Incident, deriv
     fe.link(href=url, rel="alternate")
     # Escaped once more: RSS <description> and Atom summary type="html" are HTML.
     fe.summary(esc(f"{update_label(latest.status)}: {latest.message}"), type="html")
-    fe.content(timeline_html(config, inc, derived), type="html")
+    if inc.id not in timelines:  # the same entry is in both formats and in its components' feeds
+        timelines[inc.id] = timeline_html(config, inc, derived)
+    fe.content(timelines[inc.id], type="html")
     fe.published(to_utc(min(u.at for u in inc.updates)))
     fe.updated(to_utc(inc.last_updated))
 
@@ -179,41 +183,47 @@ def _serialise(fg: FeedGenerator, fmt: str) -> bytes:
     return fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
 
 
-def build_history_feeds(state: PortalState) -> dict[str, bytes]:
-    """``history.rss`` and ``history.atom``: one entry per incident or maintenance."""
+def build_history_feeds(state: PortalState, timelines: dict[str, str] | None = None) -> dict[str, bytes]:
+    """``history.rss`` and ``history.atom``: one entry per incident or maintenance.
+
+    ``timelines`` (incident id -> entry content) keeps the contents rendered for other feeds.
+    """
     config = state.portal.config
     return _history_feeds(state, state.portal.incidents, state.latest_update, HISTORY_FEEDS,
                           f"{config.site_name} — incident history",
-                          f"Incidents and scheduled maintenance of {config.site_name}")
+                          f"Incidents and scheduled maintenance of {config.site_name}",
+                          {} if timelines is None else timelines)
 
 
-def build_component_feeds(state: PortalState) -> dict[str, bytes]:
+def build_component_feeds(state: PortalState, timelines: dict[str, str] | None = None) -> dict[str, bytes]:
     """``components/<id>/history.rss`` and ``.atom``: the history feeds of one component each.
 
     Same entries (and entry ids) as the site-wide history feed, only those whose
     record affects the component, so a subscriber follows just what they use.
     """
     portal, config = state.portal, state.portal.config
+    timelines = {} if timelines is None else timelines
     out: dict[str, bytes] = {}
     for comp in config.components:
         touching = [i for i in portal.incidents if comp.id in state.of(i).worst_components]
         out.update(_history_feeds(state, touching, state.component_updated[comp.id],
                                   {fmt: component_file(comp.id, name) for fmt, name in HISTORY_FEEDS.items()},
                                   f"{config.site_name} — {comp.name}",
-                                  f"Incidents and scheduled maintenance affecting {comp.name}"))
+                                  f"Incidents and scheduled maintenance affecting {comp.name}", timelines))
     return out
 
 
 def _history_feeds(state: PortalState, incidents: Iterable[Incident], latest: datetime | None,
-                   paths: Mapping[str, str], title: str, subtitle: str) -> dict[str, bytes]:
+                   paths: Mapping[str, str], title: str, subtitle: str,
+                   timelines: dict[str, str]) -> dict[str, bytes]:
     config = state.portal.config
     records = select_records(state, incidents)
-    updated = _feed_updated(state, (i.last_updated for i in records), latest)
+    updated = _feed_updated(state, (state.of(i).last_updated for i in records), latest)
     out: dict[str, bytes] = {}
     for fmt, path in paths.items():
         fg = _new_feed(config, title, subtitle, path, updated)
         for inc in records:
-            _history_entry(fg, config, inc, state.of(inc))
+            _history_entry(fg, config, inc, state.of(inc), timelines)
         out[path] = _serialise(fg, fmt)
     return out
 
@@ -247,4 +257,6 @@ def _unique_ids(config: SitrepConfig, pairs: list[tuple[Incident, Update]]) -> l
 
 def build_feeds(state: PortalState) -> dict[str, bytes]:
     """All four feeds and each component's two, keyed by site-relative path (see :data:`FEED_FILES`)."""
-    return {**build_history_feeds(state), **build_update_feeds(state), **build_component_feeds(state)}
+    timelines: dict[str, str] = {}
+    return {**build_history_feeds(state, timelines), **build_update_feeds(state),
+            **build_component_feeds(state, timelines)}
