@@ -270,7 +270,7 @@ def history_rows(state: PortalState) -> Callable[[Incident, str], Markup]:
     its severity), which differ only in the link's root: each row is rendered once, with a
     slot for its link, when first asked for.
     """
-    macro = template_macro("status/history_item.html.j2", "row")
+    macro = template_macro("status/history_parts.html.j2", "row")
     parts: dict[str, list[str]] = {}
 
     def row(inc: Incident, root: str) -> Markup:
@@ -291,12 +291,13 @@ def history_pages(state: PortalState, page_size: int) -> Iterable[Page]:
     lists = _history_lists(state)
     row = history_rows(state)
     filters = [{"folder": folder, "label": label, "kind": kind} for folder, label, kind, _ in lists]
+    nav = _history_navs(filters)  # a list's filters are the same on each of its pages
     for folder, label, kind, incidents in lists:
         pages = max(1, -(-len(incidents) // page_size))
         for n in range(pages):
             listing = HistoryListing(folder, label, kind, incidents, n + 1, pages, page_size)
             yield Page(urls.listing_page(folder, n + 1),
-                       functools.partial(_history_page_text, state, filters, listing, row),
+                       functools.partial(_history_page_text, listing, row, nav),
                        in_nav=(kind == "all" and n == 0))
 
 
@@ -313,9 +314,8 @@ class HistoryListing:
     page_size: int
 
 
-def _history_page_text(state: PortalState, filters: list[dict[str, str]], listing: HistoryListing,
-                       row: Callable[[Incident, str], Markup]) -> str:
-    config = state.portal.config
+def _history_page_text(listing: HistoryListing, row: Callable[[Incident, str], Markup],
+                       nav: Callable[[str, str, str], Markup]) -> str:
     folder, n, size = listing.folder, listing.page - 1, listing.page_size
     chunk = listing.incidents[n * size:(n + 1) * size]
     path = urls.listing_page(folder, n + 1)
@@ -330,12 +330,24 @@ def _history_page_text(state: PortalState, filters: list[dict[str, str]], listin
     text = front_matter(title="History" if listing.kind == "all" else f"History — {listing.label}",
                         hide=["toc"], search=NOT_INDEXED)
     return text + render(
-        "status/history.md.j2", label=listing.label, kind=listing.kind, folder=folder, months=months,
-        filters=filters, root=root, page=n + 1, pages=listing.pages, total=len(listing.incidents),
+        "status/history.md.j2", label=listing.label, kind=listing.kind, nav=nav(folder, listing.kind, root),
+        months=months, page=n + 1, pages=listing.pages, total=len(listing.incidents),
         prev_url=page_url(n) if n > 0 else None,
         next_url=page_url(n + 2) if n + 1 < listing.pages else None,
-        severities=config.severities, components=config.components,
     )
+
+
+def _history_navs(filters: list[dict[str, str]]) -> Callable[[str, str, str], Markup]:
+    """``nav(folder, kind, root)``: a history list's filters, rendered once per list and depth."""
+    macro = template_macro("status/history_parts.html.j2", "nav")
+    navs: dict[tuple[str, str], Markup] = {}
+
+    def nav(folder: str, kind: str, root: str) -> Markup:
+        if (folder, root) not in navs:
+            navs[folder, root] = macro(filters, folder, kind, root)
+        return navs[folder, root]
+
+    return nav
 
 
 def process_page(config: SitrepConfig) -> Page:
