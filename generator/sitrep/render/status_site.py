@@ -33,8 +33,9 @@ def incident_view(inc: Incident, state: PortalState, root: str) -> dict[str, Any
     portal = state.portal
     config = portal.config
     derived = state.of(inc)
-    postmortems = [p for p in portal.postmortems_for(inc.id)]
+    postmortems = portal.postmortems_for(inc.id)
     runbooks = [r for r in (portal.runbook(rid) for rid in inc.runbooks) if r is not None]
+    names = {cid: config.component_name(cid) for cid in derived.affected}
     return {
         "id": inc.id,
         "url": urls.link(urls.incident_page(inc.id), root),
@@ -50,11 +51,8 @@ def incident_view(inc: Incident, state: PortalState, root: str) -> dict[str, Any
         "scheduled_start": inc.scheduled_start,
         "scheduled_end": inc.scheduled_end,
         "duration": derived.duration,
-        "components": [
-            {"id": cid, "name": config.component_name(cid), "impact": imp}
-            for cid, imp in derived.affected.items()
-        ],
-        "impact_groups": _impact_groups(derived.affected, config),
+        "components": [{"id": cid, "name": names[cid], "impact": imp} for cid, imp in derived.affected.items()],
+        "impact_groups": _impact_groups(derived.affected, names),
         "updates": [{"at": u.at, "status": u.status, "message": u.message, "changes": changed}
                     for u, changed in reversed(list(zip(inc.updates, derived.changes, strict=True)))],
         "next_update_due": derived.next_update_due,
@@ -68,11 +66,11 @@ def incident_view(inc: Incident, state: PortalState, root: str) -> dict[str, Any
     }
 
 
-def _impact_groups(components: Mapping[str, str], config: SitrepConfig) -> list[dict[str, Any]]:
-    """Components grouped by impact, worst impact first, components in the given order."""
+def _impact_groups(components: Mapping[str, str], names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Components grouped by impact, worst impact first, components in the given order (``names``: their names)."""
     groups: dict[str, list[str]] = {}
     for cid, imp in components.items():
-        groups.setdefault(imp, []).append(config.component_name(cid))
+        groups.setdefault(imp, []).append(names[cid])
     return [{"impact": imp, "names": names}
             for imp, names in sorted(groups.items(), key=lambda kv: -STATUS_RANK.get(kv[0], 0))]
 
