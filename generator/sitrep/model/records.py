@@ -32,6 +32,31 @@ def _ex(*examples: Any) -> dict[str, Any]:
     return {"examples": list(examples)}
 
 
+#: One set of set-field names per combination, and one tzinfo per UTC offset, shared by every
+#: record: a portal holds tens of thousands of models and timestamps, each of which otherwise
+#: carries its own set (200-700 bytes) and its own tzinfo object (pydantic makes one per value).
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+_ZONES: dict[Any, dt.tzinfo] = {}
+
+
+def _share_parts(model: BaseModel) -> None:
+    """Replace a new model's field-name set and its timestamps' time zones with shared ones.
+
+    Safe because the models are frozen: pydantic mutates the set only when a field is
+    assigned, and ``model_copy`` copies it first. The values compare, hash and print the same.
+    """
+    names = model.__pydantic_fields_set__
+    shared = _FIELDS_SETS.setdefault(frozenset(names), names)
+    if shared is not names:
+        object.__setattr__(model, "__pydantic_fields_set__", shared)
+    values = model.__dict__
+    for name, value in values.items():
+        if type(value) is datetime and value.tzinfo is not None:
+            zone = _ZONES.setdefault(value.utcoffset(), value.tzinfo)
+            if zone is not value.tzinfo:
+                values[name] = value.replace(tzinfo=zone)
+
+
 class Record(BaseModel):
     """Common base: unknown fields are errors, records are immutable."""
 
@@ -40,6 +65,9 @@ class Record(BaseModel):
     _path: str = PrivateAttr("")
     _body: str = PrivateAttr("")
     _body_line: int = PrivateAttr(1)
+
+    def model_post_init(self, context: Any, /) -> None:
+        _share_parts(self)
 
     @property
     def path(self) -> str:
@@ -83,6 +111,9 @@ class Update(BaseModel):
         "update on (degraded_performance, partial_outage, major_outage, or operational once a component "
         "has recovered); components not listed keep their impact, new ones join the incident.",
         json_schema_extra=_ex({"publishing-api": "major_outage"}))
+
+    def model_post_init(self, context: Any, /) -> None:
+        _share_parts(self)
 
     @property
     def changes_impact(self) -> bool:
