@@ -17,6 +17,7 @@ path returns the same data and lines and reports nothing.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -119,6 +120,7 @@ def parse(text: str, offset: int, max_depth: int,
                     raise _Decline
             if key in mapping:
                 raise _Decline  # the careful path reports duplicate keys
+            key = sys.intern(key)  # component ids recur in every record the portal keeps
             path = (*loc, key) if not dash else (*path, key)
             where[path] = line_no
             if not rest:

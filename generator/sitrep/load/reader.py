@@ -30,6 +30,7 @@ The C parser is used when PyYAML was built with libyaml.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -368,7 +369,7 @@ class _Builder:
             if type(key_event) is not yaml.ScalarEvent:
                 raise _TooBig(key_line, "a key must be a plain name, not a list or mapping",
                               "yaml-unsupported")
-            key = key_event.value
+            key = sys.intern(key_event.value)
             if key == "<<" and key_event.implicit[0]:
                 raise _TooBig(key_line, "YAML merge keys ('<<') are not supported in records: "
                               "write the fields out", "yaml-unsupported")
@@ -430,6 +431,11 @@ _SEXAGESIMAL_DOUBT = ("yaml11-sexagesimal", "a base-60 number")
 _BOOLEAN_DOUBT = ("yaml11-boolean", "a boolean")
 
 
+#: Unquoted words up to this long are interned: ids, statuses, impacts, severities and names
+#: recur in every record, and a portal keeps them all (a title or message is left alone).
+SHARED_WORD_LENGTH = 40
+
+
 def plain_scalar(value: str) -> tuple[Any, tuple[str, str] | None]:
     """The YAML 1.2 core-schema value of an unquoted scalar.
 
@@ -438,7 +444,7 @@ def plain_scalar(value: str) -> tuple[Any, tuple[str, str] | None]:
     """
     first = value[:1]
     if first in _TEXT_START:
-        return value, None
+        return (sys.intern(value) if len(value) <= SHARED_WORD_LENGTH else value), None
     if value[4:5] == "-" == value[7:8]:
         return value, None  # a date or timestamp: numbers never have '-' at both places
     if first in "tTfF" and value in _BOOLS:
@@ -551,7 +557,7 @@ def _fast_mapping(node: Any, loc: Path_, depth: int, lines: dict[Path_, int], of
         tag = key_node.tag
         if tag is not _PLAIN and tag is not _TEXT:
             raise _Decline  # a collection or tagged key
-        key = key_node.value
+        key = sys.intern(key_node.value)
         if key in result or (key == "<<" and tag is _PLAIN):
             raise _Decline  # a duplicate key or a merge key
         path = (*loc, key)
