@@ -37,6 +37,8 @@ def _ex(*examples: Any) -> dict[str, Any]:
 #: carries its own set (200-700 bytes) and its own tzinfo object (pydantic makes one per value).
 _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
 _ZONES: dict[Any, dt.tzinfo] = {}
+#: The timestamp fields of each model class, found on its first instance.
+_TIMESTAMP_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _share_parts(model: BaseModel) -> None:
@@ -49,9 +51,15 @@ def _share_parts(model: BaseModel) -> None:
     shared = _FIELDS_SETS.setdefault(frozenset(names), names)
     if shared is not names:
         object.__setattr__(model, "__pydantic_fields_set__", shared)
+    cls = type(model)
+    timestamps = _TIMESTAMP_FIELDS.get(cls)
+    if timestamps is None:
+        timestamps = _TIMESTAMP_FIELDS[cls] = tuple(
+            name for name, info in cls.model_fields.items() if "AwareDatetime" in str(info.annotation))
     values = model.__dict__
-    for name, value in values.items():
-        if type(value) is datetime and value.tzinfo is not None:
+    for name in timestamps:
+        value = values[name]
+        if value is not None and value.tzinfo is not None:
             zone = _ZONES.setdefault(value.utcoffset(), value.tzinfo)
             if zone is not value.tzinfo:
                 values[name] = value.replace(tzinfo=zone)
