@@ -6,6 +6,7 @@ offending line, with a message built from the model's field descriptions.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import posixpath
@@ -65,7 +66,7 @@ def _message(model: type[Record], err: dict[str, Any], allowed: list[str]) -> tu
         hint = f" ({desc})" if desc else ""
         ex = f", e.g. '{loc[-1]}: {example}'" if example and not example.startswith(("{", "[")) else ""
         return "missing-field", f"missing required field '{name}'{hint}: add it{ex}"
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):  # a model's, an update's
         key = str(loc[-1])
         guess = close_match(key, allowed)
         return "unknown-field", (f"unknown field '{name}'{guess}. Allowed fields: "
@@ -91,6 +92,8 @@ def _message(model: type[Record], err: dict[str, Any], allowed: list[str]) -> tu
         return "empty-list", f"{name}: needs at least one entry ({desc or 'see the format docs'})"
     if kind == "string_too_short":
         return "empty-value", f"{name}: must not be empty"
+    if kind == "dataclass_type":  # an update (a validated dataclass) that is not a mapping
+        kind = "model_type"
     if kind in ("string_type", "int_type", "int_parsing", "list_type", "dict_type", "model_type",
                 "bool_type", "date_type", "datetime_type"):
         wanted = {"string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
@@ -286,7 +289,7 @@ def _check_changes(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
                 diags.error(rf.path, rf.line_of(("updates", i, "severity")), "bad-value",
                             f"updates[{i}].severity: {config.unknown_severity(update.severity)}")
             elif canonical != update.severity:
-                updates[i] = update.model_copy(update={"severity": canonical})
+                updates[i] = dataclasses.replace(update, severity=canonical)
                 changed = True
     if not changed:
         return inc
