@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic.dataclasses import dataclass as validated_dataclass
@@ -82,6 +82,12 @@ class Record(BaseModel):
 
     def model_post_init(self, context: Any, /) -> None:
         _share_parts(self)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with ``update`` applied, sharing its parts as a validated record does."""
+        copied = super().model_copy(update=update, deep=deep)
+        _share_parts(copied)
+        return copied
 
     @property
     def path(self) -> str:
