@@ -16,6 +16,7 @@ from typing import Any, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic.dataclasses import dataclass as validated_dataclass
+from pydantic_core import TzInfo
 
 from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_IMPACT, MAINTENANCE_STATUSES, worst
 
@@ -37,14 +38,22 @@ def _ex(*examples: Any) -> dict[str, Any]:
 #: record: a portal holds tens of thousands of models and timestamps, each of which otherwise
 #: carries its own set (200-700 bytes) and its own tzinfo object (pydantic makes one per value).
 _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
-_ZONES: dict[Any, dt.tzinfo] = {}
+_ZONES: dict[tuple[type, Any], dt.tzinfo] = {}
+#: The fixed-offset kinds of time zone that are shared (each only with its own kind, as their
+#: tzname() differ): pydantic's, and Python's for values built in code. A named zone (zoneinfo)
+#: keeps its own object: its offset changes with DST.
+_FIXED_ZONES = (TzInfo, dt.timezone)
 #: The timestamp fields of each model class, found on its first instance.
 _TIMESTAMP_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _shared_zone(moment: datetime) -> Any:
-    """The one tzinfo object used for ``moment``'s UTC offset."""
-    return _ZONES.setdefault(moment.utcoffset(), moment.tzinfo)  # type: ignore[arg-type]
+    """The one tzinfo object of its kind used for ``moment``'s UTC offset (a named zone: its own)."""
+    zone = moment.tzinfo
+    kind = type(zone)
+    if kind not in _FIXED_ZONES:
+        return zone
+    return _ZONES.setdefault((kind, moment.utcoffset()), zone)  # type: ignore[arg-type]
 
 
 def _share_parts(model: BaseModel) -> None:
