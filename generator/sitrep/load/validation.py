@@ -179,9 +179,8 @@ YEAR_RANGE = (1970, 2200)
 
 def _years_in_range(record: Record, rf: RecordFile, diags: Diagnostics) -> bool:
     """Error for every date or timestamp outside YEAR_RANGE; False if there was one."""
-    # __dict__ rather than iterating the model: this runs once per file
-    found: list[tuple[tuple[Any, ...], Any]] = [((name,), value) for name, value in record.__dict__.items()
-                                                if isinstance(value, dt.date)]
+    found: list[tuple[tuple[Any, ...], Any]] = [((name,), value) for name in type(record).model_fields
+                                                if isinstance(value := getattr(record, name), dt.date)]
     if isinstance(record, Incident):
         found += [(("updates", i, "at"), u.at) for i, u in enumerate(record.updates)]
     ok = True

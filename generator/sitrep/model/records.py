@@ -8,14 +8,16 @@ several records (time order, references) live in :mod:`sitrep.validation`.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError, dataclass
 from datetime import datetime
-from typing import Any, Literal, Self
+from typing import Any, ClassVar, Literal, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import AwareDatetime, ConfigDict, Field
 from pydantic.dataclasses import dataclass as validated_dataclass
+from pydantic.fields import FieldInfo
 from pydantic_core import TzInfo
 
 from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_IMPACT, MAINTENANCE_STATUSES, worst
@@ -34,16 +36,14 @@ def _ex(*examples: Any) -> dict[str, Any]:
     return {"examples": list(examples)}
 
 
-#: One set of set-field names per combination, and one tzinfo per UTC offset, shared by every
-#: record: a portal holds tens of thousands of models and timestamps, each of which otherwise
-#: carries its own set (200-700 bytes) and its own tzinfo object (pydantic makes one per value).
-_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+#: One tzinfo object per UTC offset, shared by every record: a portal holds tens of thousands
+#: of timestamps, and pydantic makes a tzinfo object for each.
 _ZONES: dict[tuple[type, Any], dt.tzinfo] = {}
 #: The fixed-offset kinds of time zone that are shared (each only with its own kind, as their
 #: tzname() differ): pydantic's, and Python's for values built in code. A named zone (zoneinfo)
 #: keeps its own object: its offset changes with DST.
 _FIXED_ZONES = (TzInfo, dt.timezone)
-#: The timestamp fields of each model class, found on its first instance.
+#: The timestamp fields of each record class, found on its first instance.
 _TIMESTAMP_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
@@ -56,46 +56,106 @@ def _shared_zone(moment: datetime) -> Any:
     return _ZONES.setdefault((kind, moment.utcoffset()), zone)  # type: ignore[arg-type]
 
 
-def _share_parts(model: BaseModel) -> None:
-    """Replace a new model's field-name set and its timestamps' time zones with shared ones.
-
-    Safe because the models are frozen: pydantic mutates the set only when a field is
-    assigned, and ``model_copy`` copies it first. The values compare, hash and print the same.
-    """
-    names = model.__pydantic_fields_set__
-    shared = _FIELDS_SETS.setdefault(frozenset(names), names)
-    if shared is not names:
-        object.__setattr__(model, "__pydantic_fields_set__", shared)
-    cls = type(model)
+def _share_zones(record: Any) -> None:
+    """Give a new record's timestamps the shared time zone of their offset (same values)."""
+    cls = type(record)
     timestamps = _TIMESTAMP_FIELDS.get(cls)
     if timestamps is None:
         timestamps = _TIMESTAMP_FIELDS[cls] = tuple(
-            name for name, info in cls.model_fields.items() if "AwareDatetime" in str(info.annotation))
-    values = model.__dict__
+            name for name, info in cls.__pydantic_fields__.items() if "AwareDatetime" in str(info.annotation))
     for name in timestamps:
-        value = values[name]
+        value = getattr(record, name)
         if value is not None and value.tzinfo is not None:
             zone = _shared_zone(value)
             if zone is not value.tzinfo:
-                values[name] = value.replace(tzinfo=zone)
+                object.__setattr__(record, name, value.replace(tzinfo=zone))
 
 
-class Record(BaseModel):
-    """Common base: unknown fields are errors, records are immutable."""
+#: What a record knows of its file besides the front matter (set by the loader).
+_SOURCE = ("_path", "_body", "_body_line")
+#: How records are validated: unknown fields are errors.
+RECORD_CONFIG = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
-    _path: str = PrivateAttr("")
-    _body: str = PrivateAttr("")
-    _body_line: int = PrivateAttr(1)
+def _rebuild(cls: type[Record], values: tuple[Any, ...], source: tuple[str, str, int]) -> Record:
+    """A record from its field values and source, without validating again (unpickling, copies)."""
+    record = object.__new__(cls)
+    for name, value in zip(cls.__pydantic_fields__, values, strict=True):
+        object.__setattr__(record, name, value)
+    for name, value in zip(_SOURCE, source, strict=True):
+        object.__setattr__(record, name, value)
+    return record
 
-    def model_post_init(self, context: Any, /) -> None:
-        _share_parts(self)
+
+class Record:
+    """Common base: unknown fields are errors, records are immutable.
+
+    The kinds are pydantic-validated dataclasses with slots rather than models: a portal
+    holds thousands of records, and each model carries a ``__dict__``, a private-attribute
+    dict and a set of field names (about 1.1 KB for an incident; its slots take 0.3). The
+    part of the model API the code uses is here: ``model_validate``, ``model_copy``,
+    ``model_fields`` and ``model_json_schema``; validation, messages and the JSON Schema
+    are pydantic's, as before.
+    """
+
+    __slots__ = _SOURCE
+    model_fields: ClassVar[dict[str, FieldInfo]]
+    __pydantic_fields__: ClassVar[dict[str, FieldInfo]]
+    __pydantic_validator__: ClassVar[Any]
+    _path: str
+    _body: str
+    _body_line: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_path", "")
+        object.__setattr__(self, "_body", "")
+        object.__setattr__(self, "_body_line", 1)
+        _share_zones(self)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in _SOURCE:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}: {type(self).__name__} is immutable")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}: {type(self).__name__} is immutable")
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__pydantic_fields__)
+
+    def _source(self) -> tuple[str, str, int]:
+        return self._path, self._body, self._body_line
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values() and self._source() == other._source()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]  # mappings and lists inside, as with the models
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _rebuild, (type(self), self._values(), self._source())
+
+    @classmethod
+    def model_validate(cls, data: Any) -> Self:
+        """Validate a front matter's data (a mapping) into a record; raises ValidationError."""
+        return cls.__pydantic_validator__.validate_python(data)  # type: ignore[no-any-return]
+
+    @classmethod
+    def model_json_schema(cls, mode: Literal["validation", "serialization"] = "validation") -> dict[str, Any]:
+        """The JSON Schema of the record's front matter."""
+        from pydantic import TypeAdapter
+
+        return TypeAdapter(cls).json_schema(mode=mode)
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        """A copy with ``update`` applied, sharing its parts as a validated record does."""
-        copied = super().model_copy(update=update, deep=deep)
-        _share_parts(copied)
+        """A copy with ``update`` applied (not validated, as with a model), source included."""
+        copied = copy.deepcopy(self) if deep else copy.copy(self)
+        for name, value in (update or {}).items():
+            if name not in self.__pydantic_fields__:
+                raise ValueError(f"{type(self).__name__} has no field {name!r}")
+            object.__setattr__(copied, name, value)
+        _share_zones(copied)
         return copied
 
     @property
@@ -155,8 +215,6 @@ class Update:
         return self.severity is not None or bool(self.components)
 
 
-#: The fields of an update, as ``model_fields`` lists a model's (messages, schema, format page).
-Update.model_fields = Update.__pydantic_fields__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -173,6 +231,7 @@ class ImpactPeriod:
     components: Mapping[str, str]
 
 
+@validated_dataclass(slots=True, eq=False, config=RECORD_CONFIG)
 class Incident(Record):
     """An incident or a scheduled maintenance: ``incidents/YYYY/YYYY-MM-DD-slug.md``."""
 
@@ -320,6 +379,7 @@ class Incident(Record):
                                   ("Comms lead", self.comms_lead), ("Scribe", self.scribe)) if v}
 
 
+@validated_dataclass(slots=True, eq=False, config=RECORD_CONFIG)
 class Postmortem(Record):
     """A postmortem: ``postmortems/YYYY-MM-DD-slug.md``."""
 
@@ -334,6 +394,7 @@ class Postmortem(Record):
     tags: list[str] = Field(default_factory=list, description="Free-form tags.")
 
 
+@validated_dataclass(slots=True, eq=False, config=RECORD_CONFIG)
 class Runbook(Record):
     """A runbook: ``runbooks/slug.md``."""
 
@@ -353,6 +414,11 @@ class Runbook(Record):
 
 
 MODELS: dict[str, type[Record]] = {"incident": Incident, "postmortem": Postmortem, "runbook": Runbook}
+
+# The fields of each kind and of an update, as a model's ``model_fields`` lists them (messages, the
+# schema, the format page, the CLI's choices).
+for _kind in (Incident, Postmortem, Runbook, Update):
+    _kind.model_fields = _kind.__pydantic_fields__  # type: ignore[misc]
 
 
 def newest_first(updates: Iterable[Update]) -> list[Update]:
