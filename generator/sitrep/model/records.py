@@ -1,6 +1,6 @@
-"""The record format: incidents, postmortems and runbooks as typed models.
+"""The record format: incidents, postmortems and runbooks as typed, validated records.
 
-These models are the single source of the format. Their field descriptions and
+These pydantic-validated dataclasses are the single source of the format. Their field descriptions and
 examples feed the validator's messages, ``sitrep schema`` (JSON Schema for
 editors) and the format reference page. Rules that span several fields or
 several records (time order, references) live in :mod:`sitrep.validation`.
