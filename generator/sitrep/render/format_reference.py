@@ -9,14 +9,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 
 from sitrep.model.config import Channel, Component, NotifySettings, Severity, SitrepConfig
 from sitrep.model.formatting import format_duration
 from sitrep.model.records import Incident, Postmortem, Runbook, Update
 
-SECTIONS: list[tuple[str, type[BaseModel], str]] = [
+SECTIONS: list[tuple[str, type[Any], str]] = [  # models and validated dataclasses
     ("Incident and maintenance", Incident,
      "One file per incident: `incidents/YYYY/YYYY-MM-DD-short-slug.md`. The body is the public description."),
     ("Update (items of `updates`)", Update,
@@ -77,7 +76,7 @@ def _default(field: Any, name: str = "") -> str:
     return f"`{field.default}`"
 
 
-def field_table(model: type[BaseModel]) -> str:
+def field_table(model: type[Any]) -> str:
     """A Markdown table of a model's fields: name, type, default, description."""
     rows = ["| Field | Type | Default | Meaning |", "|---|---|---|---|"]
     for name, field in model.model_fields.items():
