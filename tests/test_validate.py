@@ -887,3 +887,20 @@ def test_a_broken_incident_gives_no_error_in_the_files_that_name_it(make_portal,
     result = run(portal(make_portal, {INC: None, path: broken}))
     assert result.exit_code == 1
     assert [(f.path, f.code) for f in errors(result)] == [(path, "yaml-syntax")]  # not the postmortem's
+
+
+def test_records_loaded_by_workers_equal_those_of_one_process(monkeypatch: pytest.MonkeyPatch):
+    # Workers send every record back pickled: fields, timestamps (shared time zones), path and body.
+    sample = Path(__file__).resolve().parent / "fixtures" / "sample"
+    config = load_config(sample / "mkdocs.yml")
+    one, one_diags = load_portal(sample, config, jobs=1)
+    monkeypatch.setattr(portal_module, "PARALLEL_THRESHOLD", 0)
+    two, two_diags = load_portal(sample, config, jobs=2)
+    assert one_diags.items == two_diags.items
+    for kind in ("incidents", "postmortems", "runbooks"):
+        mine, theirs = getattr(one, kind), getattr(two, kind)
+        assert mine and mine == theirs
+        assert [(r.path, r.body, r.body_line) for r in mine] == [(r.path, r.body, r.body_line) for r in theirs]
+        assert all(r.body for r in theirs)
+    copied = one.incidents[0].model_copy(update={"title": "Renamed"})
+    assert (copied.title, copied.path, copied.body) == ("Renamed", one.incidents[0].path, one.incidents[0].body)
