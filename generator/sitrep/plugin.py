@@ -75,8 +75,11 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         self.command = "build"
         self.final_site_dir: str | None = None
         self.output: SiteOutput | None = None
-        #: Generated pages by docs path; each renders its text only when MkDocs reads it.
+        #: Generated pages not yet read, by docs path: each renders its text only when MkDocs reads it,
+        #: and is let go then (with what its rendering kept, such as the history rows).
         self.pages: dict[str, Page] = {}
+        #: Every generated page by docs path, with what search indexes for it (None: its HTML).
+        self.search_entries: dict[str, tuple[str, str] | None] = {}
         #: Pages read and not yet rendered: record bodies (sanitised) and template HTML fragments.
         self.record_pages: set[str] = set()
         self.fragments: dict[str, list[str]] = {}
@@ -149,7 +152,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         self.markdown = None if self.page_by_page else SharedMarkdown(config, files)
         self.search_index = _material_search_index(config, self)
         self.writer = None if self.page_by_page else StreamWriter(self, config)
-        self.pages = {}
+        self.pages, self.search_entries = {}, {}
         for page in pages:
             inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
             if self.page_by_page:
@@ -165,6 +168,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
                 assert self.writer is not None
                 files.append(StreamedFile(config, page.path, self.writer))
             self.pages[page.path] = page
+            self.search_entries[page.path] = page.search_entry
         for path, content in files_out.items():
             files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.INCLUDED))
         return files
@@ -175,7 +179,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         return nav
 
     def on_pre_page(self, page: MkPage, *, config: MkDocsConfig, files: Files) -> MkPage:
-        generated = self.pages.get(page.file.src_uri)
+        generated = self.pages.pop(page.file.src_uri, None)
         if generated is None or self.markdown is None:
             return page
         page.read_source = functools.partial(self._read_generated, page, generated)  # type: ignore[method-assign]
@@ -183,6 +187,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
 
     def _read_generated(self, page: MkPage, generated: Page, config: MkDocsConfig) -> None:
         """``Page.read_source`` for a generated page: its text rendered now, its front matter read without YAML."""
+        del page.read_source  # the partial refers to the page: a cycle only the garbage collector would free
         src = page.file.src_uri
         meta, text = read_front_matter(generated.text)
         page.meta = meta
@@ -204,10 +209,9 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         return env
 
     def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
-        generated = self.pages.get(page.file.src_uri)
-        if generated is None:
+        if page.file.src_uri not in self.search_entries:
             return markdown
-        if self.search_index is not None and generated.search_entry:
+        if self.search_index is not None and self.search_entries[page.file.src_uri]:
             page.meta["search"] = {"exclude": True}  # indexed by on_page_context, from its entry
         if not self.page_by_page:
             page.meta["sitrep_template"] = page.meta.get("template", "main.html")
@@ -216,14 +220,14 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
 
     @event_priority(-100)  # after every other plugin's page context, as MkDocs' own render would be
     def on_page_context(self, context: Any, *, page: MkPage, config: MkDocsConfig, nav: Any) -> Any:
-        generated = self.pages.get(page.file.src_uri)
+        entry = self.search_entries.get(page.file.src_uri)
         late = self.late_fragments.pop(page.file.src_uri, None)
         if late is not None:
             page.content = join_fragments(page.content or "", [strip_search_attributes(f) for f in late])
-        if generated is not None and generated.search_entry and self.search_index is not None:
+        if entry is not None and self.search_index is not None:
             # Runs after the search plugin's own on_page_context for this page; one short entry
             # instead of the parsed HTML sections.
-            title, text = generated.search_entry
+            title, text = entry
             self.search_index.entries.append({"location": page.url, "title": escape(title, quote=False),
                                               "text": escape(text, quote=False)})
         if page.meta.get("template") == ShellRenderer.TEMPLATE and self.shells is not None:
@@ -233,6 +237,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         return context
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        page.__dict__.pop("render", None)  # the partial on_pre_page set refers to the page: no cycle left
         src = page.file.src_uri
         if src in self.record_pages:
             self.record_pages.discard(src)
@@ -264,7 +269,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
             # order of the files, as a page-by-page build does.
             order = {url: n for n, url in enumerate(page_urls(self.files))}
             self.search_index.entries.sort(key=lambda e: order.get(e["location"].partition("#")[0], len(order)))
-        self.pages, self.files = {}, None
+        self.pages, self.search_entries, self.files = {}, {}, None
 
     @event_priority(-100)  # after every other plugin has written its files
     def _publish(self, *, config: MkDocsConfig) -> None:
@@ -357,6 +362,7 @@ class StreamWriter:
             file.page = None  # nothing reads it again; MkDocs would hold it to the end
         if output.strip():
             self.disk.write(file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
+            del file.abs_dest_path  # a cached path per page, 10,000 of them, for nothing
         else:
             log.info(f"Page skipped: '{file.src_uri}'. Generated empty output.")
 
