@@ -30,7 +30,7 @@ from html import escape
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, ClassVar
-from urllib.parse import quote
+from urllib.parse import quote, urljoin
 
 from markupsafe import Markup
 from markupsafe import escape as markup_escape
@@ -225,16 +225,19 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         if late is not None:
             page.content = join_fragments(page.content or "", [strip_search_attributes(f) for f in late])
         if entry is not None and self.search_index is not None:
-            # Runs after the search plugin's own on_page_context for this page; one short entry
-            # instead of the parsed HTML sections.
-            title, text = entry
-            self.search_index.entries.append({"location": page.url, "title": escape(title, quote=False),
-                                              "text": escape(text, quote=False)})
+            # Runs after the search plugin's own on_page_context for this page.
+            self.add_search_entry(page.url, entry)
         if page.meta.get("template") == ShellRenderer.TEMPLATE and self.shells is not None:
             template = page.meta.pop("sitrep_template")
             page.meta["template"] = template
             context["sitrep_page"] = self.shells.render(context, page, template)
         return context
+
+    def add_search_entry(self, url: str, entry: tuple[str, str]) -> None:
+        """One short entry (title, text) for the page at ``url`` instead of its parsed HTML sections."""
+        title, text = entry
+        self.search_index.entries.append({"location": url, "title": escape(title, quote=False),
+                                          "text": escape(text, quote=False)})
 
     def on_page_content(self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         page.__dict__.pop("render", None)  # the partial on_pre_page set refers to the page: no cycle left
@@ -242,10 +245,8 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         if src in self.record_pages:
             self.record_pages.discard(src)
             plain = self.markdown is not None and self.markdown.took_plain_path(src)
-            if plain:
-                html = unwrap_record_html(html)
-            elif self.sanitize:
-                html = sanitize_record_html(html)
+            if self.sanitize:
+                html = unwrap_record_html(html) if plain else sanitize_record_html(html)
         fragments = self.fragments.pop(src, None)
         if (fragments and not self.page_by_page and self.search_index is not None
                 and (page.meta.get("search") or {}).get("exclude")):
@@ -343,6 +344,7 @@ class StreamWriter:
         self.files: Files | None = None
         self.doc_files: list[File] = []
         self.disk: BackgroundWriter | None = None
+        self.shortcut = False
 
     def start(self, env: Any, files: Files) -> None:
         """Called from ``on_env``: MkDocs' own pages are read, the theme is ready."""
@@ -350,10 +352,16 @@ class StreamWriter:
         self.files = files
         self.doc_files = list(files.documentation_pages())
         self.disk = BackgroundWriter()
+        self.shortcut = _only_known_page_plugins(self.config, self.plugin)
 
     def write(self, file: StreamedFile) -> None:
         """Read and render ``file``'s page with MkDocs' own steps and every plugin's events; queue it for the disk."""
         assert self.files is not None and self.disk is not None
+        output = self._filled(file) if self.shortcut else None
+        if output is not None:
+            self.disk.write(file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
+            del file.abs_dest_path
+            return
         page = MkPage(None, file, self.config)
         try:
             mkdocs_build._populate_page(page, self.config, self.files)
@@ -365,6 +373,67 @@ class StreamWriter:
             del file.abs_dest_path  # a cached path per page, 10,000 of them, for nothing
         else:
             log.info(f"Page skipped: '{file.src_uri}'. Generated empty output.")
+
+    def _filled(self, file: StreamedFile) -> str | None:
+        """The page filled into its shell without MkDocs' page steps; None when it needs them.
+
+        Only when no plugin but this one and Material's search acts on pages (:meth:`start`)
+        and search does not index the page's HTML: what the steps would do is then known
+        and done here, the same bytes (``tests/test_render_shortcuts.py``). A page with
+        headings of its own, or whose shell is not made yet, takes the steps.
+        """
+        plugin = self.plugin
+        src = file.src_uri
+        generated = plugin.pages.get(src)
+        entry = plugin.search_entries.get(src)
+        if generated is None or plugin.shells is None or plugin.markdown is None:
+            return None
+        meta, text = read_front_matter(generated.text)
+        searched = plugin.search_index is not None
+        if searched and entry is not None:
+            meta["search"] = {"exclude": True}  # as on_page_markdown sets it
+        if searched and not (meta.get("search") or {}).get("exclude"):
+            return None  # Material indexes its HTML: its own on_page_context does that
+        title = meta.get("title")
+        if not isinstance(title, str):
+            return None
+        markdown, fragments = split_fragments(text)
+        body = _BodyPage(file, markdown)
+        if BODY_START in markdown:
+            plugin.markdown.render(body, self.config, self.files)  # type: ignore[arg-type]
+            if len(body.toc):
+                return None  # headings: Material lists them, no shell
+            plain = plugin.markdown.took_plain_path(src)
+            html = body.content or ""
+            if plugin.sanitize:
+                html = unwrap_record_html(html) if plain else sanitize_record_html(html)
+        elif len(fragments) == 1:
+            html, fragments = fragments[0], []
+        else:
+            html = markdown
+        if searched:
+            html = strip_search_attributes(html)  # what the search plugin's page context does
+        if fragments:
+            html = join_fragments(html, [strip_search_attributes(f) for f in fragments] if searched else fragments)
+        url = "" if file.url in (".", "./") else file.url
+        canonical = self.canonical_url(url)
+        if not canonical:
+            return None  # no site_url: Material's page has no canonical link, no shell
+        key = ShellRenderer.key_of(meta.get("template", "main.html"), url, meta, html)
+        output = plugin.shells.fill(key, title, canonical, html)
+        if output is None:
+            return None
+        del plugin.pages[src]
+        if searched and entry is not None:
+            plugin.add_search_entry(url, entry)
+        return output
+
+    def canonical_url(self, url: str) -> str:
+        """A page's canonical URL, as ``mkdocs.structure.pages.Page`` makes it."""
+        base = self.config.site_url or ""
+        if not base:
+            return ""
+        return urljoin(base if base.endswith("/") else base + "/", url)
 
     def _render(self, page: MkPage) -> str:
         """What ``mkdocs.commands.build._build_page`` does before it writes the file (MkDocs 1.6)."""
@@ -404,6 +473,31 @@ class StreamWriter:
             elif f.is_documentation_page():
                 out.append(f)
         return out
+
+
+#: MkDocs' page events: a plugin handling any of them may change what a page becomes.
+_PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content", "page_context", "post_page")
+
+
+def _only_known_page_plugins(config: MkDocsConfig, sitrep: SitrepPlugin) -> bool:
+    """Whether no plugin but Sitrep and Material's search handles a page event."""
+    from material.plugins.search.plugin import SearchPlugin
+
+    owners = [getattr(method, "__self__", None) for event in _PAGE_EVENTS for method in config.plugins.events[event]]
+    return all(owner is sitrep or isinstance(owner, SearchPlugin) for owner in owners)
+
+
+class _BodyPage:
+    """What :class:`SharedMarkdown` reads and sets of a page, for a page MkDocs makes no object of."""
+
+    def __init__(self, file: File, markdown: str) -> None:
+        self.file = file
+        self.markdown = markdown
+        self.content: str | None = None
+        self.toc: Any = None
+        self._title_from_render: str | None = None
+        self.present_anchor_ids: set[str] | None = None
+        self.links_to_anchors: dict[Any, Any] | None = None
 
 
 #: What Material's search plugin removes from every page's HTML in its on_page_context.
@@ -496,9 +590,19 @@ class ShellRenderer:
         if (not isinstance(page.meta.get("title"), str) or not page.canonical_url or page.previous_page
                 or page.next_page or page.parent or len(page.toc) or not page.file.inclusion.is_not_in_nav()):
             return None  # in the navigation (it shows where the page is) or with headings of its own
-        options = tuple(sorted((k, repr(v)) for k, v in page.meta.items() if k not in ("title", "template")))
-        folder = posixpath.dirname(page.url.rstrip("/"))
-        return template, folder, options, "<h1" in (page.content or "")
+        return ShellRenderer.key_of(template, page.url, page.meta, page.content or "")
+
+    @staticmethod
+    def key_of(template: str, url: str, meta: dict[str, Any], content: str) -> tuple[Any, ...]:
+        """Which shell a page out of the navigation, without headings of its own, is filled into."""
+        options = tuple(sorted((k, repr(v)) for k, v in meta.items() if k not in ("title", "template")))
+        return template, posixpath.dirname(url.rstrip("/")), options, "<h1" in content
+
+    def fill(self, key: tuple[Any, ...], title: str, canonical_url: str, content: str) -> str | None:
+        """The page of a shell made already for ``key`` (None when there is none yet, or cannot be)."""
+        shell = self.shells.get(key)
+        return None if shell is None else shell.fill({"title": title, "canonical_url": canonical_url,
+                                                      "content": content})
 
     def _render_with(self, context: Any, page: MkPage, template: str, title: str, content: str) -> str:
         saved = page.meta["title"], page.canonical_url, page.content
