@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.sitebuild import REPO, SAMPLE, mkdocs_build, sample_site
+from tests.support.sitebuild import REPO, SAMPLE, copy_sample, mkdocs_build, sample_site
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -53,3 +53,23 @@ def test_shortcuts_on_a_synthetic_archive(tmp_path: Path, monkeypatch: pytest.Mo
     assert sorted(fast) == sorted(slow)
     assert [path for path in fast if fast[path] != slow[path]] == []
     assert sum(path.startswith("history/") for path in fast) > 20
+
+
+@pytest.mark.slow
+def test_another_plugins_page_events_reach_every_streamed_page(tmp_path: Path) -> None:
+    """A team's own plugin (here an MkDocs hook) sees record, history and day pages as it sees any page."""
+    portal = copy_sample(tmp_path / "portal")
+    (portal / "hooks.py").write_text(
+        "def on_post_page(output, page, config):\n"
+        "    return output.replace('</body>', '<!-- seen by the team hook: ' + page.file.src_uri + ' --></body>')\n",
+        encoding="utf-8")
+    config = (portal / "mkdocs.yml").read_text(encoding="utf-8")
+    (portal / "mkdocs.yml").write_text(config + "\nhooks:\n  - hooks.py\n", encoding="utf-8")
+    result = mkdocs_build(portal, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    pages = sorted((tmp_path / "site").rglob("index.html"))
+    streamed = [p for p in pages if p.parent.parent.name in ("incidents", "day") or "history" in p.parts]
+    assert len(streamed) > 20
+    for page in streamed:
+        source = page.parent.relative_to(tmp_path / "site").as_posix()
+        assert f"<!-- seen by the team hook: {source}" in page.read_text(encoding="utf-8"), page
