@@ -1,18 +1,23 @@
 """The ``sitrep`` MkDocs plugin: a thin adapter from MkDocs' events to the core.
 
 * ``on_config``: validate every record (errors abort the build before anything
-  is written), build the site in memory, set the navigation and watched folders;
-* ``on_files``: hand generated pages and files to MkDocs (``File.generated``,
-  never writing into ``docs_dir``);
-* ``on_pre_page``: render generated pages with one Markdown instance for the
-  build, and not at all when a page has no record body (its HTML comes from our
-  templates); ``SITREP_RENDER=page-by-page`` keeps MkDocs' own rendering, which
-  the tests compare with;
+  is written), derive the site's state and list its pages (each renders its text
+  only when written), set the navigation and watched folders;
+* ``on_files``: hand generated pages and files to MkDocs, never writing into
+  ``docs_dir``: pages in the navigation as MkDocs pages, the thousands of others
+  as :class:`StreamedFile` (MkDocs copies them; :class:`StreamWriter` renders
+  each then, writes it on a second thread and lets it go);
+* ``on_pre_page``: read a generated page's text without YAML, render it with one
+  Markdown instance for the build, and not at all when it has no record body
+  (its HTML comes from our templates); ``SITREP_RENDER=page-by-page`` keeps
+  MkDocs' own reading and rendering of every page, which the tests compare with;
 * ``on_page_content``: sanitise the HTML rendered from record bodies and put the
   template HTML back in place;
-* ``on_page_context``: fill record pages into a theme shell rendered once per
-  template, folder and page options (:class:`ShellRenderer`) instead of having
-  Material render the whole page for each of thousands of records.
+* ``on_page_context``: fill pages out of the navigation into a theme shell
+  rendered once per template, folder and page options (:class:`ShellRenderer`)
+  instead of having Material render the whole page for each of thousands;
+* ``on_template_context`` (sitemap) and ``on_post_build``: the sitemap and the
+  search index list streamed pages as MkDocs' own, in the order of the files.
 """
 
 from __future__ import annotations
