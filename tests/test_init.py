@@ -164,7 +164,7 @@ def test_sample_portal_responder_files_are_what_init_writes() -> None:
 
 
 def test_a_new_portals_workflows_and_forms_pass_githubs_schemas_and_zizmor(tmp_path: Path) -> None:
-    from tests.test_workflows import tool
+    from tests.test_workflows import check_notify_job, tool
 
     portal = init(tmp_path)
     checks = [("vendor.github-workflows", sorted((portal / ".github/workflows").glob("*.yml"))),
@@ -179,7 +179,33 @@ def test_a_new_portals_workflows_and_forms_pass_githubs_schemas_and_zizmor(tmp_p
     result = subprocess.run([tool("zizmor"), "--offline", "--no-progress", "--format", "json", ".github/workflows"],
                             capture_output=True, text=True, timeout=60, cwd=portal, check=False)
     assert result.returncode == 0 and not json.loads(result.stdout or "[]"), result.stdout + result.stderr
+    check_notify_job(portal / ".github/workflows/publish.yml")
+    code = (portal / ".github/workflows/publish.yml").read_text(encoding="utf-8")
+    allowed = [v for step in yaml.safe_load(code)["jobs"]["notify"]["steps"] for v in (step.get("env") or {}).values()]
+    assert code.count("secrets.") == len(allowed) == 2, "secrets only in the env of the `sitrep notify` step"
     pr = yaml.safe_load((portal / ".github/workflows/pr.yml").read_text(encoding="utf-8"))
     assert list(pr["jobs"]) == ["records"]
     runs = "\n".join(s.get("run", "") for s in pr["jobs"]["records"]["steps"])
     assert "apt-get" not in runs and "npm" not in runs and "pytest" not in runs
+
+
+def test_a_new_portals_notify_job_does_nothing_until_channels_are_configured(tmp_path: Path) -> None:
+    """The publish workflow runs `sitrep notify` after every deploy: a new portal must pass it quietly."""
+    portal = init(tmp_path)
+    code, out = run("notify", "-f", str(portal / "mkdocs.yml"))
+    assert code == 0, out
+    assert "no notify channels" in out and "nothing to do" in out
+    assert not (portal / ".sitrep-notify").exists()
+    # The commented example is the configuration the workflow's secrets are named for.
+    text = (portal / "mkdocs.yml").read_text(encoding="utf-8")
+    example = "\n".join(line.replace("      # ", "      ", 1) for line in text.splitlines()
+                        if line.startswith("      # ") and not line.startswith("      # sitrep notify")
+                        and ("notify:" in line or line.startswith("      #   ")))
+    channels = yaml.safe_load(example)["notify"]["channels"]
+    assert {c["url_env"] for c in channels} == {"SITREP_NOTIFY_TEAM", "SITREP_NOTIFY_CUSTOMERS"}
+    # Uncommented as the comment says, it is a valid configuration `sitrep notify` uses.
+    uncommented = text.replace("      public_pages: []\n", "      public_pages: []\n" + example + "\n")
+    (portal / "mkdocs.yml").write_text(uncommented, encoding="utf-8")
+    code, out = run("notify", "-f", str(portal / "mkdocs.yml"), "--dry-run")
+    assert code == 0, out
+    assert "no notify channels" not in out and "would send" in out

@@ -146,7 +146,12 @@ def test_no_dangerous_triggers_or_secrets(path: Path) -> None:
 
 
 def test_the_notify_step_runs_after_the_deploy_and_keeps_its_ledger_in_the_cache() -> None:
-    workflow = load(GITHUB / "workflows" / "publish.yml")
+    check_notify_job(GITHUB / "workflows" / "publish.yml")
+
+
+def check_notify_job(path: Path) -> None:
+    """The publish workflow at ``path`` notifies after the deploy, secrets in that one step, ledger cached."""
+    workflow = load(path)
     job = workflow["jobs"]["notify"]
     assert job["needs"] == "deploy" and not job.get("env")
     assert write_scopes(job.get("permissions")) == set()
