@@ -434,7 +434,7 @@ class StreamWriter:
         elif len(fragments) == 1:
             html, fragments = fragments[0], []
         else:
-            html = markdown
+            return None  # an empty page: MkDocs' own Markdown render says what it becomes
         if searched:
             html = strip_search_attributes(html)  # what the search plugin's page context does
         if fragments:
