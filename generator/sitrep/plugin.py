@@ -512,10 +512,12 @@ _PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content",
 
 
 def _only_known_page_plugins(config: MkDocsConfig, sitrep: SitrepPlugin) -> bool:
-    """Whether no plugin but Sitrep and Material's search handles a page event."""
+    """Whether no plugin but Sitrep and Material's search (listed before it) handles a page event."""
     from material.plugins.search.plugin import SearchPlugin
 
     owners = [getattr(method, "__self__", None) for event in _PAGE_EVENTS for method in config.plugins.events[event]]
+    if any(isinstance(owner, SearchPlugin) for owner in owners) and sitrep.search_index is None:
+        return False  # search is listed after sitrep: only its own page steps index a page
     return all(owner is sitrep or isinstance(owner, SearchPlugin) for owner in owners)
 
 
