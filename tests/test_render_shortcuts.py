@@ -9,6 +9,8 @@ the sample must be the same bytes, file for file, in both editions.
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -73,3 +75,24 @@ def test_another_plugins_page_events_reach_every_streamed_page(tmp_path: Path) -
     for page in streamed:
         source = page.parent.relative_to(tmp_path / "site").as_posix()
         assert f"<!-- seen by the team hook: {source}" in page.read_text(encoding="utf-8"), page
+
+
+@pytest.mark.slow
+def test_search_listed_after_sitrep_still_finds_record_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With `search` after `sitrep` in mkdocs.yml, Material indexes the streamed pages itself: same bytes both ways."""
+    portal = copy_sample(tmp_path / "portal")
+    config = (portal / "mkdocs.yml").read_text(encoding="utf-8").replace("plugins:\n  - search\n", "plugins:\n", 1)
+    head, _, rest = config.partition("plugins:\n")
+    plugins = re.match(r"(?:(?:  |\n).*\n?)*", rest)
+    assert plugins is not None
+    config = head + "plugins:\n" + plugins.group(0).rstrip("\n") + "\n  - search\n" + rest[plugins.end():]
+    (portal / "mkdocs.yml").write_text(config, encoding="utf-8")
+    fast_result = mkdocs_build(portal, tmp_path / "fast")
+    assert fast_result.returncode == 0, fast_result.stderr
+    monkeypatch.setenv("SITREP_RENDER", "page-by-page")
+    slow_result = mkdocs_build(portal, tmp_path / "slow")
+    assert slow_result.returncode == 0, slow_result.stderr
+    fast, slow = files(tmp_path / "fast"), files(tmp_path / "slow")
+    assert [path for path in sorted(set(fast) | set(slow)) if fast.get(path) != slow.get(path)] == []
+    index = json.loads(fast["search/search_index.json"])
+    assert any(entry["location"].startswith("incidents/") for entry in index["docs"])
