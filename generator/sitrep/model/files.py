@@ -64,6 +64,9 @@ def swap_in(staging: str | Path, target_dir: str | Path) -> None:
 class BackgroundWriter:
     """Writes files of a new build on a second thread, so the disk waits overlap the rendering.
 
+    For a staging folder only: its files are written in place, and the folder replaces
+    the published site as a whole (:func:`swap_in`) once the build has succeeded.
+
     Writing 10,000 pages into folders of their own spends most of its time waiting for
     the disk, with the interpreter's lock released; the thread that renders goes on
     meanwhile. At most ``backlog`` files wait in memory. An error on the writing thread
