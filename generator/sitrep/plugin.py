@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import gc
 import logging
@@ -233,8 +234,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
     def on_page_markdown(self, markdown: str, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri not in self.search_entries:
             return markdown
-        if self.search_index is not None and self.search_entries[page.file.src_uri]:
-            page.meta["search"] = {"exclude": True}  # indexed by on_page_context, from its entry
+        self.exclude_from_material_search(page.file.src_uri, page.meta)
         if not self.page_by_page:
             page.meta["sitrep_template"] = page.meta.get("template", "main.html")
             page.meta["template"] = ShellRenderer.TEMPLATE
@@ -255,6 +255,21 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
             context["sitrep_page"] = self.shells.render(context, page, template)
         return context
 
+    def clean_body(self, src: str, html: str) -> str:
+        """A rendered page's record-body region made inert (nh3), unless the portal allows raw HTML.
+
+        A body written as plain paragraphs needs no sanitiser (it would return it unchanged).
+        """
+        plain = self.markdown is not None and self.markdown.took_plain_path(src)
+        if not self.sanitize:
+            return html
+        return unwrap_record_html(html) if plain else sanitize_record_html(html)
+
+    def exclude_from_material_search(self, src: str, meta: dict[str, Any]) -> None:
+        """Keep Material's search off a page this plugin indexes from its own short entry."""
+        if self.search_index is not None and self.search_entries.get(src):
+            meta["search"] = {"exclude": True}
+
     def add_search_entry(self, url: str, entry: tuple[str, str]) -> None:
         """One short entry (title, text) for the page at ``url`` instead of its parsed HTML sections."""
         title, text = entry
@@ -266,9 +281,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         src = page.file.src_uri
         if src in self.record_pages:
             self.record_pages.discard(src)
-            plain = self.markdown is not None and self.markdown.took_plain_path(src)
-            if self.sanitize:
-                html = unwrap_record_html(html) if plain else sanitize_record_html(html)
+            html = self.clean_body(src, html)
         fragments = self.fragments.pop(src, None)
         if (fragments and not self.page_by_page and self.search_index is not None
                 and (page.meta.get("search") or {}).get("exclude")):
@@ -348,12 +361,17 @@ def _page_dest_uri(src_uri: str, use_directory_urls: bool) -> str:
     return posixpath.join(parent, stem, "index.html")
 
 
+def page_url(file: File) -> str:
+    """The URL of ``file``'s page as ``Page.url`` says it (the site's root page is ``""``)."""
+    return "" if file.url in (".", "./") else file.url
+
+
 def page_urls(files: Files) -> list[str]:
     """Every page's URL (as ``Page.url`` says it) in the order of the files, streamed pages included."""
     out = []
     for f in files:
         if f.is_documentation_page() or isinstance(f, StreamedFile):
-            out.append("" if f.url in (".", "./") else f.url)
+            out.append(page_url(f))
     return out
 
 
@@ -407,15 +425,26 @@ class StreamWriter:
         headings of its own, or whose shell is not made yet, takes the steps.
         """
         plugin = self.plugin
-        src = file.src_uri
-        generated = plugin.pages.get(src)
-        entry = plugin.search_entries.get(src)
+        generated = plugin.pages.get(file.src_uri)
         if generated is None or plugin.shells is None or plugin.markdown is None:
             return None
-        meta, text = read_front_matter(generated.text)
+        text = generated.text
+        output = self._fill(file, text)
+        if output is None:  # MkDocs' page steps read the text rendered here, not a second rendering
+            plugin.pages[file.src_uri] = dataclasses.replace(generated, source=text)
+        else:
+            del plugin.pages[file.src_uri]
+        return output
+
+    def _fill(self, file: StreamedFile, page_text: str) -> str | None:
+        """:meth:`_filled` for a page whose text is rendered."""
+        plugin = self.plugin
+        assert plugin.shells is not None and plugin.markdown is not None
+        src = file.src_uri
+        entry = plugin.search_entries.get(src)
+        meta, text = read_front_matter(page_text)
         searched = plugin.search_index is not None
-        if searched and entry is not None:
-            meta["search"] = {"exclude": True}  # as on_page_markdown sets it
+        plugin.exclude_from_material_search(src, meta)
         if searched and not (meta.get("search") or {}).get("exclude"):
             return None  # Material indexes its HTML: its own on_page_context does that
         title = meta.get("title")
@@ -427,10 +456,7 @@ class StreamWriter:
             plugin.markdown.render(body, self.config, self.files)  # type: ignore[arg-type]
             if len(body.toc):
                 return None  # headings: Material lists them, no shell
-            plain = plugin.markdown.took_plain_path(src)
-            html = body.content or ""
-            if plugin.sanitize:
-                html = unwrap_record_html(html) if plain else sanitize_record_html(html)
+            html = plugin.clean_body(src, body.content or "")
         elif len(fragments) == 1:
             html, fragments = fragments[0], []
         else:
@@ -439,7 +465,7 @@ class StreamWriter:
             html = strip_search_attributes(html)  # what the search plugin's page context does
         if fragments:
             html = join_fragments(html, [strip_search_attributes(f) for f in fragments] if searched else fragments)
-        url = "" if file.url in (".", "./") else file.url
+        url = page_url(file)
         canonical = self.canonical_url(url)
         if not canonical:
             return None  # no site_url: Material's page has no canonical link, no shell
@@ -447,7 +473,6 @@ class StreamWriter:
         output = plugin.shells.fill(key, title, canonical, html)
         if output is None:
             return None
-        del plugin.pages[src]
         if searched and entry is not None:
             plugin.add_search_entry(url, entry)
         return output
@@ -493,7 +518,7 @@ class StreamWriter:
         update_date = get_build_date()  # what MkDocs gives every page of a generated file
         for f in self.files:
             if isinstance(f, StreamedFile):
-                url = "" if f.url in (".", "./") else f.url
+                url = page_url(f)
                 canonical = self.canonical_url(url) or None
                 out.append(SimpleNamespace(page=SimpleNamespace(
                     is_link=False, canonical_url=canonical, abs_url=urlsplit(canonical).path if canonical else None,
