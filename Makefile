@@ -69,11 +69,13 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python benchmarks/import_bench.py
 	$(BIN)/python benchmarks/serve_bench.py
 
-# Zensical runs no MkDocs plugins: sitrep generate writes the pages, files and theme it builds from.
+# Zensical runs no MkDocs plugins: sitrep generate writes the pages, files and theme it builds from,
+# and sitrep sanitize then cleans the record bodies Zensical rendered, as the plugin does.
 zensical: $(VENV)/.site-installed $(ZVENV)/.installed
 	rm -rf zensical/docs zensical/theme zensical/site
 	SITREP_AUDIENCE=public $(BIN)/sitrep generate --out zensical/docs --theme-dir zensical/theme
 	cd zensical && ../$(ZVENV)/bin/zensical build -f mkdocs.yml
+	$(BIN)/sitrep sanitize zensical/site
 
 clean:
 	rm -rf site site-internal .sitrep-cache zensical/docs zensical/theme zensical/site

@@ -815,6 +815,9 @@ def generate(mkdocs_yml: str, out_dir: str, audience: str | None, theme_dir: str
         target.write_bytes(content)
         written += 1
     click.echo(f"sitrep: wrote {written} files to {out}", err=True)
+    if not config.allow_raw_html:
+        click.echo("sitrep: after the engine's build, run `sitrep sanitize SITE_DIR`: it renders record bodies' "
+                   "raw HTML as written", err=True)
     if theme_dir:
         from sitrep.render.templating import THEME_DIR, THEME_PLUGIN_ONLY
 
@@ -824,6 +827,26 @@ def generate(mkdocs_yml: str, out_dir: str, audience: str | None, theme_dir: str
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(source.read_bytes())
         click.echo(f"sitrep: wrote {len(theme_files)} theme files to {theme_dir}", err=True)
+
+
+@main.command()
+@config_option
+@click.argument("site_dir", type=click.Path(file_okay=False))
+def sanitize(mkdocs_yml: str, site_dir: str) -> None:
+    """Make the record bodies of a site built from `sitrep generate` output inert, in place.
+
+    Run it after an engine without MkDocs plugins (Zensical) built SITE_DIR: it
+    cleans each page's record bodies as the MkDocs plugin does (no scripts,
+    event handlers or javascript: links), or with `allow_raw_html: true` in
+    mkdocs.yml only removes Sitrep's markers. Pages without bodies are not touched.
+    """
+    from sitrep.render.sanitize import sanitize_built_site
+
+    _, config = _config(mkdocs_yml)
+    changed = sanitize_built_site(Path(site_dir), allow_raw_html=config.allow_raw_html)
+    verb = "unwrapped" if config.allow_raw_html else "sanitised"
+    click.echo(f"sitrep: {verb} the record bodies of {changed} page{'' if changed == 1 else 's'} in {site_dir}",
+               err=True)
 
 
 @main.command()

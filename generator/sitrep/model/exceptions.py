@@ -72,3 +72,7 @@ class ImportRefused(SitrepError):
 
 class FormError(SitrepError, ValueError):
     """A filed issue form lacks something the record needs; the message says what to fix in the issue."""
+
+
+class SiteError(SitrepError):
+    """A built site cannot be finished as asked (missing folder, a page Sitrep cannot read)."""

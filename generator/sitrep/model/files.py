@@ -13,7 +13,7 @@ from pathlib import Path
 
 
 def write_atomically(path: Path, data: bytes, check: Callable[[bytes], None] | None = None, *,
-                     exclusive: bool = False) -> None:
+                     exclusive: bool = False, durable: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then move it into place.
 
     ``check(bytes)`` runs on the bytes read back from the temporary file and may
@@ -21,7 +21,8 @@ def write_atomically(path: Path, data: bytes, check: Callable[[bytes], None] | N
     its permission bits. With ``exclusive`` an existing ``path`` is never
     replaced: :class:`FileExistsError`, also when another process created it
     meanwhile. The temporary file is removed whatever happens. Parent folders
-    are created.
+    are created. ``durable=False`` skips waiting for the disk (``fsync``): for
+    files a build can make again, such as the pages of a built site.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
@@ -31,7 +32,8 @@ def write_atomically(path: Path, data: bytes, check: Callable[[bytes], None] | N
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         if check is not None:
             check(tmp.read_bytes())
         if exclusive:

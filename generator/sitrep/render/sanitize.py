@@ -1,15 +1,20 @@
 """Make HTML rendered from record bodies inert: no scripts, handlers or javascript: URLs.
 
-Only the part of a page between the body markers (see :mod:`sitrep.pages`) is
-cleaned, with nh3 (the Ammonia sanitiser), keeping ordinary document markup.
+Only the part of a page between the body markers (see :mod:`sitrep.render.page`) is
+cleaned, with nh3 (the Ammonia sanitiser), keeping ordinary document markup. The
+MkDocs plugin cleans each page as it renders it; a site another engine built from
+``sitrep generate``'s output is cleaned afterwards, in place (:func:`sanitize_built_site`).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import nh3
 
+from sitrep.model.exceptions import SiteError
+from sitrep.model.files import write_atomically
 from sitrep.render.page import BODY_END, BODY_START
 
 _ALLOWED_TAGS = {
@@ -63,3 +68,31 @@ def unwrap_record_html(page_html: str) -> str:
     the largest per-page cost left of writing 10,000 incident pages.
     """
     return _REGION.sub(lambda m: m.group(1), page_html)
+
+
+def sanitize_built_site(site_dir: Path, *, allow_raw_html: bool = False) -> int:
+    """Clean the record bodies of every HTML page of a built site in place; the number of pages changed.
+
+    For engines that run no MkDocs plugin (Zensical): they render the bodies of
+    ``sitrep generate``'s pages as they are written, raw HTML included, and keep the body
+    markers in the page; this does what the plugin does to each page it renders
+    (``allow_raw_html``: the markers go, the bodies stay as they are). Each page is
+    replaced whole (a visitor never gets half of one); a page without markers is not
+    touched, so running it twice changes nothing the second time.
+    """
+    if not site_dir.is_dir():
+        raise SiteError(f"{site_dir}: no such folder; build the site first (e.g. `zensical build`)")
+    changed = 0
+    for path in sorted(site_dir.rglob("*.html")):
+        html = path.read_text(encoding="utf-8", errors="surrogateescape")
+        if BODY_START not in html:
+            continue
+        cleaned = unwrap_record_html(html) if allow_raw_html else sanitize_record_html(html)
+        if BODY_START in cleaned:  # a start marker without its end: the body's extent is unknown
+            raise SiteError(f"{path}: a record body's start marker {BODY_START} has no end marker "
+                            f"{BODY_END}; the engine dropped it? The page was not cleaned: rebuild it from "
+                            "`sitrep generate` output")
+        if cleaned != html:
+            write_atomically(path, cleaned.encode("utf-8", errors="surrogateescape"), durable=False)
+            changed += 1
+    return changed
