@@ -63,7 +63,7 @@ from sitrep.model.files import BackgroundWriter, swap_in
 from sitrep.render.page import BODY_START, Page, join_fragments, read_front_matter, split_fragments
 from sitrep.render.sanitize import sanitize_record_html, unwrap_record_html
 from sitrep.render.site import SiteOutput, build_site
-from sitrep.render.templating import THEME_DIR
+from sitrep.render.templating import THEME_DIR, compiled_template_cache, template_env
 
 log = logging.getLogger("mkdocs.plugins.sitrep")
 
@@ -138,6 +138,9 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         if diags.has_errors:
             report = "\n".join(d.as_text() for d in diags.errors)
             raise PluginError(f"{len(diags.errors)} invalid record problem(s); nothing was built:\n{report}")
+        env = template_env()
+        if env.bytecode_cache is None:
+            env.bytecode_cache = compiled_template_cache("sitrep")
         self.output = build_site(portal, now)
         # The records and their derived state live until the build ends: the garbage collector
         # need not walk their million objects again at each full collection (undone at the end).
@@ -226,6 +229,8 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.files = files
+        if env.bytecode_cache is None:
+            env.bytecode_cache = compiled_template_cache("theme")
         self.shells = None if self.page_by_page else ShellRenderer(env)
         if self.writer is not None:
             self.writer.start(env, files)

@@ -25,9 +25,10 @@ MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 
 
 def mkdocs_build(project: Path, out: Path, audience: str = "public", epoch: int = SAMPLE_NOW,
-                 strict: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run a real ``mkdocs build`` of ``project`` into ``out``."""
-    env = {**os.environ, "SITREP_AUDIENCE": audience, "SOURCE_DATE_EPOCH": str(epoch), "NO_MKDOCS_2_WARNING": "1"}
+                 strict: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run a real ``mkdocs build`` of ``project`` into ``out`` (``env``: variables to add or override)."""
+    env = {**os.environ, "SITREP_AUDIENCE": audience, "SOURCE_DATE_EPOCH": str(epoch), "NO_MKDOCS_2_WARNING": "1",
+           **(env or {})}
     cmd = [MKDOCS, "build", "-f", str(project / "mkdocs.yml"), "-d", str(out)]
     if strict:
         cmd.append("--strict")
