@@ -35,7 +35,7 @@ def test_a_warm_cache_builds_the_same_bytes_and_compiles_nothing_again(tmp_path:
     cold = mkdocs_build(SAMPLE, tmp_path / "cold", env={"XDG_CACHE_HOME": str(cache_home)})
     assert cold.returncode == 0, cold.stderr
     first = entries(cache_home)
-    kinds = {Path(name).parent.name for name in first}
+    kinds = {Path(name).parent.name.split("-")[0] for name in first}
     assert kinds == {"sitrep", "theme"}, first  # both environments keep their compiled templates
     assert len(first) > 20
     warm = mkdocs_build(SAMPLE, tmp_path / "warm", env={"XDG_CACHE_HOME": str(cache_home)})

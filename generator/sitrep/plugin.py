@@ -140,7 +140,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
             raise PluginError(f"{len(diags.errors)} invalid record problem(s); nothing was built:\n{report}")
         env = template_env()
         if env.bytecode_cache is None:
-            env.bytecode_cache = compiled_template_cache("sitrep")
+            env.bytecode_cache = compiled_template_cache(env, "sitrep")
         self.output = build_site(portal, now)
         # The records and their derived state live until the build ends: the garbage collector
         # need not walk their million objects again at each full collection (undone at the end).
@@ -230,7 +230,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.files = files
         if env.bytecode_cache is None:
-            env.bytecode_cache = compiled_template_cache("theme")
+            env.bytecode_cache = compiled_template_cache(env, "theme")
         self.shells = None if self.page_by_page else ShellRenderer(env)
         if self.writer is not None:
             self.writer.start(env, files)

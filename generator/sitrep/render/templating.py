@@ -7,6 +7,7 @@ Python hands them view data. Every filter is registered here, once.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 from collections.abc import Callable
@@ -53,8 +54,8 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def compiled_template_cache(kind: str) -> jinja2.BytecodeCache | None:
-    """The cache of compiled templates of one Jinja environment (``kind``: ``sitrep`` or ``theme``), if usable.
+def compiled_template_cache(env: jinja2.Environment, kind: str) -> jinja2.BytecodeCache | None:
+    """A cache of compiled templates for ``env`` (``kind``: ``sitrep`` or ``theme``), or None if none is usable.
 
     Compiling the theme's and Sitrep's templates is about a third of what a build of a
     small portal costs; with the compiled code kept, a build after the first (and each
@@ -63,14 +64,20 @@ def compiled_template_cache(kind: str) -> jinja2.BytecodeCache | None:
     version). The cache lives in the user's cache folder (``$XDG_CACHE_HOME/sitrep``,
     by default ``~/.cache/sitrep``), never in the checkout: it holds code the build
     runs, which a branch or pull request must not be able to bring along. One folder
-    per Jinja version and environment (their settings shape the compiled code).
+    per Jinja version, environment and set of the settings that shape compiled code.
     """
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "sitrep" / f"templates-jinja-{jinja2.__version__}" / kind
+    settings = (type(env).__qualname__, env.block_start_string, env.block_end_string, env.variable_start_string,
+                env.variable_end_string, env.comment_start_string, env.comment_end_string,
+                env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
+                env.newline_sequence, env.keep_trailing_newline, env.optimized, sorted(env.extensions),
+                env.autoescape if isinstance(env.autoescape, bool) else "by name", env.undefined.__qualname__)
+    fingerprint = hashlib.blake2b(repr(settings).encode(), digest_size=6).hexdigest()
     try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        folder = base / "sitrep" / f"templates-jinja-{jinja2.__version__}" / f"{kind}-{fingerprint}"
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         usable = os.access(folder, os.W_OK | os.X_OK)
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
         return None
     return _CompiledTemplates(str(folder)) if usable else None
 
