@@ -179,3 +179,20 @@ def test_clock_change_in_the_other_direction(tmp_path: Path) -> None:
     assert not diags.has_errors, diags.render()
     (inc,) = portal.incidents
     assert duration(inc, SMALL_NOW + timedelta(days=300)) == timedelta(hours=1)
+
+
+def test_timestamps_with_one_offset_share_one_time_zone_object(tmp_path: Path) -> None:
+    """Memory: pydantic makes a tzinfo per timestamp; the loader keeps one per offset, values unchanged."""
+    root = write_portal(tmp_path, {DST: DST_INCIDENT, CROSSING: CROSSING_INCIDENT, RB: RUNBOOK})
+    portal, diags = load(root)
+    assert not diags.has_errors, diags.render()
+    crossing = portal.incident("2026-02-10-midnight-errors")
+    dst = portal.incident("2026-03-29-dst-outage")
+    assert crossing is not None and dst is not None
+    instants = [crossing.started, crossing.detected, crossing.acknowledged, crossing.mitigated,
+                *(u.at for u in crossing.updates)]
+    assert len({id(t.tzinfo) for t in instants}) == 1  # every "Z" of the record: one object
+    assert dst.started.utcoffset() == timedelta(hours=1) and dst.mitigated.utcoffset() == timedelta(hours=2)
+    assert dst.started.tzinfo is dst.updates[0].at.tzinfo  # +01:00 in the record and in its update
+    assert dst.started.tzinfo is not dst.mitigated.tzinfo
+    assert dst.mitigated - dst.started == timedelta(hours=2)

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import FrozenInstanceError, dataclass
 from datetime import datetime
-from typing import Any, ClassVar, Literal, Self
+from typing import Any, ClassVar, Literal, Self, get_args
 
 from pydantic import AwareDatetime, ConfigDict, Field
 from pydantic.dataclasses import dataclass as validated_dataclass
@@ -56,13 +56,18 @@ def _shared_zone(moment: datetime) -> Any:
     return _ZONES.setdefault((kind, moment.utcoffset()), zone)  # type: ignore[arg-type]
 
 
+def _holds_an_instant(annotation: Any) -> bool:
+    """Whether a field's type is ``AwareDatetime`` or ``AwareDatetime | None`` (not a list of them)."""
+    return annotation is AwareDatetime or AwareDatetime in get_args(annotation)
+
+
 def _share_zones(record: Any) -> None:
     """Give a new record's timestamps the shared time zone of their offset (same values)."""
     cls = type(record)
     timestamps = _TIMESTAMP_FIELDS.get(cls)
     if timestamps is None:
         timestamps = _TIMESTAMP_FIELDS[cls] = tuple(
-            name for name, info in cls.__pydantic_fields__.items() if "AwareDatetime" in str(info.annotation))
+            name for name, info in cls.__pydantic_fields__.items() if _holds_an_instant(info.annotation))
     for name in timestamps:
         value = getattr(record, name)
         if value is not None and value.tzinfo is not None:
