@@ -73,9 +73,10 @@ bench: $(VENV)/.dev-installed
 # and sitrep sanitize then cleans the record bodies Zensical rendered, as the plugin does.
 zensical: $(VENV)/.site-installed $(ZVENV)/.installed
 	rm -rf zensical/docs zensical/theme zensical/site
-	SITREP_AUDIENCE=public $(BIN)/sitrep generate --out zensical/docs --theme-dir zensical/theme
-	cd zensical && ../$(ZVENV)/bin/zensical build -f mkdocs.yml
+	SITREP_AUDIENCE=public $(BIN)/sitrep generate --out zensical/docs --theme-dir zensical/theme \
+	    --edition-config zensical/edition.yml
+	cd zensical && ../$(ZVENV)/bin/zensical build -f edition.yml
 	$(BIN)/sitrep sanitize zensical/site
 
 clean:
-	rm -rf site site-internal .sitrep-cache zensical/docs zensical/theme zensical/site
+	rm -rf site site-internal .sitrep-cache zensical/docs zensical/theme zensical/site zensical/edition.yml

@@ -1,8 +1,9 @@
 """The sample built with Zensical 0.0.73 through ``sitrep generate``, as a visitor sees it in Chromium.
 
 ``make zensical`` is the documented command; this test does the same in a temporary
-folder: ``sitrep generate --out docs --theme-dir theme`` next to a copy of
-``zensical/mkdocs.yml``, then ``zensical build``, then ``sitrep sanitize site``.
+folder: ``sitrep generate --out docs --theme-dir theme --edition-config edition.yml``
+next to a copy of ``zensical/mkdocs.yml``, then ``zensical build -f edition.yml``,
+then ``sitrep sanitize site``.
 ``make test`` installs Zensical (requirements/zensical.txt) into ``.venv-zensical``.
 One incident of the copied sample carries a hostile body: Zensical renders its raw
 HTML as written, and ``sitrep sanitize`` must leave none of it able to run.
@@ -11,16 +12,18 @@ HTML as written, and ``sitrep sanitize`` must leave none of it able to run.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import pytest
+import yaml
 
 from tests.support.helpers_build import CHROMIUM, serve, visitor_page
 from tests.support.sitebuild import REPO, SAMPLE_NOW, copy_sample
@@ -28,6 +31,7 @@ from tests.support.sitebuild import REPO, SAMPLE_NOW, copy_sample
 ZENSICAL = Path(os.environ.get("SITREP_ZENSICAL", REPO / ".venv-zensical" / "bin" / "zensical"))
 SITREP = str(Path(sys.executable).parent / "sitrep")
 INCIDENT = "2026-02-10-publishing-api-500s"
+SAMPLE_CONFIG = REPO / "tests" / "fixtures" / "sample" / "mkdocs.yml"
 #: A public incident whose body gets raw HTML no page may run (the plugin's nh3 rules apply).
 HOSTILE_INCIDENT = "2025-06-05-editor-autosave-safari"
 HOSTILE_BODY = """
@@ -57,10 +61,10 @@ def site() -> Iterator[Path]:
         shutil.copy(REPO / "zensical" / "mkdocs.yml", project / "mkdocs.yml")
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(SAMPLE_NOW), "SITREP_AUDIENCE": "public"}
         generate = subprocess.run([SITREP, "generate", "-f", str(portal / "mkdocs.yml"), "--out", str(project / "docs"),
-                                   "--theme-dir", str(project / "theme")], env=env, capture_output=True, text=True,
-                                  timeout=300)
+                                   "--theme-dir", str(project / "theme"), "--edition-config",
+                                   str(project / "edition.yml")], env=env, capture_output=True, text=True, timeout=300)
         assert generate.returncode == 0, generate.stderr
-        build = subprocess.run([str(ZENSICAL), "build", "-f", "mkdocs.yml"], cwd=project, env=env,
+        build = subprocess.run([str(ZENSICAL), "build", "-f", "edition.yml"], cwd=project, env=env,
                                capture_output=True, text=True, timeout=600)
         assert build.returncode == 0, build.stdout + build.stderr
         hostile_page = project / "site" / "incidents" / HOSTILE_INCIDENT / "index.html"
@@ -136,8 +140,79 @@ def test_a_hostile_record_body_runs_nothing_after_sitrep_sanitize(page, base_url
 
 def test_sanitize_touches_no_page_a_second_time(site: Path) -> None:
     before = {p: p.read_bytes() for p in site.rglob("*.html")}
-    again = subprocess.run([SITREP, "sanitize", "-f", str(REPO / "tests" / "fixtures" / "sample" / "mkdocs.yml"),
-                            str(site)], capture_output=True, text=True, timeout=300)
+    again = subprocess.run([SITREP, "sanitize", "-f", str(SAMPLE_CONFIG), str(site)], capture_output=True, text=True,
+                           timeout=300)
     assert again.returncode == 0, again.stderr
     assert "of 0 pages" in again.stderr
     assert {p: p.read_bytes() for p in site.rglob("*.html")} == before
+
+
+def test_the_navigation_is_the_public_editions_and_every_link_is_a_page(page, base_url: str, site: Path) -> None:
+    page.goto(base_url)
+    tabs = [t.strip() for t in page.locator(".md-tabs__link").all_inner_texts()]
+    # Runbooks, reports and the severity levels are the team's: not in the public edition, not in its tabs.
+    assert tabs == ["Status", "History", "Postmortems"]
+    for tab in page.locator(".md-tabs__link").all():
+        href = tab.get_attribute("href")
+        assert href is not None and not href.endswith(".md"), href
+    unresolved = sorted({f"{p.relative_to(site)}: {m}" for p in site.rglob("*.html")
+                         for m in re.findall(r'href="([^"#]*\.md)[#"]', p.read_text(encoding="utf-8"))})
+    assert unresolved == [], unresolved[:10]  # a link left as .md is a page the engine did not find
+
+
+def test_generate_refuses_engine_settings_that_set_their_own_navigation(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: Status\ndocs_dir: docs\nnav:\n  - Home: index.md\n",
+                                         encoding="utf-8")
+    result = subprocess.run([SITREP, "generate", "-f", str(SAMPLE_CONFIG), "--out", str(tmp_path / "docs"),
+                             "--edition-config", str(tmp_path / "edition.yml")],
+                            env={**os.environ, "SOURCE_DATE_EPOCH": str(SAMPLE_NOW)}, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 2
+    assert f"{tmp_path / 'mkdocs.yml'}:3: error: remove 'nav:'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "docs").exists() and not (tmp_path / "edition.yml").exists()  # nothing written
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_the_edition_config_lists_the_sections_the_edition_has(tmp_path: Path, audience: str) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: Status\ndocs_dir: docs\n", encoding="utf-8")
+    result = subprocess.run([SITREP, "generate", "-f", str(SAMPLE_CONFIG), "--out", str(tmp_path / "docs"),
+                             "--audience", audience, "--edition-config", str(tmp_path / "edition.yml")],
+                            env={**os.environ, "SOURCE_DATE_EPOCH": str(SAMPLE_NOW)}, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    edition = yaml.safe_load((tmp_path / "edition.yml").read_text(encoding="utf-8"))
+    assert edition["INHERIT"] == "mkdocs.yml"
+    nav = {title: path for entry in edition["nav"] for title, path in entry.items()}
+    expected = ["Status", "History", "Postmortems"]
+    if audience == "internal":
+        expected += ["Runbooks", "Reports", "Severity levels"]
+    assert list(nav) == expected
+    for path in nav.values():
+        assert (tmp_path / "docs" / path).is_file(), path
+
+
+def test_every_link_stays_in_the_site_served_from_a_sub_path(site: Path) -> None:
+    """GitHub project Pages serve a site at ``/<repository>/``: a link with one ``../`` too many leaves it."""
+    base = "https://example.test/status/"
+    problems, checked = [], 0
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
+        if rel == "404.html":  # served at any address: its links are absolute
+            continue
+        url = urljoin(base, rel.removesuffix("index.html"))
+        for href in re.findall(r'\s(?:href|src)="([^"]+)"', page.read_text(encoding="utf-8")):
+            if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|#|/", href):
+                continue
+            if rel == f"incidents/{HOSTILE_INCIDENT}/index.html" and href == "../x":
+                continue  # the hostile body's <img src="x">: an author's link to nothing
+            checked += 1
+            target = urljoin(url, href.split("#")[0])
+            if not target.startswith(base):
+                problems.append(f"{rel}: {href} leads out of the site, to {target}")
+            else:
+                local = site / target[len(base):]
+                if not (local.is_file() or (local / "index.html").is_file()):
+                    problems.append(f"{rel}: {href} is not a file of the site")
+    assert checked > 1000
+    assert problems == [], f"{len(problems)} links: {problems[:8]}"

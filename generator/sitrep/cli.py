@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, get_args
 import click
 
 from sitrep.model.clock import build_time
-from sitrep.model.config import SitrepConfig, load_config
+from sitrep.model.config import SitrepConfig, load_config, read_mkdocs_yml
 from sitrep.model.diagnostics import Diagnostic, Diagnostics
 from sitrep.model.exceptions import ConfigError, SitrepError
 from sitrep.model.records import Incident
@@ -791,30 +791,46 @@ def _load_or_exit(root: Path, config: SitrepConfig) -> Any:
 @click.option("--theme-dir", type=click.Path(file_okay=False), default=None,
               help="Also write Sitrep's theme files (status page template, page head, CSS, JS) into this "
                    "folder, to use as the engine's theme custom_dir.")
+@click.option("--html-links", type=click.Choice(["source", "page"]), default="source", show_default=True,
+              help="Write the relative links of the pages' inline HTML from each page's Markdown file, as Zensical "
+                   "reads them (source), or from its URL, for engines that leave inline HTML alone (page).")
+@click.option("--edition-config", type=click.Path(dir_okay=False), default=None,
+              help="Also write this file: a configuration that inherits the engine's settings from mkdocs.yml in "
+                   "its folder and sets the navigation of the generated edition (`zensical build -f FILE`).")
 @now_option
-def generate(mkdocs_yml: str, out_dir: str, audience: str | None, theme_dir: str | None,
-             now_text: str | None) -> None:
+def generate(mkdocs_yml: str, out_dir: str, audience: str | None, theme_dir: str | None, html_links: str,
+             edition_config: str | None, now_text: str | None) -> None:
     """Write the generated pages and files to a folder, for engines without MkDocs plugins.
 
     The pages are Markdown with front matter and the HTML inline, the files
     (feeds, JSON API, badges, calendar) are ready to serve. Use the folder as
     another engine's docs folder (e.g. Zensical), next to overrides/.
     """
+    from sitrep.render.page import links_from_source
     from sitrep.render.site import build_site
 
     root, config = _config(mkdocs_yml)
     if audience:
         config = config.model_copy(update={"audience": audience})
+    if edition_config:
+        _check_engine_settings(Path(edition_config).parent / "mkdocs.yml")
     portal = _load_or_exit(root, config)
     output = build_site(portal, _now(now_text))
     out = Path(out_dir)
     written = 0
-    for rel, content in [(p.path, p.text.encode()) for p in output.pages] + list(output.files.items()):
+    page_text = links_from_source if html_links == "source" else (lambda page: page.text)
+    for rel, content in [(p.path, page_text(p).encode()) for p in output.pages] + list(output.files.items()):
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
         written += 1
     click.echo(f"sitrep: wrote {written} files to {out}", err=True)
+    if edition_config:
+        from sitrep.model.files import write_atomically
+
+        write_atomically(Path(edition_config), output.engine_config("mkdocs.yml").encode("utf-8"))
+        click.echo(f"sitrep: wrote the {config.audience} edition's navigation to {edition_config} "
+                   "(it inherits mkdocs.yml beside it)", err=True)
     if not config.allow_raw_html:
         click.echo("sitrep: after the engine's build, run `sitrep sanitize SITE_DIR`: it renders record bodies' "
                    "raw HTML as written", err=True)
@@ -827,6 +843,17 @@ def generate(mkdocs_yml: str, out_dir: str, audience: str | None, theme_dir: str
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(source.read_bytes())
         click.echo(f"sitrep: wrote {len(theme_files)} theme files to {theme_dir}", err=True)
+
+
+def _check_engine_settings(base: Path) -> None:
+    """The engine settings an edition config inherits exist and leave the navigation to Sitrep."""
+    settings = read_mkdocs_yml(base, f"not found: --edition-config FILE inherits the engine's settings from "
+                                     f"mkdocs.yml in FILE's folder; write them there ({base.parent})")
+    if "nav" in settings:
+        text = base.read_text(encoding="utf-8")
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if row.startswith("nav:")), 1)
+        raise ConfigError(str(base), line, "remove 'nav:': with --edition-config the navigation comes from "
+                          "`sitrep generate`, which knows the sections this edition publishes")
 
 
 @main.command()

@@ -407,19 +407,29 @@ def build_config(options: dict[str, Any], site_name: str | None, site_url: str |
     return SitrepConfig.model_validate(data)
 
 
-def load_config(mkdocs_yml: Path) -> SitrepConfig:
-    """Read ``mkdocs.yml`` and return the validated sitrep configuration."""
+def read_mkdocs_yml(mkdocs_yml: Path, missing: str) -> dict[str, Any]:
+    """The settings of an MkDocs-style configuration file (``!ENV`` resolved, other tags read as null).
+
+    ``missing`` is the message when the file does not exist; every problem is a :class:`ConfigError`.
+    """
     name = str(mkdocs_yml)
     try:
         raw = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_MkDocsYamlLoader)
     except FileNotFoundError:
-        raise ConfigError(name, 1, "mkdocs.yml not found: run sitrep in the portal's root folder "
-                          "or pass --config PATH") from None
+        raise ConfigError(name, 1, missing) from None
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
         raise ConfigError(name, line, f"YAML syntax error: {exc.problem}") from None
     if not isinstance(raw, dict):
-        raise ConfigError(name, 1, "mkdocs.yml must be a mapping of settings")
+        raise ConfigError(name, 1, f"{mkdocs_yml.name} must be a mapping of settings")
+    return raw
+
+
+def load_config(mkdocs_yml: Path) -> SitrepConfig:
+    """Read ``mkdocs.yml`` and return the validated sitrep configuration."""
+    name = str(mkdocs_yml)
+    raw = read_mkdocs_yml(mkdocs_yml, "mkdocs.yml not found: run sitrep in the portal's root folder "
+                                      "or pass --config PATH")
     options = plugin_options(raw)
     if options is None:
         raise ConfigError(name, 1, "no 'sitrep' entry under 'plugins': add '- sitrep:' with its "

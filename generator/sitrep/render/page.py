@@ -53,6 +53,26 @@ _BODY_REGION = re.compile("(" + re.escape(BODY_START) + r".*" + re.escape(BODY_E
 
 _FRAGMENT = re.compile(r"<!-- sitrep:fragment:(\d+) -->")
 
+#: A relative link of template HTML that climbs out of the page's folder.
+_UP_LINK = re.compile(r'(\s(?:href|src)=")\.\./')
+
+
+def links_from_source(page: Page) -> str:
+    """The page's text, its template HTML's relative links written from its Markdown file's folder.
+
+    Links are written from the page's URL: ``incidents/x.md`` is served at ``incidents/x/``,
+    so its way back to the site root is ``../../``. Zensical reads links in a page's inline
+    HTML as it reads Markdown links, from the ``.md`` file's folder, and on a page that is
+    not an ``index.md`` adds the ``../`` of the page's own folder: for it, such a page's
+    links get one ``../`` fewer (on a site served from a sub-path, the extra one would lead
+    out of the site). Record bodies are the author's and stay as written.
+    """
+    text = page.text
+    if page.path == "index.md" or page.path.endswith("/index.md"):
+        return text  # served from the Markdown file's own folder: the two agree
+    parts = _BODY_REGION.split(text)
+    return "".join(part if n % 2 else _UP_LINK.sub(r"\1", part) for n, part in enumerate(parts))
+
 
 _MARKER_LIKE = re.compile(r"<!--(\s*/?\s*)sitrep:", re.I)
 

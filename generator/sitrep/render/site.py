@@ -6,6 +6,7 @@ Nothing here imports MkDocs. The MkDocs plugin hands the result to MkDocs; the
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -41,6 +42,18 @@ class SiteOutput:
                   urls.listing_page(urls.REPORTS): "Reports", urls.PROCESS_PAGE: "Severity levels"}
         present = {p.path for p in self.pages if p.in_nav}
         return [{title: path} for path, title in titles.items() if path in present]
+
+    def engine_config(self, inherit: str) -> str:
+        """A configuration (YAML) that inherits the file ``inherit`` and sets the navigation of these pages.
+
+        For engines that run no MkDocs plugin and read ``INHERIT`` as MkDocs does (Zensical): the
+        plugin sets the same navigation itself. Only the sections this edition publishes are in it.
+        """
+        lines = ["# Written by `sitrep generate`: the navigation of the edition it generated, on top of",
+                 f"# {inherit}, which holds the engine's settings. Written again on each run: do not edit.",
+                 f"INHERIT: {json.dumps(inherit)}", "nav:"]
+        lines += [f"  - {json.dumps(title)}: {json.dumps(path)}" for entry in self.nav for title, path in entry.items()]
+        return "\n".join(lines) + "\n"
 
 
 def build_site(portal: Portal, now: datetime) -> SiteOutput:
