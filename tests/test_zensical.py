@@ -89,8 +89,24 @@ def test_status_page_is_sitreps(browser, base_url) -> None:
         _check_status_page(page, base_url)
 
 
+#: An element's text colour and the background it is seen on (the first ancestor's that is not transparent).
+_COLOURS = """e => {
+    let node = e;
+    while (node && ["rgba(0, 0, 0, 0)", "transparent"].includes(getComputedStyle(node).backgroundColor)) {
+        node = node.parentElement;
+    }
+    return [getComputedStyle(e).color, node ? getComputedStyle(node).backgroundColor : "rgb(255, 255, 255)"];
+}"""
+
+
 def _check_status_page(page, base_url) -> None:  # type: ignore[no-untyped-def]
     page.goto(base_url)
+    # The header is Zensical's: its own search box on one line (Material for MkDocs' search partial
+    # stacked its parts below the title), and tabs that stand out from their bar.
+    assert page.locator(".md-header").bounding_box()["height"] < 80
+    for tab in page.locator(".md-tabs__link").all():
+        text, background = tab.evaluate(_COLOURS)
+        assert text != background, tab.inner_text()
     banner = page.locator(".sr-banner")
     assert "Partial System Outage" in banner.inner_text()
     assert page.locator("li.sr-component").count() == 9

@@ -837,7 +837,8 @@ def generate(mkdocs_yml: str, out_dir: str, audience: str | None, theme_dir: str
     if theme_dir:
         from sitrep.render.templating import THEME_DIR, THEME_PLUGIN_ONLY
 
-        theme_files = [p for p in sorted(THEME_DIR.rglob("*")) if p.is_file() and p.name not in THEME_PLUGIN_ONLY]
+        theme_files = [p for p in sorted(THEME_DIR.rglob("*"))
+                       if p.is_file() and p.relative_to(THEME_DIR).as_posix() not in THEME_PLUGIN_ONLY]
         for source in theme_files:
             target = Path(theme_dir) / source.relative_to(THEME_DIR)
             target.parent.mkdir(parents=True, exist_ok=True)

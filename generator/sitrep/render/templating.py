@@ -28,8 +28,10 @@ from sitrep.render.urls import update_anchor
 TEMPLATES = Path(__file__).parent / "templates"
 #: The theme folder (status page template, page head, CSS/JS) an engine adds after the portal's custom_dir.
 THEME_DIR = Path(__file__).parent / "theme"
-#: Theme files only the MkDocs plugin uses (not written by ``sitrep generate --theme-dir``).
-THEME_PLUGIN_ONLY = frozenset({"sitrep-shell.html"})
+#: Theme files (paths in THEME_DIR) only the MkDocs plugin uses, not written by ``sitrep generate
+#: --theme-dir``: the page shell, and Material for MkDocs' search partial, which would replace the
+#: search of Zensical's templates with markup its stylesheet and script do not know.
+THEME_PLUGIN_ONLY = frozenset({"sitrep-shell.html", "partials/search.html"})
 
 
 class _Environment(jinja2.Environment):
