@@ -804,7 +804,9 @@ def generate(mkdocs_yml: str, out_dir: str, audience: str | None, theme_dir: str
 
     The pages are Markdown with front matter and the HTML inline, the files
     (feeds, JSON API, badges, calendar) are ready to serve. Use the folder as
-    another engine's docs folder (e.g. Zensical), next to overrides/.
+    another engine's docs folder (e.g. Zensical), build, then run `sitrep
+    sanitize SITE_DIR` on the built site: the engine renders record bodies'
+    raw HTML as written.
     """
     from sitrep.render.page import links_from_source
     from sitrep.render.site import build_site
