@@ -210,6 +210,33 @@ def test_the_edition_config_lists_the_sections_the_edition_has(tmp_path: Path, a
 
 def test_every_link_stays_in_the_site_served_from_a_sub_path(site: Path) -> None:
     """GitHub project Pages serve a site at ``/<repository>/``: a link with one ``../`` too many leaves it."""
+    checked, problems = _links_from_a_sub_path(site)
+    assert checked > 1000
+    assert problems == [], f"{len(problems)} links: {problems[:8]}"
+
+
+def test_the_internal_edition_keeps_every_link_and_lists_the_team_sections(tmp_path: Path) -> None:
+    project = tmp_path / "zensical"
+    project.mkdir()
+    shutil.copy(REPO / "zensical" / "mkdocs.yml", project / "mkdocs.yml")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(SAMPLE_NOW)}
+    for command in ([SITREP, "generate", "-f", str(SAMPLE_CONFIG), "--audience", "internal", "--out", "docs",
+                     "--theme-dir", "theme", "--edition-config", "edition.yml"],
+                    [str(ZENSICAL), "build", "-f", "edition.yml"],
+                    [SITREP, "sanitize", "-f", str(SAMPLE_CONFIG), "site"]):
+        result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stdout + result.stderr
+    site = project / "site"
+    status_page = (site / "index.html").read_text(encoding="utf-8")
+    tabs = re.findall(r'class="md-tabs__link">\s*([^<]+?)\s*<', status_page)
+    assert tabs == ["Status", "History", "Postmortems", "Runbooks", "Reports", "Severity levels"]
+    checked, problems = _links_from_a_sub_path(site)
+    assert checked > 5000  # reports, runbooks, action items: many more pages than the public edition
+    assert problems == [], f"{len(problems)} links: {problems[:8]}"
+
+
+def _links_from_a_sub_path(site: Path) -> tuple[int, list[str]]:
+    """(links checked, problems) of every relative link of a built site, as if served from ``/status/``."""
     base = "https://example.test/status/"
     problems, checked = [], 0
     for page in sorted(site.rglob("*.html")):
@@ -230,5 +257,4 @@ def test_every_link_stays_in_the_site_served_from_a_sub_path(site: Path) -> None
                 local = site / target[len(base):]
                 if not (local.is_file() or (local / "index.html").is_file()):
                     problems.append(f"{rel}: {href} is not a file of the site")
-    assert checked > 1000
-    assert problems == [], f"{len(problems)} links: {problems[:8]}"
+    return checked, problems
