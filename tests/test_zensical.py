@@ -163,6 +163,18 @@ def test_sanitize_touches_no_page_a_second_time(site: Path) -> None:
     assert {p: p.read_bytes() for p in site.rglob("*.html")} == before
 
 
+@pytest.mark.parametrize("path", ["", f"incidents/{INCIDENT}/", "history/", "postmortems/"])
+def test_no_serious_accessibility_violation(page, base_url: str, path: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(f"{base_url}{path}")
+    page.wait_for_load_state("networkidle")
+    results = Axe().run(page)
+    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert bad == []
+
+
 def test_the_navigation_is_the_public_editions_and_every_link_is_a_page(page, base_url: str, site: Path) -> None:
     page.goto(base_url)
     tabs = [t.strip() for t in page.locator(".md-tabs__link").all_inner_texts()]
