@@ -163,16 +163,25 @@ def test_sanitize_touches_no_page_a_second_time(site: Path) -> None:
     assert {p: p.read_bytes() for p in site.rglob("*.html")} == before
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("path", ["", f"incidents/{INCIDENT}/", "history/", "postmortems/"])
-def test_no_serious_accessibility_violation(page, base_url: str, path: str) -> None:
+def test_no_serious_accessibility_violation_in_either_scheme(browser, base_url: str, path: str, scheme: str) -> None:
+    """The visitor's light or dark setting is followed (as in the MkDocs build), and both pass axe-core."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page.goto(f"{base_url}{path}")
-    page.wait_for_load_state("networkidle")
-    results = Axe().run(page)
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-           for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-    assert bad == []
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}{path}")
+        page.wait_for_load_state("networkidle")
+        shown = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+        assert shown == {"light": "default", "dark": "slate"}[scheme]
+        results = Axe().run(page)
+        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        assert bad == []
+    finally:
+        context.close()
 
 
 def test_the_navigation_is_the_public_editions_and_every_link_is_a_page(page, base_url: str, site: Path) -> None:
