@@ -850,8 +850,9 @@ def generate(mkdocs_yml: str, out_dir: str, audience: str | None, theme_dir: str
 
 def _check_engine_settings(base: Path) -> None:
     """The engine settings an edition config inherits exist and leave the navigation to Sitrep."""
-    settings = read_mkdocs_yml(base, f"not found: --edition-config FILE inherits the engine's settings from "
-                                     f"mkdocs.yml in FILE's folder; write them there ({base.parent})")
+    settings = read_mkdocs_yml(base, "not found: the file --edition-config writes inherits the engine's settings "
+                                     "(theme, Markdown extensions, docs_dir) from mkdocs.yml in its folder; write "
+                                     "them there, without the sitrep plugin and without nav (see the README, Zensical)")
     if "nav" in settings:
         text = base.read_text(encoding="utf-8")
         line = next((n for n, row in enumerate(text.splitlines(), 1) if row.startswith("nav:")), 1)
