@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.helpers_build import CHROMIUM, serve
+from tests.support.helpers_build import CHROMIUM, serious_accessibility_violations, serve
 from tests.support.sitebuild import sample_site
 
 pytestmark = [
@@ -121,14 +121,9 @@ def test_page_fits_every_width_without_clipping(context, base_url, name) -> None
 @pytest.mark.parametrize("name", list(PAGES))
 def test_no_serious_accessibility_violation_in_either_scheme(context, base_url, name) -> None:
     """axe-core at desktop width (the header tabs show there; phones have the same content and colours)."""
-    from axe_playwright_python.sync_playwright import Axe
-
     page = _open(context, base_url, PAGES[name])
     try:
-        results = Axe().run(page)
-        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
-        assert bad == []
+        assert serious_accessibility_violations(page) == []
     finally:
         page.close()
 

@@ -296,3 +296,12 @@ def visitor_page(browser: Any, base_url: str, width: int = 1280, height: int = 9
     finally:
         context.close()
 
+
+
+def serious_accessibility_violations(page: Any) -> list[tuple[str, str, list[Any]]]:
+    """axe-core's serious and critical findings on an open page: (rule, impact, first three targets)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
