@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,7 +61,7 @@ def test_swap_in_replaces_a_folder_whole(tmp_path: Path) -> None:
 
 
 def test_background_writer_writes_every_file_before_close_returns(tmp_path: Path) -> None:
-    writer = BackgroundWriter(backlog=4)
+    writer = BackgroundWriter()
     for n in range(50):  # more than the backlog: write() waits for room instead of holding them all
         writer.write(str(tmp_path / f"page-{n}" / "index.html"), f"page {n}".encode())
     writer.close()
@@ -69,14 +70,28 @@ def test_background_writer_writes_every_file_before_close_returns(tmp_path: Path
 
 def test_background_writer_reports_a_failed_write(tmp_path: Path) -> None:
     (tmp_path / "taken").write_text("a file where a folder should be")
-    writer = BackgroundWriter(backlog=2)
+    writer = BackgroundWriter()
     writer.write(str(tmp_path / "taken" / "index.html"), b"lost")
-    refused = 0
-    for n in range(10):  # the queue keeps draining after the error, so nothing blocks
+    refused = None
+    for n in range(100):  # 6.4 MB, more than the pipe holds: the writer must have stopped by then
         try:
-            writer.write(str(tmp_path / f"after-{n}.html"), b"x")
-        except OSError:
-            refused += 1
-    with pytest.raises(OSError):
+            writer.write(str(tmp_path / f"after-{n}.html"), b"x" * 65536)
+        except OSError as exc:
+            refused = exc
+            break
+    # The renderer learns of it while it goes on, not only at the end, as the error the helper met.
+    assert isinstance(refused, NotADirectoryError)
+    assert refused.filename == str(tmp_path / "taken" / "index.html")
+    with pytest.raises(NotADirectoryError):
         writer.close()
-    assert refused > 0  # the renderer learns of it while it goes on, not only at the end
+    with pytest.raises(NotADirectoryError):  # and again, whoever asks
+        writer.write(str(tmp_path / "later.html"), b"x")
+
+
+def test_background_writer_writes_here_when_no_helper_can_start(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python-here"))
+    writer = BackgroundWriter()
+    writer.write(str(tmp_path / "site" / "page" / "index.html"), b"<p>written</p>")
+    writer.close()
+    assert (tmp_path / "site" / "page" / "index.html").read_bytes() == b"<p>written</p>"
