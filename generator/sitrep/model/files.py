@@ -96,12 +96,14 @@ class BackgroundWriter:
     def __init__(self) -> None:
         self._error: OSError | None = None
         self._closed = False
+        self._helper: subprocess.Popen[bytes] | None = None
+        script = write_helper.__file__
+        if not (sys.executable and script and os.path.isfile(script)):  # an embedded or zipped Sitrep
+            return
         try:
-            self._helper: subprocess.Popen[bytes] | None = subprocess.Popen(
-                [sys.executable, "-I", "-S", write_helper.__file__],
-                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        except OSError:  # no usable interpreter to start (an embedded Python)
-            self._helper = None
+            self._helper = subprocess.Popen([sys.executable, "-I", "-S", script],
+                                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        except OSError:  # no interpreter to start
             return
         assert self._helper.stdin is not None
         self._pipe = self._helper.stdin.fileno()
