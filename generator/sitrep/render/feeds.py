@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from sitrep.derive.state import IncidentState, PortalState
@@ -120,16 +121,12 @@ def esc(text: str) -> str:
 
 
 # --- feeds -----------------------------------------------------------------------
-def _new_feed(config: SitrepConfig, title: str, subtitle: str, path: str, updated: datetime) -> FeedGenerator:
-    """A feed with its channel data; one generator per format since self links differ."""
+def _new_feed(config: SitrepConfig, title: str, subtitle: str, updated: datetime) -> FeedGenerator:
+    """A feed with its channel data; :func:`_serialise` gives it its address in each format."""
     fg = FeedGenerator()
-    root = urls_for(config.site_url).root
-    fg.id(root + path)
     fg.title(safe_text(title))
     fg.subtitle(safe_text(subtitle))  # also RSS <description>, which RSS requires
     fg.author({"name": safe_text(config.site_name)})
-    fg.link(href=root + path, rel="self")
-    fg.link(href=root, rel="alternate")  # last: feedgen uses the last link as RSS <link>
     fg.language("en")
     fg.generator(GENERATOR)
     # feedgen would stamp the build time; the data's latest time keeps builds reproducible.
@@ -137,25 +134,39 @@ def _new_feed(config: SitrepConfig, title: str, subtitle: str, path: str, update
     return fg
 
 
-def _history_entry(fg: FeedGenerator, config: SitrepConfig, inc: Incident, derived: IncidentState,
-                   timelines: dict[str, str]) -> None:
+def _serialise(fg: FeedGenerator, config: SitrepConfig, paths: Mapping[str, str]) -> dict[str, bytes]:
+    """The feed in each format of ``paths`` (format -> path); only its id and self link differ.
+
+    The entries are made once for both formats.
+    """
+    root = urls_for(config.site_url).root
+    out: dict[str, bytes] = {}
+    for fmt, path in paths.items():
+        fg.id(root + path)
+        # The alternate link last: feedgen uses the last link as RSS <link>.
+        fg.link([{"href": root + path, "rel": "self"}, {"href": root, "rel": "alternate"}], replace=True)
+        out[path] = fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
+    return out
+
+
+def _history_entry(config: SitrepConfig, inc: Incident, derived: IncidentState) -> FeedEntry:
+    """An incident's entry in the history feeds: the same object in the site's feed and its components'."""
     status = derived.current_status
     latest = newest_first(inc.updates)[0]
     title = safe_text(inc.title)
     if status not in CLOSING_STATUSES:
         title = f"[{update_label(status)}] {title}"
-    fe = fg.add_entry(order="append")
+    fe = FeedEntry()
     url = urls_for(config.site_url).incident(inc.id)
     fe.guid(url, permalink=True)
     fe.title(title)
     fe.link(href=url, rel="alternate")
     # Escaped once more: RSS <description> and Atom summary type="html" are HTML.
     fe.summary(esc(f"{update_label(latest.status)}: {latest.message}"), type="html")
-    if inc.id not in timelines:  # the same entry is in both formats and in its components' feeds
-        timelines[inc.id] = timeline_html(config, inc, derived)
-    fe.content(timelines[inc.id], type="html")
+    fe.content(timeline_html(config, inc, derived), type="html")
     fe.published(to_utc(min(u.at for u in inc.updates)))
     fe.updated(to_utc(inc.last_updated))
+    return fe
 
 
 def _update_entry(fg: FeedGenerator, config: SitrepConfig, inc: Incident, derived: IncidentState, update: Update,
@@ -179,53 +190,48 @@ def _feed_updated(state: PortalState, times: Iterable[datetime], latest: datetim
     return max((to_utc(t) for t in times), default=None) or latest or to_utc(state.now)
 
 
-def _serialise(fg: FeedGenerator, fmt: str) -> bytes:
-    return fg.rss_str(pretty=True) if fmt == "rss" else fg.atom_str(pretty=True)
-
-
-def build_history_feeds(state: PortalState, timelines: dict[str, str] | None = None) -> dict[str, bytes]:
+def build_history_feeds(state: PortalState, entries: dict[str, FeedEntry] | None = None) -> dict[str, bytes]:
     """``history.rss`` and ``history.atom``: one entry per incident or maintenance.
 
-    ``timelines`` (incident id -> entry content) keeps the contents rendered for other feeds.
+    ``entries`` (incident id -> entry) keeps the entries made for other feeds.
     """
     config = state.portal.config
     return _history_feeds(state, state.portal.incidents, state.latest_update, HISTORY_FEEDS,
                           f"{config.site_name} — incident history",
                           f"Incidents and scheduled maintenance of {config.site_name}",
-                          {} if timelines is None else timelines)
+                          {} if entries is None else entries)
 
 
-def build_component_feeds(state: PortalState, timelines: dict[str, str] | None = None) -> dict[str, bytes]:
+def build_component_feeds(state: PortalState, entries: dict[str, FeedEntry] | None = None) -> dict[str, bytes]:
     """``components/<id>/history.rss`` and ``.atom``: the history feeds of one component each.
 
     Same entries (and entry ids) as the site-wide history feed, only those whose
     record affects the component, so a subscriber follows just what they use.
     """
     portal, config = state.portal, state.portal.config
-    timelines = {} if timelines is None else timelines
+    entries = {} if entries is None else entries
     out: dict[str, bytes] = {}
     for comp in config.components:
         touching = [i for i in portal.incidents if comp.id in state.of(i).worst_components]
         out.update(_history_feeds(state, touching, state.component_updated[comp.id],
                                   {fmt: component_file(comp.id, name) for fmt, name in HISTORY_FEEDS.items()},
                                   f"{config.site_name} — {comp.name}",
-                                  f"Incidents and scheduled maintenance affecting {comp.name}", timelines))
+                                  f"Incidents and scheduled maintenance affecting {comp.name}", entries))
     return out
 
 
 def _history_feeds(state: PortalState, incidents: Iterable[Incident], latest: datetime | None,
                    paths: Mapping[str, str], title: str, subtitle: str,
-                   timelines: dict[str, str]) -> dict[str, bytes]:
+                   entries: dict[str, FeedEntry]) -> dict[str, bytes]:
     config = state.portal.config
     records = select_records(state, incidents)
     updated = _feed_updated(state, (state.of(i).last_updated for i in records), latest)
-    out: dict[str, bytes] = {}
-    for fmt, path in paths.items():
-        fg = _new_feed(config, title, subtitle, path, updated)
-        for inc in records:
-            _history_entry(fg, config, inc, state.of(inc), timelines)
-        out[path] = _serialise(fg, fmt)
-    return out
+    fg = _new_feed(config, title, subtitle, updated)
+    for inc in records:
+        if inc.id not in entries:
+            entries[inc.id] = _history_entry(config, inc, state.of(inc))
+        fg.add_entry(entries[inc.id], order="append")
+    return _serialise(fg, config, paths)
 
 
 def build_update_feeds(state: PortalState) -> dict[str, bytes]:
@@ -234,14 +240,11 @@ def build_update_feeds(state: PortalState) -> dict[str, bytes]:
     pairs = select_updates(state)
     ids = _unique_ids(config, pairs)
     updated = _feed_updated(state, (u.at for _, u in pairs), state.latest_update)
-    out: dict[str, bytes] = {}
-    for fmt, path in UPDATE_FEEDS.items():
-        fg = _new_feed(config, f"{config.site_name} — status updates",
-                       f"Every status update posted on {config.site_name}", path, updated)
-        for (inc, update), entry_id in zip(pairs, ids, strict=True):
-            _update_entry(fg, config, inc, state.of(inc), update, entry_id)
-        out[path] = _serialise(fg, fmt)
-    return out
+    fg = _new_feed(config, f"{config.site_name} — status updates",
+                   f"Every status update posted on {config.site_name}", updated)
+    for (inc, update), entry_id in zip(pairs, ids, strict=True):
+        _update_entry(fg, config, inc, state.of(inc), update, entry_id)
+    return _serialise(fg, config, UPDATE_FEEDS)
 
 
 def _unique_ids(config: SitrepConfig, pairs: list[tuple[Incident, Update]]) -> list[str]:
@@ -257,6 +260,6 @@ def _unique_ids(config: SitrepConfig, pairs: list[tuple[Incident, Update]]) -> l
 
 def build_feeds(state: PortalState) -> dict[str, bytes]:
     """All four feeds and each component's two, keyed by site-relative path (see :data:`FEED_FILES`)."""
-    timelines: dict[str, str] = {}
-    return {**build_history_feeds(state, timelines), **build_update_feeds(state),
-            **build_component_feeds(state, timelines)}
+    entries: dict[str, FeedEntry] = {}
+    return {**build_history_feeds(state, entries), **build_update_feeds(state),
+            **build_component_feeds(state, entries)}
