@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import functools
 import gc
 import logging
@@ -31,7 +32,7 @@ import os
 import posixpath
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -332,6 +333,27 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
             self.final_site_dir = None
 
 
+#: What to do about an error writing the site, by its errno (the rest: the generic advice).
+_WRITE_ERROR_FIX = {
+    errno.ENOSPC: "free some disk space, or build into a folder on another disk (mkdocs build -d DIR)",
+    errno.EDQUOT: "free some of your disk quota, or build into another folder (mkdocs build -d DIR)",
+    errno.EACCES: "make the site folder's parent writable, or build into another folder (mkdocs build -d DIR)",
+    errno.EROFS: "build into a folder on a writable disk (mkdocs build -d DIR)",
+}
+
+
+@contextlib.contextmanager
+def _site_writing() -> Iterator[None]:
+    """Turn an error writing a page of the site into one line: what failed, where, and what to do."""
+    try:
+        yield
+    except OSError as exc:
+        fix = _WRITE_ERROR_FIX.get(exc.errno or 0, "check the site folder and its disk, then build again")
+        where = f" {exc.filename}" if exc.filename else ""
+        raise PluginError(f"could not write{where}: {exc.strerror or exc}; the published site is unchanged. "
+                          f"To fix: {fix}") from None
+
+
 class StreamedFile(File):
     """A generated page out of the navigation, rendered and written when MkDocs copies the static files.
 
@@ -406,7 +428,8 @@ class StreamWriter:
         assert self.files is not None and self.disk is not None
         output = self._filled(file) if self.shortcut else None
         if output is not None:
-            self.disk.write(file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
+            with _site_writing():
+                self.disk.write(file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
             del file.abs_dest_path
             return
         page = MkPage(None, file, self.config)
@@ -416,7 +439,8 @@ class StreamWriter:
         finally:
             file.page = None  # nothing reads it again; MkDocs would hold it to the end
         if output.strip():
-            self.disk.write(file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
+            with _site_writing():
+                self.disk.write(file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
             del file.abs_dest_path  # a cached path per page, 10,000 of them, for nothing
         else:
             log.info(f"Page skipped: '{file.src_uri}'. Generated empty output.")
@@ -514,7 +538,8 @@ class StreamWriter:
         """Wait until every streamed page is on disk (an error writing one is raised here)."""
         if self.disk is not None:
             disk, self.disk = self.disk, None
-            disk.close()
+            with _site_writing():
+                disk.close()
 
     def sitemap_pages(self) -> list[Any]:
         """The pages the sitemap lists: MkDocs' own and the streamed ones, in the order of the files."""
