@@ -6,7 +6,7 @@
 * ``on_files``: hand generated pages and files to MkDocs, never writing into
   ``docs_dir``: pages in the navigation as MkDocs pages, the thousands of others
   as :class:`StreamedFile` (MkDocs copies them; :class:`StreamWriter` renders
-  each then, writes it on a second thread and lets it go);
+  each then, hands it to a writing process and lets it go);
 * ``on_pre_page``: read a generated page's text without YAML, render it with one
   Markdown instance for the build, and not at all when it has no record body
   (its HTML comes from our templates); ``SITREP_RENDER=page-by-page`` keeps
