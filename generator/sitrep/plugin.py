@@ -32,7 +32,7 @@ import os
 import posixpath
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
@@ -342,16 +342,12 @@ _WRITE_ERROR_FIX = {
 }
 
 
-@contextlib.contextmanager
-def _site_writing() -> Iterator[None]:
-    """Turn an error writing a page of the site into one line: what failed, where, and what to do."""
-    try:
-        yield
-    except OSError as exc:
-        fix = _WRITE_ERROR_FIX.get(exc.errno or 0, "check the site folder and its disk, then build again")
-        where = f" {exc.filename}" if exc.filename else ""
-        raise PluginError(f"could not write{where}: {exc.strerror or exc}; the published site is unchanged. "
-                          f"To fix: {fix}") from None
+def _write_error(exc: OSError) -> PluginError:
+    """An error writing a page of the site as one line: what failed, where, and what to do."""
+    fix = _WRITE_ERROR_FIX.get(exc.errno or 0, "check the site folder and its disk, then build again")
+    where = f" {exc.filename}" if exc.filename else ""
+    return PluginError(f"could not write{where}: {exc.strerror or exc}; the published site is unchanged. "
+                       f"To fix: {fix}")
 
 
 class StreamedFile(File):
@@ -428,9 +424,7 @@ class StreamWriter:
         assert self.files is not None and self.disk is not None
         output = self._filled(file) if self.shortcut else None
         if output is not None:
-            with _site_writing():
-                self.disk.write(file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
-            del file.abs_dest_path
+            self._to_disk(file, output)
             return
         page = MkPage(None, file, self.config)
         try:
@@ -439,11 +433,18 @@ class StreamWriter:
         finally:
             file.page = None  # nothing reads it again; MkDocs would hold it to the end
         if output.strip():
-            with _site_writing():
-                self.disk.write(file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
-            del file.abs_dest_path  # a cached path per page, 10,000 of them, for nothing
+            self._to_disk(file, output)
         else:
             log.info(f"Page skipped: '{file.src_uri}'. Generated empty output.")
+
+    def _to_disk(self, file: StreamedFile, output: str) -> None:
+        """Hand a page's bytes to the writing process, and let go of its cached path (10,000 of them)."""
+        assert self.disk is not None
+        try:
+            self.disk.write(file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
+        except OSError as exc:
+            raise _write_error(exc) from None
+        del file.abs_dest_path
 
     def _filled(self, file: StreamedFile) -> str | None:
         """The page filled into its shell without MkDocs' page steps; None when it needs them.
@@ -538,8 +539,10 @@ class StreamWriter:
         """Wait until every streamed page is on disk (an error writing one is raised here)."""
         if self.disk is not None:
             disk, self.disk = self.disk, None
-            with _site_writing():
+            try:
                 disk.close()
+            except OSError as exc:
+                raise _write_error(exc) from None
 
     def sitemap_pages(self) -> list[Any]:
         """The pages the sitemap lists: MkDocs' own and the streamed ones, in the order of the files."""
