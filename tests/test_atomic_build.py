@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 from pathlib import Path
 
@@ -81,3 +82,44 @@ def test_a_page_that_cannot_be_written_stops_the_build_in_one_line(project: Path
     assert "the published site is unchanged. To fix: " in said
     assert tree_digest(site) == before
     assert not [p for p in tmp_path.iterdir() if "sitrep-staging" in p.name], "staging is cleaned up"
+
+
+def test_a_file_mkdocs_cannot_write_stops_the_build_in_one_line(project: Path, tmp_path: Path) -> None:
+    """MkDocs' own writes (the theme's assets here) fail with the same one line as Sitrep's pages."""
+    site = tmp_path / "site"
+    assert mkdocs_build(project, site).returncode == 0
+    before = tree_digest(site)
+    # A file where the theme's assets folder goes: MkDocs fails copying them, as on a full disk.
+    (project / "plant.py").write_text(
+        "import os\n\n\ndef on_env(env, config, files):\n"
+        "    open(os.path.join(config.site_dir, 'assets'), 'w').close()\n",
+        encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - plant.py\n", encoding="utf-8")
+    result = mkdocs_build(project, site)
+    said = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in said
+    assert f"could not write {tmp_path}" in said and "/assets" in said
+    assert "the published site is unchanged. To fix: " in said
+    assert tree_digest(site) == before
+    assert not [p for p in tmp_path.iterdir() if "sitrep-staging" in p.name], "staging is cleaned up"
+
+
+def test_a_full_disk_names_the_file_of_the_site_not_the_file_copied(tmp_path: Path) -> None:
+    """A copy that fails on a full disk names its source first; the message names the site's file."""
+    from mkdocs.exceptions import PluginError
+
+    from sitrep.plugin import SitrepPlugin, staging_dir
+
+    plugin = SitrepPlugin()
+    plugin.final_site_dir = str(tmp_path / "site")
+    target = f"{staging_dir(plugin.final_site_dir)}/assets/javascripts/bundle.js"
+    error = OSError(errno.ENOSPC, "No space left on device", "/venv/material/bundle.js", None, target)
+    with pytest.raises(PluginError) as raised:
+        plugin.on_build_error(error=error)
+    assert str(raised.value).startswith(f"could not write {target}: No space left on device; ")
+    assert "To fix: free some disk space" in str(raised.value)
+    # An error that is not about writing the site is left as it is, for MkDocs to show.
+    plugin.final_site_dir = str(tmp_path / "site")
+    plugin.on_build_error(error=FileNotFoundError(errno.ENOENT, "No such file", str(tmp_path / "docs" / "x.md")))

@@ -323,14 +323,21 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
 
     on_post_build = CombinedEvent(_order_search_index, _publish)
 
+    @event_priority(-100)  # last: the error it raises ends the event for any plugin after it
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
         if self.writer is not None:
             with contextlib.suppress(Exception):  # the build failed already; its own error is the one to show
                 self.writer.finish()
-        if self.final_site_dir is not None:
-            shutil.rmtree(staging_dir(self.final_site_dir), ignore_errors=True)
-            self.final_site_dir = None
+        if self.final_site_dir is None:
+            return
+        staging = staging_dir(self.final_site_dir)
+        shutil.rmtree(staging, ignore_errors=True)
+        self.final_site_dir = None
+        # MkDocs' own writes (its pages, the theme's assets, the sitemap) fail with a bare OSError,
+        # which MkDocs prints with a traceback; the same one line as a page of ours is told instead.
+        if isinstance(error, OSError) and _writing_the_site(error, staging):
+            raise _write_error(error, _site_path(error, staging)) from None
 
 
 #: What to do about an error writing the site, by its errno (the rest: the generic advice).
@@ -342,10 +349,23 @@ _WRITE_ERROR_FIX = {
 }
 
 
-def _write_error(exc: OSError) -> PluginError:
-    """An error writing a page of the site as one line: what failed, where, and what to do."""
+def _site_path(exc: OSError, site_dir: str) -> str | None:
+    """The file of the site ``exc`` names, if any (a failed copy names its source first, then its target)."""
+    inside = site_dir.rstrip(os.sep) + os.sep
+    return next((name for name in (exc.filename, exc.filename2)
+                 if isinstance(name, str) and (name == site_dir or name.startswith(inside))), None)
+
+
+def _writing_the_site(exc: OSError, site_dir: str) -> bool:
+    """Whether ``exc`` is a failure to write the site being built: a full or read-only disk, or a path in it."""
+    # A write to a full disk may name no file, or only the file a copy read from.
+    return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS) or _site_path(exc, site_dir) is not None
+
+
+def _write_error(exc: OSError, path: str | None) -> PluginError:
+    """An error writing ``path`` (a file of the site, if known) as one line: what failed, where, and what to do."""
     fix = _WRITE_ERROR_FIX.get(exc.errno or 0, "check the site folder and its disk, then build again")
-    where = f" {exc.filename}" if exc.filename else ""
+    where = f" {path}" if path else " the site"
     return PluginError(f"could not write{where}: {exc.strerror or exc}; the published site is unchanged. "
                        f"To fix: {fix}")
 
@@ -443,7 +463,7 @@ class StreamWriter:
         try:
             self.disk.write(file.abs_dest_path, output.encode("utf-8", errors="xmlcharrefreplace"))
         except OSError as exc:
-            raise _write_error(exc) from None
+            raise _write_error(exc, exc.filename) from None
         del file.abs_dest_path
 
     def _filled(self, file: StreamedFile) -> str | None:
@@ -542,7 +562,7 @@ class StreamWriter:
             try:
                 disk.close()
             except OSError as exc:
-                raise _write_error(exc) from None
+                raise _write_error(exc, exc.filename) from None
 
     def sitemap_pages(self) -> list[Any]:
         """The pages the sitemap lists: MkDocs' own and the streamed ones, in the order of the files."""
