@@ -513,6 +513,43 @@ def test_invalid_record_is_reported_not_edited(portal: Path) -> None:
     assert path.read_bytes() == before
 
 
+def test_a_read_only_record_is_not_replaced(portal: Path) -> None:
+    path = write(portal, INDENT0)
+    before = path.read_bytes()
+    path.chmod(0o444)
+    result = sitrep(portal, "update", ID, "--status", "identified", "--message", "x")
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"Error: {path}: the file is read-only. To fix: make it writable first")
+    assert "Traceback" not in result.output
+    assert path.read_bytes() == before and path.stat().st_mode & 0o777 == 0o444
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no temporary file left
+
+
+def test_a_linked_record_is_updated_where_the_link_points(portal: Path,
+                                                          tmp_path_factory: pytest.TempPathFactory) -> None:
+    target = tmp_path_factory.mktemp("elsewhere") / "record.md"
+    target.write_text(INDENT0, encoding="utf-8")
+    link = portal / REL
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(target)
+    result = sitrep(portal, "update", ID, "--status", "identified", "--message", "Found it.",
+                    "--at", "2026-02-10T15:30:00Z")
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and link.resolve() == target
+    assert front_matter(target)["updates"][-1]["message"] == "Found it."
+
+
+def test_a_file_where_the_year_folder_goes_is_named_in_one_line(portal: Path) -> None:
+    (portal / "incidents").mkdir()
+    (portal / "incidents" / "2026").write_text("not a folder\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["new", "incident", "-f", str(portal / "mkdocs.yml"), "--title", "API errors",
+                                       "--severity", "SEV3", "--component", "web-app=degraded_performance",
+                                       "--message", "Looking.", "--at", "2026-02-10T14:30:00Z", "--now", NOW])
+    assert result.exit_code == 2, result.output
+    assert result.output == (f"Error: {portal / 'incidents' / '2026'}: a file stands where this folder goes. "
+                             "To fix: move or rename the file that stands where a folder goes\n")
+
+
 def test_unknown_config_is_a_usage_error(portal: Path) -> None:
     result = CliRunner().invoke(main, ["update", "-f", "nope.yml", ID, "--status", "identified", "--message", "x"])
     assert result.exit_code == 2

@@ -74,6 +74,13 @@ class _Boundary(click.Group):
             ctx.exit(EXIT_USAGE)
         except SitrepError as exc:
             raise Refused(exc.message, exc.diagnostics) from None
+        except BrokenPipeError:  # the reader of the output went away (`sitrep ... | head`): stop quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
+        except OSError as exc:  # a file or folder the command cannot read or write: what, and what to do
+            from sitrep.model.files import describe_os_error
+
+            raise Refused(describe_os_error(exc)) from None
 
 
 @click.group(cls=_Boundary, context_settings={"help_option_names": ["-h", "--help"]})

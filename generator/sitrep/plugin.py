@@ -60,7 +60,7 @@ from sitrep.load.loader import load_portal
 from sitrep.model.clock import build_time
 from sitrep.model.config import SitrepConfig, build_config
 from sitrep.model.exceptions import SitrepError
-from sitrep.model.files import BackgroundWriter, swap_in
+from sitrep.model.files import BackgroundWriter, os_error_fix, swap_in
 from sitrep.render.page import BODY_START, Page, join_fragments, read_front_matter, split_fragments
 from sitrep.render.sanitize import sanitize_record_html, unwrap_record_html
 from sitrep.render.site import SiteOutput, build_site
@@ -340,15 +340,6 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
             raise _write_error(error, _site_path(error, staging)) from None
 
 
-#: What to do about an error writing the site, by its errno (the rest: the generic advice).
-_WRITE_ERROR_FIX = {
-    errno.ENOSPC: "free some disk space, or build into a folder on another disk (mkdocs build -d DIR)",
-    errno.EDQUOT: "free some of your disk quota, or build into another folder (mkdocs build -d DIR)",
-    errno.EACCES: "make the site folder's parent writable, or build into another folder (mkdocs build -d DIR)",
-    errno.EROFS: "build into a folder on a writable disk (mkdocs build -d DIR)",
-}
-
-
 def _site_path(exc: OSError, site_dir: str) -> str | None:
     """The file of the site ``exc`` names, if any (a failed copy names its source first, then its target)."""
     inside = site_dir.rstrip(os.sep) + os.sep
@@ -364,7 +355,7 @@ def _writing_the_site(exc: OSError, site_dir: str) -> bool:
 
 def _write_error(exc: OSError, path: str | None) -> PluginError:
     """An error writing ``path`` (a file of the site, if known) as one line: what failed, where, and what to do."""
-    fix = _WRITE_ERROR_FIX.get(exc.errno or 0, "check the site folder and its disk, then build again")
+    fix = f"{os_error_fix(exc)}; or build into another folder (mkdocs build -d DIR)"
     where = f" {path}" if path else " the site"
     return PluginError(f"could not write{where}: {exc.strerror or exc}; the published site is unchanged. "
                        f"To fix: {fix}")

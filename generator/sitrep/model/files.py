@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import shutil
@@ -19,6 +20,36 @@ except ImportError:  # Windows: the pipe keeps its default buffer
 from sitrep.model import write_helper
 from sitrep.model.write_helper import HEADER, write_all, write_file
 
+#: What to do when a file cannot be read or written, by errno (the rest: :data:`OTHER_FIX`).
+OS_ERROR_FIX = {
+    errno.EACCES: "check the permissions of the file and of its folder (ls -ld), or run as their owner",
+    errno.EPERM: "check the permissions of the file and of its folder (ls -ld), or run as their owner",
+    errno.EROFS: "the disk is mounted read-only: work in a checkout on a writable disk",
+    errno.ENOSPC: "free some disk space",
+    errno.EDQUOT: "free some of your disk quota",
+    errno.ENOENT: "check the path: a folder on the way does not exist",
+    errno.ENOTDIR: "move or rename the file that stands where a folder goes",
+    errno.EISDIR: "give the path of a file, not of a folder",
+}
+OTHER_FIX = "check the path and its disk, then try again"
+
+
+class _ReadOnlyFile(PermissionError):
+    """A file to be replaced has no write permission: its owner asked that it not change."""
+
+
+def os_error_fix(exc: OSError) -> str:
+    """What to do about ``exc`` (an error reading or writing a file), in a few words."""
+    if isinstance(exc, _ReadOnlyFile):
+        return "make it writable first (chmod u+w), if it is meant to change"
+    return OS_ERROR_FIX.get(exc.errno or 0, OTHER_FIX)
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for an error reading or writing a file: which file, what the system said, what to do."""
+    where = f"{os.fsdecode(exc.filename)}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}. To fix: {os_error_fix(exc)}"
+
 
 def write_atomically(path: Path, data: bytes, check: Callable[[bytes], None] | None = None, *,
                      exclusive: bool = False, durable: bool = True) -> None:
@@ -26,16 +57,32 @@ def write_atomically(path: Path, data: bytes, check: Callable[[bytes], None] | N
 
     ``check(bytes)`` runs on the bytes read back from the temporary file and may
     raise to abort: the original is then left untouched. An existing file keeps
-    its permission bits. With ``exclusive`` an existing ``path`` is never
-    replaced: :class:`FileExistsError`, also when another process created it
-    meanwhile. The temporary file is removed whatever happens. Parent folders
-    are created. ``durable=False`` skips waiting for the disk (``fsync``): for
-    files a build can make again, such as the pages of a built site.
+    its permission bits; a read-only one is not replaced (a :class:`PermissionError`).
+    A symbolic link keeps pointing where it did: the file it points to is replaced.
+    With ``exclusive`` an existing ``path`` is never replaced: :class:`FileExistsError`,
+    also when another process created it meanwhile. The temporary file is removed
+    whatever happens, and an error names ``path``, not it. Parent folders are
+    created. ``durable=False`` skips waiting for the disk (``fsync``): for files a
+    build can make again, such as the pages of a built site.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not exclusive and path.is_symlink():
+        path = Path(os.path.realpath(path))
+    mode = None
+    if not exclusive:
+        with contextlib.suppress(FileNotFoundError):
+            mode = path.stat().st_mode & 0o7777
+    if mode is not None and not mode & 0o222:  # replacing it would ignore what its owner asked
+        raise _ReadOnlyFile(errno.EACCES, "the file is read-only", str(path))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    # 0o666 less the umask, like any new file (mkstemp's 0o600 would stick to a linked record).
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:  # a file where a folder goes: not "the name is taken" to the callers
+        raise NotADirectoryError(errno.ENOTDIR, "a file stands where this folder goes", exc.filename) from None
+    try:
+        # 0o666 less the umask, like any new file (mkstemp's 0o600 would stick to a linked record).
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as exc:
+        raise type(exc)(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -53,9 +100,13 @@ def write_atomically(path: Path, data: bytes, check: Callable[[bytes], None] | N
                 with path.open("xb") as fh:
                     fh.write(data)
         else:
-            with contextlib.suppress(FileNotFoundError):  # keep the file's permission bits
-                os.chmod(tmp, path.stat().st_mode & 0o7777)
+            if mode is not None:  # keep the file's permission bits
+                os.chmod(tmp, mode)
             os.replace(tmp, path)
+    except OSError as exc:
+        if exc.filename in (None, str(tmp), tmp):
+            raise type(exc)(exc.errno, exc.strerror, str(path)) from None
+        raise
     finally:
         tmp.unlink(missing_ok=True)
 
