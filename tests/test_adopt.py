@@ -13,16 +13,18 @@ import shutil
 import subprocess
 import sys
 import venv
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from tests.support.helpers_build import CHROMIUM, CHROMIUM_ARGS, serve
 
 REPO = Path(__file__).resolve().parent.parent
 
 pytestmark = [
-    pytest.mark.slow, pytest.mark.browser,
+    pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("adopt"),
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)"),
 ]
 
@@ -48,17 +50,32 @@ def build_wheel(tmp: Path) -> Path:
     return wheel
 
 
-def test_a_new_team_installs_the_wheel_inits_a_portal_declares_an_incident_and_sees_it(tmp_path: Path) -> None:
-    wheel = build_wheel(tmp_path)
-    env_dir = tmp_path / "venv"
+@dataclass(frozen=True)
+class Installed:
+    """A fresh virtual environment with nothing but Sitrep's wheel (and what it depends on) installed."""
+
+    bin: Path
+    env: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    tmp = tmp_path_factory.mktemp("adopt")
+    wheel = build_wheel(tmp)
+    env_dir = tmp / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     bin_dir = env_dir / "bin"
     # A clean environment: no PYTHONPATH, no virtualenv of the test run, only the new venv's bin.
-    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8",
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp), "LANG": "C.UTF-8",
            "PIP_DISABLE_PIP_VERSION_CHECK": "1", "NO_MKDOCS_2_WARNING": "1",
            **{k: v for k, v in os.environ.items() if k.startswith("PIP_")}}
-    run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheel)], tmp_path, env)
+    run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheel)], tmp, env)
+    return Installed(bin_dir, env)
 
+
+def test_a_new_team_installs_the_wheel_inits_a_portal_declares_an_incident_and_sees_it(
+        tmp_path: Path, installed: Installed) -> None:
+    bin_dir, env = installed.bin, {**installed.env, "HOME": str(tmp_path)}
     portal = tmp_path / "portal"
     portal.mkdir()
     out = run([str(bin_dir / "sitrep"), "init", "--name", "Acme Status", "--component", 'api="Public API"',
@@ -100,3 +117,30 @@ def test_a_new_team_installs_the_wheel_inits_a_portal_declares_an_incident_and_s
         assert "We are investigating failing requests to the Public API." in page.locator("main").inner_text()
         assert errors == []
         browser.close()
+
+    # requirements.txt installs no Sitrep from PyPI (whose `sitrep` is another project): the wheel was a
+    # file here, out of the workflows' reach, and the file says what to add.
+    requirements = (portal / "requirements.txt").read_text(encoding="utf-8")
+    assert [line for line in requirements.splitlines() if line and not line.startswith("#")] == []
+
+
+def test_the_wheel_brings_what_notify_needs(tmp_path: Path, installed: Installed,
+                                            httpserver: HTTPServer) -> None:
+    """Installed from its wheel alone, Sitrep sends the team's notification (Apprise comes with it)."""
+    bin_dir, env = installed.bin, {**installed.env, "HOME": str(tmp_path)}
+    portal = tmp_path / "portal"
+    portal.mkdir()
+    run([str(bin_dir / "sitrep"), "init", "--name", "Acme Status", "--component", 'api="Public API"'], portal, env)
+    config = portal / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      # notify:\n      #   channels:\n      #     - name: team\n      #       audience: internal ",
+        "      notify:\n        channels:\n          - name: team\n            audience: internal ").replace(
+        "      #       url_env: SITREP_NOTIFY_TEAM ", "            url_env: SITREP_NOTIFY_TEAM "),
+        encoding="utf-8")
+    run([str(bin_dir / "sitrep"), "new", "incident", "--title", "Public API unavailable", "--severity", "SEV1",
+         "--component", "api=major_outage", "--message", "We are investigating failing requests."], portal, env)
+    httpserver.expect_request("/hook", method="POST").respond_with_data("ok")
+    env["SITREP_NOTIFY_TEAM"] = f"json://127.0.0.1:{httpserver.port}/hook"
+    run([str(bin_dir / "sitrep"), "notify"], portal, env)
+    [(request, _)] = httpserver.log
+    assert "Public API unavailable" in request.get_data(as_text=True)

@@ -18,7 +18,7 @@ import yaml
 from click.testing import CliRunner
 
 from sitrep.cli import main
-from sitrep.edit.init import REGION, PortalSettings, render_documents
+from sitrep.edit.init import REGION, PortalSettings, render_documents, requirement_from_direct_url
 from sitrep.model.config import load_config
 from tests.support.sitebuild import SAMPLE
 
@@ -61,7 +61,50 @@ def test_init_writes_a_portal_with_the_components(tmp_path: Path) -> None:
     assert [o["label"] for o in boxes] == ["`api` (Public API)", "`web` (Web app)", "`db` (Db)"]
     severities = next(b for b in form["body"] if b.get("id") == "severity")["attributes"]["options"]
     assert [o.split()[0] for o in severities] == [s.id for s in config.severities]
-    assert "sitrep==" in (portal / "requirements.txt").read_text(encoding="utf-8")
+    # Sitrep runs here from a source checkout, which the workflows cannot reach: no line installs it (a
+    # bare `sitrep` would install PyPI's unrelated project of that name), the file says what to add.
+    requirements = (portal / "requirements.txt").read_text(encoding="utf-8")
+    assert [line for line in requirements.splitlines() if line and not line.startswith("#")] == []
+    assert "#   sitrep @ git+https://github.com/YOUR-ORG/sitrep@v" in requirements
+
+
+@pytest.mark.parametrize(("direct_url", "line"), [
+    ({"url": "https://github.com/acme/sitrep", "vcs_info": {"vcs": "git", "commit_id": "4f2a" * 10,
+                                                            "requested_revision": "v0.1.0"}},
+     f"sitrep @ git+https://github.com/acme/sitrep@{'4f2a' * 10}"),
+    ({"url": "https://wheels.acme.example/sitrep-0.1.0-py3-none-any.whl",
+      "archive_info": {"hashes": {"sha256": "ab" * 32}}},
+     f"sitrep @ https://wheels.acme.example/sitrep-0.1.0-py3-none-any.whl#sha256={'ab' * 32}"),
+    ({"url": "file:///home/dana/sitrep-0.1.0-py3-none-any.whl", "archive_info": {}}, None),
+    ({"url": "file:///home/dana/src/sitrep", "dir_info": {"editable": True}}, None),
+    ({"url": "file:///srv/git/sitrep", "vcs_info": {"vcs": "git", "commit_id": "4f2a" * 10}}, None),
+])
+def test_requirements_name_where_this_sitrep_came_from(direct_url: dict, line: str | None) -> None:
+    """What pip recorded of the install (PEP 610) is the line a portal's workflows install Sitrep with."""
+    assert requirement_from_direct_url(direct_url) == line
+
+
+class _EnvLoader(yaml.SafeLoader):
+    """Reads MkDocs' ``!ENV`` tag (as null)."""
+
+
+_EnvLoader.add_constructor("!ENV", lambda loader, node: None)
+
+
+def test_init_in_an_existing_repository_says_what_to_add_to_its_own_files(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text("site_name: Docs\nnav:\n  - index.md\n", encoding="utf-8")
+    (tmp_path / ".gitignore").write_text("node_modules/\nsite/\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["init", str(tmp_path), *THREE, "--now", "2026-11-20T10:00:00Z"])
+    assert result.exit_code == 0, result.output
+    said = result.stderr
+    assert "sitrep: to do: mkdocs.yml has no 'sitrep' entry under 'plugins'" in said
+    section = said[said.index("\nplugins:\n") + 1:said.index("\n\n", said.index("\nplugins:\n"))]
+    options = yaml.load(section, Loader=_EnvLoader)["plugins"][1]["sitrep"]
+    assert [c["id"] for c in options["components"]] == ["api", "web", "db"]
+    assert "sitrep: to do: .gitignore lacks site-internal/, .sitrep-cache/, .venv/, .sitrep-notify/: add them" in said
+    assert "Next: do the above, then commit" in result.stdout
+    # Their files are theirs: nothing in them changed.
+    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "node_modules/\nsite/\n"
 
 
 def test_init_never_overwrites_and_says_so(tmp_path: Path) -> None:

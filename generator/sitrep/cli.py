@@ -1045,17 +1045,26 @@ def init(directory: str, component_specs: tuple[str, ...], site_name: str, site_
     the PR template and CONTRIBUTING.md for responders. Files that exist are
     kept and named, never overwritten.
     """
-    from sitrep.edit.init import PortalSettings, init_portal, new_config
+    from sitrep.edit.init import PortalSettings, advice_on_kept, init_portal, new_config, sitrep_requirement
 
     root = Path(directory)
     if not component_specs and sys.stdin.isatty():
         component_specs = tuple(_ask_components())
     config = new_config(component_specs, site_name, site_url)
     root.mkdir(parents=True, exist_ok=True)
-    outcome = init_portal(root, PortalSettings.of(config, since=_now(now_text).date(), root=root))
+    settings = PortalSettings.of(config, since=_now(now_text).date(), root=root)
+    outcome = init_portal(root, settings)
     _print_outcome(root, outcome, "updated")
-    click.echo("\nNext: commit these files, then see CONTRIBUTING.md to declare an incident; `mkdocs serve` "
-               "previews the site. After changing the components in mkdocs.yml, run `sitrep sync`.")
+    todo = advice_on_kept(root, settings, outcome)
+    if "requirements.txt" in outcome.written and sitrep_requirement() is None:
+        todo.append("requirements.txt has no line installing Sitrep: this Sitrep was installed from a file on "
+                    "this machine, which the workflows cannot reach. Add the line that installs it from where "
+                    "your team keeps it (examples in the file)")
+    for item in todo:
+        click.echo(f"\nsitrep: to do: {item}", err=True)
+    click.echo(f"\nNext: {'do the above, then ' if todo else ''}commit these files, then see CONTRIBUTING.md to "
+               "declare an incident; `mkdocs serve` previews the site. After changing the components in "
+               "mkdocs.yml, run `sitrep sync`.")
 
 
 @main.command()

@@ -36,7 +36,7 @@ from typing import Any
 import jinja2
 from pydantic import ValidationError
 
-from sitrep.model.config import Component, SitrepConfig
+from sitrep.model.config import Component, SitrepConfig, plugin_options, read_mkdocs_yml
 from sitrep.model.exceptions import SitrepError
 from sitrep.model.files import write_atomically
 from sitrep.model.formatting import format_duration, slugify
@@ -117,11 +117,45 @@ def table_cell(value: str) -> str:
 
 
 def sitrep_version() -> str:
-    """The installed Sitrep's version, pinned in a new portal's requirements.txt."""
+    """The installed Sitrep's version, named in a new portal's requirements.txt."""
     try:
         return metadata.version("sitrep")
     except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
         return "0.1.0"
+
+
+def requirement_from_direct_url(info: dict[str, Any]) -> str | None:
+    """The requirement installing the Sitrep that PEP 610's ``direct_url.json`` describes; None if a workflow can't.
+
+    A git (or other VCS) URL gives ``sitrep @ git+URL@COMMIT``, an archive's web address
+    ``sitrep @ URL`` with its hash; a file or folder on this machine is out of a workflow's
+    reach. Never a bare ``sitrep``: that name on PyPI is another project.
+    """
+    url = str(info.get("url", ""))
+    if not url or url.startswith("file:"):
+        return None
+    vcs = info.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") and vcs.get("commit_id"):
+        return f"sitrep @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
+    archive = info.get("archive_info")
+    if isinstance(archive, dict):
+        hashes = archive.get("hashes") or {}
+        return f"sitrep @ {url}" + (f"#sha256={hashes['sha256']}" if "sha256" in hashes else "")
+    return None
+
+
+def sitrep_requirement() -> str | None:
+    """The requirements.txt line that installs this very Sitrep in a portal's workflows (None: none can)."""
+    try:
+        text = metadata.distribution("sitrep").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return None
+    if not text:  # installed from an index: which one is not recorded
+        return None
+    try:
+        return requirement_from_direct_url(json.loads(text))
+    except ValueError:
+        return None
 
 
 @cache
@@ -166,7 +200,8 @@ class PortalSettings:
             "site_name": config.site_name, "site_url": config.site_url, "components": config.components,
             "severities": config.severities, "example": config.components[0],
             "example_severity": config.severities[min(1, len(config.severities) - 1)],
-            "since": self.since, "version": sitrep_version(), "develop": self.develop,
+            "since": self.since, "version": sitrep_version(), "requirement": sitrep_requirement(),
+            "develop": self.develop,
             "incident_templates": self.incident_templates, "notify": bool(config.notify.channels),
         }
 
@@ -221,6 +256,38 @@ def init_portal(root: Path, settings: PortalSettings) -> Outcome:
             continue
         outcome.written.append(path)
     return outcome
+
+
+def advice_on_kept(root: Path, settings: PortalSettings, outcome: Outcome) -> list[str]:
+    """What a team must still do by hand in the files ``init`` kept (an existing repository's own).
+
+    Their ``mkdocs.yml`` needs the ``sitrep`` plugin entry (every command and the build
+    read it): the advice quotes the one ``init`` would have written. Their ``.gitignore``
+    needs the built sites and the notification ledger, which must never be committed.
+    """
+    fresh = render_documents(settings)
+    advice = []
+    if "mkdocs.yml" in outcome.kept:
+        try:
+            has_entry = plugin_options(read_mkdocs_yml(root / "mkdocs.yml", "")) is not None
+        except SitrepError:
+            has_entry = False
+        if not has_entry:
+            generated = fresh["mkdocs.yml"]
+            section = generated[generated.index("\nplugins:\n") + 1:]
+            advice.append("mkdocs.yml has no 'sitrep' entry under 'plugins', which every sitrep command and the "
+                          "build read: merge in this section (and the theme and markdown_extensions of a new "
+                          "portal's mkdocs.yml, `sitrep init` in an empty folder), then run `sitrep sync`:\n\n"
+                          + section.rstrip() + "\n")
+    if ".gitignore" in outcome.kept:
+        ignored = {line.strip() for line in (root / ".gitignore").read_text(encoding="utf-8").splitlines()}
+        needed = [line for line in fresh[".gitignore"].splitlines()
+                  if line and not line.startswith("#") and line not in ignored]
+        if needed:
+            advice.append(f".gitignore lacks {', '.join(needed)}: add them (built sites and caches do not belong in "
+                          "git, and .sitrep-notify/ is the ledger of sent notifications, kept in the Actions "
+                          "cache)")
+    return advice
 
 
 def sync_portal(root: Path, settings: PortalSettings, *, write: bool = True) -> Outcome:
