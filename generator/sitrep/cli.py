@@ -343,8 +343,8 @@ def new_incident(mkdocs_yml: str, template_name: str | None, variables: tuple[st
     'investigating' update. Example:
 
     \b
-        sitrep new incident --title "Elevated error rates on the Publishing API" \\
-          --severity SEV2 --component publishing-api=partial_outage
+        sitrep new incident --title "Elevated error rates on the Public API" \\
+          --severity SEV2 --component api=partial_outage   (ids from mkdocs.yml)
     """
     from sitrep.edit.scaffold import IncidentDraft, default_message, render_incident
     from sitrep.model.formatting import slugify

@@ -2,7 +2,7 @@
 
 The script (``templates/embed/embed.js``) reads the site's ``api/v2/summary.json``
 and shows a banner while an incident or a maintenance in progress affects the
-components the page chose (``data-components="payments,web-app"``, the ids of
+components the page chose (``data-components="api,web"``, the ids of
 mkdocs.yml). Sitrep fills in the table from those ids to the API's component ids,
 so pages never need to know the latter.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 from sitrep.derive.state import PortalState
 from sitrep.model.formatting import dump_json
 from sitrep.render.statuspage_api import statuspage_id
-from sitrep.render.urls import EMBED_SCRIPT
+from sitrep.render.urls import EMBED_SCRIPT, urls_for
 
 SOURCE = Path(__file__).parent / "templates" / "embed" / "embed.js"
 _SLOT = "/*SITREP_COMPONENT_IDS*/{}"
@@ -25,4 +25,7 @@ def build_embed(state: PortalState) -> dict[str, bytes]:
     ids = {c.id: statuspage_id("component", c.id) for c in state.portal.config.components}
     script = SOURCE.read_text(encoding="utf-8")
     table = dump_json(ids, sort_keys=True).decode().strip()
+    # The usage comment shows this portal's own address and two of its own component ids.
+    script = script.replace("/*SITREP_SCRIPT_URL*/", urls_for(state.portal.config.site_url).file(EMBED_SCRIPT), 1)
+    script = script.replace("/*SITREP_EXAMPLE_IDS*/", ",".join(list(ids)[:2]), 1)
     return {EMBED_SCRIPT: script.replace(_SLOT, table, 1).encode("utf-8")}

@@ -1,6 +1,6 @@
 /* Sitrep status banner for product pages. Include it where the banner should appear:
  *
- *   <script src="https://status.example.com/embed.js" data-components="payments,web-app" async></script>
+ *   <script src="/*SITREP_SCRIPT_URL*/" data-components="/*SITREP_EXAMPLE_IDS*/" async></script>
  *
  * It reads /api/v2/summary.json from the status site (the server must allow
  * cross-origin GET: Access-Control-Allow-Origin, which GitHub Pages sends) and,
