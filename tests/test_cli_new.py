@@ -286,6 +286,27 @@ def test_new_postmortem_is_a_valid_draft_with_the_incident_facts(portal: Path) -
     assert "action-item-placeholder" in check.output
 
 
+def test_the_postmortem_draft_tells_what_the_incident_came_to_after_an_escalation(portal: Path) -> None:
+    steps = [
+        new_incident("--started", "2026-02-10T14:30:00Z", "--message", "We are investigating errors."),
+        sitrep("update", INCIDENT_ID, "--status", "identified", "--severity", "SEV1",
+               "--component", "publishing-api=major_outage", "--message", "Every publish now fails.",
+               now="2026-02-10T15:00:00Z"),
+        sitrep("resolve", INCIDENT_ID, "--message", "Resolved.", now="2026-02-10T15:20:00Z"),
+    ]
+    for step in steps:
+        assert step.exit_code == 0, step.output
+    result = sitrep("new", "postmortem", "--incident", INCIDENT_ID, now="2026-02-12T09:00:00Z")
+    assert result.exit_code == 0, result.output
+    text = (portal / result.stdout.strip()).read_text(encoding="utf-8")
+    impact = text.split("## Impact\n", 1)[1].split("\n## ", 1)[0]
+    assert "- Severity: SEV1 (Critical; declared SEV2)" in impact
+    assert "- Components: Publishing API (major outage)" in impact
+    timeline = text.split("## Timeline\n", 1)[1].split("\n## ", 1)[0]
+    assert ("\n- 15:00 UTC — Identified: Severity raised to SEV1. Publishing API now major outage. "
+            "Every publish now fails.\n") in timeline
+
+
 def test_postmortem_authors_title_and_several_incidents(portal: Path) -> None:
     _incident_with_history(portal)
     other = sitrep("new", "incident", "--title", "Slow database", "--severity", "SEV3",

@@ -105,6 +105,19 @@ def test_preview_rejects_an_unknown_base(portal_repo: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_preview_of_an_incident_declared_and_escalated_in_one_change_says_where_it_stands(
+        portal_repo: Path) -> None:
+    out = run(portal_repo, SITREP, "new", "incident", "--title", "Login fails", "--severity", "SEV2",
+              "--component", "auth=partial", "--at", "2026-11-23T14:00:00Z", "--now", "2026-11-23T14:00:00Z")
+    incident_id = Path(out.stdout.strip()).stem
+    run(portal_repo, SITREP, "update", incident_id, "--status", "identified", "--severity", "SEV1",
+        "--component", "auth=major", "--message", "Nobody can log in.", "--at", "2026-11-23T14:10:00Z",
+        "--now", "2026-11-23T14:10:00Z")
+    summary = run(portal_repo, SITREP, "preview", "--base", "main", "--format", "markdown",
+                  "--now", "2026-11-23T14:15:00Z").stdout
+    assert f"(`{incident_id}`): Declared SEV2, now SEV1" in summary
+
+
 def test_preview_leads_with_the_change_and_collapses_the_rest(portal_repo: Path) -> None:
     # The sample has an overdue incident, stale runbooks and action items without owners or dates:
     # none of that is this PR's doing, so it goes below, collapsed.

@@ -20,11 +20,13 @@ from pathlib import Path
 
 import jinja2
 
+from sitrep.derive.status import update_changes
 from sitrep.edit.yaml_text import format_timestamp, message_lines, yaml_flow_list, yaml_scalar
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.files import write_atomically
 from sitrep.model.formatting import clock_time, format_duration, long_date
 from sitrep.model.records import Incident
+from sitrep.model.vocabulary import status_label
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
@@ -143,11 +145,12 @@ def postmortem_stem(incident_id: str, today: date) -> str:
     return f"{today.isoformat()}-{_DATE_PREFIX.sub('', incident_id) or incident_id}"
 
 
-def timeline(incident: Incident, with_date: bool = False) -> list[tuple[datetime, str]]:
+def timeline(incident: Incident, config: SitrepConfig) -> list[tuple[datetime, str]]:
     """(time, text) of every lifecycle timestamp and every update, oldest first.
 
     Lifecycle events sort before updates posted at the same minute, so
-    "Resolved" precedes the public resolution message.
+    "Resolved" precedes the public resolution message. An update that escalated
+    or changed an impact says so first ("Severity raised to SEV1."), as the page does.
     """
     events: list[tuple[datetime, int, str]] = []
     how = f" ({incident.detection})" if incident.detection else ""
@@ -164,18 +167,19 @@ def timeline(incident: Incident, with_date: bool = False) -> list[tuple[datetime
         moment = getattr(incident, key)
         if moment is not None:
             events.append((moment, 0, text))
-    for update in incident.updates:
+    for update, changes in zip(incident.updates, update_changes(incident, config), strict=True):
         label = update.status.replace("_", " ").capitalize()
-        events.append((update.at, 1, f"{label}: {' '.join(update.message.split())}"))
+        changed = "".join(f"{c[:1].upper()}{c[1:]}. " for c in changes)
+        events.append((update.at, 1, f"{label}: {changed}{' '.join(update.message.split())}"))
     events.sort(key=lambda e: (e[0], e[1]))
     return [(moment, text) for moment, _, text in events]
 
 
-def _timeline_lines(incidents: Sequence[Incident]) -> list[str]:
+def _timeline_lines(incidents: Sequence[Incident], config: SitrepConfig) -> list[str]:
     labelled = len(incidents) > 1
     events = sorted(
         ((moment, f"[{inc.title}] {text}" if labelled else text)
-         for inc in incidents for moment, text in timeline(inc)),
+         for inc in incidents for moment, text in timeline(inc, config)),
         key=lambda e: e[0],
     )
     days = {format_timestamp(moment)[:10] for moment, _ in events}
@@ -198,14 +202,17 @@ def _impact_lines(incident: Incident, config: SitrepConfig) -> list[str]:
                     f"{format_timestamp(end)[:10]} {clock_time(end)} UTC")
         ended = "mitigated" if incident.mitigated else "resolved"
         duration = f"{format_duration(end - start)} ({span}, until {ended})"
-    parts = []
-    for cid, impact in incident.components.items():
-        component = config.component(cid)
-        parts.append(f"{component.name if component else cid} ({impact.replace('_', ' ')})")
+    # What the incident came to, as its page shows once resolved: the severity after the last
+    # escalation and the worst impact each component had, not what the declaration said.
+    parts = [f"{config.component_name(cid)} ({status_label(impact).lower()})"
+             for cid, impact in incident.worst_components.items()]
     lines = [f"- Duration: {duration}"]
-    severity = config.severity(incident.severity)
-    if incident.severity:
-        lines.append(f"- Severity: {incident.severity}" + (f" ({severity.name})" if severity else ""))
+    latest = incident.latest_severity
+    severity = config.severity(latest)
+    if latest:
+        declared = f"; declared {incident.severity}" if incident.severity and incident.severity != latest else ""
+        lines.append(f"- Severity: {latest}" + (f" ({severity.name}{declared})" if severity else
+                                                 f" ({declared[2:]})" if declared else ""))
     lines.append(f"- Components: {', '.join(parts)}")
     users = f"{incident.users_affected:,}" if incident.users_affected is not None else "[number or percentage]"
     lines.append(f"- Users affected: {users}")
@@ -245,7 +252,7 @@ def render_postmortem(incidents: Sequence[Incident], config: SitrepConfig, *, ti
     impact.append("- [Revenue impact, SLA credits, support tickets, data impact — if any]")
     return render_document("postmortem.md.j2", title=title, incident_ids=[i.id for i in incidents], today=today,
                    authors=list(authors), visibility=visibility, impact=impact,
-                   timeline=_timeline_lines(incidents), detection=detection)
+                   timeline=_timeline_lines(incidents, config), detection=detection)
 
 
 # --------------------------------------------------------------------------- runbooks

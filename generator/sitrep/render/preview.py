@@ -74,6 +74,8 @@ def _incident_changes(base: Portal, state: PortalState) -> list[Change]:
         label = update_label(inc.status)
         if old is None:
             what = "Maintenance scheduled" if inc.is_maintenance else f"Declared {inc.severity}"
+            if not inc.is_maintenance and inc.latest_severity != inc.severity:  # escalated in the same change
+                what += f", now {inc.latest_severity}"
             impacts = _impacts(state.of(inc).affected)
             changes.append(Change("declared", inc.id, inc.title, f"{what} ({label}); {impacts}", public))
         elif inc.is_resolved and not old.is_resolved:
