@@ -282,3 +282,18 @@ def test_cstate_issues_are_imported(tmp_path: Path) -> None:
     assert "resolved but gives no resolvedWhen" in result.output
     again = sitrep(root, "import", "cstate", str(issues), "--components", str(table), "--timezone", "Europe/Berlin")
     assert "wrote 0 new and 0 updated records; 3 unchanged" in again.output
+
+
+def test_history_from_before_the_portal_s_first_day_says_how_to_show_it(tmp_path: Path) -> None:
+    """`sitrep init` sets since: to its day; the import says to move it, or the bars show no imported day."""
+    root = write_portal(tmp_path / "portal", components=PORTAL_COMPONENTS, options={"since": "2026-11-20"})
+    issues = write_cstate(tmp_path / "content" / "issues")
+    table = root / "cstate.yml"
+    assert sitrep(root, "import", "cstate", str(issues), "--components", str(table)).exit_code == 0
+    table.write_text(table.read_text().replace("API: api ", "API: publishing-api ").replace("CDN: cdn ", "CDN: media "))
+    result = sitrep(root, "import", "cstate", str(issues), "--components", str(table), "--timezone", "Europe/Berlin")
+    assert result.exit_code == 0, result.output
+    assert ('The uptime bars count from the portal\'s first day, since: 2026-11-20 in mkdocs.yml, and show the '
+            'days before it as "no data": to show this history in them, set since: 2021-08-25 (the first '
+            'imported day).') in " ".join(result.output.split())
+    assert 'since: "2026-11-20"' in (root / "mkdocs.yml").read_text(encoding="utf-8")  # theirs to change

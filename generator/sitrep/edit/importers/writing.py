@@ -100,6 +100,8 @@ class Outcome:
 class Summary:
     source: str
     outcomes: list[Outcome] = field(default_factory=list)
+    #: The portal's first day (``since``) when the imported history starts before it, and that start.
+    earlier_history: tuple[date, date] | None = None
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
@@ -125,6 +127,11 @@ class Summary:
                          f"{'them' if many else 'it'}: written with the problem in a comment at the top, for a "
                          "human to fix (sitrep validate lists them):")
             lines += [f"  {o.path}: {'; '.join(o.problems)}" for o in self.flagged]
+        if self.earlier_history is not None:
+            since, first = self.earlier_history
+            lines.append(f"The uptime bars count from the portal's first day, since: {since.isoformat()} in "
+                         f"mkdocs.yml, and show the days before it as \"no data\": to show this history in "
+                         f"them, set since: {first.isoformat()} (the first imported day).")
         return "\n".join(lines) + "\n"
 
 
@@ -366,6 +373,9 @@ def write_imports(root: Path, config: SitrepConfig, source: str, incidents: Iter
                        f"{pm.date.isoformat()}-{slugify(inc.title, fallback='postmortem')}", render_pm)
     if not dry_run:
         writer.ledger.save()
+    first = min((inc.day for inc in ordered if inc.day is not None), default=None)
+    if first is not None and config.since is not None and first < config.since:
+        writer.summary.earlier_history = (config.since, first)
     return writer.summary
 
 
