@@ -64,7 +64,8 @@ def test_values_fill_the_placeholders_and_options_override_the_template(portal: 
 
 
 def test_a_value_cannot_change_the_yaml(portal: Path) -> None:
-    result = sitrep("new", "incident", "--template", "payment-failures", "--var", "provider=Stripe: EU # x")
+    result = sitrep("new", "incident", "--template", "payment-failures", "--var", "provider=Stripe: EU # x",
+                    "--var", "component=payments")
     assert result.exit_code == 0, result.output
     text = (portal / result.output.strip().splitlines()[-1]).read_text(encoding="utf-8")
     assert "payments: major_outage" in text and "title: Payment Processing Issues" in text
@@ -108,7 +109,7 @@ def test_a_placeholder_left_in_a_record_is_a_validation_error(portal: Path) -> N
 
 
 def test_updates_and_the_resolution_take_the_templates_message_for_their_state(portal: Path) -> None:
-    args = ("--template", "payment-failures", "--var", "provider=our card processor")
+    args = ("--template", "payment-failures", "--var", "provider=our card processor", "--var", "component=payments")
     created = sitrep("new", "incident", *args)
     assert created.exit_code == 0, created.output
     path = portal / created.output.strip().splitlines()[-1]

@@ -68,6 +68,24 @@ def test_init_writes_a_portal_with_the_components(tmp_path: Path) -> None:
     assert "#   sitrep @ git+https://github.com/YOUR-ORG/sitrep@v" in requirements
 
 
+@pytest.mark.parametrize("name", ["database-outage", "payment-failures", "security-incident",
+                                  "service-degradation"])
+def test_a_new_portal_has_the_procedures_scenarios_for_its_own_components(tmp_path: Path, name: str) -> None:
+    portal = init(tmp_path)
+    template = (portal / "templates" / f"{name}.md").read_text(encoding="utf-8")
+    usage = template.splitlines()[1]  # the example on its first line uses this portal's components
+    assert usage.startswith(f"# sitrep new incident --template {name} ") and "--var component=api" in usage
+    args = [a for k, v in re.findall(r'--var (\w+)=("[^"]*"|\S+)', usage) for a in ("--var", f"{k}={v.strip(chr(34))}")]
+    code, out = run("new", "incident", "-f", str(portal / "mkdocs.yml"), "--template", name, *args,
+                    "--now", "2026-11-20T10:00:00Z")
+    assert code == 0, out
+    record = portal / out.strip().splitlines()[-1]
+    assert "{{" not in record.read_text(encoding="utf-8")
+    assert "  api: " in record.read_text(encoding="utf-8")
+    assert "Common scenarios have a pre-written text in `templates/`" in (portal / "CONTRIBUTING.md").read_text(
+        encoding="utf-8")
+
+
 @pytest.mark.parametrize(("direct_url", "line"), [
     ({"url": "https://github.com/acme/sitrep", "vcs_info": {"vcs": "git", "commit_id": "4f2a" * 10,
                                                             "requested_revision": "v0.1.0"}},
@@ -199,6 +217,9 @@ def test_sample_portal_responder_files_are_what_init_writes() -> None:
     documents = render_documents(PortalSettings.of(config, develop=True, root=REPO))
     for path in RESPONDER_FILES:
         assert (REPO / path).read_text(encoding="utf-8") == documents[path], f"{path}: run `sitrep sync`"
+    for path in (p for p in documents if p.startswith("templates/")):  # the scenarios, written once
+        assert (REPO / path).read_text(encoding="utf-8") == documents[path], path
+        assert (SAMPLE / path).read_text(encoding="utf-8") == documents[path], path
     assert (REPO / ".github/workflows/pr.yml").read_text(encoding="utf-8") == documents[".github/workflows/pr.yml"]
     contributing = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     assert contributing.startswith(documents["CONTRIBUTING.md"].rstrip("\n") + "\n\n## Developing Sitrep\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -1052,7 +1053,9 @@ def init(directory: str, component_specs: tuple[str, ...], site_name: str, site_
         component_specs = tuple(_ask_components())
     config = new_config(component_specs, site_name, site_url)
     root.mkdir(parents=True, exist_ok=True)
-    settings = PortalSettings.of(config, since=_now(now_text).date(), root=root)
+    # The portal has the scenario templates: init writes them (or keeps the team's own).
+    settings = dataclasses.replace(PortalSettings.of(config, since=_now(now_text).date(), root=root),
+                                   incident_templates=True)
     outcome = init_portal(root, settings)
     _print_outcome(root, outcome, "updated")
     todo = advice_on_kept(root, settings, outcome)

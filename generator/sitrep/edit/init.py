@@ -60,6 +60,9 @@ class Document:
     template: str | None
 
 
+#: The pre-written incidents a new portal starts with (``templates/NAME.md``).
+INCIDENT_TEMPLATES = ("database-outage", "payment-failures", "security-incident", "service-degradation")
+
 #: Every file ``sitrep init`` writes, in the order it reports them.
 DOCUMENTS: tuple[Document, ...] = (
     Document("mkdocs.yml", "mkdocs.yml"),
@@ -73,6 +76,8 @@ DOCUMENTS: tuple[Document, ...] = (
     Document(".github/workflows/pr.yml", "github/workflows/pr.yml"),
     Document(".github/workflows/publish.yml", "github/workflows/publish.yml"),
     Document(".github/workflows/declare.yml", "github/workflows/declare.yml"),
+    # The procedures' common scenarios, for `sitrep new incident --template NAME`.
+    *(Document(f"templates/{name}.md", f"templates/{name}.md") for name in INCIDENT_TEMPLATES),
     Document("incidents/.gitkeep", None),
     Document("postmortems/.gitkeep", None),
     Document("runbooks/.gitkeep", None),
