@@ -550,6 +550,17 @@ def test_a_file_where_the_year_folder_goes_is_named_in_one_line(portal: Path) ->
                              "To fix: move or rename the file that stands where a folder goes\n")
 
 
+def test_a_responder_in_the_records_folder_needs_no_config_option(portal: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(portal, INDENT0)
+    monkeypatch.chdir(path.parent)  # incidents/2026/, two folders below mkdocs.yml
+    result = CliRunner().invoke(main, ["update", ID, "--status", "identified", "--message", "Found it.",
+                                       "--at", "2026-02-10T15:30:00Z", "--now", NOW])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == path.name  # shown relative to where the responder is
+    assert front_matter(path)["updates"][-1]["message"] == "Found it."
+
+
 def test_unknown_config_is_a_usage_error(portal: Path) -> None:
     result = CliRunner().invoke(main, ["update", "-f", "nope.yml", ID, "--status", "identified", "--message", "x"])
     assert result.exit_code == 2

@@ -58,9 +58,24 @@ def _display_prefix(root: Path) -> str:
     return "" if rel == "." or rel.startswith("..") else Path(rel).as_posix()
 
 
+def _nearest_mkdocs_yml(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Without --config, the mkdocs.yml of this folder or the nearest one above it, as git finds its folder.
+
+    A responder may run ``sitrep update`` from ``incidents/2026/``; an explicit --config is taken as given.
+    """
+    if ctx.get_parameter_source(param.name or "") is not click.core.ParameterSource.DEFAULT:
+        return value
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / value).is_file():
+            return str(folder / value) if folder != here else value
+    return value
+
+
 config_option = click.option(
-    "--config", "-f", "mkdocs_yml", default="mkdocs.yml", show_default=True,
-    type=click.Path(dir_okay=False), help="The portal's mkdocs.yml (holds the sitrep settings).",
+    "--config", "-f", "mkdocs_yml", default="mkdocs.yml", show_default=True, callback=_nearest_mkdocs_yml,
+    type=click.Path(dir_okay=False),
+    help="The portal's mkdocs.yml (holds the sitrep settings); by default the one here or in the nearest folder above.",
 )
 
 
