@@ -8,7 +8,9 @@ update times and statuses:
 
 =============================  =====================================================
 ``incident.declared``          ``incident/<id>/declared``
-``incident.updated``           ``incident/<id>/update/<UTC stamp>-<status>`` (each update after the first)
+``incident.updated``           ``incident/<id>/update/<update id>`` (each update after the first; the id is
+                               ``<UTC stamp>-<status>``, ``-2``… for a second one at the same second and
+                               status, :func:`~sitrep.model.records.update_ids`)
 ``incident.severity_changed``  ``incident/<id>/severity/<SEV>``
 ``incident.impact_changed``    ``incident/<id>/impact/<component>=<impact>,…``
 ``incident.resolved``          ``incident/<id>/resolved``
@@ -109,11 +111,10 @@ def _incident_events(portal: Portal, inc: Incident, now: datetime) -> list[Event
                         _changed_at(inc, "severity"), inc))
     events.append(Event(impact_id(inc.id, current.components), "incident.impact_changed",
                         _changed_at(inc, "components"), inc))
-    for update in inc.updates[1:]:
+    for update, update_id in list(zip(inc.updates, inc.update_ids, strict=True))[1:]:
         if update.status == "resolved":
             continue
-        events.append(Event(f"incident/{inc.id}/update/{compact_stamp(update.at)}-{update.status}",
-                            "incident.updated", update.at, inc, update))
+        events.append(Event(f"incident/{inc.id}/update/{update_id}", "incident.updated", update.at, inc, update))
     if inc.is_resolved:
         last = inc.updates[-1]
         events.append(Event(f"incident/{inc.id}/resolved", "incident.resolved", inc.resolved_at or last.at,

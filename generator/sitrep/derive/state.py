@@ -67,6 +67,9 @@ class IncidentState:
     affected: Mapping[str, str]
     #: What each update (in file order) changed, in plain words ("severity raised to SEV1").
     changes: tuple[tuple[str, ...], ...]
+    #: The id of each update (in file order), unique within the record (:attr:`Incident.update_ids`):
+    #: page anchors, feed entries and the JSON API all read it here.
+    update_ids: tuple[str, ...]
     #: Component id -> the worst impact the record had on it (:attr:`Incident.worst_components`,
     #: read by every list and feed filtering by component, so computed once here).
     worst_components: Mapping[str, str]
@@ -161,6 +164,7 @@ def incident_state(inc: Incident, portal: Portal, now: datetime) -> IncidentStat
         severity=config.severity(inc.latest_severity),
         affected=affected_components(inc),
         changes=update_changes(inc, config),
+        update_ids=inc.update_ids,
         worst_components=inc.worst_components,
         latest_severity=inc.latest_severity,
         last_updated=inc.last_updated,

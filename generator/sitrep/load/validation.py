@@ -241,6 +241,7 @@ def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
                         f"updates[{i}] ({update.at.isoformat()}) is earlier than the update "
                         "before it: keep updates in time order, oldest first")
         previous = update.at
+    _check_repeated_updates(inc, rf, diags)
     texts = [(("title",), inc.title)] + [(("updates", i, "message"), u.message) for i, u in enumerate(inc.updates)]
     for loc, text in texts:
         for name in dict.fromkeys(PLACEHOLDER.findall(text)):
@@ -249,6 +250,25 @@ def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
                         "in: replace it with the real text")
     _check_lifecycle(inc, rf, diags)
     return inc
+
+
+def _check_repeated_updates(inc: Incident, rf: RecordFile, diags: Diagnostics) -> None:
+    """A warning for an update that repeats an earlier one's time, status and message: likely pasted twice.
+
+    Not an error: two updates in one second (or minute, by hand) with one status are
+    allowed, and get distinct ids (``-2``); only the same text as well looks like a slip.
+    """
+    first: dict[tuple[datetime, str, str], int] = {}
+    for i, update in enumerate(inc.updates):
+        key = (update.at, update.status, update.message.strip())
+        if key not in first:
+            first[key] = i
+            continue
+        earlier = first[key]
+        diags.warning(rf.path, rf.line_of(("updates", i, "at")), "repeated-update",
+                      f"updates[{i}] repeats updates[{earlier}] (line {rf.line_of(('updates', earlier, 'at'))}): "
+                      "the same time, status and message, so it is published twice; remove one if it was "
+                      "pasted twice, or say what changed")
 
 
 def _check_impacts(components: dict[str, str], loc: tuple[str | int, ...], impacts: tuple[str, ...],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import FrozenInstanceError, dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Literal, Self, get_args
@@ -20,6 +20,7 @@ from pydantic.dataclasses import dataclass as validated_dataclass
 from pydantic.fields import FieldInfo
 from pydantic_core import TzInfo
 
+from sitrep.model.formatting import compact_stamp, id_word
 from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_IMPACT, MAINTENANCE_STATUSES, worst
 
 # The literals are built from the vocabulary (subscripting Literal with a tuple lists its values).
@@ -305,6 +306,11 @@ class Incident(Record):
         return self.status in ("resolved", "completed")
 
     @property
+    def update_ids(self) -> tuple[str, ...]:
+        """The id of each update, in file order, unique within the record (see :func:`update_ids`)."""
+        return update_ids(self.updates)
+
+    @property
     def start(self) -> datetime:
         """When impact (or maintenance) began."""
         if self.is_maintenance:
@@ -424,6 +430,37 @@ MODELS: dict[str, type[Record]] = {"incident": Incident, "postmortem": Postmorte
 # schema, the format page, the CLI's choices).
 for _kind in (Incident, Postmortem, Runbook, Update):
     _kind.model_fields = _kind.__pydantic_fields__  # type: ignore[misc]
+
+
+def update_repeats(updates: Iterable[Update]) -> tuple[int, ...]:
+    """For each update of one record, in file order: 1, or 2, 3… when earlier ones share its second and status.
+
+    The rule that keeps update ids unique within a record (see :func:`update_ids`):
+    two updates posted in the same second (or written by hand with the same
+    minute) with the same status are told apart by their order in the file.
+    """
+    seen: dict[tuple[str, str], int] = {}
+    repeats = []
+    for update in updates:
+        key = (compact_stamp(update.at), id_word(update.status))
+        seen[key] = seen.get(key, 0) + 1
+        repeats.append(seen[key])
+    return tuple(repeats)
+
+
+def update_ids(updates: Sequence[Update]) -> tuple[str, ...]:
+    """The stable id of each update of one record, in file order: ``20260210T144000Z-identified``.
+
+    The one rule for every id of an update: its page anchor, its feed entry, its
+    id in the JSON API and its notification event (so the ledger) all derive from
+    it. The update's UTC time to the second and its status; an update whose second
+    and status an earlier update of the record already has adds ``-2``, ``-3``…
+    (:func:`update_repeats`). So an update that shares its time and status with no
+    other keeps the plain form, and appending an update never changes the id of an
+    earlier one.
+    """
+    return tuple(f"{compact_stamp(u.at)}-{id_word(u.status)}" + (f"-{n}" if n > 1 else "")
+                 for u, n in zip(updates, update_repeats(updates), strict=True))
 
 
 def newest_first(updates: Iterable[Update]) -> list[Update]:

@@ -14,12 +14,15 @@ Identifiers never change once published, because feed readers deduplicate on the
 * a history entry's id is the incident page URL, ``{site_url}incidents/{id}/``
   (an RSS ``guid`` with ``isPermaLink="true"``);
 * an update entry's id is a tag URI (RFC 4151) built from the site host, the
-  update's year, the incident id, the update's UTC time and its status:
+  update's year, the incident id and the update's id in its record (its UTC time
+  and status, ``-2``… for a second one at the same second and status, see
+  :func:`sitrep.model.records.update_ids`):
   ``tag:status.example.com,2026:incident/<id>/update/20260210T144000Z-investigating``
   (a site served under a path, e.g. ``https://example.github.io/status/``, puts
   that path before ``incident/`` so two sites on one host never collide). The
   update's position is deliberately not part of it: inserting a forgotten update
-  would renumber every later one.
+  would renumber every later one. Its link is the incident page with the same
+  update id as the fragment (``#update-20260210T144000Z-investigating``).
 
 No build time appears anywhere: feed-level ``updated``/``lastBuildDate`` is the
 latest update time among the entries, so the files change only when data does.
@@ -37,7 +40,7 @@ from feedgen.feed import FeedGenerator
 
 from sitrep.derive.state import IncidentState, PortalState
 from sitrep.model.config import SitrepConfig
-from sitrep.model.formatting import compact_stamp, id_word, safe_text, to_utc
+from sitrep.model.formatting import safe_text, to_utc
 from sitrep.model.records import Incident, Update, newest_first
 from sitrep.model.vocabulary import CLOSING_STATUSES, update_label
 from sitrep.render.templating import render_macro
@@ -78,12 +81,11 @@ def select_updates(state: PortalState) -> list[tuple[Incident, Update]]:
 
 
 # --- ids -------------------------------------------------------------------------
-def update_entry_id(config: SitrepConfig, inc: Incident, update: Update) -> str:
-    """Stable tag URI of one update (see the module docstring)."""
+def update_entry_id(config: SitrepConfig, inc: Incident, update: Update, update_id: str) -> str:
+    """Stable tag URI of one update whose id in its record is ``update_id`` (see the module docstring)."""
     site = urls_for(config.site_url)
     year = to_utc(update.at).year
-    return (f"tag:{site.host},{year}:{site.path_prefix}incident/{inc.id}/update/"
-            f"{compact_stamp(update.at)}-{id_word(update.status)}")
+    return f"tag:{site.host},{year}:{site.path_prefix}incident/{inc.id}/update/{update_id}"
 
 
 # --- HTML content ----------------------------------------------------------------
@@ -169,16 +171,17 @@ def _history_entry(config: SitrepConfig, inc: Incident, derived: IncidentState) 
     return fe
 
 
-def _update_entry(fg: FeedGenerator, config: SitrepConfig, inc: Incident, derived: IncidentState, update: Update,
-                  entry_id: str) -> None:
-    fe = fg.add_entry(order="append")
-    fe.guid(entry_id, permalink=False)
-    view = feed_view(config, inc, derived)
+def _update_entry(fg: FeedGenerator, config: SitrepConfig, inc: Incident, derived: IncidentState,
+                  update: Update) -> None:
     position = next(n for n, u in enumerate(inc.updates) if u is update)
+    update_id = derived.update_ids[position]
+    fe = fg.add_entry(order="append")
+    fe.guid(update_entry_id(config, inc, update, update_id), permalink=False)
+    view = feed_view(config, inc, derived)
     shown = next(u for u in view["updates"] if u["index"] == position)
     title = f"{safe_text(inc.title)} — {update_label(update.status)}"
     fe.title(f"{title}: {safe_text(', '.join(shown['changes']))}" if shown["changes"] else title)
-    fe.link(href=f"{urls_for(config.site_url).incident(inc.id)}#{update_anchor(update.at, update.status)}",
+    fe.link(href=f"{urls_for(config.site_url).incident(inc.id)}#{update_anchor(update_id)}",
             rel="alternate")
     fe.content(render_macro(ENTRY_TEMPLATE, "update", view, shown), type="html")
     fe.published(to_utc(update.at))
@@ -238,24 +241,12 @@ def build_update_feeds(state: PortalState) -> dict[str, bytes]:
     """``updates.rss`` and ``updates.atom``: one entry per status update."""
     config = state.portal.config
     pairs = select_updates(state)
-    ids = _unique_ids(config, pairs)
     updated = _feed_updated(state, (u.at for _, u in pairs), state.latest_update)
     fg = _new_feed(config, f"{config.site_name} — status updates",
                    f"Every status update posted on {config.site_name}", updated)
-    for (inc, update), entry_id in zip(pairs, ids, strict=True):
-        _update_entry(fg, config, inc, state.of(inc), update, entry_id)
-    return _serialise(fg, config, UPDATE_FEEDS)
-
-
-def _unique_ids(config: SitrepConfig, pairs: list[tuple[Incident, Update]]) -> list[str]:
-    """Entry ids; two updates with the same time and status (a data slip) get -2, -3…"""
-    seen: dict[str, int] = {}
-    ids = []
     for inc, update in pairs:
-        base = update_entry_id(config, inc, update)
-        seen[base] = seen.get(base, 0) + 1
-        ids.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
-    return ids
+        _update_entry(fg, config, inc, state.of(inc), update)
+    return _serialise(fg, config, UPDATE_FEEDS)
 
 
 def build_feeds(state: PortalState) -> dict[str, bytes]:

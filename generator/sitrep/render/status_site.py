@@ -53,8 +53,9 @@ def incident_view(inc: Incident, state: PortalState, root: str) -> dict[str, Any
         "duration": derived.duration,
         "components": [{"id": cid, "name": names[cid], "impact": imp} for cid, imp in derived.affected.items()],
         "impact_groups": _impact_groups(derived.affected, names),
-        "updates": [{"at": u.at, "status": u.status, "message": u.message, "changes": changed}
-                    for u, changed in reversed(list(zip(inc.updates, derived.changes, strict=True)))],
+        "updates": [{"id": uid, "at": u.at, "status": u.status, "message": u.message, "changes": changed}
+                    for u, changed, uid in reversed(list(zip(inc.updates, derived.changes, derived.update_ids,
+                                                              strict=True)))],
         "next_update_due": derived.next_update_due,
         "update_overdue": derived.update_overdue,
         "postmortems": [{"title": p.title, "url": urls.link(urls.postmortem_page(p.id), root), "status": p.status}

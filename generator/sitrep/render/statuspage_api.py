@@ -35,7 +35,7 @@ from typing import Any
 from sitrep.derive.state import PortalState
 from sitrep.model.config import Component, SitrepConfig
 from sitrep.model.formatting import dump_json, safe_text, to_utc
-from sitrep.model.records import Incident, Update, newest_first
+from sitrep.model.records import Incident, Update, newest_first, update_repeats
 from sitrep.model.vocabulary import COMPONENT_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES, worst
 from sitrep.render.urls import API_DIR, urls_for
 
@@ -200,12 +200,19 @@ def _impact_updates(inc: Incident) -> tuple[Update | None, Update | None]:
     return start, end
 
 
-def _update_ids(inc: Incident, updates: list[Update]) -> list[str]:
-    """``update:<incident id>:<time>``; a second update at the same instant (a data slip) adds its status."""
-    keys = [f"{inc.id}:{sp_time(u.at)}" for u in updates]
-    keys = [f"{k}:{u.status}" if keys.count(k) > 1 else k for k, u in zip(keys, updates, strict=True)]
-    keys = [f"{k}:{keys[:n].count(k) + 1}" if keys.count(k) > 1 else k for n, k in enumerate(keys)]
-    return [statuspage_id("update", k) for k in keys]
+def _update_ids(inc: Incident) -> dict[int, str]:
+    """``id()`` of each update -> its id: ``update:<incident id>:<time>``.
+
+    An update sharing its instant with another adds its status, and the second,
+    third… at the same second with the same status add ``:2``, ``:3``…, the
+    repeat that makes its id unique in the record (:func:`~sitrep.model.records.update_repeats`).
+    The keys predate that rule (ids of updates alone at their instant stay as published).
+    """
+    times = [sp_time(u.at) for u in inc.updates]
+    return {id(u): statuspage_id("update", f"{inc.id}:{at}"
+                                 + (f":{u.status}" if times.count(at) > 1 else "")
+                                 + (f":{n}" if n > 1 else ""))
+            for u, at, n in zip(inc.updates, times, update_repeats(inc.updates), strict=True)}
 
 
 def _update(ctx: _Context, inc: Incident, update: Update, ids: tuple[str, str],
@@ -247,7 +254,7 @@ def _incident(ctx: _Context, inc: Incident) -> dict[str, Any]:
     incident_id = statuspage_id("incident", inc.id)
     impact_updates = _impact_updates(inc)
     updates = newest_first(inc.updates)
-    update_ids = _update_ids(inc, updates)
+    update_ids = _update_ids(inc)
     obj: dict[str, Any] = {
         "id": incident_id,
         "name": safe_text(inc.title),
@@ -260,8 +267,8 @@ def _incident(ctx: _Context, inc: Incident) -> dict[str, Any]:
         "shortlink": urls_for(ctx.state.portal.config.site_url).incident(inc.id),
         "started_at": sp_time(inc.start),
         "page_id": ctx.page["id"],
-        "incident_updates": [_update(ctx, inc, u, (uid, incident_id), impact_updates)
-                             for u, uid in zip(updates, update_ids, strict=True)],
+        "incident_updates": [_update(ctx, inc, u, (update_ids[id(u)], incident_id), impact_updates)
+                             for u in updates],
         "components": [ctx.by_component[cid] for cid in ctx.by_component
                        if cid in ctx.state.of(inc).worst_components],
     }

@@ -17,11 +17,8 @@ out a path.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from urllib.parse import urlsplit
-
-from sitrep.model.formatting import compact_stamp, id_word
 
 # --------------------------------------------------------------------------- page paths
 
@@ -125,12 +122,13 @@ def link(path: str, root: str) -> str:
     return root + dir_url(path)
 
 
-def update_anchor(at: datetime, status: str) -> str:
-    """Stable fragment id of one update on its incident page (the feeds link to it too).
+def update_anchor(update_id: str) -> str:
+    """Fragment id of one update on its incident page (the feeds link to it too).
 
-    The status is part of it so two updates posted in the same second stay distinct.
+    ``update_id`` is the update's id within its record (:func:`sitrep.model.records.update_ids`),
+    unique there, so two updates posted in the same second never share an anchor.
     """
-    return f"update-{compact_stamp(at)}-{id_word(status)}"
+    return f"update-{update_id}"
 
 
 # --------------------------------------------------------------------------- absolute URLs
