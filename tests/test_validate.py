@@ -395,6 +395,18 @@ def test_first_update_before_started_is_a_warning(make_portal):
     assert "earlier than 'started'" in one(result, INC, "update-before-start", L_UPDATE0, level="warning")
 
 
+def test_an_update_pasted_twice_is_a_warning_naming_both_lines(make_portal):
+    first = ("  - at: 2026-02-10T14:40:00Z\n    status: investigating\n"
+             "    message: We are investigating errors on the Publishing API.\n")
+    same_minute = first.replace("on the Publishing API.", "on the Publishing API and the editor.")
+    text = edit(INCIDENT, first, first + same_minute + first)  # lines 14-16: another message; 17-19: a paste
+    result = run(portal(make_portal, {INC: text}))
+    assert result.exit_code == 0  # teams do post twice in a minute: not an error
+    message = one(result, INC, "repeated-update", L_UPDATE0 + 6, level="warning")
+    assert message.startswith(f"updates[2] repeats updates[0] (line {L_UPDATE0}): the same time, status and message")
+    assert "remove one" in message
+
+
 def test_resolved_set_while_still_open(make_portal):
     text = edit(INCIDENT, "status: resolved", "status: monitoring")
     text = edit(text, "detected: 2026-02-10T14:32:00Z", "resolved: 2026-02-10T15:20:00Z")
