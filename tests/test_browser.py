@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.helpers_build import CHROMIUM
+from tests.support.helpers_build import CHROMIUM, visitor_page
 from tests.support.sitebuild import sample_site
 
 pytestmark = [
@@ -88,3 +88,17 @@ def test_status_page_usable_without_javascript(browser, base_url) -> None:
     assert "Partial System Outage" in pg.locator(".sr-banner").inner_text()
     assert pg.locator("a.sr-day").count() > 0
     context.close()
+
+
+@pytest.mark.parametrize(("width", "days"), [(390, 30), (1280, 90)])
+def test_uptime_figure_and_legend_match_the_days_shown(browser, base_url, width, days) -> None:
+    with visitor_page(browser, base_url, width=width) as pg:
+        pg.goto(base_url)
+        bar = pg.locator("#component-webhooks")
+        assert bar.locator("ol.sr-bar > li:visible").count() == days
+        assert f"last {days} days" in pg.locator(".sr-legend").inner_text()
+        assert bar.locator(".sr-since").inner_text() == f"{days} days ago"
+        figure = bar.locator(".sr-uptime").inner_text()
+        # The figure of the days on screen: webhooks' 30 days hold today's open partial outage,
+        # so the 30-day figure is lower than the 90-day one.
+        assert figure == {30: "99.83% uptime", 90: "99.92% uptime"}[days]

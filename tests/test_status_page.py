@@ -42,7 +42,9 @@ def test_components_grouped_with_status_text_and_90_day_bars() -> None:
     assert "Partial outage" in webhooks.select_one(".sr-comp-status").get_text()
     for comp in comps:
         assert len(comp.select("ol.sr-bar > li")) == 90
-        assert re.fullmatch(r"\d{1,3}\.\d\d% uptime", comp.select_one(".sr-uptime").get_text())
+        # One figure per window the bar is shown over (90, 60 and 30 days, by screen width).
+        figures = [f.get_text() for f in comp.select(".sr-uptime > .sr-w")]
+        assert len(figures) == 3 and all(re.fullmatch(r"\d{1,3}\.\d\d% uptime", f) for f in figures)
 
 
 def test_marked_days_link_to_their_day_page_with_tooltips() -> None:

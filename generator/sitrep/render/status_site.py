@@ -15,7 +15,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from sitrep.derive.state import PortalState
-from sitrep.derive.uptime import NO_DATA
+from sitrep.derive.uptime import NO_DATA, SHORTER_WINDOWS
 from sitrep.model.config import SitrepConfig
 from sitrep.model.formatting import day_label, month_label
 from sitrep.model.records import Incident
@@ -95,21 +95,40 @@ MAX_LINKED_DAYS = 150
 MAX_DAYS_WITH_TITLES = 100
 
 
+#: The screen widths of sitrep.css, widest first, and the most days an uptime bar shows at each
+#: (all of them on a wide screen).
+BAR_WIDTHS: tuple[tuple[str, int | None], ...] = (("wide", None), *zip(("mid", "narrow"), SHORTER_WINDOWS, strict=True))
+
+
+def _shown_at(window: int, days: int) -> str:
+    """The classes (``sr-at-wide`` ...) of the screen widths at which a bar of ``days`` days shows ``window`` days."""
+    return " ".join(f"sr-at-{name}" for name, limit in BAR_WIDTHS if min(days, limit or days) == window)
+
+
+def windows_view(state: PortalState) -> list[dict[str, Any]]:
+    """The bars' windows for the legend: days and the widths showing them (the same for every component)."""
+    days = state.portal.config.uptime_days
+    lengths = (days, *(n for n in SHORTER_WINDOWS if n < days))
+    return [{"days": n, "shown_at": _shown_at(n, days)} for n in lengths]
+
+
 def _bars(state: PortalState) -> dict[str, dict[str, Any]]:
     """Uptime bar data per component, with a size budget shared by all components."""
     portal = state.portal
     config = portal.config
-    computed = {cid: (bar.days, bar.percent) for cid, bar in state.uptime.items()}
+    computed = {cid: (bar.days, bar.window_percent) for cid, bar in state.uptime.items()}
     marked = sum(1 for cells, _ in computed.values() for cell in cells if cell.incident_ids)
     per_component = max(5, MAX_LINKED_DAYS // max(len(config.components), 1))
     titles_ok = marked <= MAX_DAYS_WITH_TITLES
     titles = {i.id: i.title for i in portal.incidents} if titles_ok else {}
     bars = {}
-    for cid, (cells, percent) in computed.items():
+    for cid, (cells, windows) in computed.items():
         recent_marked = [c.day for c in reversed(cells) if c.incident_ids][:per_component]
         linked = set(recent_marked)
         bars[cid] = {
-            "uptime": percent,
+            # the whole bar's window, then each shorter one a narrower screen shows
+            "windows": [{"days": n, "uptime": percent, "shown_at": _shown_at(n, max(windows))}
+                        for n, percent in windows.items()],
             "cells": [
                 {"day": c.day.isoformat(), "label": day_label(c.day), "impact": c.impact, "uptime": c.uptime,
                  "no_data": c.impact == NO_DATA, "count": len(c.incident_ids), "linked": c.day in linked,
@@ -169,6 +188,7 @@ def status_page(state: PortalState) -> Page:
         overall=overall,
         groups=_groups(config, statuses, bars),
         days=config.uptime_days,
+        windows=windows_view(state),
         active=[incident_view(i, state, root) for i in sorted(active, key=lambda i: i.start, reverse=True)],
         maintenance=[incident_view(m, state, root)
                      for m in sorted(maintenance, key=lambda m: m.scheduled_start or m.start)],

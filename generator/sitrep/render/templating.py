@@ -19,7 +19,7 @@ import jinja2
 import jinja2.bccache
 from markupsafe import Markup, escape
 
-from sitrep.model.formatting import day_label, format_duration, human_time, iso_z, pct, safe_text
+from sitrep.model.formatting import day_label, format_duration, human_time, iso_z, pct, safe_text, uptime_text
 from sitrep.model.vocabulary import action_state_label, postmortem_status_label, status_label, update_label
 from sitrep.render import urls
 from sitrep.render.icons import fill_sprite, icon, sprite
@@ -104,6 +104,7 @@ def template_env() -> jinja2.Environment:
         "day": day_label,
         "duration": format_duration,
         "pct": pct,
+        "uptime": uptime_text,
         "status_label": status_label,
         "update_label": update_label,
         "pm_status": postmortem_status_label,
