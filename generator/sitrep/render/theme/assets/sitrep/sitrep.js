@@ -20,8 +20,10 @@
       el.after(span);
     });
   }
-  // Days of the uptime bars without incidents: focusable, with their date and figure like marked days.
-  // The tooltip is made when a day is first hovered or focused, so a page of 800 days stays quick to load.
+  // The uptime bars: each is one Tab stop; the arrow keys, Home and End move between its days (the
+  // WAI-ARIA toolbar pattern's roving tabindex), and the focused day shows its tooltip, which is also
+  // its accessible name. Marked days are links with a tooltip from the build; the tooltip of another
+  // day is made when it is first hovered or focused, so a page of 800 days stays quick to load.
   var IMPACTS = { d: "Degraded performance", p: "Partial outage", m: "Major outage" };
   var dayFormat;
   try { dayFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }); } catch (e) { dayFormat = null; }
@@ -37,16 +39,51 @@
     date.textContent = dayFormat ? dayFormat.format(day) : day.toISOString().slice(0, 10);
     // Material's focus-visible polyfill adds classes of its own: look for ours only.
     var impact = ["d", "p", "m"].filter(function (c) { return cell.classList.contains(c); })[0];
-    tip.append(date, impact ? " · " + IMPACTS[impact] + " · see the incident history"
-                            : " · No incidents · 100.00% uptime");
+    tip.append(date, cell.classList.contains("n") ? " · No data"
+      : impact ? " · " + IMPACTS[impact] + " · see the incident history"
+      : " · No incidents · " + bar.dataset.fullDay);
+    cell.removeAttribute("title");
     cell.append(tip);
+    cell.setAttribute("aria-label", tip.textContent);
   }
-  document.querySelectorAll("ol.sr-bar[data-start] > li:empty").forEach(function (cell) { cell.tabIndex = 0; });
-  ["mouseover", "focusin"].forEach(function (type) {
-    document.addEventListener(type, function (event) {
-      var cell = event.target;
-      if (cell.tagName === "LI" && cell.parentNode.matches("ol.sr-bar")) { addTip(cell); }
+  function dayTarget(cell) { return cell.querySelector("a.sr-day") || cell; }
+  function isShown(cell) { return cell.getClientRects().length > 0; }
+  function moveTo(bar, cell) {
+    var current = bar.querySelector('[tabindex="0"]');
+    var target = dayTarget(cell);
+    if (target === cell) { addTip(cell); }
+    if (current && current !== target) { current.tabIndex = -1; }
+    target.tabIndex = 0;
+    target.focus();
+  }
+  document.querySelectorAll("ol.sr-bar[data-start]").forEach(function (bar) {
+    bar.querySelectorAll("a.sr-day").forEach(function (link) { link.tabIndex = -1; });
+    var today = bar.lastElementChild;
+    if (!today) { return; }
+    if (dayTarget(today) === today) { addTip(today); }
+    dayTarget(today).tabIndex = 0;
+    bar.addEventListener("keydown", function (event) {
+      var cell = event.target.closest("ol.sr-bar > li");
+      if (!cell || event.altKey || event.ctrlKey || event.metaKey) { return; }
+      var days = Array.prototype.filter.call(bar.children, isShown);
+      var at = days.indexOf(cell);
+      var next = { ArrowLeft: days[at - 1], ArrowUp: days[at - 1], ArrowRight: days[at + 1], ArrowDown: days[at + 1],
+                   Home: days[0], End: days[days.length - 1] }[event.key];
+      if (event.key in { ArrowLeft: 1, ArrowUp: 1, ArrowRight: 1, ArrowDown: 1, Home: 1, End: 1 }) {
+        event.preventDefault();
+        if (next) { moveTo(bar, next); }
+      }
     });
+    // A day hidden by a narrower screen cannot keep the bar's Tab stop: give it back to today.
+    window.addEventListener("resize", function () {
+      var current = bar.querySelector('[tabindex="0"]');
+      var cell = current && current.closest("ol.sr-bar > li");
+      if (cell && !isShown(cell)) { current.tabIndex = -1; dayTarget(today).tabIndex = 0; }
+    });
+  });
+  document.addEventListener("mouseover", function (event) {
+    var cell = event.target;
+    if (cell.tagName === "LI" && cell.parentNode.matches("ol.sr-bar")) { addTip(cell); }
   });
   // Filter the items listed on a page as you type.
   var input = document.querySelector("[data-sr-filter]");
