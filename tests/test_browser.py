@@ -116,10 +116,34 @@ def test_history_filter_narrows_the_list(page, base_url) -> None:
     assert box.is_visible()
     total = page.locator(".sr-hitem:visible").count()
     box.fill("sev2")
-    visible = page.locator(".sr-hitem:visible")
+    visible = page.locator(".sr-month .sr-hitem:visible")
     assert 0 < visible.count() < total
     for i in range(visible.count()):
         assert "sev2" in visible.nth(i).get_attribute("data-sr-text").lower()
+    result = page.locator("[role=status][data-sr-filter-result]")
+    page.wait_for_function("document.querySelector('[data-sr-filter-result]').textContent.includes('other pages')")
+    assert result.inner_text().startswith(f"{visible.count()} records on this page match \u201csev2\u201d.")
+    assert page.errors == []
+
+
+def test_history_filter_finds_records_on_other_pages_and_says_so(page, base_url) -> None:
+    page.goto(base_url + "history/")
+    page.locator("[data-sr-filter]").fill("duplicate")
+    result = page.locator("[role=status][data-sr-filter-result]")
+    page.wait_for_function("document.querySelector('[data-sr-filter-result]').textContent.includes('other pages')")
+    assert result.inner_text() == ("No records on this page match \u201cduplicate\u201d. "
+                                   "1 record on other pages, listed below.")
+    assert page.locator(".sr-month .sr-hitem:visible").count() == 0
+    found = page.locator(".sr-other-matches .sr-hitem:visible")
+    assert found.count() == 1 and "uplicate" in found.inner_text()
+    found.locator("a").first.click()  # its link leads to the incident, though it came from page 2
+    page.wait_for_load_state()
+    assert "/incidents/" in page.url and "uplicate" in page.locator("h1").inner_text()
+    page.go_back()
+    page.locator("[data-sr-filter]").fill("no such words")
+    page.wait_for_function("document.querySelector('[data-sr-filter-result]').textContent.startsWith('No records match')")
+    assert result.inner_text() == "No records match \u201cno such words\u201d."
+    assert page.locator(".sr-other-matches").is_hidden()
     assert page.errors == []
 
 

@@ -26,6 +26,9 @@ from sitrep.render.page import NOT_INDEXED, Page, embed_body, front_matter
 from sitrep.render.templating import page_part, render, template_macro
 
 HISTORY_PAGE_SIZE_DEFAULT = 25
+#: A history list of at most this many pages is filtered across all its pages (the script
+#: fetches the others when a visitor types); a longer one is filtered page by page.
+FILTER_ACROSS_PAGES = 20
 
 
 def incident_view(inc: Incident, state: PortalState, root: str) -> dict[str, Any]:
@@ -350,6 +353,8 @@ def _history_page_text(listing: HistoryListing, row: Callable[[Incident, str], M
     return text + render(
         "status/history.md.j2", label=listing.label, kind=listing.kind, nav=nav(folder, listing.kind, root),
         months=months, page=n + 1, pages=listing.pages, total=len(listing.incidents),
+        other_pages=[page_url(k) for k in range(1, listing.pages + 1) if k != n + 1]
+        if listing.pages <= FILTER_ACROSS_PAGES else [],
         prev_url=page_url(n) if n > 0 else None,
         next_url=page_url(n + 2) if n + 1 < listing.pages else None,
     )

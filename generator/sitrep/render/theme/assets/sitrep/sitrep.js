@@ -85,18 +85,69 @@
     var cell = event.target;
     if (cell.tagName === "LI" && cell.parentNode.matches("ol.sr-bar")) { addTip(cell); }
   });
-  // Filter the items listed on a page as you type.
+  // Filter the history as you type: this page's records at once, then those of the list's other pages
+  // (fetched once, when a visitor first types), each count said in a live region.
   var input = document.querySelector("[data-sr-filter]");
-  if (input) {
+  var history = document.querySelector(".sr-history");
+  if (input && history) {
     input.closest(".sr-js-only").hidden = false;
-    input.addEventListener("input", function () {
+    var result = history.querySelector("[data-sr-filter-result]");
+    var other = history.querySelector("[data-sr-other-matches]");
+    var pages = (history.dataset.srPages || "").split(" ").filter(Boolean);
+    var fetched = null;
+    var announce = null;
+    var matches = function (li, q) { return li.dataset.srText.toLowerCase().indexOf(q) !== -1; };
+    var plural = function (n) { return n === 1 ? "1 record" : n + " records"; };
+    var otherRows = function () {
+      if (!fetched) {
+        fetched = Promise.all(pages.map(function (url) {
+          var absolute = new URL(url, document.baseURI).href;
+          return fetch(absolute).then(function (r) { return r.ok ? r.text() : ""; }).then(function (text) {
+            var doc = new DOMParser().parseFromString(text, "text/html");
+            return Array.prototype.map.call(doc.querySelectorAll(".sr-hitem"), function (li) {
+              li.querySelectorAll("a[href]").forEach(function (a) { a.href = new URL(a.getAttribute("href"), absolute).href; });
+              return document.importNode(li, true);
+            });
+          });
+        })).then(function (lists) { return [].concat.apply([], lists); }, function () { return null; });
+      }
+      return fetched;
+    };
+    var say = function (text) {
+      clearTimeout(announce);  // one announcement once the visitor stops typing, not one per key
+      announce = setTimeout(function () { result.textContent = text; }, 400);
+    };
+    var update = function () {
       var q = input.value.trim().toLowerCase();
-      document.querySelectorAll(".sr-hitem").forEach(function (li) {
-        li.hidden = q !== "" && li.dataset.srText.toLowerCase().indexOf(q) === -1;
+      var here = 0;
+      history.querySelectorAll(".sr-month .sr-hitem").forEach(function (li) {
+        li.hidden = q !== "" && !matches(li, q);
+        if (!li.hidden) { here += 1; }
       });
-      document.querySelectorAll(".sr-month").forEach(function (m) {
+      history.querySelectorAll(".sr-month").forEach(function (m) {
         m.hidden = m.querySelectorAll(".sr-hitem:not([hidden])").length === 0;
       });
-    });
+      other.hidden = true;
+      if (q === "") { clearTimeout(announce); result.textContent = ""; return; }
+      var quoted = "\u201c" + input.value.trim() + "\u201d";
+      var onPage = here ? plural(here) + " on this page match " + quoted + "." : "No records on this page match " + quoted + ".";
+      if (!pages.length) {
+        say(here ? onPage : (document.querySelector(".sr-pager") ? onPage + " Older and newer records are on the other pages."
+                                                                 : "No records match " + quoted + "."));
+        return;
+      }
+      say(onPage + " Looking at the other pages\u2026");
+      otherRows().then(function (rows) {
+        if (input.value.trim().toLowerCase() !== q) { return; }
+        if (rows === null) { say(onPage + " The other pages could not be loaded."); return; }
+        var found = rows.filter(function (li) { return matches(li, q); });
+        var list = other.querySelector("ul");
+        list.replaceChildren.apply(list, found);
+        other.hidden = found.length === 0;
+        say(here + found.length === 0 ? "No records match " + quoted + "."
+          : onPage + " " + (found.length ? plural(found.length) + " on other pages, listed below." : "None on other pages."));
+      });
+    };
+    input.addEventListener("input", update);
   }
 })();
