@@ -141,7 +141,8 @@ def test_history_filter_finds_records_on_other_pages_and_says_so(page, base_url)
     assert "/incidents/" in page.url and "uplicate" in page.locator("h1").inner_text()
     page.go_back()
     page.locator("[data-sr-filter]").fill("no such words")
-    page.wait_for_function("document.querySelector('[data-sr-filter-result]').textContent.startsWith('No records')")
+    page.wait_for_function("t => document.querySelector('[data-sr-filter-result]').textContent === t",
+                           arg="No records match \u201cno such words\u201d.")
     assert result.inner_text() == "No records match \u201cno such words\u201d."
     assert page.locator(".sr-other-matches").is_hidden()
     assert page.errors == []
