@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -163,8 +163,9 @@ def day_pages(state: PortalState, days: int) -> Iterable[Page]:
 def _day_page_text(state: PortalState, day: str, incidents: list[Incident]) -> str:
     root = urls.root_of(urls.day_page(day))
     views = [incident_view(i, state, root) for i in sorted(incidents, key=lambda i: (i.start, i.id))]
-    text = front_matter(title=f"Incidents on {day}", hide=["toc"], search=NOT_INDEXED)
-    return text + render("status/day.md.j2", day=day, incidents=views, root=root)
+    label = day_label(date.fromisoformat(day))
+    text = front_matter(title=f"Incidents on {label}", hide=["toc"], search=NOT_INDEXED)
+    return text + render("status/day.md.j2", day=label, incidents=views, root=root)
 
 
 def status_page(state: PortalState) -> Page:
@@ -231,7 +232,7 @@ def _incident_page_text(state: PortalState, links: BodyLinks, inc: Incident) -> 
     body = links.fix(inc.body.strip(), path, inc.path)
     head, tail = _incident_parts()
     text = front_matter(title=inc.title, hide=["navigation", "toc"])
-    text += head(view, root)
+    text += head(view, root, state.now)
     text += embed_body(body)
     return text + tail(view)
 
@@ -348,8 +349,10 @@ def _history_page_text(listing: HistoryListing, row: Callable[[Incident, str], M
     def page_url(k: int) -> str:
         return urls.link(urls.listing_page(folder, k), root)
 
-    text = front_matter(title="History" if listing.kind == "all" else f"History — {listing.label}",
-                        hide=["toc"], search=NOT_INDEXED)
+    title = "History" if listing.kind == "all" else f"History — {listing.label}"
+    if listing.pages > 1:
+        title += f", page {n + 1} of {listing.pages}"
+    text = front_matter(title=title, hide=["toc"], search=NOT_INDEXED)
     return text + render(
         "status/history.md.j2", label=listing.label, kind=listing.kind, nav=nav(folder, listing.kind, root),
         months=months, page=n + 1, pages=listing.pages, total=len(listing.incidents),

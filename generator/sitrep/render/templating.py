@@ -30,8 +30,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 THEME_DIR = Path(__file__).parent / "theme"
 #: Theme files (paths in THEME_DIR) only the MkDocs plugin uses, not written by ``sitrep generate
 #: --theme-dir``: the page shell, and Material for MkDocs' search partial, which would replace the
-#: search of Zensical's templates with markup its stylesheet and script do not know.
-THEME_PLUGIN_ONLY = frozenset({"sitrep-shell.html", "partials/search.html"})
+#: search of Zensical's templates with markup its stylesheet and script do not know, and the
+#: 404 page, which reads the plugin's ``sitrep_urls``.
+THEME_PLUGIN_ONLY = frozenset({"sitrep-shell.html", "partials/search.html", "404.html"})
 
 
 class _Environment(jinja2.Environment):
