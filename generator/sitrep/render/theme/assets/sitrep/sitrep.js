@@ -41,7 +41,7 @@
     var impact = ["d", "p", "m"].filter(function (c) { return cell.classList.contains(c); })[0];
     tip.append(date, cell.classList.contains("n") ? " · No data"
       : impact ? " · " + IMPACTS[impact] + " · see the incident history"
-      : " · No incidents · " + bar.dataset.fullDay);
+      : " · No incidents · " + bar.dataset.fullDay + " uptime");
     cell.removeAttribute("title");
     cell.append(tip);
     cell.setAttribute("aria-label", tip.textContent);
