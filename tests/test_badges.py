@@ -43,18 +43,18 @@ def test_operational_badge_text_colour_and_accessibility() -> None:
     out = build_badges(portal_state(portal_of(), NOW))
     root = svg_root(out["badge.svg"])
     assert root.get("role") == "img"
-    assert root.get("aria-label") == "status: All systems operational"
-    assert root.find(f"{SVG}title").text == "status: All systems operational"
+    assert root.get("aria-label") == "status: All Systems Operational"
+    assert root.find(f"{SVG}title").text == "status: All Systems Operational"
     texts = [t.text for t in root.iter(f"{SVG}text")]
-    assert "All systems operational" in texts and "status" in texts
+    assert "All Systems Operational" in texts and "status" in texts
     assert COLOURS["operational"][0] in out["badge.svg"].decode()
     assert json.loads(out["badge.json"]) == {"schemaVersion": 1, "label": "status",
-                                             "message": "All systems operational", "color": "brightgreen"}
+                                             "message": "All Systems Operational", "color": "brightgreen"}
 
 
 def test_outage_changes_text_and_colour() -> None:
     out = build_badges(portal_state(portal_of(outage()), NOW))
-    assert json.loads(out["badge.json"])["message"] == "Partial system outage"
+    assert json.loads(out["badge.json"])["message"] == "Partial System Outage"
     assert json.loads(out["badge.json"])["color"] == "orange"
     api = json.loads(out["components/api/badge.json"])
     assert (api["label"], api["message"], api["color"]) == ("Publishing API", "Partial outage", "orange")
@@ -69,7 +69,7 @@ def test_resolved_incident_no_longer_shows() -> None:
         {"at": "2026-02-10T14:40:00Z", "status": "investigating", "message": "Looking."},
         {"at": "2026-02-10T14:55:00Z", "status": "resolved", "message": "Fixed."}])
     badge = build_badges(portal_state(portal_of(resolved), NOW))["badge.json"]
-    assert json.loads(badge)["message"] == "All systems operational"
+    assert json.loads(badge)["message"] == "All Systems Operational"
 
 
 def test_width_follows_text_and_boxes_add_up() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.helpers_build import CHROMIUM
+from tests.support.helpers_build import CHROMIUM, visitor_page
 from tests.support.sitebuild import sample_site
 
 pytestmark = [
@@ -54,17 +54,59 @@ def test_local_time_only_where_it_differs_from_utc(browser, base_url) -> None:
     context.close()
 
 
-def test_uptime_tooltip_by_keyboard(page, base_url) -> None:
+#: Where the focus is, as a visitor would name it: the link's text, or the day's bar and tooltip.
+_FOCUSED = """() => {
+  const el = document.activeElement;
+  const bar = el.closest('ol.sr-bar');
+  return {bar: bar ? bar.closest('li.sr-component').id : null, text: el.innerText.trim().slice(0, 60),
+          name: el.getAttribute('aria-label') || el.innerText.trim()};
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_each_uptime_bar_is_one_tab_stop_on_the_way_to_the_history(browser, base_url, width) -> None:
+    with visitor_page(browser, base_url, width=width) as pg:
+        pg.goto(base_url)
+        stops = []
+        for _ in range(120):
+            pg.keyboard.press("Tab")
+            stops.append(pg.evaluate(_FOCUSED))
+            if stops[-1]["text"] == "Incident history":
+                break
+        assert stops[-1]["text"] == "Incident history", "Tab reaches the incident history"
+        bars = [s["bar"] for s in stops if s["bar"]]
+        assert len(bars) == len(set(bars)) == 9, "each component's bar is one Tab stop"
+        assert len(stops) < 50, f"{len(stops)} Tab stops before the incident history"
+        # The bar's stop is today, named by its tooltip.
+        first = next(s for s in stops if s["bar"])
+        assert first["name"].startswith("Nov 23, 2026 · ")
+    assert pg.errors == []
+
+
+def test_arrow_keys_move_between_days_and_show_their_tooltip(page, base_url) -> None:
     page.goto(base_url)
-    day = page.locator("a.sr-day").first
-    tip = day.locator(".sr-tip")
-    assert tip.bounding_box()["width"] <= 1, "the tooltip is visually hidden until focus"
-    # Every day is focusable: Tab from the day before the marked one.
-    day.evaluate("el => el.closest('li').previousElementSibling.focus()")
+    bar = page.locator("#component-webhooks ol.sr-bar")
+    bar.locator("li").last.locator("a.sr-day").focus()  # today: the webhook delivery delays
+    tip_now = page.evaluate(_FOCUSED)["name"]
+    assert tip_now.startswith("Nov 23, 2026 · Partial outage · 1 incident")
+    page.keyboard.press("ArrowLeft")
+    day = page.evaluate(_FOCUSED)
+    assert day["bar"] == "component-webhooks" and day["name"] == "Nov 22, 2026 · No incidents · 100.00% uptime"
+    tip = page.locator("#component-webhooks ol.sr-bar > li:focus .sr-tip")
+    assert tip.bounding_box()["width"] > 40, "the focused day shows its tooltip"
+    assert tip.inner_text() == day["name"]
+    page.keyboard.press("Home")
+    assert page.evaluate(_FOCUSED)["name"].startswith("Aug 26, 2026 · ")
+    page.keyboard.press("End")
+    assert page.evaluate(_FOCUSED)["name"] == tip_now
+    page.keyboard.press("ArrowRight")  # already the last day: stays
+    assert page.evaluate(_FOCUSED)["name"] == tip_now
+    # One Tab leaves the bar for the next component's bar, whose stop is its today.
+    page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")
-    assert day.evaluate("el => el === document.activeElement"), "the marked day is reachable with Tab"
-    assert tip.bounding_box()["width"] > 40, "focus reveals the tooltip"
-    assert " incident" in tip.inner_text()
+    page.keyboard.press("Tab")
+    after = page.evaluate(_FOCUSED)
+    assert after["bar"] != "component-webhooks"
     assert page.errors == []
 
 
@@ -74,10 +116,35 @@ def test_history_filter_narrows_the_list(page, base_url) -> None:
     assert box.is_visible()
     total = page.locator(".sr-hitem:visible").count()
     box.fill("sev2")
-    visible = page.locator(".sr-hitem:visible")
+    visible = page.locator(".sr-month .sr-hitem:visible")
     assert 0 < visible.count() < total
     for i in range(visible.count()):
         assert "sev2" in visible.nth(i).get_attribute("data-sr-text").lower()
+    result = page.locator("[role=status][data-sr-filter-result]")
+    page.wait_for_function("document.querySelector('[data-sr-filter-result]').textContent.includes('other pages')")
+    assert result.inner_text().startswith(f"{visible.count()} records on this page match \u201csev2\u201d.")
+    assert page.errors == []
+
+
+def test_history_filter_finds_records_on_other_pages_and_says_so(page, base_url) -> None:
+    page.goto(base_url + "history/")
+    page.locator("[data-sr-filter]").fill("duplicate")
+    result = page.locator("[role=status][data-sr-filter-result]")
+    page.wait_for_function("document.querySelector('[data-sr-filter-result]').textContent.includes('other pages')")
+    assert result.inner_text() == ("No records on this page match \u201cduplicate\u201d. "
+                                   "1 record on other pages, listed below.")
+    assert page.locator(".sr-month .sr-hitem:visible").count() == 0
+    found = page.locator(".sr-other-matches .sr-hitem:visible")
+    assert found.count() == 1 and "uplicate" in found.inner_text()
+    found.locator("a").first.click()  # its link leads to the incident, though it came from page 2
+    page.wait_for_load_state()
+    assert "/incidents/" in page.url and "uplicate" in page.locator("h1").inner_text()
+    page.go_back()
+    page.locator("[data-sr-filter]").fill("no such words")
+    page.wait_for_function("t => document.querySelector('[data-sr-filter-result]').textContent === t",
+                           arg="No records match \u201cno such words\u201d.")
+    assert result.inner_text() == "No records match \u201cno such words\u201d."
+    assert page.locator(".sr-other-matches").is_hidden()
     assert page.errors == []
 
 
@@ -88,3 +155,17 @@ def test_status_page_usable_without_javascript(browser, base_url) -> None:
     assert "Partial System Outage" in pg.locator(".sr-banner").inner_text()
     assert pg.locator("a.sr-day").count() > 0
     context.close()
+
+
+@pytest.mark.parametrize(("width", "days"), [(390, 30), (1280, 90)])
+def test_uptime_figure_and_legend_match_the_days_shown(browser, base_url, width, days) -> None:
+    with visitor_page(browser, base_url, width=width) as pg:
+        pg.goto(base_url)
+        bar = pg.locator("#component-webhooks")
+        assert bar.locator("ol.sr-bar > li:visible").count() == days
+        assert f"last {days} days" in pg.locator(".sr-legend").inner_text()
+        assert bar.locator(".sr-since").inner_text() == f"{days} days ago"
+        figure = bar.locator(".sr-uptime").inner_text()
+        # The figure of the days on screen: webhooks' 30 days hold today's open partial outage,
+        # so the 30-day figure is lower than the 90-day one.
+        assert figure == {30: "99.83% uptime", 90: "99.92% uptime"}[days]

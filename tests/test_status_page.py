@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -42,7 +43,9 @@ def test_components_grouped_with_status_text_and_90_day_bars() -> None:
     assert "Partial outage" in webhooks.select_one(".sr-comp-status").get_text()
     for comp in comps:
         assert len(comp.select("ol.sr-bar > li")) == 90
-        assert re.fullmatch(r"\d{1,3}\.\d\d% uptime", comp.select_one(".sr-uptime").get_text())
+        # One figure per window the bar is shown over (90, 60 and 30 days, by screen width).
+        figures = [f.get_text() for f in comp.select(".sr-uptime > .sr-w")]
+        assert len(figures) == 3 and all(re.fullmatch(r"\d{1,3}\.\d\d% uptime", f) for f in figures)
 
 
 def test_marked_days_link_to_their_day_page_with_tooltips() -> None:
@@ -131,3 +134,40 @@ def test_feed_autodiscovery_on_every_page() -> None:
         links = soup(rel).select('link[rel=alternate]')
         types = {link["type"] for link in links}
         assert {"application/atom+xml", "application/rss+xml"} <= types
+
+
+def test_open_incident_page_says_as_of_when_like_the_status_page() -> None:
+    home = soup("index.html").select_one(".sr-banner .sr-asof").get_text(" ", strip=True)
+    assert home == "As of Nov 23, 2026 12:00 UTC"
+    open_page = soup("incidents/2026-11-23-webhook-delivery-delays/index.html")
+    assert open_page.select_one(".sr-incident-page .sr-asof").get_text(" ", strip=True) == home
+    assert "ongoing, 3 h 50 min so far" in open_page.select_one(".sr-facts").get_text()
+    # A resolved incident's page does not change with time: no "as of".
+    assert soup("incidents/2026-02-10-publishing-api-500s/index.html").select_one(".sr-asof") is None
+
+
+def test_every_page_of_the_history_has_its_own_title() -> None:
+    titles = [soup(p).title.get_text() for p in ("history/index.html", "history/page/2/index.html")]
+    assert titles == ["History, page 1 of 2 - SmartBeak Status", "History, page 2 of 2 - SmartBeak Status"]
+
+
+def test_day_pages_write_the_date_as_every_other_page() -> None:
+    page = soup("history/day/2026-11-23/index.html")
+    assert page.select_one(".sr-day-page h1").get_text() == "Incidents on Nov 23, 2026"
+    assert page.title.get_text() == "Incidents on Nov 23, 2026 - SmartBeak Status"
+
+
+def test_badge_banner_and_api_name_the_overall_status_alike() -> None:
+    banner = soup("index.html").select_one(".sr-banner h1").get_text(strip=True)
+    status = json.loads((sample_site() / "api/v2/status.json").read_text())["status"]["description"]
+    badge = json.loads((sample_site() / "badge.json").read_text())["message"]
+    assert banner == status == badge == "Partial System Outage"
+
+
+def test_not_found_page_explains_and_leads_back() -> None:
+    page = soup("404.html")
+    assert page.title.get_text() == "Page not found - SmartBeak Status"
+    assert page.select_one(".sr-not-found h1").get_text() == "Page not found"
+    links = {a.get_text(): a["href"] for a in page.select(".sr-not-found a")}
+    # Absolute links: the server sends this page for a missing address at any depth.
+    assert links == {"Current status": "/", "Incident history": "/history/"}

@@ -61,6 +61,7 @@ from sitrep.model.clock import build_time
 from sitrep.model.config import SitrepConfig, build_config
 from sitrep.model.exceptions import SitrepError
 from sitrep.model.files import BackgroundWriter, os_error_fix, swap_in
+from sitrep.render import urls
 from sitrep.render.page import BODY_START, Page, join_fragments, read_front_matter, split_fragments
 from sitrep.render.sanitize import sanitize_record_html, unwrap_record_html
 from sitrep.render.site import SiteOutput, build_site
@@ -230,6 +231,8 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.files = files
+        # The theme's own pages (404.html) link to ours by the paths urls.py spells.
+        env.globals["sitrep_urls"] = urls
         if env.bytecode_cache is None:
             env.bytecode_cache = compiled_template_cache(env, "theme")
         self.shells = None if self.page_by_page else ShellRenderer(env)

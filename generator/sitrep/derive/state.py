@@ -84,7 +84,11 @@ class ComponentUptime:
     """The uptime bar of one component: its days (oldest first) and the window's uptime %."""
 
     days: tuple[Day, ...]
-    percent: float
+    #: Uptime % over the bar's window; None when none of its days has data.
+    percent: float | None
+    #: Window length in days -> uptime % over the last that many days: the bar's own window and
+    #: each shorter one a narrow screen shows (:data:`sitrep.derive.uptime.SHORTER_WINDOWS`).
+    window_percent: Mapping[int, float | None]
 
 
 @dataclass(frozen=True)
@@ -197,7 +201,8 @@ def portal_state(portal: Portal, now: datetime) -> PortalState:
         overall=overall_status(statuses),
         public_overall=overall_status(public_statuses),
         incidents=incidents,
-        uptime={cid: ComponentUptime(tuple(cells), percent) for cid, (cells, percent) in bars.items()},
+        uptime={cid: ComponentUptime(tuple(bar.days), bar.percent[config.uptime_days], bar.percent)
+                for cid, bar in bars.items()},
         latest_update=latest(portal.incidents),
         component_updated={cid: latest(incs) for cid, incs in touching.items()},
         windows=windows,

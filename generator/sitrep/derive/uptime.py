@@ -23,6 +23,9 @@ from sitrep.model.records import Incident
 from sitrep.model.vocabulary import worst
 
 PARTIAL_WEIGHT = 0.3
+#: The shorter windows the status page's bars show on narrower screens (sitrep.css: 60 days
+#: below 960 px, 30 below 600 px), each with its own uptime figure.
+SHORTER_WINDOWS: tuple[int, ...] = (60, 30)
 #: Impact of a day before the portal's first day: nothing is known about it.
 NO_DATA = "no_data"
 DOWNTIME_WEIGHT = {"major_outage": 1.0, "partial_outage": PARTIAL_WEIGHT}
@@ -106,6 +109,16 @@ class Day:
     uptime: float
 
 
+@dataclass(frozen=True)
+class Bar:
+    """A component's uptime bar: its days, oldest first, and the uptime % of each window it is shown over."""
+
+    days: list[Day]
+    #: Window length in days (the bar's own, then each shorter one of :data:`SHORTER_WINDOWS`) -> uptime %
+    #: over the last that many days, None when none of them has data.
+    percent: dict[int, float | None]
+
+
 def day_start(d: date) -> datetime:
     return datetime.combine(d, time.min, tzinfo=UTC)
 
@@ -116,12 +129,16 @@ def uptime_days(portal: Portal, component: str, now: datetime, days: int) -> tup
     Days before ``portal.since`` are :data:`NO_DATA` cells; the uptime % covers only the
     days from ``since`` on, and is None when none of the window's days has data.
     """
-    return uptime_bars(portal, (component,), now, days)[component]
+    bar = uptime_bars(portal, (component,), now, days)[component]
+    return bar.days, bar.percent[days]
 
 
-def uptime_bars(portal: Portal, components: Iterable[str], now: datetime,
-                days: int) -> dict[str, tuple[list[Day], float | None]]:
-    """:func:`uptime_days` of several components, the records acting in the window selected once."""
+def uptime_bars(portal: Portal, components: Iterable[str], now: datetime, days: int) -> dict[str, Bar]:
+    """The uptime bars of several components over the last ``days`` days, the records acting in it selected once.
+
+    Each carries the uptime % over the whole window and over each of :data:`SHORTER_WINDOWS`
+    shorter than it, so a narrow screen showing fewer days shows their figure.
+    """
     today = now.astimezone(UTC).date()
     first = today - timedelta(days=days - 1)
     since = portal.since
@@ -132,7 +149,7 @@ def uptime_bars(portal: Portal, components: Iterable[str], now: datetime,
 
 
 def _component_days(intervals: list[Interval], since: date | None, first: date, today: date, now: datetime,
-                    days: int) -> tuple[list[Day], float | None]:
+                    days: int) -> Bar:
     cells = []
     for n in range(days):
         d = first + timedelta(days=n)
@@ -144,6 +161,14 @@ def _component_days(intervals: list[Interval], since: date | None, first: date, 
         impact = worst(iv.impact for iv in todays)
         ids = tuple(dict.fromkeys(iv.incident_id for iv in sorted(todays, key=lambda iv: iv.start)))
         cells.append(Day(d, impact, ids, downtime(todays, s, e), uptime_percent(todays, s, e)))
+    windows = (days, *(n for n in SHORTER_WINDOWS if n < days))
+    return Bar(cells, {n: _window_percent(intervals, since, today - timedelta(days=n - 1), today, now)
+                       for n in windows})
+
+
+def _window_percent(intervals: list[Interval], since: date | None, first: date, today: date,
+                    now: datetime) -> float | None:
+    """Uptime % from the start of day ``first`` (or ``since``, if later) to ``now``; None without a day of data."""
     if since is None or since > today:
-        return cells, None
-    return cells, uptime_percent(intervals, max(day_start(first), day_start(since)), now)
+        return None
+    return uptime_percent(intervals, max(day_start(first), day_start(since)), now)

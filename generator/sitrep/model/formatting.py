@@ -9,6 +9,7 @@ script, never by the build.
 from __future__ import annotations
 
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -89,6 +90,20 @@ def format_duration(delta: timedelta | None) -> str:
 def format_seconds(seconds: float | None) -> str:
     """:func:`format_duration` of a number of seconds (as metrics' JSON carries them)."""
     return format_duration(None if seconds is None else timedelta(seconds=seconds))
+
+
+def uptime_text(percent: float) -> str:
+    """An uptime percentage with two decimals, never rounded up: ``99.99%``.
+
+    Rounded down, so 99.996 reads ``99.99%`` and ``100.00%`` means no downtime at all, and
+    kept within 0..100, so a day of outage reads ``0.00%``, never a negative figure. The
+    tiny tolerance keeps a float just under a two-decimal value (99.95 stored as
+    99.94999…) from dropping a hundredth.
+    """
+    if percent >= 100:
+        return "100.00%"
+    hundredths = max(0, math.floor(percent * 100 + 1e-6))
+    return f"{min(hundredths, 9999) // 100}.{min(hundredths, 9999) % 100:02d}%"
 
 
 def pct(share: float | None) -> str:

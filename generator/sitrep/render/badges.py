@@ -1,6 +1,6 @@
 """Status badges: shields-style flat SVGs and shields.io endpoint JSON.
 
-* ``badge.svg`` / ``badge.json``: the overall status ("status | All systems operational").
+* ``badge.svg`` / ``badge.json``: the overall status ("status | All Systems Operational").
 * ``components/<id>/badge.svg`` / ``.json``: one component ("Publishing API | Partial outage").
 
 The status is carried by the text as well as the colour, and the SVG has a
@@ -85,18 +85,13 @@ def endpoint_json(label: str, message: str, colour: str) -> bytes:
                       "color": colour})
 
 
-def _sentence_case(text: str) -> str:
-    """'All Systems Operational' -> 'All systems operational'."""
-    return text[:1] + text[1:].lower()
-
-
 def build_badges(state: PortalState) -> dict[str, bytes]:
     """``badge.svg``/``badge.json`` and ``components/<id>/badge.svg``/``.json``."""
     portal = state.portal
     statuses = state.statuses
     overall = state.overall
     fill, named = COLOURS.get(overall.worst, COLOURS["major_outage"])
-    message = _sentence_case(overall.description)
+    message = overall.description  # the banner's and status.json's words (vocabulary.OVERALL)
     out = {
         "badge.svg": badge_svg("status", message, fill, "sitrep-badge").encode(),
         "badge.json": endpoint_json("status", message, named),

@@ -9,13 +9,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from sitrep.derive.state import PortalState
-from sitrep.derive.uptime import NO_DATA
+from sitrep.derive.uptime import NO_DATA, SHORTER_WINDOWS
 from sitrep.model.config import SitrepConfig
 from sitrep.model.formatting import day_label, month_label
 from sitrep.model.records import Incident
@@ -26,6 +26,9 @@ from sitrep.render.page import NOT_INDEXED, Page, embed_body, front_matter
 from sitrep.render.templating import page_part, render, template_macro
 
 HISTORY_PAGE_SIZE_DEFAULT = 25
+#: A history list of at most this many pages is filtered across all its pages (the script
+#: fetches the others when a visitor types); a longer one is filtered page by page.
+FILTER_ACROSS_PAGES = 20
 
 
 def incident_view(inc: Incident, state: PortalState, root: str) -> dict[str, Any]:
@@ -96,21 +99,40 @@ MAX_LINKED_DAYS = 150
 MAX_DAYS_WITH_TITLES = 100
 
 
+#: The screen widths of sitrep.css, widest first, and the most days an uptime bar shows at each
+#: (all of them on a wide screen).
+BAR_WIDTHS: tuple[tuple[str, int | None], ...] = (("wide", None), *zip(("mid", "narrow"), SHORTER_WINDOWS, strict=True))
+
+
+def _shown_at(window: int, days: int) -> str:
+    """The classes (``sr-at-wide`` ...) of the screen widths at which a bar of ``days`` days shows ``window`` days."""
+    return " ".join(f"sr-at-{name}" for name, limit in BAR_WIDTHS if min(days, limit or days) == window)
+
+
+def windows_view(state: PortalState) -> list[dict[str, Any]]:
+    """The bars' windows for the legend: days and the widths showing them (the same for every component)."""
+    days = state.portal.config.uptime_days
+    lengths = (days, *(n for n in SHORTER_WINDOWS if n < days))
+    return [{"days": n, "shown_at": _shown_at(n, days)} for n in lengths]
+
+
 def _bars(state: PortalState) -> dict[str, dict[str, Any]]:
     """Uptime bar data per component, with a size budget shared by all components."""
     portal = state.portal
     config = portal.config
-    computed = {cid: (bar.days, bar.percent) for cid, bar in state.uptime.items()}
+    computed = {cid: (bar.days, bar.window_percent) for cid, bar in state.uptime.items()}
     marked = sum(1 for cells, _ in computed.values() for cell in cells if cell.incident_ids)
     per_component = max(5, MAX_LINKED_DAYS // max(len(config.components), 1))
     titles_ok = marked <= MAX_DAYS_WITH_TITLES
     titles = {i.id: i.title for i in portal.incidents} if titles_ok else {}
     bars = {}
-    for cid, (cells, percent) in computed.items():
+    for cid, (cells, windows) in computed.items():
         recent_marked = [c.day for c in reversed(cells) if c.incident_ids][:per_component]
         linked = set(recent_marked)
         bars[cid] = {
-            "uptime": percent,
+            # the whole bar's window, then each shorter one a narrower screen shows
+            "windows": [{"days": n, "uptime": percent, "shown_at": _shown_at(n, max(windows))}
+                        for n, percent in windows.items()],
             "cells": [
                 {"day": c.day.isoformat(), "label": day_label(c.day), "impact": c.impact, "uptime": c.uptime,
                  "no_data": c.impact == NO_DATA, "count": len(c.incident_ids), "linked": c.day in linked,
@@ -142,8 +164,9 @@ def day_pages(state: PortalState, days: int) -> Iterable[Page]:
 def _day_page_text(state: PortalState, day: str, incidents: list[Incident]) -> str:
     root = urls.root_of(urls.day_page(day))
     views = [incident_view(i, state, root) for i in sorted(incidents, key=lambda i: (i.start, i.id))]
-    text = front_matter(title=f"Incidents on {day}", hide=["toc"], search=NOT_INDEXED)
-    return text + render("status/day.md.j2", day=day, incidents=views, root=root)
+    label = day_label(date.fromisoformat(day))
+    text = front_matter(title=f"Incidents on {label}", hide=["toc"], search=NOT_INDEXED)
+    return text + render("status/day.md.j2", day=label, incidents=views, root=root)
 
 
 def status_page(state: PortalState) -> Page:
@@ -170,6 +193,7 @@ def status_page(state: PortalState) -> Page:
         overall=overall,
         groups=_groups(config, statuses, bars),
         days=config.uptime_days,
+        windows=windows_view(state),
         active=[incident_view(i, state, root) for i in sorted(active, key=lambda i: i.start, reverse=True)],
         maintenance=[incident_view(m, state, root)
                      for m in sorted(maintenance, key=lambda m: m.scheduled_start or m.start)],
@@ -209,7 +233,7 @@ def _incident_page_text(state: PortalState, links: BodyLinks, inc: Incident) -> 
     body = links.fix(inc.body.strip(), path, inc.path)
     head, tail = _incident_parts()
     text = front_matter(title=inc.title, hide=["navigation", "toc"])
-    text += head(view, root)
+    text += head(view, root, state.now)
     text += embed_body(body)
     return text + tail(view)
 
@@ -326,11 +350,15 @@ def _history_page_text(listing: HistoryListing, row: Callable[[Incident, str], M
     def page_url(k: int) -> str:
         return urls.link(urls.listing_page(folder, k), root)
 
-    text = front_matter(title="History" if listing.kind == "all" else f"History — {listing.label}",
-                        hide=["toc"], search=NOT_INDEXED)
+    title = "History" if listing.kind == "all" else f"History — {listing.label}"
+    if listing.pages > 1:
+        title += f", page {n + 1} of {listing.pages}"
+    text = front_matter(title=title, hide=["toc"], search=NOT_INDEXED)
     return text + render(
         "status/history.md.j2", label=listing.label, kind=listing.kind, nav=nav(folder, listing.kind, root),
         months=months, page=n + 1, pages=listing.pages, total=len(listing.incidents),
+        other_pages=[page_url(k) for k in range(1, listing.pages + 1) if k != n + 1]
+        if listing.pages <= FILTER_ACROSS_PAGES else [],
         prev_url=page_url(n) if n > 0 else None,
         next_url=page_url(n + 2) if n + 1 < listing.pages else None,
     )

@@ -19,7 +19,7 @@ import jinja2
 import jinja2.bccache
 from markupsafe import Markup, escape
 
-from sitrep.model.formatting import day_label, format_duration, human_time, iso_z, pct, safe_text
+from sitrep.model.formatting import day_label, format_duration, human_time, iso_z, pct, safe_text, uptime_text
 from sitrep.model.vocabulary import action_state_label, postmortem_status_label, status_label, update_label
 from sitrep.render import urls
 from sitrep.render.icons import fill_sprite, icon, sprite
@@ -30,8 +30,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 THEME_DIR = Path(__file__).parent / "theme"
 #: Theme files (paths in THEME_DIR) only the MkDocs plugin uses, not written by ``sitrep generate
 #: --theme-dir``: the page shell, and Material for MkDocs' search partial, which would replace the
-#: search of Zensical's templates with markup its stylesheet and script do not know.
-THEME_PLUGIN_ONLY = frozenset({"sitrep-shell.html", "partials/search.html"})
+#: search of Zensical's templates with markup its stylesheet and script do not know, and the
+#: 404 page, which reads the plugin's ``sitrep_urls``.
+THEME_PLUGIN_ONLY = frozenset({"sitrep-shell.html", "partials/search.html", "404.html"})
 
 
 class _Environment(jinja2.Environment):
@@ -104,6 +105,7 @@ def template_env() -> jinja2.Environment:
         "day": day_label,
         "duration": format_duration,
         "pct": pct,
+        "uptime": uptime_text,
         "status_label": status_label,
         "update_label": update_label,
         "pm_status": postmortem_status_label,

@@ -20,8 +20,10 @@
       el.after(span);
     });
   }
-  // Days of the uptime bars without incidents: focusable, with their date and figure like marked days.
-  // The tooltip is made when a day is first hovered or focused, so a page of 800 days stays quick to load.
+  // The uptime bars: each is one Tab stop; the arrow keys, Home and End move between its days (the
+  // WAI-ARIA toolbar pattern's roving tabindex), and the focused day shows its tooltip, which is also
+  // its accessible name. Marked days are links with a tooltip from the build; the tooltip of another
+  // day is made when it is first hovered or focused, so a page of 800 days stays quick to load.
   var IMPACTS = { d: "Degraded performance", p: "Partial outage", m: "Major outage" };
   var dayFormat;
   try { dayFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }); } catch (e) { dayFormat = null; }
@@ -37,29 +39,115 @@
     date.textContent = dayFormat ? dayFormat.format(day) : day.toISOString().slice(0, 10);
     // Material's focus-visible polyfill adds classes of its own: look for ours only.
     var impact = ["d", "p", "m"].filter(function (c) { return cell.classList.contains(c); })[0];
-    tip.append(date, impact ? " · " + IMPACTS[impact] + " · see the incident history"
-                            : " · No incidents · 100.00% uptime");
+    tip.append(date, cell.classList.contains("n") ? " · No data"
+      : impact ? " · " + IMPACTS[impact] + " · see the incident history"
+      : " · No incidents · " + bar.dataset.fullDay + " uptime");
+    cell.removeAttribute("title");
     cell.append(tip);
+    cell.setAttribute("aria-label", tip.textContent);
   }
-  document.querySelectorAll("ol.sr-bar[data-start] > li:empty").forEach(function (cell) { cell.tabIndex = 0; });
-  ["mouseover", "focusin"].forEach(function (type) {
-    document.addEventListener(type, function (event) {
-      var cell = event.target;
-      if (cell.tagName === "LI" && cell.parentNode.matches("ol.sr-bar")) { addTip(cell); }
+  function dayTarget(cell) { return cell.querySelector("a.sr-day") || cell; }
+  function isShown(cell) { return cell.getClientRects().length > 0; }
+  function moveTo(bar, cell) {
+    var current = bar.querySelector('[tabindex="0"]');
+    var target = dayTarget(cell);
+    if (target === cell) { addTip(cell); }
+    if (current && current !== target) { current.tabIndex = -1; }
+    target.tabIndex = 0;
+    target.focus();
+  }
+  document.querySelectorAll("ol.sr-bar[data-start]").forEach(function (bar) {
+    bar.querySelectorAll("a.sr-day").forEach(function (link) { link.tabIndex = -1; });
+    var today = bar.lastElementChild;
+    if (!today) { return; }
+    if (dayTarget(today) === today) { addTip(today); }
+    dayTarget(today).tabIndex = 0;
+    bar.addEventListener("keydown", function (event) {
+      var cell = event.target.closest("ol.sr-bar > li");
+      if (!cell || event.altKey || event.ctrlKey || event.metaKey) { return; }
+      var days = Array.prototype.filter.call(bar.children, isShown);
+      var at = days.indexOf(cell);
+      var next = { ArrowLeft: days[at - 1], ArrowUp: days[at - 1], ArrowRight: days[at + 1], ArrowDown: days[at + 1],
+                   Home: days[0], End: days[days.length - 1] }[event.key];
+      if (event.key in { ArrowLeft: 1, ArrowUp: 1, ArrowRight: 1, ArrowDown: 1, Home: 1, End: 1 }) {
+        event.preventDefault();
+        if (next) { moveTo(bar, next); }
+      }
+    });
+    // A day hidden by a narrower screen cannot keep the bar's Tab stop: give it back to today.
+    window.addEventListener("resize", function () {
+      var current = bar.querySelector('[tabindex="0"]');
+      var cell = current && current.closest("ol.sr-bar > li");
+      if (cell && !isShown(cell)) { current.tabIndex = -1; dayTarget(today).tabIndex = 0; }
     });
   });
-  // Filter the items listed on a page as you type.
+  document.addEventListener("mouseover", function (event) {
+    var cell = event.target;
+    if (cell.tagName === "LI" && cell.parentNode.matches("ol.sr-bar")) { addTip(cell); }
+  });
+  // Filter the history as you type: this page's records at once, then those of the list's other pages
+  // (fetched once, when a visitor first types), each count said in a live region.
   var input = document.querySelector("[data-sr-filter]");
-  if (input) {
+  var history = document.querySelector(".sr-history");
+  if (input && history) {
     input.closest(".sr-js-only").hidden = false;
-    input.addEventListener("input", function () {
+    var result = history.querySelector("[data-sr-filter-result]");
+    var other = history.querySelector("[data-sr-other-matches]");
+    var pages = (history.dataset.srPages || "").split(" ").filter(Boolean);
+    var fetched = null;
+    var announce = null;
+    var matches = function (li, q) { return li.dataset.srText.toLowerCase().indexOf(q) !== -1; };
+    var plural = function (n) { return n === 1 ? "1 record" : n + " records"; };
+    var otherRows = function () {
+      if (!fetched) {
+        fetched = Promise.all(pages.map(function (url) {
+          var absolute = new URL(url, document.baseURI).href;
+          return fetch(absolute).then(function (r) { return r.ok ? r.text() : ""; }).then(function (text) {
+            var doc = new DOMParser().parseFromString(text, "text/html");
+            return Array.prototype.map.call(doc.querySelectorAll(".sr-hitem"), function (li) {
+              li.querySelectorAll("a[href]").forEach(function (a) { a.href = new URL(a.getAttribute("href"), absolute).href; });
+              return document.importNode(li, true);
+            });
+          });
+        })).then(function (lists) { return [].concat.apply([], lists); }, function () { return null; });
+      }
+      return fetched;
+    };
+    var say = function (text) {
+      clearTimeout(announce);  // one announcement once the visitor stops typing, not one per key
+      announce = setTimeout(function () { result.textContent = text; }, 400);
+    };
+    var update = function () {
       var q = input.value.trim().toLowerCase();
-      document.querySelectorAll(".sr-hitem").forEach(function (li) {
-        li.hidden = q !== "" && li.dataset.srText.toLowerCase().indexOf(q) === -1;
+      var here = 0;
+      history.querySelectorAll(".sr-month .sr-hitem").forEach(function (li) {
+        li.hidden = q !== "" && !matches(li, q);
+        if (!li.hidden) { here += 1; }
       });
-      document.querySelectorAll(".sr-month").forEach(function (m) {
+      history.querySelectorAll(".sr-month").forEach(function (m) {
         m.hidden = m.querySelectorAll(".sr-hitem:not([hidden])").length === 0;
       });
-    });
+      other.hidden = true;
+      if (q === "") { clearTimeout(announce); result.textContent = ""; return; }
+      var quoted = "\u201c" + input.value.trim() + "\u201d";
+      var onPage = here ? plural(here) + " on this page match " + quoted + "." : "No records on this page match " + quoted + ".";
+      if (!pages.length) {
+        say(here ? onPage : (document.querySelector(".sr-pager") ? onPage + " Older and newer records are on the other pages."
+                                                                 : "No records match " + quoted + "."));
+        return;
+      }
+      say(onPage + " Looking at the other pages\u2026");
+      otherRows().then(function (rows) {
+        if (input.value.trim().toLowerCase() !== q) { return; }
+        if (rows === null) { say(onPage + " The other pages could not be loaded."); return; }
+        var found = rows.filter(function (li) { return matches(li, q); });
+        var list = other.querySelector("ul");
+        list.replaceChildren.apply(list, found);
+        other.hidden = found.length === 0;
+        say(here + found.length === 0 ? "No records match " + quoted + "."
+          : onPage + " " + (found.length ? plural(found.length) + " on other pages, listed below." : "None on other pages."));
+      });
+    };
+    input.addEventListener("input", update);
   }
 })();
