@@ -289,6 +289,35 @@ def test_internal_incidents_and_fields_never_reach_a_public_channel(
 
 # --------------------------------------------------------------------------- settings and dry run
 
+def test_an_escalation_is_one_message_and_an_escalations_only_channel_still_hears_it(tmp_path: Path) -> None:
+    sev2 = sev1().replace("severity: SEV1", "severity: SEV2").replace("payments: major_outage",
+                                                                       "payments: partial_outage")
+    escalation = ("  - at: 2026-02-13T15:00:00Z\n    status: identified\n    severity: SEV1\n"
+                  "    components:\n      payments: major_outage\n"
+                  "    message: All card payments fail now; we are rolling back.\n")
+    root = write_portal(tmp_path, [
+        channel("team", "internal", "TEAM_URL"),
+        channel("pager", "internal", "PAGER_URL", events="[incident.severity_changed]"),
+    ], {"incidents/2026/2026-02-13-payments.md": sev2})
+    path = root / "incidents/2026/2026-02-13-payments.md"
+    text = path.read_text(encoding="utf-8")
+    first = notify(root, "2026-02-13T14:45:00Z", {}, "--dry-run")
+    assert first.exit_code == 0, first.output
+    head, sep, rest = text.partition("---\n")
+    front, _, body = rest.partition("---\n")
+    path.write_text(head + sep + front + escalation + "---\n" + body, encoding="utf-8")
+    result = notify(root, "2026-02-13T15:05:00Z", {}, "--dry-run")
+    assert result.exit_code == 0, result.output
+    team = [line for line in result.output.splitlines() if line.startswith("--- team: ")]
+    assert team == ["--- team: incident/2026-02-13-payments/declared",
+                    "--- team: incident/2026-02-13-payments/update/20260213T150000Z-identified"], result.output
+    assert ("⚠️ Payment processing failures: Severity raised to SEV1. Billing & payments now major outage."
+            in result.output)
+    # The pager listens only for severity changes: the update is not its to get, so it does not cover them.
+    pager = [line for line in result.output.splitlines() if line.startswith("--- pager: ")]
+    assert pager == ["--- pager: incident/2026-02-13-payments/severity/SEV1"], result.output
+
+
 def test_dry_run_prints_the_messages_and_records_nothing(tmp_path: Path) -> None:
     root = write_portal(tmp_path, [channel("team", "internal", "TEAM_URL")],
                         {"incidents/2026/2026-02-13-payments.md": sev1()})

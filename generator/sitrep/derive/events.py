@@ -46,10 +46,12 @@ from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem, Update
 
 #: Order of events that happen at the same instant.
+#: An update (or the resolution) comes before the severity and impact changes it made, so its
+#: message covers them.
 _KIND_ORDER = (
-    "maintenance.scheduled", "incident.declared", "incident.severity_changed", "incident.impact_changed",
-    "incident.updated", "incident.update_overdue", "maintenance.starting", "maintenance.started",
-    "incident.resolved", "maintenance.completed", "postmortem.published",
+    "maintenance.scheduled", "incident.declared", "incident.updated", "incident.resolved",
+    "incident.severity_changed", "incident.impact_changed", "incident.update_overdue", "maintenance.starting",
+    "maintenance.started", "maintenance.completed", "postmortem.published",
 )
 
 
@@ -98,6 +100,25 @@ def _changed_at(inc: Incident, attribute: str) -> datetime:
     return changed[-1] if changed else inc.last_updated
 
 
+def _states_made(inc: Incident) -> list[tuple[str, ...]]:
+    """For each update (file order), the ids of the severity and impact it changed the incident to."""
+    severity, impact = inc.severity, {cid: i for cid, i in inc.components.items() if i != "operational"}
+    made: list[tuple[str, ...]] = []
+    for update in inc.updates:
+        ids = []
+        if update.severity and update.severity != severity:
+            severity = update.severity
+            ids.append(severity_id(inc.id, severity))
+        if update.components:
+            after = {**impact, **update.components}
+            after = {cid: i for cid, i in after.items() if i != "operational"}
+            if after != impact:
+                impact = after
+                ids.append(impact_id(inc.id, impact))
+        made.append(tuple(ids))
+    return made
+
+
 def _incident_events(portal: Portal, inc: Incident, now: datetime) -> list[Event]:
     first = inc.updates[0]
     current = inc.impact_periods[-1]
@@ -111,14 +132,17 @@ def _incident_events(portal: Portal, inc: Incident, now: datetime) -> list[Event
                         _changed_at(inc, "severity"), inc))
     events.append(Event(impact_id(inc.id, current.components), "incident.impact_changed",
                         _changed_at(inc, "components"), inc))
-    for update, update_id in list(zip(inc.updates, inc.update_ids, strict=True))[1:]:
+    made = _states_made(inc)
+    for k, (update, update_id) in list(enumerate(zip(inc.updates, inc.update_ids, strict=True)))[1:]:
         if update.status == "resolved":
             continue
-        events.append(Event(f"incident/{inc.id}/update/{update_id}", "incident.updated", update.at, inc, update))
+        # An update that escalated (or changed an impact) says so itself: one message, not three.
+        events.append(Event(f"incident/{inc.id}/update/{update_id}", "incident.updated", update.at, inc, update,
+                            covers=made[k]))
     if inc.is_resolved:
         last = inc.updates[-1]
         events.append(Event(f"incident/{inc.id}/resolved", "incident.resolved", inc.resolved_at or last.at,
-                            inc, last))
+                            inc, last, covers=made[-1]))
     due = next_update_due(inc, portal.config)
     if due is not None and now > due:
         events.append(Event(f"incident/{inc.id}/overdue/{compact_stamp(due)}", "incident.update_overdue", due, inc,

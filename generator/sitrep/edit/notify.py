@@ -253,7 +253,8 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                         continue
                     action = "sent"
             report.outcomes.append(Outcome(channel.name, event, action, detail, message))
-            covered.update(event.covers)
+            if action != "skipped":  # a message the channel does not get says nothing for it
+                covered.update(event.covers)
             if not dry_run:
                 ledger.record(channel.name, event.id, action, now)
                 if action == "sent":

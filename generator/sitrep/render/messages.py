@@ -180,7 +180,8 @@ def render_message(env: jinja2.Environment, portal: Portal, event: Event, style:
         "site_url": urls_for(config.site_url).root,
         "audience": audience,
         "event": {"id": event.id, "kind": event.kind, "at": event.at},
-        "update": ({"at": event.update.at, "status": event.update.status, "message": event.update.message}
+        "update": ({"at": event.update.at, "status": event.update.status, "message": event.update.message,
+                    "changes": _changes_of(event, derived)}
                    if event.update is not None else None),
         "incident": incident_view(portal, event.incident, _required(derived), audience) if event.incident else None,
         "postmortem": postmortem_view(config, event.postmortem) if event.postmortem else None,
@@ -199,6 +200,14 @@ def render_message(env: jinja2.Environment, portal: Portal, event: Event, style:
                                    f"a {event.kind} event does not have it") from None
     title, _, body = text.strip().partition("\n")
     return Message(title=title.strip(), body=body.strip())
+
+
+def _changes_of(event: Event, derived: IncidentState | None) -> list[str]:
+    """What the event's update changed, as sentences ("Severity raised to SEV1."), as its page says it."""
+    if event.incident is None or derived is None:
+        return []
+    k = next(i for i, u in enumerate(event.incident.updates) if u is event.update)
+    return [f"{c[:1].upper()}{c[1:]}." for c in derived.changes[k]]
 
 
 def _required(derived: IncidentState | None) -> IncidentState:
