@@ -279,6 +279,39 @@ def test_public_edition_publishes_no_team_section_by_default() -> None:
     assert {"postmortems/action-items.md", "runbooks/index.md", "reports/index.md"} <= set(internal)
 
 
+PM_WITH_NOTES = """## Summary
+
+A short outage.
+
+## Follow-up Actions
+
+- [x] Add a pool alert - Leo Lookout - 2026-01-23
+- [ ] ~~Move to a proxy~~ - Dana Dropper - 2026-04-30
+
+The proxy item was dropped after a talk with Dana Dropper.
+
+## Lessons Learned
+
+Alerts matter.
+"""
+
+
+def test_public_edition_drops_action_items_sections_with_their_prose() -> None:
+    portal = small_portal("public", public_pages=[])
+    pm = _postmortem("pm-a", ["inc-a"], date(2025, 11, 12), PM_WITH_NOTES, visibility="public")
+    portal = Portal(config=portal.config, incidents=portal.incidents, postmortems=(pm,), runbooks=())
+    public = pages_of(portal)["postmortems/pm-a.md"].text
+    for hidden in ("Follow-up Actions", "Leo Lookout", "Dana Dropper", "Add a pool alert", "was dropped"):
+        assert hidden not in public, hidden
+    assert "A short outage." in public and "Alerts matter." in public
+    # the internal edition keeps the section with its prose (the items themselves show once, in the table)
+    internal_portal = Portal(config=small_portal("internal").config, incidents=portal.incidents,
+                             postmortems=(pm,), runbooks=())
+    internal = pages_of(internal_portal)["postmortems/pm-a.md"].text
+    assert "The proxy item was dropped after a talk with Dana Dropper." in internal
+    assert "Leo Lookout" in internal
+
+
 # --------------------------------------------------------------------------- runbooks
 
 
