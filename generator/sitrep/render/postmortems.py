@@ -86,7 +86,6 @@ def _pm_view(pm: Postmortem, ctx: RenderContext, root: str) -> dict[str, Any]:
     for inc in incidents:
         for cid in inc.worst_components:
             components.setdefault(cid, config.component_name(cid))
-    durations = [ctx.state.of(i).duration for i in incidents if not i.is_maintenance]
     view = {
         "id": pm.id,
         "title": pm.title,
@@ -104,7 +103,7 @@ def _pm_view(pm: Postmortem, ctx: RenderContext, root: str) -> dict[str, Any]:
                        "resolved": i.is_resolved,
                        "severity": config.severity(i.latest_severity)} for i in incidents],
         "severities": severities,
-        "duration": max(durations) if durations else None,
+        "duration": ctx.state.postmortem_durations[pm.id],
         "components": [{"id": cid, "name": name} for cid, name in components.items()],
         "open_actions": sum(1 for r in rows if r.state == "open"),
         "overdue_actions": sum(1 for r in rows if r.overdue),
