@@ -71,7 +71,8 @@ Plain words with <b>bold</b> and an ampersand & a literal &lt;script&gt; that st
 
 <p id="__config">{"search": "https://evil.example/worker.js"}</p>
 
-<label class="task-list-control"><input type="checkbox" disabled checked><span class="task-list-indicator"></span></label> done box
+<label class="task-list-control"><input type="checkbox" disabled checked>\
+<span class="task-list-indicator"></span></label> done box
 
 <input type="text" name="typed" autofocus onfocus="window.__body=1"> <input type="checkbox" name="live" checked>
 <input type="hidden" name="hidden"> <input type="image" src="javascript:window.__body=1" disabled>
