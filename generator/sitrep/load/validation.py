@@ -450,6 +450,8 @@ _HANDLE = re.compile(r"(?<![\w@.+-])@[A-Za-z](?:[\w.-]*\w)?")
 _GROUP_WORDS = {"team", "teams", "squad", "group", "guild", "crew", "oncall", "on-call", "rotation"}
 #: Names shorter than this are not looked for: too many ordinary words match.
 _SHORTEST_NAME = 3
+#: Nor longer ones: no one is called that, and each would cost its length at every place in the text.
+_LONGEST_NAME = 80
 
 
 def people_named(record: Record, config: SitrepConfig) -> tuple[str, ...]:
@@ -467,7 +469,7 @@ def people_named(record: Record, config: SitrepConfig) -> tuple[str, ...]:
         names = [*record.authors, *(o for o in owners if o and o.split()[-1].casefold() not in _GROUP_WORDS)]
     else:
         return ()
-    return tuple(dict.fromkeys(n.strip() for n in names if len(n.strip()) >= _SHORTEST_NAME
+    return tuple(dict.fromkeys(n.strip() for n in names if _SHORTEST_NAME <= len(n.strip()) <= _LONGEST_NAME
                                and not n.strip().startswith("@")))
 
 
@@ -496,7 +498,8 @@ def check_public_names(public: Iterable[tuple[str, tuple[tuple[int, str], ...]]]
     ``public``: (path, lines from :func:`public_prose`) of each public postmortem; ``names``: every
     record's :func:`people_named`. The body is the team's words and is not changed: the fix is theirs.
     """
-    pattern = _names_pattern([*names, *(n for n in config.people.values() if len(n) >= _SHORTEST_NAME)])
+    pattern = _names_pattern([*names, *(n for n in config.people.values()
+                                        if _SHORTEST_NAME <= len(n.strip()) <= _LONGEST_NAME)])
     for path, lines in public:
         if not lines:
             continue
