@@ -169,3 +169,34 @@ def test_uptime_figure_and_legend_match_the_days_shown(browser, base_url, width,
         # The figure of the days on screen: webhooks' 30 days hold today's open partial outage,
         # so the 30-day figure is lower than the 90-day one.
         assert figure == {30: "99.83% uptime", 90: "99.92% uptime"}[days]
+
+
+POOL_POSTMORTEM = "postmortems/2026-01-29-publishing-api-connection-pool-exhaustion/"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_done_and_open_task_list_items_look_different(browser, scheme: str) -> None:
+    """A body's task list keeps Material's boxes: a done item's box is ticked (coloured), an open one's
+    is not; a ~~struck~~ item is struck through, not shown with tildes (internal edition: the section
+    has prose, so it stays in the body)."""
+    handler = functools.partial(_QuietHandler, directory=str(sample_site("internal")))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 390, "height": 844})
+    try:
+        pg = context.new_page()
+        pg.goto(f"http://127.0.0.1:{server.server_address[1]}/{POOL_POSTMORTEM}")
+        body = pg.locator("article .task-list:not(.sr-pm-tasks)")
+        done = body.locator("li.task-list-item", has_text="Add pool saturation alert")
+        open_ = body.locator("li.task-list-item", has_text="Add load test for workspace export")
+        tick = "el => getComputedStyle(el.querySelector('.task-list-indicator'), '::before').backgroundColor"
+        assert done.locator("input").count() == open_.locator("input").count() == 1, "the boxes are kept"
+        assert done.locator("input").is_checked() and not open_.locator("input").is_checked()
+        assert done.evaluate(tick) != open_.evaluate(tick)
+        assert done.screenshot() != open_.screenshot()
+        struck = body.locator("li.task-list-item", has_text="RDS Proxy")
+        assert struck.locator("del").inner_text() == "Migrate from PgBouncer to RDS Proxy"
+        assert "~~" not in struck.inner_text()
+    finally:
+        context.close()
+        server.shutdown()

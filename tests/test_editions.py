@@ -23,6 +23,7 @@ import pytest
 from sitrep.load.loader import load_portal
 from sitrep.model.config import load_config
 from sitrep.model.portal import Portal
+from sitrep.text.postmortem import parse_action_items, parse_sections
 from tests.support.sitebuild import SAMPLE, sample_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sample-site")]
@@ -36,15 +37,32 @@ def sample_portal() -> Portal:
 
 
 def public_text(portal: Portal) -> str:
-    """Everything the public records publish: titles, messages, bodies, tags, runbook owners."""
+    """Everything the public records publish: titles, messages, bodies (but action items), tags."""
     parts: list[str] = []
     for inc in portal.incidents:
         if inc.visibility == "public":
             parts += [inc.title, inc.body, *(u.message for u in inc.updates)]
     for pm in portal.postmortems:
         if pm.visibility == "public" and pm.status == "published":
-            parts += [pm.title, pm.body, *pm.tags]
+            parts += [pm.title, *pm.tags, *(s.body for s in parse_sections(pm.body, pm.body_line)
+                                             if s.key != "action_items")]
     return "\n".join(parts)
+
+
+def action_item_canaries(portal: Portal) -> set[str]:
+    """Action items are a team page (not in `public_pages` here): their owners (full names, as
+    written or as `people` names a handle), their texts, and the prose after them."""
+    found: set[str] = set()
+    for pm in portal.postmortems:
+        for section in parse_sections(pm.body, pm.body_line):
+            if section.key != "action_items":
+                continue
+            for item in parse_action_items(section)[0]:
+                found.update(o for o in (item.owner, portal.config.person(item.owner)) if o and " " in o)
+                found.add(item.text)
+            found.update(line.strip() for line in section.body.splitlines()
+                         if len(line.strip()) >= 30 and not line.lstrip().startswith(("|", "-")))
+    return found
 
 
 def canaries(portal: Portal) -> set[str]:
@@ -59,6 +77,7 @@ def canaries(portal: Portal) -> set[str]:
             found |= {pm.id, pm.title}
     for rb in portal.runbooks:  # runbooks are internal unless public_pages lists them
         found |= {rb.id, rb.title}
+    found |= action_item_canaries(portal)
     published = public_text(portal)
     return {c for c in found if len(c) >= 4 and c not in published}
 
@@ -83,6 +102,18 @@ def test_there_are_enough_canaries_to_mean_something() -> None:
     assert internal_incidents
     assert all(i.id in found for i in internal_incidents)
     assert len(found) >= 15, sorted(found)
+    # owners of action items and the prose under them (sample: the RDS Proxy and Redis session notes)
+    assert {"Leo Martin", "Daniel Kowalski", "Tomás Herrera", "Migrate from PgBouncer to RDS Proxy"} <= found
+    assert any("RDS Proxy item was dropped" in c for c in found)
+    assert any("Sessions in PostgreSQL were rejected" in c for c in found)
+
+
+def test_sample_public_postmortems_describe_roles_not_people() -> None:
+    """The sample shows what the validator asks for: no responder named in a public postmortem."""
+    _, diags = load_portal(SAMPLE, load_config(SAMPLE / "mkdocs.yml"))
+    assert [d.as_text() for d in diags if d.code == "public-names"] == []
+    published = public_text(sample_portal())
+    assert [n for n in ("Leo Martin", "Priya Raman", "Aisha Okafor", "Kwame Mensah") if n in published] == []
 
 
 def test_public_build_leaks_no_internal_string() -> None:

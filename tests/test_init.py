@@ -273,3 +273,37 @@ def test_a_new_portals_notify_job_does_nothing_until_channels_are_configured(tmp
     code, out = run("notify", "-f", str(portal / "mkdocs.yml"), "--dry-run")
     assert code == 0, out
     assert "no notify channels" not in out and "would send" in out
+
+
+TASKS_RUNBOOK = """\
+---
+title: Checklist
+owner: Platform team
+last_reviewed: 2026-11-01
+---
+# Checklist
+
+- [x] Step done
+- [ ] Step open
+- [ ] ~~Step dropped~~
+"""
+
+
+@pytest.mark.slow
+def test_a_new_portal_shows_done_open_and_struck_items(tmp_path: Path) -> None:
+    """`sitrep init`'s mkdocs.yml renders task lists with Material's boxes and ~~text~~ struck through."""
+    from bs4 import BeautifulSoup
+
+    from tests.support.sitebuild import mkdocs_build
+
+    portal = init(tmp_path / "portal")
+    (portal / "runbooks/checklist.md").write_text(TASKS_RUNBOOK, encoding="utf-8")
+    result = mkdocs_build(portal, tmp_path / "site", audience="internal", epoch=1795435200)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = BeautifulSoup((tmp_path / "site/runbooks/checklist/index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    items = page.select("li.task-list-item")
+    assert [li.get_text(" ", strip=True) for li in items] == ["Step done", "Step open", "Step dropped"]
+    assert [li.select_one("label.task-list-control input").has_attr("checked") for li in items] == \
+        [True, False, False]
+    assert items[2].select_one("del").get_text() == "Step dropped" and "~~" not in page.get_text()

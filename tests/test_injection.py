@@ -71,6 +71,13 @@ Plain words with <b>bold</b> and an ampersand & a literal &lt;script&gt; that st
 
 <p id="__config">{"search": "https://evil.example/worker.js"}</p>
 
+<label class="task-list-control"><input type="checkbox" disabled checked>\
+<span class="task-list-indicator"></span></label> done box
+
+<input type="text" name="typed" autofocus onfocus="window.__body=1"> <input type="checkbox" name="live" checked>
+<input type="hidden" name="hidden"> <input type="image" src="javascript:window.__body=1" disabled>
+<label for="typed" class="evil" onclick="window.__body=1">a label</label>
+
 <!-- /sitrep:body -->
 
 <script>window.__body = 1</script>
@@ -189,6 +196,18 @@ def test_only_materials_config_has_its_id(sites) -> None:
     page = sites["sanitised"] / "incidents/2026-02-10-api-errors/index.html"
     tags = [el.name for el in soup(page).select('[id="__config"]')]
     assert tags == ["script"]
+
+
+def test_bodies_keep_only_a_task_lists_disabled_checkbox(sites) -> None:
+    """A task list's box (pymdownx.tasklist's markup) keeps its checked state; no other input survives."""
+    page = soup(sites["sanitised"] / "incidents/2026-02-10-api-errors/index.html")
+    boxes = page.select("label.task-list-control > input")
+    assert [box.attrs for box in boxes] == [{"type": "checkbox", "disabled": "", "checked": ""}]
+    assert boxes[0].find_next_sibling("span")["class"] == ["task-list-indicator"]
+    assert not page.select('input[name="typed"], input[name="live"], input[name="hidden"], input[type="image"]')
+    assert [label.attrs for label in page.find_all("label", string="a label")] == [{}]
+    raw = soup(sites["raw"] / "incidents/2026-02-10-api-errors/index.html")
+    assert raw.select('input[name="typed"]'), "the site owner's choice: raw HTML is kept as written"
 
 
 def test_sanitised_bodies_keep_their_text(sites) -> None:

@@ -231,6 +231,22 @@ def test_body_links_to_absent_runbooks_become_text() -> None:
     assert "rb-internal" not in public and "the internal one." in public
 
 
+def test_postmortem_duration_is_how_long_its_incidents_were_open_together() -> None:
+    """Overlapping incidents count once, a gap between them not at all (not the longest one alone)."""
+    base = small_portal()
+    first = _incident("inc-x", datetime(2025, 8, 19, 14, 2, tzinfo=UTC), 56 / 60, "SEV1", {"api": "major_outage"})
+    second = _incident("inc-y", datetime(2025, 8, 19, 14, 10, tzinfo=UTC), 2 + 55 / 60, "SEV2",
+                       {"web": "partial_outage"})  # 14:10-17:05
+    later = _incident("inc-z", datetime(2025, 8, 20, 9, 0, tzinfo=UTC), 0.5, "SEV3", {"db": "degraded_performance"})
+    pm = _postmortem("pm-x", ["inc-x", "inc-y", "inc-z"], date(2025, 8, 22), "## Summary\n\nText.\n")
+    portal = Portal(config=base.config, incidents=(first, second, later), postmortems=(pm,), runbooks=())
+    pages = pages_of(portal)
+    facts = soup(pages["postmortems/pm-x.md"]).select_one("dl.sr-facts").get_text(" ", strip=True)
+    assert "Duration 3 h 33 min" in facts  # 14:02-17:05 (3 h 3 min) + 30 min the next day
+    entry = soup(pages["postmortems/index.md"]).select_one("#pm-pm-x").get_text(" ", strip=True)
+    assert "lasted 3 h 33 min" in entry
+
+
 # --------------------------------------------------------------------------- action items
 
 
@@ -277,6 +293,39 @@ def test_public_edition_publishes_no_team_section_by_default() -> None:
     assert "reports/" not in public["postmortems/index.md"].text
     internal = pages_of(small_portal("internal", public_pages=[]))
     assert {"postmortems/action-items.md", "runbooks/index.md", "reports/index.md"} <= set(internal)
+
+
+PM_WITH_NOTES = """## Summary
+
+A short outage.
+
+## Follow-up Actions
+
+- [x] Add a pool alert - Leo Lookout - 2026-01-23
+- [ ] ~~Move to a proxy~~ - Dana Dropper - 2026-04-30
+
+The proxy item was dropped after a talk with Dana Dropper.
+
+## Lessons Learned
+
+Alerts matter.
+"""
+
+
+def test_public_edition_drops_action_items_sections_with_their_prose() -> None:
+    portal = small_portal("public", public_pages=[])
+    pm = _postmortem("pm-a", ["inc-a"], date(2025, 11, 12), PM_WITH_NOTES, visibility="public")
+    portal = Portal(config=portal.config, incidents=portal.incidents, postmortems=(pm,), runbooks=())
+    public = pages_of(portal)["postmortems/pm-a.md"].text
+    for hidden in ("Follow-up Actions", "Leo Lookout", "Dana Dropper", "Add a pool alert", "was dropped"):
+        assert hidden not in public, hidden
+    assert "A short outage." in public and "Alerts matter." in public
+    # the internal edition keeps the section with its prose (the items themselves show once, in the table)
+    internal_portal = Portal(config=small_portal("internal").config, incidents=portal.incidents,
+                             postmortems=(pm,), runbooks=())
+    internal = pages_of(internal_portal)["postmortems/pm-a.md"].text
+    assert "The proxy item was dropped after a talk with Dana Dropper." in internal
+    assert "Leo Lookout" in internal
 
 
 # --------------------------------------------------------------------------- runbooks

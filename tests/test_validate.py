@@ -916,3 +916,44 @@ def test_records_loaded_by_workers_equal_those_of_one_process(monkeypatch: pytes
         assert all(r.body for r in theirs)
     copied = one.incidents[0].model_copy(update={"title": "Renamed"})
     assert (copied.title, copied.path, copied.body) == ("Renamed", one.incidents[0].path, one.incidents[0].body)
+
+
+# --------------------------------------------------------------------------- people in public postmortems
+
+PUBLIC_PM = edit(edit(edit(
+    POSTMORTEM, "status: published\n", "status: published\nvisibility: public\n"),
+    "- 14:28 UTC: release deployed.\n",
+    "- 14:28 UTC: release deployed by Tess Techlead; `@deploy-bot` logged it.\n"
+    "- 14:35 UTC: paged the on-call (@pat), mail to ops@example.com; Cora\n"
+    "  Commander is IC.\n"),
+    "Canary releases would have caught this.", "Canary releases would have caught this, Priya Raman says.")
+#: The lines of PUBLIC_PM naming people.
+L_PM_TESS, L_PM_PAT, L_PM_PRIYA = 16, 17, 31
+
+
+def test_a_public_postmortem_naming_people_warns_on_the_line_with_the_fix(make_portal):
+    incident = edit(INCIDENT, "severity: SEV2\n", "severity: SEV2\ncommander: Cora Commander\n"
+                    "tech_lead: Tess Techlead\n")
+    root = portal(make_portal, {INC: incident, PM: PUBLIC_PM})
+    result = run(root)
+    assert result.exit_code == 0, result.stdout  # a warning: the body is the team's to word
+    names = {f.line: f.message for f in findings(result) if f.code == "public-names"}
+    assert sorted(names) == [L_PM_TESS, L_PM_PAT, L_PM_PRIYA], result.stdout
+    assert names[L_PM_TESS].startswith("'Tess Techlead' named in a public postmortem")  # a role field
+    assert names[L_PM_PAT].startswith("'@pat', 'Cora Commander' named")  # a handle; a name wrapped
+    assert names[L_PM_PRIYA].startswith("'Priya Raman' named")  # an author
+    assert "describe roles, not people (e.g. 'the incident commander')" in names[L_PM_PAT]
+    assert "keep the postmortem internal (visibility: internal)" in names[L_PM_PAT]
+    # code spans, e-mail addresses and the action items (a team page, owners and all) are not looked at
+    assert "deploy-bot" not in result.stdout and "example.com" not in result.stdout
+    assert "Marco Bianchi" not in result.stdout
+    # the build reports the same findings, and a cached run too
+    _, diags = load_portal(root, load_config(root / "mkdocs.yml"))
+    assert sorted(d.line for d in diags if d.code == "public-names") == sorted(names)
+    run(root, cache=True)
+    assert run(root, cache=True).stdout == result.stdout
+
+
+def test_an_internal_postmortem_may_name_people(make_portal):
+    root = portal(make_portal, {PM: edit(PUBLIC_PM, "visibility: public\n", "")})
+    assert "public-names" not in run(root).stdout

@@ -19,6 +19,7 @@ from sitrep.derive.metrics import Metrics, compute_metrics
 from sitrep.derive.status import (
     Overall,
     affected_components,
+    combined_duration,
     component_statuses,
     current_status,
     duration,
@@ -133,6 +134,9 @@ class PortalState:
     windows: tuple[MetricsWindow, ...]
     #: Postmortem id -> its action items, parsed once.
     action_items: Mapping[str, tuple[ActionItemRow, ...]]
+    #: Postmortem id -> how long its incidents (those of this edition, maintenance aside) were open:
+    #: from the first start to the last resolution, overlaps once, gaps not at all (None: no incident).
+    postmortem_durations: Mapping[str, timedelta | None]
 
     def of(self, inc: Incident) -> IncidentState:
         """The state of one record of this portal."""
@@ -207,4 +211,7 @@ def portal_state(portal: Portal, now: datetime) -> PortalState:
         component_updated={cid: latest(incs) for cid, incs in touching.items()},
         windows=windows,
         action_items=rows,
+        postmortem_durations={pm.id: combined_duration(
+            (inc for inc in (portal.incident(i) for i in pm.incidents) if inc is not None), now)
+            for pm in portal.postmortems},
     )

@@ -109,6 +109,27 @@ def duration(inc: Incident, now: datetime) -> timedelta:
     return max(end - inc.start, timedelta(0))
 
 
+def combined_duration(incidents: Iterable[Incident], now: datetime) -> timedelta | None:
+    """How long at least one of some incidents was open (maintenance aside); None for none.
+
+    Each incident counts from its start to its resolution (to ``now`` while open), as
+    :func:`duration`; overlapping stretches count once, gaps between incidents not at all.
+    """
+    spans = sorted((inc.start, max(inc.resolved_at or now, inc.start)) for inc in incidents
+                   if not inc.is_maintenance)
+    if not spans:
+        return None
+    total = timedelta(0)
+    start, end = spans[0]
+    for s, e in spans[1:]:
+        if s > end:
+            total += end - start
+            start, end = s, e
+        else:
+            end = max(end, e)
+    return total + (end - start)
+
+
 def latest_time(times: Iterable[datetime]) -> datetime | None:
     """The latest of some records' update times (:attr:`Incident.last_updated`) in UTC, None for none."""
     return max((to_utc(t) for t in times), default=None)

@@ -13,8 +13,8 @@ from sitrep.model.files import write_atomically
 
 #: Part of the cache's key: raise it when a check finds something else in the same bytes
 #: (2: links in code spans and nested fences are no longer read; 3: updates below the closing
-#: '---', escalations on updates, ids of unreadable records).
-FINDINGS_VERSION = 3
+#: '---', escalations on updates, ids of unreadable records; 4: people named and public postmortem text).
+FINDINGS_VERSION = 4
 
 
 def file_digest(raw: bytes) -> str:
@@ -67,7 +67,7 @@ class FindingsCache:
     @staticmethod
     def _from_json(entry: object) -> Loaded | None:
         try:  # a damaged or hand-made file is a miss, never a crash
-            digest, diags, refs, id_line, record_id, valid = entry  # type: ignore[misc]
+            digest, diags, refs, id_line, record_id, valid, people, public = entry  # type: ignore[misc]
             if not (isinstance(digest, str) and digest):
                 return None
             return Loaded(
@@ -76,6 +76,7 @@ class FindingsCache:
                  for p, n, lv, c, m in diags],
                 [Ref(str(src), int(n), str(k), str(t)) for src, n, k, t in refs],
                 int(id_line), None if record_id is None else str(record_id), bool(valid), digest,
+                tuple(str(p) for p in people), tuple((int(n), str(t)) for n, t in public),
             )
         except (TypeError, ValueError):
             return None
@@ -84,7 +85,8 @@ class FindingsCache:
     def _to_json(loaded: Loaded) -> list[object]:
         return [loaded.digest, [[d.path, d.line, d.level, d.code, d.message] for d in loaded.diagnostics],
                 [[r.source, r.line, r.kind, r.target] for r in loaded.refs],
-                loaded.id_line, loaded.record_id, loaded.valid]
+                loaded.id_line, loaded.record_id, loaded.valid, list(loaded.people),
+                [[n, t] for n, t in loaded.public_lines]]
 
     def save(self, files: list[tuple[str, str]], results: list[Loaded]) -> None:
         """Store the findings of every file that has a hash; rewrites only when something changed."""

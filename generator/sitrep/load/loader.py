@@ -17,7 +17,7 @@ from sitrep.load.cache import FindingsCache, file_digest
 from sitrep.load.discovery import discover, read_bytes
 from sitrep.load.loaded import Loaded, Ref
 from sitrep.load.reader import read_record
-from sitrep.load.validation import check_record
+from sitrep.load.validation import check_public_names, check_record, people_named, public_prose
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.portal import Portal
@@ -75,7 +75,8 @@ def _check_file(kind: str, rel: str, raw: bytes, config: SitrepConfig, diags: Di
         raw_id = rf.data.get("id", Path(rel).stem)
         return Loaded(None, diags.items, refs, rf.line_of(("id",)),
                        raw_id if isinstance(raw_id, str) else None, valid=False)
-    return Loaded(record, diags.items, refs, rf.line_of(("id",)), record.id)
+    return Loaded(record, diags.items, refs, rf.line_of(("id",)), record.id,
+                  people=people_named(record, config), public_lines=public_prose(record))
 
 
 _ID_LINE = re.compile(rb"""^id:[ \t]*(['"]?)([a-z0-9][a-z0-9-]{0,99})\1[ \t]*(?:#.*)?\r?$""", re.MULTILINE)
@@ -124,7 +125,7 @@ def load_portal(root: Path, config: SitrepConfig, jobs: int | None = 1) -> tuple
     """
     files = discover(root)
     results = _load_all(root, files, config, jobs, keep=True)
-    diags, by_kind = _collect(root, files, results)  # type: ignore[arg-type]
+    diags, by_kind = _collect(root, config, files, results)  # type: ignore[arg-type]
     incidents = sorted(by_kind["incident"].values(), key=lambda i: (i.start, i.id))  # type: ignore[attr-defined]
     portal = Portal(
         config=config,
@@ -154,11 +155,11 @@ def validate_portal(root: Path, config: SitrepConfig, jobs: int | None = None,
         results = [cache.findings(rel) if item is None else item
                    for (_, rel), item in zip(files, fresh, strict=True)]
         cache.save(files, results)
-    diags, by_kind = _collect(root, files, results)  # type: ignore[arg-type]
+    diags, by_kind = _collect(root, config, files, results)  # type: ignore[arg-type]
     return {kind: len(ids) for kind, ids in by_kind.items()}, diags
 
 
-def _collect(root: Path, files: list[tuple[str, str]],
+def _collect(root: Path, config: SitrepConfig, files: list[tuple[str, str]],
              results: list[Loaded]) -> tuple[Diagnostics, dict[str, dict[str, Record | None]]]:
     diags = Diagnostics()
     by_kind: dict[str, dict[str, Record | None]] = {"incident": {}, "postmortem": {}, "runbook": {}}
@@ -182,6 +183,8 @@ def _collect(root: Path, files: list[tuple[str, str]],
         if loaded.valid:
             by_kind[kind][loaded.record_id] = loaded.record
     _check_refs(root, known, {rel for _, rel in files}, refs, diags)
+    check_public_names([(rel, loaded.public_lines) for (_, rel), loaded in zip(files, results, strict=True)],
+                       [name for loaded in results for name in loaded.people], config, diags)
     return diags, by_kind
 
 

@@ -6,11 +6,13 @@ offending line, with a message built from the model's field descriptions.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import itertools
 import posixpath
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -440,3 +442,78 @@ def check_record(kind: str, rf: RecordFile, config: SitrepConfig, diags: Diagnos
     elif isinstance(record, Runbook):
         check_runbook(record, rf, config, diags)
     return record
+
+
+#: A chat handle: "@" starting a word (an e-mail address's "@" follows letters, so it is not one).
+_HANDLE = re.compile(r"(?<![\w@.+-])@[A-Za-z](?:[\w.-]*\w)?")
+#: The last word of an owner that names a group, not a person ("Platform team").
+_GROUP_WORDS = {"team", "teams", "squad", "group", "guild", "crew", "oncall", "on-call", "rotation"}
+#: Names shorter than this are not looked for: too many ordinary words match.
+_SHORTEST_NAME = 3
+#: Nor longer ones: no one is called that, and each would cost its length at every place in the text.
+_LONGEST_NAME = 80
+
+
+def people_named(record: Record, config: SitrepConfig) -> tuple[str, ...]:
+    """The people a record names in its people fields: an incident's commander, tech lead, comms lead
+    and scribe; a postmortem's authors and action-item owners (as ``people`` in mkdocs.yml names them).
+
+    Owners that are groups ("Platform team") and handles (looked for as any ``@handle``) are left out.
+    """
+    from sitrep.text.postmortem import action_items_in
+
+    if isinstance(record, Incident):
+        names = list(record.roles.values())
+    elif isinstance(record, Postmortem):
+        owners = (config.person(item.owner) for item in action_items_in(record.body, record.body_line))
+        names = [*record.authors, *(o for o in owners if o and o.split()[-1].casefold() not in _GROUP_WORDS)]
+    else:
+        return ()
+    return tuple(dict.fromkeys(n.strip() for n in names if _SHORTEST_NAME <= len(n.strip()) <= _LONGEST_NAME
+                               and not n.strip().startswith("@")))
+
+
+def public_prose(record: Record) -> tuple[tuple[int, str], ...]:
+    """(line, text) of what customers read of a ``visibility: public`` postmortem's body (action items
+    aside: the public edition shows them only when ``public_pages`` lists them, owners and all);
+    nothing for other records."""
+    from sitrep.text.postmortem import prose_lines
+
+    if not isinstance(record, Postmortem) or record.visibility != "public":
+        return ()
+    return tuple(prose_lines(record.body, record.body_line, leave_out=("action_items",)))
+
+
+def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    # Longest first, so "Priya Raman" is reported rather than a "Priya" also listed; a name may wrap.
+    parts = [r"\s+".join(map(re.escape, n.split())) for n in sorted(set(names), key=lambda n: (-len(n), n))]
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)") if parts else None
+
+
+def check_public_names(public: Iterable[tuple[str, tuple[tuple[int, str], ...]]], names: Iterable[str],
+                       config: SitrepConfig, diags: Diagnostics) -> None:
+    """Warn, on the line, where a public postmortem names a person: a name from any record's people
+    fields or from ``people`` in mkdocs.yml, or an ``@handle``.
+
+    ``public``: (path, lines from :func:`public_prose`) of each public postmortem; ``names``: every
+    record's :func:`people_named`. The body is the team's words and is not changed: the fix is theirs.
+    """
+    pattern = _names_pattern([*names, *(n for n in config.people.values()
+                                        if _SHORTEST_NAME <= len(n.strip()) <= _LONGEST_NAME)])
+    for path, lines in public:
+        if not lines:
+            continue
+        text = "\n".join(t for _, t in lines)
+        starts = list(itertools.accumulate((len(t) + 1 for _, t in lines[:-1]), initial=0))
+        matches = sorted((m.start(), " ".join(m.group(0).split()))
+                         for regex in (pattern, _HANDLE) if regex is not None for m in regex.finditer(text))
+        found: dict[int, list[str]] = {}
+        for start, name in matches:  # on the line a name starts on, in reading order
+            line = lines[bisect.bisect_right(starts, start) - 1][0]
+            if name not in found.setdefault(line, []):
+                found[line].append(name)
+        for line, people in sorted(found.items()):
+            diags.warning(path, line, "public-names",
+                          f"{', '.join(quoted(p) for p in people)} named in a public postmortem (public "
+                          "postmortems are read by customers): describe roles, not people (e.g. 'the "
+                          "incident commander'), or keep the postmortem internal (visibility: internal)")

@@ -30,11 +30,14 @@ from sitrep.text.postmortem import parse_sections
 _ACTION_LINE = re.compile(r"^(?:[ \t]|[-*+][ \t]|\d{1,9}[.)][ \t]|\|)")
 
 
-def without_action_items(body: str) -> str:
-    """The body without its action-items sections, when they hold nothing but the items themselves.
+def without_action_items(body: str, *, keep_prose: bool = True) -> str:
+    """The body without its action-items sections.
 
-    The page shows those items once, as a task list with owner, due date and state (overdue marked);
-    a section with any other text (a paragraph, a note) is kept as written.
+    With ``keep_prose`` (the editions that publish action items), only sections holding nothing but
+    the items themselves go: the page shows those items once, as a task list with owner, due date
+    and state (overdue marked); a section with any other text (a paragraph, a note) is kept as
+    written. Without it (an edition that does not publish action items), every such section goes,
+    its prose too: the items name their owners, and the prose is about them.
     """
     lines = body.splitlines(keepends=True)
     sections = parse_sections(body, 1)
@@ -43,7 +46,7 @@ def without_action_items(body: str) -> str:
         if section.key != "action_items":
             continue
         content = [ln for ln in section.body.splitlines() if ln.strip()]
-        if content and all(_ACTION_LINE.match(ln) for ln in content):
+        if not keep_prose or (content and all(_ACTION_LINE.match(ln) for ln in content)):
             end = sections[k + 1].line - 1 if k + 1 < len(sections) else len(lines)
             drop.append((section.line - 1, end))
     for start, end in reversed(drop):
@@ -83,7 +86,6 @@ def _pm_view(pm: Postmortem, ctx: RenderContext, root: str) -> dict[str, Any]:
     for inc in incidents:
         for cid in inc.worst_components:
             components.setdefault(cid, config.component_name(cid))
-    durations = [ctx.state.of(i).duration for i in incidents if not i.is_maintenance]
     view = {
         "id": pm.id,
         "title": pm.title,
@@ -101,7 +103,7 @@ def _pm_view(pm: Postmortem, ctx: RenderContext, root: str) -> dict[str, Any]:
                        "resolved": i.is_resolved,
                        "severity": config.severity(i.latest_severity)} for i in incidents],
         "severities": severities,
-        "duration": max(durations) if durations else None,
+        "duration": ctx.state.postmortem_durations[pm.id],
         "components": [{"id": cid, "name": name} for cid, name in components.items()],
         "open_actions": sum(1 for r in rows if r.state == "open"),
         "overdue_actions": sum(1 for r in rows if r.overdue),
@@ -183,7 +185,7 @@ def _postmortem_page_text(ctx: RenderContext, pm: Postmortem) -> str:
     show_actions = ctx.config.publishes("action_items")
     text += render("postmortems/head.md.j2", p=view, incidents=incidents, root=root, internal=ctx.internal,
                    show_actions=show_actions)
-    text += embed_body(without_action_items(ctx.body(pm, path)))
+    text += embed_body(without_action_items(ctx.body(pm, path), keep_prose=show_actions))
     if show_actions:
         text += render("postmortems/tail.md.j2", p=view, rows=rows, root=root, today=ctx.now.date())
     return text

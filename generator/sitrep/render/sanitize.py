@@ -19,8 +19,9 @@ from sitrep.render.page import BODY_END, BODY_START
 
 _ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "mark", "ol", "p", "pre", "s",
-    "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "kbd", "label", "li", "mark", "ol", "p",
+    "pre", "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "th", "thead",
+    "tr", "ul",
 }
 _ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title"},
@@ -29,7 +30,15 @@ _ALLOWED_ATTRIBUTES = {
     "td": {"align"},
     "th": {"align", "scope"},
     "ol": {"start"},
+    "input": {"type", "disabled", "checked"},
 }
+#: The attributes each of these tags may keep, whatever ``"*"`` allows elsewhere: what
+#: pymdownx.tasklist emits for a task list item's box, ``<label class="task-list-control">
+#: <input type="checkbox" disabled checked><span class="task-list-indicator"></span></label>``.
+_ONLY_ATTRIBUTES = {"input": {"type", "disabled", "checked"}, "label": {"class"}}
+#: An input as nh3 writes it out (attribute values escaped: no ">" inside).
+_INPUT = re.compile(r"<input\b[^>]*>")
+_INPUT_ATTRIBUTE = re.compile(r'\s([a-z]+)="([^"]*)"')
 # Greedy, like pages._BODY_REGION: a body with a look-alike end marker must not end the region early.
 _REGION = re.compile(re.escape(BODY_START) + r"(.*)" + re.escape(BODY_END), re.S)
 
@@ -39,12 +48,30 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
     # a body must not clobber them (a second #__config breaks every script on the page).
     if attribute == "id" and value.startswith("__"):
         return None
+    if tag in _ONLY_ATTRIBUTES and attribute not in _ONLY_ATTRIBUTES[tag]:
+        return None
+    if tag == "input":
+        if attribute == "type":
+            return "checkbox" if value.lower() == "checkbox" else None
+        return ""  # disabled, checked: boolean attributes
+    if tag == "label" and value != "task-list-control":
+        return None
     return value
+
+
+def _task_box(match: re.Match[str]) -> str:
+    # The only inputs a body keeps: a task list's disabled checkbox, done or open, written one way.
+    # Anything else goes: no text field, button or live checkbox in a body.
+    attributes = dict(_INPUT_ATTRIBUTE.findall(match.group(0)))
+    if attributes.get("type") != "checkbox" or "disabled" not in attributes:
+        return ""
+    return '<input type="checkbox" disabled checked>' if "checked" in attributes else '<input type="checkbox" disabled>'
+
 
 
 def sanitize_html(html: str) -> str:
     """Clean one HTML fragment: unknown tags and attributes go, links keep safe schemes only."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
@@ -53,6 +80,7 @@ def sanitize_html(html: str) -> str:
         strip_comments=True,
         attribute_filter=_attribute_filter,
     )
+    return _INPUT.sub(_task_box, cleaned) if "<input" in cleaned else cleaned
 
 
 def sanitize_record_html(page_html: str) -> str:

@@ -133,6 +133,11 @@ class Link:
     target_end: int
 
 
+def strip_code_spans(text: str) -> str:
+    """``text`` with its inline code spans (`` `like this` ``) blanked out, same length."""
+    return _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text) if "`" in text else text
+
+
 def links(body: str) -> Iterator[Link]:
     """Every link of a Markdown body outside code, in order."""
     if "](" not in body:  # most bodies have no links: skip the scan

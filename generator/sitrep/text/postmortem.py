@@ -120,7 +120,7 @@ from datetime import date
 from typing import Literal
 
 from sitrep.model.formatting import shorten
-from sitrep.text.markdown import BlockScanner
+from sitrep.text.markdown import BlockScanner, strip_code_spans
 
 __all__ = [
     "REQUIRED_FOR_PUBLISHED",
@@ -130,6 +130,7 @@ __all__ = [
     "TextProblem",
     "parse_action_items",
     "parse_sections",
+    "prose_lines",
     "section_key",
     "template_placeholders",
 ]
@@ -969,3 +970,27 @@ def action_items_in(body: str, first_line: int) -> list[ActionItem]:
         if section.key == "action_items":
             items += parse_action_items(section)[0]
     return items
+
+
+def prose_lines(body: str, first_line: int, *, leave_out: tuple[str, ...] = ()) -> list[tuple[int, str]]:
+    """(file line, text) of each line of a body a reader sees as text.
+
+    Code blocks, HTML comments and code spans are left out, and so are the sections whose
+    key is in ``leave_out`` (e.g. ``("action_items",)``), from their heading to the next H2.
+    """
+    sections = parse_sections(body, first_line)
+    skipped: list[tuple[int, int]] = []
+    for k, section in enumerate(sections):
+        if section.key in leave_out:
+            end = sections[k + 1].line if k + 1 < len(sections) else first_line + len(body.splitlines())
+            skipped.append((section.line, end))
+    scanner = BlockScanner()
+    found: list[tuple[int, str]] = []
+    for index, line in enumerate(body.splitlines()):
+        number = first_line + index
+        if scanner.skip(line) or any(start <= number < end for start, end in skipped):
+            continue
+        text = strip_code_spans(line)
+        if text.strip():
+            found.append((number, text))
+    return found
