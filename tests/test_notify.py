@@ -168,11 +168,33 @@ def test_the_sev1_customer_email_arrives_over_smtp_with_the_postmortem(tmp_path:
            "major outage. This has been fully resolved as of Feb 13, 2026 17:00 UTC." in " ".join(letter.split())
     assert "What happened:\nA configuration issue caused payment processing delays and failures." in letter
     assert "What we did:\nWe restored the previous configuration" in letter
-    assert ("What we're doing to prevent this:\n- Alert when payment failures exceed 1%\n"
-            "- Test configuration changes against production limits") in letter
+    # The action items stay out of a public channel as out of the public postmortem page (public_pages
+    # does not list action_items): the letter points to the postmortem instead.
+    assert ("What we're doing to prevent this:\nOur postmortem describes what we are changing: "
+            "https://status.smartbeak.example/postmortems/2026-02-14-payments/") in letter
+    assert "Alert when payment failures exceed 1%" not in letter
     assert "https://status.smartbeak.example/postmortems/2026-02-14-payments/" in letter
     for message in box.messages:  # public channel: no internal field ever
         assert "Alice" not in text_of(message) and "zoom.example" not in text_of(message)
+
+
+def test_a_public_channel_lists_the_action_items_only_where_the_public_edition_shows_them(tmp_path: Path) -> None:
+    files = {"incidents/2026/2026-02-13-payments.md": sev1(resolved=True),
+             "postmortems/2026-02-14-payments.md": POSTMORTEM.format(status="published", visibility="public")}
+    customers = channel("customers", "public", "CUSTOMERS_URL", style="email")
+    for listed, expected in ((False, "Our postmortem describes what we are changing"),
+                             (True, "- Alert when payment failures exceed 1%\n- Test configuration changes")):
+        (tmp_path / str(listed)).mkdir()
+        root = write_portal(tmp_path / str(listed), [customers], files)
+        if listed:
+            config = root / "mkdocs.yml"
+            config.write_text(config.read_text(encoding="utf-8").replace(
+                "      notify:\n", "      public_pages: [action_items]\n      notify:\n"), encoding="utf-8")
+        result = notify(root, "2026-02-13T17:05:00Z", {}, "--dry-run")
+        assert result.exit_code == 0, result.output
+        letter = result.output.split("Service Restoration - Payment processing failures", 1)[1]
+        assert expected in letter
+        assert "Alice" not in letter and "Bob" not in letter  # owners never, either way
 
 
 # --------------------------------------------------------------------------- webhooks

@@ -116,9 +116,14 @@ def _sections(pm: Postmortem) -> dict[str, str]:
     return found
 
 
-def postmortem_view(config: SitrepConfig, pm: Postmortem) -> dict[str, Any]:
-    """What a message may say about a postmortem (the portal decides which ones are visible)."""
+def postmortem_view(config: SitrepConfig, pm: Postmortem, audience: str) -> dict[str, Any]:
+    """What a message may say about a postmortem (the portal decides which ones are visible).
+
+    Its action items only where the edition shows them: internally, or publicly when ``public_pages``
+    lists ``action_items`` (a public postmortem's page leaves them out otherwise).
+    """
     sections = _sections(pm)
+    items = audience == "internal" or "action_items" in config.public_pages
     return {
         "id": pm.id,
         "title": pm.title,
@@ -127,7 +132,7 @@ def postmortem_view(config: SitrepConfig, pm: Postmortem) -> dict[str, Any]:
         "impact": sections.get("impact", ""),
         "root_cause": sections.get("root_cause", ""),
         "resolution": sections.get("resolution", ""),
-        "action_items": [item.text for item in action_items_in(pm.body, pm.body_line)],
+        "action_items": [item.text for item in action_items_in(pm.body, pm.body_line)] if items else [],
     }
 
 
@@ -158,7 +163,7 @@ def incident_view(portal: Portal, inc: Incident, derived: IncidentState, audienc
         "next_update_due": derived.next_update_due,
         "update_every": severity.update_every if severity else None,
         "description": _plain(inc.body),
-        "postmortem": postmortem_view(config, published[0]) if published else None,
+        "postmortem": postmortem_view(config, published[0], audience) if published else None,
     }
     if audience == "internal":
         view.update({
@@ -184,7 +189,7 @@ def render_message(env: jinja2.Environment, portal: Portal, event: Event, style:
                     "changes": _changes_of(event, derived)}
                    if event.update is not None else None),
         "incident": incident_view(portal, event.incident, _required(derived), audience) if event.incident else None,
-        "postmortem": postmortem_view(config, event.postmortem) if event.postmortem else None,
+        "postmortem": postmortem_view(config, event.postmortem, audience) if event.postmortem else None,
         "now": now,
     }
     name = template_name(event, style, audience)
