@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from click.testing import CliRunner, Result
@@ -24,6 +25,7 @@ from click.testing import CliRunner, Result
 from sitrep.cli import main
 from tests.support.helpers_build import load, serve_handler, write_portal
 from tests.support.importdata import (
+    CSTATE_SITE,
     IMPOSSIBLE,
     PORTAL_COMPONENTS,
     public_api_files,
@@ -297,3 +299,123 @@ def test_history_from_before_the_portal_s_first_day_says_how_to_show_it(tmp_path
             'days before it as "no data": to show this history in them, set since: 2021-08-25 (the first '
             'imported day).') in " ".join(result.output.split())
     assert 'since: "2026-11-20"' in (root / "mkdocs.yml").read_text(encoding="utf-8")  # theirs to change
+
+
+# --------------------------------------------------------------------------- a real cState site
+
+
+@pytest.fixture(scope="module")
+def cstate_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Result]:
+    """CSTATE_SITE imported through the CLI (the table reviewed: API and CDN mapped by hand)."""
+    tmp = tmp_path_factory.mktemp("cstate-site")
+    root = write_portal(tmp / "portal", components=PORTAL_COMPONENTS)
+    issues = write_cstate(tmp / "content" / "issues", CSTATE_SITE)
+    table = root / "cstate.yml"
+    assert sitrep(root, "import", "cstate", str(issues), "--components", str(table)).exit_code == 0
+    table.write_text(table.read_text().replace("API: api ", "API: publishing-api ").replace("CDN: cdn ", "CDN: media "))
+    result = sitrep(root, "import", "cstate", str(issues), "--components", str(table), "--timezone", "Europe/Berlin")
+    assert result.exit_code == 0, result.output
+    return root, issues, result
+
+
+def _imported(root: Path, title: str) -> Any:
+    portal, _ = load(root)
+    return next(i for i in portal.incidents if i.title == title)
+
+
+def _updates(incident: Any) -> list[tuple[str, str, str]]:
+    return [(u.at.isoformat(), u.status, u.message) for u in incident.updates]
+
+
+def test_cstate_status_labels_are_mapped_and_never_lost(cstate_site: tuple[Path, Path, Result]) -> None:
+    root, _, _ = cstate_site
+    assert _updates(_imported(root, "Database migration")) == [
+        ("2024-03-02T21:00:00+00:00", "investigating", "Just began - We started moving the database to new "
+         "hardware, as announced on our status blog (https://blog.example.com/db-migration)."),
+        # Not a status word: the status stays, the label stays in the text.
+        ("2024-03-02T21:40:00+00:00", "investigating",
+         "Still running - Copying takes longer than planned; writes stay paused until it is done."),
+        ("2024-03-02T22:10:00+00:00", "resolved",
+         "Completed - The migration is done and every replica has caught up.")]
+    login = _imported(root, "Login errors")
+    assert [(u.status, u.message.split(" - ")[0]) for u in login.updates] == [
+        ("investigating", "We are looking into failed sign-ins."), ("investigating", "Workaround"),
+        ("resolved", "Fixed")]
+
+
+def test_cstate_resolution_without_text_says_it_comes_from_the_import(
+        cstate_site: tuple[Path, Path, Result]) -> None:
+    root, _, _ = cstate_site
+    purge = _imported(root, "Stale images after a CDN purge")
+    assert _updates(purge)[-1] == (
+        "2024-07-09T13:00:00+00:00", "resolved",
+        "Marked resolved in cState, with no message (this update was added by sitrep import).")
+    # Untracked updates: the oldest at the issue's date, the newest (resolved) at resolvedWhen.
+    sending = _imported(root, "Sending messages impacted")
+    assert _updates(sending) == [
+        ("2024-08-20T14:24:00+00:00", "investigating",
+         "We know that sending messages fails for some users and are working on it."),
+        ("2024-08-21T08:58:00+00:00", "resolved", "This incident has been resolved.")]
+    assert "This incident has been resolved." not in (sending.body or "")
+
+
+def test_cstate_informational_posts_are_skipped_and_listed(cstate_site: tuple[Path, Path, Result]) -> None:
+    root, _, result = cstate_site
+    portal, _ = load(root)
+    assert "Our new status page" not in {i.title for i in portal.incidents}
+    text = " ".join(result.output.split())
+    assert ("skipped: 2024-06-01-new-status-page (Our new status page): a cState informational post (an "
+            "announcement, with no status or affected systems), which is not an incident") in text
+    assert "wrote 5 new and 0 updated records; 0 unchanged, 0 kept as edited; 1 skipped" in text
+
+
+def test_cstate_automated_alerts_and_shortcodes(cstate_site: tuple[Path, Path, Result]) -> None:
+    root, _, _ = cstate_site
+    alert = _imported(root, "API DNS resolution error!")
+    assert alert.started.isoformat() == "2024-12-27T09:43:40+00:00"  # its own Z wins over --timezone
+    assert [(u.at.isoformat(timespec="seconds"), u.status, u.message) for u in alert.updates] == [
+        ("2024-12-27T09:43:40+00:00", "investigating", 'Automated system alert - Our dns-resolution monitor '
+         'reports a disruption: users of the "API" may see errors. This may be temporary.'),
+        ("2024-12-27T09:44:00+00:00", "investigating", "This issue has lasted for several consecutive checks "
+         "and was escalated to a severe status. Someone has been alerted and will act as soon as they can.")]
+    assert not (alert.body or "").strip()
+    login = _imported(root, "Login errors")
+    assert login.body.strip() == "Failed logins per minute\n\nSome customers could not sign in."
+    assert login.updates[1].message == ("Workaround - Signing in from a private window works for most "
+                                        "accounts: https://help.example.com/private-window.")
+    for path in (root / "incidents").rglob("*.md"):
+        assert "{{" not in path.read_text(encoding="utf-8"), path
+
+
+def test_cstate_site_validates_builds_keeps_every_word_and_reimports_as_a_no_op(
+        cstate_site: tuple[Path, Path, Result], tmp_path: Path) -> None:
+    from tests.support.sitebuild import mkdocs_build
+
+    root, issues, _ = cstate_site
+    check = sitrep(root, "validate")
+    assert check.exit_code == 0, check.output
+    build = mkdocs_build(root, tmp_path / "site")
+    assert build.returncode == 0, build.stderr[-3000:]
+    pages = {p.relative_to(tmp_path / "site").as_posix(): p.read_text(encoding="utf-8")
+             for p in (tmp_path / "site" / "incidents").rglob("index.html")}
+    migration = next(text for path, text in pages.items() if "database-migration" in path)
+    assert "our status blog (https://blog.example.com/db-migration)" in migration
+    assert not [path for path, text in pages.items() if "{{&lt;" in text or "{{<" in text or "](http" in text]
+
+    # Every word of every imported issue is in its record (status words may be in the status field;
+    # the label "Update" says only that the status did not change).
+    ledger = json.loads((root / ".sitrep-import" / "cstate.json").read_text(encoding="utf-8"))
+    for name, source in CSTATE_SITE.items():
+        entry = ledger.get(name.removesuffix(".md"))
+        if "informational: true" in source:
+            assert entry is None
+            continue
+        body = re.sub(r"\{\{[<%].*?[>%]\}\}", " ", source.split("---", 2)[2], flags=re.DOTALL)
+        words = {w.casefold() for w in re.findall(r"[\w'.-]*\w", body)} - {"update"}
+        written = (root / entry["path"]).read_text(encoding="utf-8").casefold()
+        assert [w for w in sorted(words) if w not in written] == [], name
+
+    again = sitrep(root, "import", "cstate", str(issues), "--components", str(root / "cstate.yml"),
+                   "--timezone", "Europe/Berlin")
+    assert again.exit_code == 0, again.output
+    assert "wrote 0 new and 0 updated records; 5 unchanged, 0 kept as edited; 1 skipped" in again.output

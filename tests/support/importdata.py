@@ -260,8 +260,120 @@ Not an incident.
 }
 
 
-def write_cstate(folder: Path) -> Path:
+#: A cState site's content/issues/ as real sites write it: status labels other than Sitrep's four,
+#: an informational post, the automated-alert format of cState's monitoring integration (times with
+#: milliseconds and Z, a label in broken emphasis, an unlabelled tracked escalation), Markdown
+#: links, Hugo shortcodes in the body, untracked updates, and a resolved issue with no resolution text.
+CSTATE_SITE = {
+    "2024-03-02-database-migration.md": """\
+---
+title: Database migration
+date: 2024-03-02 22:00:00
+resolved: true
+resolvedWhen: 2024-03-02 23:10:00
+# Possible severity levels: down, disrupted, notice
+severity: notice
+affected:
+  - Database
+section: issue
+---
+
+*Completed* - The migration is done and every replica has caught up. {{< track "2024-03-02 23:10:00" >}}
+
+*Still running* - Copying takes longer than planned; writes stay paused until it is done.
+{{< track "2024-03-02 22:40:00" >}}
+
+*Just began* - We started moving the database to new hardware, as announced on \
+[our status blog](https://blog.example.com/db-migration). {{< track "2024-03-02 22:00:00" >}}
+""",
+    "2024-05-14-login-errors.md": """\
+---
+title: Login errors
+date: 2024-05-14T08:05:00
+resolved: true
+resolvedWhen: 2024-05-14T09:30:00
+severity: disrupted
+affected: [API, Web app]
+section: issue
+---
+
+{{< figure src="/img/login-errors.png" caption="Failed logins per minute" >}}
+
+Some customers could not sign in.
+
+---
+
+*Fixed* - Sign-ins work again for everyone. {{< track "2024-05-14 09:30:00" >}}
+
+*Workaround* - Signing in from a private window works for most accounts: \
+<https://help.example.com/private-window>. {{< track "2024-05-14 08:50:00" >}}
+
+*Investigating* - We are looking into failed sign-ins. {{< track "2024-05-14 08:05:00" >}}
+""",
+    "2024-12-27-dns-resolution-api.md": """\
+---
+title: "API DNS resolution error!"
+date: 2024-12-27T09:43:40.482Z
+resolved: false
+severity: "down"
+affected: ["API"]
+automated: true
+id: "dns-resolution-api"
+section: issue
+---
+
+*This issue has lasted for several consecutive checks and was escalated to a **severe** status. \
+Someone has been alerted and will act as soon as they can.* {{< track "2024-12-27T09:44:00.481Z" >}}
+
+**Automated system alert* - Our dns-resolution monitor reports a disruption: users of the "API" \
+may see errors. This may be temporary.* {{< track "2024-12-27T09:43:40.482Z" >}}
+""",
+    "2024-06-01-new-status-page.md": """\
+---
+title: Our new status page
+date: 2024-06-01 12:00:00
+informational: true
+pin: false
+section: issue
+---
+
+This is our new status page. Subscribe to [the feed](https://status.example.com/index.xml) for news.
+""",
+    "2024-07-09-cdn-purge.md": """\
+---
+title: Stale images after a CDN purge
+date: 2024-07-09 14:00:00
+resolved: true
+resolvedWhen: 2024-07-09 15:00:00
+severity: notice
+affected:
+  - CDN
+section: issue
+---
+
+*Investigating* - Some images show an older version. {{< track "2024-07-09 14:05:00" >}}
+""",
+    "2024-08-20-sending-messages.md": """\
+---
+title: Sending messages impacted
+date: 2024-08-20 16:24:00
+resolved: true
+resolvedWhen: 2024-08-21 10:58:00
+severity: disrupted
+affected:
+  - API
+section: issue
+---
+
+*Update* - This incident has been resolved.
+
+*Investigating* - We know that sending messages fails for some users and are working on it.
+""",
+}
+
+
+def write_cstate(folder: Path, issues: dict[str, str] = CSTATE_ISSUES) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    for name, text in CSTATE_ISSUES.items():
+    for name, text in issues.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder

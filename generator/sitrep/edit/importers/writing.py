@@ -78,6 +78,8 @@ class ImportedIncident:
     postmortem: ImportedPostmortem | None = None
     #: Problems the importer saw that the validator could not know (e.g. an unparsable time).
     notes: list[str] = field(default_factory=list)
+    #: Why it is not written at all (it is not an incident: a cState announcement); listed in the summary.
+    skipped: str | None = None
 
     @property
     def day(self) -> date | None:
@@ -90,7 +92,7 @@ class ImportedIncident:
 class Outcome:
     """What happened (or would happen, in a dry run) to one record."""
 
-    action: str  # new | updated | unchanged | kept-edited | kept-deleted
+    action: str  # new | updated | unchanged | kept-edited | kept-deleted | skipped (path: the source's id)
     path: str
     title: str
     problems: list[str] = field(default_factory=list)
@@ -119,8 +121,11 @@ class Summary:
         kept = [o for o in self.outcomes if o.action.startswith("kept")]
         lines += [f"kept: {o.path} ({'edited' if o.action == 'kept-edited' else 'deleted'} since the last import; "
                   "not overwritten)" for o in kept]
+        skipped = [o for o in self.outcomes if o.action == "skipped"]
+        lines += [f"skipped: {o.path} ({o.title}): {'; '.join(o.problems)}" for o in skipped]
         lines.append(f"sitrep import {self.source}: {verb} {self.count('new')} new and {self.count('updated')} "
-                     f"updated records; {self.count('unchanged')} unchanged, {len(kept)} kept as edited")
+                     f"updated records; {self.count('unchanged')} unchanged, {len(kept)} kept as edited"
+                     + (f"; {len(skipped)} skipped" if skipped else ""))
         if self.flagged:
             many = len(self.flagged) != 1
             lines.append(f"{len(self.flagged)} record{'s' if many else ''} cannot be valid as the source has "
@@ -349,7 +354,12 @@ def write_imports(root: Path, config: SitrepConfig, source: str, incidents: Iter
     records (``-2``, ``-3``) do not depend on the order of the source's pages.
     """
     writer = _Writer(root, config, source, dry_run)
-    ordered = sorted(incidents, key=lambda i: (i.day or date.max, i.source_id))
+    ordered = []
+    for inc in sorted(incidents, key=lambda i: (i.day or date.max, i.source_id)):
+        if inc.skipped is not None:
+            writer.summary.outcomes.append(Outcome("skipped", inc.source_id, inc.title, [inc.skipped]))
+        else:
+            ordered.append(inc)
     for inc in ordered:
         day = inc.day
         stem = f"{day.isoformat()}-{slugify(inc.title, fallback=inc.kind)}" if day else \
