@@ -419,3 +419,15 @@ def test_cstate_site_validates_builds_keeps_every_word_and_reimports_as_a_no_op(
                    "--timezone", "Europe/Berlin")
     assert again.exit_code == 0, again.output
     assert "wrote 0 new and 0 updated records; 5 unchanged, 0 kept as edited; 1 skipped" in again.output
+
+
+def test_cstate_markdown_in_messages_reads_as_plain_text() -> None:
+    """What an update message shows (Sitrep prints messages as plain text): the words and the addresses."""
+    from sitrep.edit.importers.cstate import plain_text, strip_shortcodes
+
+    assert plain_text("See [the runbook](https://wiki.example.com/_ops_/db) and **do not** retry; "
+                      "snake_case_ids stay, 2 * 3 stays, <https://help.example.com>") == (
+        "See the runbook (https://wiki.example.com/_ops_/db) and do not retry; snake_case_ids stay, "
+        "2 * 3 stays, https://help.example.com")
+    assert strip_shortcodes('{{% details title="Timeline" %}}\n14:00 first alert\n{{% /details %}}') == (
+        "Timeline: \n14:00 first alert\n")

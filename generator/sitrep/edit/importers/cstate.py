@@ -83,6 +83,7 @@ _LABEL = re.compile(r"^\s*([*_]{1,3})(?P<label>[^*_\n]{1,80}?)[*_]{1,3}\s*(?:[-â
 _BREAK = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_URL = re.compile(r"((?:https?|mailto):[^\s()<>]+)")
 _EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])", re.DOTALL)
 
 
@@ -124,7 +125,9 @@ def strip_shortcodes(text: str) -> str:
         if match[2]:  # a closing tag
             return ""
         found = _HUMAN_PARAM.search(match[4])
-        return next((g for g in found.groups() if g is not None), "") if found else ""
+        words = next((g for g in found.groups() if g is not None), "") if found else ""
+        closed = re.search(r"\{\{[<%]\s*/\s*" + re.escape(match[3]) + r"\s*[>%]\}\}", text[match.end():])
+        return f"{words}: " if words and closed else words  # a heading for what the pair encloses
     return _SHORTCODE.sub(human, text)
 
 
@@ -138,8 +141,10 @@ def plain_text(markdown: str) -> str:
         shown = link.target if label in ("", link.target) else f"{label} ({link.target})"
         text = text[:link.start] + shown + text[link.end:]
     text = _AUTOLINK.sub(r"\1", text)
+    parts = _URL.split(text)  # odd parts are URLs, whose underscores and stars are not emphasis
     for _ in range(3):  # nested emphasis (*a **b** c*), innermost last
-        text = _EMPHASIS.sub(r"\2", text)
+        parts = [_EMPHASIS.sub(r"\2", part) if i % 2 == 0 else part for i, part in enumerate(parts)]
+    text = "".join(parts)
     text = " ".join(text.replace("\\\n", " ").split())
     for mark in ("*", "_"):  # a mark left unpaired at either end (broken emphasis, as automated alerts write)
         if text.count(mark) % 2 and (text.startswith(mark) or text.endswith(mark)):
