@@ -397,7 +397,8 @@ def test_a_url_in_place_of_a_variable_name_is_refused(tmp_path: Path) -> None:
     root = write_portal(tmp_path, [channel("team", "internal", "https://hooks.slack.com/services/T/B/C")], {})
     result = notify(root, "2026-02-13T14:45:00Z", {})
     assert result.exit_code == 2
-    assert "url_env" in result.output and "should match pattern" in result.output
+    assert ("plugins.sitrep.notify.channels[0].url_env: 'https://hooks.slack.com/services/T/B/C' is not of the "
+            "form it needs: Name of the environment variable") in result.output
 
 
 @pytest.mark.usefixtures("loopback_only")

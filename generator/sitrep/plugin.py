@@ -54,13 +54,13 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_date
-from pydantic import ValidationError
 
 from sitrep.load.loader import load_portal
 from sitrep.model.clock import build_time
-from sitrep.model.config import SitrepConfig, build_config
+from sitrep.model.config import SitrepConfig, read_settings, validate_settings
 from sitrep.model.exceptions import SitrepError
 from sitrep.model.files import BackgroundWriter, os_error_fix, swap_in
+from sitrep.model.settings_file import SettingsFile
 from sitrep.render import urls
 from sitrep.render.page import BODY_START, Page, join_fragments, read_front_matter, split_fragments
 from sitrep.render.sanitize import sanitize_record_html, unwrap_record_html
@@ -115,12 +115,11 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
 
     def _configure(self, config: MkDocsConfig) -> MkDocsConfig:
         options = {k: v for k, v in self.config.items() if v is not None}
-        try:
-            settings = build_config(options, config.site_name, config.site_url)
-        except ValidationError as exc:
-            problems = "\n".join(f"  plugins.sitrep.{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                                 for e in exc.errors())
-            raise PluginError(f"invalid sitrep settings in {config.config_file_path}:\n{problems}") from None
+        # MkDocs has read the file already, keeping the last of two equal keys: read it again as nodes,
+        # for those and for the line of each problem in the settings.
+        file = (read_settings(Path(config.config_file_path), "not found")[0] if config.config_file_path
+                else SettingsFile("mkdocs.yml", None))
+        settings = validate_settings(file, options, config.site_name, config.site_url)
         now = build_time()
         root = (Path(config.config_file_path).parent / settings.records_dir).resolve()
         # Loading makes a million objects that live to the end of the build and hold no cycles

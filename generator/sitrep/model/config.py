@@ -7,6 +7,7 @@ procedures the team follows (SEV1 Critical .. SEV4 Low).
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from datetime import date, timedelta
@@ -17,8 +18,11 @@ from typing import Annotated, Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.exceptions import ConfigError
+from sitrep.model.field_messages import allowed_fields, field_message, location_name
 from sitrep.model.formatting import close_match, quoted
+from sitrep.model.settings_file import SettingsFile, compose
 
 Audience = Literal["public", "internal"]
 #: Team pages that are internal unless ``public_pages`` lists them.
@@ -359,18 +363,22 @@ class _MkDocsYamlLoader(yaml.SafeLoader):
 
 
 def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    # Same semantics as pyyaml_env_tag, which MkDocs uses: first set variable wins,
-    # the last item is the default.
+    # MkDocs' rule (pyyaml_env_tag): the first variable set wins, read as a YAML scalar (an
+    # empty one is null); the last item of a list is the default.
+    default = None
     if isinstance(node, yaml.ScalarNode):
-        names, default = [loader.construct_scalar(node)], None
+        names = [loader.construct_scalar(node)]
     else:
-        items = loader.construct_sequence(node)  # type: ignore[arg-type]
-        names, default = items[:-1], items[-1] if len(items) > 1 else None
-        if len(items) == 1:
-            names = items
+        items = list(node.value)  # type: ignore[attr-defined]
+        if len(items) > 1:
+            default = loader.construct_object(items[-1])
+            items = items[:-1]
+        names = [loader.construct_scalar(item) for item in items]
     for name in names:
         if name in os.environ:
-            return yaml.safe_load(os.environ[name]) if os.environ[name] else os.environ[name]
+            value = os.environ[name]
+            tag = loader.resolve(yaml.ScalarNode, value, (True, False))
+            return loader.construct_object(yaml.ScalarNode(tag, value))
     return default
 
 
@@ -396,7 +404,7 @@ def plugin_options(mkdocs_config: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def build_config(options: dict[str, Any], site_name: str | None, site_url: str | None) -> SitrepConfig:
-    """Validate plugin options (plus MkDocs' site_name/site_url) into a SitrepConfig."""
+    """Validate plugin options (plus MkDocs' site_name/site_url) into a SitrepConfig (pydantic's errors)."""
     data = dict(options)
     if site_name and "site_name" not in data:
         data["site_name"] = site_name
@@ -407,14 +415,63 @@ def build_config(options: dict[str, Any], site_name: str | None, site_url: str |
     return SitrepConfig.model_validate(data)
 
 
-def read_mkdocs_yml(mkdocs_yml: Path, missing: str) -> dict[str, Any]:
-    """The settings of an MkDocs-style configuration file (``!ENV`` resolved, other tags read as null).
+def validate_settings(file: SettingsFile, options: dict[str, Any], site_name: str | None,
+                      site_url: str | None) -> SitrepConfig:
+    """:func:`build_config`, with every problem a :class:`ConfigError` naming its line in ``file``.
 
-    ``missing`` is the message when the file does not exist; every problem is a :class:`ConfigError`.
+    One message per problem: an unknown key that is a typo of a missing required one
+    (``idd`` for ``id``) is reported once, as the unknown key with its correction.
+    """
+    from pydantic import ValidationError
+
+    within = file.sitrep_loc()
+    diags = Diagnostics()
+    file.check_empty_env(within, diags)
+    _raise_if_errors(diags)
+    try:
+        return build_config(options, site_name, site_url)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    typos = {(tuple(e["loc"][:-1]), match) for e in errors if e["type"] == "extra_forbidden"
+             for match in difflib.get_close_matches(str(e["loc"][-1]), allowed_fields(SitrepConfig, e["loc"]), n=1)}
+    named = ("plugins", "sitrep")
+    for err in errors:
+        loc = tuple(err["loc"])
+        if err["type"] == "missing" and loc and (loc[:-1], loc[-1]) in typos:
+            continue
+        code, message = field_message(SitrepConfig, err, allowed_fields(SitrepConfig, loc), within=named)
+        if not loc and err["type"] == "value_error":  # a rule across fields (ids unique, channel filters)
+            code, message = "invalid", f"{location_name(named)}: {err['msg'].removeprefix('Value error, ')}"
+        where = (*within, *loc)
+        if loc and loc[0] in ("site_name", "site_url") and loc[0] not in options:
+            where = loc  # MkDocs' own setting, at the top of the file
+        variable, from_env = file.env_variable(where)
+        if from_env:
+            source = (f"from the environment variable {variable}" if variable
+                      else "the default of its !ENV: none of its variables is set")
+            value = quoted(err.get("input"))
+            message = (message.replace(value, f"{value} ({source})", 1) if value in message
+                       else f"{message} ({source})")
+        diags.error(file.path, file.line_of(where), code, message)
+    _raise_if_errors(diags)
+    raise AssertionError("unreachable: pydantic reported an error")  # pragma: no cover
+
+
+def _raise_if_errors(diags: Diagnostics) -> None:
+    if diags.has_errors:
+        first = diags.errors[0]
+        raise ConfigError(first.path, first.line, first.message, diags.errors)
+
+
+def read_settings(mkdocs_yml: Path, missing: str) -> tuple[SettingsFile, dict[str, Any]]:
+    """An MkDocs-style configuration file: its nodes, and its settings (``!ENV`` resolved, other tags null).
+
+    ``missing`` is the message when the file does not exist; every problem, a key given
+    twice included, is a :class:`ConfigError`.
     """
     name = str(mkdocs_yml)
     try:
-        raw = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_MkDocsYamlLoader)
+        node, raw = compose(mkdocs_yml.read_text(encoding="utf-8"), _MkDocsYamlLoader)
     except FileNotFoundError:
         raise ConfigError(name, 1, missing) from None
     except yaml.MarkedYAMLError as exc:
@@ -422,25 +479,26 @@ def read_mkdocs_yml(mkdocs_yml: Path, missing: str) -> dict[str, Any]:
         raise ConfigError(name, line, f"YAML syntax error: {exc.problem}") from None
     if not isinstance(raw, dict):
         raise ConfigError(name, 1, f"{mkdocs_yml.name} must be a mapping of settings")
-    return raw
+    file = SettingsFile(name, node)
+    diags = Diagnostics()
+    file.check_duplicate_keys(diags)
+    _raise_if_errors(diags)
+    return file, raw
+
+
+def read_mkdocs_yml(mkdocs_yml: Path, missing: str) -> dict[str, Any]:
+    """The settings of an MkDocs-style configuration file (see :func:`read_settings`)."""
+    return read_settings(mkdocs_yml, missing)[1]
 
 
 def load_config(mkdocs_yml: Path) -> SitrepConfig:
     """Read ``mkdocs.yml`` and return the validated sitrep configuration."""
     name = str(mkdocs_yml)
-    raw = read_mkdocs_yml(mkdocs_yml, "mkdocs.yml not found: run sitrep in the portal's root folder "
-                                      "or pass --config PATH")
+    file, raw = read_settings(mkdocs_yml, "mkdocs.yml not found: run sitrep in the portal's root folder "
+                                          "or pass --config PATH")
     options = plugin_options(raw)
     if options is None:
         raise ConfigError(name, 1, "no 'sitrep' entry under 'plugins': add '- sitrep:' with its "
                           "components (`sitrep init --component id=\"Name\"` in an empty folder writes an "
                           "example mkdocs.yml)")
-    from pydantic import ValidationError
-
-    try:
-        return build_config(options, raw.get("site_name"), raw.get("site_url"))
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"plugins.sitrep.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-        )
-        raise ConfigError(name, 1, problems) from None
+    return validate_settings(file, options, raw.get("site_name"), raw.get("site_url"))

@@ -25,12 +25,17 @@ class SitrepError(Exception):
 
 
 class ConfigError(SitrepError):
-    """mkdocs.yml is missing, unreadable or has an invalid sitrep entry."""
+    """mkdocs.yml is missing, unreadable or has an invalid sitrep entry.
 
-    def __init__(self, path: str, line: int, message: str):
-        super().__init__(message)
+    With ``diagnostics`` (every problem of the settings, one a line), they are the text;
+    ``path``, ``line`` and ``message`` are then the first one's.
+    """
+
+    def __init__(self, path: str, line: int, message: str, diagnostics: Sequence[Diagnostic] = ()):
+        super().__init__(message, diagnostics)
         self.path, self.line = path, line
-        self.args = (f"{path}:{line}: error: {message}",)
+        text = "\n".join(d.as_text() for d in self.diagnostics)
+        self.args = (text or f"{path}:{line}: error: {message}",)
 
 
 class ClockError(SitrepError, ValueError):

@@ -8,28 +8,58 @@ records and the settings in mkdocs.yml read alike.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, get_args
+
+from pydantic.fields import FieldInfo
 
 from sitrep.model.formatting import close_match, quoted
-from sitrep.model.records import Record
+
+#: How the pattern of every id (records, components, channels) starts: lowercase letters, digits, dashes.
+ID_PATTERN_START = "^[a-z0-9][a-z0-9-]"
 
 
-def location_name(loc: tuple[Any, ...]) -> str:
+def location_name(loc: tuple[Any, ...], whole: str = "front matter") -> str:
+    """``updates[0].at``, ``plugins.sitrep.components[4].id``: a location as people write it."""
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "front matter"
+    return out or whole
 
 
-def _field_info(model: type[Record], loc: tuple[Any, ...]) -> tuple[str, str]:
+def _fields(model: type) -> dict[str, FieldInfo]:
+    """The fields of a pydantic model or validated dataclass."""
+    return dict(getattr(model, "__pydantic_fields__", None) or {})
+
+
+def _model_in(annotation: Any) -> type | None:
+    """The model a field holds, directly or in a list, dict or optional (``list[Update]`` -> Update)."""
+    if isinstance(annotation, type) and _fields(annotation):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def owner_of(model: type, loc: tuple[Any, ...]) -> type | None:
+    """The model whose field the last part of ``loc`` names (an update's for ``updates[0].at``)."""
+    current = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue  # an item of a list field
+        info = _fields(current).get(str(part))
+        nested = _model_in(info.annotation) if info is not None else None
+        if nested is None:
+            return None
+        current = nested
+    return current
+
+
+def _field_info(model: type, loc: tuple[Any, ...]) -> tuple[str, str]:
     """Description and an example for the field at ``loc`` (best effort)."""
-    from sitrep.model.records import Update
-
-    fields = model.model_fields
-    if len(loc) >= 3 and loc[0] == "updates":
-        fields = Update.model_fields
-        loc = loc[2:]
-    info = fields.get(str(loc[0])) if loc else None
+    owner = owner_of(model, loc) if loc else None
+    info = _fields(owner).get(str(loc[-1])) if owner is not None else None
     if info is None:
         return "", ""
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
@@ -37,10 +67,14 @@ def _field_info(model: type[Record], loc: tuple[Any, ...]) -> tuple[str, str]:
     return info.description or "", (str(examples[0]) if examples else "")
 
 
-def field_message(model: type[Record], err: dict[str, Any], allowed: list[str]) -> tuple[str, str]:
-    """(code, message) for one pydantic error, in the on-call engineer's words."""
+def field_message(model: type, err: dict[str, Any], allowed: list[str],
+                  within: tuple[Any, ...] = ()) -> tuple[str, str]:
+    """(code, message) for one pydantic error of ``model``, in the on-call engineer's words.
+
+    ``within`` is where the model's data sits in its file (``plugins.sitrep`` in mkdocs.yml).
+    """
     loc = tuple(err["loc"])
-    name = location_name(loc)
+    name = location_name((*within, *loc))
     kind = err["type"]
     value = err.get("input")
     desc, example = _field_info(model, loc)
@@ -67,6 +101,8 @@ def field_message(model: type[Record], err: dict[str, Any], allowed: list[str]) 
         ex = "2026-02-10T14:30:00Z" if kind.startswith("datetime") else "2026-02-10"
         return "bad-timestamp", (f"{name}: {quoted(value)} is not a valid ISO 8601 "
                                  f"{'timestamp' if ex.endswith('Z') else 'date'}: write it like {ex}")
+    if kind == "string_pattern_mismatch" and not str(err.get("ctx", {}).get("pattern")).startswith(ID_PATTERN_START):
+        return "bad-value", f"{name}: {quoted(value)} is not of the form it needs: {desc or err['msg']}"
     if kind == "string_pattern_mismatch":
         return "bad-id", (f"{name}: {quoted(value)} is not a valid id: use lowercase letters, "
                           "digits and dashes, e.g. 2026-02-10-api-errors")
@@ -87,10 +123,7 @@ def field_message(model: type[Record], err: dict[str, Any], allowed: list[str]) 
     return "invalid", f"{name}: {err['msg']}"
 
 
-def allowed_fields(model: type[Record], loc: tuple[Any, ...]) -> list[str]:
-    """The field names allowed where ``loc`` is: the record's, or an update's."""
-    from sitrep.model.records import Update
-
-    if len(loc) >= 3 and loc[0] == "updates" and isinstance(loc[1], int):
-        return list(Update.model_fields)
-    return list(model.model_fields)
+def allowed_fields(model: type, loc: tuple[Any, ...]) -> list[str]:
+    """The field names allowed where ``loc`` is: the model's, or a nested one's (an update's)."""
+    owner = owner_of(model, loc) if loc else model
+    return list(_fields(owner if owner is not None else model))

@@ -1,0 +1,169 @@
+"""mkdocs.yml as YAML nodes: the line of every setting, duplicate keys, ``!ENV`` values.
+
+MkDocs (and PyYAML) keep the last of two equal keys without a word, so a second
+``audience: internal`` under the sitrep entry would publish the internal edition.
+The composed node tree (``yaml.compose``: no tag is constructed, so MkDocs' own
+tags such as ``!ENV``, ``!relative`` and ``!!python/name:`` are no obstacle) tells
+where each setting is written; the CLI and the MkDocs plugin read it the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.field_messages import location_name
+
+Loc = tuple[str | int, ...]
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+ENV_TAG = "!ENV"
+
+
+@dataclass(frozen=True)
+class SettingsFile:
+    """One mkdocs.yml: its name (as shown in messages) and its composed YAML nodes (None if unknown)."""
+
+    path: str
+    node: yaml.Node | None
+
+    def find(self, loc: Loc) -> tuple[yaml.Node | None, int]:
+        """The node at ``loc`` (keys and list indexes) and the line of its nearest written part.
+
+        For a mapping key the line is the key's; a location that is not written (a
+        missing field) gets the line of the closest enclosing one that is.
+        """
+        node, line = self.node, 1
+        if node is not None:
+            line = node.start_mark.line + 1
+        for part in loc:
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                found = next(((k, v) for k, v in reversed(node.value)
+                              if isinstance(k, yaml.ScalarNode) and k.value == part), None)
+                if found is None:
+                    return None, line
+                line, node = found[0].start_mark.line + 1, found[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                return None, line
+        return node, line
+
+    def line_of(self, loc: Loc) -> int:
+        """The line ``loc`` is written on (or of the closest enclosing setting that is)."""
+        return self.find(loc)[1]
+
+    def sitrep_loc(self) -> Loc:
+        """Where the sitrep plugin's options are: ``("plugins", i, "sitrep")`` or ``("plugins", "sitrep")``."""
+        plugins, _ = self.find(("plugins",))
+        if isinstance(plugins, yaml.SequenceNode):
+            for index, entry in enumerate(plugins.value):
+                if isinstance(entry, yaml.ScalarNode) and entry.value == "sitrep":
+                    return ("plugins", index)
+                if isinstance(entry, yaml.MappingNode) and any(
+                        isinstance(k, yaml.ScalarNode) and k.value == "sitrep" for k, _ in entry.value):
+                    return ("plugins", index, "sitrep")
+        return ("plugins", "sitrep")
+
+    def env_variable(self, loc: Loc, environ: Mapping[str, str] | None = None) -> tuple[str | None, bool]:
+        """(the variable an ``!ENV`` value at ``loc`` is read from, whether the value is written there).
+
+        (None, False) when the value is not an ``!ENV`` one; (None, True) when none of its
+        variables is set and its default applies. Same rule as MkDocs: the first variable set wins.
+        """
+        node, _ = self.find(loc)
+        if node is None or node.tag != ENV_TAG:
+            return None, False
+        env = os.environ if environ is None else environ
+        if isinstance(node, yaml.ScalarNode):
+            names = [node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            names = [n.value for n in (node.value[:-1] if len(node.value) > 1 else node.value)
+                     if isinstance(n, yaml.ScalarNode)]
+        else:
+            return None, False
+        return next((name for name in names if name in env), None), True
+
+    def check_duplicate_keys(self, diags: Diagnostics) -> None:
+        """An error on every key given twice in one mapping, naming both lines (merge keys are left alone)."""
+        for loc, key, first, again in _duplicates(self.node, (), set()):
+            where = f" under {_shown(loc)}" if loc else ""
+            diags.error(self.path, again, "duplicate-key",
+                        f"'{key}' is given twice{where} (first on line {first}); YAML would silently keep "
+                        "only the last one: remove one of them")
+
+    def check_empty_env(self, loc: Loc, diags: Diagnostics, environ: Mapping[str, str] | None = None) -> None:
+        """An error on each ``!ENV`` value under ``loc`` whose variable is set but empty.
+
+        MkDocs reads an empty variable as no value and quietly uses the default; a CI step that
+        meant to set it (an empty matrix value, a missing secret) deserves to hear about it.
+        """
+        env = os.environ if environ is None else environ
+        node, _ = self.find(loc)
+        for sub, env_node in _env_nodes(node, loc, set()):
+            name, _ = self.env_variable(sub, env)
+            if name is not None and not env[name].strip():
+                default = env_node.value[-1] if isinstance(env_node, yaml.SequenceNode) and len(env_node.value) > 1 \
+                    else None
+                fallback = (f"the default '{default.value}'" if isinstance(default, yaml.ScalarNode)
+                            else "no value")
+                diags.error(self.path, self.line_of(sub), "empty-variable",
+                            f"{_shown(sub)}: the environment variable {name} is set but empty: give it a "
+                            f"value, or unset it to use {fallback}")
+
+
+def _shown(loc: Loc) -> str:
+    """A location as people name it: ``plugins.sitrep.audience``, not ``plugins[1].sitrep.audience``."""
+    if loc[:1] == ("plugins",) and len(loc) > 2 and isinstance(loc[1], int):
+        loc = ("plugins", *loc[2:])
+    return location_name(loc)
+
+
+def _duplicates(node: yaml.Node | None, loc: Loc, seen: set[int]) -> Iterator[tuple[Loc, str, int, int]]:
+    if node is None or id(node) in seen:  # an alias points at a node already walked
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE_TAG:
+                line = key.start_mark.line + 1
+                if key.value in first:
+                    yield loc, key.value, first[key.value], line
+                else:
+                    first[key.value] = line
+                yield from _duplicates(value, (*loc, key.value), seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _duplicates(item, (*loc, index), seen)
+
+
+def _env_nodes(node: yaml.Node | None, loc: Loc, seen: set[int]) -> Iterator[tuple[Loc, yaml.Node]]:
+    if node is None or id(node) in seen:
+        return
+    seen.add(id(node))
+    if node.tag == ENV_TAG:
+        yield loc, node
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                yield from _env_nodes(value, (*loc, key.value), seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _env_nodes(item, (*loc, index), seen)
+
+
+def compose(text: str, loader: type[yaml.SafeLoader]) -> tuple[yaml.Node | None, Any]:
+    """(node tree, constructed value) of one YAML document, parsed once; raises yaml.YAMLError."""
+    reader = loader(text)
+    try:
+        node = reader.get_single_node()
+        return node, (reader.construct_document(node) if node is not None else None)
+    finally:
+        reader.dispose()
