@@ -502,3 +502,16 @@ def test_an_incomplete_form_says_what_to_fix_and_writes_nothing(portal: Path, ch
     assert result.exit_code == 2
     assert expected in result.output and "Edit the issue" in result.output
     assert files(portal) == before
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (("--component", "databse"), "Invalid value for '--component': 'databse' is not a configured component "
+                                 "(did you mean 'database'?); use one of: "),
+    (("--days", "-5"), "Invalid value for '--days': -5 is not in the range x>=1."),
+    (("--days", "0"), "Invalid value for '--days': 0 is not in the range x>=1."),
+])
+def test_report_refuses_an_unknown_component_or_a_window_of_no_days(portal, args, said):
+    result = sitrep("report", *args, now="2026-02-10T14:00:00Z")
+    assert result.exit_code == 2
+    assert said in result.output
+    assert "Reliability report" not in result.output

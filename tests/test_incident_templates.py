@@ -85,7 +85,8 @@ def test_an_unfilled_placeholder_is_an_error_at_its_line_and_nothing_is_written(
 def test_an_unknown_template_lists_the_available_ones(portal: Path) -> None:
     result = sitrep("new", "incident", "--template", "dns-outage")
     assert result.exit_code == 2
-    assert "no incident template 'dns-outage'; available: " + ", ".join(SHIPPED) in result.output
+    assert ("no incident template 'dns-outage' (did you mean 'database-outage'?); available: "
+            + ", ".join(SHIPPED)) in result.output
 
 
 def test_without_a_template_the_title_is_still_required(portal: Path) -> None:
@@ -125,3 +126,17 @@ def test_updates_and_the_resolution_take_the_templates_message_for_their_state(p
     assert "This incident has been resolved. Payment processing is now operating normally." in text
     missing = CliRunner().invoke(main, ["update", incident_id, "--status", "monitoring", "--now", NOW])
     assert missing.exit_code == 2 and "Missing option '--message'" in missing.output
+
+
+@pytest.mark.parametrize("command", ["update", "resolve"])
+def test_an_unknown_template_is_refused_even_with_a_message(portal: Path, command: str) -> None:
+    created = sitrep("new", "incident", "--template", "payment-failures", "--var", "provider=our card processor")
+    assert created.exit_code == 0, created.output
+    path = portal / created.output.strip().splitlines()[-1]
+    before = path.read_bytes()
+    status = ["--status", "identified"] if command == "update" else []
+    result = sitrep(command, path.stem, *status, "--template", "paymnt-failures", "--message", "Fixed.")
+    assert result.exit_code == 2
+    assert ("templates/paymnt-failures.md:1: error: no incident template 'paymnt-failures' (did you mean "
+            "'payment-failures'?); available: " + ", ".join(SHIPPED)) in result.output
+    assert path.read_bytes() == before

@@ -650,6 +650,8 @@ def update(mkdocs_yml: str, incident_id: str, status: str | None, message_text: 
     message for --status is used unless --message is given.
     """
     message = _message(message_text)
+    if message is not None and template_name:
+        _require_template(mkdocs_yml, template_name)
     if message is None and template_name:
         if status is None:
             raise click.UsageError("--template needs --status: the template holds one message per status.")
@@ -680,8 +682,21 @@ def resolve(mkdocs_yml: str, incident_id: str, message_text: str | None, at_text
     untouched) if it is already resolved or --at is earlier than the last update.
     With --template, the template's 'resolved' message is used unless --message is given.
     """
-    message = _message(message_text) or _template_message(mkdocs_yml, template_name, variables, "resolved")
+    message = _message(message_text)
+    if message is not None and template_name:
+        _require_template(mkdocs_yml, template_name)
+    message = message or _template_message(mkdocs_yml, template_name, variables, "resolved")
     _post(mkdocs_yml, incident_id, None, message, at_text, mitigated_text, now_text, closing=True)
+
+
+def _require_template(mkdocs_yml: str, template_name: str) -> None:
+    """Exit 2 when ``--template`` names no template, even when --message makes its text unneeded."""
+    from sitrep.edit.incident_templates import find
+
+    root, _ = _config(mkdocs_yml)
+    diags = Diagnostics()
+    if find(root, template_name, diags) is None:
+        raise Refused(f"template {template_name!r} cannot be used as given; nothing written", diags.errors)
 
 
 def _template_message(mkdocs_yml: str, template_name: str | None, variables: tuple[str, ...],
@@ -906,7 +921,8 @@ def sanitize(mkdocs_yml: str, site_dir: str) -> None:
 @main.command()
 @config_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON (the same as reports/metrics.json).")
-@click.option("--days", type=int, default=None, help="Only incidents that started in the last N days.")
+@click.option("--days", type=click.IntRange(min=1), default=None,
+              help="Only incidents that started in the last N days (N >= 1).")
 @click.option("--component", default=None, help="Only incidents affecting this component id.")
 @now_option
 def report(mkdocs_yml: str, as_json: bool, days: int | None, component: str | None, now_text: str | None) -> None:
@@ -917,6 +933,8 @@ def report(mkdocs_yml: str, as_json: bool, days: int | None, component: str | No
     from sitrep.render.report_text import render_text
 
     root, config = _config(mkdocs_yml)
+    if component is not None and config.component(component) is None:
+        raise click.BadParameter(config.unknown_component(component), param_hint="'--component'")
     portal = _load_or_exit(root, config)
     now = _now(now_text)
     start = now - timedelta(days=days) if days else None

@@ -34,6 +34,7 @@ from typing import Any
 from sitrep.load.reader import RecordFile, read_record
 from sitrep.load.validation import PLACEHOLDER
 from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.formatting import close_match
 
 TEMPLATES_DIR = "templates"
 _KEYS = ("title", "severity", "type", "detection", "components", "messages")
@@ -63,13 +64,24 @@ def placeholders(text: str) -> list[str]:
     return list(dict.fromkeys(PLACEHOLDER.findall(text)))
 
 
-def fill(root: Path, name: str, values: dict[str, str], diags: Diagnostics) -> FilledTemplate | None:
-    """Read ``templates/<name>.md`` and replace its placeholders; problems go to ``diags`` (path:line)."""
+def find(root: Path, name: str, diags: Diagnostics) -> Path | None:
+    """The file of template ``name``; None, with an error naming the available ones, if there is none."""
     rel = f"{TEMPLATES_DIR}/{name}.md"
     path = root / rel
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name) or not path.is_file():
-        names = ", ".join(available(root)) or f"none: {TEMPLATES_DIR}/ is empty or missing"
-        diags.error(rel, 1, "unknown-template", f"no incident template {name!r}; available: {names}")
+        names = available(root)
+        listed = ", ".join(names) or f"none: {TEMPLATES_DIR}/ is empty or missing"
+        diags.error(rel, 1, "unknown-template",
+                    f"no incident template {name!r}{close_match(name, names)}; available: {listed}")
+        return None
+    return path
+
+
+def fill(root: Path, name: str, values: dict[str, str], diags: Diagnostics) -> FilledTemplate | None:
+    """Read ``templates/<name>.md`` and replace its placeholders; problems go to ``diags`` (path:line)."""
+    rel = f"{TEMPLATES_DIR}/{name}.md"
+    path = find(root, name, diags)
+    if path is None:
         return None
     rf = read_record(rel, path.read_bytes(), diags)
     if rf is None:
