@@ -957,3 +957,19 @@ def test_a_public_postmortem_naming_people_warns_on_the_line_with_the_fix(make_p
 def test_an_internal_postmortem_may_name_people(make_portal):
     root = portal(make_portal, {PM: edit(PUBLIC_PM, "visibility: public\n", "")})
     assert "public-names" not in run(root).stdout
+
+
+@pytest.mark.parametrize(("change", "resolved"), [
+    (("detected: 2026-02-10T14:32:00Z", "resolved: 2026-02-10T15:10:00Z"), "2026-02-10T15:10:00+00:00"),
+    # before even the first update (mitigated moved out of the way: that order is checked on its own)
+    (("detected: 2026-02-10T14:32:00Z", "resolved: 2026-02-10T14:35:00Z"), "2026-02-10T14:35:00+00:00"),
+])
+def test_resolved_before_the_update_that_resolved_it_is_a_time_order_error(make_portal, change, resolved):
+    text = edit(edit(INCIDENT, *change), "mitigated: 2026-02-10T15:05:00Z", "mitigated: 2026-02-10T14:33:00Z")
+    result = run(root := portal(make_portal, {INC: text}))
+    assert result.exit_code == 1
+    assert one(result, INC, "time-order", L_DETECTED) == (
+        f"resolved ({resolved}) is before the update that resolved it (updates[1], 2026-02-10T15:20:00+00:00): "
+        "the order must be updates <= resolved; set 'resolved: 2026-02-10T15:20:00Z' or later")
+    later = edit(text, change[1], "resolved: 2026-02-10T15:25:00Z")
+    assert run(portal(make_portal, {INC: later})).exit_code == 0, root

@@ -245,10 +245,12 @@ def _copy_private(inc: Record, rf: RecordFile) -> None:
 def _check_lifecycle(inc: Incident, rf: RecordFile, diags: Diagnostics) -> None:
     path = rf.path
     chains = (("started", "detected", "acknowledged"), ("started", "mitigated", "resolved"))
+    out_of_order: set[str] = set()
     for chain in chains:
         known = [(k, getattr(inc, k)) for k in chain if getattr(inc, k) is not None]
         for (a, ta), (b, tb) in itertools.pairwise(known):
             if tb < ta:
+                out_of_order.add(b)
                 where, when = rf.line_of((b,)), tb.isoformat()
                 if b == "resolved" and "resolved" not in rf.data:  # defaulted from the last update
                     where = rf.line_of(("updates", len(inc.updates) - 1, "at"))
@@ -256,6 +258,17 @@ def _check_lifecycle(inc: Incident, rf: RecordFile, diags: Diagnostics) -> None:
                 diags.error(path, where, "time-order",
                             f"{b} ({when}) is before {a} ({ta.isoformat()}): the order "
                             f"must be {' <= '.join(chain)}")
+    if inc.is_resolved and inc.resolved is not None and "resolved" in rf.data and "resolved" not in out_of_order:
+        # The update that closed it: the first of the closing updates at the end.
+        closing = len(inc.updates) - 1
+        while closing > 0 and inc.updates[closing - 1].status == inc.status:
+            closing -= 1
+        closed_at = inc.updates[closing].at
+        if inc.resolved < closed_at:
+            diags.error(path, rf.line_of(("resolved",)), "time-order",
+                        f"resolved ({inc.resolved.isoformat()}) is before the update that {inc.status} it "
+                        f"(updates[{closing}], {closed_at.isoformat()}): the order must be updates <= resolved; "
+                        f"set 'resolved: {closed_at.isoformat().replace('+00:00', 'Z')}' or later")
     if not inc.is_maintenance and inc.started and inc.updates[0].at < inc.started:
         diags.warning(path, rf.line_of(("updates", 0, "at")), "update-before-start",
                       "the first update is earlier than 'started': check both timestamps")
