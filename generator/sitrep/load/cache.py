@@ -13,8 +13,9 @@ from sitrep.model.files import write_atomically
 
 #: Part of the cache's key: raise it when a check finds something else in the same bytes
 #: (2: links in code spans and nested fences are no longer read; 3: updates below the closing
-#: '---', escalations on updates, ids of unreadable records; 4: people named and public postmortem text).
-FINDINGS_VERSION = 4
+#: '---', escalations on updates, ids of unreadable records; 4: people named and public postmortem text;
+#: 5: 'resolved' before the update that resolved it).
+FINDINGS_VERSION = 5
 
 
 def file_digest(raw: bytes) -> str:
