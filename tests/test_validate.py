@@ -973,3 +973,25 @@ def test_resolved_before_the_update_that_resolved_it_is_a_time_order_error(make_
         "the order must be updates <= resolved; set 'resolved: 2026-02-10T15:20:00Z' or later")
     later = edit(text, change[1], "resolved: 2026-02-10T15:25:00Z")
     assert run(portal(make_portal, {INC: later})).exit_code == 0, root
+
+
+@pytest.mark.parametrize("name", ["2026-02-10-api-errors", "2026-02-10-api-errors.MD",
+                                  "2026-02-10-api-errors.markdown", "2026-02-10-api-errors.md.txt",
+                                  "2026-02-10-api-errors.yml", "2026-02-10-api-errors.md "])
+def test_a_record_not_named_md_is_an_error_naming_the_rename(make_portal, name):
+    root = portal(make_portal, {INC: None, f"incidents/2026/{name}": INCIDENT})
+    result = run(root)
+    assert result.exit_code == 1
+    assert one(result, f"incidents/2026/{name}", "file-name", 1) == (
+        "not read as a record (only files named *.md are), so it is neither checked nor published: "
+        f"rename it to {INC}")
+
+
+def test_front_matter_in_a_file_of_another_name_is_an_error_but_assets_and_dotfiles_are_not(make_portal):
+    png = b"\x89PNG\r\n\x1a\n" + bytes(24)
+    root = portal(make_portal, {"postmortems/notes.rst": "---\ntitle: Notes\n---\n",
+                                "incidents/2026/graph.png": png, "runbooks/diagram.svg": "<svg/>",
+                                "incidents/2026/.2026-02-10-api-errors.md.swp": "---\n", "runbooks/.draft": "---\n"})
+    result = run(root)
+    assert [(f.path, f.code) for f in errors(result)] == [("postmortems/notes.rst", "file-name")]
+    assert "rename it to postmortems/notes.rst.md" in errors(result)[0].message

@@ -10,8 +10,18 @@ KINDS = {"incidents": "incident", "postmortems": "postmortem", "runbooks": "runb
 IGNORED_NAMES = {"README.md", "index.md"}
 
 
-def discover(root: Path) -> list[tuple[str, str]]:
-    """(kind, posix path relative to root) of every record file, sorted."""
+#: Endings of files meant as records but not named ``*.md`` (compared in lowercase, spaces and dots
+#: at the end stripped): a web editor's default, another Markdown spelling, YAML.
+RECORD_LIKE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".txt", ".yml", ".yaml")
+
+
+def discover(root: Path, misnamed: list[str] | None = None) -> list[tuple[str, str]]:
+    """(kind, posix path relative to root) of every record file, sorted.
+
+    Files in the record folders that look like records but are not named ``*.md``
+    (see :func:`looks_like_a_record`) are appended to ``misnamed`` when it is given:
+    they would be skipped without a word.
+    """
     found: list[tuple[str, str]] = []
     for folder, kind in KINDS.items():
         base = root / folder
@@ -20,9 +30,42 @@ def discover(root: Path) -> list[tuple[str, str]]:
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
             folder_rel = Path(dirpath).relative_to(root).as_posix()  # once per folder: it is slow
-            found += [(kind, f"{folder_rel}/{name}") for name in filenames
-                      if name.endswith(".md") and name not in IGNORED_NAMES and not name.startswith((".", "_"))]
+            for name in filenames:
+                if name.startswith((".", "_")) or name in IGNORED_NAMES:
+                    continue
+                if name.endswith(".md"):
+                    found.append((kind, f"{folder_rel}/{name}"))
+                elif misnamed is not None and looks_like_a_record(os.path.join(dirpath, name)):
+                    misnamed.append(f"{folder_rel}/{name}")
+    if misnamed is not None:
+        misnamed.sort()
     return sorted(found, key=lambda kp: kp[1])
+
+
+def looks_like_a_record(path: str) -> bool:
+    """A file not named ``*.md`` that was meant as one: a record-like ending, none at all, or front matter."""
+    name = os.path.basename(path)
+    stem = record_name(name)[:-3]
+    if stem.casefold() in ("readme", "index"):
+        return False
+    stripped = name.rstrip(" .\t")
+    if stripped != name or stripped.casefold().endswith(RECORD_LIKE_SUFFIXES) or "." not in stripped:
+        return True
+    try:
+        with open(path, "rb") as fh:
+            return fh.readline(64).rstrip(b"\r\n \t").lstrip(b"\xef\xbb\xbf") == b"---"
+    except OSError:
+        return False
+
+
+def record_name(name: str) -> str:
+    """The ``*.md`` name a misnamed record should have: ``x.md.txt``, ``x.MD``, ``x``, ``x.md `` -> ``x.md``."""
+    stem = name.rstrip(" .\t")
+    while True:
+        base, ext = os.path.splitext(stem)
+        if not base or ext.casefold() not in RECORD_LIKE_SUFFIXES:
+            return f"{stem}.md"
+        stem = base.rstrip(" .\t")
 
 
 def read_bytes(path: str) -> bytes:

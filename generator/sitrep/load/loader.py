@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from sitrep.load.cache import FindingsCache, file_digest
-from sitrep.load.discovery import discover, read_bytes
+from sitrep.load.discovery import discover, read_bytes, record_name
 from sitrep.load.loaded import Loaded, Ref
 from sitrep.load.reader import read_record
 from sitrep.load.validation import check_public_names, check_record, people_named, public_prose
@@ -123,9 +123,10 @@ def load_portal(root: Path, config: SitrepConfig, jobs: int | None = 1) -> tuple
     validating it, and at 10,000 incidents two workers hold 45 MiB of their own
     while the build holds the portal, which would be the build's peak.
     """
-    files = discover(root)
+    misnamed: list[str] = []
+    files = discover(root, misnamed)
     results = _load_all(root, files, config, jobs, keep=True)
-    diags, by_kind = _collect(root, config, files, results)  # type: ignore[arg-type]
+    diags, by_kind = _collect(root, config, files, results, misnamed)  # type: ignore[arg-type]
     incidents = sorted(by_kind["incident"].values(), key=lambda i: (i.start, i.id))  # type: ignore[attr-defined]
     portal = Portal(
         config=config,
@@ -144,7 +145,8 @@ def validate_portal(root: Path, config: SitrepConfig, jobs: int | None = None,
     back only their findings, and with ``cache_dir`` the findings for files whose
     bytes (and the configuration) have not changed are reused.
     """
-    files = discover(root)
+    misnamed: list[str] = []
+    files = discover(root, misnamed)
     if cache_dir is None:
         results = _load_all(root, files, config, jobs, keep=False)
     else:
@@ -155,13 +157,18 @@ def validate_portal(root: Path, config: SitrepConfig, jobs: int | None = None,
         results = [cache.findings(rel) if item is None else item
                    for (_, rel), item in zip(files, fresh, strict=True)]
         cache.save(files, results)
-    diags, by_kind = _collect(root, config, files, results)  # type: ignore[arg-type]
+    diags, by_kind = _collect(root, config, files, results, misnamed)  # type: ignore[arg-type]
     return {kind: len(ids) for kind, ids in by_kind.items()}, diags
 
 
-def _collect(root: Path, config: SitrepConfig, files: list[tuple[str, str]],
-             results: list[Loaded]) -> tuple[Diagnostics, dict[str, dict[str, Record | None]]]:
+def _collect(root: Path, config: SitrepConfig, files: list[tuple[str, str]], results: list[Loaded],
+             misnamed: list[str]) -> tuple[Diagnostics, dict[str, dict[str, Record | None]]]:
     diags = Diagnostics()
+    for rel in misnamed:
+        folder, name = posixpath.split(rel)
+        diags.error(rel, 1, "file-name",
+                    "not read as a record (only files named *.md are), so it is neither checked nor published: "
+                    f"rename it to {posixpath.join(folder, record_name(name))}")
     by_kind: dict[str, dict[str, Record | None]] = {"incident": {}, "postmortem": {}, "runbook": {}}
     #: every id in use, including those of records that failed validation
     known: dict[str, dict[str, Record | None]] = {kind: {} for kind in by_kind}
