@@ -779,9 +779,12 @@ def test_damaged_cache_is_ignored(make_portal):
     first = run(root, cache=True)
     (cache_file,) = (root / ".sitrep-cache").iterdir()
     stored = json.loads(cache_file.read_text(encoding="utf-8"))  # JSON, never pickle
-    digest = stored[INC][0]
+    digest, when = stored["files"][INC][0], stored["checked_at"]
     for damage in (b"\x80\x04\x95garbage", b"[1, 2]", json.dumps({INC: [digest, 5, None, "x", 1, 2]}).encode(),
-                   json.dumps({INC: [digest, [["p", "not a line", "error", "c", "m"]], [], 1, "x", True]}).encode()):
+                   json.dumps({"checked_at": when, "files": {INC: [digest, 5, None, "x", 1, 2]}}).encode(),
+                   json.dumps({"checked_at": "yesterday", "files": stored["files"]}).encode(),
+                   json.dumps({"checked_at": when, "files": {
+                       INC: [digest, [["p", "not a line", "error", "c", "m"]], [], 1, "x", True]}}).encode()):
         cache_file.write_bytes(damage)
         again = run(root, cache=True)
         assert (again.exit_code, again.stdout) == (first.exit_code, first.stdout)
@@ -995,3 +998,35 @@ def test_front_matter_in_a_file_of_another_name_is_an_error_but_assets_and_dotfi
     result = run(root)
     assert [(f.path, f.code) for f in errors(result)] == [("postmortems/notes.rst", "file-name")]
     assert "rename it to postmortems/notes.rst.md" in errors(result)[0].message
+
+
+# --------------------------------------------------------------------------- times in the future
+
+NOW = "2026-02-10T16:00:00Z"
+
+
+@pytest.mark.parametrize(("old", "new", "line", "name"), [
+    ("  - at: 2026-02-10T15:20:00Z", "  - at: 2062-02-10T15:20:00Z", L_UPDATE1, "updates[1].at"),
+    ("started: 2026-02-10T14:30:00Z", "started: 2062-02-10T14:30:00Z", L_STARTED, "started"),
+])
+def test_a_typo_d_year_in_the_future_is_a_warning_on_its_line(make_portal, old, new, line, name):
+    root = portal(make_portal, {INC: edit(INCIDENT, old, new)})
+    result = run(root, "--now", NOW)
+    assert one(result, INC, "future-time", line, "warning") == (
+        f"{name}: {new.split(': ')[1].replace('Z', '+00:00')} is in the future (it is now 2026-02-10T16:00:00+00:00): "
+        "check the year and the date")
+    assert run(root, "--now", NOW, "--strict").exit_code == 1
+
+
+def test_a_time_a_few_minutes_ahead_and_a_planned_maintenance_are_not_in_the_future(make_portal):
+    root = portal(make_portal, {MNT: edit(MAINTENANCE, "2026-02-20T10:00:00Z", "2026-02-10T15:58:00Z")})
+    result = run(root, "--now", "2026-02-10T15:17:00Z", "--strict")  # three minutes before the last update
+    assert result.exit_code == 0, result.stdout
+    assert "future-time" not in result.stdout
+
+
+def test_a_cached_check_warns_until_the_time_comes_and_is_not_reused_at_an_earlier_time(make_portal):
+    root = portal(make_portal, {INC: edit(INCIDENT, "  - at: 2026-02-10T15:20:00Z", "  - at: 2026-02-10T17:00:00Z")})
+    for now, warned in [(NOW, True), ("2026-02-10T18:00:00Z", False), (NOW, True)]:
+        result = run(root, "--now", now, cache=True)
+        assert ("future-time" in result.stdout) is warned, (now, result.stdout)

@@ -79,6 +79,12 @@ config_option = click.option(
 )
 
 
+def now_option(func: _Fn) -> _Fn:
+    """Hidden ``--now ISO``: the current time for tests (SOURCE_DATE_EPOCH works too)."""
+    return click.option("--now", "now_text", hidden=True, metavar="ISO",
+                        help="Use this instant as the current time.")(func)
+
+
 class _Boundary(click.Group):
     """The one place Sitrep's errors become messages and exit statuses, never tracebacks."""
 
@@ -113,7 +119,9 @@ def main() -> None:
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--no-cache", is_flag=True,
               help="Ignore and don't write .sitrep-cache/ (findings of unchanged files).")
-def validate(mkdocs_yml: str, fmt: str, strict: bool, jobs: int | None, no_cache: bool) -> None:
+@now_option
+def validate(mkdocs_yml: str, fmt: str, strict: bool, jobs: int | None, no_cache: bool,
+             now_text: str | None = None) -> None:
     """Check every record; print each problem as path:line: level: message.
 
     Exits 1 when there is an error (or a warning with --strict), 0 otherwise.
@@ -123,7 +131,7 @@ def validate(mkdocs_yml: str, fmt: str, strict: bool, jobs: int | None, no_cache
 
     root, config = _config(mkdocs_yml)
     cache = None if no_cache else Path(mkdocs_yml).parent / ".sitrep-cache"
-    counted, diags = validate_portal(root, config, jobs=jobs, cache_dir=cache)
+    counted, diags = validate_portal(root, config, jobs=jobs, cache_dir=cache, now=_now(now_text))
     _report(diags, fmt, root)
     counts = ", ".join(f"{counted[kind]} {kind}{'' if counted[kind] == 1 else 's'}"
                        for kind in ("incident", "postmortem", "runbook"))
@@ -153,12 +161,6 @@ class Refused(click.ClickException):
     def __init__(self, message: str, diagnostics: list[Diagnostic] | tuple[Diagnostic, ...] = ()):
         details = "".join(f"\n  {d.as_text()}" for d in diagnostics)
         super().__init__(message + details)
-
-
-def now_option(func: _Fn) -> _Fn:
-    """Hidden ``--now ISO``: the current time for tests (SOURCE_DATE_EPOCH works too)."""
-    return click.option("--now", "now_text", hidden=True, metavar="ISO",
-                        help="Use this instant as the current time.")(func)
 
 
 def _now(now_text: str | None) -> datetime:
@@ -967,10 +969,10 @@ def preview(mkdocs_yml: str, base: str, fmt: str, now_text: str | None) -> None:
 
     root, config = _config(mkdocs_yml)
     now = _now(now_text)
-    head, head_diags = load_portal(root, config)
+    head, head_diags = load_portal(root, config, now=now)
     with tempfile.TemporaryDirectory(prefix="sitrep-base-") as tmp:
         export_revision(root, base, Path(tmp))
-        base_portal, base_diags = load_portal(Path(tmp), config)
+        base_portal, base_diags = load_portal(Path(tmp), config, now=now)
     summary = compare(portal_state(base_portal, now), portal_state(head, now), head_diags, base_diags)
     click.echo(render(summary, markdown=fmt == "markdown"), nl=False)
     if head_diags.has_errors:

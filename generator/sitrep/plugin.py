@@ -133,7 +133,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
                 gc.enable()
 
     def _load_and_build(self, config: MkDocsConfig, settings: SitrepConfig, root: Path, now: datetime) -> MkDocsConfig:
-        portal, diags = load_portal(root, settings)
+        portal, diags = load_portal(root, settings, now=now)
         for d in diags.warnings:
             log.info(d.as_text())
         if diags.has_errors:

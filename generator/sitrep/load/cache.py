@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from pathlib import Path
 
 from sitrep.load.loaded import Loaded, Ref
@@ -14,8 +15,10 @@ from sitrep.model.files import write_atomically
 #: Part of the cache's key: raise it when a check finds something else in the same bytes
 #: (2: links in code spans and nested fences are no longer read; 3: updates below the closing
 #: '---', escalations on updates, ids of unreadable records; 4: people named and public postmortem text;
-#: 5: 'resolved' before the update that resolved it).
+#: 5: 'resolved' before the update that resolved it, times in the future, the time of the check kept).
 FINDINGS_VERSION = 5
+#: The findings that depend on the time of the check: never cached, so they go once the time comes.
+TIMELY_CODES = frozenset({"future-time"})
 
 
 def file_digest(raw: bytes) -> str:
@@ -33,19 +36,22 @@ class FindingsCache:
     along would run any code it contains.
     """
 
-    def __init__(self, directory: Path, config: SitrepConfig):
+    def __init__(self, directory: Path, config: SitrepConfig, now: datetime | None = None):
+        """``now``: the time of this check. Findings of a later check are not reused (the clock went
+        back, SOURCE_DATE_EPOCH was pinned earlier): a time they found in the past may be ahead of ``now``."""
         from sitrep import __version__
 
         key = hashlib.blake2b(
             f"{__version__}|{FINDINGS_VERSION}|{config.model_dump_json()}".encode(), digest_size=8
         ).hexdigest()
         self.path = directory / f"validate-{key}.json"
+        self.now = now
         self.entries: dict[str, list[object]] = {}
         try:
             with self.path.open("rb") as fh:
-                entries = json.load(fh)
-            if isinstance(entries, dict):
-                self.entries = entries
+                stored = json.load(fh)
+            if isinstance(stored, dict) and isinstance(stored.get("files"), dict) and self._still_valid(stored):
+                self.entries = stored["files"]
         except (OSError, ValueError, RecursionError):
             self.entries = {}
 
@@ -55,6 +61,16 @@ class FindingsCache:
             loaded = self._from_json(entry)
             if loaded is not None:
                 self.known[rel] = loaded
+
+    def _still_valid(self, stored: dict[str, object]) -> bool:
+        """Whether findings checked at ``stored['checked_at']`` hold at ``self.now`` (not earlier)."""
+        if self.now is None:
+            return True
+        checked_at = stored.get("checked_at")
+        try:
+            return isinstance(checked_at, str) and datetime.fromisoformat(checked_at) <= self.now
+        except ValueError:
+            return False
 
     def digest_of(self, rel: str) -> str | None:
         """The content hash the cache has findings for, if any."""
@@ -91,13 +107,15 @@ class FindingsCache:
 
     def save(self, files: list[tuple[str, str]], results: list[Loaded]) -> None:
         """Store the findings of every file that has a hash; rewrites only when something changed."""
-        entries = {rel: loaded for (_, rel), loaded in zip(files, results, strict=True) if loaded.digest}
+        entries = {rel: loaded for (_, rel), loaded in zip(files, results, strict=True)
+                   if loaded.digest and not any(d.code in TIMELY_CODES for d in loaded.diagnostics)}
         if entries.keys() == self.known.keys() and all(
                 self.known[rel] is loaded for rel, loaded in entries.items()):
             return  # nothing new: a warm run writes nothing
         try:
-            data = {rel: self.entries[rel] if self.known.get(rel) is loaded else self._to_json(loaded)
-                    for rel, loaded in entries.items()}
+            files_data = {rel: self.entries[rel] if self.known.get(rel) is loaded else self._to_json(loaded)
+                          for rel, loaded in entries.items()}
+            data = {"checked_at": self.now.isoformat() if self.now else None, "files": files_data}
             # dumps (the C encoder in one go) is several times faster than dump()
             write_atomically(self.path, json.dumps(data, separators=(",", ":")).encode("utf-8"))
         except OSError:

@@ -11,6 +11,7 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from sitrep.load.cache import FindingsCache, file_digest
@@ -30,7 +31,7 @@ PARALLEL_THRESHOLD = 2_000
 
 
 def load_file(root: Path, kind: str, rel: str, config: SitrepConfig,
-              cached_digest: str | None = None) -> Loaded | None:
+              cached_digest: str | None = None, now: datetime | None = None) -> Loaded | None:
     """Read and validate one file; never raises for bad content.
 
     With ``cached_digest`` (a findings cache is in use; "" when it knows nothing
@@ -48,7 +49,7 @@ def load_file(root: Path, kind: str, rel: str, config: SitrepConfig,
         digest = file_digest(raw)
         if digest == cached_digest:
             return None
-    loaded = _check_file(kind, rel, raw, config, diags)
+    loaded = _check_file(kind, rel, raw, config, diags, now)
     loaded.digest = digest
     return loaded
 
@@ -58,12 +59,13 @@ REFERENCE_FIELDS = {"incident": ("runbooks", "runbook"), "postmortem": ("inciden
                     "runbook": ("related", "runbook")}
 
 
-def _check_file(kind: str, rel: str, raw: bytes, config: SitrepConfig, diags: Diagnostics) -> Loaded:
+def _check_file(kind: str, rel: str, raw: bytes, config: SitrepConfig, diags: Diagnostics,
+                now: datetime | None) -> Loaded:
     rf = read_record(rel, raw, diags)
     if rf is None:
         # Still known by its id, so references to it do not send people to other files.
         return Loaded(None, diags.items, [], *_unreadable_id(rel, raw), valid=False)
-    record = check_record(kind, rf, config, diags)
+    record = check_record(kind, rf, config, diags, now)
     # References are checked for invalid records too, so one run reports a dangling
     # reference alongside a typo elsewhere in the same file.
     field_name, target_kind = REFERENCE_FIELDS[kind]
@@ -103,19 +105,23 @@ def resolve_link(source: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
 
 
-def _load_chunk(args: tuple[str, list[tuple[str, str]], SitrepConfig, bool, list[str | None]]) -> list[Loaded | None]:
-    root, files, config, keep, cached = args
+def _load_chunk(args: tuple[str, list[tuple[str, str]], SitrepConfig, bool, list[str | None], datetime | None],
+                ) -> list[Loaded | None]:
+    root, files, config, keep, cached, now = args
     loaded = []
     for (kind, rel), cached_digest in zip(files, cached, strict=True):
-        item = load_file(Path(root), kind, rel, config, cached_digest)
+        item = load_file(Path(root), kind, rel, config, cached_digest, now)
         if item is not None and not keep:
             item.record = None  # only findings travel back to the parent process
         loaded.append(item)
     return loaded
 
 
-def load_portal(root: Path, config: SitrepConfig, jobs: int | None = 1) -> tuple[Portal, Diagnostics]:
+def load_portal(root: Path, config: SitrepConfig, jobs: int | None = 1,
+                now: datetime | None = None) -> tuple[Portal, Diagnostics]:
     """Read every record under ``root``; return the valid ones and all diagnostics.
+
+    ``now`` is the build's time: an incident's time after it is warned about (a typo'd year).
 
     In one process unless ``jobs`` asks for workers (None: one per core). Workers
     barely pay off here, unlike in :func:`validate_portal`: every record they
@@ -125,7 +131,7 @@ def load_portal(root: Path, config: SitrepConfig, jobs: int | None = 1) -> tuple
     """
     misnamed: list[str] = []
     files = discover(root, misnamed)
-    results = _load_all(root, files, config, jobs, keep=True)
+    results = _load_all(root, files, config, jobs, keep=True, now=now)
     diags, by_kind = _collect(root, config, files, results, misnamed)  # type: ignore[arg-type]
     incidents = sorted(by_kind["incident"].values(), key=lambda i: (i.start, i.id))  # type: ignore[attr-defined]
     portal = Portal(
@@ -138,7 +144,7 @@ def load_portal(root: Path, config: SitrepConfig, jobs: int | None = 1) -> tuple
 
 
 def validate_portal(root: Path, config: SitrepConfig, jobs: int | None = None,
-                    cache_dir: Path | None = None) -> tuple[dict[str, int], Diagnostics]:
+                    cache_dir: Path | None = None, now: datetime | None = None) -> tuple[dict[str, int], Diagnostics]:
     """Check every record under ``root`` without keeping them: counts per kind and diagnostics.
 
     Faster than :func:`load_portal` on large repositories: worker processes send
@@ -148,12 +154,12 @@ def validate_portal(root: Path, config: SitrepConfig, jobs: int | None = None,
     misnamed: list[str] = []
     files = discover(root, misnamed)
     if cache_dir is None:
-        results = _load_all(root, files, config, jobs, keep=False)
+        results = _load_all(root, files, config, jobs, keep=False, now=now)
     else:
-        cache = FindingsCache(cache_dir, config)
+        cache = FindingsCache(cache_dir, config, now)
         # Workers hash each file as they read it and skip the ones the cache knows.
         fresh = _load_all(root, files, config, jobs, keep=False,
-                          cached=[cache.digest_of(rel) or "" for _, rel in files])
+                          cached=[cache.digest_of(rel) or "" for _, rel in files], now=now)
         results = [cache.findings(rel) if item is None else item
                    for (_, rel), item in zip(files, fresh, strict=True)]
         cache.save(files, results)
@@ -196,19 +202,20 @@ def _collect(root: Path, config: SitrepConfig, files: list[tuple[str, str]], res
 
 
 def _load_all(root: Path, files: list[tuple[str, str]], config: SitrepConfig, jobs: int | None,
-              keep: bool, cached: list[str | None] | None = None) -> list[Loaded | None]:
+              keep: bool, cached: list[str | None] | None = None, now: datetime | None = None) -> list[Loaded | None]:
     """load_file on every file, in worker processes when there are many."""
     cached = cached if cached is not None else [None] * len(files)
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
     if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
-        return [load_file(root, kind, rel, config, digest)
+        return [load_file(root, kind, rel, config, digest, now)
                 for (kind, rel), digest in zip(files, cached, strict=True)]
     # Imported here: multiprocessing and its helpers weigh 0.4 MiB that small portals never use.
     from concurrent.futures import ProcessPoolExecutor
 
     # Small chunks keep both workers busy to the end, even when one runs slower.
     size = -(-len(files) // (workers * 16))
-    chunks = [(str(root), files[i:i + size], config, keep, cached[i:i + size]) for i in range(0, len(files), size)]
+    chunks = [(str(root), files[i:i + size], config, keep, cached[i:i + size], now)
+              for i in range(0, len(files), size)]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return [loaded for chunk in pool.map(_load_chunk, chunks) for loaded in chunk]
 

@@ -115,8 +115,32 @@ def _years_in_range(record: Record, rf: RecordFile, diags: Diagnostics) -> bool:
     return ok
 
 
-def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> Incident:
-    """Rules within one incident file; returns it with the severity normalised."""
+#: How far after the build's time an incident's time may be before it is taken for a typo (clocks
+#: differ a little, and an update is often written a minute ahead).
+FUTURE_SLACK = dt.timedelta(minutes=5)
+
+
+def _check_future(inc: Incident, rf: RecordFile, now: datetime, diags: Diagnostics) -> None:
+    """A warning on every time of an incident later than ``now`` (a maintenance is planned ahead: not its)."""
+    if inc.is_maintenance:
+        return
+    found: list[tuple[tuple[Any, ...], datetime]] = [
+        ((name,), value) for name in type(inc).model_fields
+        if name in rf.data and not name.startswith("scheduled_") and isinstance(value := getattr(inc, name), datetime)]
+    found += [(("updates", i, "at"), u.at) for i, u in enumerate(inc.updates)]
+    for loc, value in found:
+        if value > now + FUTURE_SLACK:
+            diags.warning(rf.path, rf.line_of(loc), "future-time",
+                          f"{location_name(loc)}: {value.isoformat()} is in the future (it is now "
+                          f"{now.isoformat()}): check the year and the date")
+
+
+def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: Diagnostics,
+                   now: datetime | None = None) -> Incident:
+    """Rules within one incident file; returns it with the severity normalised.
+
+    With ``now`` (the build's time, passed in: never read here), times after it are warned about.
+    """
     path = rf.path
     line = rf.line_of
     if not INCIDENT_NAME.match(path):
@@ -170,6 +194,8 @@ def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
                         f"{'.'.join(map(str, loc))}: the template placeholder {{{{ {name} }}}} was never filled "
                         "in: replace it with the real text")
     _check_lifecycle(inc, rf, diags)
+    if now is not None:
+        _check_future(inc, rf, now, diags)
     return inc
 
 
@@ -355,8 +381,9 @@ def check_pasted_updates(rf: RecordFile, diags: Diagnostics) -> None:
             return
 
 
-def check_record(kind: str, rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> Record | None:
-    """Every rule within one file: the model, then the rules of its kind.
+def check_record(kind: str, rf: RecordFile, config: SitrepConfig, diags: Diagnostics,
+                 now: datetime | None = None) -> Record | None:
+    """Every rule within one file: the model, then the rules of its kind (``now``: see check_incident).
 
     Returns the record (severity normalised), or None when it fails the model;
     cross-record rules (duplicate ids, references) are the portal's.
@@ -368,7 +395,7 @@ def check_record(kind: str, rf: RecordFile, config: SitrepConfig, diags: Diagnos
         if kind == "incident":
             check_invalid_incident(rf, config, diags)
     elif isinstance(record, Incident):
-        record = check_incident(record, rf, config, diags)
+        record = check_incident(record, rf, config, diags, now)
     elif isinstance(record, Postmortem):
         check_postmortem(record, rf, diags)
     elif isinstance(record, Runbook):
