@@ -130,7 +130,8 @@ def test_updates_and_the_resolution_take_the_templates_message_for_their_state(p
 
 @pytest.mark.parametrize("command", ["update", "resolve"])
 def test_an_unknown_template_is_refused_even_with_a_message(portal: Path, command: str) -> None:
-    created = sitrep("new", "incident", "--template", "payment-failures", "--var", "provider=our card processor")
+    created = sitrep("new", "incident", "--template", "payment-failures", "--var", "provider=our card processor",
+                     "--var", "component=payments")
     assert created.exit_code == 0, created.output
     path = portal / created.output.strip().splitlines()[-1]
     before = path.read_bytes()
