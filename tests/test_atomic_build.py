@@ -60,47 +60,35 @@ def test_failed_builds_leave_the_previous_site_untouched(project: Path, tmp_path
     assert not [p for p in tmp_path.iterdir() if "sitrep" in p.name]
 
 
-def test_a_page_that_cannot_be_written_stops_the_build_in_one_line(project: Path, tmp_path: Path) -> None:
+#: Hooks that put a file where the build writes a folder, once the build's folder exists: the writing
+#: then fails on it, as it would on a full or read-only disk. What the one line names, for each.
+_IN_THE_WAY = {
+    # A page of Sitrep's: the process writing the pages fails on the incident's folder.
+    "sitrep-page": ("    os.makedirs(os.path.join(config.site_dir, 'incidents'), exist_ok=True)\n"
+                    "    open(os.path.join(config.site_dir, 'incidents', VICTIM), 'w').close()\n",
+                    "/incidents/VICTIM/index.html: Not a directory"),
+    # MkDocs' own writes: the theme's assets folder.
+    "mkdocs-asset": ("    open(os.path.join(config.site_dir, 'assets'), 'w').close()\n", "/assets"),
+}
+
+
+@pytest.mark.parametrize("where", sorted(_IN_THE_WAY))
+def test_a_file_that_cannot_be_written_stops_the_build_in_one_line(project: Path, tmp_path: Path,
+                                                                  where: str) -> None:
     site = tmp_path / "site"
     assert mkdocs_build(project, site).returncode == 0
     before = tree_digest(site)
     victim = sorted((project / "incidents" / "2026").glob("*.md"))[0].stem
-    # A hook puts a file where the incident's page folder goes, once the build's folder exists:
-    # the process writing the pages then fails on it, as it would on a full or read-only disk.
-    (project / "plant.py").write_text(
-        "import os\n\n\ndef on_env(env, config, files):\n"
-        "    os.makedirs(os.path.join(config.site_dir, 'incidents'), exist_ok=True)\n"
-        f"    open(os.path.join(config.site_dir, 'incidents', {victim!r}), 'w').close()\n",
-        encoding="utf-8")
+    hook, named = _IN_THE_WAY[where]
+    hook, named = hook.replace("VICTIM", repr(victim)), named.replace("VICTIM", victim)
+    (project / "plant.py").write_text(f"import os\n\n\ndef on_env(env, config, files):\n{hook}", encoding="utf-8")
     config = project / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - plant.py\n", encoding="utf-8")
     result = mkdocs_build(project, site)
     said = result.stdout + result.stderr
     assert result.returncode != 0
     assert "Traceback" not in said
-    assert f"could not write {tmp_path}" in said and f"/incidents/{victim}/index.html: Not a directory" in said
-    assert "the published site is unchanged. To fix: " in said
-    assert tree_digest(site) == before
-    assert not [p for p in tmp_path.iterdir() if "sitrep-staging" in p.name], "staging is cleaned up"
-
-
-def test_a_file_mkdocs_cannot_write_stops_the_build_in_one_line(project: Path, tmp_path: Path) -> None:
-    """MkDocs' own writes (the theme's assets here) fail with the same one line as Sitrep's pages."""
-    site = tmp_path / "site"
-    assert mkdocs_build(project, site).returncode == 0
-    before = tree_digest(site)
-    # A file where the theme's assets folder goes: MkDocs fails copying them, as on a full disk.
-    (project / "plant.py").write_text(
-        "import os\n\n\ndef on_env(env, config, files):\n"
-        "    open(os.path.join(config.site_dir, 'assets'), 'w').close()\n",
-        encoding="utf-8")
-    config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + "\nhooks:\n  - plant.py\n", encoding="utf-8")
-    result = mkdocs_build(project, site)
-    said = result.stdout + result.stderr
-    assert result.returncode != 0
-    assert "Traceback" not in said
-    assert f"could not write {tmp_path}" in said and "/assets" in said
+    assert f"could not write {tmp_path}" in said and named in said
     assert "the published site is unchanged. To fix: " in said
     assert tree_digest(site) == before
     assert not [p for p in tmp_path.iterdir() if "sitrep-staging" in p.name], "staging is cleaned up"
