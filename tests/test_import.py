@@ -259,14 +259,20 @@ def test_the_imported_history_builds_in_both_editions_and_shows_in_the_reports(
     assert "Media CDN now major outage" in page
 
 
-def test_cstate_issues_are_imported(tmp_path: Path) -> None:
-    root = write_portal(tmp_path / "portal", components=PORTAL_COMPONENTS)
+def import_cstate(tmp_path: Path, **options: str) -> tuple[Path, Path, Path, Result]:
+    """A portal, the cState fixture, its reviewed component table, and the import's result."""
+    root = write_portal(tmp_path / "portal", components=PORTAL_COMPONENTS, options=options)
     issues = write_cstate(tmp_path / "content" / "issues")
     table = root / "cstate.yml"
     assert sitrep(root, "import", "cstate", str(issues), "--components", str(table)).exit_code == 0
     table.write_text(table.read_text().replace("API: api ", "API: publishing-api ").replace("CDN: cdn ", "CDN: media "))
     result = sitrep(root, "import", "cstate", str(issues), "--components", str(table), "--timezone", "Europe/Berlin")
     assert result.exit_code == 0, result.output
+    return root, issues, table, result
+
+
+def test_cstate_issues_are_imported(tmp_path: Path) -> None:
+    root, issues, table, result = import_cstate(tmp_path)
     assert "wrote 3 new and 0 updated records" in result.output  # the 'about' page is not an issue
     portal, diags = load(root)
     outage = next(i for i in portal.incidents if i.title == "Database outage")
@@ -288,13 +294,7 @@ def test_cstate_issues_are_imported(tmp_path: Path) -> None:
 
 def test_history_from_before_the_portal_s_first_day_says_how_to_show_it(tmp_path: Path) -> None:
     """`sitrep init` sets since: to its day; the import says to move it, or the bars show no imported day."""
-    root = write_portal(tmp_path / "portal", components=PORTAL_COMPONENTS, options={"since": "2026-11-20"})
-    issues = write_cstate(tmp_path / "content" / "issues")
-    table = root / "cstate.yml"
-    assert sitrep(root, "import", "cstate", str(issues), "--components", str(table)).exit_code == 0
-    table.write_text(table.read_text().replace("API: api ", "API: publishing-api ").replace("CDN: cdn ", "CDN: media "))
-    result = sitrep(root, "import", "cstate", str(issues), "--components", str(table), "--timezone", "Europe/Berlin")
-    assert result.exit_code == 0, result.output
+    root, _, _, result = import_cstate(tmp_path, since="2026-11-20")
     assert ('The uptime bars count from the portal\'s first day, since: 2026-11-20 in mkdocs.yml, and show the '
             'days before it as "no data": to show this history in them, set since: 2021-08-25 (the first '
             'imported day).') in " ".join(result.output.split())
