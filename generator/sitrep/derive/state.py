@@ -23,6 +23,7 @@ from sitrep.derive.status import (
     component_statuses,
     current_status,
     duration,
+    group_statuses,
     incident_impact,
     is_active,
     is_impacting,
@@ -123,6 +124,8 @@ class PortalState:
     now: datetime
     #: Current status of every configured component, in configured order.
     statuses: Mapping[str, str]
+    #: Current status of every component group (the worst of its components'), in configured order.
+    group_statuses: Mapping[str, str]
     overall: Overall
     #: The overall status the public edition shows (the same as ``overall`` for a public portal).
     public_overall: Overall
@@ -202,6 +205,7 @@ def portal_state(portal: Portal, now: datetime) -> PortalState:
         portal=portal,
         now=now,
         statuses=statuses,
+        group_statuses=group_statuses(config, statuses),
         overall=overall_status(statuses),
         public_overall=overall_status(public_statuses),
         incidents=incidents,

@@ -8,12 +8,13 @@ Definitions (also shown on the site):
 * A maintenance is in progress from ``scheduled_start`` to ``scheduled_end``, or
   while its latest update says in_progress/verifying, until it is completed.
 * A component's status is the worst impact of the incidents and maintenances
-  acting on it now; the overall status is the worst over all components.
+  acting on it now; a group's status is the worst of its components'; the overall
+  status is the worst over all components.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -62,6 +63,15 @@ def component_statuses(portal: Portal, now: datetime) -> dict[str, str]:
                 if cid in acting:
                     acting[cid].append(impact)
     return {cid: worst(impacts) for cid, impacts in acting.items()}
+
+
+def group_statuses(config: SitrepConfig, statuses: Mapping[str, str]) -> dict[str, str]:
+    """Current status of every component group, in configured order: the worst of its components'."""
+    members: dict[str, list[str]] = {}
+    for comp in config.components:
+        if comp.group:
+            members.setdefault(comp.group, []).append(statuses.get(comp.id, "operational"))
+    return {name: worst(group) for name, group in members.items()}
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,14 @@ UPDATE_LABELS: dict[str, str] = {
     "verifying": "Verifying", "completed": "Completed",
 }
 
+#: How a maintenance names the components it acts on, by its state (``derive.status.maintenance_state``):
+#: Statuspage's "This scheduled maintenance will affect"; "Under maintenance" only while it is in progress.
+MAINTENANCE_AFFECTS: dict[str, str] = {
+    "scheduled": "Scheduled maintenance: will affect",
+    "in_progress": STATUS_LABELS["under_maintenance"] + ":",
+    "completed": "Maintenance completed: affected",
+}
+
 #: Overall indicator (Statuspage's ``status.indicator``) and banner text per worst component status.
 OVERALL: dict[str, tuple[str, str]] = {
     "operational": ("none", "All Systems Operational"),
@@ -73,6 +81,20 @@ def status_label(status: str) -> str:
 def update_label(status: str) -> str:
     """Human label of an update status ("In progress"); the raw value when unknown."""
     return UPDATE_LABELS.get(status, status)
+
+
+def maintenance_affects(state: str) -> str:
+    """What precedes the components of a maintenance in ``state`` ("Scheduled maintenance: will affect")."""
+    return MAINTENANCE_AFFECTS.get(state, MAINTENANCE_AFFECTS["in_progress"])
+
+
+def status_page_title(worst_status: str, site_name: str) -> str:
+    """The status page's ``<title>`` when the worst component status is ``worst_status``: the overall
+    status first while not all is operational, as githubstatus.com does ("Partial System Outage ·
+    Acme Status"), so a browser tab says it; the site name alone otherwise."""
+    if worst_status == "operational" or worst_status not in OVERALL:
+        return site_name
+    return f"{OVERALL[worst_status][1]} · {site_name}"
 
 
 def postmortem_status_label(status: str) -> str:

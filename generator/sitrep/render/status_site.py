@@ -16,10 +16,10 @@ from markupsafe import Markup, escape
 
 from sitrep.derive.state import PortalState
 from sitrep.derive.uptime import NO_DATA, SHORTER_WINDOWS
-from sitrep.model.config import SitrepConfig
+from sitrep.model.config import Component, SitrepConfig
 from sitrep.model.formatting import day_label, month_label
 from sitrep.model.records import Incident
-from sitrep.model.vocabulary import CLOSING_STATUSES, STATUS_RANK, update_label, worst
+from sitrep.model.vocabulary import CLOSING_STATUSES, STATUS_RANK, status_page_title, update_label
 from sitrep.render import urls
 from sitrep.render.body_links import BodyLinks
 from sitrep.render.page import NOT_INDEXED, Page, embed_body, front_matter
@@ -79,15 +79,19 @@ def _impact_groups(components: Mapping[str, str], names: Mapping[str, str]) -> l
             for imp, names in sorted(groups.items(), key=lambda kv: -STATUS_RANK.get(kv[0], 0))]
 
 
-def _groups(config: SitrepConfig, statuses: dict[str, str], bars: dict[str, Any]) -> list[dict[str, Any]]:
+def _groups(state: PortalState, bars: dict[str, Any]) -> list[dict[str, Any]]:
+    """The status page's components by group (None: those in no group), in configured order."""
     groups: dict[str | None, list[dict[str, Any]]] = {}
-    for comp in config.components:
-        groups.setdefault(comp.group, []).append(
-            {"id": comp.id, "name": comp.name, "description": comp.description,
-             "status": statuses[comp.id], **bars[comp.id]}
-        )
-    return [{"name": name, "components": comps, "status": worst(c["status"] for c in comps)}
+    for comp in state.portal.config.components:
+        groups.setdefault(comp.group, []).append(component_view(state, comp, bars))
+    return [{"name": name, "components": comps, "status": state.group_statuses[name] if name else None}
             for name, comps in groups.items()]
+
+
+def component_view(state: PortalState, comp: Component, bars: dict[str, Any]) -> dict[str, Any]:
+    """One component as the status page and its history page show it: name, status, uptime bar."""
+    return {"id": comp.id, "name": comp.name, "description": comp.description,
+            "status": state.statuses[comp.id], **bars[comp.id]}
 
 
 #: Most uptime-bar days (over all components) rendered as links with a tooltip, so the status
@@ -173,7 +177,6 @@ def status_page(state: PortalState) -> Page:
     """The site root: banner, components with uptime bars, active incidents, maintenance, recent."""
     portal, now = state.portal, state.now
     config = portal.config
-    statuses = state.statuses
     overall = state.overall
     bars = _bars(state)
     active = [i for i in portal.incidents if state.of(i).active]
@@ -185,13 +188,13 @@ def status_page(state: PortalState) -> Page:
     recent.sort(key=lambda i: (i.start, i.id), reverse=True)
     shown = recent[:10]
     root = ""
-    text = front_matter(title="Status", template="sitrep-status.html", hide=["navigation", "toc"],
-                        search={"exclude": True})
+    text = front_matter(title="Status", html_title=status_page_title(overall.worst, config.site_name),
+                        template="sitrep-status.html", hide=["navigation", "toc"], search={"exclude": True})
     text += render(
         "status/status.md.j2",
         site_name=config.site_name,
         overall=overall,
-        groups=_groups(config, statuses, bars),
+        groups=_groups(state, bars),
         days=config.uptime_days,
         windows=windows_view(state),
         active=[incident_view(i, state, root) for i in sorted(active, key=lambda i: i.start, reverse=True)],

@@ -36,7 +36,7 @@ from sitrep.derive.state import PortalState
 from sitrep.model.config import Component, SitrepConfig
 from sitrep.model.formatting import dump_json, safe_text, to_utc
 from sitrep.model.records import Incident, Update, newest_first, update_repeats
-from sitrep.model.vocabulary import COMPONENT_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES, worst
+from sitrep.model.vocabulary import COMPONENT_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES
 from sitrep.render.urls import API_DIR, urls_for
 
 LIST_LIMIT = 50
@@ -111,13 +111,12 @@ def _component(comp: Component, status: str, position: int, page_id: str, create
     }
 
 
-def _group(name: str, children: list[dict[str, Any]], position: int, page_id: str) -> dict[str, Any]:
+def _group(name: str, status: str, children: list[dict[str, Any]], position: int, page_id: str) -> dict[str, Any]:
     """A component group: Statuspage lists it among components, with its children's ids."""
-    worst_status = worst(c["status"] for c in children)
     return {
         "id": statuspage_id("group", name),
         "name": safe_text(name),
-        "status": worst_status,
+        "status": _valid(status, COMPONENT_STATUSES, "operational"),
         "created_at": min(c["created_at"] for c in children),
         "updated_at": max(c["updated_at"] for c in children),
         "position": position,
@@ -146,7 +145,7 @@ def _components(state: PortalState, page_id: str,
     ordered: list[dict[str, Any]] = []
     for comp in portal.config.components:
         if comp.group and members[comp.group][0] is by_id[comp.id]:
-            ordered.append(_group(comp.group, members[comp.group], 0, page_id))
+            ordered.append(_group(comp.group, state.group_statuses[comp.group], members[comp.group], 0, page_id))
         ordered.append(by_id[comp.id])
     for position, obj in enumerate(ordered, start=1):
         obj["position"] = position

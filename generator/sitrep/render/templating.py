@@ -20,7 +20,13 @@ import jinja2.bccache
 from markupsafe import Markup, escape
 
 from sitrep.model.formatting import day_label, format_duration, human_time, iso_z, pct, safe_text, uptime_text
-from sitrep.model.vocabulary import action_state_label, postmortem_status_label, status_label, update_label
+from sitrep.model.vocabulary import (
+    action_state_label,
+    maintenance_affects,
+    postmortem_status_label,
+    status_label,
+    update_label,
+)
 from sitrep.render import urls
 from sitrep.render.icons import fill_sprite, icon, sprite
 from sitrep.render.urls import update_anchor
@@ -107,6 +113,7 @@ def template_env() -> jinja2.Environment:
         "pct": pct,
         "uptime": uptime_text,
         "status_label": status_label,
+        "maintenance_affects": maintenance_affects,
         "update_label": update_label,
         "pm_status": postmortem_status_label,
         "state_label": action_state_label,
