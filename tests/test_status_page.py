@@ -35,7 +35,7 @@ def test_banner_reflects_worst_current_impact() -> None:
 
 def test_components_grouped_with_status_text_and_90_day_bars() -> None:
     page = soup("index.html")
-    groups = [g.get_text(strip=True) for g in page.select(".sr-group-name")]
+    groups = [g.select_one("span").get_text(strip=True) for g in page.select(".sr-group-name")]
     assert groups == ["Core platform", "Data", "Integrations"]
     comps = page.select("li.sr-component")
     assert len(comps) == 9

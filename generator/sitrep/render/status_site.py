@@ -318,13 +318,28 @@ def history_pages(state: PortalState, page_size: int) -> Iterable[Page]:
     row = history_rows(state)
     filters = [{"folder": folder, "label": label, "kind": kind} for folder, label, kind, _ in lists]
     nav = _history_navs(filters)  # a list's filters are the same on each of its pages
+    summaries = _component_summaries(state)
     for folder, label, kind, incidents in lists:
         pages = max(1, -(-len(incidents) // page_size))
         for n in range(pages):
             listing = HistoryListing(folder, label, kind, incidents, n + 1, pages, page_size)
             yield Page(urls.listing_page(folder, n + 1),
-                       functools.partial(_history_page_text, listing, row, nav),
+                       functools.partial(_history_page_text, listing, row, nav, summaries.get(folder)),
                        in_nav=(kind == "all" and n == 0))
+
+
+def _component_summaries(state: PortalState) -> dict[str, Callable[[str], Markup]]:
+    """Component history folder -> ``summary(root)``: its current status, uptime bar and feeds (the
+    status page's component macro), for the top of each page of that component's history."""
+    macro = template_macro("status/history_parts.html.j2", "component_summary")
+    config = state.portal.config
+    bars = _bars(state)
+    summaries = {}
+    for comp in config.components:
+        view = component_view(state, comp, bars)
+        summaries[urls.folder(urls.HISTORY, "component", comp.id)] = functools.partial(
+            lambda view, root: macro(view, config.uptime_days, root, state.now), view)
+    return summaries
 
 
 @dataclass(frozen=True)
@@ -341,7 +356,7 @@ class HistoryListing:
 
 
 def _history_page_text(listing: HistoryListing, row: Callable[[Incident, str], Markup],
-                       nav: Callable[[str, str, str], Markup]) -> str:
+                       nav: Callable[[str, str, str], Markup], summary: Callable[[str], Markup] | None) -> str:
     folder, n, size = listing.folder, listing.page - 1, listing.page_size
     chunk = listing.incidents[n * size:(n + 1) * size]
     path = urls.listing_page(folder, n + 1)
@@ -359,6 +374,7 @@ def _history_page_text(listing: HistoryListing, row: Callable[[Incident, str], M
     text = front_matter(title=title, hide=["toc"], search=NOT_INDEXED)
     return text + render(
         "status/history.md.j2", label=listing.label, kind=listing.kind, nav=nav(folder, listing.kind, root),
+        summary=summary(root) if summary else None,
         months=months, page=n + 1, pages=listing.pages, total=len(listing.incidents),
         other_pages=[page_url(k) for k in range(1, listing.pages + 1) if k != n + 1]
         if listing.pages <= FILTER_ACROSS_PAGES else [],
