@@ -248,7 +248,7 @@ def test_fields_are_shown_as_exact_text(sites, edition) -> None:
     assert evil("COMP-NAME") in names
     assert evil("COMP-DESC") in [plain(n.get_text()) for n in status.select(".sr-comp-desc")]
     assert evil("OPEN-TITLE") in [plain(t.get_text()).strip() for t in status.select(".sr-incident-title a")]
-    assert evil("COMP-GROUP") in [plain(n.get_text()) for n in status.select(".sr-group-name")]
+    assert evil("COMP-GROUP") in [plain(n.get_text()) for n in status.select(".sr-group-name > span:first-child")]
     for path, label in (("postmortems/2026-02-12-api-errors/index.html", "PM-TITLE"),
                         ("runbooks/rollback/index.html", "RB-TITLE")):
         record = soup(site / path)
