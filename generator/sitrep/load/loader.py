@@ -18,7 +18,7 @@ from sitrep.load.cache import FindingsCache, file_digest
 from sitrep.load.discovery import discover, read_bytes, record_name
 from sitrep.load.loaded import Loaded, Ref
 from sitrep.load.reader import read_record
-from sitrep.load.validation import check_public_names, check_record, people_named, public_prose
+from sitrep.load.validation import check_public_names, check_record, misplaced_kind, people_named, public_prose
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.portal import Portal
@@ -66,6 +66,9 @@ def _check_file(kind: str, rel: str, raw: bytes, config: SitrepConfig, diags: Di
         # Still known by its id, so references to it do not send people to other files.
         return Loaded(None, diags.items, [], *_unreadable_id(rel, raw), valid=False)
     record = check_record(kind, rf, config, diags, now)
+    if record is None and misplaced_kind(kind, rf) is not None:
+        # Its references and links are read where it belongs, once moved: only the move is reported.
+        return Loaded(None, diags.items, [], *_unreadable_id(rel, raw), valid=False)
     # References are checked for invalid records too, so one run reports a dangling
     # reference alongside a typo elsewhere in the same file.
     field_name, target_kind = REFERENCE_FIELDS[kind]

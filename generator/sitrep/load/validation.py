@@ -21,9 +21,9 @@ from pydantic import ValidationError
 from sitrep.load.reader import RecordFile
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
-from sitrep.model.field_messages import allowed_fields, field_message, location_name
+from sitrep.model.field_messages import allowed_fields, field_message, location_name, typo_misses
 from sitrep.model.formatting import close_match, quoted
-from sitrep.model.records import Incident, Postmortem, Record, Runbook
+from sitrep.model.records import MODELS, Incident, Postmortem, Record, Runbook
 from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_IMPACT, MAINTENANCE_STATUSES
 
 INCIDENT_NAME = re.compile(r"^incidents/(\d{4})/(\d{4})-(\d{2})-(\d{2})-[a-z0-9][a-z0-9-]*\.md$")
@@ -50,10 +50,10 @@ def model_from_file(kind: str, rf: RecordFile, diags: Diagnostics) -> Record | N
     try:
         record = model.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors(include_url=False):
+        for err in typo_misses(model, exc.errors(include_url=False)):
             loc = tuple(err["loc"])
             code, message = field_message(model, err, allowed_fields(model, loc))
-            line = rf.end_line if err["type"] == "missing" and len(loc) == 1 else rf.line_of(loc)
+            line = rf.line_of(loc)  # a missing field: its parent's line, the opening '---' at the top
             diags.error(rf.path, line, code, message)
         return None
     if not _years_in_range(record, rf, diags):
@@ -150,20 +150,20 @@ def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
         statuses, impacts = MAINTENANCE_STATUSES, (MAINTENANCE_IMPACT,)
         for key in ("scheduled_start", "scheduled_end"):
             if getattr(inc, key) is None:
-                diags.error(path, rf.end_line, "missing-field", f"missing required field '{key}' "
-                            "for kind: maintenance: add it, e.g. '2026-12-05T02:00:00Z'")
+                diags.error(path, rf.start_line, "missing-field", f"missing required field '{key}' "
+                            f"for kind: maintenance: add '{key}: …', e.g. '{key}: 2026-12-05T02:00:00Z'")
         if inc.scheduled_start and inc.scheduled_end and inc.scheduled_end <= inc.scheduled_start:
             diags.error(path, line(("scheduled_end",)), "time-order",
                         "scheduled_end must be after scheduled_start")
     else:
         statuses, impacts = INCIDENT_STATUSES, IMPACTS
         if inc.started is None:
-            diags.error(path, rf.end_line, "missing-field", "missing required field 'started' "
-                        "(when customer impact began): add it, e.g. 'started: 2026-02-10T14:30:00Z'")
+            diags.error(path, rf.start_line, "missing-field", "missing required field 'started' "
+                        "(when customer impact began): add 'started: …', e.g. 'started: 2026-02-10T14:30:00Z'")
         if inc.severity is None:
             levels = ", ".join(s.id for s in config.severities)
-            diags.error(path, rf.end_line, "missing-field",
-                        f"missing required field 'severity': add it, one of {levels}")
+            diags.error(path, rf.start_line, "missing-field",
+                        f"missing required field 'severity': add 'severity: …', one of {levels}")
     if inc.severity is not None:
         canonical = config.normalise_severity(inc.severity)
         if canonical is None:
@@ -381,13 +381,59 @@ def check_pasted_updates(rf: RecordFile, diags: Diagnostics) -> None:
             return
 
 
+#: The folder each kind of record lives in, as a message names it.
+KIND_FOLDERS = {"incident": "incidents/YYYY/", "postmortem": "postmortems/", "runbook": "runbooks/"}
+
+
+def misplaced_kind(kind: str, rf: RecordFile) -> str | None:
+    """The kind a record in the folder of ``kind`` clearly is instead (an incident saved in
+    postmortems/), or None.
+
+    Clearly: it has fields its folder's kind does not know, and fewer of them unknown to the
+    other kind, which has all its required fields.
+    """
+    keys = rf.data.keys()
+    unknown_here = len(keys - MODELS[kind].__pydantic_fields__.keys())
+    if not unknown_here:  # every record in its right folder: one set difference
+        return None
+    best, fewest = None, unknown_here
+    for other, model in MODELS.items():
+        fields = model.__pydantic_fields__
+        required = {name for name, info in fields.items() if info.is_required() and name != "id"}
+        unknown = len(keys - fields.keys())
+        if other != kind and unknown < fewest and required <= keys:
+            best, fewest = other, unknown
+    return best
+
+
+def _report_misplaced(kind: str, other: str, rf: RecordFile, diags: Diagnostics) -> None:
+    name = posixpath.basename(rf.path)
+    target = KIND_FOLDERS[other]
+    if other == "incident":
+        year = re.match(r"(\d{4})-", name) or re.match(r"(\d{4})-", str(rf.data.get("started", "")))
+        target = target.replace("YYYY", year.group(1)) if year else target
+    foreign = [k for k in rf.data if k not in MODELS[kind].__pydantic_fields__]
+    fields = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
+    diags.error(rf.path, rf.start_line, "wrong-folder",
+                f"this looks like {_a(other)} (it has {fields}), not {_a(kind)}: move it to {target}{name}")
+
+
+def _a(kind: str) -> str:
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+
+
 def check_record(kind: str, rf: RecordFile, config: SitrepConfig, diags: Diagnostics,
                  now: datetime | None = None) -> Record | None:
     """Every rule within one file: the model, then the rules of its kind (``now``: see check_incident).
 
-    Returns the record (severity normalised), or None when it fails the model;
+    Returns the record (severity normalised), or None when it fails the model or is
+    clearly a record of another kind, saved in the wrong folder (one error naming the move);
     cross-record rules (duplicate ids, references) are the portal's.
     """
+    other = misplaced_kind(kind, rf)
+    if other is not None:
+        _report_misplaced(kind, other, rf, diags)
+        return None
     record = model_from_file(kind, rf, diags)
     if kind == "incident":
         check_pasted_updates(rf, diags)

@@ -7,7 +7,6 @@ procedures the team follows (SEV1 Critical .. SEV4 Low).
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from datetime import date, timedelta
@@ -20,7 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 
 from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.exceptions import ConfigError
-from sitrep.model.field_messages import allowed_fields, field_message, location_name
+from sitrep.model.field_messages import allowed_fields, field_message, location_name, typo_misses
 from sitrep.model.formatting import close_match, quoted
 from sitrep.model.settings_file import SettingsFile, compose
 
@@ -432,13 +431,9 @@ def validate_settings(file: SettingsFile, options: dict[str, Any], site_name: st
         return build_config(options, site_name, site_url)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-    typos = {(tuple(e["loc"][:-1]), match) for e in errors if e["type"] == "extra_forbidden"
-             for match in difflib.get_close_matches(str(e["loc"][-1]), allowed_fields(SitrepConfig, e["loc"]), n=1)}
     named = ("plugins", "sitrep")
-    for err in errors:
+    for err in typo_misses(SitrepConfig, errors):
         loc = tuple(err["loc"])
-        if err["type"] == "missing" and loc and (loc[:-1], loc[-1]) in typos:
-            continue
         code, message = field_message(SitrepConfig, err, allowed_fields(SitrepConfig, loc), within=named)
         if not loc and err["type"] == "value_error":  # a rule across fields (ids unique, channel filters)
             code, message = "invalid", f"{location_name(named)}: {err['msg'].removeprefix('Value error, ')}"

@@ -78,12 +78,12 @@ def field_message(model: type, err: dict[str, Any], allowed: list[str],
     kind = err["type"]
     value = err.get("input")
     desc, example = _field_info(model, loc)
+    key = str(loc[-1]) if loc else name
     if kind == "missing":
         hint = f" ({desc})" if desc else ""
-        ex = f", e.g. '{loc[-1]}: {example}'" if example and not example.startswith(("{", "[")) else ""
-        return "missing-field", f"missing required field '{name}'{hint}: add it{ex}"
+        ex = f", e.g. '{key}: {example}'" if example and not example.startswith(("{", "[")) else ""
+        return "missing-field", f"missing required field '{name}'{hint}: add '{key}: …'{ex}"
     if kind in ("extra_forbidden", "unexpected_keyword_argument"):  # a model's, an update's
-        key = str(loc[-1])
         guess = close_match(key, allowed)
         return "unknown-field", (f"unknown field '{name}'{guess}. Allowed fields: "
                                  f"{', '.join(allowed)}")
@@ -110,6 +110,21 @@ def field_message(model: type, err: dict[str, Any], allowed: list[str],
         return "empty-list", f"{name}: needs at least one entry ({desc or 'see the format docs'})"
     if kind == "string_too_short":
         return "empty-value", f"{name}: must not be empty"
+    if kind == "string_too_long" and isinstance(value, str):
+        limit = err.get("ctx", {}).get("max_length")
+        return "too-long", (f"{name}: too long: shorten the {key} to {limit} characters "
+                            f"(it has {len(value)})")
+    if kind == "string_type" and value is None:
+        item = _item_name(loc)
+        remove = f" or remove the {item}" if item else f" or remove the line '{key}:'"
+        return "empty-value", f"{name} is empty: write the {key} after '{key}:'{remove}"
+    if kind == "string_type" and isinstance(value, int | float | bool):
+        shown = example if example and not example.startswith(("{", "[")) else f'"{value}"'
+        return "wrong-type", f"{name}: {quoted(value)} should be text: write the {key} as text, e.g. {shown}"
+    if kind == "list_type" and isinstance(value, dict):
+        singular = key[:-1] if key.endswith("s") else "item"
+        return "wrong-type", (f"{name}: a mapping where a list is needed: start each {singular} with "
+                              "'- ' (a list item)")
     if kind == "dataclass_type":  # an update (a validated dataclass) that is not a mapping
         kind = "model_type"
     if kind in ("string_type", "int_type", "int_parsing", "list_type", "dict_type", "model_type",
@@ -121,6 +136,28 @@ def field_message(model: type, err: dict[str, Any], allowed: list[str],
                   "bool_type": "true or false"}.get(kind, "a different type")
         return "wrong-type", f"{name}: {quoted(value)} should be {wanted}"
     return "invalid", f"{name}: {err['msg']}"
+
+
+def _item_name(loc: tuple[Any, ...]) -> str:
+    """``update`` for ``updates[0].message``: what one item of the enclosing list is; "" outside lists."""
+    if len(loc) >= 3 and isinstance(loc[-2], int) and isinstance(loc[-3], str):
+        return loc[-3][:-1] if loc[-3].endswith("s") else "item"
+    return ""
+
+
+def typo_misses(model: type, errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``errors`` without the "missing" ones an unknown field is a typo of.
+
+    ``stauts:`` for ``status:`` is one problem: the unknown field, whose message
+    names the correction (``did you mean 'status'?``), not also the missing one.
+    """
+    import difflib  # only on error paths
+
+    typos = {(tuple(e["loc"][:-1]), match) for e in errors if e["type"] in ("extra_forbidden",
+                                                                           "unexpected_keyword_argument")
+             for match in difflib.get_close_matches(str(e["loc"][-1]), allowed_fields(model, tuple(e["loc"])), n=1)}
+    return [e for e in errors
+            if not (e["type"] == "missing" and e["loc"] and (tuple(e["loc"][:-1]), e["loc"][-1]) in typos)]
 
 
 def allowed_fields(model: type, loc: tuple[Any, ...]) -> list[str]:
