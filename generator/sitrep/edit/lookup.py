@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
@@ -12,6 +11,7 @@ from sitrep.load.reader import read_record
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.exceptions import UnknownRecord
+from sitrep.model.formatting import did_you_mean
 from sitrep.model.records import Incident
 
 
@@ -51,9 +51,8 @@ def find_incident(root: Path, config: SitrepConfig, incident_id: str) -> tuple[s
     if found is not None and found.path not in tried and (record := attempt(found.path)) is not None:
         return found.path, record
     ids = sorted({i.id for i in portal.incidents} | {PurePosixPath(r).stem for r in files})
-    close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.5)
-    close += [i for i in ids if wanted in i and i not in close][: max(0, 3 - len(close))]
-    hint = f"; did you mean {', '.join(close)}?" if close else "; ids are file names without .md"
+    guess = did_you_mean(wanted, ids)
+    hint = f"; {guess}" if guess else "; ids are file names without .md"
     raise UnknownRecord(f"no incident with id '{wanted}' under {root / 'incidents'}{hint}")
 
 

@@ -66,6 +66,11 @@ def _check_change(incident: Incident, update: NewUpdate, what: str) -> None:
     if update.severity and update.severity == incident.latest_severity:
         raise EditError(f"{what} {incident.id} is already {update.severity}; drop --severity")
     latest = incident.latest_components
+    uninvolved = [cid for cid, impact in update.components.items() if impact == "operational" and cid not in latest]
+    if uninvolved:
+        cid = uninvolved[0]
+        raise EditError(f"{cid} is not affected by this {what}; to add it, give its impact "
+                        f"(e.g. {cid}=degraded)")
     same = [cid for cid, impact in update.components.items() if latest.get(cid, "operational") == impact]
     if same:
         listed = ", ".join(f"{cid}={latest.get(cid, 'operational')}" for cid in same)

@@ -21,6 +21,7 @@ from sitrep.load.reader import read_record
 from sitrep.load.validation import check_public_names, check_record, misplaced_kind, people_named, public_prose
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.formatting import did_you_mean
 from sitrep.model.portal import Portal
 from sitrep.model.records import Record
 from sitrep.text.markdown import links, page_link
@@ -228,13 +229,16 @@ def _check_refs(root: Path, ids: dict[str, dict[str, Record | None]], paths: set
     for ref in refs:
         if ref.kind == "runbook" and ref.target not in ids["runbook"]:
             known = ", ".join(sorted(ids["runbook"])) or "none yet"
+            guess = did_you_mean(ref.target, ids["runbook"])
             diags.error(ref.source, ref.line, "unknown-runbook",
                         f"runbook '{ref.target}' does not exist (no runbooks/{ref.target}.md); "
-                        f"known runbooks: {known}")
+                        + (guess if guess else f"known runbooks: {known}"))
         elif ref.kind == "incident" and ref.target not in ids["incident"]:
+            guess = did_you_mean(ref.target, ids["incident"])
             diags.error(ref.source, ref.line, "unknown-incident",
-                        f"incident '{ref.target}' does not exist: use the incident's id (its file "
-                        "name without .md, e.g. 2026-02-10-api-errors)")
+                        f"incident '{ref.target}' does not exist; "
+                        + (guess if guess else "use the incident's id (its file name without .md, "
+                           "e.g. 2026-02-10-api-errors)"))
         elif ref.kind == "link":
             target = resolve_link(ref.source, ref.target)
             if target.startswith("../") or target in paths or _is_file(root / target):

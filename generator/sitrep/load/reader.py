@@ -247,6 +247,14 @@ def _syntax_error(exc: yaml.MarkedYAMLError, offset: int, default: int,
     if problem == _NOT_A_KEY[0] and context_line is not None:
         # libyaml marks where it gave up (often the end); the key started earlier.
         problem_line = context_line
+    if exc.context == "while scanning a quoted scalar" and context_line is not None and exc.context_mark:
+        # The scanner gives up where the text ends, or at the next line it cannot read; the
+        # slip is the quote that opens the value, on the line the scalar started.
+        source = fm_text.splitlines()
+        opened = source[context_line - offset] if 0 <= context_line - offset < len(source) else ""
+        quote = opened[exc.context_mark.column:exc.context_mark.column + 1] or '"'
+        return context_line, "yaml-syntax", (f"YAML syntax error: the quote {quote} opened on line {context_line} "
+                                             f"is never closed: add the closing {quote} at the end of the value")
     line = problem_line or context_line or default
     context = ""
     if exc.context:
@@ -355,8 +363,14 @@ class _Builder:
         if depth > MAX_DEPTH:
             raise _TooBig(line, f"the front matter is nested more than {MAX_DEPTH} levels deep: "
                           "records need at most three")
-        raise _TooBig(line, f"the front matter expands to more than {MAX_NODES} values (YAML "
-                      "aliases?): records never need that much; remove the anchors/aliases")
+        if self.anchors:
+            raise _TooBig(line, f"the front matter expands to more than {MAX_NODES:,} values through its "
+                          "YAML aliases: records never need that much; remove the anchors/aliases")
+        size = self.record.end_line - self.record.start_line - 1
+        raise _TooBig(self.record.start_line, f"the record is too large: its front matter has {size:,} lines "
+                      f"and more than {MAX_NODES:,} values, the limit for one record: keep the updates "
+                      "readers need (summarise the rest in one update or in the body), or split it into "
+                      "several records")
 
     def mapping(self, loc: Path_, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -54,6 +54,13 @@ def model_from_file(kind: str, rf: RecordFile, diags: Diagnostics) -> Record | N
             loc = tuple(err["loc"])
             code, message = field_message(model, err, allowed_fields(model, loc))
             line = rf.line_of(loc)  # a missing field: its parent's line, the opening '---' at the top
+            if loc == ("id",) and "id" not in rf.data and data["id"].lower().endswith(".md"):
+                # The id comes from a file name saved as x.md.md: the name is the slip.
+                fixed = posixpath.basename(rf.path)[:-3]
+                while fixed.lower().endswith(".md.md"):
+                    fixed = fixed[:-3]
+                code, message = "file-name", (f"the file name ends in {fixed[-3:]}{rf.path[-3:]}: remove the "
+                                              f"doubled .md (rename it to {fixed})")
             diags.error(rf.path, line, code, message)
         return None
     if not _years_in_range(record, rf, diags):

@@ -155,6 +155,25 @@ def close_match(word: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
+def similar_ids(wanted: str, ids: Iterable[str]) -> list[str]:
+    """Up to three of ``ids`` a mistyped ``wanted`` may mean: the closest, then those containing it.
+
+    The one rule for an unknown record id, wherever it is named (``sitrep update ID``, a
+    postmortem's ``incidents:``, a record's ``runbooks:``).
+    """
+    import difflib  # only on error paths
+
+    ids = sorted(set(ids))
+    close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.5)
+    return close + [i for i in ids if wanted in i and i not in close][: max(0, 3 - len(close))]
+
+
+def did_you_mean(wanted: str, ids: Iterable[str]) -> str:
+    """``did you mean a, b?`` for :func:`similar_ids` of ``wanted``; "" when none is close."""
+    close = similar_ids(wanted, ids)
+    return f"did you mean {', '.join(close)}?" if close else ""
+
+
 # Characters XML 1.0 cannot carry at all (lxml refuses them): C0 controls except
 # tab/newline/CR, lone surrogates and the two non-characters U+FFFE/U+FFFF.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
