@@ -493,6 +493,9 @@ def test_explicit_id_is_found_through_the_portal(portal: Path) -> None:
     (INDENT0, ["resolve", ID, "--mitigated", "2026-02-10T14:00:00Z"], "mitigated"),
     (INDENT0, ["update", "2026-02-10-api-error", "--status", "identified", "--message", "x"],
      f"did you mean {ID}"),
+    # A component the incident never involved cannot recover in it.
+    (INDENT0, ["update", ID, "--status", "identified", "--message", "x", "--component", "web-app=operational"],
+     "web-app is not affected by this incident; to add it, give its impact (e.g. web-app=degraded)"),
 ])
 def test_refusals_leave_the_file_untouched(portal: Path, content: str, args: list[str], expected: str) -> None:
     path = write(portal, content)

@@ -193,6 +193,7 @@ def test_source_date_epoch_sets_now(portal: Path, monkeypatch: pytest.MonkeyPatc
     (["--at", "yesterday"], ["not an ISO 8601 timestamp"]),
     (["--message", " "], ["the message is empty"]),
     (["--title", "two\nlines"], ["one line"]),
+    (["--title", "x" * 412], ["title: too long: shorten the title to 300 characters (it has 412) [too-long]"]),
     # Valid pieces, invalid record: impact cannot start after it was detected.
     (["--started", "2026-02-10T15:00:00Z"], ["--at 2026-02-10T14:40:00+00:00) is before --started"]),
     (["--started", "2026-02-10T14:20:00Z", "--detected", "2026-02-10T14:10:00Z"],

@@ -1029,3 +1029,83 @@ def test_a_cached_check_warns_until_the_time_comes_and_is_not_reused_at_an_earli
     for now, warned in [(NOW, True), ("2026-02-10T18:00:00Z", False), (NOW, True)]:
         result = run(root, "--now", now, cache=True)
         assert ("future-time" in result.stdout) is warned, (now, result.stdout)
+
+
+# --------------------------------------------------------------------------- every message names the fix
+
+
+@pytest.mark.parametrize(("rel", "text", "expected"), [
+    ("postmortems/2026-02-10-api-errors.md", INCIDENT,
+     "this looks like an incident (it has severity, started, detected, …), not a postmortem: move it to "
+     "incidents/2026/2026-02-10-api-errors.md"),
+    ("incidents/2026/2026-02-12-api-errors.md", POSTMORTEM,
+     "this looks like a postmortem (it has incidents, date, authors, …), not an incident: move it to "
+     "postmortems/2026-02-12-api-errors.md"),
+    ("postmortems/rollback-2.md", RUNBOOK,
+     "this looks like a runbook (it has owner, last_reviewed, components), not a postmortem: move it to "
+     "runbooks/rollback-2.md"),
+])
+def test_a_record_in_the_wrong_folder_is_one_error_naming_the_move(make_portal, rel, text, expected):
+    result = run(portal(make_portal, {rel: text}))
+    assert errors(result) == [Finding(rel, 1, "error", "wrong-folder", expected)]
+
+
+def test_a_misspelt_field_is_one_error_on_the_line_of_the_typo(make_portal):
+    root = portal(make_portal, {INC: edit(INCIDENT, "    status: investigating", "    stauts: investigating")})
+    assert errors(run(root)) == [Finding(INC, L_STATUS0, "error", "unknown-field",
+                                         "unknown field 'updates[0].stauts' (did you mean 'status'?). "
+                                         "Allowed fields: at, status, message, severity, components")]
+
+
+@pytest.mark.parametrize(("old", "new", "line", "code", "expected"), [
+    ("title: Publishing API errors", "title: " + "x" * 412, L_TITLE, "too-long",
+     "title: too long: shorten the title to 300 characters (it has 412)"),
+    ("    message: We are investigating errors on the Publishing API.", "    message:", L_MESSAGE0, "empty-value",
+     "updates[0].message is empty: write the message after 'message:' or remove the update"),
+    ("severity: SEV2", "severity: 2", L_SEVERITY, "wrong-type",
+     "severity: 2 should be text: write the severity as text, e.g. SEV2"),
+    ("""  - at: 2026-02-10T14:40:00Z
+    status: investigating
+    message: We are investigating errors on the Publishing API.
+  - at: 2026-02-10T15:20:00Z
+    status: resolved
+    message: This incident has been resolved.
+""", """  at: 2026-02-10T15:20:00Z
+  status: resolved
+  message: This incident has been resolved.
+""", L_UPDATE0 - 1, "wrong-type",
+     "updates: a mapping where a list is needed: start each update with '- ' (a list item)"),
+    ("title: Publishing API errors\n", "", 1, "missing-field",
+     "missing required field 'title' (Short public title.): add 'title: …', e.g. 'title: Publishing API "
+     "returning errors'"),
+    ("title: Publishing API errors", 'title: "Publishing API errors', L_TITLE, "yaml-syntax",
+     'YAML syntax error: the quote " opened on line 2 is never closed: add the closing " at the end of the value'),
+])
+def test_a_field_error_names_its_line_and_the_fix(make_portal, old, new, line, code, expected):
+    root = portal(make_portal, {INC: edit(INCIDENT, old, new)})
+    assert errors(run(root)) == [Finding(INC, line, "error", code, expected)]
+
+
+def test_a_doubled_md_in_the_file_name_says_remove_it(make_portal):
+    rel = "runbooks/rollback-2.md.md"
+    result = run(portal(make_portal, {rel: RUNBOOK}))
+    assert errors(result) == [Finding(rel, 1, "error", "file-name",
+                                      "the file name ends in .md.md: remove the doubled .md (rename it to "
+                                      "rollback-2.md)")]
+
+
+def test_a_postmortem_naming_a_missing_incident_suggests_the_close_one(make_portal):
+    root = portal(make_portal, {PM: edit(POSTMORTEM, "[2026-02-10-api-errors]", "[2026-02-10-api-error]")})
+    assert errors(run(root)) == [Finding(PM, L_PM_INCIDENTS, "error", "unknown-incident",
+                                         "incident '2026-02-10-api-error' does not exist; did you mean "
+                                         "2026-02-10-api-errors, 2026-03-01-database-upgrade?")]
+
+
+def test_a_record_too_large_says_how_large_and_what_to_do(make_portal):
+    item = "  - at: 2026-02-10T15:20:00Z\n    status: resolved\n    message: Resolved.\n"
+    text = INCIDENT.replace("---\nA release", item * 7_000 + "---\nA release")
+    assert errors(run(portal(make_portal, {INC: text}))) == [Finding(
+        INC, 1, "error", "yaml-too-large",
+        "the record is too large: its front matter has 21,015 lines and more than 20,000 values, the limit "
+        "for one record: keep the updates readers need (summarise the rest in one update or in the body), "
+        "or split it into several records")]
