@@ -104,7 +104,8 @@ def test_a_missing_required_setting_names_the_entry_it_belongs_in(tmp_path):
     status, said = validate(root)
     assert status == 2
     assert said == [f"mkdocs.yml:{line_of(text, '- id: database')}: error: missing required field "
-                    "'plugins.sitrep.components[2].name' (Display name on the status page.): add 'name: …' [missing-field]"]
+                    "'plugins.sitrep.components[2].name' (Display name on the status page.): add 'name: …' "
+                    "[missing-field]"]
 
 
 def test_an_env_variable_set_but_empty_is_the_same_error_in_validate_and_the_build(tmp_path):
