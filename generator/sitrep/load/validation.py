@@ -23,7 +23,7 @@ from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.field_messages import allowed_fields, field_message, location_name, typo_misses
 from sitrep.model.formatting import close_match, quoted
-from sitrep.model.records import MODELS, Incident, Postmortem, Record, Runbook
+from sitrep.model.records import MODELS, Incident, Postmortem, Record, Runbook, instant_fields
 from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_IMPACT, MAINTENANCE_STATUSES
 
 INCIDENT_NAME = re.compile(r"^incidents/(\d{4})/(\d{4})-(\d{2})-(\d{2})-[a-z0-9][a-z0-9-]*\.md$")
@@ -131,12 +131,15 @@ def _check_future(inc: Incident, rf: RecordFile, now: datetime, diags: Diagnosti
     """A warning on every time of an incident later than ``now`` (a maintenance is planned ahead: not its)."""
     if inc.is_maintenance:
         return
+    limit = now + FUTURE_SLACK
+    # Runs on every record: only the few times past the limit make the list of locations.
     found: list[tuple[tuple[Any, ...], datetime]] = [
-        ((name,), value) for name in type(inc).model_fields
-        if name in rf.data and not name.startswith("scheduled_") and isinstance(value := getattr(inc, name), datetime)]
-    found += [(("updates", i, "at"), u.at) for i, u in enumerate(inc.updates)]
+        ((name,), value) for name in instant_fields(Incident)
+        if (value := getattr(inc, name)) is not None and value > limit and name in rf.data
+        and not name.startswith("scheduled_")]
+    found += [(("updates", i, "at"), u.at) for i, u in enumerate(inc.updates) if u.at > limit]
     for loc, value in found:
-        if value > now + FUTURE_SLACK:
+        if value > limit:
             diags.warning(rf.path, rf.line_of(loc), "future-time",
                           f"{location_name(loc)}: {value.isoformat()} is in the future (it is now "
                           f"{now.isoformat()}): check the year and the date")
@@ -212,6 +215,8 @@ def _check_repeated_updates(inc: Incident, rf: RecordFile, diags: Diagnostics) -
     Not an error: two updates in one second (or minute, by hand) with one status are
     allowed, and get distinct ids (``-2``); only the same text as well looks like a slip.
     """
+    if len({u.at for u in inc.updates}) == len(inc.updates):  # no two at one time: the usual case
+        return
     first: dict[tuple[datetime, str, str], int] = {}
     for i, update in enumerate(inc.updates):
         key = (update.at, update.status, update.message.strip())
@@ -475,7 +480,7 @@ def people_named(record: Record, config: SitrepConfig) -> tuple[str, ...]:
     from sitrep.text.postmortem import action_items_in
 
     if isinstance(record, Incident):
-        names = list(record.roles.values())
+        names = [n for n in (record.commander, record.tech_lead, record.comms_lead, record.scribe) if n]
     elif isinstance(record, Postmortem):
         owners = (config.person(item.owner) for item in action_items_in(record.body, record.body_line))
         names = [*record.authors, *(o for o in owners if o and o.split()[-1].casefold() not in _GROUP_WORDS)]

@@ -62,14 +62,18 @@ def _holds_an_instant(annotation: Any) -> bool:
     return annotation is AwareDatetime or AwareDatetime in get_args(annotation)
 
 
-def _share_zones(record: Any) -> None:
-    """Give a new record's timestamps the shared time zone of their offset (same values)."""
-    cls = type(record)
+def instant_fields(cls: type) -> tuple[str, ...]:
+    """The fields of a record class that hold one instant (``AwareDatetime``, optional or not)."""
     timestamps = _TIMESTAMP_FIELDS.get(cls)
     if timestamps is None:
         timestamps = _TIMESTAMP_FIELDS[cls] = tuple(
             name for name, info in cls.__pydantic_fields__.items() if _holds_an_instant(info.annotation))
-    for name in timestamps:
+    return timestamps
+
+
+def _share_zones(record: Any) -> None:
+    """Give a new record's timestamps the shared time zone of their offset (same values)."""
+    for name in instant_fields(type(record)):
         value = getattr(record, name)
         if value is not None and value.tzinfo is not None:
             zone = _shared_zone(value)
