@@ -94,6 +94,13 @@ def test_history_entry_has_timeline_newest_first_and_components() -> None:
     assert entry.updated == "2026-02-10T15:20:00+00:00"
 
 
+def test_a_maintenance_entry_says_what_it_will_do_before_its_window_as_the_status_page_does() -> None:
+    ahead = parsed(portal_of(make_maintenance()), "history.atom").entries[0].content[0].value
+    assert "Scheduled maintenance: will affect</strong> " in ahead and "Under maintenance" not in ahead
+    during = parsed(portal_of(make_maintenance()), "history.atom", datetime(2026, 2, 20, 3, 0, tzinfo=UTC))
+    assert "Under maintenance:</strong> " in during.entries[0].content[0].value
+
+
 def test_open_records_carry_their_status_in_the_title() -> None:
     open_incident = make_incident(updates=[{"at": "2026-02-10T14:40:00Z", "status": "investigating",
                                             "message": "Looking."}])

@@ -103,7 +103,7 @@ def feed_view(config: SitrepConfig, inc: Incident, derived: IncidentState) -> di
     index = {id(u): n for n, u in enumerate(inc.updates)}  # position in the file, whatever the sort
     return {
         "kind": inc.kind, "scheduled_start": inc.scheduled_start, "scheduled_end": inc.scheduled_end,
-        "components": _components_view(config, derived.affected),
+        "state": derived.maintenance_state, "components": _components_view(config, derived.affected),
         "updates": [{"index": index[id(u)], "at": u.at, "status": u.status, "message": u.message,
                      "changes": changes[index[id(u)]],
                      "components": _components_view(config, inc.components_at(u.at))}
