@@ -139,10 +139,9 @@ def _check_future(inc: Incident, rf: RecordFile, now: datetime, diags: Diagnosti
         and not name.startswith("scheduled_")]
     found += [(("updates", i, "at"), u.at) for i, u in enumerate(inc.updates) if u.at > limit]
     for loc, value in found:
-        if value > limit:
-            diags.warning(rf.path, rf.line_of(loc), "future-time",
-                          f"{location_name(loc)}: {value.isoformat()} is in the future (it is now "
-                          f"{now.isoformat()}): check the year and the date")
+        diags.warning(rf.path, rf.line_of(loc), "future-time",
+                      f"{location_name(loc)}: {value.isoformat()} is in the future (it is now "
+                      f"{now.isoformat()}): check the year and the date")
 
 
 def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: Diagnostics,
@@ -480,7 +479,7 @@ def people_named(record: Record, config: SitrepConfig) -> tuple[str, ...]:
     from sitrep.text.postmortem import action_items_in
 
     if isinstance(record, Incident):
-        names = [n for n in (record.commander, record.tech_lead, record.comms_lead, record.scribe) if n]
+        names = list(record.roles.values())
     elif isinstance(record, Postmortem):
         owners = (config.person(item.owner) for item in action_items_in(record.body, record.body_line))
         names = [*record.authors, *(o for o in owners if o and o.split()[-1].casefold() not in _GROUP_WORDS)]

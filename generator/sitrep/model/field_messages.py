@@ -12,7 +12,7 @@ from typing import Any, get_args
 
 from pydantic.fields import FieldInfo
 
-from sitrep.model.formatting import close_match, quoted
+from sitrep.model.formatting import close_match, closest, quoted
 
 #: How the pattern of every id (records, components, channels) starts: lowercase letters, digits, dashes.
 ID_PATTERN_START = "^[a-z0-9][a-z0-9-]"
@@ -151,11 +151,9 @@ def typo_misses(model: type, errors: list[dict[str, Any]]) -> list[dict[str, Any
     ``stauts:`` for ``status:`` is one problem: the unknown field, whose message
     names the correction (``did you mean 'status'?``), not also the missing one.
     """
-    import difflib  # only on error paths
-
     typos = {(tuple(e["loc"][:-1]), match) for e in errors if e["type"] in ("extra_forbidden",
                                                                            "unexpected_keyword_argument")
-             for match in difflib.get_close_matches(str(e["loc"][-1]), allowed_fields(model, tuple(e["loc"])), n=1)}
+             if (match := closest(str(e["loc"][-1]), allowed_fields(model, tuple(e["loc"])))) is not None}
     return [e for e in errors
             if not (e["type"] == "missing" and e["loc"] and (tuple(e["loc"][:-1]), e["loc"][-1]) in typos)]
 

@@ -148,12 +148,19 @@ def quoted(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + ("…'" if text.endswith("'") else "…")
 
 
-def close_match(word: str, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest of ``choices`` to a mistyped ``word``, or ""."""
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The one of ``choices`` a mistyped ``word`` (a field, a value) most likely means, if any is close."""
     import difflib  # only on error paths
 
     close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return close[0] if close else None
+
+
+def close_match(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``choices`` to a mistyped ``word``, or ""."""
+    match = closest(word, choices)
+    return f" (did you mean '{match}'?)" if match else ""
+
 
 def similar_ids(wanted: str, ids: Iterable[str]) -> list[str]:
     """Up to three of ``ids`` a mistyped ``wanted`` may mean: the closest, then those containing it.
