@@ -6,6 +6,7 @@ import functools
 import http.server
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,27 @@ def test_local_time_only_where_it_differs_from_utc(browser, base_url) -> None:
     assert "12:00 UTC" in asof and "13:00 your time" in asof
     context.close()
 
+
+
+def test_as_of_says_how_old_the_page_is_and_keeps_counting(browser, base_url) -> None:
+    """A visitor hours after the last build reads how old the facts are, not only when they were."""
+    built = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # the sample's build time (As of … 12:00 UTC)
+    context = browser.new_context(locale="en-US", timezone_id="UTC")
+    pg = context.new_page()
+    pg.clock.install(time=built.timestamp() + 3 * 3600 + 5 * 60)
+    pg.goto(base_url)
+    asof = pg.locator(".sr-banner .sr-asof")
+    assert asof.inner_text().endswith("12:00 UTC · 3 hours ago")
+    pg.clock.run_for(60 * 60 * 1000)  # an hour later, the page still open
+    assert asof.inner_text().endswith("· 4 hours ago")
+    context.close()
+    # A reader whose clock is behind the build's is told nothing rather than "in 5 minutes".
+    context = browser.new_context(locale="en-US", timezone_id="UTC")
+    pg = context.new_page()
+    pg.clock.install(time=built.timestamp() - 300)
+    pg.goto(base_url)
+    assert pg.locator(".sr-banner .sr-asof").inner_text().endswith("12:00 UTC")
+    context.close()
 
 #: Where the focus is, as a visitor would name it: the link's text, or the day's bar and tooltip.
 _FOCUSED = """() => {

@@ -20,6 +20,28 @@
       el.after(span);
     });
   }
+  // After "As of …", how old the page's facts are ("3 hours ago"), kept current while the page is open: a
+  // static page cannot know what happened since it was built, but the reader can see it is not live.
+  var ago = null;
+  try { ago = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" }); } catch (e) { ago = null; }
+  var ages = Array.prototype.map.call(document.querySelectorAll(".sr-asof time[datetime]"), function (el) {
+    var age = document.createElement("span");
+    age.className = "sr-age";
+    (el.nextElementSibling && el.nextElementSibling.matches(".sr-local") ? el.nextElementSibling : el).after(age);
+    return { at: new Date(el.getAttribute("datetime")).getTime(), age: age };
+  });
+  function showAges() {
+    ages.forEach(function (a) {
+      var minutes = Math.floor((Date.now() - a.at) / 60000);
+      var text = "";
+      if (ago && !isNaN(minutes) && minutes >= 1) {  // a reader's clock behind the build's says nothing
+        text = minutes < 60 ? ago.format(-minutes, "minute")
+          : minutes < 2880 ? ago.format(-Math.floor(minutes / 60), "hour") : ago.format(-Math.floor(minutes / 1440), "day");
+      }
+      a.age.textContent = text ? " \u00b7 " + text : "";
+    });
+  }
+  if (ages.length) { showAges(); setInterval(showAges, 60000); }
   // The uptime bars: each is one Tab stop; the arrow keys, Home and End move between its days (the
   // WAI-ARIA toolbar pattern's roving tabindex), and the focused day shows its tooltip, which is also
   // its accessible name. Marked days are links with a tooltip from the build; the tooltip of another
