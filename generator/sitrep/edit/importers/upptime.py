@@ -67,7 +67,6 @@ from sitrep.model.exceptions import ImportRefused
 EXPORT_COMMAND = ("gh issue list --repo OWNER/REPO --state all --label status --limit 10000 "
                   "--json number,title,body,labels,createdAt,closedAt,state,comments,url > issues.json")
 TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
-PER_PAGE = 100
 #: The message of the resolved update the import adds when the issue was closed without a comment.
 ADDED_RESOLUTION = "Closed on GitHub with no resolution comment (this update was added by sitrep import)."
 #: Upptime's own comment when a site is back (``src/update.ts``).
@@ -171,11 +170,8 @@ def source_components(sites: Sequence[Site]) -> list[SourceComponent]:
 # --------------------------------------------------------------------------- issues: files and the API
 
 
-_FIELDS = "number,title,body,labels,createdAt,closedAt,state,comments,url"
-
-
 def read_files(paths: Sequence[Path]) -> list[dict[str, Any]]:
-    """Issues from ``gh issue list --json …`` files (or the REST API's pages), in GitHub CLI's shape."""
+    """Issues from ``gh issue list --json …`` files (or the REST API's pages, renamed to the CLI's fields)."""
     found: list[dict[str, Any]] = []
     for path in paths:
         try:
@@ -202,15 +198,13 @@ def _normalised(issue: dict[str, Any], where: str) -> dict[str, Any]:
         issue = {"number": issue.get("number"), "title": issue.get("title"), "body": issue.get("body"),
                  "labels": issue.get("labels"), "createdAt": issue.get("created_at"),
                  "closedAt": issue.get("closed_at"), "state": issue.get("state"),
-                 "url": issue.get("html_url"), "comments": issue.get("_comments", issue.get("comments"))}
+                 "url": issue.get("html_url"), "comments": issue.get("comments")}
     comments = issue.get("comments")
     if isinstance(comments, int):  # the REST API's count, or a gh export without the comments field
         if comments:
             raise ImportRefused(f"{where}: issue #{issue.get('number')} has {comments} comment(s) but the file "
                                 f"has only their number; export the comments too: {EXPORT_COMMAND}")
         comments = []
-    if isinstance(comments, dict):  # the GraphQL connection ({"nodes": [...]})
-        comments = comments.get("nodes")
     if comments is None:
         comments = []
     if not isinstance(comments, list) or not all(isinstance(c, dict) for c in comments):
@@ -230,61 +224,77 @@ def _comment(comment: dict[str, Any]) -> dict[str, Any]:
     return comment
 
 
-def api_base(url: str) -> str:
-    """``https://github.com/OWNER/REPO`` (or the API's ``…/repos/OWNER/REPO``) as the API's repository URL."""
-    parsed = urllib.parse.urlsplit(url.rstrip("/"))
-    if parsed.netloc in ("github.com", "www.github.com"):
-        parts = [p for p in parsed.path.split("/") if p]
-        if len(parts) < 2:
-            raise ImportRefused(f"{url}: give the Upptime repository as https://github.com/OWNER/REPO")
-        return f"https://api.github.com/repos/{parts[0]}/{parts[1].removesuffix('.git')}"
-    if "/repos/" not in parsed.path:
+#: What ``--url`` asks GitHub's GraphQL API for: the fields ``gh issue list --json`` exports.
+ISSUES_QUERY = """
+query($owner: String!, $name: String!, $cursor: String) {
+  repository(owner: $owner, name: $name) {
+    issues(first: 100, after: $cursor, labels: ["status"], orderBy: {field: CREATED_AT, direction: ASC}) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        number title body url state createdAt closedAt
+        labels(first: 100) { nodes { name } }
+        comments(first: 100) { totalCount nodes { body createdAt url isMinimized } }
+      }
+    }
+  }
+}
+"""
+
+
+def graphql_endpoint(url: str) -> tuple[str, str, str]:
+    """``https://github.com/OWNER/REPO`` -> (GraphQL endpoint, owner, repository); a GitHub
+    Enterprise Server's ``https://HOST/OWNER/REPO`` -> ``https://HOST/api/graphql``."""
+    parsed = urllib.parse.urlsplit(url.strip().rstrip("/"))
+    parts = [p for p in parsed.path.split("/") if p]
+    if parsed.scheme not in ("http", "https") or len(parts) != 2:
         raise ImportRefused(f"{url}: give the Upptime repository as https://github.com/OWNER/REPO")
-    return url.rstrip("/")
+    host = parsed.netloc.removeprefix("www.")
+    endpoint = ("https://api.github.com/graphql" if host == "github.com"
+                else f"{parsed.scheme}://{parsed.netloc}/api/graphql")
+    return endpoint, parts[0], parts[1].removesuffix(".git")
 
 
 def fetch_issues(url: str, environ: Mapping[str, str] = os.environ, timeout: float = 30) -> list[dict[str, Any]]:
-    """Every issue labelled ``status`` of a repository, with its comments, from GitHub's REST API.
+    """Every issue labelled ``status`` of the repository at ``url``, with its comments, from
+    GitHub's GraphQL API (as ``gh issue list`` reads them: 100 a page, the first 100 comments).
 
     The token (``GITHUB_TOKEN`` or ``GH_TOKEN``) is sent as ``Authorization: Bearer``
-    and never printed; pages of :data:`PER_PAGE` are read until one comes back short.
+    and never printed.
     """
     token = next((environ[v] for v in TOKEN_VARIABLES if environ.get(v)), None)
     if not token:
         raise ImportRefused("set GITHUB_TOKEN to a GitHub token that can read the repository's issues (e.g. "
                             "GITHUB_TOKEN=$(gh auth token)), or export them to a file: " + EXPORT_COMMAND)
-    base = api_base(url)
-
-    def get(address: str) -> Any:
-        request = urllib.request.Request(address, headers={
-            "Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json",
-            "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "sitrep-import"})
+    endpoint, owner, name = graphql_endpoint(url)
+    found: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        payload = json.dumps({"query": ISSUES_QUERY,
+                              "variables": {"owner": owner, "name": name, "cursor": cursor}}).encode("utf-8")
+        request = urllib.request.Request(endpoint, data=payload, method="POST", headers={
+            "Authorization": f"Bearer {token}", "Content-Type": "application/json", "User-Agent": "sitrep-import"})
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
-                return json.loads(response.read().decode("utf-8"))
+                data = json.loads(response.read().decode("utf-8"))
         except urllib.error.HTTPError as exc:
-            hint = " (check the token and the repository)" if exc.code in (401, 403, 404) else ""
-            raise ImportRefused(f"GitHub answered {exc.code} {exc.reason} for {address}{hint}") from None
+            hint = " (check the token)" if exc.code in (401, 403) else ""
+            raise ImportRefused(f"GitHub answered {exc.code} {exc.reason} for {endpoint}{hint}") from None
         except (urllib.error.URLError, TimeoutError, ValueError) as exc:
-            raise ImportRefused(f"cannot read {address}: {exc}") from None
-
-    def pages(address: str) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
-        page = 1
-        while True:
-            items = get(f"{address}{'&' if '?' in address else '?'}per_page={PER_PAGE}&page={page}")
-            if not isinstance(items, list):
-                raise ImportRefused(f"{address}: GitHub did not answer with a list of issues")
-            found += items
-            if len(items) < PER_PAGE:
-                return found
-            page += 1
-
-    issues = [i for i in pages(f"{base}/issues?state=all&labels=status&sort=created&direction=asc")
-              if isinstance(i, dict) and "pull_request" not in i]
-    for issue in issues:
-        issue["_comments"] = pages(f"{base}/issues/{issue['number']}/comments") if issue.get("comments") else []
-    return _issues(issues, base)
+            raise ImportRefused(f"cannot read {endpoint}: {exc}") from None
+        errors = data.get("errors") if isinstance(data, dict) else None
+        repository = ((data.get("data") or {}).get("repository") if isinstance(data, dict) else None)
+        if errors or not isinstance(repository, dict):
+            problem = errors[0].get("message") if errors and isinstance(errors[0], dict) else "no repository"
+            raise ImportRefused(f"GitHub cannot list the issues of {owner}/{name}: {problem} (check the URL and "
+                                "that the token can read the repository)")
+        issues = repository["issues"]
+        for node in issues["nodes"]:
+            node["labels"] = (node.get("labels") or {}).get("nodes") or []
+            node["comments"] = (node.get("comments") or {}).get("nodes") or []
+        found += issues["nodes"]
+        if not issues["pageInfo"]["hasNextPage"]:
+            return _issues(found, f"https://github.com/{owner}/{name}" if "api.github.com" in endpoint else url)
+        cursor = issues["pageInfo"]["endCursor"]
 
 
 # --------------------------------------------------------------------------- one issue
