@@ -7,6 +7,9 @@ sites, the 2020 ``🟨`` title, people's updates with and without a status label
 ``**Resolved:**`` comment (with and without "after …"), a person's "close with comment", a
 closing with no comment, a hidden spam comment, a comment after the closing, a title a person
 edited, an open issue, an issue not from the monitor and one closed before it was opened.
+``maintenance.json`` holds scheduled-maintenance issues as upptime.js.org's "Scheduled
+maintenance" page describes them (label ``maintenance``, an HTML comment with ``start``, ``end``,
+``expectedDown``/``expectedDegraded``): one done, one ahead, one without the comment.
 Everything runs through the real CLI; the result builds with MkDocs.
 """
 
@@ -29,6 +32,8 @@ from tests.support.helpers_build import load, serve_handler, write_portal
 FIXTURE = Path(__file__).parent / "fixtures" / "upptime"
 UPPTIMERC = FIXTURE / ".upptimerc.yml"
 ISSUES = FIXTURE / "issues.json"
+#: The maintenance issues, exported with --label maintenance.
+MAINTENANCE = FIXTURE / "maintenance.json"
 #: The portal's components: "Public API" and "GitHub Mirror" are named otherwise there.
 PORTAL_COMPONENTS = (("website", "Website"), ("api", "API"), ("docs", "Docs"), ("git-mirror", "Git mirror"),
                      ("payments", "Payments Gateway"))
@@ -66,8 +71,9 @@ def reviewed_table(root: Path, *sources: str) -> Path:
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result]:
     root = write_portal(tmp_path_factory.mktemp("portal"), components=PORTAL_COMPONENTS)
-    table = reviewed_table(root, str(ISSUES))
-    result = sitrep(root, "import", "upptime", str(UPPTIMERC), str(ISSUES), "--components", str(table))
+    table = reviewed_table(root, str(ISSUES), str(MAINTENANCE))
+    result = sitrep(root, "import", "upptime", str(UPPTIMERC), str(ISSUES), str(MAINTENANCE),
+                    "--components", str(table))
     assert result.exit_code == 0, result.output
     return root, result
 
@@ -110,17 +116,19 @@ def test_sites_matching_no_component_are_refused_without_a_table(tmp_path: Path)
 
 def test_dry_run_prints_what_would_be_written_and_writes_nothing(tmp_path: Path) -> None:
     root = write_portal(tmp_path, components=PORTAL_COMPONENTS)
-    table = reviewed_table(root, str(ISSUES))
-    result = sitrep(root, "import", "upptime", str(UPPTIMERC), str(ISSUES), "--components", str(table), "--dry-run")
+    table = reviewed_table(root, str(ISSUES), str(MAINTENANCE))
+    result = sitrep(root, "import", "upptime", str(UPPTIMERC), str(ISSUES), str(MAINTENANCE), "--components",
+                    str(table), "--dry-run")
     assert result.exit_code == 0, result.output
     assert records(root) == {} and not (root / ".sitrep-import").exists()
     assert "new: incidents/2024/2024-05-06-website-is-down.md  (Website is down)" in result.output
-    assert "would write 8 new and 0 updated records" in result.output
+    assert "would write 10 new and 0 updated records" in result.output
 
 
 def test_each_monitor_issue_is_an_incident_and_the_rest_are_listed(imported: tuple[Path, Result]) -> None:
     root, result = imported
     assert set(records(root)) == {
+        "incidents/2024/2024-04-27-database-upgrade.md", "incidents/2024/2024-06-20-docs-hosting-migration.md",
         "incidents/2020/2020-11-22-docs-has-degraded-performance.md",
         "incidents/2024/2024-05-06-website-is-down.md",
         "incidents/2024/2024-05-20-public-api-has-degraded-performance.md",
@@ -132,7 +140,9 @@ def test_each_monitor_issue_is_an_incident_and_the_rest_are_listed(imported: tup
     out = " ".join(result.output.split())
     assert ("skipped: https://github.com/acme-corp/status/issues/51 (Please also monitor the blog): no site label "
             "and not a title the monitor writes: not opened by Upptime's monitor") in out
-    assert "wrote 8 new and 0 updated records; 0 unchanged, 0 kept as edited; 1 skipped" in out
+    assert ("skipped: https://github.com/acme-corp/status/issues/39 (Maintenance next week?): a maintenance issue "
+            "without the <!-- start: … end: … --> comment Upptime reads: not a scheduled maintenance") in out
+    assert "wrote 10 new and 0 updated records; 0 unchanged, 0 kept as edited; 2 skipped" in out
     # Closed before it was opened: written as the source has it, flagged, the only invalid record.
     assert f"{FLAGGED}: it was closed (2024-05-25T11:00:00Z) before it was opened (2024-05-25T12:00:00Z)" in out
     assert records(root)[FLAGGED].startswith(
@@ -202,17 +212,38 @@ def test_an_open_issue_is_an_open_incident(imported: tuple[Path, Result]) -> Non
     assert gateway.updates[-1].message == "Investigating: The payment provider reports an outage on their side."
 
 
+def test_maintenance_issues_are_maintenance_records(imported: tuple[Path, Result]) -> None:
+    root, _ = imported
+    upgrade = incident(root, "Database upgrade")
+    assert upgrade.is_maintenance and upgrade.status == "completed"
+    assert upgrade.components == {"api": "under_maintenance", "website": "under_maintenance"}  # expectedDown
+    assert (upgrade.scheduled_start.isoformat(), upgrade.scheduled_end.isoformat()) == (
+        "2024-04-27T22:00:00+00:00", "2024-04-28T00:00:00+00:00")
+    assert updates(upgrade) == [
+        ("2024-04-20T09:15:00+00:00", "scheduled", "We are upgrading the primary database to PostgreSQL 16. The "
+         "API and the website will be unavailable for up to two hours."),
+        ("2024-04-27T22:45:00+00:00", "in_progress", "The upgrade is running; about half of the data has been "
+         "copied."),
+        ("2024-04-28T00:05:12+00:00", "completed", "Closed on GitHub with no comment (this update was added by "
+         "sitrep import).")]
+    ahead = incident(root, "Docs hosting migration")  # still open: ahead at the export
+    assert ahead.components == {"docs": "under_maintenance"} and ahead.resolved is None  # expectedDegraded
+    assert [u.status for u in ahead.updates] == ["scheduled"]
+    assert "<!--" not in records(root)["incidents/2024/2024-06-20-docs-hosting-migration.md"]
+
+
 def test_no_word_of_an_imported_issue_is_lost(imported: tuple[Path, Result]) -> None:
     root, _ = imported
     ledger = json.loads((root / ".sitrep-import" / "upptime.json").read_text(encoding="utf-8"))
-    for issue in json.loads(ISSUES.read_text(encoding="utf-8")):
+    for issue in json.loads(ISSUES.read_text(encoding="utf-8")) + json.loads(MAINTENANCE.read_text("utf-8")):
         entry = ledger.get(issue["url"])
         if entry is None:
-            assert issue["number"] == 51  # the one not from the monitor
+            assert issue["number"] in (39, 51)  # not from the monitor, not a scheduled maintenance
             continue
         written = (root / entry["path"]).read_text(encoding="utf-8").casefold()
         written = " ".join(written.replace("\n      ", " ").split())
-        texts = [issue["title"], issue["body"]] + [c["body"] for c in issue["comments"] if not c["isMinimized"]]
+        texts = [issue["title"], re.sub(r"<!--.*?-->", "", issue["body"], flags=re.DOTALL)]  # window: below
+        texts += [c["body"] for c in issue["comments"] if not c["isMinimized"]]
         words = {w.casefold() for text in texts for w in re.findall(r"[\w'.$-]*\w", text)}
         assert [w for w in sorted(words) if w not in written] == [], issue["number"]
 
@@ -224,8 +255,8 @@ def test_reimport_is_a_no_op_never_overwrites_an_edit_and_adds_what_is_new(
     shutil.copytree(root, work)
     before = records(work)
     table = str(work / "components.yml")
-    again = sitrep(work, "import", "upptime", str(UPPTIMERC), str(ISSUES), "--components", table)
-    assert again.exit_code == 0 and "wrote 0 new and 0 updated records; 8 unchanged" in again.output
+    again = sitrep(work, "import", "upptime", str(UPPTIMERC), str(ISSUES), str(MAINTENANCE), "--components", table)
+    assert again.exit_code == 0 and "wrote 0 new and 0 updated records; 10 unchanged" in again.output
     assert records(work) == before
 
     # A responder edits one record and deletes the flagged one; later the gateway recovers (the open issue
@@ -244,7 +275,7 @@ def test_reimport_is_a_no_op_never_overwrites_an_edit_and_adds_what_is_new(
                          createdAt="2024-06-20T10:00:00Z", closedAt="2024-06-20T10:30:00Z"))
     refreshed = tmp_path / "issues-later.json"
     refreshed.write_text(json.dumps(later), encoding="utf-8")
-    third = sitrep(work, "import", "upptime", str(UPPTIMERC), str(refreshed), "--components", table)
+    third = sitrep(work, "import", "upptime", str(UPPTIMERC), str(refreshed), str(MAINTENANCE), "--components", table)
     assert third.exit_code == 0, third.output
     assert f"kept: {edited} (edited since the last import; not overwritten)" in third.output
     assert f"kept: {FLAGGED} (deleted since the last import; not overwritten)" in third.output
@@ -316,7 +347,8 @@ class _GitHub:
     def handler(cls) -> type:
         import http.server
 
-        issues = json.loads(ISSUES.read_text(encoding="utf-8"))[::-1]  # oldest first, as asked
+        issues = sorted(json.loads(ISSUES.read_text(encoding="utf-8")) + json.loads(MAINTENANCE.read_text("utf-8")),
+                        key=lambda i: i["createdAt"])  # oldest first, as asked
         nodes = [dict(i, labels={"nodes": [{"name": label["name"]} for label in i["labels"]]},
                       comments={"totalCount": len(i["comments"]), "nodes": [
                           {k: c[k] for k in ("body", "createdAt", "url", "isMinimized")} for c in i["comments"]]})
@@ -365,7 +397,7 @@ def test_url_reads_every_page_with_the_token_and_imports_the_same_records(
     result = sitrep(other, "import", "upptime", str(UPPTIMERC), "--url", github, "--components",
                     str(other / "components.yml"), env={"GITHUB_TOKEN": "test-token"})
     assert result.exit_code == 0, result.output
-    assert [v["cursor"] for _, v in _GitHub.seen] == [None, "2", "4", "6", "8"]
+    assert [v["cursor"] for _, v in _GitHub.seen] == [None, "2", "4", "6", "8", "10"]
     assert {(v["owner"], v["name"]) for _, v in _GitHub.seen} == {("acme-corp", "status")}
     assert "test-token" not in result.output
     assert records(other) == records(root)
@@ -390,8 +422,9 @@ def test_the_imported_history_builds_with_its_incidents_and_uptime(imported: tup
     assert build.returncode == 0, build.stderr[-3000:]
     site = tmp_path / "site"
     text = " ".join(re.sub(r"<[^>]+>", " ", (site / "index.html").read_text(encoding="utf-8")).split())
-    # The open issue is the active incident; the overall status says so.
+    # The open issue is the active incident; the open maintenance issue is ahead.
     assert "Active incidents Payments Gateway is down SEV1 · Critical Investigating" in text
+    assert "Docs hosting migration" in text and "Scheduled maintenance: will affect Docs" in text
     # Uptime: Website was down 1 h 17 min on May 6 and 48 min 35 s on Jun 9 (of 90 days).
     assert "May 6, 2024 · Major outage · 1 incident · 94.63% uptime Website is down" in text
     assert "99.90% uptime" in text

@@ -808,8 +808,9 @@ def import_upptime(mkdocs_yml: str, upptimerc: Path, issues: tuple[Path, ...], u
 
     ISSUES are JSON files from `gh issue list --repo OWNER/REPO --state all --label
     status --limit 10000 --json number,title,body,labels,createdAt,closedAt,state,comments,url`
-    (or --url). Each site becomes a component, each issue an incident. Running it
-    again adds what is new and never overwrites a record edited since.
+    (and the same with --label maintenance for scheduled maintenance), or --url.
+    Each site becomes a component, each issue an incident (or maintenance). Running
+    it again adds what is new and never overwrites a record edited since.
     """
     from sitrep.edit.importers import upptime
 

@@ -37,8 +37,15 @@ How it maps (documented in the README):
 * update messages are plain text on Sitrep's pages: links become ``text (url)``,
   emphasis marks go, a list's items are joined with ``; ``;
 * issues without a ``status`` label, or with one but no site (neither a site's label
-  nor the monitor's title), were not opened by the monitor: skipped and listed.
-  Upptime's maintenance issues (label ``maintenance``) are skipped and listed too.
+  nor the monitor's title), were not opened by the monitor: skipped and listed;
+* a scheduled maintenance is an issue a person opens with the label ``maintenance``
+  and, in its body, an HTML comment with ``start:``, ``end:`` (ISO times) and
+  ``expectedDown:`` / ``expectedDegraded:`` (comma-separated slugs; upptime.js.org's
+  "Scheduled maintenance" page; the monitor reads it in ``src/update.ts`` and closes
+  the issue once ``end`` has passed) -> a ``kind: maintenance`` record: the window,
+  the slugs' components ``under_maintenance``, a ``scheduled`` update with the rest
+  of the body at ``createdAt``, comments as updates (``in_progress`` from the start),
+  ``completed`` at ``closedAt``. One without the comment is skipped and listed.
 """
 
 from __future__ import annotations
@@ -50,7 +57,7 @@ import unicodedata
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,6 +76,11 @@ EXPORT_COMMAND = ("gh issue list --repo OWNER/REPO --state all --label status --
 TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
 #: The message of the resolved update the import adds when the issue was closed without a comment.
 ADDED_RESOLUTION = "Closed on GitHub with no resolution comment (this update was added by sitrep import)."
+#: The same for a maintenance issue (the monitor closes those, without a comment, once their end passed).
+ADDED_COMPLETION = "Closed on GitHub with no comment (this update was added by sitrep import)."
+#: HTML comments: hidden on GitHub, so not for a public page either (a maintenance issue's first one
+#: holds its window, which the record keeps in its own fields).
+_HTML_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 #: Upptime's own comment when a site is back (``src/update.ts``).
 MONITOR_RESOLVED = re.compile(r"^\s*\*\*Resolved:\*\*")
 #: The monitor's titles: ``🛑 Name is down`` / ``⚠️ Name has degraded performance`` (``🟨`` until 2020-11).
@@ -228,7 +240,8 @@ def _comment(comment: dict[str, Any]) -> dict[str, Any]:
 ISSUES_QUERY = """
 query($owner: String!, $name: String!, $cursor: String) {
   repository(owner: $owner, name: $name) {
-    issues(first: 100, after: $cursor, labels: ["status"], orderBy: {field: CREATED_AT, direction: ASC}) {
+    issues(first: 100, after: $cursor, labels: ["status", "maintenance"],
+           orderBy: {field: CREATED_AT, direction: ASC}) {
       pageInfo { hasNextPage endCursor }
       nodes {
         number title body url state createdAt closedAt
@@ -255,7 +268,7 @@ def graphql_endpoint(url: str) -> tuple[str, str, str]:
 
 
 def fetch_issues(url: str, environ: Mapping[str, str] = os.environ, timeout: float = 30) -> list[dict[str, Any]]:
-    """Every issue labelled ``status`` of the repository at ``url``, with its comments, from
+    """Every issue labelled ``status`` or ``maintenance`` of the repository at ``url``, with its comments, from
     GitHub's GraphQL API (as ``gh issue list`` reads them: 100 a page, the first 100 comments).
 
     The token (``GITHUB_TOKEN`` or ``GH_TOKEN``) is sent as ``Authorization: Bearer``
@@ -302,8 +315,9 @@ def fetch_issues(url: str, environ: Mapping[str, str] = os.environ, timeout: flo
 
 def message_text(markdown: str) -> str:
     """A comment's Markdown as the plain text of an update: as :func:`cstate.plain_text`, with a
-    list's items joined by ``; `` (``was **down**:`` / ``- HTTP code: 0`` -> ``was down: HTTP code: 0; …``)."""
-    text = markdown.replace("\r\n", "\n").replace("<!--", "").replace("-->", "")
+    list's items joined by ``; `` (``was **down**:`` / ``- HTTP code: 0`` -> ``was down: HTTP code: 0; …``),
+    without inline-code marks and without HTML comments (GitHub does not show them)."""
+    text = _HTML_COMMENT.sub("", markdown.replace("\r\n", "\n"))
     joined = ""
     for line in text.split("\n"):
         item = _LIST_ITEM.match(line)
@@ -339,8 +353,8 @@ def site_of(issue: dict[str, Any], sites: Sequence[Site]) -> Site | str:
     labels = _labels(issue)
     if "status" not in labels:
         if "maintenance" in labels:
-            return ("an Upptime maintenance notice, not an incident: schedule it again with sitrep new "
-                    "maintenance if it is still ahead")
+            return ("a maintenance issue without the <!-- start: … end: … --> comment Upptime reads: not a "
+                    "scheduled maintenance")
         return "no status label: not opened by Upptime's monitor"
     by_slug = {s.slug: s for s in sites}
     by_name = {s.name.casefold(): s for s in sites}
@@ -386,42 +400,67 @@ def _comment_status(text: str, before: str) -> str:
     return _STATUS_OF.get(" ".join(label["label"].split()).casefold(), before)
 
 
-def to_incident(issue: dict[str, Any], site: Site, mapping: Mapping[str, str],
-                config: SitrepConfig) -> ImportedIncident:
-    """One issue the monitor opened as an :class:`ImportedIncident` (see the module's docstring)."""
-    notes: list[str] = []
+Comment = tuple[datetime | None, str]
+TimeReader = Callable[[Any, str], datetime | None]
 
+
+def _reader(notes: list[str]) -> TimeReader:
+    """``time_of(value, what)``: a source's time, noting in ``notes`` one that is not a time."""
     def time_of(value: Any, what: str) -> datetime | None:
         moment = parse_time(value)
         if value and moment is None:
             notes.append(f"{what} {value!r} is not a time with a UTC offset")
         return moment
+    return time_of
 
+
+def _closed(issue: dict[str, Any], time_of: TimeReader) -> datetime | None:
+    """When the issue was closed; None while it is open (a reopened issue is open again)."""
+    if str(issue.get("state") or "").upper() == "OPEN" or not issue.get("closedAt"):
+        return None
+    return time_of(issue.get("closedAt"), "closedAt")
+
+
+def _comments(issue: dict[str, Any], closed: datetime | None,
+              time_of: TimeReader) -> tuple[list[Comment], str | None, list[Comment]]:
+    """An issue's comments, oldest first, as (those before the closing, the closing's message if a
+    comment made it, those after the closing). The closing comment is the monitor's
+    ``**Resolved:**`` just before it, or any comment made within :data:`CLOSING_COMMENT_SECONDS`
+    of it (GitHub's "Close with comment"). Comments GitHub hides (spam, off-topic) are left out:
+    they are not for a public page."""
+    comments = [(time_of(c.get("createdAt"), f"comment {n}'s createdAt"), str(c.get("body") or ""))
+                for n, c in enumerate(issue.get("comments") or [], 1) if not c.get("isMinimized")]
+    comments.sort(key=lambda c: c[0] or datetime.max.replace(tzinfo=UTC))
+    during = [c for c in comments if closed is None or c[0] is None or c[0] <= closed]
+    after = [c for c in comments if closed is not None and c[0] is not None and c[0] > closed]
+    if closed is not None and during:
+        at, body = during[-1]
+        if MONITOR_RESOLVED.match(body) or (at is not None and (closed - at).total_seconds()
+                                             <= CLOSING_COMMENT_SECONDS):
+            return during[:-1], message_text(body), after
+    return during, None, after
+
+
+def _after_closing(comments: Sequence[Comment]) -> str:
+    """Comments made after an issue was closed, for the end of the record's description."""
+    return "\n\n".join(f"Comment made after the issue was closed ({stamp(at)}):\n\n{text.strip()}"
+                        for at, text in comments if text.strip())
+
+
+def to_incident(issue: dict[str, Any], site: Site, mapping: Mapping[str, str],
+                config: SitrepConfig) -> ImportedIncident:
+    """One issue the monitor opened as an :class:`ImportedIncident` (see the module's docstring)."""
+    notes: list[str] = []
+    time_of = _reader(notes)
     started = time_of(issue.get("createdAt"), "createdAt")
-    is_open = str(issue.get("state") or "").upper() == "OPEN" or not issue.get("closedAt")
-    resolved = None if is_open else time_of(issue.get("closedAt"), "closedAt")
+    resolved = _closed(issue, time_of)
     if started is None and not issue.get("createdAt"):
         notes.append("the issue has no createdAt")
     impact = _impact(issue)
     title = _TITLE_MARK.sub("", str(issue.get("title") or "")).strip()
     first = message_text(str(issue.get("body") or "")) or title
     updates = [ImportedUpdate(started, "investigating", first)]
-    comments = []
-    for n, comment in enumerate(issue.get("comments") or [], 1):
-        if comment.get("isMinimized"):
-            continue  # hidden on GitHub (spam, off-topic, …): not for a public page
-        at = time_of(comment.get("createdAt"), f"comment {n}'s createdAt")
-        comments.append((at, str(comment.get("body") or "")))
-    comments.sort(key=lambda c: c[0] or datetime.max.replace(tzinfo=UTC))
-    during = [c for c in comments if resolved is None or c[0] is None or c[0] <= resolved]
-    after = [c for c in comments if resolved is not None and c[0] is not None and c[0] > resolved]
-    resolution: str | None = None
-    if resolved is not None and during:
-        at, body = during[-1]
-        if MONITOR_RESOLVED.match(body) or (at is not None and (resolved - at).total_seconds()
-                                             <= CLOSING_COMMENT_SECONDS):
-            resolution = message_text(body)
-            during = during[:-1]
+    during, resolution, after = _comments(issue, resolved, time_of)
     status = "investigating"
     for at, body in during:
         text = message_text(body)
@@ -433,13 +472,64 @@ def to_incident(issue: dict[str, Any], site: Site, mapping: Mapping[str, str],
         updates.append(ImportedUpdate(resolved, "resolved", resolution or ADDED_RESOLUTION))
     if started and resolved and resolved < started:
         notes.append(f"it was closed ({stamp(resolved)}) before it was opened ({stamp(started)})")
-    body = "\n\n".join(f"Comment made after the issue was closed ({stamp(at)}):\n\n{text.strip()}"
-                       for at, text in after if text.strip())
+    body = _after_closing(after)
     source_id = str(issue.get("url") or _number(issue))
     return ImportedIncident(
         source_id=source_id, kind="incident", title=title, severity=_severity(impact, config),
         started=started, resolved=resolved, components={mapping.get(site.slug, site.slug): impact},
         updates=updates, body=body, notes=notes)
+
+
+def maintenance_window(issue: dict[str, Any]) -> dict[str, str] | None:
+    """The ``key: value`` lines of a maintenance issue's HTML comment, read as the monitor reads
+    them (the first comment; each line split at its first colon), or None if it is not one."""
+    if "maintenance" not in _labels(issue):
+        return None
+    found = _HTML_COMMENT.search(str(issue.get("body") or ""))
+    if found is None:
+        return None
+    metadata = {}
+    for line in found[1].splitlines():
+        key, colon, value = line.partition(":")
+        if colon and key.strip() and value.strip():
+            metadata[key.strip()] = value.strip()
+    return metadata if "start" in metadata and "end" in metadata else None
+
+
+def to_maintenance(issue: dict[str, Any], metadata: Mapping[str, str], sites: Sequence[Site],
+                   mapping: Mapping[str, str]) -> ImportedIncident:
+    """One of Upptime's scheduled-maintenance issues as a maintenance record (see the module's docstring)."""
+    notes: list[str] = []
+    time_of = _reader(notes)
+    start = time_of(metadata.get("start"), "start")
+    end = time_of(metadata.get("end"), "end")
+    created = time_of(issue.get("createdAt"), "createdAt")
+    closed = _closed(issue, time_of)
+    known = {s.slug for s in sites}
+    components: dict[str, str] = {}
+    for key in ("expectedDown", "expectedDegraded"):
+        for slug in (part.strip() for part in metadata.get(key, "").split(",")):
+            if not slug:
+                continue
+            if slug not in known:
+                notes.append(f"{key} names {slug!r}, which is not the slug of a site in the .upptimerc.yml given")
+            components[mapping.get(slug, slug)] = "under_maintenance"
+    if not components:
+        notes.append("it lists no site (expectedDown, expectedDegraded): say which components it affects")
+    title = _TITLE_MARK.sub("", str(issue.get("title") or "")).strip()
+    notice = message_text(str(issue.get("body") or "")) or title
+    updates = [ImportedUpdate(created, "scheduled", notice)]
+    during, closing, after = _comments(issue, closed, time_of)
+    for at, body in during:
+        text = message_text(body)
+        if text:
+            updates.append(ImportedUpdate(at, "in_progress" if at and start and at >= start else "scheduled", text))
+    if closed is not None:
+        updates.append(ImportedUpdate(closed, "completed", closing or ADDED_COMPLETION))
+    return ImportedIncident(
+        source_id=str(issue.get("url") or _number(issue)), kind="maintenance", title=title, severity=None,
+        started=None, resolved=closed, components=components, updates=updates,
+        body=_after_closing(after), scheduled_start=start, scheduled_end=end, notes=notes)
 
 
 def read_incidents(issues: Sequence[dict[str, Any]], sites: Sequence[Site], mapping: Mapping[str, str],
@@ -450,6 +540,10 @@ def read_incidents(issues: Sequence[dict[str, Any]], sites: Sequence[Site], mapp
         by_id[str(issue.get("url") or _number(issue))] = issue
     found = []
     for source_id, issue in by_id.items():
+        window = maintenance_window(issue)
+        if window is not None:
+            found.append(to_maintenance(issue, window, sites, mapping))
+            continue
         site = site_of(issue, sites)
         if isinstance(site, str):
             title = str(issue.get("title") or "")
@@ -464,4 +558,5 @@ def read_incidents(issues: Sequence[dict[str, Any]], sites: Sequence[Site], mapp
 def check_sources(issues: Sequence[dict[str, Any]], sites: Sequence[Site]) -> None:
     """Refuse before anything is proposed or written when an issue names a site the file does not list."""
     for issue in issues:
-        site_of(issue, sites)
+        if maintenance_window(issue) is None:
+            site_of(issue, sites)
