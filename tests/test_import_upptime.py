@@ -164,13 +164,13 @@ def test_down_issue_with_people_s_updates_and_the_monitor_s_resolution(imported:
          "In 0000029 (https://github.com/acme-corp/status/commit/00000299f3c2a1b4d5e6f708192a3b4c5d6e7f80), "
          "Website (https://www.acme.example) was down: HTTP code: 502; Response time: 1894 ms"),
         ("2024-05-06T14:31:00+00:00", "identified",
-         "Identified: A bad deploy of the web frontend (https://github.com/acme-corp/web/pull/812) broke the "
+         "A bad deploy of the web frontend (https://github.com/acme-corp/web/pull/812) broke the "
          "homepage; we are rolling it back."),
         ("2024-05-06T15:02:45+00:00", "monitoring",
-         "Monitoring: The rollback is out; error rates are back to normal. Next steps: watch the CDN cache "
+         "The rollback is out; error rates are back to normal. Next steps: watch the CDN cache "
          "refill; re-run the smoke tests"),
         ("2024-05-06T15:22:31+00:00", "resolved",
-         "Resolved: Website is back up in 000021d (https://github.com/acme-corp/status/commit/"
+         "Website is back up in 000021d (https://github.com/acme-corp/status/commit/"
          "000021d9f3c2a1b4d5e6f708192a3b4c5d6e7f80) after 1 hour, 17 minutes.")]
 
 
@@ -178,12 +178,15 @@ def test_degraded_issues_old_and_new(imported: tuple[Path, Result]) -> None:
     root, _ = imported
     slow = incident(root, "Public API has degraded performance")  # ⚠️ title; "Public API" is 'api' here
     assert slow.severity == "SEV3" and slow.components == {"api": "degraded_performance"}
-    assert [u.status for u in slow.updates] == ["investigating", "investigating", "resolved"]
+    assert [u.status for u in slow.updates] == ["investigating", "investigating", "investigating", "resolved"]
     assert slow.updates[1].message == ("Slow queries on the reporting replica; we moved the traffic to the "
                                        "primary.")
+    # A label that names no status keeps the status before it and stays in the text.
+    assert slow.updates[2].message == ("Update: The replica is being rebuilt; traffic stays on the primary "
+                                       "until it is done.")
     early = incident(root, "Docs has degraded performance")  # 🟨 (2020), labelled with the explicit slug
     assert early.components == {"docs": "degraded_performance"} and early.severity == "SEV3"
-    assert early.updates[-1].message.startswith("Resolved: Docs performance has improved in 00001f7 (https://")
+    assert early.updates[-1].message.startswith("Docs performance has improved in 00001f7 (https://")
 
 
 def test_closings_by_people_and_comments_after_them(imported: tuple[Path, Result]) -> None:
@@ -209,7 +212,7 @@ def test_an_open_issue_is_an_open_incident(imported: tuple[Path, Result]) -> Non
     root, _ = imported
     gateway = incident(root, "Payments Gateway is down")
     assert gateway.resolved is None and gateway.status == "investigating"
-    assert gateway.updates[-1].message == "Investigating: The payment provider reports an outage on their side."
+    assert gateway.updates[-1].message == "The payment provider reports an outage on their side."
 
 
 def test_maintenance_issues_are_maintenance_records(imported: tuple[Path, Result]) -> None:

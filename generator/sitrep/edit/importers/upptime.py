@@ -390,6 +390,16 @@ def _severity(impact: str, config: SitrepConfig) -> str | None:
     return config.severities[min(rank, len(config.severities) - 1)].id
 
 
+def _message(body: str, status: str) -> str:
+    """A comment as an update's message; a leading label that only names the update's status
+    (``**Resolved:**`` on the resolution, ``Identified:`` on an identified update) goes, as the
+    status says it (cState's import does the same); any other label stays."""
+    label = _LABEL.match(body)
+    if label is not None and " ".join(label["label"].split()).casefold() == status:
+        return message_text(body[label.end():]) or message_text(body)
+    return message_text(body)
+
+
 def _comment_status(text: str, before: str) -> str:
     """A comment's status: a leading ``**Identified:**``-style label naming one, else the status before.
     Only the closing resolves an incident (Upptime's uptime counts until then), so a label such as
@@ -437,7 +447,7 @@ def _comments(issue: dict[str, Any], closed: datetime | None,
         at, body = during[-1]
         if MONITOR_RESOLVED.match(body) or (at is not None and (closed - at).total_seconds()
                                              <= CLOSING_COMMENT_SECONDS):
-            return during[:-1], message_text(body), after
+            return during[:-1], _message(body, "resolved"), after
     return during, None, after
 
 
@@ -463,11 +473,10 @@ def to_incident(issue: dict[str, Any], site: Site, mapping: Mapping[str, str],
     during, resolution, after = _comments(issue, resolved, time_of)
     status = "investigating"
     for at, body in during:
-        text = message_text(body)
-        if not text:
-            continue
         status = "monitoring" if MONITOR_RESOLVED.match(body) else _comment_status(body, status)
-        updates.append(ImportedUpdate(at, status, text))
+        text = _message(body, status)
+        if text:
+            updates.append(ImportedUpdate(at, status, text))
     if resolved is not None:
         updates.append(ImportedUpdate(resolved, "resolved", resolution or ADDED_RESOLUTION))
     if started and resolved and resolved < started:
