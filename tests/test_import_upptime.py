@@ -331,6 +331,15 @@ def test_bad_upptimerc_gets_one_line_naming_the_file_and_the_fix(tmp_path: Path,
     assert result.output.strip().count("\n") == 0 and f"{tmp_path}/{expected}" in result.output, result.output
 
 
+def test_history_before_the_portal_s_first_day_says_which_since_shows_it(tmp_path: Path) -> None:
+    root = write_portal(tmp_path, components=PORTAL_COMPONENTS, options={"since": "2024-06-01"})
+    table = reviewed_table(root, str(ISSUES))
+    result = sitrep(root, "import", "upptime", str(UPPTIMERC), str(ISSUES), "--components", str(table))
+    assert result.exit_code == 0, result.output
+    assert ("since: 2024-06-01 in mkdocs.yml, and show the days before it as \"no data\": to show this history "
+            "in them, set since: 2020-11-22 (the first imported day).") in " ".join(result.output.split())
+
+
 def test_no_issues_given_says_how_to_export_them(tmp_path: Path) -> None:
     root = write_portal(tmp_path, components=PORTAL_COMPONENTS)
     result = sitrep(root, "import", "upptime", str(UPPTIMERC))
