@@ -10,7 +10,7 @@ writes (``src/update.ts``, ``src/helpers/slug.ts``):
 * a site is ``{name, url, slug?}`` under ``sites:`` in ``.upptimerc.yml``; its slug
   is ``slug`` if set, else ``@sindresorhus/slugify(name)`` (:func:`site_slug`);
 * the issue's title is ``🛑 {name} is down`` or ``⚠️ {name} has degraded performance``
-  (``🟨`` before November 2020), its labels ``status``, the slug and the site's
+  (``🟨`` in its first days, November 2020), its labels ``status``, the slug and the site's
   ``tags``; its body ``In [`sha7`](commit url), {name} ({url}) was **down**:``
   (or ``experienced **degraded performance**:``) then ``- HTTP code: …`` and
   ``- Response time: … ms``;
