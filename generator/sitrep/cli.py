@@ -716,7 +716,7 @@ def _template_message(mkdocs_yml: str, template_name: str | None, variables: tup
 
 @main.group("import")
 def import_() -> None:
-    """Import the history of another status page (Statuspage, cState) as records."""
+    """Import the history of another status page (Statuspage, cState, Upptime) as records."""
 
 
 def _run_import(mkdocs_yml: str, source: str, read: Callable[[SitrepConfig], tuple[list[Any], Any]],
@@ -792,6 +792,40 @@ def import_cstate(mkdocs_yml: str, folder: Path, zone_name: str, table: str | No
                 lambda mapping: cstate.read_incidents(pages, mapping, config, zone))
 
     _run_import(mkdocs_yml, "cstate", read, table, dry_run)
+
+
+@import_.command("upptime")
+@config_option
+@click.argument("upptimerc", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("issues", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", metavar="URL", help="Read the issues from GitHub instead: https://github.com/OWNER/REPO "
+              "(token from GITHUB_TOKEN or GH_TOKEN).")
+@click.option("--components", "table", metavar="FILE", help=_TABLE_HELP)
+@click.option("--dry-run", is_flag=True, help="Print what would be written; write nothing.")
+def import_upptime(mkdocs_yml: str, upptimerc: Path, issues: tuple[Path, ...], url: str | None, table: str | None,
+                   dry_run: bool) -> None:
+    """Import Upptime's incidents: its UPPTIMERC file's sites and the ISSUES its monitor opened.
+
+    ISSUES are JSON files from `gh issue list --repo OWNER/REPO --state all --label
+    status --limit 10000 --json number,title,body,labels,createdAt,closedAt,state,comments,url`
+    (and the same with --label maintenance for scheduled maintenance), or --url.
+    Each site becomes a component, each issue an incident (or maintenance). Running
+    it again adds what is new and never overwrites a record edited since.
+    """
+    from sitrep.edit.importers import upptime
+
+    if not issues and not url:
+        raise Refused(f"give the issues: a JSON file from `{upptime.EXPORT_COMMAND}`, or --url "
+                      "https://github.com/OWNER/REPO")
+
+    def read(config: SitrepConfig) -> tuple[list[Any], Any]:
+        sites = upptime.read_sites(upptimerc)
+        found = upptime.read_files(list(issues)) + (upptime.fetch_issues(url) if url else [])
+        upptime.check_sources(found, sites)
+        return (upptime.source_components(sites),
+                lambda mapping: upptime.read_incidents(found, sites, mapping, config))
+
+    _run_import(mkdocs_yml, "upptime", read, table, dry_run)
 
 
 @main.command()

@@ -38,7 +38,7 @@ from sitrep.model.formatting import slugify
 #: Where the ledgers live, relative to the portal root (commit it with the records).
 LEDGER_DIR = ".sitrep-import"
 #: How the sources are named in files and messages.
-SOURCE_NAMES = {"statuspage": "Statuspage", "cstate": "cState"}
+SOURCE_NAMES = {"statuspage": "Statuspage", "cstate": "cState", "upptime": "Upptime"}
 
 @dataclass
 class ImportedUpdate:
