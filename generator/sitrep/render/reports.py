@@ -1,7 +1,7 @@
 """The reliability reports: all time, two rolling windows and one per component, with charts and tables.
 
 Every figure comes from :mod:`sitrep.derive.metrics` and is defined on the page
-(:data:`~sitrep.derive.metrics.DEFINITIONS`); ``reports/metrics.json`` carries
+(:func:`~sitrep.derive.metrics.definitions`, with the portal's targets); ``reports/metrics.json`` carries
 the all-time figures for tools.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sitrep.derive.metrics import DEFINITIONS, DurationStats, Metrics
+from sitrep.derive.metrics import DurationStats, Metrics
 from sitrep.derive.state import MetricsWindow, PortalState
 from sitrep.model.config import SitrepConfig
 from sitrep.model.formatting import dump_json, format_duration, pct
@@ -43,7 +43,8 @@ def _stats_row(label: str, s: DurationStats, sev_key: str | None = None) -> dict
     return {"label": label, "sev": sev_key, "n": s.n, "mean": format_duration(s.mean),
             "median": format_duration(s.median), "p90": format_duration(s.p90), "max": format_duration(s.max),
             "target": format_duration(s.target) if s.target else "—",
-            "met": s.met_target, "with_target": s.with_target, "share": pct(s.share_met_target)}
+            "met": s.met_target, "with_target": s.with_target, "share": pct(s.share_met_target),
+            "mean_met": s.mean_met_target}
 
 
 def _duration_table(config: SitrepConfig, metric: Any) -> list[dict[str, Any]]:
@@ -82,7 +83,7 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
     def inc_link(inc_id: str) -> dict[str, str]:
         return {"id": inc_id, "title": titles.get(inc_id, inc_id), "url": urls.link(urls.incident_page(inc_id), root)}
 
-    durations = [{"key": key, "title": title, "definition": DEFINITIONS[key],
+    durations = [{"key": key, "title": title, "definition": m.definitions[key],
                   "rows": _duration_table(config, getattr(m, key))} for key, title in DURATION_SECTIONS]
 
     samples = _resolve_samples(portal, m)
@@ -117,12 +118,15 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
     month_keys = [k for k in (months[0].by_severity if months else {}) if any(mc.by_severity[k] for mc in months)]
     month_chart = charts.bar_chart(
         f"{chart_prefix}-months", "Incidents per month by severity",
-        "Stacked bars: incidents that started in each month (UTC), one colour per severity. "
-        "The same counts are in the table below the chart.",
-        [mc.month for mc in months],
+        "Stacked bars: incidents that started in each month (UTC), one colour per severity; a month marked * is "
+        "covered only in part by the period. The same counts are in the table below the chart.",
+        [mc.month + ("*" if mc.partial else "") for mc in months],
         [(k, [mc.by_severity.get(k, 0) for mc in months]) for k in month_keys] or [("Incidents", [0] * len(months))],
         integer=True,
     ) if months else ""
+    month_rows = [{"label": mc.month, "partial": mc.partial,
+                   "covered": f"days {mc.covered_from.day}–{mc.covered_to.day} only" if mc.partial else "",
+                   "by_severity": mc.by_severity, "total": mc.total} for mc in months]
     comps = m.incidents_per_component
     impact_keys = [k for k in (comps[0].by_impact if comps else {}) if any(c.by_impact.get(k) for c in comps)]
     comp_chart = charts.hbar_chart(
@@ -171,7 +175,7 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
         "cadence_rows": cadence_rows,
         "gaps": gaps,
         "mtbf": m.mtbf,
-        "months": months,
+        "months": month_rows,
         "month_keys": month_keys,
         "month_chart": month_chart,
         "components": comps,
@@ -197,7 +201,7 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
                       "p90": format_duration(q.p90)}
                      for q in quarters],
         "quarter_chart": quarter_chart,
-        "definitions": DEFINITIONS,
+        "definitions": m.definitions,
     }
 
 
