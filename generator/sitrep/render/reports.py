@@ -104,10 +104,10 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
                   for value, key, inc in slowest[:LIST_LIMIT]]
 
     cadence = m.update_cadence
-    cadence_rows = [{"label": _sev_label(config, key), "intervals": c.intervals, "within": c.within_cadence,
+    cadence_rows = [{"label": _sev_label(config, key), "sev": key, "intervals": c.intervals, "within": c.within_cadence,
                      "share": pct(c.share_within_cadence), "allowed": format_duration(c.allowed)}
                     for key, c in cadence.by_severity.items()]
-    cadence_rows.append({"label": "All severities", "intervals": cadence.overall.intervals,
+    cadence_rows.append({"label": "All severities", "sev": None, "intervals": cadence.overall.intervals,
                          "within": cadence.overall.within_cadence,
                          "share": pct(cadence.overall.share_within_cadence), "allowed": "—"})
     gaps = [{**inc_link(g.incident_id), "severity": g.severity, "from": g.from_, "to": g.to,
