@@ -96,6 +96,7 @@ __all__ = [
     "DurationMetric",
     "DurationStats",
     "Gap",
+    "IncidentDuration",
     "Metrics",
     "MissingPostmortem",
     "MonthCount",
@@ -453,6 +454,15 @@ class ResolveTimeBands:
 
 
 @dataclass(frozen=True)
+class IncidentDuration:
+    """One measured incident of a duration metric (the strip chart's dot and its table row)."""
+
+    incident_id: str
+    severity: str
+    value: timedelta
+
+
+@dataclass(frozen=True)
 class QuarterStats:
     """Time to resolve of incidents that started in one quarter."""
 
@@ -488,6 +498,9 @@ class Metrics:
     #: Metric key -> its plain-words definition with this portal's targets (see :func:`definitions`);
     #: the JSON carries it last, after the units.
     definitions: Mapping[str, str] = field(default_factory=dict, metadata={"json": None})
+    #: Time to resolve of each measured incident, by start: what the per-severity figures summarise
+    #: (pages only; the JSON keeps to the summaries, so its size does not grow with the archive).
+    resolve_times: tuple[IncidentDuration, ...] = field(default=(), metadata={"json": None})
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict: durations in seconds, datetimes ISO 8601 UTC with 'Z', dates
@@ -1083,6 +1096,7 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
         resolve_time_by_quarter=_by_quarter(resolve, {inc.id: inc.start for inc in selected}, now,
                                             window_start),
         definitions=definitions(config),
+        resolve_times=tuple(IncidentDuration(s.incident_id, s.severity, s.value) for s in resolve),
     )
 
 

@@ -54,20 +54,12 @@ def _duration_table(config: SitrepConfig, metric: Any) -> list[dict[str, Any]]:
 
 
 def _resolve_samples(portal: Portal, m: Metrics) -> list[tuple[str, list[tuple[str, Incident, timedelta]]]]:
-    """Time to resolve of each measured incident, grouped by severity (same rule as the metric)."""
-    config = portal.config
-    groups: dict[str, list[tuple[str, Incident, timedelta]]] = {}
-    for key in m.time_to_resolve.by_severity:
-        groups[key] = []
-    for inc_id in m.incident_ids:
-        inc = portal.incident(inc_id)
-        if inc is None or not inc.is_resolved or inc.started is None or inc.resolved_at is None:
-            continue
-        value = inc.resolved_at - inc.started
-        if value < timedelta(0):
-            continue
-        key = config.normalise_severity(inc.latest_severity) or inc.latest_severity or "unrated"
-        groups.setdefault(key, []).append((key, inc, value))
+    """Time to resolve of each measured incident (as the metric measured it), grouped by severity."""
+    groups: dict[str, list[tuple[str, Incident, timedelta]]] = {key: [] for key in m.time_to_resolve.by_severity}
+    for sample in m.resolve_times:
+        inc = portal.incident(sample.incident_id)
+        if inc is not None:
+            groups.setdefault(sample.severity, []).append((sample.severity, inc, sample.value))
     return [(key, sorted(items, key=lambda x: (x[2], x[1].id))) for key, items in groups.items()]
 
 
