@@ -331,6 +331,17 @@ def test_months_count_where_incidents_started_including_empty_and_partial_months
     assert list(recent) == ["2025-12 (days 10–31 only)", "2026-01", "2026-02", "2026-03 (days 1–10 only)"]
 
 
+def test_rolling_report_compares_with_the_previous_period(site: Path) -> None:
+    table = page(site, "reports/last-90-days").select(".sr-rep-trend tr[data-period]")
+    trend = {tr["data-period"]: cells(tr) for tr in table}
+    # Dec 10 12:00 -> now: midnight, web outage, slow saves, database, open API outage (5); the 4 resolved took
+    # 3 h, 1 h 30 min, 1 h 30 min and 2 h 30 min: mean 2 h 7 min 30 s, median 2 h.
+    assert trend["current"] == ["Dec 10, 2025 12:00 UTC – Mar 10, 2026 12:00 UTC", "5", "4", "2 h 7 min", "2 h"]
+    # The 90 days before: only the email glitch (1 day); the maintenance never counts.
+    assert trend["previous"] == ["Sep 11, 2025 12:00 UTC – Dec 10, 2025 12:00 UTC", "1", "1", "1 d", "1 d"]
+    assert page(site, "reports").select_one(".sr-rep-trend") is None  # all time has no previous period
+
+
 def test_outages_uptime_and_mtbf_per_component(site: Path) -> None:
     table = page(site, "reports").select(".sr-rep-mtbf tr[data-component]")
     mtbf = {tr["data-component"]: cells(tr)[1:] for tr in table}

@@ -173,7 +173,9 @@ def test_every_definition_is_on_the_page(pages: dict[str, Page]) -> None:
     for path in ("reports/index.md", "reports/last-90-days/index.md", "reports/component/api/index.md"):
         text = soup(pages[path]).get_text(" ")
         for key, definition in definitions(report_portal().config).items():
-            assert definition in text, (path, key)
+            # The comparison with the previous period is on the rolling reports only, with its definition.
+            if key != "previous_period" or "last-90-days" in path:
+                assert definition in text, (path, key)
 
 
 def test_charts_are_valid_svg_with_title_and_desc(pages: dict[str, Page]) -> None:

@@ -102,6 +102,7 @@ __all__ = [
     "MonthCount",
     "OwnerCounts",
     "PostmortemCompletion",
+    "PreviousPeriod",
     "QuarterStats",
     "ResolveTimeBands",
     "compute_metrics",
@@ -248,6 +249,11 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
         "resolve_time_by_quarter": (
             "Time to resolve per quarter in which incidents started: number resolved, median and p90 "
             "(nearest rank). Shows whether recovery is getting faster."
+        ),
+        "previous_period": (
+            "Previous period (rolling reports only): the same length of time just before this report's "
+            "period, for the trend: how many incidents started in it, and the mean and median time to "
+            "resolve of those resolved by now (measured as in Time to resolve below)."
         ),
     }
 
@@ -454,6 +460,19 @@ class ResolveTimeBands:
 
 
 @dataclass(frozen=True)
+class PreviousPeriod:
+    """The same length of time just before a windowed report's period, for the trend."""
+
+    start: datetime
+    end: datetime
+    incidents: int
+    #: Of those incidents, how many are resolved now, and their mean and median time to resolve.
+    resolved: int
+    mean_time_to_resolve: timedelta | None
+    median_time_to_resolve: timedelta | None
+
+
+@dataclass(frozen=True)
 class IncidentDuration:
     """One measured incident of a duration metric (the strip chart's dot and its table row)."""
 
@@ -495,6 +514,8 @@ class Metrics:
     data_quality: DataQuality
     resolve_time_bands: ResolveTimeBands
     resolve_time_by_quarter: tuple[QuarterStats, ...]
+    #: The period of the same length just before this one (windowed reports only).
+    previous_period: PreviousPeriod | None
     #: Metric key -> its plain-words definition with this portal's targets (see :func:`definitions`);
     #: the JSON carries it last, after the units.
     definitions: Mapping[str, str] = field(default_factory=dict, metadata={"json": None})
@@ -1039,6 +1060,18 @@ def _by_quarter(samples: Sequence[_Sample], starts: Mapping[str, datetime], now:
     )
 
 
+def _previous_period(every: Sequence[Incident], config: SitrepConfig, now: datetime,
+                     window_start: datetime | None, component: str | None) -> PreviousPeriod | None:
+    if window_start is None:
+        return None
+    start = window_start - (now - window_start)
+    before = [inc for inc in _select(every, now, start, component) if inc.start < window_start]
+    spec = next(spec for spec in SPECS if spec.name == "time_to_resolve")
+    samples, _ = _collect(before, config, lambda i: _measure(i, spec), spec.target)
+    values = [sample.value for sample in samples]
+    return PreviousPeriod(start, window_start, len(before), len(values), _mean(values), median(values))
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -1096,6 +1129,7 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
         resolve_time_by_quarter=_by_quarter(resolve, {inc.id: inc.start for inc in selected}, now,
                                             window_start),
         definitions=definitions(config),
+        previous_period=_previous_period(every, config, now, window_start, component),
         resolve_times=tuple(IncidentDuration(s.incident_id, s.severity, s.value) for s in resolve),
     )
 
