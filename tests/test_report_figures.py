@@ -336,9 +336,11 @@ def test_rolling_report_compares_with_the_previous_period(site: Path) -> None:
     trend = {tr["data-period"]: cells(tr) for tr in table}
     # Dec 10 12:00 -> now: midnight, web outage, slow saves, database, open API outage (5); the 4 resolved took
     # 3 h, 1 h 30 min, 1 h 30 min and 2 h 30 min: mean 2 h 7 min 30 s, median 2 h.
-    assert trend["current"] == ["Dec 10, 2025 12:00 UTC – Mar 10, 2026 12:00 UTC", "5", "4", "2 h 7 min", "2 h"]
+    assert trend["current"] == ["This period", "Dec 10, 2025 12:00 UTC – Mar 10, 2026 12:00 UTC",
+                                "5", "4", "2 h 7 min", "2 h"]
     # The 90 days before: only the email glitch (1 day); the maintenance never counts.
-    assert trend["previous"] == ["Sep 11, 2025 12:00 UTC – Dec 10, 2025 12:00 UTC", "1", "1", "1 d", "1 d"]
+    assert trend["previous"] == ["Previous period", "Sep 11, 2025 12:00 UTC – Dec 10, 2025 12:00 UTC",
+                                 "1", "1", "1 d", "1 d"]
     assert page(site, "reports").select_one(".sr-rep-trend") is None  # all time has no previous period
 
 
