@@ -282,6 +282,8 @@ def test_update_cadence_follows_the_severity_in_force(site: Path) -> None:
                        "2 h 20 min", "30 min"]
     data = json.loads((site / "reports" / "metrics.json").read_text(encoding="utf-8"))
     assert data["update_cadence"]["by_severity"]["SEV3"]["intervals"] == 2
+    assert data["update_cadence"]["overall"] == {"intervals": 16, "within_cadence": 10, "share_within_cadence": 0.625,
+                                                 "allowed": None}
 
 
 def test_durations_per_severity_against_targets(site: Path) -> None:
@@ -358,6 +360,11 @@ def test_outages_uptime_and_mtbf_per_component(site: Path) -> None:
     # Database: degraded until 09:00 (no outage), major 09:00-10:15; the maintenance is not downtime.
     assert mtbf["db"] == ["1", "1 h 15 min", "99.95%", "129 d 10 h", window]
     assert mtbf["email"] == ["0", "0 s", "100.00%", "no failures in 129 days", window]
+    data = json.loads((site / "reports" / "metrics.json").read_text(encoding="utf-8"))
+    api = next(c for c in data["mtbf"] if c["component"] == "api")
+    assert (api["downtime"], api["failures"]) == (5 * 3600, 2)
+    assert data["units"]["uptime_percent"] == "percent from 0 to 100, unrounded"
+    assert api["uptime_percent"] == pytest.approx(100 * (1 - 216 / 186_480))
 
 
 def test_status_page_uptime_figures(site: Path) -> None:

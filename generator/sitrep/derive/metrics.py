@@ -529,7 +529,7 @@ class Metrics:
         metrics always give the same ``json.dumps`` output."""
         data = _jsonable(self)
         data["units"] = {"durations": "seconds", "shares": "fraction from 0 to 1",
-                         "datetimes": "ISO 8601, UTC"}
+                         "uptime_percent": "percent from 0 to 100, unrounded", "datetimes": "ISO 8601, UTC"}
         data["definitions"] = dict(self.definitions)
         return data
 
