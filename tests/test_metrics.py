@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from sitrep.derive.metrics import (
-    DEFINITIONS,
     Metrics,
     compute_metrics,
+    definitions,
     duration_stats,
     median,
     percentile,
@@ -305,12 +305,13 @@ def test_component_without_outage_shows_days_without_failure() -> None:
     assert web.display == "no failures in 30 days"
 
 
-def test_observation_window_defaults_to_first_incident() -> None:
+def test_observation_window_defaults_to_the_first_day_of_the_first_incident() -> None:
     web = compute_metrics(reliability_portal(since=None), NOW).mtbf[1]
-    # Earliest incident start Feb 28 22:00 -> Mar 31 00:00 = 30 d 2 h -> 30 whole days.
-    assert web.observation_start == t(28, 22, month=2)
-    assert web.observed == 30 * DAY + 2 * HOUR
-    assert web.display == "no failures in 30 days"
+    # Earliest incident start Feb 28 22:00: the portal's first day is Feb 28 (as the status page's uptime),
+    # so the window is Feb 28 00:00 -> Mar 31 00:00 = 31 days.
+    assert web.observation_start == t(28, 0, month=2)
+    assert web.observed == 31 * DAY
+    assert web.display == "no failures in 31 days"
 
 
 def test_window_boundary_incident_clipped_for_downtime_but_not_selected() -> None:
@@ -521,7 +522,7 @@ def test_to_json_is_json_ready_and_stable() -> None:
         "incident_id": "d", "severity": "SEV3", "from": "2026-03-05T10:30:00Z", "to": "2026-03-31T00:30:00Z",
         "gap": (25 * DAY + 14 * HOUR).total_seconds(), "allowed": 4 * 3600, "ongoing": True}
     assert data["action_items"]["items"][0]["due"] == "2026-03-20"
-    assert data["definitions"] == DEFINITIONS
+    assert data["definitions"] == definitions(full_portal().config)
 
 
 def test_json_datetimes_are_utc_with_z() -> None:
@@ -530,18 +531,19 @@ def test_json_datetimes_are_utc_with_z() -> None:
     m = compute_metrics(portal(resolved("tz", start, HOUR)), datetime(2026, 3, 31, 2, tzinfo=plus2))
     data = m.to_json()
     assert data["generated_at"] == "2026-03-31T00:00:00Z"
-    assert data["mtbf"][0]["observation_start"] == "2026-03-10T10:00:00Z"
+    assert data["mtbf"][0]["observation_start"] == "2026-03-10T00:00:00Z"  # the UTC day of the first start
 
 
 def test_top_level_keys_and_definitions() -> None:
     data = compute_metrics(lifecycle_portal(), NOW).to_json()
     meta = ["generated_at", "window_start", "window_end", "component", "incident_ids"]
-    metric_keys = [f.name for f in dataclasses.fields(Metrics) if f.name not in meta]
+    metric_keys = [f.name for f in dataclasses.fields(Metrics) if f.name not in (*meta, "definitions", "resolve_times")]
     assert list(data) == [*meta, *metric_keys, "units", "definitions"]
     # Every metric in the JSON has a plain-words definition under the same key.
-    assert set(metric_keys) <= set(DEFINITIONS)
-    assert set(DEFINITIONS) - set(metric_keys) == {"statistics", "downtime"}
-    assert all(len(text) > 80 for text in DEFINITIONS.values())
+    defined = data["definitions"]
+    assert set(metric_keys) <= set(defined)
+    assert set(defined) - set(metric_keys) == {"statistics", "downtime"}
+    assert all(len(text) > 80 for text in defined.values())
 
 
 def test_maintenance_and_naive_now() -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from sitrep.derive.metrics import DEFINITIONS, compute_metrics
+from sitrep.derive.metrics import compute_metrics, definitions
 from sitrep.derive.state import portal_state
 from sitrep.model.config import Component, SitrepConfig
 from sitrep.model.portal import Portal
@@ -99,13 +99,13 @@ def test_time_to_resolve_figures(pages: dict[str, Page]) -> None:
     # SEV1: 40 min and 2 h -> mean 1 h 20 min, median 1 h 20 min, p90 (rank ceil(1.8) = 2) 2 h,
     # target 1 h met by r1 only.
     assert row(page, "time_to_resolve", "SEV1") == ["SEV1 Critical", "2", "1 h 20 min", "1 h 20 min", "2 h",
-                                                    "2 h", "1 h", "50% (1 of 2)"]
+                                                    "2 h", "1 h", "50% (1 of 2)", "Missed"]  # mean 1 h 20 min > 1 h
     assert row(page, "time_to_resolve", "SEV2") == ["SEV2 High", "1", "1 h", "1 h", "1 h", "1 h", "4 h",
-                                                    "100% (1 of 1)"]
+                                                    "100% (1 of 1)", "Met"]
     assert row(page, "time_to_resolve", "SEV3")[:3] == ["SEV3 Medium", "1", "2 h"]
     # all: 40 min, 1 h, 2 h, 2 h -> mean 1 h 25 min; target met by r1, r3 out of the 3 with targets
     assert row(page, "time_to_resolve", None) == ["All severities", "4", "1 h 25 min", "1 h 30 min", "2 h", "2 h",
-                                                  "—", "67% (2 of 3)"]
+                                                  "—", "67% (2 of 3)", "—"]
     m = compute_metrics(report_portal(), NOW)
     assert m.time_to_resolve.by_severity["SEV1"].mean == timedelta(minutes=80)
 
@@ -114,16 +114,16 @@ def test_detect_acknowledge_mitigate_and_first_update(pages: dict[str, Page]) ->
     page = pages["reports/index.md"]
     # detect: 2 min and 10 min; target 5 min for every severity
     assert row(page, "time_to_detect", "SEV1") == ["SEV1 Critical", "2", "6 min", "6 min", "10 min", "10 min",
-                                                   "5 min", "50% (1 of 2)"]
+                                                   "5 min", "50% (1 of 2)", "Missed"]
     # acknowledge: 3 min and 10 min against SEV1's 5 min
     assert row(page, "time_to_acknowledge", "SEV1")[1:4] == ["2", "6 min", "6 min"]
-    assert row(page, "time_to_acknowledge", "SEV1")[-1] == "50% (1 of 2)"
+    assert row(page, "time_to_acknowledge", "SEV1")[-2:] == ["50% (1 of 2)", "Missed"]  # mean 6 min > 5 min
     # mitigate: only r1 (30 min); no target
     assert row(page, "time_to_mitigate", "SEV1") == ["SEV1 Critical", "1", "30 min", "30 min", "30 min", "30 min",
-                                                     "—", "—"]
+                                                     "—", "—", "—"]
     # first update: r1 10:04 - detected 10:02 = 2 min; r2 08:30 - 08:10 = 20 min (SEV1 target 15 min)
     assert row(page, "time_to_first_update", "SEV1")[1:3] == ["2", "11 min"]
-    assert row(page, "time_to_first_update", "SEV1")[-1] == "50% (1 of 2)"
+    assert row(page, "time_to_first_update", "SEV1")[-2:] == ["50% (1 of 2)", "Met"]  # mean 11 min <= 15 min
 
 
 def test_window_and_component_pages_select_their_incidents(pages: dict[str, Page]) -> None:
@@ -143,11 +143,15 @@ def test_mtbf_counts_postmortems_actions_and_bands(pages: dict[str, Page]) -> No
             for tr in s.select(".sr-rep-mtbf tr[data-component]")}
     m = compute_metrics(report_portal(), NOW)
     web = next(c for c in m.mtbf if c.component == "web")
-    assert mtbf["web"][0] == "1" and mtbf["web"][1] == "1 h" and mtbf["web"][2] == web.display
+    assert mtbf["web"][0] == "1" and mtbf["web"][1] == "1 h" and mtbf["web"][3] == web.display
+    # Uptime by the status page's rule: r3's 1 h of partial outage counts 18 min over Jun 1, 2025 00:00 to
+    # Mar 31, 2026 00:00 (303 days): 1 - 18 / 436,320 min = 99.9958% -> 99.99% (rounded down).
+    assert mtbf["web"][2] == "99.99%"
     assert mtbf["api"][0] == "2"  # r1 and r2 (r0 was only degraded)
     months = {tr.select_one("th").get_text(): [td.get_text() for td in tr.select("td")]
               for tr in s.select(".sr-rep-months tbody tr")}
-    assert months["2026-03"] == ["2", "1", "0", "3"]  # SEV1, SEV2, SEV3, total (SEV4 column has no incidents)
+    # SEV1, SEV2, SEV3, total (SEV4 column has no incidents); now is Mar 31 00:00, so March is partial
+    assert months["2026-03 (days 1–30 only)"] == ["2", "1", "0", "3"]
     assert months["2025-06"] == ["0", "0", "1", "1"]
     completion = s.select_one(".sr-rep-completion").get_text(" ", strip=True)
     # r1, r2, r3 need one (SEV1/SEV2); only r1 has a published postmortem, dated 2 days after resolution
@@ -168,8 +172,10 @@ def test_mtbf_counts_postmortems_actions_and_bands(pages: dict[str, Page]) -> No
 def test_every_definition_is_on_the_page(pages: dict[str, Page]) -> None:
     for path in ("reports/index.md", "reports/last-90-days/index.md", "reports/component/api/index.md"):
         text = soup(pages[path]).get_text(" ")
-        for key, definition in DEFINITIONS.items():
-            assert definition in text, (path, key)
+        for key, definition in definitions(report_portal().config).items():
+            # The comparison with the previous period is on the rolling reports only, with its definition.
+            if key != "previous_period" or "last-90-days" in path:
+                assert definition in text, (path, key)
 
 
 def test_charts_are_valid_svg_with_title_and_desc(pages: dict[str, Page]) -> None:

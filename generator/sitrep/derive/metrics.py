@@ -5,8 +5,9 @@ reference time ``now`` (always passed in, never read from the clock), so a
 report can be rebuilt for any past moment and tests need no freezing.
 :func:`compute_metrics` is the entry point; it returns a frozen
 :class:`Metrics` tree whose :meth:`Metrics.to_json` is ready for
-``json.dumps``.  :data:`DEFINITIONS` holds the plain-words definition of every
-metric for the page renderer; the same keys name the metrics in the JSON.
+``json.dumps``.  :func:`definitions` gives the plain-words definition of every
+metric, with the portal's own targets, for the page and the JSON; the same keys
+name the metrics in the JSON.
 
 Only incidents count (``kind: incident``); scheduled maintenance never does.
 All calendar arithmetic (months, quarters, dates) is done in UTC.
@@ -74,7 +75,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from sitrep.derive.action_items import ActionItemRow, OwnerCounts, action_rows, owner_counts, state_counts
-from sitrep.derive.uptime import intervals_for
+from sitrep.derive.uptime import intervals_for, uptime_percent
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.formatting import format_duration, iso_z
 from sitrep.model.portal import Portal
@@ -82,7 +83,6 @@ from sitrep.model.records import Incident, Postmortem
 from sitrep.model.vocabulary import IMPACTS, OUTAGE_IMPACTS
 
 __all__ = [
-    "DEFINITIONS",
     "MTTD_TARGET",
     "ActionItemRow",
     "ActionItemSummary",
@@ -96,14 +96,17 @@ __all__ = [
     "DurationMetric",
     "DurationStats",
     "Gap",
+    "IncidentDuration",
     "Metrics",
     "MissingPostmortem",
     "MonthCount",
     "OwnerCounts",
     "PostmortemCompletion",
+    "PreviousPeriod",
     "QuarterStats",
     "ResolveTimeBands",
     "compute_metrics",
+    "definitions",
     "duration_stats",
     "median",
     "percentile",
@@ -124,93 +127,135 @@ END_BEFORE_START = "end before start"
 UPDATE_BEFORE_DETECTION = "first update before detection"
 FROM_STARTED = "no detected: measured from started"
 
-DEFINITIONS: dict[str, str] = {
-    "statistics": (
-        "How the summary figures are computed. n is the number of incidents measured. Mean is "
-        "the average. Median is the middle value (the average of the two middle values when n is "
-        "even). p90 uses the nearest-rank method: the smallest measured value such that at least "
-        "90% of the values are at or below it. Max is the longest. A target is met when the value "
-        "is at most the target; the share is the fraction of measured incidents that met it."
-    ),
-    "time_to_detect": (
-        "Time to detect (MTTD): from when customer impact started to when the team learnt of it, "
-        "for resolved incidents that record both times. The target is 5 minutes for every "
-        "severity, from the incident process."
-    ),
-    "time_to_acknowledge": (
-        "Time to acknowledge: from detection to a responder acknowledging the incident, for "
-        "resolved incidents that record both times. The target is the severity's response time "
-        "(SEV1 5 minutes, SEV2 15 minutes, SEV3 1 hour, SEV4 24 hours by default)."
-    ),
-    "time_to_mitigate": (
-        "Time to mitigate: from when impact started to when service was restored for customers, "
-        "for resolved incidents that record a mitigation time. There is no target: it shows how "
-        "much of the time to resolve customers actually felt."
-    ),
-    "time_to_resolve": (
-        "Time to resolve (MTTR): from when impact started to when the incident was marked "
-        "resolved, for resolved incidents. Targets: SEV1 within 1 hour, SEV2 within 4 hours; "
-        "lower severities have none. Open incidents are not included until they are resolved."
-    ),
-    "time_to_first_update": (
-        "Time to first update: from detection (or from the start of impact if detection was not "
-        "recorded) to the first public status-page update, for every incident, open or resolved. "
-        "The target is the severity's first-update time (SEV1 15 minutes, SEV2 30 minutes, "
-        "SEV3 1 hour by default)."
-    ),
-    "update_cadence": (
-        "Update cadence: every gap between consecutive status updates while an incident was open "
-        "(for an open incident, also the time since its last update) compared with the "
-        "severity's promised update interval. The share is the fraction of gaps that were on "
-        "time; the worst gaps list the longest overruns relative to the promise."
-    ),
-    "mtbf": (
-        "Mean time between failures, per component: the time the component was up during the "
-        "observation window divided by the number of outages (partial or major). Overlapping "
-        "incidents on one component are one outage, and their shared time is counted once. "
-        "A component without outages shows how many days it has gone without one. It should "
-        "increase over time."
-    ),
-    "downtime": (
-        "Downtime, per component: time under partial or major outage inside the observation "
-        "window, from the start of impact to its end (or to now while it lasts), with "
-        "overlapping incidents counted once."
-    ),
-    "incidents_per_month": (
-        "Incidents per month: how many incidents started in each calendar month (UTC), by "
-        "severity. Incident frequency should decrease."
-    ),
-    "incidents_per_component": (
-        "Incidents per component: how many incidents affected each component, by the impact "
-        "recorded for it (degraded performance, partial outage, major outage)."
-    ),
-    "postmortem_completion": (
-        "Postmortem completion: of the resolved incidents that require a postmortem (severities "
-        "with a resolution target: SEV1 and SEV2), the share with a published postmortem "
-        "(target 100%), and of those, the share published within 7 days of resolution. "
-        "Incidents still missing one are listed."
-    ),
-    "action_items": (
-        "Action items from all postmortems: open, done, won't do and overdue (open with a due "
-        "date before today). Completion rate is done divided by open plus done; items "
-        "deliberately not done are left out of it. Age of an open item counts days since the "
-        "postmortem's date."
-    ),
-    "data_quality": (
-        "Data quality: for each duration, how many incidents were measured and how many were "
-        "left out and why (still open, a missing timestamp, an end before its start). Zero "
-        "durations are measured but counted here, since they often mean a copied timestamp."
-    ),
-    "resolve_time_bands": (
-        "Resolve-time bands (DORA style): the share of resolved incidents resolved within 1 hour, "
-        "within 1 day (more than 1 hour), within 1 week (more than 1 day) and after longer. "
-        "Exactly 1 hour counts as within 1 hour."
-    ),
-    "resolve_time_by_quarter": (
-        "Time to resolve per quarter in which incidents started: number resolved, median and p90 "
-        "(nearest rank). Shows whether recovery is getting faster."
-    ),
-}
+def _targets(config: SitrepConfig, target: Callable[[Severity], timedelta | None]) -> str:
+    """The configured targets of one measure in words: 'SEV1 5 min, SEV2 15 min; SEV3 and SEV4 have none'."""
+    with_target = [f"{s.id} {format_duration(t)}" for s in config.severities if (t := target(s)) is not None]
+    without = [s.id for s in config.severities if target(s) is None]
+    if not with_target:
+        return "no severity has one"
+    text = ", ".join(with_target)
+    if without:
+        text += f"; {_and(without)} {'has' if len(without) == 1 else 'have'} none"
+    return text
+
+
+def _and(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def definitions(config: SitrepConfig) -> dict[str, str]:
+    """The plain-words definition of every metric, keyed as in the JSON, with this portal's targets.
+
+    The targets are read from the severity scheme the report measures against, so the words on the
+    page always agree with the figures in its tables.
+    """
+    required = [s.id for s in config.severities if s.resolve_within is not None]
+    return {
+        "statistics": (
+            "How the summary figures are computed. n is the number of incidents measured. Mean is "
+            "the average. Median is the middle value (the average of the two middle values when n is "
+            "even). p90 uses the nearest-rank method: the smallest measured value such that at least "
+            "90% of the values are at or below it. Max is the longest. A target is met when the value "
+            "is at most the target; the share is the fraction of measured incidents that met it, and "
+            "\"Mean within target\" says whether the mean itself is at most the target (the incident "
+            "process sets its targets on the means: MTTD, MTTA, MTTR). Each incident counts under its "
+            "latest severity, after any escalation or de-escalation (update cadence excepted: each gap "
+            "counts under the severity in force when it began). Durations are cut to the minute (to the "
+            "hour from one day on), never rounded up: 4 min 59 s reads 4 min. Percentages are rounded "
+            "to the nearest whole number, but read 100% only when all and 0% only when none."
+        ),
+        "time_to_detect": (
+            "Time to detect (MTTD): from when customer impact started to when the team learnt of it, "
+            "for resolved incidents that record both times. The target is "
+            f"{format_duration(MTTD_TARGET)} for every severity, from the incident process."
+        ),
+        "time_to_acknowledge": (
+            "Time to acknowledge (MTTA): from detection to a responder acknowledging the incident, "
+            "for resolved incidents that record both times. The target is the severity's response "
+            f"time: {_targets(config, lambda s: s.respond_within)}."
+        ),
+        "time_to_mitigate": (
+            "Time to mitigate: from when impact started to when service was restored for customers, "
+            "for resolved incidents that record a mitigation time. There is no target: it shows how "
+            "much of the time to resolve customers actually felt."
+        ),
+        "time_to_resolve": (
+            "Time to resolve (MTTR): from when impact started to when the incident was marked "
+            "resolved, for resolved incidents. Targets: "
+            f"{_targets(config, lambda s: s.resolve_within)}. Open incidents are not included until "
+            "they are resolved."
+        ),
+        "time_to_first_update": (
+            "Time to first update: from detection (or from the start of impact if detection was not "
+            "recorded) to the first public status-page update, for every incident, open or resolved. "
+            f"The target is the severity's first-update time: {_targets(config, lambda s: s.first_update_within)}."
+        ),
+        "update_cadence": (
+            "Update cadence: every gap between consecutive status updates while an incident was open "
+            "(for an open incident, also the time since its last update) compared with the update "
+            "interval promised by the severity in force when the gap began (after an escalation, the "
+            f"new severity's): {_targets(config, lambda s: s.update_every)}. The share is the fraction "
+            "of gaps that were on time; the worst gaps list the longest overruns relative to the promise."
+        ),
+        "mtbf": (
+            "Mean time between failures, per component: the time the component was up during the "
+            "observation window divided by the number of outages (partial or major). Overlapping "
+            "incidents on one component are one outage, and their shared time is counted once. "
+            "A component without outages shows how many days it has gone without one. It should "
+            "increase over time. The observation window runs from the report's start (at the "
+            "earliest, 00:00 UTC of the portal's first day) to now."
+        ),
+        "downtime": (
+            "Time in outage, per component: time under partial or major outage inside the "
+            "observation window, from the start of impact to its end (or to now while it lasts), with "
+            "overlapping incidents counted once; maintenance and degraded performance are not outages. "
+            "Uptime is the status page's figure over the same window: downtime counts a major outage "
+            "in full and a partial outage at 0.3 of its time, uptime = 100 × (1 − downtime ÷ window), "
+            "shown with two decimals rounded down."
+        ),
+        "incidents_per_month": (
+            "Incidents per month: how many incidents started in each calendar month (UTC), by "
+            "latest severity; an incident that runs into the next month counts in the month it "
+            "started. A month the report's period covers only in part is marked with the days it "
+            "covers. Incident frequency should decrease."
+        ),
+        "incidents_per_component": (
+            "Incidents per component: how many incidents affected each component, by the worst "
+            "impact recorded for it (degraded performance, partial outage, major outage)."
+        ),
+        "postmortem_completion": (
+            "Postmortem completion: of the resolved incidents that require a postmortem (severities "
+            f"with a resolution target: {_and(required) if required else 'none'}), the share with a "
+            "published postmortem (target 100%), and of those, the share published within 7 days of "
+            "resolution (the postmortem's date at most 7 days after the day of resolution, UTC). "
+            "Incidents still missing one are listed."
+        ),
+        "action_items": (
+            "Action items from all postmortems: open, done, won't do and overdue (open with a due "
+            "date before today, UTC). Completion rate is done divided by open plus done; items "
+            "deliberately not done are left out of it. Age of an open item counts days since the "
+            "postmortem's date."
+        ),
+        "data_quality": (
+            "Data quality: for each duration, how many incidents were measured and how many were "
+            "left out and why (still open, a missing timestamp, an end before its start). Zero "
+            "durations are measured but counted here, since they often mean a copied timestamp."
+        ),
+        "resolve_time_bands": (
+            "Resolve-time bands (DORA style): the share of resolved incidents resolved within 1 hour, "
+            "within 1 day (more than 1 hour), within 1 week (more than 1 day) and after longer. "
+            "Exactly 1 hour counts as within 1 hour."
+        ),
+        "resolve_time_by_quarter": (
+            "Time to resolve per quarter in which incidents started: number resolved, median and p90 "
+            "(nearest rank). Shows whether recovery is getting faster."
+        ),
+        "previous_period": (
+            "Previous period (rolling reports only): the same length of time just before this report's "
+            "period, for the trend: how many incidents started in it, and the mean and median time to "
+            "resolve of those resolved by now (measured as in Time to resolve below)."
+        ),
+    }
 
 
 # --------------------------------------------------------------------------- result types
@@ -218,7 +263,7 @@ DEFINITIONS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class DurationStats:
-    """Summary of one duration over a group of incidents (see ``DEFINITIONS['statistics']``)."""
+    """Summary of one duration over a group of incidents (see ``definitions()['statistics']``)."""
 
     n: int
     mean: timedelta | None
@@ -231,6 +276,9 @@ class DurationStats:
     with_target: int
     met_target: int
     share_met_target: float | None
+    #: Whether the mean is within the target (the process sets MTTD/MTTA/MTTR targets on means);
+    #: None without a single target or without a measurement.
+    mean_met_target: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -287,6 +335,8 @@ class ComponentReliability:
     observed: timedelta
     downtime: timedelta
     uptime: timedelta
+    #: Uptime % over the window by the status page's rule (major outage x1, partial x0.3).
+    uptime_percent: float
     #: Merged outage periods overlapping the window.
     failures: int
     #: Ids of the outage incidents behind those periods.
@@ -305,6 +355,11 @@ class MonthCount:
     month: str
     total: int
     by_severity: Mapping[str, int]
+    #: The first and last UTC day of the month the report's period covers.
+    covered_from: date
+    covered_to: date
+    #: True when the period covers only part of the month (its first or its current month).
+    partial: bool
 
 
 @dataclass(frozen=True)
@@ -405,6 +460,28 @@ class ResolveTimeBands:
 
 
 @dataclass(frozen=True)
+class PreviousPeriod:
+    """The same length of time just before a windowed report's period, for the trend."""
+
+    start: datetime
+    end: datetime
+    incidents: int
+    #: Of those incidents, how many are resolved now, and their mean and median time to resolve.
+    resolved: int
+    mean_time_to_resolve: timedelta | None
+    median_time_to_resolve: timedelta | None
+
+
+@dataclass(frozen=True)
+class IncidentDuration:
+    """One measured incident of a duration metric (the strip chart's dot and its table row)."""
+
+    incident_id: str
+    severity: str
+    value: timedelta
+
+
+@dataclass(frozen=True)
 class QuarterStats:
     """Time to resolve of incidents that started in one quarter."""
 
@@ -416,7 +493,7 @@ class QuarterStats:
 
 @dataclass(frozen=True)
 class Metrics:
-    """All reliability metrics of one report. Field names match :data:`DEFINITIONS` keys."""
+    """All reliability metrics of one report. Field names match the keys of :func:`definitions`."""
 
     generated_at: datetime
     window_start: datetime | None
@@ -437,6 +514,14 @@ class Metrics:
     data_quality: DataQuality
     resolve_time_bands: ResolveTimeBands
     resolve_time_by_quarter: tuple[QuarterStats, ...]
+    #: The period of the same length just before this one (windowed reports only).
+    previous_period: PreviousPeriod | None
+    #: Metric key -> its plain-words definition with this portal's targets (see :func:`definitions`);
+    #: the JSON carries it last, after the units.
+    definitions: Mapping[str, str] = field(default_factory=dict, metadata={"json": None})
+    #: Time to resolve of each measured incident, by start: what the per-severity figures summarise
+    #: (pages only; the JSON keeps to the summaries, so its size does not grow with the archive).
+    resolve_times: tuple[IncidentDuration, ...] = field(default=(), metadata={"json": None})
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict: durations in seconds, datetimes ISO 8601 UTC with 'Z', dates
@@ -444,8 +529,8 @@ class Metrics:
         metrics always give the same ``json.dumps`` output."""
         data = _jsonable(self)
         data["units"] = {"durations": "seconds", "shares": "fraction from 0 to 1",
-                         "datetimes": "ISO 8601, UTC"}
-        data["definitions"] = dict(DEFINITIONS)
+                         "uptime_percent": "percent from 0 to 100, unrounded", "datetimes": "ISO 8601, UTC"}
+        data["definitions"] = dict(self.definitions)
         return data
 
 
@@ -496,6 +581,7 @@ def _stats(samples: Sequence[_Sample], shown_target: timedelta | None) -> Durati
         n=len(values), mean=_mean(values), median=median(values), p90=percentile(values, 90),
         max=max(values, default=None), target=shown_target, with_target=len(judged),
         met_target=met, share_met_target=_share(met, len(judged)),
+        mean_met_target=None if shown_target is None or not values else _mean(values) <= shown_target,
     )
 
 
@@ -691,13 +777,34 @@ def _first_updates(incidents: Sequence[Incident], config: SitrepConfig
 # --------------------------------------------------------------------------- cadence
 
 
-def _update_intervals(inc: Incident, now: datetime) -> list[tuple[datetime, datetime, bool]]:
-    """(from, to, ongoing) for each interval in which an update was owed."""
+class _Interval(NamedTuple):
+    """A stretch between two updates (or from the last update to ``now``) in which an update was owed."""
+
+    start: datetime
+    end: datetime
+    #: The severity in force from the update that opens the interval: its cadence is the promise.
+    severity: str | None
+    #: True when ``end`` is ``now``: the incident is open and the next update is overdue.
+    ongoing: bool
+
+
+def _update_intervals(inc: Incident, now: datetime) -> list[_Interval]:
+    """Each interval in which an update was owed, with the severity in force at its start.
+
+    The severity in force after an update is the last one set on it or an earlier update (the
+    declared one if none): the status page promised the next update by that severity's cadence.
+    """
     updates = sorted(inc.updates, key=lambda u: u.at)
-    intervals = [(a.at, b.at, False) for a, b in itertools.pairwise(updates)
+    in_force: list[str | None] = []
+    severity = inc.severity
+    for update in updates:
+        severity = update.severity or severity
+        in_force.append(severity)
+    intervals = [_Interval(a.at, b.at, sev, False)
+                 for (a, b), sev in zip(itertools.pairwise(updates), in_force, strict=False)
                  if a.status != "resolved"]  # closed during this interval (reopened later)
     if not inc.is_resolved and now > updates[-1].at:
-        intervals.append((updates[-1].at, now, True))
+        intervals.append(_Interval(updates[-1].at, now, in_force[-1], True))
     return intervals
 
 
@@ -705,15 +812,16 @@ def _cadence(incidents: Sequence[Incident], config: SitrepConfig, now: datetime)
     judged: dict[str, list[bool]] = defaultdict(list)
     breaches: list[Gap] = []
     for inc in incidents:
-        sev = _severity_id(inc, config)
-        severity = config.severity(sev)
-        allowed = severity.update_every if severity else None
-        if allowed is None:
-            continue  # no promise to keep
-        for start, end, ongoing in _update_intervals(inc, now):
-            judged[sev].append(end - start <= allowed)
-            if end - start > allowed:
-                breaches.append(Gap(inc.id, sev, start, end, end - start, allowed, ongoing))
+        for interval in _update_intervals(inc, now):
+            sev = config.normalise_severity(interval.severity) or interval.severity or UNRATED
+            severity = config.severity(sev)
+            allowed = severity.update_every if severity else None
+            if allowed is None:
+                continue  # no promise to keep
+            gap = interval.end - interval.start
+            judged[sev].append(gap <= allowed)
+            if gap > allowed:
+                breaches.append(Gap(inc.id, sev, interval.start, interval.end, gap, allowed, interval.ongoing))
     every = [ok for oks in judged.values() for ok in oks]
     by_sev: dict[str, CadenceStats] = {}
     for key in _severity_keys(config, judged):
@@ -734,10 +842,10 @@ def _cadence_stats(oks: Sequence[bool], allowed: timedelta | None) -> CadenceSta
 
 def _observation_start(portal: Portal, incidents: Sequence[Incident], now: datetime,
                        window_start: datetime | None) -> datetime:
-    configured = portal.config.since
+    first_day = portal.since  # the status page's first day: uptime and MTBF start together
     candidates = [moment for moment in (
         window_start,
-        datetime.combine(configured, time(0), tzinfo=UTC) if configured else None,
+        datetime.combine(first_day, time(0), tzinfo=UTC) if first_day else None,
     ) if moment is not None]
     if candidates:
         return _utc(max(candidates))
@@ -762,7 +870,8 @@ def _overlaps(start: datetime, end: datetime, lo: datetime, hi: datetime) -> boo
 
 def _reliability(component: str, config: SitrepConfig, incidents: Sequence[Incident],
                  lo: datetime, hi: datetime) -> ComponentReliability:
-    outages = intervals_for(incidents, component, hi, OUTAGE_IMPACTS)
+    impacts = intervals_for(incidents, component, hi)
+    outages = [iv for iv in impacts if iv.impact in OUTAGE_IMPACTS]
     merged = _merge((iv.start, iv.end) for iv in outages)
     kept = [_overlaps(*p, lo, hi) for p in merged]
     periods = [p for p, keep in zip(merged, kept, strict=True) if keep]
@@ -777,6 +886,7 @@ def _reliability(component: str, config: SitrepConfig, incidents: Sequence[Incid
     return ComponentReliability(
         component=component, name=_component_name(config, component), observation_start=lo,
         observation_end=hi, observed=observed, downtime=downtime, uptime=uptime,
+        uptime_percent=uptime_percent(impacts, lo, hi),
         failures=len(periods), outage_incidents=tuple(ids), mtbf=mtbf, days_without_failure=days,
         display=format_duration(mtbf) if mtbf is not None else f"no failures in {days} days",
     )
@@ -793,18 +903,24 @@ def _mtbf(portal: Portal, incidents: Sequence[Incident], now: datetime,
 
 
 def _per_month(incidents: Sequence[Incident], config: SitrepConfig, now: datetime,
-               window_start: datetime | None) -> tuple[MonthCount, ...]:
-    first = window_start or min((inc.start for inc in incidents), default=None)
-    if first is None:
+               period_start: datetime) -> tuple[MonthCount, ...]:
+    """Incidents per calendar month (UTC) of the period from ``period_start`` to ``now``, zero months too."""
+    if not incidents and period_start >= now:
         return ()
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for inc in incidents:
         counts[_month(inc.start)][_severity_id(inc, config)] += 1
     keys = _severity_keys(config, {sev for c in counts.values() for sev in c})
-    return tuple(
-        MonthCount(month, sum(counts[month].values()), {k: counts[month][k] for k in keys})
-        for month in _month_range(first, now)
-    )
+    rows = []
+    for month in _month_range(min([period_start, *(inc.start for inc in incidents)]), now):
+        year, number = int(month[:4]), int(month[5:])
+        month_start = datetime(year, number, 1, tzinfo=UTC)
+        month_end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=UTC)
+        lo, hi = max(month_start, period_start), min(month_end, now)
+        rows.append(MonthCount(month, sum(counts[month].values()), {k: counts[month][k] for k in keys},
+                               covered_from=min(lo, hi).date(), covered_to=(hi - timedelta(microseconds=1)).date()
+                               if hi > lo else lo.date(), partial=lo > month_start or hi < month_end))
+    return tuple(rows)
 
 
 def _per_component(incidents: Sequence[Incident], config: SitrepConfig,
@@ -944,6 +1060,18 @@ def _by_quarter(samples: Sequence[_Sample], starts: Mapping[str, datetime], now:
     )
 
 
+def _previous_period(every: Sequence[Incident], config: SitrepConfig, now: datetime,
+                     window_start: datetime | None, component: str | None) -> PreviousPeriod | None:
+    if window_start is None:
+        return None
+    start = window_start - (now - window_start)
+    before = [inc for inc in _select(every, now, start, component) if inc.start < window_start]
+    spec = next(spec for spec in SPECS if spec.name == "time_to_resolve")
+    samples, _ = _collect(before, config, lambda i: _measure(i, spec), spec.target)
+    values = [sample.value for sample in samples]
+    return PreviousPeriod(start, window_start, len(before), len(values), _mean(values), median(values))
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -967,7 +1095,7 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
     ``now`` (timezone-aware) ends the report window and stands in for "still
     ongoing" times.  ``window_start`` keeps incidents whose start lies in
     ``[window_start, now]``; ``component`` keeps incidents that list it.  See the
-    module docstring for the choices behind each metric and :data:`DEFINITIONS`
+    module docstring for the choices behind each metric and :func:`definitions`
     for their plain-words definitions. ``action_items`` (postmortem id -> its rows as of
     ``now``) saves parsing every postmortem body again for each report.
     """
@@ -992,7 +1120,7 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
         time_to_first_update=first_update,
         update_cadence=_cadence(selected, config, now),
         mtbf=_mtbf(portal, every, now, window_start, component),
-        incidents_per_month=_per_month(selected, config, now, window_start),
+        incidents_per_month=_per_month(selected, config, now, _observation_start(portal, every, now, window_start)),
         incidents_per_component=_per_component(selected, config, component),
         postmortem_completion=_postmortem_completion(selected, portal, now),
         action_items=_action_items(in_scope, now.date(), config.person, action_items),
@@ -1000,6 +1128,9 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
         resolve_time_bands=_resolve_bands(resolve),
         resolve_time_by_quarter=_by_quarter(resolve, {inc.id: inc.start for inc in selected}, now,
                                             window_start),
+        definitions=definitions(config),
+        previous_period=_previous_period(every, config, now, window_start, component),
+        resolve_times=tuple(IncidentDuration(s.incident_id, s.severity, s.value) for s in resolve),
     )
 
 
@@ -1014,7 +1145,8 @@ def _seconds(delta: timedelta) -> int | float:
 def _jsonable(value: Any) -> Any:
     """Convert a result tree to JSON types, keeping field and mapping order."""
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.metadata.get("json", f.name): _jsonable(getattr(value, f.name)) for f in fields(value)}
+        return {f.metadata.get("json", f.name): _jsonable(getattr(value, f.name)) for f in fields(value)
+                if f.metadata.get("json", f.name) is not None}
     if isinstance(value, timedelta):
         return _seconds(value)
     if isinstance(value, datetime):  # before date: datetime is a date

@@ -107,8 +107,17 @@ def uptime_text(percent: float) -> str:
 
 
 def pct(share: float | None) -> str:
-    """A fraction 0..1 as a whole percentage; an em dash when there is nothing to divide."""
-    return "—" if share is None else f"{share * 100:.0f}%"
+    """A fraction 0..1 as a whole percentage, half up; an em dash when there is nothing to divide.
+
+    ``100%`` only when the share is whole and ``0%`` only when it is nothing: 199 of 200 reads
+    ``99%``, 1 of 1,000 reads ``1%``, so a target met by all but one never reads as met by all.
+    """
+    if share is None:
+        return "—"
+    whole = math.floor(share * 100 + 0.5)
+    if 0 < share < 1:
+        whole = min(max(whole, 1), 99)
+    return f"{whole}%"
 
 
 # --------------------------------------------------------------------------- slugs

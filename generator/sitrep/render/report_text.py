@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sitrep.derive.metrics import Metrics
-from sitrep.model.formatting import format_seconds, pct
+from sitrep.model.formatting import format_seconds, pct, uptime_text
 from sitrep.model.vocabulary import postmortem_status_label
 
 _DURATIONS = (("time_to_detect", "Time to detect"), ("time_to_acknowledge", "Time to acknowledge"),
@@ -19,11 +19,12 @@ def _table(rows: list[list[str]]) -> list[str]:
 
 
 def _duration_block(title: str, data: dict[str, Any]) -> list[str]:
-    rows = [["", "n", "mean", "median", "p90", "max", "target", "met"]]
+    rows = [["", "n", "mean", "median", "p90", "max", "target", "met", "mean within target"]]
     for label, stats in [("all", data["overall"]), *data["by_severity"].items()]:
         rows.append([label, str(stats["n"]),
                      *(format_seconds(stats[key]) for key in ("mean", "median", "p90", "max", "target")),
-                     pct(stats["share_met_target"])])
+                     pct(stats["share_met_target"]),
+                     {None: "—", True: "met", False: "missed"}[stats["mean_met_target"]]])
     return [title, *("  " + r for r in _table(rows)), ""]
 
 
@@ -38,8 +39,9 @@ def render_text(metrics: Metrics) -> str:
     lines += [f"Update cadence: {cadence['within_cadence']} of {cadence['intervals']} intervals within the "
               f"severity's cadence ({pct(cadence['share_within_cadence'])})", ""]
     lines.append("MTBF per component")
-    lines += ["  " + r for r in _table([["component", "failures", "downtime", "MTBF"]] + [
-        [m["name"], str(m["failures"]), format_seconds(m["downtime"]), m["display"]] for m in j["mtbf"]])]
+    lines += ["  " + r for r in _table([["component", "outages", "time in outage", "uptime", "MTBF"]] + [
+        [m["name"], str(m["failures"]), format_seconds(m["downtime"]), uptime_text(m["uptime_percent"]), m["display"]]
+        for m in j["mtbf"]])]
     pc = j["postmortem_completion"]
     required = ", ".join(pc["required_severities"])
     lines += ["", f"Postmortems: {pc['published']} of {pc['required']} required ({required}) "
@@ -51,7 +53,7 @@ def render_text(metrics: Metrics) -> str:
     ai = j["action_items"]
     lines += ["", f"Action items: {ai['open']} open ({ai['overdue']} overdue), {ai['done']} done, {ai['wont_do']} "
               f"won't do; completion {pct(ai['completion_rate'])}; median age of open items "
-              f"{ai['median_open_age_days'] if ai['median_open_age_days'] is not None else '—'} days"]
+              f"{ai['median_open_age_days']:g} days" if ai["median_open_age_days"] is not None else "—"]
     bands = j["resolve_time_bands"]
     lines += ["", "Time to resolve bands: " + ", ".join(
         f"{b['name'].replace('_', ' ')} {b['count']} ({pct(b['share'])})" for b in bands["bands"])]

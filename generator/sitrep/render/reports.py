@@ -1,7 +1,7 @@
 """The reliability reports: all time, two rolling windows and one per component, with charts and tables.
 
 Every figure comes from :mod:`sitrep.derive.metrics` and is defined on the page
-(:data:`~sitrep.derive.metrics.DEFINITIONS`); ``reports/metrics.json`` carries
+(:func:`~sitrep.derive.metrics.definitions`, with the portal's targets); ``reports/metrics.json`` carries
 the all-time figures for tools.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sitrep.derive.metrics import DEFINITIONS, DurationStats, Metrics
+from sitrep.derive.metrics import DurationStats, Metrics
 from sitrep.derive.state import MetricsWindow, PortalState
 from sitrep.model.config import SitrepConfig
 from sitrep.model.formatting import dump_json, format_duration, pct
@@ -43,7 +43,8 @@ def _stats_row(label: str, s: DurationStats, sev_key: str | None = None) -> dict
     return {"label": label, "sev": sev_key, "n": s.n, "mean": format_duration(s.mean),
             "median": format_duration(s.median), "p90": format_duration(s.p90), "max": format_duration(s.max),
             "target": format_duration(s.target) if s.target else "—",
-            "met": s.met_target, "with_target": s.with_target, "share": pct(s.share_met_target)}
+            "met": s.met_target, "with_target": s.with_target, "share": pct(s.share_met_target),
+            "mean_met": s.mean_met_target}
 
 
 def _duration_table(config: SitrepConfig, metric: Any) -> list[dict[str, Any]]:
@@ -53,20 +54,12 @@ def _duration_table(config: SitrepConfig, metric: Any) -> list[dict[str, Any]]:
 
 
 def _resolve_samples(portal: Portal, m: Metrics) -> list[tuple[str, list[tuple[str, Incident, timedelta]]]]:
-    """Time to resolve of each measured incident, grouped by severity (same rule as the metric)."""
-    config = portal.config
-    groups: dict[str, list[tuple[str, Incident, timedelta]]] = {}
-    for key in m.time_to_resolve.by_severity:
-        groups[key] = []
-    for inc_id in m.incident_ids:
-        inc = portal.incident(inc_id)
-        if inc is None or not inc.is_resolved or inc.started is None or inc.resolved_at is None:
-            continue
-        value = inc.resolved_at - inc.started
-        if value < timedelta(0):
-            continue
-        key = config.normalise_severity(inc.latest_severity) or inc.latest_severity or "unrated"
-        groups.setdefault(key, []).append((key, inc, value))
+    """Time to resolve of each measured incident (as the metric measured it), grouped by severity."""
+    groups: dict[str, list[tuple[str, Incident, timedelta]]] = {key: [] for key in m.time_to_resolve.by_severity}
+    for sample in m.resolve_times:
+        inc = portal.incident(sample.incident_id)
+        if inc is not None:
+            groups.setdefault(sample.severity, []).append((sample.severity, inc, sample.value))
     return [(key, sorted(items, key=lambda x: (x[2], x[1].id))) for key, items in groups.items()]
 
 
@@ -82,7 +75,7 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
     def inc_link(inc_id: str) -> dict[str, str]:
         return {"id": inc_id, "title": titles.get(inc_id, inc_id), "url": urls.link(urls.incident_page(inc_id), root)}
 
-    durations = [{"key": key, "title": title, "definition": DEFINITIONS[key],
+    durations = [{"key": key, "title": title, "definition": m.definitions[key],
                   "rows": _duration_table(config, getattr(m, key))} for key, title in DURATION_SECTIONS]
 
     samples = _resolve_samples(portal, m)
@@ -103,10 +96,10 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
                   for value, key, inc in slowest[:LIST_LIMIT]]
 
     cadence = m.update_cadence
-    cadence_rows = [{"label": _sev_label(config, key), "intervals": c.intervals, "within": c.within_cadence,
+    cadence_rows = [{"label": _sev_label(config, key), "sev": key, "intervals": c.intervals, "within": c.within_cadence,
                      "share": pct(c.share_within_cadence), "allowed": format_duration(c.allowed)}
                     for key, c in cadence.by_severity.items()]
-    cadence_rows.append({"label": "All severities", "intervals": cadence.overall.intervals,
+    cadence_rows.append({"label": "All severities", "sev": None, "intervals": cadence.overall.intervals,
                          "within": cadence.overall.within_cadence,
                          "share": pct(cadence.overall.share_within_cadence), "allowed": "—"})
     gaps = [{**inc_link(g.incident_id), "severity": g.severity, "from": g.from_, "to": g.to,
@@ -117,12 +110,15 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
     month_keys = [k for k in (months[0].by_severity if months else {}) if any(mc.by_severity[k] for mc in months)]
     month_chart = charts.bar_chart(
         f"{chart_prefix}-months", "Incidents per month by severity",
-        "Stacked bars: incidents that started in each month (UTC), one colour per severity. "
-        "The same counts are in the table below the chart.",
-        [mc.month for mc in months],
+        "Stacked bars: incidents that started in each month (UTC), one colour per severity; a month marked * is "
+        "covered only in part by the period. The same counts are in the table below the chart.",
+        [mc.month + ("*" if mc.partial else "") for mc in months],
         [(k, [mc.by_severity.get(k, 0) for mc in months]) for k in month_keys] or [("Incidents", [0] * len(months))],
         integer=True,
     ) if months else ""
+    month_rows = [{"label": mc.month, "partial": mc.partial,
+                   "covered": f"days {mc.covered_from.day}–{mc.covered_to.day} only" if mc.partial else "",
+                   "by_severity": mc.by_severity, "total": mc.total} for mc in months]
     comps = m.incidents_per_component
     impact_keys = [k for k in (comps[0].by_impact if comps else {}) if any(c.by_impact.get(k) for c in comps)]
     comp_chart = charts.hbar_chart(
@@ -171,7 +167,7 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
         "cadence_rows": cadence_rows,
         "gaps": gaps,
         "mtbf": m.mtbf,
-        "months": months,
+        "months": month_rows,
         "month_keys": month_keys,
         "month_chart": month_chart,
         "components": comps,
@@ -197,7 +193,7 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
                       "p90": format_duration(q.p90)}
                      for q in quarters],
         "quarter_chart": quarter_chart,
-        "definitions": DEFINITIONS,
+        "definitions": m.definitions,
     }
 
 
