@@ -148,3 +148,14 @@ def test_a_component_history_page_opens_with_its_status_uptime_and_feeds() -> No
         feed = feedparser.parse((site / "history/component/webhooks" / links[name]).resolve().read_bytes())
         assert not feed.bozo and feed.entries
         assert feed.feed.title.endswith("Webhooks & integrations")
+    # A feed reader given the page finds the component's feeds, as it finds the site's on the home page.
+    announced = {(link["type"], link["href"]): link["title"] for link in page.select("head link[rel=alternate]")}
+    assert announced[("application/atom+xml", links["Atom feed"])] == (
+        "SmartBeak Status — Webhooks & integrations incident history (Atom)")
+    assert announced[("application/rss+xml", links["RSS feed"])] == (
+        "SmartBeak Status — Webhooks & integrations incident history (RSS)")
+    assert ("application/atom+xml", "../../../history.atom") in announced  # and the site's
+    other = BeautifulSoup((site / "history/component/database/index.html").read_text(encoding="utf-8"), "lxml")
+    assert {link["href"] for link in other.select("head link[rel=alternate]")} == {
+        "../../../history.atom", "../../../history.rss", "../../../updates.atom", "../../../updates.rss",
+        "../../../components/database/history.atom", "../../../components/database/history.rss"}
