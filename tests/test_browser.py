@@ -219,6 +219,17 @@ def test_a_screen_reader_names_each_bar_by_the_days_on_screen(browser, base_url,
     assert pg.errors == []
 
 
+def test_a_component_history_page_announces_its_feeds_and_loads_cleanly(page, base_url) -> None:
+    """Its <head> links to the component's feeds; the theme's script, which fetches a sitemap beside every
+    such link, finds one there (no 404 in the console)."""
+    page.goto(f"{base_url}history/component/webhooks/")
+    page.wait_for_load_state("networkidle")
+    feeds = page.locator('head link[rel=alternate][href*="components/webhooks/"]')
+    assert [feeds.nth(k).get_attribute("type") for k in range(feeds.count())] == [
+        "application/atom+xml", "application/rss+xml"]
+    assert page.errors == []
+
+
 POOL_POSTMORTEM = "postmortems/2026-01-29-publishing-api-connection-pool-exhaustion/"
 
 
