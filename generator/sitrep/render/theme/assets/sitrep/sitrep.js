@@ -101,7 +101,7 @@
   }
   document.querySelectorAll("ol.sr-bar[data-start]").forEach(function (bar) {
     var figures = (bar.dataset.u || "").split(",");
-    bar.querySelectorAll("a").forEach(function (link, k) { link.tabIndex = -1; addLinkTip(link, figures[k].split(" ")); });
+    bar.querySelectorAll("a").forEach(function (link, k) { link.tabIndex = -1; addLinkTip(link, (figures[k] || "").split(" ")); });
     var today = bar.lastElementChild;
     if (!today) { return; }
     if (dayTarget(today) === today) { addTip(today); }
