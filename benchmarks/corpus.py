@@ -4,6 +4,7 @@ Used by the benchmarks and by tests that need volume. Deterministic for a given
 N and seed: the same arguments write the same bytes.
 
     python benchmarks/corpus.py /tmp/portal 10000
+    python benchmarks/corpus.py /tmp/portal busy     (every component marked on each of the last 90 days)
 """
 
 from __future__ import annotations
@@ -106,6 +107,43 @@ def write_corpus(root: Path, count: int, seed: int = 7) -> Path:
     return root
 
 
+def write_busy_corpus(root: Path, days: int = 90) -> Path:
+    """Write a portal where every component has an incident on each of the ``days`` days before :data:`END`.
+
+    The status page's worst case (every day of every uptime bar marked, so as many linked days as the
+    page allows) with few records: three incidents a day, each on three components, impacts in turn.
+    Build it with the clock on :data:`END`'s day (``SOURCE_DATE_EPOCH``) to see that case.
+    """
+    if root.exists():
+        shutil.rmtree(root)
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "about.md").write_text("# About\n\nA synthetic portal for benchmarks.\n")
+    (root / "mkdocs.yml").write_text(mkdocs_yml())
+    first = END - timedelta(days=days)
+    for d in range(days):
+        for k in range(3):
+            start = first + timedelta(days=d, hours=2 + 6 * k)
+            comps = COMPONENTS[3 * k:3 * k + 3]
+            impacts = [IMPACTS[(d + k + j) % 3] for j in range(3)]
+            resolved = start + timedelta(hours=1 + (d + k) % 4)
+            slug = f"{start:%Y-%m-%d}-busy-day-incident-{k + 1}"
+            lines = ["---", f"title: Elevated error rates on {comps[0]} and {comps[1]} (busy day {d}, {k + 1})",
+                     f"severity: {SEVERITIES[(d + k) % 4]}", f"started: {_ts(start)}", f"resolved: {_ts(resolved)}",
+                     "components:", *[f"  {c}: {i}" for c, i in zip(comps, impacts, strict=True)],
+                     "visibility: public", "updates:",
+                     f"  - at: {_ts(start + timedelta(minutes=5))}", "    status: investigating",
+                     f"    message: We are investigating elevated error rates on {comps[0]}.",
+                     f"  - at: {_ts(resolved)}", "    status: resolved",
+                     "    message: This incident has been resolved.", "---", "", "What happened, in a sentence.", ""]
+            path = root / "incidents" / f"{start:%Y}" / f"{slug}.md"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("\n".join(lines))
+    return root
+
+
 if __name__ == "__main__":
-    out = write_corpus(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 10_000)
+    if len(sys.argv) > 2 and sys.argv[2] == "busy":
+        out = write_busy_corpus(Path(sys.argv[1]))
+    else:
+        out = write_corpus(Path(sys.argv[1]), int(sys.argv[2]) if len(sys.argv) > 2 else 10_000)
     print(out)

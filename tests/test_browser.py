@@ -108,7 +108,7 @@ def test_each_uptime_bar_is_one_tab_stop_on_the_way_to_the_history(browser, base
 def test_arrow_keys_move_between_days_and_show_their_tooltip(page, base_url) -> None:
     page.goto(base_url)
     bar = page.locator("#component-webhooks ol.sr-bar")
-    bar.locator("li").last.locator("a.sr-day").focus()  # today: the webhook delivery delays
+    bar.locator("li").last.locator("a").focus()  # today: the webhook delivery delays
     tip_now = page.evaluate(_FOCUSED)["name"]
     assert tip_now.startswith("Nov 23, 2026 · Partial outage · 1 incident")
     page.keyboard.press("ArrowLeft")
@@ -175,7 +175,11 @@ def test_status_page_usable_without_javascript(browser, base_url) -> None:
     pg = context.new_page()
     pg.goto(base_url)
     assert "Partial System Outage" in pg.locator(".sr-banner").inner_text()
-    assert pg.locator("a.sr-day").count() > 0
+    # Each marked day is a link to its day page, named by its date.
+    day = pg.locator("#component-webhooks ol.sr-bar > li > a").last
+    assert day.inner_text().startswith("Nov 23, 2026")
+    day.click()
+    pg.wait_for_url("**/history/day/2026-11-23/")
     context.close()
 
 
@@ -191,6 +195,39 @@ def test_uptime_figure_and_legend_match_the_days_shown(browser, base_url, width,
         # The figure of the days on screen: webhooks' 30 days hold today's open partial outage,
         # so the 30-day figure is lower than the 90-day one.
         assert figure == {30: "99.83% uptime", 90: "99.92% uptime"}[days]
+
+
+def _bar_names(pg) -> dict[str, str]:
+    """What the accessibility tree (Chromium's own, as a screen reader gets it) names each uptime bar."""
+    cdp = pg.context.new_cdp_session(pg)
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    return {n["name"]["value"].split(" Uptime")[0]: n["name"]["value"] for n in nodes
+            if n.get("role", {}).get("value") == "list" and "Uptime over" in n.get("name", {}).get("value", "")}
+
+
+@pytest.mark.parametrize(("width", "days"), [(390, 30), (800, 60), (1280, 90)])
+def test_a_screen_reader_names_each_bar_by_the_days_on_screen(browser, base_url, width, days) -> None:
+    with visitor_page(browser, base_url, width=width) as pg:
+        pg.goto(base_url)
+        names = _bar_names(pg)
+        assert len(names) == 9
+        assert names["Webhooks & integrations"] == f"Webhooks & integrations Uptime over the last {days} days"
+        assert all(name.endswith(f" Uptime over the last {days} days") for name in names.values())
+        # What it says is what the screen shows: the legend and the bar's days.
+        assert f"Uptime over the last {days} days" in pg.locator(".sr-legend").inner_text()
+        assert pg.locator("#component-webhooks ol.sr-bar > li:visible").count() == days
+    assert pg.errors == []
+
+
+def test_a_component_history_page_announces_its_feeds_and_loads_cleanly(page, base_url) -> None:
+    """Its <head> links to the component's feeds; the theme's script, which fetches a sitemap beside every
+    such link, finds one there (no 404 in the console)."""
+    page.goto(f"{base_url}history/component/webhooks/")
+    page.wait_for_load_state("networkidle")
+    feeds = page.locator('head link[rel=alternate][href*="components/webhooks/"]')
+    assert [feeds.nth(k).get_attribute("type") for k in range(feeds.count())] == [
+        "application/atom+xml", "application/rss+xml"]
+    assert page.errors == []
 
 
 POOL_POSTMORTEM = "postmortems/2026-01-29-publishing-api-connection-pool-exhaustion/"

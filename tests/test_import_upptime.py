@@ -27,6 +27,7 @@ from click.testing import CliRunner, Result
 
 from sitrep.cli import main
 from sitrep.edit.importers.upptime import site_slug
+from tests.support.bars import day_tooltips
 from tests.support.helpers_build import load, serve_handler, write_portal
 
 FIXTURE = Path(__file__).parent / "fixtures" / "upptime"
@@ -438,7 +439,8 @@ def test_the_imported_history_builds_with_its_incidents_and_uptime(imported: tup
     assert "Active incidents Payments Gateway is down SEV1 · Critical Investigating" in text
     assert "Docs hosting migration" in text and "Scheduled maintenance: will affect Docs" in text
     # Uptime: Website was down 1 h 17 min on May 6 and 48 min 35 s on Jun 9 (of 90 days).
-    assert "May 6, 2024 · Major outage · 1 incident · 94.63% uptime Website is down" in text
+    assert "May 6, 2024 · Major outage · 1 incident · 94.63% uptime Website is down" in day_tooltips(
+        (site / "index.html").read_text(encoding="utf-8"))
     assert "99.90% uptime" in text
     summary = json.loads((site / "api" / "v2" / "summary.json").read_text(encoding="utf-8"))
     status = {c["name"]: c["status"] for c in summary["components"]}

@@ -65,9 +65,9 @@ def test_since_defaults_to_the_earliest_incident_and_a_portal_without_records_ha
 def test_status_page_says_no_data_instead_of_100_percent() -> None:
     page = status_page(portal_state(portal().for_audience("public"), NOW)).text
     assert "No data yet" in page and "100.00% uptime" not in page
-    assert page.count('<li class="n"') == 90
+    assert page.count("<li class=n ") == 90
     page = status_page(portal_state(portal(since=date(2026, 3, 30)).for_audience("public"), NOW)).text
-    assert "100.00% uptime" in page and page.count('<li class="n"') == 88 and "no data before Mar 30, 2026" in page
+    assert "100.00% uptime" in page and page.count("<li class=n ") == 88 and "no data before Mar 30, 2026" in page
 
 
 def test_hiding_an_internal_incident_does_not_move_the_public_first_day() -> None:

@@ -55,6 +55,16 @@ def test_shortcuts_on_a_synthetic_archive(tmp_path: Path, monkeypatch: pytest.Mo
     assert sorted(fast) == sorted(slow)
     assert [path for path in fast if fast[path] != slow[path]] == []
     assert sum(path.startswith("history/") for path in fast) > 20
+    # Pages sharing a shell keep their own head links: each page of a component's history announces
+    # that component's feeds (the shell's head slot), and no other page announces one.
+    component_pages = [path for path in fast if re.fullmatch(r"history/component/[\w-]+/(page/\d+/)?index\.html", path)]
+    assert any("/page/" in path for path in component_pages)
+    for path in fast:
+        if path.endswith(".html"):
+            announced = re.findall(r'<link rel="alternate" [^>]*href="[./]*components/([\w-]+)/history\.(atom|rss)"',
+                                   fast[path].decode())
+            expected = [(path.split("/")[2], "atom"), (path.split("/")[2], "rss")] if path in component_pages else []
+            assert announced == expected, path
 
 
 @pytest.mark.slow

@@ -124,9 +124,9 @@ def test_the_sample_home_page_title_and_maintenance_wording() -> None:
 @pytest.mark.xdist_group("sample-site")
 def test_a_component_history_page_opens_with_its_status_uptime_and_feeds() -> None:
     site = sample_site()
-    home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
-    page = BeautifulSoup((site / "history/component/webhooks/index.html").read_text(encoding="utf-8"),
-                         "html.parser")
+    # lxml parses as browsers do: an uptime bar's cells omit their optional </li>.
+    home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "lxml")
+    page = BeautifulSoup((site / "history/component/webhooks/index.html").read_text(encoding="utf-8"), "lxml")
     summary = page.select_one(".sr-comp-summary")
     assert summary is not None and summary.find_previous("h1") is not None
     comp = summary.select_one("li.sr-component")
@@ -138,7 +138,7 @@ def test_a_component_history_page_opens_with_its_status_uptime_and_feeds() -> No
             == [f.get_text() for f in on_home.select(".sr-uptime > .sr-w")])
     assert ([li.get("class") for li in comp.select("ol.sr-bar > li")]
             == [li.get("class") for li in on_home.select("ol.sr-bar > li")])
-    for day in comp.select("a.sr-day"):
+    for day in comp.select("ol.sr-bar a"):
         assert (site / "history/component/webhooks" / day["href"] / "index.html").resolve().is_file()
     links = {a.get_text(): a["href"] for a in summary.select(".sr-comp-feeds a")}
     assert links["Atom feed"] == "../../../components/webhooks/history.atom"
@@ -148,3 +148,14 @@ def test_a_component_history_page_opens_with_its_status_uptime_and_feeds() -> No
         feed = feedparser.parse((site / "history/component/webhooks" / links[name]).resolve().read_bytes())
         assert not feed.bozo and feed.entries
         assert feed.feed.title.endswith("Webhooks & integrations")
+    # A feed reader given the page finds the component's feeds, as it finds the site's on the home page.
+    announced = {(link["type"], link["href"]): link["title"] for link in page.select("head link[rel=alternate]")}
+    assert announced[("application/atom+xml", links["Atom feed"])] == (
+        "SmartBeak Status — Webhooks & integrations incident history (Atom)")
+    assert announced[("application/rss+xml", links["RSS feed"])] == (
+        "SmartBeak Status — Webhooks & integrations incident history (RSS)")
+    assert ("application/atom+xml", "../../../history.atom") in announced  # and the site's
+    other = BeautifulSoup((site / "history/component/database/index.html").read_text(encoding="utf-8"), "lxml")
+    assert {link["href"] for link in other.select("head link[rel=alternate]")} == {
+        "../../../history.atom", "../../../history.rss", "../../../updates.atom", "../../../updates.rss",
+        "../../../components/database/history.atom", "../../../components/database/history.rss"}

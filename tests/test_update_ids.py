@@ -176,3 +176,102 @@ def test_ids_follow_file_order_and_appending_changes_no_earlier_id() -> None:
     assert three == ("20260210T144000Z-identified", "20260210T144000Z-identified-2",
                      "20260210T144000Z-identified-3", "20260210T144000Z-monitoring")
     assert three[:2] == two  # appending an update renames none of the earlier ones
+
+
+def _record(title: str, day: str, status: str, *, resolved: bool) -> str:
+    """An incident on ``day`` whose first update is at 09:00:00 UTC with ``status``, as another's is."""
+    lines = ["---", f"title: {title}", "severity: SEV3", f"started: {day}T08:55:00Z",
+             "components:", "  api: partial_outage", "updates:",
+             f"  - at: {day}T09:00:00Z", f"    status: {status}", f"    message: {title}, first update."]
+    if resolved:
+        lines += [f"  - at: {day}T10:00:00Z", "    status: resolved", f"    message: {title}, resolved."]
+    return "\n".join([*lines, "---", f"{title}.", ""])
+
+
+POSTMORTEM_OF_TWO = """\
+---
+title: Two API incidents on one day
+incidents: [2026-02-27-api-errors, 2026-02-27-api-timeouts]
+date: 2026-02-28
+authors: [Priya Raman]
+status: published
+visibility: public
+---
+## Summary
+Two incidents, one cause.
+
+## Impact
+API requests failed.
+
+## Timeline
+- 09:00 UTC: both began.
+
+## Root Cause
+A bad deploy.
+
+## Resolution
+Rolled back.
+
+## Action Items
+- [ ] Add a canary.
+
+## Lessons Learned
+Deploy slower.
+"""
+
+
+def test_pages_listing_several_incidents_give_each_update_its_own_anchor(tmp_path: Path) -> None:
+    """Two incidents' updates in the same second with the same status: the status page (two open
+    incidents) and a postmortem covering two incidents show both, each under an id of its own; the
+    incident pages keep the anchors the feeds link to."""
+    records = {
+        "incidents/2026/2026-03-01-api-errors.md": _record("API errors", "2026-03-01", "investigating",
+                                                           resolved=False),
+        "incidents/2026/2026-03-01-api-timeouts.md": _record("API timeouts", "2026-03-01", "investigating",
+                                                             resolved=False),
+        "incidents/2026/2026-02-27-api-errors.md": _record("Old API errors", "2026-02-27", "identified",
+                                                           resolved=True),
+        "incidents/2026/2026-02-27-api-timeouts.md": _record("Old API timeouts", "2026-02-27", "identified",
+                                                             resolved=True),
+        "postmortems/2026-02-28-two-api-incidents.md": POSTMORTEM_OF_TWO,
+    }
+    root = write_portal(tmp_path / "portal", records, components=[("api", "Public API")])
+    sites = []
+    for name in ("site", "again"):
+        built = mkdocs_build(root, tmp_path / name, epoch=1772366400)  # 2026-03-01T12:00:00Z
+        assert built.returncode == 0, built.stderr
+        sites.append(tmp_path / name)
+    site = sites[0]
+
+    def soup(rel: str) -> BeautifulSoup:
+        return BeautifulSoup((site / rel).read_text(encoding="utf-8"), "lxml")
+
+    # No page of the site has an id twice.
+    for html in sorted(site.rglob("*.html")):
+        ids = Counter(tag["id"] for tag in BeautifulSoup(html.read_text(encoding="utf-8"), "lxml").find_all(id=True))
+        assert [i for i, n in ids.items() if n > 1] == [], html.relative_to(site)
+
+    def anchored(rel: str) -> dict[str, str]:
+        return {li["id"]: li.select_one(".sr-u-msg").get_text() for li in soup(rel).select("li.sr-update")}
+
+    on_status = anchored("index.html")
+    assert on_status == {
+        "update-2026-03-01-api-errors-20260301T090000Z-investigating": "API errors, first update.",
+        "update-2026-03-01-api-timeouts-20260301T090000Z-investigating": "API timeouts, first update.",
+    }
+    on_postmortem = anchored("postmortems/2026-02-28-two-api-incidents/index.html")
+    assert on_postmortem["update-2026-02-27-api-errors-20260227T090000Z-identified"] == "Old API errors, first update."
+    assert on_postmortem["update-2026-02-27-api-timeouts-20260227T090000Z-identified"] == (
+        "Old API timeouts, first update.")
+    assert len(on_postmortem) == 4
+    # Same input, same anchors.
+    assert (sites[1] / "index.html").read_bytes() == (site / "index.html").read_bytes()
+    # Every feed entry still lands on its own update on the incident's page.
+    for name in ("updates.atom", "updates.rss"):
+        feed = feedparser.parse((site / name).read_bytes())
+        assert len(feed.entries) == 6, name
+        for entry in feed.entries:
+            url, fragment = entry.link.split("#")
+            page = anchored(url.removeprefix("https://status.test.example/") + "index.html")
+            text = BeautifulSoup(entry.content[0].value if "content" in entry else entry.summary, "html.parser")
+            assert page[fragment] in text.get_text(" "), (name, entry.link)

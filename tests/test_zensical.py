@@ -11,6 +11,8 @@ HTML as written, and ``sitrep sanitize`` must leave none of it able to run.
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import re
 import shutil
@@ -25,7 +27,13 @@ import feedparser
 import pytest
 import yaml
 
-from tests.support.helpers_build import CHROMIUM, serious_accessibility_violations, serve, visitor_page
+from tests.support.helpers_build import (
+    CHROMIUM,
+    serious_accessibility_violations,
+    serve,
+    serve_handler,
+    visitor_page,
+)
 from tests.support.sitebuild import REPO, SAMPLE_NOW, copy_sample
 
 ZENSICAL = Path(os.environ.get("SITREP_ZENSICAL", REPO / ".venv-zensical" / "bin" / "zensical"))
@@ -137,6 +145,19 @@ def test_feeds_parse_and_link_to_pages_of_the_build(name: str, site: Path, base_
         assert (site / path.lstrip("/") / "index.html").is_file(), entry.link
 
 
+def test_a_component_history_announces_its_feeds(site: Path, base_url: str) -> None:
+    """As in the MkDocs build: the page's <head> links to the component's Atom and RSS feeds, which parse."""
+    html = (site / "history/component/webhooks/index.html").read_text(encoding="utf-8")
+    announced = re.findall(r'<link rel="alternate" type="application/(atom|rss)\+xml" title="([^"]*)" href="([^"]*)"',
+                           html)
+    own = [(kind, href) for kind, title, href in announced if "Webhooks &amp; integrations" in title]
+    assert own == [("atom", "../../../components/webhooks/history.atom"),
+                   ("rss", "../../../components/webhooks/history.rss")]
+    for _, href in own:
+        feed = feedparser.parse(urljoin(f"{base_url}history/component/webhooks/", href))
+        assert not feed.bozo and feed.feed.title.endswith("Webhooks & integrations")
+
+
 def test_a_hostile_record_body_runs_nothing_after_sitrep_sanitize(page, base_url: str, site: Path) -> None:
     page.goto(f"{base_url}incidents/{HOSTILE_INCIDENT}/")
     page.wait_for_load_state("load")
@@ -152,6 +173,49 @@ def test_a_hostile_record_body_runs_nothing_after_sitrep_sanitize(page, base_url
     assert "sitrep:body" not in html  # the markers are the plugin's business, not the visitor's
     # The body's <img src="x"> stays an image (without its handler) and is not found: nothing else failed.
     assert all("404" in error for error in page.errors), page.errors
+
+
+class _PagesHandler(http.server.SimpleHTTPRequestHandler):
+    """A static host as GitHub Pages is one: a missing address gets the site's 404.html, status 404."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_missing_address_gets_sitreps_page_with_the_way_back(browser, site: Path) -> None:
+    """Zensical's build has Sitrep's 404 page, as the MkDocs build has: what happened and the way back."""
+    with (serve_handler(functools.partial(_PagesHandler, directory=str(site))) as url,
+          visitor_page(browser, url) as page):
+        response = page.goto(f"{url}incidents/2026-13-40-no-such-incident/")
+        assert response is not None and response.status == 404
+        assert page.title() == "Page not found - SmartBeak Status"
+        assert page.locator("article h1").inner_text() == "Page not found"
+        # The site's look and Sitrep's stylesheet, loaded from the site's root whatever the address.
+        assert page.evaluate("""() => [...document.styleSheets].some(s => s.href === location.origin +
+                                '/assets/sitrep/sitrep.css' && s.cssRules.length > 0)""")
+        assert page.locator(".md-tabs__link").count() == 3
+        page.get_by_role("link", name="Incident history").click()
+        page.wait_for_url(f"{url}history/")
+        assert page.locator(".sr-history").count() == 1
+        page.goto(f"{url}no/such/page/at/any/depth")
+        page.get_by_role("link", name="Current status").click()
+        page.wait_for_url(url)
+        assert "Partial System Outage" in page.locator(".sr-banner").inner_text()
+    # The only errors: the two missing addresses themselves.
+    assert len(page.errors) == 2 and all("404" in error for error in page.errors), page.errors
 
 
 def test_sanitize_touches_no_page_a_second_time(site: Path) -> None:

@@ -911,14 +911,15 @@ def generate(mkdocs_yml: str, out_dir: str, audience: str | None, theme_dir: str
         click.echo("sitrep: after the engine's build, run `sitrep sanitize SITE_DIR`: it renders record bodies' "
                    "raw HTML as written", err=True)
     if theme_dir:
-        from sitrep.render.templating import THEME_DIR, THEME_PLUGIN_ONLY
+        from sitrep.render.templating import THEME_DIR, THEME_PLUGIN_ONLY, theme_file_for_engine
 
         theme_files = [p for p in sorted(THEME_DIR.rglob("*"))
                        if p.is_file() and p.relative_to(THEME_DIR).as_posix() not in THEME_PLUGIN_ONLY]
         for source in theme_files:
-            target = Path(theme_dir) / source.relative_to(THEME_DIR)
+            rel = source.relative_to(THEME_DIR)
+            target = Path(theme_dir) / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(source.read_bytes())
+            target.write_bytes(theme_file_for_engine(rel.as_posix(), source.read_bytes()))
         click.echo(f"sitrep: wrote {len(theme_files)} theme files to {theme_dir}", err=True)
 
 

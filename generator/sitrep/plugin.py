@@ -41,6 +41,7 @@ from types import SimpleNamespace
 from typing import Any, ClassVar
 from urllib.parse import quote, urljoin, urlsplit
 
+import jinja2
 from markupsafe import Markup
 from markupsafe import escape as markup_escape
 from mkdocs.commands import build as mkdocs_build
@@ -513,7 +514,7 @@ class StreamWriter:
         if not canonical:
             return None  # no site_url: Material's page has no canonical link, no shell
         key = ShellRenderer.key_of(meta.get("template", "main.html"), url, meta, html)
-        output = plugin.shells.fill(key, title, canonical, html)
+        output = plugin.shells.fill(key, title, canonical, html, meta)
         if output is None:
             return None
         if searched and entry is not None:
@@ -634,7 +635,7 @@ class Shell:
     slots: tuple[tuple[str, Callable[[str], str]], ...]
 
     def fill(self, values: dict[str, str]) -> str:
-        """The page with ``values`` (title, canonical_url, content) in their places."""
+        """The page with ``values`` (title, canonical_url, content, head) in their places."""
         out = [self.parts[0]]
         for (name, transform), part in zip(self.slots, self.parts[1:], strict=True):
             out.append(transform(values[name]))
@@ -657,10 +658,12 @@ class ShellRenderer:
     """Generated pages filled into one rendered theme shell per template, folder and page options.
 
     Thousands of pages out of the navigation (records, history and day pages) differ,
-    once rendered by Material, only in their title, canonical URL and article: the
-    navigation, header and footer are the same for pages in one folder (links are
-    relative to it). The shell is rendered once with
-    marker values in those three places; each page is the shell with its own values.
+    once rendered by Material, only in their title, canonical URL and article, and a
+    few in their own links in ``<head>`` (a component history's feeds: the
+    :data:`HEAD_META` front matter, which Sitrep's ``main.html`` prints through the
+    :data:`HEAD` partial): the navigation, header and footer are the same for pages in
+    one folder (links are relative to it). The shell is rendered once with marker
+    values in those four places; each page is the shell with its own values.
     The theme may print the title transformed (escaped, without tags): a second
     rendering with a probe title finds which transform each place uses. A page whose
     rendering depends on more than that (headings in its body, which Material lists
@@ -672,8 +675,14 @@ class ShellRenderer:
     TEMPLATE: ClassVar[str] = "sitrep-shell.html"
     MARKERS: ClassVar[dict[str, str]] = {
         "title": "sitrepshellmarkertitle", "canonical_url": "sitrepshellmarkercanonical",
-        "content": "sitrepshellmarkercontent"}
+        "content": "sitrepshellmarkercontent", "head": "sitrepshellmarkerhead"}
     PROBE: ClassVar[str] = 'Probe &amp; <b>"probe"</b>  \'x/y\''
+    #: The theme partial printing a page's own head links, and the front matter key it reads them from.
+    HEAD: ClassVar[str] = "partials/sitrep-feeds.html"
+    HEAD_META: ClassVar[str] = "feeds"
+    #: Head links the shell is rendered with: their rendering marks the head slot.
+    HEAD_PROBE: ClassVar[list[dict[str, str]]] = [
+        {"type": "sitrepshellprobehead", "title": "sitrepshellprobehead", "href": "sitrepshellprobehead"}]
 
     def __init__(self, env: Any) -> None:
         self.env = env
@@ -688,7 +697,17 @@ class ShellRenderer:
         if shell is None:
             return str(self.env.get_template(template).render(context))
         return shell.fill({"title": page.meta["title"], "canonical_url": page.canonical_url or "",
-                           "content": page.content or ""})
+                           "content": page.content or "", "head": self.head(page.meta)})
+
+    def head(self, meta: dict[str, Any]) -> str:
+        """A page's own head links (:data:`HEAD_META`), as the theme's :data:`HEAD` partial prints them."""
+        if not meta.get(self.HEAD_META):
+            return ""
+        try:
+            partial = self.env.get_template(self.HEAD)
+        except jinja2.TemplateNotFound:
+            return ""  # a theme without Sitrep's main.html: no page prints them
+        return str(partial.render(page={"meta": meta}))
 
     @staticmethod
     def _key(page: MkPage, template: str) -> tuple[Any, ...] | None:
@@ -700,22 +719,29 @@ class ShellRenderer:
     @staticmethod
     def key_of(template: str, url: str, meta: dict[str, Any], content: str) -> tuple[Any, ...]:
         """Which shell a page out of the navigation, without headings of its own, is filled into."""
-        options = tuple(sorted((k, repr(v)) for k, v in meta.items() if k not in ("title", "template")))
+        options = tuple(sorted((k, repr(v)) for k, v in meta.items()
+                               if k not in ("title", "template", ShellRenderer.HEAD_META)))
         return template, posixpath.dirname(url.rstrip("/")), options, "<h1" in content
 
-    def fill(self, key: tuple[Any, ...], title: str, canonical_url: str, content: str) -> str | None:
+    def fill(self, key: tuple[Any, ...], title: str, canonical_url: str, content: str,
+             meta: dict[str, Any]) -> str | None:
         """The page of a shell made already for ``key`` (None when there is none yet, or cannot be)."""
         shell = self.shells.get(key)
         return None if shell is None else shell.fill({"title": title, "canonical_url": canonical_url,
-                                                      "content": content})
+                                                      "content": content, "head": self.head(meta)})
 
     def _render_with(self, context: Any, page: MkPage, template: str, title: str, content: str) -> str:
-        saved = page.meta["title"], page.canonical_url, page.content
+        saved = page.meta["title"], page.canonical_url, page.content, page.meta.get(self.HEAD_META)
         page.meta["title"], page.canonical_url, page.content = title, self.MARKERS["canonical_url"], content
+        page.meta[self.HEAD_META] = self.HEAD_PROBE
         try:
             return str(self.env.get_template(template).render(context))
         finally:
-            page.meta["title"], page.canonical_url, page.content = saved
+            page.meta["title"], page.canonical_url, page.content, head = saved
+            if head is None:
+                del page.meta[self.HEAD_META]
+            else:
+                page.meta[self.HEAD_META] = head
 
     def _shell(self, context: Any, page: MkPage, template: str, key: tuple[Any, ...]) -> Shell | None:
         """The shell of ``page``'s key, or None when the page's rendering is not a shell."""
@@ -724,6 +750,12 @@ class ShellRenderer:
         probed = self._render_with(context, page, template, self.PROBE, content)
         if page.url and page.url in marked:
             return None  # the page's own URL is printed
+        head = self.head({self.HEAD_META: self.HEAD_PROBE})
+        if head and marked.count(head) > 1:
+            return None
+        marked = marked.replace(head, self.MARKERS["head"]) if head else marked
+        if self.HEAD_PROBE[0]["href"] in marked:
+            return None  # the theme prints the page's head links other than through its partial
         pattern = "(" + "|".join(re.escape(m) for m in self.MARKERS.values()) + ")"
         pieces = re.split(pattern, marked.replace(content, self.MARKERS["content"]))
         parts = tuple(pieces[0::2])
@@ -731,7 +763,7 @@ class ShellRenderer:
         if "content" not in names or not probed.startswith(parts[0]):
             return None
         # Walk the probe rendering along the parts: it tells how each title place transforms it.
-        known = {"canonical_url": self.MARKERS["canonical_url"], "content": content}
+        known = {"canonical_url": self.MARKERS["canonical_url"], "content": content, "head": head}
         slots: list[tuple[str, Callable[[str], str]]] = []
         at = len(parts[0])
         for name, part in zip(names, parts[1:], strict=True):

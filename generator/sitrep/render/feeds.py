@@ -223,6 +223,19 @@ def build_component_feeds(state: PortalState, entries: dict[str, FeedEntry] | No
     return out
 
 
+EMPTY_SITEMAP = b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
+
+
+def build_feed_sitemaps(state: PortalState) -> dict[str, bytes]:
+    """``components/<id>/sitemap.xml``: an empty sitemap beside each component's feeds.
+
+    The component's history pages announce its feeds in ``<head>`` (``<link rel="alternate">``),
+    and the theme's script (Material's, for pages in other languages) fetches ``sitemap.xml`` from
+    the folder of every such link: without one, each visit logged a 404.
+    """
+    return {component_file(comp.id, "sitemap.xml"): EMPTY_SITEMAP for comp in state.portal.config.components}
+
+
 def _history_feeds(state: PortalState, incidents: Iterable[Incident], latest: datetime | None,
                    paths: Mapping[str, str], title: str, subtitle: str,
                    entries: dict[str, FeedEntry]) -> dict[str, bytes]:

@@ -89,5 +89,5 @@ def fill_sprite(text: str) -> str:
 def icon(kind: str) -> Markup:
     """A decorative icon for a status, impact or link kind (falls back to a dot)."""
     file = ICONS.get(kind, ICONS["none"])
-    return Markup(f'<svg class="sr-icon sr-icon-{escape(kind)}" aria-hidden="true" focusable="false">'
+    return Markup(f'<svg class="sr-icon sr-icon-{escape(kind)}" aria-hidden="true">'
                   f'<use href="#{_symbol_id(file.replace("/", "-"))}"></use></svg>')

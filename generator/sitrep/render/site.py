@@ -17,7 +17,7 @@ from sitrep.render.badges import build_badges
 from sitrep.render.body_links import BodyLinks
 from sitrep.render.context import RenderContext
 from sitrep.render.embed import build_embed
-from sitrep.render.feeds import build_feeds
+from sitrep.render.feeds import build_feed_sitemaps, build_feeds
 from sitrep.render.ical import build_calendar
 from sitrep.render.page import Page
 from sitrep.render.postmortems import action_items_page, postmortem_index_pages, postmortem_pages
@@ -63,7 +63,7 @@ def build_site(portal: Portal, now: datetime) -> SiteOutput:
     links = BodyLinks.of(state.portal)
     pages = build_pages(state, links) + build_team_pages(state, links)
     files: dict[str, bytes] = {}
-    builders = (build_feeds, build_api, build_badges, build_calendar, build_embed)
+    builders = (build_feeds, build_feed_sitemaps, build_api, build_badges, build_calendar, build_embed)
     if state.portal.config.publishes("reports"):
         builders = (metrics_file, *builders)
     for builder in builders:

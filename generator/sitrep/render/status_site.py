@@ -319,13 +319,31 @@ def history_pages(state: PortalState, page_size: int) -> Iterable[Page]:
     filters = [{"folder": folder, "label": label, "kind": kind} for folder, label, kind, _ in lists]
     nav = _history_navs(filters)  # a list's filters are the same on each of its pages
     summaries = _component_summaries(state)
+    feeds = _component_feeds(state)
     for folder, label, kind, incidents in lists:
         pages = max(1, -(-len(incidents) // page_size))
         for n in range(pages):
             listing = HistoryListing(folder, label, kind, incidents, n + 1, pages, page_size)
             yield Page(urls.listing_page(folder, n + 1),
-                       functools.partial(_history_page_text, listing, row, nav, summaries.get(folder)),
+                       functools.partial(_history_page_text, listing, row, nav, summaries.get(folder),
+                                         feeds.get(folder, ())),
                        in_nav=(kind == "all" and n == 0))
+
+
+#: The feed formats' media types, for ``<link rel="alternate">``.
+FEED_TYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
+
+
+def _component_feeds(state: PortalState) -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """Component history folder -> its component's feeds (media type, title, site-relative path), which
+    its pages announce in their ``<head>`` as the site's pages announce the site's (theme ``main.html``)."""
+    config = state.portal.config
+    return {urls.folder(urls.HISTORY, "component", comp.id): tuple(
+                (FEED_TYPES[fmt], f"{config.site_name} — {comp.name} incident history ({label})",
+                 urls.component_file(comp.id, name))
+                for fmt, label, name in (("atom", "Atom", urls.HISTORY_FEEDS["atom"]),
+                                         ("rss", "RSS", urls.HISTORY_FEEDS["rss"])))
+            for comp in config.components}
 
 
 def _component_summaries(state: PortalState) -> dict[str, Callable[[str], Markup]]:
@@ -356,7 +374,8 @@ class HistoryListing:
 
 
 def _history_page_text(listing: HistoryListing, row: Callable[[Incident, str], Markup],
-                       nav: Callable[[str, str, str], Markup], summary: Callable[[str], Markup] | None) -> str:
+                       nav: Callable[[str, str, str], Markup], summary: Callable[[str], Markup] | None,
+                       feeds: tuple[tuple[str, str, str], ...]) -> str:
     folder, n, size = listing.folder, listing.page - 1, listing.page_size
     chunk = listing.incidents[n * size:(n + 1) * size]
     path = urls.listing_page(folder, n + 1)
@@ -371,7 +390,8 @@ def _history_page_text(listing: HistoryListing, row: Callable[[Incident, str], M
     title = "History" if listing.kind == "all" else f"History — {listing.label}"
     if listing.pages > 1:
         title += f", page {n + 1} of {listing.pages}"
-    text = front_matter(title=title, hide=["toc"], search=NOT_INDEXED)
+    head = {"feeds": [{"type": kind, "title": name, "href": urls.href(path, root)} for kind, name, path in feeds]}
+    text = front_matter(title=title, hide=["toc"], search=NOT_INDEXED, **(head if feeds else {}))
     return text + render(
         "status/history.md.j2", label=listing.label, kind=listing.kind, nav=nav(folder, listing.kind, root),
         summary=summary(root) if summary else None,

@@ -36,9 +36,25 @@ TEMPLATES = Path(__file__).parent / "templates"
 THEME_DIR = Path(__file__).parent / "theme"
 #: Theme files (paths in THEME_DIR) only the MkDocs plugin uses, not written by ``sitrep generate
 #: --theme-dir``: the page shell, and Material for MkDocs' search partial, which would replace the
-#: search of Zensical's templates with markup its stylesheet and script do not know, and the
-#: 404 page, which reads the plugin's ``sitrep_urls``.
-THEME_PLUGIN_ONLY = frozenset({"sitrep-shell.html", "partials/search.html", "404.html"})
+#: search of Zensical's templates with markup its stylesheet and script do not know.
+THEME_PLUGIN_ONLY = frozenset({"sitrep-shell.html", "partials/search.html"})
+#: A theme template's link to one of Sitrep's pages: ``{{ sitrep_urls.dir_url(sitrep_urls.HISTORY_PAGE) }}``
+#: reads the global the MkDocs plugin sets (the 404 page's way back).
+_THEME_URL = re.compile(r"\{\{\s*sitrep_urls\.dir_url\(sitrep_urls\.([A-Z_]+)\)\s*\}\}")
+
+
+def theme_file_for_engine(rel: str, data: bytes) -> bytes:
+    """A theme file as ``sitrep generate --theme-dir`` writes it for an engine without the MkDocs plugin.
+
+    Its links to Sitrep's pages are written in: the engine has no ``sitrep_urls``, and a template
+    reading it would not render (Zensical then made its own 404 page instead of Sitrep's).
+    """
+    if not rel.endswith(".html") or b"sitrep_urls" not in data:
+        return data
+    text = _THEME_URL.sub(lambda m: urls.dir_url(getattr(urls, m.group(1))), data.decode("utf-8"))
+    if "sitrep_urls" in text:
+        raise ValueError(f"theme/{rel}: write Sitrep's links as {{{{ sitrep_urls.dir_url(sitrep_urls.NAME) }}}}")
+    return text.encode("utf-8")
 
 
 class _Environment(jinja2.Environment):

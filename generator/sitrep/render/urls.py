@@ -122,13 +122,16 @@ def link(path: str, root: str) -> str:
     return root + dir_url(path)
 
 
-def update_anchor(update_id: str) -> str:
-    """Fragment id of one update on its incident page (the feeds link to it too).
+def update_anchor(update_id: str, incident_id: str | None = None) -> str:
+    """Fragment id of one update: ``update-<update id>`` on its incident page (the feeds link to it too).
 
     ``update_id`` is the update's id within its record (:func:`sitrep.model.records.update_ids`),
-    unique there, so two updates posted in the same second never share an anchor.
+    unique there, so two updates posted in the same second never share an anchor. A page listing
+    the updates of several incidents (the status page's open ones, a postmortem's) passes the
+    ``incident_id`` too, ``update-<incident id>-<update id>``: two incidents' updates in the same
+    second with the same status share an update id, never an anchor.
     """
-    return f"update-{update_id}"
+    return f"update-{incident_id}-{update_id}" if incident_id else f"update-{update_id}"
 
 
 # --------------------------------------------------------------------------- absolute URLs

@@ -44,23 +44,44 @@
   if (ages.length) { showAges(); setInterval(showAges, 60000); }
   // The uptime bars: each is one Tab stop; the arrow keys, Home and End move between its days (the
   // WAI-ARIA toolbar pattern's roving tabindex), and the focused day shows its tooltip, which is also
-  // its accessible name. Marked days are links with a tooltip from the build; the tooltip of another
-  // day is made when it is first hovered or focused, so a page of 800 days stays quick to load.
-  var IMPACTS = { d: "Degraded performance", p: "Partial outage", m: "Major outage" };
+  // its accessible name. The build writes each day as small as it can (a status page has up to 810):
+  // a linked day is a link named by its date (then the titles of its incidents, one per line), and the
+  // bar's data-u lists the incident count and uptime of each linked day in order; another day is a
+  // coloured cell. The tooltips of linked days are made when the page loads, that of another day when
+  // it is first hovered or focused.
+  var IMPACTS = { o: "Operational", d: "Degraded performance", p: "Partial outage", m: "Major outage" };
   var dayFormat;
   try { dayFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }); } catch (e) { dayFormat = null; }
-  function addTip(cell) {
-    var bar = cell.parentNode;
-    if (cell.firstChild || !bar.dataset.start) { return; }
-    var i = Array.prototype.indexOf.call(bar.children, cell);
-    var day = new Date(new Date(bar.dataset.start + "T00:00:00Z").getTime() + i * 86400000);
+  function impactOf(cell) {
+    // Material's focus-visible polyfill adds classes of its own: look for ours only.
+    return ["o", "d", "p", "m"].filter(function (c) { return cell.classList.contains(c); })[0];
+  }
+  // A linked day's tooltip: its date and the titles from the link, its figures ("2 72.33%": incidents,
+  // uptime) from the bar's list.
+  function addLinkTip(link, figures) {
     var tip = document.createElement("span");
     tip.className = "sr-tip";
     tip.setAttribute("role", "tooltip");
     var date = document.createElement("b");
+    date.textContent = link.firstChild.textContent;
+    link.firstChild.remove();
+    var count = Number(figures[0]);
+    tip.append(date, " · " + IMPACTS[impactOf(link.parentNode)] + " · " + count +
+               (count === 1 ? " incident" : " incidents") + " · " + figures[1] + " uptime");
+    tip.append.apply(tip, Array.prototype.slice.call(link.childNodes));  // <br> and a title, each
+    link.append(tip);
+  }
+  function addTip(cell) {
+    var bar = cell.parentNode;
+    if (cell.firstChild || !bar.dataset.start) { return; }
+    var tip = document.createElement("span");
+    tip.className = "sr-tip";
+    tip.setAttribute("role", "tooltip");
+    var date = document.createElement("b");
+    var impact = impactOf(cell);
+    var i = Array.prototype.indexOf.call(bar.children, cell);
+    var day = new Date(new Date(bar.dataset.start + "T00:00:00Z").getTime() + i * 86400000);
     date.textContent = dayFormat ? dayFormat.format(day) : day.toISOString().slice(0, 10);
-    // Material's focus-visible polyfill adds classes of its own: look for ours only.
-    var impact = ["d", "p", "m"].filter(function (c) { return cell.classList.contains(c); })[0];
     tip.append(date, cell.classList.contains("n") ? " · No data"
       : impact ? " · " + IMPACTS[impact] + " · see the incident history"
       : " · No incidents · " + bar.dataset.fullDay + " uptime");
@@ -68,7 +89,7 @@
     cell.append(tip);
     cell.setAttribute("aria-label", tip.textContent);
   }
-  function dayTarget(cell) { return cell.querySelector("a.sr-day") || cell; }
+  function dayTarget(cell) { return cell.querySelector("a") || cell; }
   function isShown(cell) { return cell.getClientRects().length > 0; }
   function moveTo(bar, cell) {
     var current = bar.querySelector('[tabindex="0"]');
@@ -79,7 +100,8 @@
     target.focus();
   }
   document.querySelectorAll("ol.sr-bar[data-start]").forEach(function (bar) {
-    bar.querySelectorAll("a.sr-day").forEach(function (link) { link.tabIndex = -1; });
+    var figures = (bar.dataset.u || "").split(",");
+    bar.querySelectorAll("a").forEach(function (link, k) { link.tabIndex = -1; addLinkTip(link, (figures[k] || "").split(" ")); });
     var today = bar.lastElementChild;
     if (!today) { return; }
     if (dayTarget(today) === today) { addTip(today); }
@@ -104,8 +126,8 @@
     });
   });
   document.addEventListener("mouseover", function (event) {
-    var cell = event.target;
-    if (cell.tagName === "LI" && cell.parentNode.matches("ol.sr-bar")) { addTip(cell); }
+    var cell = event.target.closest && event.target.closest("ol.sr-bar > li");
+    if (cell) { addTip(cell); }
   });
   // Filter the history as you type: this page's records at once, then those of the list's other pages
   // (fetched once, when a visitor first types), each count said in a live region.
