@@ -393,12 +393,18 @@ def test_invalid_channel_settings_are_refused_with_a_reason(tmp_path: Path, extr
     assert message in result.output
 
 
-def test_a_url_in_place_of_a_variable_name_is_refused(tmp_path: Path) -> None:
-    root = write_portal(tmp_path, [channel("team", "internal", "https://hooks.slack.com/services/T/B/C")], {})
-    result = notify(root, "2026-02-13T14:45:00Z", {})
-    assert result.exit_code == 2
-    assert ("plugins.sitrep.notify.channels[0].url_env: 'https://hooks.slack.com/services/T/B/C' is not of the "
-            "form it needs: Name of the environment variable") in result.output
+def test_a_url_in_place_of_a_variable_name_is_refused_without_repeating_it(tmp_path: Path) -> None:
+    """The value is probably the secret itself: the message (read in public CI logs) never repeats it."""
+    secret = "https://hooks.slack.com/services/T0SECRET/B0SECRET/TOKENX0SECRET"
+    root = write_portal(tmp_path, [channel("team", "internal", secret)], {})
+    for command in (["notify", "--now", "2026-02-13T14:45:00Z"], ["validate"]):
+        result = CliRunner().invoke(main, [command[0], "-f", str(root / "mkdocs.yml"), *command[1:]])
+        assert result.exit_code == 2, result.output
+        assert "mkdocs.yml:16: error: plugins.sitrep.notify.channels[0].url_env: this is not the name of an " \
+               "environment variable" in result.output
+        assert "write the NAME of the variable that holds the Apprise URL (e.g. SITREP_NOTIFY_TEAM)" in result.output
+        assert "SECRET" not in result.output and "hooks.slack.com" not in result.output
+        assert "Traceback" not in result.output
 
 
 @pytest.mark.usefixtures("loopback_only")

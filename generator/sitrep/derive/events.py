@@ -78,6 +78,20 @@ class Event:
         return inc.latest_severity if inc is not None and not inc.is_maintenance else None
 
     @property
+    def severities(self) -> tuple[str | None, ...]:
+        """Every severity the incident has had up to this event (the declared one first); () for maintenance.
+
+        A channel that was told of an incident at one of them keeps hearing of it after a de-escalation,
+        up to its resolution and postmortem: nobody is left with "next update by 10:50" and then silence.
+        """
+        inc = self.incident
+        if inc is None or inc.is_maintenance:
+            return ()
+        held = [inc.severity] + [u.severity for u in inc.updates
+                                 if u.severity and (self.at is None or u.at <= self.at)]
+        return tuple(dict.fromkeys(held))
+
+    @property
     def components(self) -> tuple[str, ...]:
         """Component ids the event concerns: every one the incident has affected (a postmortem's incident's)."""
         return tuple(self.incident.latest_components) if self.incident is not None else ()

@@ -182,9 +182,9 @@ def _filtered_out(channel: Channel, event: Event) -> str | None:
         return "internal only"
     if not channel.wants(event.kind):
         return f"{event.kind} not among the channel's events"
-    if event.incident is not None and not event.incident.is_maintenance and not channel.wants_severity(
-            event.severity):
-        return f"severity {event.severity} not among the channel's severities"
+    # Any severity the incident has had so far: a channel told of a SEV1 hears its de-escalation and end too.
+    if event.severities and not any(channel.wants_severity(s) for s in event.severities):
+        return f"severity {'/'.join(s or 'none' for s in event.severities)} not among the channel's severities"
     if channel.components is not None and not set(event.components) & set(channel.components):
         return "no component of the channel affected"
     return None

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.exceptions import ConfigError
@@ -140,6 +141,18 @@ PUBLIC_DEFAULT_SEVERITIES: tuple[str, ...] = ("SEV1",)
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
+def _env_name(value: Any) -> Any:
+    """A channel's ``url_env`` must name a variable. What else is written there is probably the secret
+    URL itself, so the message never repeats it (CI logs are read by many)."""
+    if isinstance(value, str) and not re.fullmatch(_ENV_NAME, value):
+        raise PydanticCustomError(
+            "env_name", "this is not the name of an environment variable, and its value is not repeated here in case "
+            "it is a secret: write the NAME of the variable that holds the Apprise URL (e.g. "
+            "SITREP_NOTIFY_TEAM) and keep the URL itself in a repository secret; if a URL was committed, "
+            "revoke it and make a new one")
+    return value
+
+
 class Channel(Model):
     """One destination of ``sitrep notify``: a team chat, a customer mailing list, a webhook."""
 
@@ -148,8 +161,8 @@ class Channel(Model):
     audience: Audience = Field(
         description="'internal' (the team: every field, internal incidents, reminders) or 'public' "
         "(customers: only what the public status page shows).")
-    url_env: str = Field(
-        pattern=_ENV_NAME,
+    url_env: Annotated[str, BeforeValidator(_env_name)] = Field(
+        json_schema_extra={"pattern": _ENV_NAME},
         description="Name of the environment variable (a GitHub secret) holding the destination as an "
         "Apprise URL, e.g. SITREP_NOTIFY_TEAM (slack://…, workflows://…, discord://…, mailto://…, "
         "json://…). The URL itself never goes in the repository.")

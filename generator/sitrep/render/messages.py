@@ -33,7 +33,7 @@ from sitrep.model.exceptions import MessageTemplateError
 from sitrep.model.formatting import format_duration, human_time
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
-from sitrep.model.vocabulary import status_label, update_label
+from sitrep.model.vocabulary import maintenance_affects, status_label, update_label
 from sitrep.render.urls import postmortem_page, urls_for
 from sitrep.text.postmortem import action_items_in, parse_sections
 
@@ -60,7 +60,14 @@ EMAIL_TEMPLATES = {
     "incident.impact_changed": "customer_notice.txt.j2",
     "incident.resolved": "customer_email.txt.j2",
     "postmortem.published": "customer_email.txt.j2",
+    "maintenance.scheduled": "maintenance_email.txt.j2",
+    "maintenance.starting": "maintenance_email.txt.j2",
+    "maintenance.started": "maintenance_email.txt.j2",
+    "maintenance.completed": "maintenance_email.txt.j2",
 }
+#: The maintenance's state (as ``derive.status.maintenance_state`` names it) each maintenance event tells of.
+MAINTENANCE_EVENT_STATE = {"maintenance.scheduled": "scheduled", "maintenance.starting": "scheduled",
+                           "maintenance.started": "in_progress", "maintenance.completed": "completed"}
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,8 @@ def message_env(override_dir: Path | None) -> jinja2.Environment:
     env.filters["duration"] = format_duration
     env.filters["status_label"] = status_label
     env.filters["update_label"] = update_label
+    env.filters["maintenance_affects"] = lambda kind: maintenance_affects(MAINTENANCE_EVENT_STATE.get(kind, kind))
+    env.filters["postmortem_title"] = postmortem_title
     return env
 
 
@@ -93,10 +102,18 @@ def template_name(event: Event, style: str, audience: str) -> str:
     """Which template renders an event for a channel of this style and audience."""
     if event.incident is None:  # a postmortem whose incidents this edition does not show
         return "postmortem.txt.j2"
-    if style == "email" and event.kind in EMAIL_TEMPLATES:
+    # The letters are the customer's; an internal mailbox (on-call, leadership) gets the team's messages,
+    # with their roles, war room and channel, its first line as the subject.
+    if style == "email" and audience == "public" and event.kind in EMAIL_TEMPLATES:
         return EMAIL_TEMPLATES[event.kind]
     internal, public = CHAT_TEMPLATES[event.kind]
     return internal if audience == "internal" else public
+
+
+def postmortem_title(title: str) -> str:
+    """A postmortem's title without the "Postmortem:" that ``sitrep new postmortem`` starts it with, for
+    messages that already say it is one ("📝 POSTMORTEM: …", not "POSTMORTEM: Postmortem: …")."""
+    return re.sub(r"^\s*post-?mortem\s*[:\-–—]\s*", "", title, flags=re.I) or title
 
 
 # --------------------------------------------------------------------------- views
@@ -192,6 +209,8 @@ def render_message(env: jinja2.Environment, portal: Portal, event: Event, style:
         "postmortem": postmortem_view(config, event.postmortem, audience) if event.postmortem else None,
         "now": now,
     }
+    if event.kind == "incident.updated" and context["incident"] is not None:
+        context["incident"].update(_as_of_update(portal, event))
     name = template_name(event, style, audience)
     try:
         template = env.get_template(name)
@@ -205,6 +224,30 @@ def render_message(env: jinja2.Environment, portal: Portal, event: Event, style:
                                    f"a {event.kind} event does not have it") from None
     title, _, body = text.strip().partition("\n")
     return Message(title=title.strip(), body=body.strip())
+
+
+def _as_of_update(portal: Portal, event: Event) -> dict[str, Any]:
+    """An update's message tells the incident as that update left it, as its entry on the incident page
+    and in the updates feed does: sent late (a retry, or with a later de-escalation in the same run), a
+    "Severity raised to SEV1" message never says "Severity: SEV2" beside it, nor promises a next update that
+    a later one has already made."""
+    inc, update = event.incident, event.update
+    assert inc is not None and update is not None
+    k = next(i for i, u in enumerate(inc.updates) if u is update)
+    severity_id, impact = inc.severity, dict(inc.components)
+    for earlier in inc.updates[:k + 1]:
+        severity_id = earlier.severity or severity_id
+        impact.update(earlier.components or {})
+    severity = portal.config.severity(severity_id)
+    view: dict[str, Any] = {
+        "severity": {"id": severity.id, "name": severity.name} if severity else None,
+        "status": update.status,
+        "components": [{"id": cid, "name": portal.config.component_name(cid), "impact": i}
+                       for cid, i in impact.items()],
+    }
+    if k != len(inc.updates) - 1:
+        view["next_update_due"] = None  # a later update has been posted: no promise to repeat
+    return view
 
 
 def _changes_of(event: Event, derived: IncidentState | None) -> list[str]:

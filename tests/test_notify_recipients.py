@@ -1,0 +1,270 @@
+"""What the people at the other end of ``sitrep notify`` read, through a whole incident and a maintenance.
+
+The responders' commands (``sitrep new incident``, ``update`` with an escalation and a
+de-escalation, ``resolve``, a published postmortem, ``new maintenance``) write the
+records; ``sitrep notify`` runs after each step; aiosmtpd on loopback receives the
+customers' letters and the on-call mailbox's messages, as a mail client would show them.
+"""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from sitrep.cli import main
+from tests.support.receivers import Mailbox, loopback_only, text_of  # noqa: F401 - fixtures
+
+MKDOCS = """\
+site_name: Acme Status
+site_url: https://status.acme.example/
+plugins:
+  - sitrep:
+      components:
+        - id: api
+          name: Public API
+        - id: web
+          name: Web app
+        - id: db
+          name: Database
+      notify:
+        channels:
+          - name: customers
+            audience: public
+            style: email
+            url_env: CUSTOMERS_URL
+          - name: oncall
+            audience: internal
+            style: email
+            url_env: ONCALL_URL
+"""
+ID = "2026-12-01-api-requests-failing"
+
+
+def sitrep(root: Path, *args: str) -> Result:
+    result = CliRunner().invoke(main, [args[0], *args[1:], "-f", str(root / "mkdocs.yml")]
+                                if args[0] != "new" else [*args[:2], *args[2:], "-f", str(root / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture
+def portal(tmp_path: Path) -> Path:
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
+    (tmp_path / "incidents").mkdir()
+    return tmp_path
+
+
+class Inboxes:
+    """The customers' list and the on-call mailbox, each an SMTP server on loopback."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.customers, self.oncall = Mailbox(), Mailbox()
+
+    def __enter__(self) -> Inboxes:
+        self.customers.__enter__()
+        self.oncall.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.customers.__exit__()
+        self.oncall.__exit__()
+
+    def notify(self, now: str) -> Result:
+        env = {"CUSTOMERS_URL": self.customers.url("customers@acme.example"),
+               "ONCALL_URL": self.oncall.url("oncall@acme.example")}
+        result = CliRunner().invoke(main, ["notify", "-f", str(self.root / "mkdocs.yml"), "--now", now], env=env)
+        assert result.exit_code == 0, result.output
+        return result
+
+
+def subjects(messages: list[EmailMessage]) -> list[str]:
+    return [str(m["Subject"]) for m in messages]
+
+
+def declare_sev2(root: Path) -> None:
+    sitrep(root, "new", "incident", "--title", "API requests failing", "--severity", "SEV2",
+           "--component", "api=partial_outage", "--message", "We are investigating elevated error rates on the API.",
+           "--started", "2026-12-01T09:55:00Z", "--at", "2026-12-01T10:02:00Z",
+           "--commander", "Alice Commander", "--comms-lead", "Carol Comms")
+
+
+def escalate(root: Path) -> None:
+    sitrep(root, "update", ID, "--status", "identified", "--severity", "SEV1", "--component", "api=major",
+           "--component", "web=partial", "--message", "All API requests and the web app are affected.",
+           "--at", "2026-12-01T10:35:00Z")
+
+
+def deescalate(root: Path) -> None:
+    sitrep(root, "update", ID, "--status", "identified", "--severity", "SEV2", "--component", "api=partial",
+           "--component", "web=operational", "--message", "The web app has recovered; some API requests fail.",
+           "--at", "2026-12-01T10:58:00Z")
+
+
+POSTMORTEM = f"""\
+---
+title: 'Postmortem: API requests failing'
+incidents: [{ID}]
+date: 2026-12-02
+authors: [Alice Commander]
+status: published
+visibility: public
+---
+## Summary
+
+A load balancer change sent part of the API traffic to a pool without capacity.
+
+## Impact
+
+Some API requests failed for 90 minutes.
+
+## Timeline
+
+- 09:55 UTC impact started
+
+## Root Cause
+
+The pool's connection limit was lowered.
+
+## Resolution
+
+We restored the previous limit and now check such changes before they ship.
+
+## Action Items
+
+- [ ] Canary load balancer changes - Alice Commander - 2026-12-20
+
+## Lessons Learned
+
+Configuration needs the same care as code.
+"""
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_customers_told_of_a_sev1_hear_its_de_escalation_resolution_and_postmortem(portal: Path) -> None:
+    """The customer list gets SEV1 incidents: once told of one, it is told how it ends, also after the
+    incident drops back to SEV2 (it used to hear "next update by 10:50", then nothing, ever)."""
+    with Inboxes(portal) as inboxes:
+        declare_sev2(portal)
+        inboxes.notify("2026-12-01T10:05:00Z")
+        assert inboxes.customers.messages == []  # SEV2: the status page only, by the procedures' policy
+        escalate(portal)
+        inboxes.notify("2026-12-01T10:40:00Z")
+        deescalate(portal)
+        inboxes.notify("2026-12-01T11:00:00Z")
+        sitrep(portal, "update", ID, "--status", "monitoring", "--message", "A fix is deployed; we are watching.",
+               "--at", "2026-12-01T11:30:00Z")
+        inboxes.notify("2026-12-01T11:32:00Z")
+        sitrep(portal, "resolve", ID, "--message", "API requests succeed normally again.",
+               "--at", "2026-12-01T12:00:00Z")
+        inboxes.notify("2026-12-01T12:05:00Z")
+        (portal / "postmortems").mkdir()
+        (portal / "postmortems/2026-12-02-api.md").write_text(POSTMORTEM, encoding="utf-8")
+        inboxes.notify("2026-12-01T16:00:00Z")
+        inboxes.notify("2026-12-01T16:30:00Z")  # nothing new: nothing sent twice
+
+    assert subjects(inboxes.customers.messages) == [
+        "[Identified] API requests failing - Acme Status",
+        "[Identified] API requests failing - Acme Status",
+        "[Monitoring] API requests failing - Acme Status",
+        "Service Restoration - API requests failing",
+        "What happened: API requests failing - Acme Status",
+    ]
+    deescalated = text_of(inboxes.customers.messages[1])
+    assert "Severity lowered to SEV2. Public API now partial outage. Web app now operational." in deescalated
+    # A recovered component is not listed as affected beside "Web app now operational".
+    assert "Affected: Public API\nRecovered: Web app\n" in deescalated
+    assert "Dear Valued Customer" not in "".join(text_of(m) for m in inboxes.oncall.messages)
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_an_internal_mailbox_gets_the_teams_alert_not_the_customer_letter(portal: Path) -> None:
+    with Inboxes(portal) as inboxes:
+        declare_sev2(portal)
+        inboxes.notify("2026-12-01T10:05:00Z")
+        sitrep(portal, "resolve", ID, "--message", "API requests succeed normally again.",
+               "--at", "2026-12-01T10:30:00Z")
+        inboxes.notify("2026-12-01T10:35:00Z")
+    alert, resolution = inboxes.oncall.messages
+    assert alert["Subject"] == "🚨 SEV2 INCIDENT: API requests failing"
+    assert "Incident Commander: Alice Commander" in text_of(alert)
+    assert "Comms: Carol Comms" in text_of(alert)
+    assert resolution["Subject"] == "✅ RESOLVED: API requests failing"
+    assert "Postmortem: due within 48 hours for SEV2" in text_of(resolution)
+    assert "Dear Valued Customer" not in text_of(resolution)
+
+
+def test_a_late_update_message_tells_the_incident_as_that_update_left_it(portal: Path) -> None:
+    """The escalation and the de-escalation first go out in the same run (a retry, or one merge): each
+    message says its own severity and impact, as its entry on the incident page does."""
+    declare_sev2(portal)
+    escalate(portal)
+    deescalate(portal)
+    result = CliRunner().invoke(main, ["notify", "-f", str(portal / "mkdocs.yml"), "--now",
+                                       "2026-12-01T11:00:00Z", "--dry-run", "--channel", "oncall"])
+    assert result.exit_code == 0, result.output
+    messages = result.output.split("--- oncall: ")
+    escalation = next(m for m in messages if m.startswith(f"incident/{ID}/update/20261201T103500Z"))
+    assert "Severity raised to SEV1" in escalation
+    assert "Severity: SEV1 (Critical)" in escalation and "SEV2" not in escalation.split("Severity raised")[1]
+    assert "Impact: Public API: Major outage, Web app: Partial outage" in escalation
+    assert "Next update" not in escalation  # the 10:58 update has been posted since
+    deescalation = next(m for m in messages if m.startswith(f"incident/{ID}/update/20261201T105800Z"))
+    assert "Severity: SEV2 (High)" in deescalation
+    assert "Next update: by Dec 1, 2026 11:28 UTC" in deescalation
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_maintenance_letters_use_the_status_pages_words(portal: Path) -> None:
+    with Inboxes(portal) as inboxes:
+        sitrep(portal, "new", "maintenance", "--title", "Database upgrade", "--component", "db",
+               "--start", "2026-12-01T20:00:00Z", "--end", "2026-12-01T21:00:00Z",
+               "--message", "Writes may be briefly unavailable.", "--at", "2026-12-01T16:05:00Z")
+        inboxes.notify("2026-12-01T16:10:00Z")
+        inboxes.notify("2026-12-01T19:10:00Z")
+        sitrep(portal, "update", "2026-12-01-database-upgrade", "--status", "in_progress",
+               "--message", "The upgrade has begun.", "--at", "2026-12-01T20:00:00Z")
+        inboxes.notify("2026-12-01T20:02:00Z")
+        sitrep(portal, "resolve", "2026-12-01-database-upgrade", "--message", "The upgrade is complete.",
+               "--at", "2026-12-01T20:45:00Z")
+        inboxes.notify("2026-12-01T20:50:00Z")
+    assert subjects(inboxes.customers.messages) == [
+        "[Scheduled maintenance] Database upgrade - Acme Status",
+        "[Starts at Dec 1, 2026 20:00 UTC] Database upgrade - Acme Status",
+        "[In progress] Database upgrade - Acme Status",
+        "[Completed] Database upgrade - Acme Status",
+    ]
+    first, _, during, done = (text_of(m) for m in inboxes.customers.messages)
+    window = "from Dec 1, 2026 20:00 UTC to Dec 1, 2026 21:00 UTC."
+    assert f"Scheduled maintenance: will affect Database, {window}" in first
+    assert f"Under maintenance: Database, {window}" in during
+    assert f"Maintenance completed: affected Database, {window}" in done
+    assert all(text_of(m).rstrip().endswith("Acme Status") for m in inboxes.customers.messages)
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_a_postmortem_notice_does_not_say_postmortem_twice(portal: Path) -> None:
+    with Inboxes(portal) as inboxes:
+        declare_sev2(portal)
+        sitrep(portal, "resolve", ID, "--message", "Fixed.", "--at", "2026-12-01T10:30:00Z")
+        inboxes.notify("2026-12-01T10:35:00Z")
+        (portal / "postmortems").mkdir()
+        (portal / "postmortems/2026-12-02-api.md").write_text(POSTMORTEM, encoding="utf-8")
+        inboxes.notify("2026-12-01T16:00:00Z")
+    # 'sitrep new postmortem' titles it "Postmortem: <incident title>"; the notice already says what it is.
+    assert subjects(inboxes.oncall.messages)[-1] == "📝 POSTMORTEM: API requests failing"
+
+
+def test_the_letter_without_a_postmortem_says_what_happened_not_what_was_being_investigated(portal: Path) -> None:
+    declare_sev2(portal)
+    escalate(portal)
+    sitrep(portal, "resolve", ID, "--message", "API requests succeed normally again.", "--at", "2026-12-01T11:00:00Z")
+    result = CliRunner().invoke(main, ["notify", "-f", str(portal / "mkdocs.yml"), "--now",
+                                       "2026-12-01T11:05:00Z", "--dry-run", "--channel", "customers"])
+    assert result.exit_code == 0, result.output
+    letter = result.output.split("Service Restoration - API requests failing", 1)[1]
+    assert "What happened:\nAPI requests failing.\n" in letter
+    assert "We are investigating" not in letter
