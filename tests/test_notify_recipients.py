@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from pytest_httpserver import HTTPServer
 
 from sitrep.cli import main
-from tests.support.receivers import Mailbox, loopback_only, text_of  # noqa: F401 - fixtures
+from tests.support.helpers_build import CHROMIUM, chromium
+from tests.support.receivers import Mailbox, free_port, json_bodies, loopback_only, text_of  # noqa: F401 - fixtures
 
 MKDOCS = """\
 site_name: Acme Status
@@ -268,3 +270,81 @@ def test_the_letter_without_a_postmortem_says_what_happened_not_what_was_being_i
     letter = result.output.split("Service Restoration - API requests failing", 1)[1]
     assert "What happened:\nAPI requests failing.\n" in letter
     assert "We are investigating" not in letter
+
+
+# --------------------------------------------------------------------------- the HTML letter, the tone
+
+@pytest.mark.usefixtures("loopback_only")
+def test_a_letter_has_an_html_part_saying_the_same_words_with_links(portal: Path) -> None:
+    """Mail clients show the HTML part; text-only ones the plain part: both say the message as written."""
+    with Inboxes(portal) as inboxes:
+        sitrep(portal, "new", "incident", "--title", "Billing & <payments> failing", "--severity", "SEV1",
+               "--component", "api=major_outage", "--message", "Card payments fail; we are on it.",
+               "--at", "2026-12-01T10:02:00Z")
+        inboxes.notify("2026-12-01T10:05:00Z")
+    [letter] = inboxes.customers.messages
+    assert letter.get_content_type() == "multipart/alternative"
+    plain = letter.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+    html = letter.get_body(preferencelist=("html",)).get_content()
+    assert plain.startswith("Investigating - Billing & <payments> failing\nDec 1, 2026 10:02 UTC\n\n"
+                            "Card payments fail; we are on it.\n")
+    url = "https://status.acme.example/incidents/2026-12-01-billing-payments-failing/"
+    assert f"Follow this incident: {url}\n\nAcme Status" in plain
+    assert "Investigating - Billing &amp; &lt;payments&gt; failing<br>" in html  # escaped, never markup
+    assert f'<a href="{url}"' in html
+    assert "border-top:6px solid #c62828" in html  # an open incident's colour
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+@pytest.mark.usefixtures("loopback_only")
+def test_the_html_letter_reads_on_a_phone_and_a_desktop(portal: Path, tmp_path: Path) -> None:
+    with Inboxes(portal) as inboxes:
+        declare_sev2(portal)
+        escalate(portal)
+        inboxes.notify("2026-12-01T10:40:00Z")
+    [letter] = inboxes.customers.messages
+    page_file = tmp_path / "letter.html"
+    page_file.write_text(letter.get_body(preferencelist=("html",)).get_content(), encoding="utf-8")
+    plain = text_of(letter)
+    with chromium() as browser:
+        for width in (390, 1280):
+            page = browser.new_page(viewport={"width": width, "height": 800})
+            page.goto(page_file.as_uri())
+            # No sideways scrolling, even with the incident's long address on a phone.
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            shown = page.inner_text("body")
+            assert [line.strip() for line in shown.splitlines()] == [line.strip() for line in plain.splitlines()]
+            href = page.get_attribute("a", "href")
+            assert href == f"https://status.acme.example/incidents/{ID}/"
+            page.close()
+
+
+def test_chat_messages_carry_a_tone_a_chat_shows_as_a_colour(portal: Path) -> None:
+    """Slack and Discord colour an attachment by Apprise's notify type: red while open, green once resolved."""
+    text = MKDOCS.replace("""          - name: oncall
+            audience: internal
+            style: email
+            url_env: ONCALL_URL""", """          - name: oncall
+            audience: internal
+            url_env: ONCALL_URL""")
+    (portal / "mkdocs.yml").write_text(text, encoding="utf-8")
+    server = HTTPServer(host="127.0.0.1", port=free_port())
+    server.start()
+    try:
+        server.expect_request("/team").respond_with_data("ok")
+        env = {"ONCALL_URL": f"json://127.0.0.1:{server.port}/team", "CUSTOMERS_URL": ""}
+        declare_sev2(portal)
+        run = ["notify", "-f", str(portal / "mkdocs.yml"), "--channel", "oncall", "--now"]
+        assert CliRunner().invoke(main, [*run, "2026-12-01T10:05:00Z"], env=env).exit_code == 0
+        sitrep(portal, "update", ID, "--status", "monitoring", "--message", "Watching.", "--at", "2026-12-01T10:20:00Z")
+        assert CliRunner().invoke(main, [*run, "2026-12-01T10:21:00Z"], env=env).exit_code == 0
+        assert CliRunner().invoke(main, [*run, "2026-12-01T10:55:00Z"], env=env).exit_code == 0  # overdue
+        sitrep(portal, "resolve", ID, "--message", "Fixed.", "--at", "2026-12-01T11:00:00Z")
+        assert CliRunner().invoke(main, [*run, "2026-12-01T11:01:00Z"], env=env).exit_code == 0
+        bodies = json_bodies(server, "/team")
+    finally:
+        server.stop()
+    assert [(b["title"].split(":")[0], b["type"]) for b in bodies] == [
+        ("🚨 SEV2 INCIDENT", "failure"), ("⏳ UPDATE", "warning"), ("⏰ UPDATE OVERDUE", "warning"),
+        ("✅ RESOLVED", "success")]

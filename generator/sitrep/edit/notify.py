@@ -142,7 +142,11 @@ def apprise_send(url: str, message: Message, style: str) -> str | None:
         client = apprise.Apprise(asset=asset)
         if not client.add(url):
             return "the value is not an Apprise URL Apprise can use (see https://appriseit.com/services/)"
-        ok = client.notify(body=message.body, title=message.title, body_format=apprise.NotifyFormat.TEXT)
+        # An email gets its HTML letter (Apprise adds the plain-text part from it); chat gets the text.
+        # The tone colours Slack and Discord attachments and Teams cards.
+        ok = client.notify(body=message.html or message.body, title=message.title,
+                           body_format=apprise.NotifyFormat.HTML if message.html else apprise.NotifyFormat.TEXT,
+                           notify_type=apprise.NotifyType(message.tone))
     finally:
         logger.removeHandler(collect)
     if ok:

@@ -18,6 +18,7 @@ view adds the roles, users affected, chat channel and war room.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from sitrep.derive.events import Event
 from sitrep.derive.state import IncidentState
@@ -70,12 +72,54 @@ MAINTENANCE_EVENT_STATE = {"maintenance.scheduled": "scheduled", "maintenance.st
                            "maintenance.started": "in_progress", "maintenance.completed": "completed"}
 
 
+#: How a message reads at a glance, Apprise's notify types: the colour of a Slack or Discord attachment,
+#: of a Teams card, and of the band of an HTML letter.
+TONES = ("info", "success", "warning", "failure")
+#: The band colour of an HTML letter per tone (AA contrast on white for the text that uses it).
+TONE_COLOURS = {"info": "#1565c0", "success": "#2e7d32", "warning": "#b26a00", "failure": "#c62828"}
+
+
 @dataclass(frozen=True)
 class Message:
-    """A rendered message: title (email subject) and plain-text body."""
+    """A rendered message: title (email subject), plain-text body and its tone (one of :data:`TONES`)."""
 
     title: str
     body: str
+    tone: str = "info"
+    #: The HTML alternative, for email channels (:func:`html_letter`); None for chat.
+    html: str | None = None
+
+
+def tone_of(event: Event, status: str | None) -> str:
+    """Failure while an incident is open, warning while it is monitored or an update is overdue, success
+    once it is resolved, a maintenance is done or a postmortem is out; maintenance otherwise is info."""
+    if event.kind in ("incident.resolved", "maintenance.completed", "postmortem.published"):
+        return "success"
+    if event.kind == "incident.update_overdue" or status == "monitoring":
+        return "warning"
+    if event.kind.startswith("incident."):
+        return "failure"
+    return "info"
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+
+
+def html_letter(message: Message, env: jinja2.Environment) -> str:
+    """The HTML alternative of an email: the same text, line for line, links clickable, in a card with the
+    tone's colour. Apprise derives the plain-text part back from it, so both parts say the same words."""
+    lines = []
+    for line in message.body.split("\n"):
+        parts, last = [], 0
+        for match in _URL.finditer(line):
+            parts.append(markupsafe.escape(line[last:match.start()]))
+            url = markupsafe.escape(match.group(0))
+            parts.append(markupsafe.Markup(f'<a href="{url}" style="color:#0d47a1">{url}</a>'))
+            last = match.end()
+        parts.append(markupsafe.escape(line[last:]))
+        lines.append(markupsafe.Markup("").join(parts))
+    template = env.get_template("_letter.html.j2")
+    return template.render(title=message.title, lines=lines, colour=TONE_COLOURS.get(message.tone, "#1565c0"))
 
 
 def message_env(override_dir: Path | None) -> jinja2.Environment:
@@ -223,7 +267,11 @@ def render_message(env: jinja2.Environment, portal: Portal, event: Event, style:
         raise MessageTemplateError(template.filename or name, 1, f"{exc.message}; the {audience} view of "
                                    f"a {event.kind} event does not have it") from None
     title, _, body = text.strip().partition("\n")
-    return Message(title=title.strip(), body=body.strip())
+    status = event.update.status if event.update is not None else (event.incident.status if event.incident else None)
+    message = Message(title=title.strip(), body=body.strip(), tone=tone_of(event, status))
+    if style == "email":
+        message = dataclasses.replace(message, html=html_letter(message, env))
+    return message
 
 
 def _as_of_update(portal: Portal, event: Event) -> dict[str, Any]:
