@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -348,3 +349,55 @@ def test_chat_messages_carry_a_tone_a_chat_shows_as_a_colour(portal: Path) -> No
     assert [(b["title"].split(":")[0], b["type"]) for b in bodies] == [
         ("🚨 SEV2 INCIDENT", "failure"), ("⏳ UPDATE", "warning"), ("⏰ UPDATE OVERDUE", "warning"),
         ("✅ RESOLVED", "success")]
+
+
+# --------------------------------------------------------------------------- partial failure
+
+class Refusing(Mailbox):
+    """An SMTP server that refuses the recipients in ``refused`` (550), then, once emptied, takes them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused = {"b@acme.example"}
+
+    async def handle_RCPT(self, server: object, session: object, envelope: Any, address: str,
+                          rcpt_options: object) -> str:
+        if address in self.refused:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_a_retry_after_one_address_refused_goes_only_to_that_address(portal: Path) -> None:
+    """Two mailboxes (two URLs in the secret); b refuses the alert, a takes it. The next run sends it to b,
+    and a never gets it twice."""
+    declare_sev2(portal)
+    with Refusing() as server:
+        both = (f"mailto://127.0.0.1:{server.port}?from=status@acme.example&to=a@acme.example&mode=insecure "
+                f"mailto://127.0.0.1:{server.port}?from=status@acme.example&to=b@acme.example&mode=insecure")
+        env = {"ONCALL_URL": both, "CUSTOMERS_URL": ""}
+        run = ["notify", "-f", str(portal / "mkdocs.yml"), "--channel", "oncall", "--now"]
+        failed = CliRunner().invoke(main, [*run, "2026-12-01T10:05:00Z"], env=env)
+        assert failed.exit_code == 1
+        assert 'failed incident/2026-12-01-api-requests-failing/declared: Sending email to "b@acme.example" failed' \
+            in failed.output
+        server.refused.clear()
+        retried = CliRunner().invoke(main, [*run, "2026-12-01T10:10:00Z"], env=env)
+        assert retried.exit_code == 0, retried.output
+        again = CliRunner().invoke(main, [*run, "2026-12-01T10:15:00Z"], env=env)
+        assert again.exit_code == 0, again.output
+    assert [rcpt for _, rcpt in server.envelopes] == [["a@acme.example"], ["b@acme.example"]]
+    assert all(m["Subject"] == "🚨 SEV2 INCIDENT: API requests failing" for m in server.messages)
+    assert "mode=insecure" not in failed.output + retried.output  # the URLs are secrets: never printed
+
+
+def test_one_url_to_several_addresses_is_warned_about(portal: Path) -> None:
+    declare_sev2(portal)
+    with Mailbox() as box:
+        env = {"ONCALL_URL": box.url("a@acme.example,b@acme.example"), "CUSTOMERS_URL": ""}
+        result = CliRunner().invoke(main, ["notify", "-f", str(portal / "mkdocs.yml"), "--channel", "oncall",
+                                           "--now", "2026-12-01T10:05:00Z"], env=env)
+    assert result.exit_code == 0, result.output
+    assert ("sitrep: warning: channel 'oncall': one URL in ONCALL_URL sends to 2 addresses; if one refuses a "
+            "message, its retry goes to all of them again: write one URL per address") in result.output

@@ -31,6 +31,7 @@ from public fields only.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator, Mapping
@@ -62,6 +63,8 @@ class Ledger:
     path: Path
     existed: bool
     channels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    #: Per channel, events some of whose destinations have them (a partly failed delivery): their keys.
+    partial: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Ledger:
@@ -80,7 +83,10 @@ class Ledger:
             raise NotifyError(f"{path}: not a Sitrep notification ledger (version {LEDGER_VERSION}); move it "
                               "away to start a new one (events older than notify.max_age are then not sent)"
                               ) from None
-        return cls(path, existed=True, channels=channels)
+        partial = data.get("partial", {})
+        if not isinstance(partial, dict):
+            partial = {}
+        return cls(path, existed=True, channels=channels, partial=partial)
 
     def has(self, channel: str, event_id: str) -> bool:
         return event_id in self.channels.get(channel, {})
@@ -88,11 +94,24 @@ class Ledger:
     def record(self, channel: str, event_id: str, outcome: str, now: datetime) -> None:
         self.channels.setdefault(channel, {})[event_id] = {
             "outcome": outcome, "at": iso_z(now.replace(microsecond=0))}
+        self.partial.get(channel, {}).pop(event_id, None)
+
+    def delivered_to(self, channel: str, event_id: str) -> frozenset[str]:
+        """The destinations of the channel that have the event from an earlier, partly failed delivery."""
+        return frozenset(self.partial.get(channel, {}).get(event_id, ()))
+
+    def record_partial(self, channel: str, event_id: str, accepted: tuple[str, ...]) -> None:
+        if accepted:
+            self.partial.setdefault(channel, {})[event_id] = sorted(set(accepted))
 
     def save(self) -> None:
         """Replace the file atomically (a crash leaves the previous ledger whole)."""
-        data = {"version": LEDGER_VERSION,
-                "channels": {name: dict(sorted(ids.items())) for name, ids in sorted(self.channels.items())}}
+        data: dict[str, Any] = {
+            "version": LEDGER_VERSION,
+            "channels": {name: dict(sorted(ids.items())) for name, ids in sorted(self.channels.items())}}
+        partial = {name: dict(sorted(ids.items())) for name, ids in sorted(self.partial.items()) if ids}
+        if partial:
+            data["partial"] = partial
         write_atomically(self.path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
         self.existed = True
 
@@ -116,8 +135,18 @@ def locked(path: Path) -> Iterator[None]:
 
 # --------------------------------------------------------------------------- delivery
 
-#: Delivers one message to one Apprise URL; returns None on success, else why it failed.
-Sender = Callable[[str, Message, str], "str | None"]
+@dataclass(frozen=True)
+class Delivery:
+    """What one delivery attempt achieved: why it failed (None: every destination has the message) and
+    the destinations that have it now, by :func:`destination_key` (those that had it before included)."""
+
+    error: str | None
+    accepted: tuple[str, ...] = ()
+
+
+#: Delivers one message to a channel's Apprise URLs, skipping the destinations in ``done`` (they accepted it in
+#: an earlier, partly failed run).
+Sender = Callable[[str, Message, frozenset[str]], Delivery]
 
 
 class _Collect(logging.Handler):
@@ -129,29 +158,71 @@ class _Collect(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-def apprise_send(url: str, message: Message, style: str) -> str | None:
-    """Send with Apprise; None on success, else Apprise's own explanation (never the URL)."""
+def destination_key(plugin: Any) -> str:
+    """A stable name of one destination for the ledger that holds no secret: a digest of the URL as
+    Apprise prints it in privacy mode (passwords and tokens masked)."""
+    return hashlib.sha256(plugin.url(privacy=True).encode("utf-8")).hexdigest()[:16]
+
+
+def _destinations(url: str) -> list[Any] | None:
+    """The Apprise services of a channel's value (several URLs may be given, separated by spaces or commas);
+    None when it holds no URL Apprise can use."""
+    import apprise
+
+    client = apprise.Apprise(asset=_asset())
+    if not client.add(url):
+        return None
+    return list(client)
+
+
+def _asset() -> Any:
+    import apprise
+
+    return apprise.AppriseAsset(app_id="Sitrep", app_desc="Sitrep status notifications")
+
+
+def shared_destinations(url: str) -> int:
+    """How many addresses the channel's one URL with the most of them sends to (``to=a,b``): more than one
+    means a retry after one of them refused re-sends to the others."""
+    plugins = _destinations(url) or []
+    return max((len(getattr(p, "targets", None) or [None]) for p in plugins), default=0)
+
+
+def apprise_send(url: str, message: Message, done: frozenset[str] = frozenset()) -> Delivery:
+    """Send with Apprise to each of the channel's URLs not in ``done``, one at a time, so a retry after a
+    partial failure goes only to those that did not take it. Errors are Apprise's own words, never the URL."""
     import apprise
 
     logger = logging.getLogger("apprise")
     collect = _Collect()
     logger.addHandler(collect)
-    logger.propagate = False
+    propagate, logger.propagate = logger.propagate, False
+    accepted = list(done)
     try:
-        asset = apprise.AppriseAsset(app_id="Sitrep", app_desc="Sitrep status notifications")
-        client = apprise.Apprise(asset=asset)
-        if not client.add(url):
-            return "the value is not an Apprise URL Apprise can use (see https://appriseit.com/services/)"
-        # An email gets its HTML letter (Apprise adds the plain-text part from it); chat gets the text.
-        # The tone colours Slack and Discord attachments and Teams cards.
-        ok = client.notify(body=message.html or message.body, title=message.title,
-                           body_format=apprise.NotifyFormat.HTML if message.html else apprise.NotifyFormat.TEXT,
-                           notify_type=apprise.NotifyType(message.tone))
+        plugins = _destinations(url)
+        if plugins is None:
+            return Delivery("the value is not an Apprise URL Apprise can use (see https://appriseit.com/services/)")
+        failed = False
+        for plugin in plugins:
+            key = destination_key(plugin)
+            if key in accepted:
+                continue
+            one = apprise.Apprise(asset=_asset())
+            one.add(plugin)
+            # An email gets its HTML letter (Apprise adds the plain-text part from it); chat gets the text.
+            # The tone colours Slack and Discord attachments and Teams cards.
+            if one.notify(body=message.html or message.body, title=message.title,
+                          body_format=apprise.NotifyFormat.HTML if message.html else apprise.NotifyFormat.TEXT,
+                          notify_type=apprise.NotifyType(message.tone)):
+                accepted.append(key)
+            else:
+                failed = True
     finally:
         logger.removeHandler(collect)
-    if ok:
-        return None
-    return "; ".join(dict.fromkeys(collect.lines)) or "delivery failed"
+        logger.propagate = propagate
+    if not failed:
+        return Delivery(None, tuple(accepted))
+    return Delivery("; ".join(dict.fromkeys(collect.lines)) or "delivery failed", tuple(accepted))
 
 
 # --------------------------------------------------------------------------- the run
@@ -223,6 +294,11 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                                    "set, so nothing was sent to it (add it as a secret of the notify step)")
             continue
         edition = editions[channel.audience]
+        if not dry_run and send is apprise_send and (shared := shared_destinations(url)) > 1:
+            report.problems.append(
+                f"channel {channel.name!r}: one URL in {channel.url_env} sends to {shared} addresses; if one refuses "
+                "a message, its retry goes to all of them again: write one URL per address (separated by a "
+                "space), or use one list address")
         # A channel the ledger has never seen (a first run, a new channel, a lost ledger) gets only recent events.
         first_run = channel.name not in ledger.channels
         if not dry_run:
@@ -250,9 +326,12 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 if dry_run:
                     action = "would-send"
                 else:
-                    error = send(url, message, channel.style)
-                    if error is not None:
-                        report.outcomes.append(Outcome(channel.name, event, "failed", error, message))
+                    delivery = send(url, message, ledger.delivered_to(channel.name, event.id))
+                    if delivery.error is not None:
+                        report.outcomes.append(Outcome(channel.name, event, "failed", delivery.error, message))
+                        # Who has it keeps it: the retry goes only to the destinations that did not take it.
+                        ledger.record_partial(channel.name, event.id, delivery.accepted)
+                        ledger.save()
                         blocked = True
                         continue
                     action = "sent"
