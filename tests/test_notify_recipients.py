@@ -401,3 +401,30 @@ def test_one_url_to_several_addresses_is_warned_about(portal: Path) -> None:
     assert result.exit_code == 0, result.output
     assert ("sitrep: warning: channel 'oncall': one URL in ONCALL_URL sends to 2 addresses; if one refuses a "
             "message, its retry goes to all of them again: write one URL per address") in result.output
+
+
+# --------------------------------------------------------------------------- links in the team's messages
+
+@pytest.mark.parametrize(("internal_site", "expected"), [
+    (None, None),
+    ("https://status-internal.acme.example/",
+     "https://status-internal.acme.example/incidents/2026-12-01-api-requests-failing/"),
+])
+def test_an_internal_incident_is_never_linked_to_the_public_site(portal: Path, internal_site: str | None,
+                                                                 expected: str | None) -> None:
+    """The public site has no page for an internal incident: the team's alert links to the internal
+    edition when notify.internal_site_url says where it is, and otherwise to nothing (not to a 404)."""
+    if internal_site:
+        config = portal / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            "      notify:\n", f"      notify:\n        internal_site_url: {internal_site}\n"), encoding="utf-8")
+    sitrep(portal, "new", "incident", "--title", "API requests failing", "--severity", "SEV2",
+           "--component", "api=partial_outage", "--message", "Investigating.", "--at", "2026-12-01T10:02:00Z",
+           "--visibility", "internal")
+    result = CliRunner().invoke(main, ["notify", "-f", str(portal / "mkdocs.yml"), "--dry-run", "--channel",
+                                       "oncall", "--now", "2026-12-01T10:05:00Z"])
+    assert result.exit_code == 0, result.output
+    assert "Internal incident: not shown on the public status page." in result.output
+    assert "https://status.acme.example/incidents/" not in result.output
+    if expected:
+        assert expected in result.output

@@ -206,6 +206,11 @@ class NotifySettings(Model):
         "templates/messages",
         description="Folder (relative to mkdocs.yml) whose message templates override the built-in ones "
         "(same file names, e.g. internal_alert.txt.j2).")
+    internal_site_url: str | None = Field(
+        None, description="Address of the internal edition (built with SITREP_AUDIENCE=internal, behind your "
+        "access control), e.g. https://status-internal.example.com/: internal channels' messages link there. "
+        "Without it they link to the public site, and a message about an internal incident or postmortem "
+        "carries no link (the public site does not have it).")
     ledger: str = Field(
         ".sitrep-notify/ledger.json",
         description="File (relative to mkdocs.yml) recording which event went to which channel; the "

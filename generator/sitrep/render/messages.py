@@ -36,7 +36,7 @@ from sitrep.model.formatting import format_duration, human_time
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
 from sitrep.model.vocabulary import maintenance_affects, status_label, update_label
-from sitrep.render.urls import postmortem_page, urls_for
+from sitrep.render.urls import incident_page, postmortem_page, urls_for
 from sitrep.text.postmortem import action_items_in, parse_sections
 
 BUILTIN_DIR = Path(__file__).parent / "templates" / "messages"
@@ -177,6 +177,16 @@ def _sections(pm: Postmortem) -> dict[str, str]:
     return found
 
 
+def link(config: SitrepConfig, audience: str, visibility: str, page: str) -> str:
+    """The address of a record's page for a message: on the internal edition for internal channels when
+    ``notify.internal_site_url`` is set; else on the public site, which has public records only ("" for an
+    internal one: no link rather than one that ends in "page not found")."""
+    internal = config.notify.internal_site_url
+    if audience == "internal" and internal:
+        return urls_for(internal).page(page)
+    return urls_for(config.site_url).page(page) if visibility == "public" else ""
+
+
 def postmortem_view(config: SitrepConfig, pm: Postmortem, audience: str) -> dict[str, Any]:
     """What a message may say about a postmortem (the portal decides which ones are visible).
 
@@ -188,7 +198,7 @@ def postmortem_view(config: SitrepConfig, pm: Postmortem, audience: str) -> dict
     return {
         "id": pm.id,
         "title": pm.title,
-        "url": urls_for(config.site_url).page(postmortem_page(pm.id)),
+        "url": link(config, audience, pm.visibility, postmortem_page(pm.id)),
         "summary": sections.get("summary", ""),
         "impact": sections.get("impact", ""),
         "root_cause": sections.get("root_cause", ""),
@@ -207,7 +217,7 @@ def incident_view(portal: Portal, inc: Incident, derived: IncidentState, audienc
         "id": inc.id,
         "kind": inc.kind,
         "title": inc.title,
-        "url": urls_for(config.site_url).incident(inc.id),
+        "url": link(config, audience, inc.visibility, incident_page(inc.id)),
         "severity": {"id": severity.id, "name": severity.name} if severity else None,
         "status": inc.status,
         "components": [{"id": cid, "name": config.component_name(cid), "impact": impact}
