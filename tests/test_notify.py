@@ -451,3 +451,32 @@ def test_a_damaged_ledger_stops_the_run_with_a_way_out(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "ledger.json: not a Sitrep notification ledger (version 1); move it away" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("max_age: soon", "notify.max_age: 'soon' is not a duration: write it like 15m, 4h, 1d or 90 minutes"),
+    ("maintenance_notice: -1h", "notify.maintenance_notice: '-1h' is not a duration: write it like 15m"),
+    ("internal_site_url: status-internal", "notify.internal_site_url: 'status-internal' is not a web address: "
+     "write it with https://"),
+])
+def test_a_mistyped_notify_setting_names_its_line_and_the_fix(tmp_path: Path, setting: str, message: str) -> None:
+    root = write_portal(tmp_path, [channel("team", "internal", "TEAM_URL")], {})
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      notify:\n", f"      notify:\n        {setting}\n"), encoding="utf-8")
+    result = notify(root, "2026-02-13T14:45:00Z", {}, "--dry-run")
+    assert result.exit_code == 2
+    assert f"mkdocs.yml:13: error: plugins.sitrep.{message}" in result.output
+    assert "Traceback" not in result.output and "Input should be" not in result.output
+
+
+def test_a_duration_may_be_written_in_words(tmp_path: Path) -> None:
+    root = write_portal(tmp_path, [channel("team", "internal", "TEAM_URL")],
+                        {"incidents/2026/2026-02-13-payments.md": sev1()})
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      notify:\n", "      notify:\n        max_age: 90 minutes\n"), encoding="utf-8")
+    # The alert is 2 h old: beyond 90 minutes, so a first run records it without sending.
+    result = notify(root, "2026-02-13T16:40:00Z", {}, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "would send 0" in result.output

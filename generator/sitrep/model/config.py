@@ -28,7 +28,8 @@ Audience = Literal["public", "internal"]
 #: Team pages that are internal unless ``public_pages`` lists them.
 PublicPage = Literal["runbooks", "reports", "action_items", "process"]
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|hours?|d|days?|w|weeks?)\s*$", re.I)
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\s*$",
+                       re.I)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -40,6 +41,17 @@ def parse_duration(value: Any) -> Any:
             unit = match.group(2).lower()
             unit = "m" if unit.startswith("min") else unit[0]
             return timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[unit])
+        if not re.fullmatch(r"\s*P[0-9TWDHMS.]+\s*|\s*\d+:\d\d(:\d\d)?\s*", value):  # ISO 8601 and HH:MM[:SS] pass
+            raise PydanticCustomError("duration", f"{quoted(value)} is not a duration: write it like 15m, 4h, 1d "
+                                      "or 90 minutes")
+    return value
+
+
+def _web_address(value: Any) -> Any:
+    """An address pages are linked to: http(s), with a host."""
+    if isinstance(value, str) and not re.match(r"^https?://[^/\s]+", value.strip()):
+        raise PydanticCustomError("url", f"{quoted(value)} is not a web address: write it with https://, e.g. "
+                                  "https://status-internal.example.com/")
     return value
 
 
@@ -206,7 +218,7 @@ class NotifySettings(Model):
         "templates/messages",
         description="Folder (relative to mkdocs.yml) whose message templates override the built-in ones "
         "(same file names, e.g. internal_alert.txt.j2).")
-    internal_site_url: str | None = Field(
+    internal_site_url: Annotated[str | None, BeforeValidator(_web_address)] = Field(
         None, description="Address of the internal edition (built with SITREP_AUDIENCE=internal, behind your "
         "access control), e.g. https://status-internal.example.com/: internal channels' messages link there. "
         "Without it they link to the public site, and a message about an internal incident or postmortem "
