@@ -428,3 +428,42 @@ def test_an_internal_incident_is_never_linked_to_the_public_site(portal: Path, i
     assert "https://status.acme.example/incidents/" not in result.output
     if expected:
         assert expected in result.output
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_an_incident_resolved_before_the_customers_heard_of_it_is_one_letter(portal: Path) -> None:
+    """Declared and resolved in one pull request: customers get the resolution letter, not an
+    "[Investigating]" email in the same minute; the team still gets its alert and the resolution."""
+    with Inboxes(portal) as inboxes:
+        inboxes.notify("2026-12-01T09:00:00Z")  # the channels have run before
+        sitrep(portal, "new", "incident", "--title", "API requests failing", "--severity", "SEV1",
+               "--component", "api=partial_outage", "--message", "Investigating.", "--at", "2026-12-01T10:02:00Z")
+        sitrep(portal, "update", ID, "--status", "identified", "--component", "web=partial",
+               "--message", "The web app is affected too.", "--at", "2026-12-01T10:20:00Z")
+        sitrep(portal, "resolve", ID, "--message", "API requests succeed normally again.",
+               "--at", "2026-12-01T10:40:00Z")
+        inboxes.notify("2026-12-01T10:45:00Z")
+    assert subjects(inboxes.customers.messages) == ["Service Restoration - API requests failing"]
+    assert subjects(inboxes.oncall.messages) == [
+        "🚨 SEV1 INCIDENT: API requests failing",
+        "⚠️ API requests failing: Web app now partial outage.",
+        "✅ RESOLVED: API requests failing"]
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_an_email_style_channel_on_a_webhook_gets_text_not_markup(portal: Path) -> None:
+    server = HTTPServer(host="127.0.0.1", port=free_port())
+    server.start()
+    try:
+        server.expect_request("/hook").respond_with_data("ok")
+        declare_sev2(portal)
+        env = {"ONCALL_URL": f"json://127.0.0.1:{server.port}/hook", "CUSTOMERS_URL": ""}
+        result = CliRunner().invoke(main, ["notify", "-f", str(portal / "mkdocs.yml"), "--channel", "oncall",
+                                           "--now", "2026-12-01T10:05:00Z"], env=env)
+        assert result.exit_code == 0, result.output
+        [body] = json_bodies(server, "/hook")
+    finally:
+        server.stop()
+    assert body["title"] == "🚨 SEV2 INCIDENT: API requests failing"
+    assert body["message"].startswith("Detection: ")
+    assert "<" not in body["message"]

@@ -209,10 +209,13 @@ def apprise_send(url: str, message: Message, done: frozenset[str] = frozenset())
                 continue
             one = apprise.Apprise(asset=_asset())
             one.add(plugin)
-            # An email gets its HTML letter (Apprise adds the plain-text part from it); chat gets the text.
+            # A mail service (its preferred format is HTML) gets the HTML letter, Apprise adding the plain-text
+            # part from it; anything else the text, even on an email-style channel (a JSON hook gets no markup).
             # The tone colours Slack and Discord attachments and Teams cards.
-            if one.notify(body=message.html or message.body, title=message.title,
-                          body_format=apprise.NotifyFormat.HTML if message.html else apprise.NotifyFormat.TEXT,
+            formats = plugin.notify_format if isinstance(plugin.notify_format, tuple) else (plugin.notify_format,)
+            html = message.html if message.html and formats[0] == apprise.NotifyFormat.HTML else None
+            if one.notify(body=html or message.body, title=message.title,
+                          body_format=apprise.NotifyFormat.HTML if html else apprise.NotifyFormat.TEXT,
                           notify_type=apprise.NotifyType(message.tone)):
                 accepted.append(key)
             else:
@@ -265,6 +268,19 @@ def _filtered_out(channel: Channel, event: Event) -> str | None:
     return None
 
 
+#: What an incident tells while it is open; once it is resolved, its resolution says it all.
+_OPEN_KINDS = ("incident.declared", "incident.updated", "incident.severity_changed", "incident.impact_changed")
+
+
+def _settled_before_run(channel: Channel, events: list[Event], ledger: Ledger, now: datetime, max_age: Any,
+                        first_run: bool) -> set[str]:
+    """Incidents resolved before this run whose resolution the (public) channel is about to get: it gets
+    that one message, not an "Investigating" letter and stale updates in the same minute before it."""
+    return {e.incident.id for e in events
+            if e.kind == "incident.resolved" and e.incident is not None and not ledger.has(channel.name, e.id)
+            and not _too_old(e, now, max_age, first_run) and _filtered_out(channel, e) is None}
+
+
 def _too_old(event: Event, now: datetime, max_age: Any, first_run: bool) -> bool:
     if event.at is None:  # the records do not say when a postmortem was published
         return first_run
@@ -305,6 +321,8 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
             ledger.channels.setdefault(channel.name, {})
         covered: set[str] = set()
         blocked = False
+        settled = _settled_before_run(channel, events_of[channel.audience], ledger, now, settings.max_age,
+                                      first_run) if channel.audience == "public" else set()
         for event in events_of[channel.audience]:
             if ledger.has(channel.name, event.id):
                 continue
@@ -313,6 +331,8 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 continue
             if event.id in covered:
                 action, detail = "covered", "said by an earlier message"
+            elif event.incident is not None and event.incident.id in settled and event.kind in _OPEN_KINDS:
+                action, detail = "covered", "resolved since: the resolution says it"
             elif _too_old(event, now, settings.max_age, first_run):
                 action, detail = "expired", "older than notify.max_age" if event.at else "first run"
             elif (why := _filtered_out(channel, event)) is not None:
