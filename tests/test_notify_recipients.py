@@ -467,3 +467,21 @@ def test_an_email_style_channel_on_a_webhook_gets_text_not_markup(portal: Path) 
     assert body["title"] == "🚨 SEV2 INCIDENT: API requests failing"
     assert body["message"].startswith("Detection: ")
     assert "<" not in body["message"]
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_a_maintenance_announced_late_is_one_letter_then_the_next(portal: Path) -> None:
+    """Announced 30 minutes ahead, inside the hour's "starts soon" notice: the announcement is the notice,
+    not followed by a "Starts at" message in the same minute (customers and team alike)."""
+    with Inboxes(portal) as inboxes:
+        inboxes.notify("2026-12-01T19:00:00Z")  # the channels have run before
+        sitrep(portal, "new", "maintenance", "--title", "Database upgrade", "--component", "db",
+               "--start", "2026-12-01T20:00:00Z", "--end", "2026-12-01T21:00:00Z",
+               "--message", "Writes may be briefly unavailable.", "--at", "2026-12-01T19:30:00Z")
+        inboxes.notify("2026-12-01T19:32:00Z")
+        inboxes.notify("2026-12-01T20:05:00Z")  # the window has begun
+    assert subjects(inboxes.customers.messages) == [
+        "[Scheduled maintenance] Database upgrade - Acme Status",
+        "[In progress] Database upgrade - Acme Status"]
+    assert [s.split(":")[0] for s in subjects(inboxes.oncall.messages)] == [
+        "🗓️ SCHEDULED MAINTENANCE", "🔧 MAINTENANCE IN PROGRESS"]

@@ -167,12 +167,17 @@ def _incident_events(portal: Portal, inc: Incident, now: datetime) -> list[Event
 def _maintenance_events(portal: Portal, inc: Incident, now: datetime) -> list[Event]:
     base = f"maintenance/{inc.id}"
     first = inc.updates[0]
-    events = [Event(f"{base}/scheduled", "maintenance.scheduled", first.at, inc, first)]
-    state = maintenance_state(inc, now)
     start = inc.scheduled_start
     notice = portal.config.notify.maintenance_notice
+    # Announced within the notice period, the announcement is the "starts soon" notice: not a second one.
+    late = start is not None and first.at >= start - notice
+    events = [Event(f"{base}/scheduled", "maintenance.scheduled", first.at, inc, first,
+                    covers=(f"{base}/starting",) if late else ())]
+    state = maintenance_state(inc, now)
     if state == "scheduled" and start is not None and start - notice <= now < start:
-        events.append(Event(f"{base}/starting", "maintenance.starting", start - notice, inc, inc.updates[-1]))
+        # Never dated before the announcement, so the announcement comes first (and covers it when late).
+        events.append(Event(f"{base}/starting", "maintenance.starting", max(start - notice, first.at), inc,
+                            inc.updates[-1]))
     started = next((u for u in inc.updates if u.status in ("in_progress", "verifying")), None)
     if started is not None or (start is not None and start <= now):
         at = started.at if started is not None else start

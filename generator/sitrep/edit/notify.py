@@ -272,13 +272,25 @@ def _filtered_out(channel: Channel, event: Event) -> str | None:
 _OPEN_KINDS = ("incident.declared", "incident.updated", "incident.severity_changed", "incident.impact_changed")
 
 
-def _settled_before_run(channel: Channel, events: list[Event], ledger: Ledger, now: datetime, max_age: Any,
-                        first_run: bool) -> set[str]:
-    """Incidents resolved before this run whose resolution the (public) channel is about to get: it gets
-    that one message, not an "Investigating" letter and stale updates in the same minute before it."""
-    return {e.incident.id for e in events
-            if e.kind == "incident.resolved" and e.incident is not None and not ledger.has(channel.name, e.id)
-            and not _too_old(e, now, max_age, first_run) and _filtered_out(channel, e) is None}
+def _superseded(channel: Channel, events: list[Event], ledger: Ledger, now: datetime, max_age: Any,
+                first_run: bool) -> set[str]:
+    """Events a public channel is about to get together with a later word on the same record, which says
+    them: an incident resolved before the channel heard of it gets its resolution, not an "Investigating"
+    letter and stale updates in the same minute; a maintenance the channel has not heard of for a while
+    gets its latest news (announced 30 minutes ahead: the announcement, not a "starts soon" beside it)."""
+    due = [e for e in events if e.incident is not None and not ledger.has(channel.name, e.id)
+           and not _too_old(e, now, max_age, first_run) and _filtered_out(channel, e) is None]
+    said = {cid for e in due for cid in e.covers}  # covered anyway: not a message of its own
+    due = [e for e in due if e.id not in said]
+    resolved = {e.incident.id for e in due if e.kind == "incident.resolved" and e.incident is not None}
+    out = {e.id for e in due if e.kind in _OPEN_KINDS and e.incident is not None and e.incident.id in resolved}
+    latest: dict[str, str] = {}
+    for e in due:  # oldest first: the last one of each maintenance is its latest news
+        if e.kind.startswith("maintenance.") and e.incident is not None:
+            if e.incident.id in latest:
+                out.add(latest[e.incident.id])
+            latest[e.incident.id] = e.id
+    return out
 
 
 def _too_old(event: Event, now: datetime, max_age: Any, first_run: bool) -> bool:
@@ -321,8 +333,8 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
             ledger.channels.setdefault(channel.name, {})
         covered: set[str] = set()
         blocked = False
-        settled = _settled_before_run(channel, events_of[channel.audience], ledger, now, settings.max_age,
-                                      first_run) if channel.audience == "public" else set()
+        superseded = _superseded(channel, events_of[channel.audience], ledger, now, settings.max_age,
+                                 first_run) if channel.audience == "public" else set()
         for event in events_of[channel.audience]:
             if ledger.has(channel.name, event.id):
                 continue
@@ -331,8 +343,8 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 continue
             if event.id in covered:
                 action, detail = "covered", "said by an earlier message"
-            elif event.incident is not None and event.incident.id in settled and event.kind in _OPEN_KINDS:
-                action, detail = "covered", "resolved since: the resolution says it"
+            elif event.id in superseded:
+                action, detail = "covered", "a later message of this run says it"
             elif _too_old(event, now, settings.max_age, first_run):
                 action, detail = "expired", "older than notify.max_age" if event.at else "first run"
             elif (why := _filtered_out(channel, event)) is not None:
