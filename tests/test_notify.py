@@ -170,10 +170,12 @@ def test_the_sev1_customer_email_arrives_over_smtp_with_the_postmortem(tmp_path:
     assert "What we did:\nWe restored the previous configuration" in letter
     # The action items stay out of a public channel as out of the public postmortem page (public_pages
     # does not list action_items): the letter points to the postmortem instead.
-    assert ("What we're doing to prevent this:\nOur postmortem describes what we are changing: "
-            "https://status.smartbeak.example/postmortems/2026-02-14-payments/") in letter
+    assert ("What we're doing to prevent this:\nOur postmortem, linked below, describes what we are "
+            "changing.") in letter
     assert "Alert when payment failures exceed 1%" not in letter
-    assert "https://status.smartbeak.example/postmortems/2026-02-14-payments/" in letter
+    # The postmortem's address once, not twice in a few lines.
+    assert letter.count("https://status.smartbeak.example/postmortems/2026-02-14-payments/") == 1
+    assert "The full postmortem: https://status.smartbeak.example/postmortems/2026-02-14-payments/" in letter
     for message in box.messages:  # public channel: no internal field ever
         assert "Alice" not in text_of(message) and "zoom.example" not in text_of(message)
 
@@ -182,7 +184,7 @@ def test_a_public_channel_lists_the_action_items_only_where_the_public_edition_s
     files = {"incidents/2026/2026-02-13-payments.md": sev1(resolved=True),
              "postmortems/2026-02-14-payments.md": POSTMORTEM.format(status="published", visibility="public")}
     customers = channel("customers", "public", "CUSTOMERS_URL", style="email")
-    for listed, expected in ((False, "Our postmortem describes what we are changing"),
+    for listed, expected in ((False, "Our postmortem, linked below, describes what we are changing"),
                              (True, "- Alert when payment failures exceed 1%\n- Test configuration changes")):
         (tmp_path / str(listed)).mkdir()
         root = write_portal(tmp_path / str(listed), [customers], files)
