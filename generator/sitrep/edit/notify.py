@@ -14,7 +14,9 @@ Exactly once, in practice:
   file is replaced atomically), so a re-run sends nothing twice;
 * a failed delivery is not written: the next run sends it again. The channel's
   later events wait for it, so a channel never hears of an update before the
-  declaration;
+  declaration. A channel's value may hold several URLs; each is delivered on its
+  own, and those that took a message of a partly failed delivery are kept
+  (``partial``, by a digest of the masked URL), so the retry goes only to the rest;
 * two runs on one machine take turns (an exclusive lock next to the ledger); the
   publish workflow runs one at a time (its concurrency group) and keeps the
   ledger in the Actions cache;
@@ -322,6 +324,7 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                                    "set, so nothing was sent to it (add it as a secret of the notify step)")
             continue
         edition = editions[channel.audience]
+        # Only Apprise URLs can be looked into (a test's sender gets other strings).
         if not dry_run and send is apprise_send and (shared := shared_destinations(url)) > 1:
             report.problems.append(
                 f"channel {channel.name!r}: one URL in {channel.url_env} sends to {shared} addresses; if one refuses "
