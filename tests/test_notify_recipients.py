@@ -485,3 +485,36 @@ def test_a_maintenance_announced_late_is_one_letter_then_the_next(portal: Path) 
         "[In progress] Database upgrade - Acme Status"]
     assert [s.split(":")[0] for s in subjects(inboxes.oncall.messages)] == [
         "🗓️ SCHEDULED MAINTENANCE", "🔧 MAINTENANCE IN PROGRESS"]
+
+
+# --------------------------------------------------------------------------- failures, explained
+
+@pytest.mark.usefixtures("loopback_only")
+def test_a_refused_letter_says_what_the_server_answered(portal: Path) -> None:
+    declare_sev2(portal)
+    with Refusing() as server:
+        env = {"ONCALL_URL": f"mailto://127.0.0.1:{server.port}?from=status@acme.example&to=b@acme.example"
+                             "&mode=insecure", "CUSTOMERS_URL": ""}
+        result = CliRunner().invoke(main, ["notify", "-f", str(portal / "mkdocs.yml"), "--channel", "oncall",
+                                           "--now", "2026-12-01T10:05:00Z"], env=env)
+    assert result.exit_code == 1
+    # Apprise's warning, then the server's own reply, which Apprise logs only for debugging.
+    assert ('failed incident/2026-12-01-api-requests-failing/declared: Sending email to "b@acme.example" failed. '
+            "({'b@acme.example': (550, b'5.1.1 mailbox unavailable')})") in result.output
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_the_reason_of_a_failure_never_shows_a_secret_of_the_url(portal: Path) -> None:
+    """The connection error names the URL's path; its token and the query's are masked, as the password."""
+    declare_sev2(portal)
+    closed = free_port()
+    env = {"ONCALL_URL": f"json://hookuser:Pa55word@127.0.0.1:{closed}/hooks/T0KEN%2Fsecret?token=QUERY-SECRET "
+                         f"mailtos://mailer:M4ilPass@127.0.0.1:{closed}?from=status@acme.example&to=a@acme.example",
+           "CUSTOMERS_URL": ""}
+    result = CliRunner().invoke(main, ["notify", "-f", str(portal / "mkdocs.yml"), "--channel", "oncall",
+                                       "--now", "2026-12-01T10:05:00Z"], env=env)
+    assert result.exit_code == 1
+    assert "Connection refused" in result.output  # the reason is given…
+    assert f"port={closed}" in result.output and "/****/****" in result.output
+    for secret in ("Pa55word", "T0KEN", "secret", "QUERY-SECRET", "hookuser", "M4ilPass", "mailer"):
+        assert secret not in result.output  # …and nothing secret with it

@@ -36,11 +36,13 @@ import contextlib
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, unquote_plus, urlsplit
 
 from sitrep.derive.events import Event, derive_events
 from sitrep.derive.state import incident_state
@@ -151,13 +153,52 @@ class Delivery:
 Sender = Callable[[str, Message, frozenset[str]], Delivery]
 
 
+#: Query keys of an Apprise URL whose values are addresses, not secrets (they are in Apprise's own warnings).
+_PLAIN_KEYS = frozenset({"to", "from", "cc", "bcc", "mode", "format", "name"})
+
+
+def secret_parts(url: str) -> set[str]:
+    """The parts of a channel's value that may be secret: user, password, path segments and query values
+    (tokens, webhook ids), except the addresses of mail; host names and ports are not."""
+    parts: set[str] = set()
+    for one in re.split(r"[\s,]+", url.strip()):
+        split = urlsplit(one)
+        for credential in (split.username, split.password):
+            if credential:
+                parts.update((credential, unquote(credential)))
+        for seg in split.path.split("/"):  # as written and decoded: a library may print either
+            parts.update((seg, unquote(seg)))
+        for pair in split.query.split("&"):
+            key, _, value = pair.partition("=")
+            if unquote(key).lower() not in _PLAIN_KEYS:
+                parts.update((value, unquote_plus(value)))
+    return {p for p in parts if len(p) >= 3}
+
+
 class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.lines: list[str] = []
+    """Apprise's warnings, and the reason it logs only for debugging ("Socket Exception: …": the SMTP
+    server's reply, a refused connection), with every part of the URL that may be secret masked."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(logging.DEBUG)
+        self.warnings: list[str] = []
+        self.reasons: list[str] = []
+        self.secrets = sorted(secret_parts(url), key=len, reverse=True)
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
+        text = record.getMessage()
+        if record.levelno < logging.WARNING and not text.startswith("Socket Exception: "):
+            return
+        for secret in self.secrets:
+            text = text.replace(secret, "****")
+        if record.levelno >= logging.WARNING:
+            self.warnings.append(text)
+        else:
+            self.reasons.append(f"({text.removeprefix('Socket Exception: ')})")
+
+    def explanation(self) -> str:
+        """What went wrong, then why: 'Sending email to "b@…" failed. ({…: (550, b'…')})'."""
+        return " ".join(dict.fromkeys(self.warnings + self.reasons))
 
 
 def destination_key(plugin: Any) -> str:
@@ -196,9 +237,11 @@ def apprise_send(url: str, message: Message, done: frozenset[str] = frozenset())
     import apprise
 
     logger = logging.getLogger("apprise")
-    collect = _Collect()
+    collect = _Collect(url)
     logger.addHandler(collect)
     propagate, logger.propagate = logger.propagate, False
+    level = logger.level
+    logger.setLevel(logging.DEBUG)  # the reason of a failure is logged at debug level only
     accepted = list(done)
     try:
         plugins = _destinations(url)
@@ -225,9 +268,10 @@ def apprise_send(url: str, message: Message, done: frozenset[str] = frozenset())
     finally:
         logger.removeHandler(collect)
         logger.propagate = propagate
+        logger.setLevel(level)
     if not failed:
         return Delivery(None, tuple(accepted))
-    return Delivery("; ".join(dict.fromkeys(collect.lines)) or "delivery failed", tuple(accepted))
+    return Delivery(collect.explanation() or "delivery failed", tuple(accepted))
 
 
 # --------------------------------------------------------------------------- the run
