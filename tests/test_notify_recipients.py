@@ -518,3 +518,17 @@ def test_the_reason_of_a_failure_never_shows_a_secret_of_the_url(portal: Path) -
     assert f"port={closed}" in result.output and "/****/****" in result.output
     for secret in ("Pa55word", "T0KEN", "secret", "QUERY-SECRET", "hookuser", "M4ilPass", "mailer"):
         assert secret not in result.output  # …and nothing secret with it
+
+
+def test_a_daily_reminder_reads_every_day(portal: Path) -> None:
+    """SEV4 is updated daily (the procedures' cadence): its reminder says so in words, not "every 1 d"."""
+    sitrep(portal, "new", "incident", "--title", "Slow search", "--severity", "SEV4",
+           "--component", "api=degraded_performance", "--message", "Search is slow.", "--at", "2026-12-01T10:00:00Z")
+    early = CliRunner().invoke(main, ["notify", "-f", str(portal / "mkdocs.yml"), "--dry-run", "--channel",
+                                      "oncall", "--now", "2026-12-02T09:59:00Z"])
+    assert "UPDATE OVERDUE" not in early.output  # not before the day is over
+    result = CliRunner().invoke(main, ["notify", "-f", str(portal / "mkdocs.yml"), "--dry-run", "--channel",
+                                       "oncall", "--now", "2026-12-02T10:05:00Z"])
+    assert result.exit_code == 0, result.output
+    assert ("The next status update of this SEV4 incident was due at Dec 2, 2026 10:00 UTC (every day)."
+            in result.output)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +139,7 @@ def message_env(override_dir: Path | None) -> jinja2.Environment:
     env.filters["update_label"] = update_label
     env.filters["maintenance_affects"] = lambda kind: maintenance_affects(MAINTENANCE_EVENT_STATE.get(kind, kind))
     env.filters["postmortem_title"] = postmortem_title
+    env.filters["every"] = every
     return env
 
 
@@ -152,6 +153,12 @@ def template_name(event: Event, style: str, audience: str) -> str:
         return EMAIL_TEMPLATES[event.kind]
     internal, public = CHAT_TEMPLATES[event.kind]
     return internal if audience == "internal" else public
+
+
+def every(cadence: timedelta) -> str:
+    """A cadence as people say it: "every 15 min", "every 4 h", "every hour", "every day"."""
+    named = {timedelta(hours=1): "hour", timedelta(days=1): "day", timedelta(weeks=1): "week"}
+    return f"every {named.get(cadence) or format_duration(cadence)}"
 
 
 def postmortem_title(title: str) -> str:
