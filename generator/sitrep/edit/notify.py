@@ -256,7 +256,7 @@ def apprise_send(url: str, message: Message, done: frozenset[str] = frozenset())
             one.add(plugin)
             # A mail service (its preferred format is HTML) gets the HTML letter, Apprise adding the plain-text
             # part from it; anything else the text, even on an email-style channel (a JSON hook gets no markup).
-            # The tone colours Slack and Discord attachments and Teams cards.
+            # The tone colours Slack and Discord attachments (and picks the icon of a Teams card).
             formats = plugin.notify_format if isinstance(plugin.notify_format, tuple) else (plugin.notify_format,)
             html = message.html if message.html and formats[0] == apprise.NotifyFormat.HTML else None
             if one.notify(body=html or message.body, title=message.title,

@@ -73,7 +73,7 @@ MAINTENANCE_EVENT_STATE = {"maintenance.scheduled": "scheduled", "maintenance.st
 
 
 #: How a message reads at a glance, Apprise's notify types: the colour of a Slack or Discord attachment,
-#: of a Teams card, and of the band of an HTML letter.
+#: the icon of a Teams card, the band of an HTML letter.
 TONES = ("info", "success", "warning", "failure")
 #: The colour of the top band of an HTML letter per tone (decoration: the text is dark grey on white).
 TONE_COLOURS = {"info": "#1565c0", "success": "#2e7d32", "warning": "#b26a00", "failure": "#c62828"}
