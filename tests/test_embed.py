@@ -6,6 +6,7 @@ GitHub Pages sends); the product page is served from 127.0.0.2, a different orig
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -75,12 +76,15 @@ def product_page(folder: Path, status_root: str, components: str | None) -> str:
     return "index.html"
 
 
-def visit(browser, site: Path, tmp_path: Path, components: str | None) -> tuple[list[str], list[str], list]:  # type: ignore[no-untyped-def]
-    """Banner texts, console errors and cookies of the product page."""
+def visit(browser, site: Path, tmp_path: Path, components: str | None,  # type: ignore[no-untyped-def]
+          clock: int | None = None) -> tuple[list[str], list[str], list]:
+    """Banner texts, console errors and cookies of the product page (``clock``: the visitor's time, epoch s)."""
     with serve(site, "127.0.0.1", cors=True) as status_root, serve(tmp_path, "127.0.0.2", cors=False) as product:
         page_name = product_page(tmp_path, status_root, components)
         context = browser.new_context()
         page = context.new_page()
+        if clock is not None:
+            page.clock.set_fixed_time(datetime.fromtimestamp(clock, UTC))
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -114,3 +118,15 @@ def test_a_maintenance_in_progress_shows_a_banner(browser, sites, tmp_path: Path
     banners, errors, _ = visit(browser, sites["maintenance"], tmp_path, "database")
     assert len(banners) == 1 and banners[0].startswith("Maintenance in progress: Database upgrade")
     assert errors == []
+
+
+def test_a_maintenance_shows_from_its_window_not_from_the_next_rebuild(browser, sites, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """summary.json was built before the window (the maintenance still 'scheduled' in it); the visitor's
+    clock is inside the window: the banner says it is under way, as the status page will at its next build."""
+    banners, errors, _ = visit(browser, sites["open"], tmp_path, "database", clock=MAINTENANCE_NOW)
+    assert len(banners) == 1 and banners[0].startswith("Maintenance in progress: Database upgrade"), banners
+    assert errors == []
+    before, _, _ = visit(browser, sites["open"], tmp_path, "database", clock=OPEN_NOW)
+    assert before == []
+    after, _, _ = visit(browser, sites["open"], tmp_path, "database", clock=MAINTENANCE_NOW + 30 * 86400)
+    assert after == []  # the window is long over: nothing claims it is still under way

@@ -170,10 +170,12 @@ def test_the_sev1_customer_email_arrives_over_smtp_with_the_postmortem(tmp_path:
     assert "What we did:\nWe restored the previous configuration" in letter
     # The action items stay out of a public channel as out of the public postmortem page (public_pages
     # does not list action_items): the letter points to the postmortem instead.
-    assert ("What we're doing to prevent this:\nOur postmortem describes what we are changing: "
-            "https://status.smartbeak.example/postmortems/2026-02-14-payments/") in letter
+    assert ("What we're doing to prevent this:\nOur postmortem, linked below, describes what we are "
+            "changing.") in letter
     assert "Alert when payment failures exceed 1%" not in letter
-    assert "https://status.smartbeak.example/postmortems/2026-02-14-payments/" in letter
+    # The postmortem's address once, not twice in a few lines.
+    assert letter.count("https://status.smartbeak.example/postmortems/2026-02-14-payments/") == 1
+    assert "The full postmortem: https://status.smartbeak.example/postmortems/2026-02-14-payments/" in letter
     for message in box.messages:  # public channel: no internal field ever
         assert "Alice" not in text_of(message) and "zoom.example" not in text_of(message)
 
@@ -182,7 +184,7 @@ def test_a_public_channel_lists_the_action_items_only_where_the_public_edition_s
     files = {"incidents/2026/2026-02-13-payments.md": sev1(resolved=True),
              "postmortems/2026-02-14-payments.md": POSTMORTEM.format(status="published", visibility="public")}
     customers = channel("customers", "public", "CUSTOMERS_URL", style="email")
-    for listed, expected in ((False, "Our postmortem describes what we are changing"),
+    for listed, expected in ((False, "Our postmortem, linked below, describes what we are changing"),
                              (True, "- Alert when payment failures exceed 1%\n- Test configuration changes")):
         (tmp_path / str(listed)).mkdir()
         root = write_portal(tmp_path / str(listed), [customers], files)
@@ -393,12 +395,18 @@ def test_invalid_channel_settings_are_refused_with_a_reason(tmp_path: Path, extr
     assert message in result.output
 
 
-def test_a_url_in_place_of_a_variable_name_is_refused(tmp_path: Path) -> None:
-    root = write_portal(tmp_path, [channel("team", "internal", "https://hooks.slack.com/services/T/B/C")], {})
-    result = notify(root, "2026-02-13T14:45:00Z", {})
-    assert result.exit_code == 2
-    assert ("plugins.sitrep.notify.channels[0].url_env: 'https://hooks.slack.com/services/T/B/C' is not of the "
-            "form it needs: Name of the environment variable") in result.output
+def test_a_url_in_place_of_a_variable_name_is_refused_without_repeating_it(tmp_path: Path) -> None:
+    """The value is probably the secret itself: the message (read in public CI logs) never repeats it."""
+    secret = "https://hooks.slack.com/services/T0SECRET/B0SECRET/TOKENX0SECRET"
+    root = write_portal(tmp_path, [channel("team", "internal", secret)], {})
+    for command in (["notify", "--now", "2026-02-13T14:45:00Z"], ["validate"]):
+        result = CliRunner().invoke(main, [command[0], "-f", str(root / "mkdocs.yml"), *command[1:]])
+        assert result.exit_code == 2, result.output
+        assert "mkdocs.yml:16: error: plugins.sitrep.notify.channels[0].url_env: this is not the name of an " \
+               "environment variable" in result.output
+        assert "write the NAME of the variable that holds the Apprise URL (e.g. SITREP_NOTIFY_TEAM)" in result.output
+        assert "SECRET" not in result.output and "hooks.slack.com" not in result.output
+        assert "Traceback" not in result.output
 
 
 @pytest.mark.usefixtures("loopback_only")
@@ -445,3 +453,32 @@ def test_a_damaged_ledger_stops_the_run_with_a_way_out(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "ledger.json: not a Sitrep notification ledger (version 1); move it away" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("max_age: soon", "notify.max_age: 'soon' is not a duration: write it like 15m, 4h, 1d or 90 minutes"),
+    ("maintenance_notice: -1h", "notify.maintenance_notice: '-1h' is not a duration: write it like 15m"),
+    ("internal_site_url: status-internal", "notify.internal_site_url: 'status-internal' is not a web address: "
+     "write it with https://"),
+])
+def test_a_mistyped_notify_setting_names_its_line_and_the_fix(tmp_path: Path, setting: str, message: str) -> None:
+    root = write_portal(tmp_path, [channel("team", "internal", "TEAM_URL")], {})
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      notify:\n", f"      notify:\n        {setting}\n"), encoding="utf-8")
+    result = notify(root, "2026-02-13T14:45:00Z", {}, "--dry-run")
+    assert result.exit_code == 2
+    assert f"mkdocs.yml:13: error: plugins.sitrep.{message}" in result.output
+    assert "Traceback" not in result.output and "Input should be" not in result.output
+
+
+def test_a_duration_may_be_written_in_words(tmp_path: Path) -> None:
+    root = write_portal(tmp_path, [channel("team", "internal", "TEAM_URL")],
+                        {"incidents/2026/2026-02-13-payments.md": sev1()})
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      notify:\n", "      notify:\n        max_age: 90 minutes\n"), encoding="utf-8")
+    # The alert is 2 h old: beyond 90 minutes, so a first run records it without sending.
+    result = notify(root, "2026-02-13T16:40:00Z", {}, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "would send 0" in result.output

@@ -269,8 +269,9 @@ def test_the_scheduled_run_sends_one_reminder_per_missed_update_and_one_maintena
     assert reminders == [f"{head} Mar 10, 2026 10:30 UTC (every 30 min).",
                          f"{head} Mar 10, 2026 11:20 UTC (every 30 min)."]
     starting = [t for t in team if t.startswith("🔧 MAINTENANCE STARTS")]
-    assert starting == ["🔧 MAINTENANCE STARTS AT Mar 10, 2026 14:00 UTC: Database upgrade | Window: Mar 10, 2026 "
-                        "14:00 UTC to Mar 10, 2026 15:00 UTC"]
+    # The status page's words for a maintenance before its window.
+    assert starting == ["🔧 MAINTENANCE STARTS AT Mar 10, 2026 14:00 UTC: Database upgrade | Scheduled maintenance: "
+                        "will affect Primary database, from Mar 10, 2026 14:00 UTC to Mar 10, 2026 15:00 UTC."]
     assert [t.split(":")[0] for t in team].count("🔧 MAINTENANCE IN PROGRESS") == 1
     overdue_text = next(b["message"] for b in json_bodies(http_receiver, "/team") if "OVERDUE" in b["title"])
     assert "Comms: Leo Martin · Channel: #incident-slow-dashboards" in overdue_text

@@ -57,3 +57,12 @@ def test_embed_js_maps_the_configured_ids_to_the_api_ids(tmp_path: Path) -> None
         "web-app": "Web application", "publishing-api": "Publishing API", "database": "Primary database"}
     for api in ("document.cookie", "localStorage", "sessionStorage", "indexedDB", "import ", "require("):
         assert api not in script
+
+
+def test_embed_js_shows_pages_without_javascript_how_to_fall_back_to_the_badge(tmp_path: Path) -> None:
+    files = site_bytes(write_portal(tmp_path, SMALL_PORTAL))
+    script = files["embed.js"].decode()
+    # The usage comment gives this portal's own snippet, ready to paste, and the badge it names exists.
+    assert ('<noscript><a href="https://status.test.example/"><img src="https://status.test.example/badge.svg" '
+            'alt="Current status on our status page"></a></noscript>') in script
+    assert "badge.svg" in files and "SITREP_" not in script

@@ -78,6 +78,20 @@ class Event:
         return inc.latest_severity if inc is not None and not inc.is_maintenance else None
 
     @property
+    def severities(self) -> tuple[str | None, ...]:
+        """Every severity the incident has had up to this event (the declared one first); () for maintenance.
+
+        A channel that was told of an incident at one of them keeps hearing of it after a de-escalation,
+        up to its resolution and postmortem: nobody is left with "next update by 10:50" and then silence.
+        """
+        inc = self.incident
+        if inc is None or inc.is_maintenance:
+            return ()
+        held = [inc.severity] + [u.severity for u in inc.updates
+                                 if u.severity and (self.at is None or u.at <= self.at)]
+        return tuple(dict.fromkeys(held))
+
+    @property
     def components(self) -> tuple[str, ...]:
         """Component ids the event concerns: every one the incident has affected (a postmortem's incident's)."""
         return tuple(self.incident.latest_components) if self.incident is not None else ()
@@ -153,12 +167,17 @@ def _incident_events(portal: Portal, inc: Incident, now: datetime) -> list[Event
 def _maintenance_events(portal: Portal, inc: Incident, now: datetime) -> list[Event]:
     base = f"maintenance/{inc.id}"
     first = inc.updates[0]
-    events = [Event(f"{base}/scheduled", "maintenance.scheduled", first.at, inc, first)]
-    state = maintenance_state(inc, now)
     start = inc.scheduled_start
     notice = portal.config.notify.maintenance_notice
+    # Announced within the notice period, the announcement is the "starts soon" notice: not a second one.
+    late = start is not None and first.at >= start - notice
+    events = [Event(f"{base}/scheduled", "maintenance.scheduled", first.at, inc, first,
+                    covers=(f"{base}/starting",) if late else ())]
+    state = maintenance_state(inc, now)
     if state == "scheduled" and start is not None and start - notice <= now < start:
-        events.append(Event(f"{base}/starting", "maintenance.starting", start - notice, inc, inc.updates[-1]))
+        # Never dated before the announcement, so the announcement comes first (and covers it when late).
+        events.append(Event(f"{base}/starting", "maintenance.starting", max(start - notice, first.at), inc,
+                            inc.updates[-1]))
     started = next((u for u in inc.updates if u.status in ("in_progress", "verifying")), None)
     if started is not None or (start is not None and start <= now):
         at = started.at if started is not None else start

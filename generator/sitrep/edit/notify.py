@@ -14,7 +14,9 @@ Exactly once, in practice:
   file is replaced atomically), so a re-run sends nothing twice;
 * a failed delivery is not written: the next run sends it again. The channel's
   later events wait for it, so a channel never hears of an update before the
-  declaration;
+  declaration. A channel's value may hold several URLs; each is delivered on its
+  own, and those that took a message of a partly failed delivery are kept
+  (``partial``, by a digest of the masked URL), so the retry goes only to the rest;
 * two runs on one machine take turns (an exclusive lock next to the ledger); the
   publish workflow runs one at a time (its concurrency group) and keeps the
   ledger in the Actions cache;
@@ -31,13 +33,16 @@ from public fields only.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, unquote_plus, urlsplit
 
 from sitrep.derive.events import Event, derive_events
 from sitrep.derive.state import incident_state
@@ -62,6 +67,8 @@ class Ledger:
     path: Path
     existed: bool
     channels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    #: Per channel, events some of whose destinations have them (a partly failed delivery): their keys.
+    partial: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Ledger:
@@ -80,7 +87,10 @@ class Ledger:
             raise NotifyError(f"{path}: not a Sitrep notification ledger (version {LEDGER_VERSION}); move it "
                               "away to start a new one (events older than notify.max_age are then not sent)"
                               ) from None
-        return cls(path, existed=True, channels=channels)
+        partial = data.get("partial", {})
+        if not isinstance(partial, dict):
+            partial = {}
+        return cls(path, existed=True, channels=channels, partial=partial)
 
     def has(self, channel: str, event_id: str) -> bool:
         return event_id in self.channels.get(channel, {})
@@ -88,11 +98,24 @@ class Ledger:
     def record(self, channel: str, event_id: str, outcome: str, now: datetime) -> None:
         self.channels.setdefault(channel, {})[event_id] = {
             "outcome": outcome, "at": iso_z(now.replace(microsecond=0))}
+        self.partial.get(channel, {}).pop(event_id, None)
+
+    def delivered_to(self, channel: str, event_id: str) -> frozenset[str]:
+        """The destinations of the channel that have the event from an earlier, partly failed delivery."""
+        return frozenset(self.partial.get(channel, {}).get(event_id, ()))
+
+    def record_partial(self, channel: str, event_id: str, accepted: tuple[str, ...]) -> None:
+        if accepted:
+            self.partial.setdefault(channel, {})[event_id] = sorted(set(accepted))
 
     def save(self) -> None:
         """Replace the file atomically (a crash leaves the previous ledger whole)."""
-        data = {"version": LEDGER_VERSION,
-                "channels": {name: dict(sorted(ids.items())) for name, ids in sorted(self.channels.items())}}
+        data: dict[str, Any] = {
+            "version": LEDGER_VERSION,
+            "channels": {name: dict(sorted(ids.items())) for name, ids in sorted(self.channels.items())}}
+        partial = {name: dict(sorted(ids.items())) for name, ids in sorted(self.partial.items()) if ids}
+        if partial:
+            data["partial"] = partial
         write_atomically(self.path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
         self.existed = True
 
@@ -116,38 +139,139 @@ def locked(path: Path) -> Iterator[None]:
 
 # --------------------------------------------------------------------------- delivery
 
-#: Delivers one message to one Apprise URL; returns None on success, else why it failed.
-Sender = Callable[[str, Message, str], "str | None"]
+@dataclass(frozen=True)
+class Delivery:
+    """What one delivery attempt achieved: why it failed (None: every destination has the message) and
+    the destinations that have it now, by :func:`destination_key` (those that had it before included)."""
+
+    error: str | None
+    accepted: tuple[str, ...] = ()
+
+
+#: Delivers one message to a channel's Apprise URLs, skipping the destinations in ``done`` (they accepted it in
+#: an earlier, partly failed run).
+Sender = Callable[[str, Message, frozenset[str]], Delivery]
+
+
+#: Query keys of an Apprise URL whose values are addresses, not secrets (they are in Apprise's own warnings).
+_PLAIN_KEYS = frozenset({"to", "from", "cc", "bcc", "mode", "format", "name"})
+
+
+def secret_parts(url: str) -> set[str]:
+    """The parts of a channel's value that may be secret: user, password, path segments and query values
+    (tokens, webhook ids), except the addresses of mail; host names and ports are not."""
+    parts: set[str] = set()
+    for one in re.split(r"[\s,]+", url.strip()):
+        split = urlsplit(one)
+        for credential in (split.username, split.password):
+            if credential:
+                parts.update((credential, unquote(credential)))
+        for seg in split.path.split("/"):  # as written and decoded: a library may print either
+            parts.update((seg, unquote(seg)))
+        for pair in split.query.split("&"):
+            key, _, value = pair.partition("=")
+            if unquote(key).lower() not in _PLAIN_KEYS:
+                parts.update((value, unquote_plus(value)))
+    return {p for p in parts if len(p) >= 3}
 
 
 class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.lines: list[str] = []
+    """Apprise's warnings, and the reason it logs only for debugging ("Socket Exception: …": the SMTP
+    server's reply, a refused connection), with every part of the URL that may be secret masked."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(logging.DEBUG)
+        self.warnings: list[str] = []
+        self.reasons: list[str] = []
+        self.secrets = sorted(secret_parts(url), key=len, reverse=True)
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(record.getMessage())
+        text = record.getMessage()
+        if record.levelno < logging.WARNING and not text.startswith("Socket Exception: "):
+            return
+        for secret in self.secrets:
+            text = text.replace(secret, "****")
+        if record.levelno >= logging.WARNING:
+            self.warnings.append(text)
+        else:
+            self.reasons.append(f"({text.removeprefix('Socket Exception: ')})")
+
+    def explanation(self) -> str:
+        """What went wrong, then why: 'Sending email to "b@…" failed. ({…: (550, b'…')})'."""
+        return " ".join(dict.fromkeys(self.warnings + self.reasons))
 
 
-def apprise_send(url: str, message: Message, style: str) -> str | None:
-    """Send with Apprise; None on success, else Apprise's own explanation (never the URL)."""
+def destination_key(plugin: Any) -> str:
+    """A stable name of one destination for the ledger that holds no secret: a digest of the URL as
+    Apprise prints it in privacy mode (passwords and tokens masked)."""
+    return hashlib.sha256(plugin.url(privacy=True).encode("utf-8")).hexdigest()[:16]
+
+
+def _destinations(url: str) -> list[Any] | None:
+    """The Apprise services of a channel's value (several URLs may be given, separated by spaces or commas);
+    None when it holds no URL Apprise can use."""
+    import apprise
+
+    client = apprise.Apprise(asset=_asset())
+    if not client.add(url):
+        return None
+    return list(client)
+
+
+def _asset() -> Any:
+    import apprise
+
+    return apprise.AppriseAsset(app_id="Sitrep", app_desc="Sitrep status notifications")
+
+
+def shared_destinations(url: str) -> int:
+    """How many addresses the channel's one URL with the most of them sends to (``to=a,b``): more than one
+    means a retry after one of them refused re-sends to the others."""
+    plugins = _destinations(url) or []
+    return max((len(getattr(p, "targets", None) or [None]) for p in plugins), default=0)
+
+
+def apprise_send(url: str, message: Message, done: frozenset[str] = frozenset()) -> Delivery:
+    """Send with Apprise to each of the channel's URLs not in ``done``, one at a time, so a retry after a
+    partial failure goes only to those that did not take it. Errors are Apprise's own words, never the URL."""
     import apprise
 
     logger = logging.getLogger("apprise")
-    collect = _Collect()
+    collect = _Collect(url)
     logger.addHandler(collect)
-    logger.propagate = False
+    propagate, logger.propagate = logger.propagate, False
+    level = logger.level
+    logger.setLevel(logging.DEBUG)  # the reason of a failure is logged at debug level only
+    accepted = list(done)
     try:
-        asset = apprise.AppriseAsset(app_id="Sitrep", app_desc="Sitrep status notifications")
-        client = apprise.Apprise(asset=asset)
-        if not client.add(url):
-            return "the value is not an Apprise URL Apprise can use (see https://appriseit.com/services/)"
-        ok = client.notify(body=message.body, title=message.title, body_format=apprise.NotifyFormat.TEXT)
+        plugins = _destinations(url)
+        if plugins is None:
+            return Delivery("the value is not an Apprise URL Apprise can use (see https://appriseit.com/services/)")
+        failed = False
+        for plugin in plugins:
+            key = destination_key(plugin)
+            if key in accepted:
+                continue
+            one = apprise.Apprise(asset=_asset())
+            one.add(plugin)
+            # A mail service (its preferred format is HTML) gets the HTML letter, Apprise adding the plain-text
+            # part from it; anything else the text, even on an email-style channel (a JSON hook gets no markup).
+            # The tone colours Slack and Discord attachments (and picks the icon of a Teams card).
+            formats = plugin.notify_format if isinstance(plugin.notify_format, tuple) else (plugin.notify_format,)
+            html = message.html if message.html and formats[0] == apprise.NotifyFormat.HTML else None
+            if one.notify(body=html or message.body, title=message.title,
+                          body_format=apprise.NotifyFormat.HTML if html else apprise.NotifyFormat.TEXT,
+                          notify_type=apprise.NotifyType(message.tone)):
+                accepted.append(key)
+            else:
+                failed = True
     finally:
         logger.removeHandler(collect)
-    if ok:
-        return None
-    return "; ".join(dict.fromkeys(collect.lines)) or "delivery failed"
+        logger.propagate = propagate
+        logger.setLevel(level)
+    if not failed:
+        return Delivery(None, tuple(accepted))
+    return Delivery(collect.explanation() or "delivery failed", tuple(accepted))
 
 
 # --------------------------------------------------------------------------- the run
@@ -182,12 +306,37 @@ def _filtered_out(channel: Channel, event: Event) -> str | None:
         return "internal only"
     if not channel.wants(event.kind):
         return f"{event.kind} not among the channel's events"
-    if event.incident is not None and not event.incident.is_maintenance and not channel.wants_severity(
-            event.severity):
-        return f"severity {event.severity} not among the channel's severities"
+    # Any severity the incident has had so far: a channel told of a SEV1 hears its de-escalation and end too.
+    if event.severities and not any(channel.wants_severity(s) for s in event.severities):
+        return f"severity {'/'.join(s or 'none' for s in event.severities)} not among the channel's severities"
     if channel.components is not None and not set(event.components) & set(channel.components):
         return "no component of the channel affected"
     return None
+
+
+#: What an incident tells while it is open; once it is resolved, its resolution says it all.
+_OPEN_KINDS = ("incident.declared", "incident.updated", "incident.severity_changed", "incident.impact_changed")
+
+
+def _superseded(channel: Channel, events: list[Event], ledger: Ledger, now: datetime, max_age: Any,
+                first_run: bool) -> set[str]:
+    """Events a public channel is about to get together with a later word on the same record, which says
+    them: an incident resolved before the channel heard of it gets its resolution, not an "Investigating"
+    letter and stale updates in the same minute; a maintenance the channel has not heard of for a while
+    gets its latest news (announced 30 minutes ahead: the announcement, not a "starts soon" beside it)."""
+    due = [e for e in events if e.incident is not None and not ledger.has(channel.name, e.id)
+           and not _too_old(e, now, max_age, first_run) and _filtered_out(channel, e) is None]
+    said = {cid for e in due for cid in e.covers}  # covered anyway: not a message of its own
+    due = [e for e in due if e.id not in said]
+    resolved = {e.incident.id for e in due if e.kind == "incident.resolved" and e.incident is not None}
+    out = {e.id for e in due if e.kind in _OPEN_KINDS and e.incident is not None and e.incident.id in resolved}
+    latest: dict[str, str] = {}
+    for e in due:  # oldest first: the last one of each maintenance is its latest news
+        if e.kind.startswith("maintenance.") and e.incident is not None:
+            if e.incident.id in latest:
+                out.add(latest[e.incident.id])
+            latest[e.incident.id] = e.id
+    return out
 
 
 def _too_old(event: Event, now: datetime, max_age: Any, first_run: bool) -> bool:
@@ -219,12 +368,20 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                                    "set, so nothing was sent to it (add it as a secret of the notify step)")
             continue
         edition = editions[channel.audience]
+        # Only Apprise URLs can be looked into (a test's sender gets other strings).
+        if not dry_run and send is apprise_send and (shared := shared_destinations(url)) > 1:
+            report.problems.append(
+                f"channel {channel.name!r}: one URL in {channel.url_env} sends to {shared} addresses; if one refuses "
+                "a message, its retry goes to all of them again: write one URL per address (separated by a "
+                "space), or use one list address")
         # A channel the ledger has never seen (a first run, a new channel, a lost ledger) gets only recent events.
         first_run = channel.name not in ledger.channels
         if not dry_run:
             ledger.channels.setdefault(channel.name, {})
         covered: set[str] = set()
         blocked = False
+        superseded = _superseded(channel, events_of[channel.audience], ledger, now, settings.max_age,
+                                 first_run) if channel.audience == "public" else set()
         for event in events_of[channel.audience]:
             if ledger.has(channel.name, event.id):
                 continue
@@ -233,6 +390,8 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 continue
             if event.id in covered:
                 action, detail = "covered", "said by an earlier message"
+            elif event.id in superseded:
+                action, detail = "covered", "a later message of this run says it"
             elif _too_old(event, now, settings.max_age, first_run):
                 action, detail = "expired", "older than notify.max_age" if event.at else "first run"
             elif (why := _filtered_out(channel, event)) is not None:
@@ -246,9 +405,12 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 if dry_run:
                     action = "would-send"
                 else:
-                    error = send(url, message, channel.style)
-                    if error is not None:
-                        report.outcomes.append(Outcome(channel.name, event, "failed", error, message))
+                    delivery = send(url, message, ledger.delivered_to(channel.name, event.id))
+                    if delivery.error is not None:
+                        report.outcomes.append(Outcome(channel.name, event, "failed", delivery.error, message))
+                        # Who has it keeps it: the retry goes only to the destinations that did not take it.
+                        ledger.record_partial(channel.name, event.id, delivery.accepted)
+                        ledger.save()
                         blocked = True
                         continue
                     action = "sent"

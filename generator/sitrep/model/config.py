@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.exceptions import ConfigError
@@ -27,7 +28,8 @@ Audience = Literal["public", "internal"]
 #: Team pages that are internal unless ``public_pages`` lists them.
 PublicPage = Literal["runbooks", "reports", "action_items", "process"]
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|hours?|d|days?|w|weeks?)\s*$", re.I)
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\s*$",
+                       re.I)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -39,6 +41,17 @@ def parse_duration(value: Any) -> Any:
             unit = match.group(2).lower()
             unit = "m" if unit.startswith("min") else unit[0]
             return timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[unit])
+        if not re.fullmatch(r"\s*P[0-9TWDHMS.]+\s*|\s*\d+:\d\d(:\d\d)?\s*", value):  # ISO 8601 and HH:MM[:SS] pass
+            raise PydanticCustomError("duration", f"{quoted(value)} is not a duration: write it like 15m, 4h, 1d "
+                                      "or 90 minutes")
+    return value
+
+
+def _web_address(value: Any) -> Any:
+    """An address pages are linked to: http(s), with a host."""
+    if isinstance(value, str) and not re.match(r"^https?://[^/\s]+", value.strip()):
+        raise PydanticCustomError("url", f"{quoted(value)} is not a web address: write it with https://, e.g. "
+                                  "https://status-internal.example.com/")
     return value
 
 
@@ -140,6 +153,18 @@ PUBLIC_DEFAULT_SEVERITIES: tuple[str, ...] = ("SEV1",)
 _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
+def _env_name(value: Any) -> Any:
+    """A channel's ``url_env`` must name a variable. What else is written there is probably the secret
+    URL itself, so the message never repeats it (CI logs are read by many)."""
+    if isinstance(value, str) and not re.fullmatch(_ENV_NAME, value):
+        raise PydanticCustomError(
+            "env_name", "this is not the name of an environment variable, and its value is not repeated here in case "
+            "it is a secret: write the NAME of the variable that holds the Apprise URL (e.g. "
+            "SITREP_NOTIFY_TEAM) and keep the URL itself in a repository secret; if a URL was committed, "
+            "revoke it and make a new one")
+    return value
+
+
 class Channel(Model):
     """One destination of ``sitrep notify``: a team chat, a customer mailing list, a webhook."""
 
@@ -148,8 +173,8 @@ class Channel(Model):
     audience: Audience = Field(
         description="'internal' (the team: every field, internal incidents, reminders) or 'public' "
         "(customers: only what the public status page shows).")
-    url_env: str = Field(
-        pattern=_ENV_NAME,
+    url_env: Annotated[str, BeforeValidator(_env_name)] = Field(
+        json_schema_extra={"pattern": _ENV_NAME},
         description="Name of the environment variable (a GitHub secret) holding the destination as an "
         "Apprise URL, e.g. SITREP_NOTIFY_TEAM (slack://…, workflows://…, discord://…, mailto://…, "
         "json://…). The URL itself never goes in the repository.")
@@ -193,6 +218,11 @@ class NotifySettings(Model):
         "templates/messages",
         description="Folder (relative to mkdocs.yml) whose message templates override the built-in ones "
         "(same file names, e.g. internal_alert.txt.j2).")
+    internal_site_url: Annotated[str | None, BeforeValidator(_web_address)] = Field(
+        None, description="Address of the internal edition (built with SITREP_AUDIENCE=internal, behind your "
+        "access control), e.g. https://status-internal.example.com/: internal channels' messages link there. "
+        "Without it they link to the public site, and a message about an internal incident or postmortem "
+        "carries no link (the public site does not have it).")
     ledger: str = Field(
         ".sitrep-notify/ledger.json",
         description="File (relative to mkdocs.yml) recording which event went to which channel; the "

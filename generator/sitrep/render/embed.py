@@ -14,7 +14,7 @@ from pathlib import Path
 from sitrep.derive.state import PortalState
 from sitrep.model.formatting import dump_json
 from sitrep.render.statuspage_api import statuspage_id
-from sitrep.render.urls import EMBED_SCRIPT, urls_for
+from sitrep.render.urls import BADGE_FILES, EMBED_SCRIPT, urls_for
 
 SOURCE = Path(__file__).parent / "templates" / "embed" / "embed.js"
 _SLOT = "/*SITREP_COMPONENT_IDS*/{}"
@@ -28,4 +28,8 @@ def build_embed(state: PortalState) -> dict[str, bytes]:
     # The usage comment shows this portal's own address and two of its own component ids.
     script = script.replace("/*SITREP_SCRIPT_URL*/", urls_for(state.portal.config.site_url).file(EMBED_SCRIPT), 1)
     script = script.replace("/*SITREP_EXAMPLE_IDS*/", ",".join(list(ids)[:2]), 1)
+    # The fallback for pages without JavaScript: the status badge, linked to the status page.
+    urls = urls_for(state.portal.config.site_url)
+    script = script.replace("/*SITREP_SITE_URL*/", urls.root, 1)
+    script = script.replace("/*SITREP_BADGE_URL*/", urls.file(BADGE_FILES[0]), 1)
     return {EMBED_SCRIPT: script.replace(_SLOT, table, 1).encode("utf-8")}

@@ -18,13 +18,15 @@ view adds the roles, users affected, chat channel and war room.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from sitrep.derive.events import Event
 from sitrep.derive.state import IncidentState
@@ -33,8 +35,8 @@ from sitrep.model.exceptions import MessageTemplateError
 from sitrep.model.formatting import format_duration, human_time
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
-from sitrep.model.vocabulary import status_label, update_label
-from sitrep.render.urls import postmortem_page, urls_for
+from sitrep.model.vocabulary import maintenance_affects, status_label, update_label
+from sitrep.render.urls import incident_page, postmortem_page, urls_for
 from sitrep.text.postmortem import action_items_in, parse_sections
 
 BUILTIN_DIR = Path(__file__).parent / "templates" / "messages"
@@ -60,15 +62,64 @@ EMAIL_TEMPLATES = {
     "incident.impact_changed": "customer_notice.txt.j2",
     "incident.resolved": "customer_email.txt.j2",
     "postmortem.published": "customer_email.txt.j2",
+    "maintenance.scheduled": "maintenance_email.txt.j2",
+    "maintenance.starting": "maintenance_email.txt.j2",
+    "maintenance.started": "maintenance_email.txt.j2",
+    "maintenance.completed": "maintenance_email.txt.j2",
 }
+#: The maintenance's state (as ``derive.status.maintenance_state`` names it) each maintenance event tells of.
+MAINTENANCE_EVENT_STATE = {"maintenance.scheduled": "scheduled", "maintenance.starting": "scheduled",
+                           "maintenance.started": "in_progress", "maintenance.completed": "completed"}
+
+
+#: How a message reads at a glance, Apprise's notify types: the colour of a Slack or Discord attachment,
+#: the icon of a Teams card, the band of an HTML letter.
+TONES = ("info", "success", "warning", "failure")
+#: The colour of the top band of an HTML letter per tone (decoration: the text is dark grey on white).
+TONE_COLOURS = {"info": "#1565c0", "success": "#2e7d32", "warning": "#b26a00", "failure": "#c62828"}
 
 
 @dataclass(frozen=True)
 class Message:
-    """A rendered message: title (email subject) and plain-text body."""
+    """A rendered message: title (email subject), plain-text body and its tone (one of :data:`TONES`)."""
 
     title: str
     body: str
+    tone: str = "info"
+    #: The HTML alternative, for email channels (:func:`html_letter`); None for chat.
+    html: str | None = None
+
+
+def tone_of(event: Event, status: str | None) -> str:
+    """Failure while an incident is open, warning while it is monitored or an update is overdue, success
+    once it is resolved, a maintenance is done or a postmortem is out; maintenance otherwise is info."""
+    if event.kind in ("incident.resolved", "maintenance.completed", "postmortem.published"):
+        return "success"
+    if event.kind == "incident.update_overdue" or status == "monitoring":
+        return "warning"
+    if event.kind.startswith("incident."):
+        return "failure"
+    return "info"
+
+
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+
+
+def html_letter(message: Message, env: jinja2.Environment) -> str:
+    """The HTML alternative of an email: the same text, line for line, links clickable, in a card with the
+    tone's colour. Apprise derives the plain-text part back from it, so both parts say the same words."""
+    lines = []
+    for line in message.body.split("\n"):
+        parts, last = [], 0
+        for match in _URL.finditer(line):
+            parts.append(markupsafe.escape(line[last:match.start()]))
+            url = markupsafe.escape(match.group(0))
+            parts.append(markupsafe.Markup(f'<a href="{url}" style="color:#0d47a1">{url}</a>'))
+            last = match.end()
+        parts.append(markupsafe.escape(line[last:]))
+        lines.append(markupsafe.Markup("").join(parts))
+    template = env.get_template("_letter.html.j2")
+    return template.render(title=message.title, lines=lines, colour=TONE_COLOURS.get(message.tone, "#1565c0"))
 
 
 def message_env(override_dir: Path | None) -> jinja2.Environment:
@@ -86,6 +137,9 @@ def message_env(override_dir: Path | None) -> jinja2.Environment:
     env.filters["duration"] = format_duration
     env.filters["status_label"] = status_label
     env.filters["update_label"] = update_label
+    env.filters["maintenance_affects"] = lambda kind: maintenance_affects(MAINTENANCE_EVENT_STATE.get(kind, kind))
+    env.filters["postmortem_title"] = postmortem_title
+    env.filters["every"] = every
     return env
 
 
@@ -93,10 +147,24 @@ def template_name(event: Event, style: str, audience: str) -> str:
     """Which template renders an event for a channel of this style and audience."""
     if event.incident is None:  # a postmortem whose incidents this edition does not show
         return "postmortem.txt.j2"
-    if style == "email" and event.kind in EMAIL_TEMPLATES:
+    # The letters are the customer's; an internal mailbox (on-call, leadership) gets the team's messages,
+    # with their roles, war room and channel, its first line as the subject.
+    if style == "email" and audience == "public" and event.kind in EMAIL_TEMPLATES:
         return EMAIL_TEMPLATES[event.kind]
     internal, public = CHAT_TEMPLATES[event.kind]
     return internal if audience == "internal" else public
+
+
+def every(cadence: timedelta) -> str:
+    """A cadence as people say it: "every 15 min", "every 4 h", "every hour", "every day"."""
+    named = {timedelta(hours=1): "hour", timedelta(days=1): "day", timedelta(weeks=1): "week"}
+    return f"every {named.get(cadence) or format_duration(cadence)}"
+
+
+def postmortem_title(title: str) -> str:
+    """A postmortem's title without the "Postmortem:" that ``sitrep new postmortem`` starts it with, for
+    messages that already say it is one ("📝 POSTMORTEM: …", not "POSTMORTEM: Postmortem: …")."""
+    return re.sub(r"^\s*post-?mortem\s*[:\-–—]\s*", "", title, flags=re.I) or title
 
 
 # --------------------------------------------------------------------------- views
@@ -116,6 +184,16 @@ def _sections(pm: Postmortem) -> dict[str, str]:
     return found
 
 
+def link(config: SitrepConfig, audience: str, visibility: str, page: str) -> str:
+    """The address of a record's page for a message: on the internal edition for internal channels when
+    ``notify.internal_site_url`` is set; else on the public site, which has public records only ("" for an
+    internal one: no link rather than one that ends in "page not found")."""
+    internal = config.notify.internal_site_url
+    if audience == "internal" and internal:
+        return urls_for(internal).page(page)
+    return urls_for(config.site_url).page(page) if visibility == "public" else ""
+
+
 def postmortem_view(config: SitrepConfig, pm: Postmortem, audience: str) -> dict[str, Any]:
     """What a message may say about a postmortem (the portal decides which ones are visible).
 
@@ -127,7 +205,7 @@ def postmortem_view(config: SitrepConfig, pm: Postmortem, audience: str) -> dict
     return {
         "id": pm.id,
         "title": pm.title,
-        "url": urls_for(config.site_url).page(postmortem_page(pm.id)),
+        "url": link(config, audience, pm.visibility, postmortem_page(pm.id)),
         "summary": sections.get("summary", ""),
         "impact": sections.get("impact", ""),
         "root_cause": sections.get("root_cause", ""),
@@ -146,7 +224,7 @@ def incident_view(portal: Portal, inc: Incident, derived: IncidentState, audienc
         "id": inc.id,
         "kind": inc.kind,
         "title": inc.title,
-        "url": urls_for(config.site_url).incident(inc.id),
+        "url": link(config, audience, inc.visibility, incident_page(inc.id)),
         "severity": {"id": severity.id, "name": severity.name} if severity else None,
         "status": inc.status,
         "components": [{"id": cid, "name": config.component_name(cid), "impact": impact}
@@ -192,6 +270,8 @@ def render_message(env: jinja2.Environment, portal: Portal, event: Event, style:
         "postmortem": postmortem_view(config, event.postmortem, audience) if event.postmortem else None,
         "now": now,
     }
+    if event.kind == "incident.updated" and context["incident"] is not None:
+        context["incident"].update(_as_of_update(portal, event))
     name = template_name(event, style, audience)
     try:
         template = env.get_template(name)
@@ -204,7 +284,35 @@ def render_message(env: jinja2.Environment, portal: Portal, event: Event, style:
         raise MessageTemplateError(template.filename or name, 1, f"{exc.message}; the {audience} view of "
                                    f"a {event.kind} event does not have it") from None
     title, _, body = text.strip().partition("\n")
-    return Message(title=title.strip(), body=body.strip())
+    status = event.update.status if event.update is not None else (event.incident.status if event.incident else None)
+    message = Message(title=title.strip(), body=body.strip(), tone=tone_of(event, status))
+    if style == "email":
+        message = dataclasses.replace(message, html=html_letter(message, env))
+    return message
+
+
+def _as_of_update(portal: Portal, event: Event) -> dict[str, Any]:
+    """An update's message tells the incident as that update left it, as its entry on the incident page
+    and in the updates feed does: sent late (a retry, or with a later de-escalation in the same run), a
+    "Severity raised to SEV1" message never says "Severity: SEV2" beside it, nor promises a next update that
+    a later one has already made."""
+    inc, update = event.incident, event.update
+    assert inc is not None and update is not None
+    k = next(i for i, u in enumerate(inc.updates) if u is update)
+    severity_id, impact = inc.severity, dict(inc.components)
+    for earlier in inc.updates[:k + 1]:
+        severity_id = earlier.severity or severity_id
+        impact.update(earlier.components or {})
+    severity = portal.config.severity(severity_id)
+    view: dict[str, Any] = {
+        "severity": {"id": severity.id, "name": severity.name} if severity else None,
+        "status": update.status,
+        "components": [{"id": cid, "name": portal.config.component_name(cid), "impact": i}
+                       for cid, i in impact.items()],
+    }
+    if k != len(inc.updates) - 1:
+        view["next_update_due"] = None  # a later update has been posted: no promise to repeat
+    return view
 
 
 def _changes_of(event: Event, derived: IncidentState | None) -> list[str]:

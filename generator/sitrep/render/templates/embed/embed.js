@@ -9,6 +9,8 @@
  * incident with its status, latest update and a link. No dependencies, no
  * cookies or storage, nothing at all when everything is operational.
  * Optional: data-target="#element-id" to put the banner inside that element.
+ * Without JavaScript nothing shows; for those visitors add the status badge:
+ *   <noscript><a href="/*SITREP_SITE_URL*/"><img src="/*SITREP_BADGE_URL*/" alt="Current status on our status page"></a></noscript>
  */
 (function () {
   "use strict";
@@ -29,6 +31,18 @@
     return (item.components || []).some(function (c) { return chosen.indexOf(c.id) !== -1; });
   }
 
+  // The site is rebuilt on a schedule, so summary.json can be older than the visitor's clock: a
+  // maintenance still "scheduled" in it is under way from its window's start (the status page's own rule,
+  // derive.status.maintenance_state), not from the next rebuild; one that is in progress stays so until an
+  // update closes it.
+  function underway(m) {
+    if (m.status === "in_progress" || m.status === "verifying") { return true; }
+    if (m.status !== "scheduled" || !m.scheduled_for) { return false; }
+    var now = Date.now(), start = Date.parse(m.scheduled_for);
+    var end = m.scheduled_until ? Date.parse(m.scheduled_until) : NaN;
+    return start <= now && now < end;  // a window without an end, or past it, is not shown as under way
+  }
+
   function banner(item, maintenance) {
     var update = (item.incident_updates || [])[0] || {};
     var box = document.createElement("div");
@@ -38,7 +52,8 @@
       (maintenance ? "#1565c0" : "#c62828") + ";background:" + (maintenance ? "#e3f2fd" : "#ffebee") +
       ";color:#1a1a1a;font:15px/1.4 system-ui,sans-serif";
     var head = document.createElement("strong");
-    head.textContent = (LABELS[item.status] || item.status) + ": " + item.name;
+    head.textContent = (LABELS[maintenance ? (item.status === "verifying" ? "verifying" : "in_progress")
+      : item.status] || item.status) + ": " + item.name;
     box.appendChild(head);
     if (update.body) {
       var text = document.createElement("span");
@@ -60,7 +75,7 @@
       if (!summary) { return; }
       var items = (summary.incidents || []).filter(affects).map(function (i) { return banner(i, false); });
       (summary.scheduled_maintenances || []).forEach(function (m) {
-        if ((m.status === "in_progress" || m.status === "verifying") && affects(m)) { items.push(banner(m, true)); }
+        if (underway(m) && affects(m)) { items.push(banner(m, true)); }
       });
       if (!items.length) { return; }
       var holder = document.createElement("div");
