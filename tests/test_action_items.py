@@ -970,3 +970,12 @@ def test_results_are_frozen_and_deterministic() -> None:
         first[0][0].text = "changed"  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         first[1][0].line = 1  # type: ignore[misc]
+
+
+def test_a_long_line_of_lone_asterisks_is_read_in_one_pass() -> None:
+    """A pasted log line full of '*' in an action item once made validation hang for minutes (each
+    asterisk re-read the rest of the line); it is an ordinary item, its owner and due date read."""
+    noise = "*a " * 50_000  # 150 KB: minutes before the fix, past pytest's timeout
+    items, _ = parse(f"| Action | Owner | Due |\n|---|---|---|\n| Fix {noise}| *Ann* | 2026-01-05 |\n")
+    assert [(i.owner, i.due) for i in items] == [("Ann", date(2026, 1, 5))]
+    assert items[0].text.startswith("Fix *a *a")

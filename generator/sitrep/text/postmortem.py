@@ -383,7 +383,9 @@ def _clean(value: str) -> str:
     v = _LINK.sub(r"\1", value)
     v = v.replace("`", "").replace("~~", "")
     v = re.sub(r"(\*\*|__)(.*?)\1", r"\2", v)
-    v = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", v)
+    # Emphasis holds no asterisk (bold went first): each try stops at the next '*', so a long line of
+    # unmatched ones ("*a *a *a …") is read once, not once per asterisk.
+    v = re.sub(r"(?<![\w*])\*(?!\s)([^*]+?)(?<!\s)\*(?![\w*])", r"\1", v)
     return v.strip().strip("*").strip()
 
 
