@@ -961,6 +961,86 @@ def test_an_internal_postmortem_may_name_people(make_portal):
     assert "public-names" not in run(root).stdout
 
 
+NAMING_CONFIG = """\
+site_name: Test Status
+plugins:
+  - sitrep:
+      components:
+        - id: publishing-api
+          name: Publishing API
+        - id: atlas
+          name: Atlas search
+      people:
+        tess: Tess Techlead
+"""
+NAMING_INCIDENT = """\
+---
+title: Publishing API errors after Cora Commander's deploy
+severity: SEV2
+started: 2026-02-10T14:30:00Z
+components:
+  publishing-api: partial_outage
+commander: Cora Commander
+tech_lead: Platform team
+comms_lead: SRE
+scribe: Atlas
+updates:
+  - at: 2026-02-10T14:40:00Z
+    status: investigating
+    message: >-
+      We will post an update soon. The Platform team and our SRE on-call are
+      looking into it; Atlas search is slow too, as it has been since May 3.
+  - at: 2026-02-10T14:50:00Z
+    status: identified
+    message: "@pat is rolling back the release; Atlas is watching."
+  - at: 2026-02-10T15:00:00Z
+    status: monitoring
+    message: >-
+      The release is rolled back. Thanks to Tess
+      Techlead for the quick fix.
+---
+Publishing API requests failed. `@deploy-bot` logged it; write to ops@example.com.
+Cora Commander led the response.
+"""
+
+
+def line_of(text: str, words: str) -> int:
+    """The file line of the one line of ``text`` holding ``words``."""
+    numbers = [n for n, line in enumerate(text.splitlines(), start=1) if words in line]
+    assert len(numbers) == 1, words
+    return numbers[0]
+
+
+def test_a_public_incident_naming_people_warns_on_the_line_with_the_fix(make_portal, tmp_path):
+    (tmp_path / "mkdocs.yml").write_text(NAMING_CONFIG, encoding="utf-8")
+    root = make_portal({INC: NAMING_INCIDENT})
+    result = run(root)
+    assert result.exit_code == 0, result.stdout  # a warning: the text is the team's to word
+    names = {f.line: f.message for f in findings(result) if f.code == "public-names" and f.path == INC}
+    title, pat, tess, body = (line_of(NAMING_INCIDENT, w) for w in (
+        "title:", "@pat", "Thanks to Tess", "Cora Commander led"))
+    assert sorted(names) == [title, pat, tess, body], result.stdout
+    assert names[title].startswith("'Cora Commander' named in a public incident (its title, update messages "
+                                   "and description reach the status page, the feeds, the API and customer "
+                                   "email): describe roles, not people")
+    assert names[pat].startswith("'@pat', 'Atlas' named")  # a handle; a role field's person, not the component
+    assert names[tess].startswith("'Tess Techlead' named")  # from people: in mkdocs.yml, wrapped over two lines
+    assert "keep the incident internal (visibility: internal)" in names[body]
+    # No false alarm: groups and acronyms in role fields ("Platform team", "SRE"), the component
+    # "Atlas search", ordinary words ("will", "May"), code spans and e-mail addresses.
+    said = " ".join(names.values())
+    for word in ("Platform", "SRE", "Atlas search", "May", "deploy-bot", "example.com"):
+        assert word not in said, word
+    # The build reports the same findings, and a cached run too.
+    _, diags = load_portal(root, load_config(root / "mkdocs.yml"))
+    assert sorted(d.line for d in diags if d.code == "public-names") == sorted(names)
+    run(root, cache=True)
+    assert run(root, cache=True).stdout == result.stdout
+    # An internal incident's text stays with the team.
+    root = make_portal({INC: NAMING_INCIDENT.replace("severity: SEV2\n", "severity: SEV2\nvisibility: internal\n")})
+    assert "public-names" not in run(root).stdout
+
+
 @pytest.mark.parametrize(("change", "resolved"), [
     (("detected: 2026-02-10T14:32:00Z", "resolved: 2026-02-10T15:10:00Z"), "2026-02-10T15:10:00+00:00"),
     # before even the first update (mitigated moved out of the way: that order is checked on its own)

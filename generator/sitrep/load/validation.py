@@ -462,19 +462,35 @@ def check_record(kind: str, rf: RecordFile, config: SitrepConfig, diags: Diagnos
 
 #: A chat handle: "@" starting a word (an e-mail address's "@" follows letters, so it is not one).
 _HANDLE = re.compile(r"(?<![\w@.+-])@[A-Za-z](?:[\w.-]*\w)?")
-#: The last word of an owner that names a group, not a person ("Platform team").
-_GROUP_WORDS = {"team", "teams", "squad", "group", "guild", "crew", "oncall", "on-call", "rotation"}
+#: The last word of an owner or role that names a group, not a person ("Platform team", "SRE on-call").
+_GROUP_WORDS = {"team", "teams", "squad", "group", "guild", "crew", "oncall", "on-call", "rotation", "sre", "noc",
+                "ops", "support", "engineering"}
+#: One-word "names" that status text uses as ordinary words (dates), never looked for.
+_CALENDAR_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                   "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+                   "saturday", "sunday"}
 #: Names shorter than this are not looked for: too many ordinary words match.
 _SHORTEST_NAME = 3
 #: Nor longer ones: no one is called that, and each would cost its length at every place in the text.
 _LONGEST_NAME = 80
+#: A front matter line's key ("message:", "- title:"), left out of the text looked at.
+_KEY_PREFIX = re.compile(r"^\s*(?:-\s+)*[\w-]+\s*:\s?")
+
+
+def _is_person(name: str) -> bool:
+    """Whether a people field's value may be a person's name (not a group, an acronym or a date word)."""
+    words = name.split()
+    return (_SHORTEST_NAME <= len(name) <= _LONGEST_NAME and not name.startswith("@")
+            and words[-1].casefold() not in _GROUP_WORDS and not name.isupper()
+            and not (len(words) == 1 and name.casefold() in _CALENDAR_WORDS))
 
 
 def people_named(record: Record, config: SitrepConfig) -> tuple[str, ...]:
     """The people a record names in its people fields: an incident's commander, tech lead, comms lead
     and scribe; a postmortem's authors and action-item owners (as ``people`` in mkdocs.yml names them).
 
-    Owners that are groups ("Platform team") and handles (looked for as any ``@handle``) are left out.
+    Groups ("Platform team", "SRE"), month and weekday words and handles (looked for as any
+    ``@handle``) are left out.
     """
     from sitrep.text.postmortem import action_items_in
 
@@ -482,22 +498,40 @@ def people_named(record: Record, config: SitrepConfig) -> tuple[str, ...]:
         names = list(record.roles.values())
     elif isinstance(record, Postmortem):
         owners = (config.person(item.owner) for item in action_items_in(record.body, record.body_line))
-        names = [*record.authors, *(o for o in owners if o and o.split()[-1].casefold() not in _GROUP_WORDS)]
+        names = [*record.authors, *(o for o in owners if o)]
     else:
         return ()
-    return tuple(dict.fromkeys(n.strip() for n in names if _SHORTEST_NAME <= len(n.strip()) <= _LONGEST_NAME
-                               and not n.strip().startswith("@")))
+    return tuple(dict.fromkeys(n.strip() for n in names if _is_person(n.strip())))
 
 
-def public_prose(record: Record) -> tuple[tuple[int, str], ...]:
-    """(line, text) of what customers read of a ``visibility: public`` postmortem's body (action items
-    aside: the public edition shows them only when ``public_pages`` lists them, owners and all);
-    nothing for other records."""
+def public_prose(record: Record, rf: RecordFile | None = None) -> tuple[tuple[int, str], ...]:
+    """(line, text) of what customers read of a public record, for :func:`check_public_names`.
+
+    A ``visibility: public`` postmortem: its body, action items aside (the public edition shows them
+    only when ``public_pages`` lists them, owners and all). A public incident or maintenance: its title,
+    each update's message (the status page, the feeds, the API and customer email) and its body, each
+    front matter value from its own lines of ``rf`` (a message may span several). Nothing for others.
+    """
     from sitrep.text.postmortem import prose_lines
 
-    if not isinstance(record, Postmortem) or record.visibility != "public":
+    if isinstance(record, Postmortem) and record.visibility == "public":
+        return tuple(prose_lines(record.body, record.body_line, leave_out=("action_items",)))
+    if not isinstance(record, Incident) or record.visibility != "public" or rf is None:
         return ()
-    return tuple(prose_lines(record.body, record.body_line, leave_out=("action_items",)))
+    file_lines = rf.text.splitlines()
+    key_lines = sorted({*rf.lines.values(), rf.end_line})
+    found: list[tuple[int, str]] = []
+    for loc in [("title",), *(("updates", k, "message") for k in range(len(record.updates)))]:
+        first = rf.lines.get(loc)
+        if first is None:
+            continue
+        last = key_lines[bisect.bisect_right(key_lines, first)] if first < key_lines[-1] else first + 1
+        for number in range(first, last):
+            text = file_lines[number - 1] if number <= len(file_lines) else ""
+            text = _KEY_PREFIX.sub("", text, count=1) if number == first else text
+            if text.strip() and not text.lstrip().startswith("#"):
+                found.append((number, text))
+    return (*found, *prose_lines(record.body, record.body_line))
 
 
 def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
@@ -506,23 +540,50 @@ def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)") if parts else None
 
 
-def check_public_names(public: Iterable[tuple[str, tuple[tuple[int, str], ...]]], names: Iterable[str],
-                       config: SitrepConfig, diags: Diagnostics) -> None:
-    """Warn, on the line, where a public postmortem names a person: a name from any record's people
-    fields or from ``people`` in mkdocs.yml, or an ``@handle``.
+def _component_spans(config: SitrepConfig) -> re.Pattern[str] | None:
+    """Component names (any case) and ids (as written) in a text: a person's name inside one ("Atlas"
+    in "Atlas search") is not a person."""
+    def alternatives(words: Iterable[str]) -> str:
+        ordered = sorted({w for w in words if w.strip()}, key=lambda w: (-len(w), w))
+        return "|".join(r"\s+".join(map(re.escape, w.split())) for w in ordered)
 
-    ``public``: (path, lines from :func:`public_prose`) of each public postmortem; ``names``: every
-    record's :func:`people_named`. The body is the team's words and is not changed: the fix is theirs.
+    if not config.components:
+        return None
+    names, ids = alternatives(c.name for c in config.components), alternatives(c.id for c in config.components)
+    return re.compile(r"(?<![\w-])(?:(?i:" + names + r")|" + ids + r")(?![\w-])")
+
+
+#: What each kind of public record reaches, and how to keep a name out of it.
+_PUBLIC_NAMES_MESSAGES = {
+    "postmortem": ("named in a public postmortem (public postmortems are read by customers): describe roles, "
+                   "not people (e.g. 'the incident commander'), or keep the postmortem internal (visibility: "
+                   "internal)"),
+    "incident": ("named in a public incident (its title, update messages and description reach the status "
+                 "page, the feeds, the API and customer email): describe roles, not people (e.g. 'our "
+                 "engineers', 'the on-call engineer'), or keep the incident internal (visibility: internal)"),
+}
+
+
+def check_public_names(public: Iterable[tuple[str, str, tuple[tuple[int, str], ...]]], names: Iterable[str],
+                       config: SitrepConfig, diags: Diagnostics) -> None:
+    """Warn, on the line, where a public postmortem or incident names a person: a name from any record's
+    people fields or from ``people`` in mkdocs.yml, or an ``@handle``.
+
+    ``public``: (kind, path, lines from :func:`public_prose`) of each record; ``names``: every
+    record's :func:`people_named`. A name within a component's name or id is not one. The text is
+    the team's words and is not changed: the fix is theirs.
     """
-    pattern = _names_pattern([*names, *(n for n in config.people.values()
-                                        if _SHORTEST_NAME <= len(n.strip()) <= _LONGEST_NAME)])
-    for path, lines in public:
+    pattern = _names_pattern([*names, *(n.strip() for n in config.people.values() if _is_person(n.strip()))])
+    components = _component_spans(config)
+    for kind, path, lines in public:
         if not lines:
             continue
         text = "\n".join(t for _, t in lines)
         starts = list(itertools.accumulate((len(t) + 1 for _, t in lines[:-1]), initial=0))
+        taken = [m.span() for m in components.finditer(text)] if components is not None else []
         matches = sorted((m.start(), " ".join(m.group(0).split()))
-                         for regex in (pattern, _HANDLE) if regex is not None for m in regex.finditer(text))
+                         for regex in (pattern, _HANDLE) if regex is not None for m in regex.finditer(text)
+                         if not any(a <= m.start() and m.end() <= b for a, b in taken))
         found: dict[int, list[str]] = {}
         for start, name in matches:  # on the line a name starts on, in reading order
             line = lines[bisect.bisect_right(starts, start) - 1][0]
@@ -530,6 +591,4 @@ def check_public_names(public: Iterable[tuple[str, tuple[tuple[int, str], ...]]]
                 found[line].append(name)
         for line, people in sorted(found.items()):
             diags.warning(path, line, "public-names",
-                          f"{', '.join(quoted(p) for p in people)} named in a public postmortem (public "
-                          "postmortems are read by customers): describe roles, not people (e.g. 'the "
-                          "incident commander'), or keep the postmortem internal (visibility: internal)")
+                          f"{', '.join(quoted(p) for p in people)} {_PUBLIC_NAMES_MESSAGES[kind]}")
