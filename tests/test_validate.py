@@ -1166,6 +1166,51 @@ def test_a_field_error_names_its_line_and_the_fix(make_portal, old, new, line, c
     assert errors(run(root)) == [Finding(INC, line, "error", code, expected)]
 
 
+UNCLOSED = "YAML syntax error: the quote {q} opened on line {n} is never closed, so YAML reads the lines after it " \
+    "as part of the value: add the closing {q} at the end of the value"
+
+
+@pytest.mark.parametrize(("edits", "line", "expected"), [
+    # YAML lets a quoted value span lines: the value runs on to the apostrophe of "We're" (line 13)
+    ([("title: Publishing API errors", "title: 'Publishing API errors"),
+      ("We are investigating", "We're investigating")],
+     L_TITLE, UNCLOSED.format(q="'", n=L_TITLE)),
+    # ... to the quote that opens the next message
+    ([("message: We are investigating errors on the Publishing API.",
+       "message: 'We are investigating errors on the Publishing API."),
+      ("message: This incident has been resolved.", "message: 'This incident has been resolved.'")],
+     L_MESSAGE0, UNCLOSED.format(q="'", n=L_MESSAGE0)),
+    # ... to a quote that ends the front matter's last value: the YAML reads, the fields are lost in the title
+    ([("title: Publishing API errors", "title: 'Publishing API errors"),
+      ("This incident has been resolved.", "This incident has been resolved.'")],
+     L_TITLE, UNCLOSED.format(q="'", n=L_TITLE)),
+    ([("title: Publishing API errors", 'title: "Publishing API errors'),
+      ("We are investigating errors on the Publishing API.", 'We are investigating errors on the "Publishing API".')],
+     L_TITLE, UNCLOSED.format(q='"', n=L_TITLE)),
+    # the end of the text: the message from before
+    ([("title: Publishing API errors", "title: 'Publishing API errors")],
+     L_TITLE, "YAML syntax error: the quote ' opened on line 2 is never closed: add the closing ' at the end of "
+              "the value"),
+    # an apostrophe ends a single-quoted value
+    ([("title: Publishing API errors", "title: 'Can't publish on the Publishing API'")],
+     L_TITLE, "YAML syntax error: the ' in Can't ends the value in single quotes: write it twice (Can''t) or put "
+              "the value in double quotes"),
+])
+def test_an_unclosed_quote_is_reported_on_the_line_it_opens(make_portal, edits, line, expected):
+    text = INCIDENT
+    for old, new in edits:
+        text = edit(text, old, new)
+    result = run(portal(make_portal, {INC: text}))
+    assert [(f.path, f.line, f.code, f.message) for f in findings(result)] == [(INC, line, "yaml-syntax", expected)]
+
+
+def test_a_quoted_value_continued_on_indented_lines_is_fine(make_portal):
+    text = edit(INCIDENT, "message: We are investigating errors on the Publishing API.",
+                "message: 'We are investigating errors on the Publishing API.\n      Next update: 15:00 UTC.'")
+    result = run(portal(make_portal, {INC: text}))
+    assert result.exit_code == 0 and not findings(result), result.stdout
+
+
 def test_a_doubled_md_in_the_file_name_says_remove_it(make_portal):
     rel = "runbooks/rollback-2.md.md"
     result = run(portal(make_portal, {rel: RUNBOOK}))
