@@ -1153,8 +1153,9 @@ def test_a_misspelt_field_is_one_error_on_the_line_of_the_typo(make_portal):
 """, """  at: 2026-02-10T15:20:00Z
   status: resolved
   message: This incident has been resolved.
-""", L_UPDATE0 - 1, "wrong-type",
-     "updates: a mapping where a list is needed: start each update with '- ' (a list item)"),
+""", L_UPDATE0, "missing-dash",
+     "this update has no '- ': write the line as '  - at: 2026-02-10T15:20:00Z' and line up the update's "
+     "other lines under 'at:' (each update is a list item starting with '- ')"),
     ("title: Publishing API errors\n", "", 1, "missing-field",
      "missing required field 'title' (Short public title.): add 'title: …', e.g. 'title: Publishing API "
      "returning errors'"),
@@ -1209,6 +1210,52 @@ def test_a_quoted_value_continued_on_indented_lines_is_fine(make_portal):
                 "message: 'We are investigating errors on the Publishing API.\n      Next update: 15:00 UTC.'")
     result = run(portal(make_portal, {INC: text}))
     assert result.exit_code == 0 and not findings(result), result.stdout
+
+
+MISSING_DASHES = """\
+---
+title: Publishing API errors
+severity: SEV2
+started: 2026-02-10T14:30:00Z
+components:
+  publishing-api: partial_outage
+updates:
+  - at: 2026-02-10T14:40:00Z
+    status: investigating
+    message: We are investigating errors on the Publishing API.
+    at: 2026-02-10T14:50:00Z
+    status: identified
+    message: >-
+      The cause is a release.
+      Next update: 15:30 UTC.
+  - at: 2026-02-10T15:00:00Z
+    status: monitoring
+    message: A fix is deployed.
+  at: 2026-02-10T15:20:00Z
+  status: resolved
+  message: This incident has been resolved.
+resolved: 2026-02-10T15:20:00Z
+---
+"""
+
+
+def test_each_update_missing_its_dash_is_one_error_with_the_fix(make_portal):
+    root = portal(make_portal, {INC: MISSING_DASHES})
+    result = run(root)
+    assert result.exit_code == 1
+    fix = ("this update has no '- ': write the line as '  - at: 2026-02-10T{}:00Z' and line up the update's other "
+           "lines under 'at:' (each update is a list item starting with '- ')")
+    # Nothing else for the same slips: no duplicate keys, no "resolved but the last update is monitoring".
+    assert [(f.path, f.line, f.code, f.message) for f in findings(result) if f.path == INC] == [
+        (INC, 11, "missing-dash", fix.format("14:50")), (INC, 19, "missing-dash", fix.format("15:20"))]
+    # The build says the same.
+    _, diags = load_portal(root, load_config(root / "mkdocs.yml"))
+    assert [(d.line, d.code) for d in diags if d.path == INC] == [(11, "missing-dash"), (19, "missing-dash")]
+    # Fixed as the messages say, the record is valid.
+    fixed = MISSING_DASHES.replace("    at: 2026-02-10T14:50", "  - at: 2026-02-10T14:50").replace(
+        "  at: 2026-02-10T15:20:00Z\n  status: resolved\n  message: This",
+        "  - at: 2026-02-10T15:20:00Z\n    status: resolved\n    message: This")
+    assert run(portal(make_portal, {INC: fixed})).exit_code == 0
 
 
 def test_a_doubled_md_in_the_file_name_says_remove_it(make_portal):
