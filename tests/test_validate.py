@@ -1130,6 +1130,30 @@ def test_a_record_in_the_wrong_folder_is_one_error_naming_the_move(make_portal, 
     assert errors(result) == [Finding(rel, 1, "error", "wrong-folder", expected)]
 
 
+@pytest.mark.parametrize(("rel", "text", "expected"), [
+    # a postmortem draft without its authors yet
+    ("incidents/2026/2026-02-12-api-errors.md", edit(POSTMORTEM, "authors: [Priya Raman]\n", ""),
+     "this looks like a postmortem (it has incidents, date, status), not an incident: move it to "
+     "postmortems/2026-02-12-api-errors.md"),
+    # an incident declared in a hurry: no update yet, no start time
+    ("postmortems/2026-02-10-api-errors.md", INCIDENT.split("updates:")[0].replace(
+        "started: 2026-02-10T14:30:00Z\n", "") + "---\n",
+     "this looks like an incident (it has severity, detected, mitigated, …), not a postmortem: move it to "
+     "incidents/2026/2026-02-10-api-errors.md"),
+    # a runbook not reviewed yet
+    ("postmortems/rollback-2.md", edit(RUNBOOK, "last_reviewed: 2026-01-15\n", ""),
+     "this looks like a runbook (it has owner, components), not a postmortem: move it to runbooks/rollback-2.md"),
+])
+def test_a_misplaced_record_missing_required_fields_is_recognised(make_portal, rel, text, expected):
+    result = run(portal(make_portal, {rel: text}))
+    assert errors(result) == [Finding(rel, 1, "error", "wrong-folder", expected)]
+
+
+def test_an_incident_with_a_stray_postmortem_field_stays_an_incident(make_portal):
+    root = portal(make_portal, {INC: edit(INCIDENT, "severity: SEV2\n", "severity: SEV2\ndate: 2026-02-10\n")})
+    assert [(f.line, f.code) for f in errors(run(root))] == [(L_SEVERITY + 1, "unknown-field")]
+
+
 def test_a_misspelt_field_is_one_error_on_the_line_of_the_typo(make_portal):
     root = portal(make_portal, {INC: edit(INCIDENT, "    status: investigating", "    stauts: investigating")})
     assert errors(run(root)) == [Finding(INC, L_STATUS0, "error", "unknown-field",

@@ -396,24 +396,36 @@ def check_pasted_updates(rf: RecordFile, diags: Diagnostics) -> None:
 KIND_FOLDERS = {"incident": "incidents/YYYY/", "postmortem": "postmortems/", "runbook": "runbooks/"}
 
 
+def _distinctive_fields() -> dict[str, frozenset[str]]:
+    """Each kind's fields no other kind has (a postmortem's incidents, date, authors, status, tags)."""
+    fields = {kind: frozenset(model.__pydantic_fields__) for kind, model in MODELS.items()}
+    return {kind: own - frozenset().union(*(f for k, f in fields.items() if k != kind))
+            for kind, own in fields.items()}
+
+
+DISTINCTIVE_FIELDS = _distinctive_fields()
+
+
 def misplaced_kind(kind: str, rf: RecordFile) -> str | None:
     """The kind a record in the folder of ``kind`` clearly is instead (an incident saved in
     postmortems/), or None.
 
-    Clearly: it has fields its folder's kind does not know, and fewer of them unknown to the
-    other kind, which has all its required fields.
+    Clearly: it has fields its folder's kind does not know, fewer of them unknown to the other
+    kind, and more of the other kind's distinctive fields (:data:`DISTINCTIVE_FIELDS`) than of its
+    folder's kind's. A draft missing some required fields of its kind is recognised all the same; a
+    record of the folder's kind with a stray field of another kind ('date' in an incident) is not.
     """
     keys = rf.data.keys()
     unknown_here = len(keys - MODELS[kind].__pydantic_fields__.keys())
     if not unknown_here:  # every record in its right folder: one set difference
         return None
-    best, fewest = None, unknown_here
+    own = len(keys & DISTINCTIVE_FIELDS[kind])
+    best, fewest, most = None, unknown_here, own
     for other, model in MODELS.items():
-        fields = model.__pydantic_fields__
-        required = {name for name, info in fields.items() if info.is_required() and name != "id"}
-        unknown = len(keys - fields.keys())
-        if other != kind and unknown < fewest and required <= keys:
-            best, fewest = other, unknown
+        unknown = len(keys - model.__pydantic_fields__.keys())
+        distinctive = len(keys & DISTINCTIVE_FIELDS[other])
+        if other != kind and unknown < fewest and distinctive > most:
+            best, fewest, most = other, unknown, distinctive
     return best
 
 
