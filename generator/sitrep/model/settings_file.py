@@ -27,10 +27,35 @@ ENV_TAG = "!ENV"
 
 @dataclass(frozen=True)
 class SettingsFile:
-    """One mkdocs.yml: its name (as shown in messages) and its composed YAML nodes (None if unknown)."""
+    """One mkdocs.yml: its name (as shown in messages) and its composed YAML nodes (None if unknown).
+
+    With ``INHERIT:`` the nodes are those of the file merged over its parent's, as MkDocs merges
+    the settings (:func:`merge_nodes`); each node's mark names the file it is written in
+    (:func:`name_nodes`), so a setting written in the parent is reported there.
+    """
 
     path: str
     node: yaml.Node | None
+
+    def where(self, loc: Loc) -> tuple[str, int]:
+        """(file, line) ``loc`` is written on (or the closest enclosing setting that is)."""
+        node, line = self.node, 1
+        path = self.path
+        if node is not None:
+            path = _file_of(node, path)
+        for part in loc:
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                found = next(((k, v) for k, v in reversed(node.value)
+                              if isinstance(k, yaml.ScalarNode) and k.value == part), None)
+                if found is None:
+                    break
+                path, line, node = _file_of(found[0], path), found[0].start_mark.line + 1, found[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+                path, line = _file_of(node, path), node.start_mark.line + 1
+            else:
+                break
+        return path, line
 
     def find(self, loc: Loc) -> tuple[yaml.Node | None, int]:
         """The node at ``loc`` (keys and list indexes) and the line of its nearest written part.
@@ -113,7 +138,7 @@ class SettingsFile:
                     else None
                 fallback = (f"the default '{default.value}'" if isinstance(default, yaml.ScalarNode)
                             else "no value")
-                diags.error(self.path, self.line_of(sub), "empty-variable",
+                diags.error(*self.where(sub), "empty-variable",
                             f"{_shown(sub)}: the environment variable {name} is set but empty: give it a "
                             f"value, or unset it to use {fallback}")
 
@@ -157,6 +182,53 @@ def _env_nodes(node: yaml.Node | None, loc: Loc, seen: set[int]) -> Iterator[tup
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             yield from _env_nodes(item, (*loc, index), seen)
+
+
+def _file_of(node: yaml.Node, default: str) -> str:
+    name = node.start_mark.name if node.start_mark is not None else None
+    return name if isinstance(name, str) and not name.startswith("<") else default
+
+
+def name_nodes(node: yaml.Node | None, path: str) -> None:
+    """Mark every node of a file's tree as written in ``path`` (see :meth:`SettingsFile.where`)."""
+    stack, seen = [node], set()
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.start_mark is not None:
+            current.start_mark.name = path
+        if isinstance(current, yaml.MappingNode):
+            stack += [n for pair in current.value for n in pair]
+        elif isinstance(current, yaml.SequenceNode):
+            stack += current.value
+
+
+def merge_nodes(parent: yaml.Node | None, child: yaml.Node | None) -> yaml.Node | None:
+    """The node tree of ``child`` merged over ``parent``, as MkDocs merges an ``INHERIT``ed file
+    (mergedeep's REPLACE): mappings key by key, the parent's keys first; anything else replaced."""
+    if not isinstance(parent, yaml.MappingNode) or not isinstance(child, yaml.MappingNode):
+        return child if child is not None else parent
+    merged = list(parent.value)
+    for key, value in child.value:
+        at = next((i for i, (k, _) in enumerate(merged) if isinstance(k, yaml.ScalarNode)
+                   and isinstance(key, yaml.ScalarNode) and k.value == key.value), None)
+        if at is None:
+            merged.append((key, value))
+        else:
+            merged[at] = (key, merge_nodes(merged[at][1], value))
+    return yaml.MappingNode(child.tag, merged, child.start_mark, child.end_mark, child.flow_style)
+
+
+def merge_settings(parent: Any, child: Any) -> Any:
+    """The settings of ``child`` merged over ``parent``'s (the values of :func:`merge_nodes`)."""
+    if not isinstance(parent, dict) or not isinstance(child, dict):
+        return child
+    merged = dict(parent)
+    for key, value in child.items():
+        merged[key] = merge_settings(merged[key], value) if key in merged else value
+    return merged
 
 
 def compose(text: str, loader: type[yaml.SafeLoader]) -> tuple[yaml.Node | None, Any]:
