@@ -198,3 +198,19 @@ def test_valid_inherited_settings_validate_and_build(tmp_path):
     assert validate(root)[0] == 0
     assert build_said(root, tmp_path, "base.yml")[0] == 0
     assert (tmp_path / "site" / "runbooks").is_dir()  # the parent's public_pages apply
+
+
+def test_a_component_missing_its_dash_is_one_error_on_its_line(tmp_path):
+    root, text = settings(tmp_path, ("        - id: database\n", "          id: database\n"))
+    line = line_of(text, "  id: database")
+    expected = [f"mkdocs.yml:{line}: error: 'id:' starts another item of plugins.sitrep.components without its "
+                "'- ': write '- id: …' and line up the item's other lines under 'id:' [missing-dash]"]
+    assert validate(root) == (2, expected)  # not also "'name' is given twice"
+    status, said = build(root, tmp_path)
+    assert status != 0 and said == expected
+
+
+def test_an_unclosed_quote_in_mkdocs_yml_is_named_where_it_opens(tmp_path):
+    root, _ = settings(tmp_path, ("site_name: ", "site_name: 'Our status"))
+    assert validate(root) == (2, ["mkdocs.yml:1: error: YAML syntax error: the quote ' opened on line 1 is never "
+                                  "closed: add the closing ' at the end of the value"])  # not the file's last line

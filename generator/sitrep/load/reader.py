@@ -42,6 +42,7 @@ from yaml.scanner import Scanner
 
 from sitrep.load import plainyaml
 from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.yaml_quotes import quote_problem, takes_in_fields, unclosed_quote_message
 
 try:  # libyaml is several times faster on large corpora
     from yaml._yaml import CParser
@@ -312,24 +313,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, offset: int, default: int,
     if problem == _NOT_A_KEY[0] and context_line is not None:
         # libyaml marks where it gave up (often the end); the key started earlier.
         problem_line = context_line
-    if exc.context == "while scanning a quoted scalar" and context_line is not None and exc.context_mark:
-        # The scanner gives up where the text ends, or at the next line it cannot read; the
-        # slip is the quote that opens the value, on the line the scalar started.
-        source = fm_text.splitlines()
-        opened = source[context_line - offset] if 0 <= context_line - offset < len(source) else ""
-        quote = opened[exc.context_mark.column:exc.context_mark.column + 1] or '"'
-        return context_line, "yaml-syntax", (f"YAML syntax error: the quote {quote} opened on line {context_line} "
-                                             f"is never closed: add the closing {quote} at the end of the value")
-    if (swallowed := _quote_swallowing_lines(fm_text, exc)) is not None:
-        # A quoted value may span lines in YAML, so an unclosed quote takes in the lines after it
-        # until a quote of the same kind (an apostrophe, say) ends it, and the parse fails there.
-        opened, quote = swallowed
-        return opened + offset, "yaml-syntax", _unclosed_quote_message(opened + offset, quote)
-    if (apostrophe := _apostrophe_ending_quote(fm_text, exc)) is not None:
-        line, word = apostrophe
-        return line + offset, "yaml-syntax", (
-            f"YAML syntax error: the ' in {word} ends the value in single quotes: write it twice "
-            f"({word.replace(chr(39), chr(39) * 2)}) or put the value in double quotes")
+    if (quote := quote_problem(fm_text, exc)) is not None:
+        return quote[0] + offset, "yaml-syntax", quote[1].format(line=quote[0] + offset)
     line = problem_line or context_line or default
     context = ""
     if exc.context:
@@ -345,72 +330,6 @@ def _syntax_error(exc: yaml.MarkedYAMLError, offset: int, default: int,
         hint = (f"line {line} is not a 'field: value' line; if it is Markdown, the closing '---' "
                 "of the front matter is missing above it; otherwise " + hint)
     return line, "yaml-syntax", f"YAML syntax error: {problem}{context}; {hint}"
-
-
-#: A front matter line that starts a field or a list item: ``key:``, ``- key:``, ``- ``.
-_FIELD_LINE = re.compile(r"^(?P<indent>[ ]*)(?:-(?:[ ]+|$)|[\w-]+:(?:[ ]|$))")
-#: Where a line's key starts: after its indentation and any list dashes.
-_KEY_COLUMN = re.compile(r"^[ ]*(?:-[ ]+)*")
-
-
-def _quoted_scalars(fm_text: str, limit: int) -> list[yaml.ScalarToken]:
-    """The quoted scalars the scanner reads before index ``limit`` (as far as it can read)."""
-    found = []
-    try:
-        for token in yaml.scan(fm_text, Loader=yaml.SafeLoader):
-            if token.start_mark.index >= limit:
-                break
-            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
-                found.append(token)
-    except yaml.YAMLError:
-        pass
-    return found
-
-
-def _takes_in_fields(lines: list[str], first: int, last: int) -> bool:
-    """Whether a quoted value from ``lines[first]`` to ``lines[last]`` (0-based) takes in lines that
-    are the front matter's own: a field or list item at its key's indentation or less. A value
-    continued on more indented lines ("Next update: 15:00") does not."""
-    if last == first or first >= len(lines):
-        return False
-    column = len(_KEY_COLUMN.match(lines[first]).group())  # type: ignore[union-attr]
-    for following in lines[first + 1:last + 1]:
-        field_line = _FIELD_LINE.match(following)
-        if field_line is not None and len(field_line.group("indent")) <= column:
-            return True
-    return False
-
-
-def _unclosed_quote_message(line: int, quote: str) -> str:
-    return (f"YAML syntax error: the quote {quote} opened on line {line} is never closed, so YAML reads the "
-            f"lines after it as part of the value: add the closing {quote} at the end of the value")
-
-
-def _quote_swallowing_lines(fm_text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str] | None:
-    """(0-based line, quote) of the last quoted value before the error that took in the front
-    matter's own lines (:func:`_takes_in_fields`), i.e. one whose quote was never closed where the
-    writer meant; None if there is none."""
-    limit = exc.problem_mark.index if exc.problem_mark else len(fm_text)
-    lines = fm_text.splitlines()
-    for token in reversed(_quoted_scalars(fm_text, limit)):
-        if _takes_in_fields(lines, token.start_mark.line, token.end_mark.line):
-            return token.start_mark.line, token.style
-    return None
-
-
-def _apostrophe_ending_quote(fm_text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str] | None:
-    """(0-based line, word) where a single-quoted value ends at an apostrophe inside a word
-    (``title: 'Can't connect'``), causing the error; None otherwise."""
-    if exc.problem_mark is None:
-        return None
-    for token in reversed(_quoted_scalars(fm_text, exc.problem_mark.index + 1)):
-        end = token.end_mark.index  # just after the closing quote
-        if (token.style == "'" and token.end_mark.line == exc.problem_mark.line and end < len(fm_text)
-                and fm_text[end].isalnum() and fm_text[end - 2].isalnum()):
-            before = re.search(r"\w+$", fm_text[:end - 1])
-            after = re.match(r"\w+", fm_text[end:])
-            return token.end_mark.line, f"{before.group() if before else ''}'{after.group() if after else ''}"
-    return None
 
 
 #: Characters YAML 1.1 (libyaml) reads as line breaks but editors and YAML 1.2 do not.
@@ -559,10 +478,10 @@ class _Builder:
             return value
         if not event.implicit[0]:  # quoted or block scalar: always text
             first, last = event.start_mark.line, event.end_mark.line
-            if event.style in ("'", '"') and last > first and _takes_in_fields(
+            if event.style in ("'", '"') and last > first and takes_in_fields(
                     self.record.text.splitlines()[self.offset - 1:], first, last):
                 # The quote is closed, but only by a later one: the fields between are lost in it.
-                raise _TooBig(first + self.offset, _unclosed_quote_message(first + self.offset, event.style),
+                raise _TooBig(first + self.offset, unclosed_quote_message(first + self.offset, event.style),
                               "yaml-syntax")
             return self._anchor(event, value)
         result = self._plain(event, value, loc)

@@ -23,6 +23,7 @@ from sitrep.model.exceptions import ConfigError
 from sitrep.model.field_messages import allowed_fields, field_message, location_name, typo_misses
 from sitrep.model.formatting import close_match, quoted
 from sitrep.model.settings_file import SettingsFile, compose, merge_nodes, merge_settings, name_nodes
+from sitrep.model.yaml_quotes import quote_problem
 
 Audience = Literal["public", "internal"]
 #: Team pages that are internal unless ``public_pages`` lists them.
@@ -502,15 +503,19 @@ def read_settings(mkdocs_yml: Path, missing: str) -> tuple[SettingsFile, dict[st
 def _read_settings(path: Path, name: str, missing: str,
                    children: tuple[Path, ...]) -> tuple[SettingsFile, dict[str, Any]]:
     try:
-        node, raw = compose(path.read_text(encoding="utf-8"), _MkDocsYamlLoader)
+        text = path.read_text(encoding="utf-8")
+        node, raw = compose(text, _MkDocsYamlLoader)
     except FileNotFoundError:
         raise ConfigError(name, 1, missing) from None
     except (IsADirectoryError, UnicodeDecodeError) as exc:
         raise ConfigError(name, 1, f"{path.name} cannot be read ({exc.__class__.__name__}): "
                           "it must be a UTF-8 text file") from None
     except yaml.MarkedYAMLError as exc:
+        if (quote := quote_problem(text, exc)) is not None:
+            raise ConfigError(name, quote[0] + 1, quote[1].format(line=quote[0] + 1)) from None
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
-        raise ConfigError(name, line, f"YAML syntax error: {exc.problem}") from None
+        raise ConfigError(name, line, f"YAML syntax error: {exc.problem}; check the indentation (spaces, not "
+                          "tabs) and quote values that contain ': ' or start with a special character") from None
     if not isinstance(raw, dict):
         raise ConfigError(name, 1, f"{path.name} must be a mapping of settings")
     name_nodes(node, name)

@@ -116,9 +116,18 @@ class SettingsFile:
         return next((name for name in names if name in env), None), True
 
     def check_duplicate_keys(self, diags: Diagnostics) -> None:
-        """An error on every key given twice in one mapping, naming both lines (merge keys are left alone)."""
+        """An error on every key given twice in one mapping, naming both lines (merge keys are left alone).
+
+        In a list item, the item's first key again (``id:`` of a second component) starts another
+        item written without its ``- ``: one error there, saying so, and none for the keys after it.
+        """
         for loc, key, first, again in _duplicates(self.node, (), set()):
             where = f" under {_shown(loc)}" if loc else ""
+            if first < 0:  # a list item without its '- '
+                diags.error(self.path, again, "missing-dash",
+                            f"'{key}:' starts another item of {_shown(loc[:-1])} without its '- ': write "
+                            f"'- {key}: …' and line up the item's other lines under '{key}:'")
+                continue
             diags.error(self.path, again, "duplicate-key",
                         f"'{key}' is given twice{where} (first on line {first}); YAML would silently keep "
                         "only the last one: remove one of them")
@@ -156,10 +165,20 @@ def _duplicates(node: yaml.Node | None, loc: Loc, seen: set[int]) -> Iterator[tu
     seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         first: dict[str, int] = {}
+        keys = [k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode) and k.tag != _MERGE_TAG]
+        starts = [i for i, k in enumerate(keys) if keys and k == keys[0]]
+        # In a list item, each repeat of its first key followed by another key starts an item without '- '.
+        item_starts = {i for i, j in zip(starts, [*starts[1:], len(keys)], strict=True)
+                       if i > 0 and j - i > 1} if loc and isinstance(loc[-1], int) else set()
+        index = -1
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode) and key.tag != _MERGE_TAG:
+                index += 1
                 line = key.start_mark.line + 1
-                if key.value in first:
+                if index in item_starts:
+                    yield loc, key.value, -1, line
+                    first = {key.value: line}
+                elif key.value in first:
                     yield loc, key.value, first[key.value], line
                 else:
                     first[key.value] = line
