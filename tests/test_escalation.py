@@ -228,8 +228,14 @@ def test_a_change_in_the_same_second_as_the_declaration_follows_it(tmp_path: Pat
     sitrep(root, "update", ID, "--component", "publishing-api=partial", "--message", "Most requests succeed.",
            "--at", iso(at(10)), now=at(10))
     # What the page shows in that second is the update's (later in the file).
-    page = site_bytes(root, now=at(10))[f"incidents/{ID}.md"].decode()
+    out = site_bytes(root, now=at(10))
+    page = out[f"incidents/{ID}.md"].decode()
     assert "Partial outage: Publishing API" in page and "Major outage: Publishing API" not in page
+    # Each feed entry shows the impact as of its update: the declaration's the declared one.
+    entries = {e.title: e.content[0].value for e in feedparser.parse(out["updates.atom"]).entries}
+    assert "<li>Publishing API: Major outage</li>" in entries["Publishing API errors — Investigating"]
+    assert "<li>Publishing API: Partial outage</li>" in entries[
+        "Publishing API errors — Investigating: Publishing API now partial outage"]
     sitrep(root, "resolve", ID, "--at", iso(at(11)), now=at(11))
     # The worst impact counts the declared one: the postmortem draft, the resolved page, the reports.
     result = sitrep(root, "new", "postmortem", "--incident", ID, now=at(12))

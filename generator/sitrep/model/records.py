@@ -357,6 +357,12 @@ class Incident(Record):
             periods.append(ImpactPeriod(max(update.at, self.start), severity, dict(impact)))
         return tuple(periods)
 
+    def components_as_of(self, index: int) -> Mapping[str, str]:
+        """The impact on each affected component once the update at ``index`` (file order) was posted:
+        the declared impact as it and the updates before it changed it (not a later update of the same
+        second, which :meth:`components_at` includes)."""
+        return self.impact_periods[sum(1 for u in self.updates[:index + 1] if u.changes_impact)].components
+
     def components_at(self, moment: datetime) -> Mapping[str, str]:
         """The impact on each affected component at ``moment`` (the declared one before ``start``)."""
         found = self.impact_periods[0].components
