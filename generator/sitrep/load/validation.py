@@ -485,8 +485,6 @@ _CALENDAR_WORDS = {"january", "february", "march", "april", "may", "june", "july
 _SHORTEST_NAME = 3
 #: Nor longer ones: no one is called that, and each would cost its length at every place in the text.
 _LONGEST_NAME = 80
-#: A front matter line's key ("message:", "- title:"), left out of the text looked at.
-_KEY_PREFIX = re.compile(r"^\s*(?:-\s+)*[\w-]+\s*:\s?")
 
 
 def _is_person(name: str) -> bool:
@@ -517,7 +515,8 @@ def people_named(record: Record, config: SitrepConfig) -> tuple[str, ...]:
 
 
 def public_prose(record: Record, rf: RecordFile | None = None) -> tuple[tuple[int, str], ...]:
-    """(line, text) of what customers read of a public record, for :func:`check_public_names`.
+    """(first line, text) of each stretch of what customers read of a public record, for
+    :func:`check_public_names`; a stretch's text may span lines (its line breaks kept).
 
     A ``visibility: public`` postmortem: its body, action items aside (the public edition shows them
     only when ``public_pages`` lists them, owners and all). A public incident or maintenance: its title,
@@ -527,29 +526,54 @@ def public_prose(record: Record, rf: RecordFile | None = None) -> tuple[tuple[in
     from sitrep.text.postmortem import prose_lines
 
     if isinstance(record, Postmortem) and record.visibility == "public":
-        return tuple(prose_lines(record.body, record.body_line, leave_out=("action_items",)))
+        return _stretches(prose_lines(record.body, record.body_line, leave_out=("action_items",)))
     if not isinstance(record, Incident) or record.visibility != "public" or rf is None:
         return ()
-    file_lines = rf.text.splitlines()
+    file_lines = rf.text.split("\n", rf.end_line)[:rf.end_line]  # the front matter, not the body
     key_lines = sorted({*rf.lines.values(), rf.end_line})
     found: list[tuple[int, str]] = []
-    for loc in [("title",), *(("updates", k, "message") for k in range(len(record.updates)))]:
-        first = rf.lines.get(loc)
-        if first is None:
+    for k in range(-1, len(record.updates)):
+        first = rf.lines.get(("title",) if k < 0 else ("updates", k, "message"))
+        if first is None or first > len(file_lines):
             continue
         last = key_lines[bisect.bisect_right(key_lines, first)] if first < key_lines[-1] else first + 1
-        for number in range(first, last):
-            text = file_lines[number - 1] if number <= len(file_lines) else ""
-            text = _KEY_PREFIX.sub("", text, count=1) if number == first else text
-            if text.strip() and not text.lstrip().startswith("#"):
-                found.append((number, text))
-    return (*found, *prose_lines(record.body, record.body_line))
+        value = file_lines[first - 1].partition(":")[2].rstrip("\r")  # the key's colon: keys have none
+        if last == first + 1:  # most values: one line
+            found.append((first, value))
+            continue
+        # Comment lines are no part of the value; kept empty so that line numbers stay right.
+        rows = [value, *("" if row.lstrip().startswith("#") else row.rstrip("\r")
+                         for row in file_lines[first:min(last, len(file_lines) + 1) - 1])]
+        found.append((first, "\n".join(rows)))
+    body = record.body.rstrip()
+    if body and "`" not in body and "~~~" not in body and "<!--" not in body:
+        found.append((record.body_line, body))  # no code or comment in it: all of it is read
+    elif body:
+        found += _stretches(prose_lines(record.body, record.body_line))
+    return tuple(found)
 
 
-def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    # Longest first, so "Priya Raman" is reported rather than a "Priya" also listed; a name may wrap.
+def _stretches(lines: Iterable[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
+    """Consecutive (line, text) lines as one stretch each: fewer, longer texts to look through."""
+    out: list[tuple[int, list[str]]] = []
+    for number, text in lines:
+        if out and out[-1][0] + len(out[-1][1]) == number:
+            out[-1][1].append(text)
+        else:
+            out.append((number, [text]))
+    return tuple((number, "\n".join(texts)) for number, texts in out)
+
+
+def _names_pattern(names: Iterable[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a quick look for a name's words or an '@', a person's name or an ``@handle``).
+
+    Names longest first, so "Priya Raman" is reported rather than a "Priya" also listed; a name
+    may wrap. The quick look has no lookbehind, so the regex engine skips ahead to a possible first
+    letter: ten times faster over text that names no one, which is most of it.
+    """
     parts = [r"\s+".join(map(re.escape, n.split())) for n in sorted(set(names), key=lambda n: (-len(n), n))]
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)") if parts else None
+    named = r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)|" if parts else ""
+    return re.compile("|".join([*parts, "@"])), re.compile(named + _HANDLE.pattern)
 
 
 def _component_spans(config: SitrepConfig) -> re.Pattern[str] | None:
@@ -585,20 +609,29 @@ def check_public_names(public: Iterable[tuple[str, str, tuple[tuple[int, str], .
     record's :func:`people_named`. A name within a component's name or id is not one. The text is
     the team's words and is not changed: the fix is theirs.
     """
-    pattern = _names_pattern([*names, *(n.strip() for n in config.people.values() if _is_person(n.strip()))])
-    components = _component_spans(config)
-    for kind, path, lines in public:
-        if not lines:
+    quick, pattern = _names_pattern([*names, *(n.strip() for n in config.people.values()
+                                               if _is_person(n.strip()))])
+    components: re.Pattern[str] | bool | None = False  # built when a record first names someone
+    for kind, path, stretches in public:
+        if not stretches:
             continue
-        text = "\n".join(t for _, t in lines)
-        starts = list(itertools.accumulate((len(t) + 1 for _, t in lines[:-1]), initial=0))
-        taken = [m.span() for m in components.finditer(text)] if components is not None else []
-        matches = sorted((m.start(), " ".join(m.group(0).split()))
-                         for regex in (pattern, _HANDLE) if regex is not None for m in regex.finditer(text)
-                         if not any(a <= m.start() and m.end() <= b for a, b in taken))
+        text = "\n".join(t for _, t in stretches)
+        if quick.search(text) is None:  # most records name no one: one quick pass, nothing else
+            continue
+        matches = list(pattern.finditer(text))
+        if not matches:
+            continue
+        if components is False:
+            components = _component_spans(config)
+        taken = [m.span() for m in components.finditer(text)] if components else []
+        starts = list(itertools.accumulate((len(t) + 1 for _, t in stretches[:-1]), initial=0))
         found: dict[int, list[str]] = {}
-        for start, name in matches:  # on the line a name starts on, in reading order
-            line = lines[bisect.bisect_right(starts, start) - 1][0]
+        for match in matches:  # on the line a name starts on, in reading order
+            if any(a <= match.start() and match.end() <= b for a, b in taken):
+                continue
+            k = bisect.bisect_right(starts, match.start()) - 1
+            line = stretches[k][0] + text.count("\n", starts[k], match.start())
+            name = " ".join(match.group(0).split())
             if name not in found.setdefault(line, []):
                 found[line].append(name)
         for line, people in sorted(found.items()):
