@@ -279,6 +279,21 @@ def test_update_keeps_comments_quoting_blank_lines_and_body(portal: Path) -> Non
     assert validate(portal).exit_code == 0
 
 
+def test_an_update_naming_a_responder_is_written_with_a_warning(portal: Path) -> None:
+    path = write(portal, COMMENTED)  # commander: Priya Raman
+    result = sitrep(portal, "update", ID, "--status", "monitoring", "--message",
+                    "Priya Raman rolled the release back; error rates are normal again.",
+                    "--at", "2026-02-10T15:10:00Z")
+    assert result.exit_code == 0, result.output  # the words are the responder's: written, not refused
+    assert "Priya Raman rolled the release back" in path.read_text(encoding="utf-8")
+    assert ("sitrep: warning: 'Priya Raman' named in a public incident (its title, update messages and "
+            "description reach the status page, the feeds, the API and customer email): describe roles, not "
+            "people") in result.stderr
+    # A message naming nobody says nothing of the kind.
+    result = sitrep(portal, "update", ID, "--message", "Error rates stay normal.", "--at", "2026-02-10T15:20:00Z")
+    assert result.exit_code == 0 and "public-names" not in result.stderr
+
+
 def test_resolve_sets_resolved_and_mitigated_after_last_lifecycle_key(portal: Path) -> None:
     path = write(portal, COMMENTED)
     before = path.read_bytes()

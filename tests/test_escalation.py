@@ -218,3 +218,35 @@ def test_an_open_incident_shows_the_latest_impact(portal_root: Path, tmp_path: P
     page = site_bytes(root, now=at(11, 30))[f"incidents/{ID}.md"].decode()
     assert "Partial outage: Publishing API" in page and "Operational: Primary database" in page
     assert "SEV2 · High" in page
+
+
+def test_a_change_in_the_same_second_as_the_declaration_follows_it(tmp_path: Path) -> None:
+    # Declared major outage at 10:00; an update in the same second already says partial outage.
+    root = write_portal(tmp_path / "p")
+    sitrep(root, "new", "incident", "--title", "Publishing API errors", "--severity", "SEV2",
+           "--component", "publishing-api=major", "--at", iso(at(10)), now=at(10))
+    sitrep(root, "update", ID, "--component", "publishing-api=partial", "--message", "Most requests succeed.",
+           "--at", iso(at(10)), now=at(10))
+    # What the page shows in that second is the update's (later in the file).
+    out = site_bytes(root, now=at(10))
+    page = out[f"incidents/{ID}.md"].decode()
+    assert "Partial outage: Publishing API" in page and "Major outage: Publishing API" not in page
+    # Each feed entry shows the impact as of its update: the declaration's the declared one.
+    entries = {e.title: e.content[0].value for e in feedparser.parse(out["updates.atom"]).entries}
+    assert "<li>Publishing API: Major outage</li>" in entries["Publishing API errors — Investigating"]
+    assert "<li>Publishing API: Partial outage</li>" in entries[
+        "Publishing API errors — Investigating: Publishing API now partial outage"]
+    sitrep(root, "resolve", ID, "--at", iso(at(11)), now=at(11))
+    # The worst impact counts the declared one: the postmortem draft, the resolved page, the reports.
+    result = sitrep(root, "new", "postmortem", "--incident", ID, now=at(12))
+    draft = (root / result.output.strip().splitlines()[-1]).read_text(encoding="utf-8")
+    assert "- Components: Publishing API (major outage)" in draft
+    page = site_bytes(root, now=at(12))[f"incidents/{ID}.md"].decode()
+    assert "Major outage: Publishing API" in page
+    portal, _ = load(root)
+    metrics = compute_metrics(portal, at(12))
+    by_component = {row.component: row for row in metrics.incidents_per_component}
+    assert by_component["publishing-api"].by_impact["major_outage"] == 1
+    # Uptime counts the hour at the impact that held it: partial outage, not an instant of major.
+    days, _ = uptime_days(portal, "publishing-api", datetime(2026, 2, 11, tzinfo=UTC), 2)
+    assert days[0].downtime == timedelta(minutes=18)  # 60 min x 0.3

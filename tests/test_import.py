@@ -23,6 +23,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sitrep.cli import main
+from sitrep.derive.uptime import uptime_days
+from sitrep.edit.importers.cstate import ADDED_RESOLUTION
 from tests.support.helpers_build import load, serve_handler, write_portal
 from tests.support.importdata import (
     CSTATE_SITE,
@@ -419,6 +421,97 @@ def test_cstate_site_validates_builds_keeps_every_word_and_reimports_as_a_no_op(
                    "--timezone", "Europe/Berlin")
     assert again.exit_code == 0, again.output
     assert "wrote 0 new and 0 updated records; 5 unchanged, 0 kept as edited; 1 skipped" in again.output
+
+
+#: cState's resolvedWhen is "when downtime stopped", which may come before the issue is resolved
+#: ("leaving time for monitoring", cState's README): mitigated, then monitoring, then the resolution.
+CSTATE_MONITORED = {
+    "2024-09-10-payment-delays.md": """\
+---
+title: Payment delays
+date: 2024-09-10 10:00:00
+resolved: true
+resolvedWhen: 2024-09-10 10:40:00
+severity: disrupted
+affected: [API]
+section: issue
+---
+*Resolved* - Payments have gone through normally for two hours. {{< track "2024-09-10 12:45:00" >}}
+
+*Monitoring* - A fix is deployed and payments go through again; we keep watching. {{< track "2024-09-10 10:45:00" >}}
+
+*Investigating* - Payments are delayed. {{< track "2024-09-10 10:00:00" >}}
+""",
+    "2024-09-20-slow-search.md": """\
+---
+title: Slow search
+date: 2024-09-20 09:00:00
+resolved: false
+resolvedWhen: 2024-09-20 09:30:00
+severity: notice
+affected: [API]
+section: issue
+---
+*Monitoring* - Search is fast again; we are watching it. {{< track "2024-09-20 09:35:00" >}}
+
+*Investigating* - Search is slow. {{< track "2024-09-20 09:00:00" >}}
+""",
+    "2024-09-15-late-webhooks.md": """\
+---
+title: Late webhooks
+date: 2024-09-15 14:00:00
+resolved: true
+resolvedWhen: 2024-09-15 14:20:00
+severity: notice
+affected: [API]
+section: issue
+---
+*Monitoring* - Webhooks arrive on time again. {{< track "2024-09-15 14:30:00" >}}
+
+*Investigating* - Webhooks arrive late. {{< track "2024-09-15 14:00:00" >}}
+""",
+}
+
+
+def test_cstate_downtime_ended_before_the_resolution_is_mitigated_then_resolved(tmp_path: Path) -> None:
+    root = write_portal(tmp_path / "portal", components=PORTAL_COMPONENTS)
+    issues = write_cstate(tmp_path / "content" / "issues", CSTATE_MONITORED)
+    table = root / "cstate.yml"
+    assert sitrep(root, "import", "cstate", str(issues), "--components", str(table)).exit_code == 0
+    table.write_text(table.read_text().replace("API: api ", "API: publishing-api "))
+    result = sitrep(root, "import", "cstate", str(issues), "--components", str(table), "--timezone", "Europe/Berlin")
+    assert result.exit_code == 0, result.output
+    assert "cannot be valid" not in result.output and "IMPORT PROBLEM" not in result.output
+    assert "wrote 3 new" in result.output
+    check = sitrep(root, "validate", "--now", "2024-09-20T08:00:00Z")
+    assert check.exit_code == 0 and "0 errors, 0 warnings" in check.output, check.output
+    delays = _imported(root, "Payment delays")
+    # Impact ended at resolvedWhen (10:40 in Berlin); the issue was resolved at its last update.
+    assert delays.mitigated.isoformat() == "2024-09-10T08:40:00+00:00"
+    assert _updates(delays) == [
+        ("2024-09-10T08:00:00+00:00", "investigating", "Payments are delayed."),
+        ("2024-09-10T08:45:00+00:00", "monitoring",
+         "A fix is deployed and payments go through again; we keep watching."),
+        ("2024-09-10T10:45:00+00:00", "resolved", "Payments have gone through normally for two hours.")]
+    assert delays.resolved_at.isoformat() == "2024-09-10T10:45:00+00:00"
+    text = (root / "incidents" / "2024" / "2024-09-10-payment-delays.md").read_text(encoding="utf-8")
+    assert "mitigated: 2024-09-10T08:40:00Z\n" in text and "\nresolved:" not in text
+    # Uptime counts the downtime cState counted: 40 min of partial outage (x 0.3), not 2 h 45 min.
+    portal, _ = load(root)
+    days, _ = uptime_days(portal, "publishing-api", datetime(2024, 9, 11, tzinfo=UTC), 2)
+    day = next(d for d in days if d.day.isoformat() == "2024-09-10")
+    assert day.downtime.total_seconds() == 40 * 60 * 0.3
+    # Not resolved yet, downtime over: mitigated and open, the component operational again.
+    search = _imported(root, "Slow search")
+    assert search.mitigated.isoformat() == "2024-09-20T07:30:00+00:00" and not search.is_resolved
+    assert [u.status for u in search.updates] == ["investigating", "monitoring"]
+    # Resolved in cState after its monitoring update, with no word: the import's resolution, at the
+    # latest time the source gives (no later time is known).
+    webhooks = _imported(root, "Late webhooks")
+    assert webhooks.mitigated.isoformat() == "2024-09-15T12:20:00+00:00"
+    assert _updates(webhooks)[1:] == [
+        ("2024-09-15T12:30:00+00:00", "monitoring", "Webhooks arrive on time again."),
+        ("2024-09-15T12:30:00+00:00", "resolved", ADDED_RESOLUTION)]
 
 
 def test_cstate_markdown_in_messages_reads_as_plain_text() -> None:

@@ -133,3 +133,84 @@ def test_valid_settings_still_validate_and_build(tmp_path):
     assert validate(root)[0] == 0
     assert validate(root, env={"SITREP_AUDIENCE": "internal"})[0] == 0
     assert build(root, tmp_path)[0] == 0
+
+
+def inherited(tmp_path: Path, change: tuple[str, str], child: str = "") -> tuple[Path, str]:
+    """The portal's settings moved to base.yml (``change`` applied there); mkdocs.yml inherits them."""
+    root, text = settings(tmp_path, change)
+    (root / "base.yml").write_text(text, encoding="utf-8")
+    (root / "mkdocs.yml").write_text("INHERIT: base.yml\n" + child, encoding="utf-8")
+    return root, text
+
+
+def build_said(root: Path, tmp_path: Path, name: str) -> tuple[int, list[str]]:
+    """A real mkdocs build; (exit status, the lines it printed about ``name``, less the folder before it)."""
+    result = mkdocs_build(root, tmp_path / "site")
+    said = result.stdout + result.stderr
+    assert "Traceback" not in said
+    prefix = f"{root / name}:"
+    return result.returncode, [f"{name}:{row.split(prefix, 1)[1]}" for row in said.splitlines() if prefix in row]
+
+
+def test_settings_in_an_inherited_file_are_checked_and_named_there(tmp_path):
+    root, text = inherited(tmp_path, ("        - id: database\n", "        - idd: database\n"),
+                           child="site_url: https://status.child.example/\n")
+    expected = [f"base.yml:{line_of(text, '- idd: database')}: error: unknown field "
+                "'plugins.sitrep.components[2].idd' (did you mean 'id'?). Allowed fields: id, name, group, "
+                "description [unknown-field]"]
+    assert validate(root) == (2, expected)
+    status, said = build_said(root, tmp_path, "base.yml")
+    assert status != 0 and said == expected
+    assert not (tmp_path / "site" / "index.html").exists()
+
+
+def test_a_key_given_twice_in_an_inherited_file_is_named_there(tmp_path):
+    root, text = inherited(tmp_path, ("      public_pages: []\n", "      public_pages: []\n      audience: internal\n"))
+    expected = [f"base.yml:{line_of(text, 'audience: internal')}: error: 'audience' is given twice under "
+                f"plugins.sitrep (first on line {line_of(text, 'audience: !ENV')}); YAML would silently keep only "
+                "the last one: remove one of them [duplicate-key]"]
+    assert validate(root) == (2, expected)
+
+
+def test_a_setting_the_child_writes_over_its_parent_is_named_in_the_child(tmp_path):
+    # MkDocs replaces the parent's plugins list by the child's: the child's line is the one to fix.
+    child = "plugins:\n  - sitrep:\n      components:\n        - id: web\n          name: Web\n      audiance: public\n"
+    root, _ = inherited(tmp_path, ("public_pages: []", "public_pages: [runbooks]"), child=child)
+    assert validate(root) == (2, ["mkdocs.yml:7: error: unknown field 'plugins.sitrep.audiance' (did you mean "
+                                  "'audience'?). Allowed fields: site_name, site_url, audience, records_dir, "
+                                  "components, severities, since, public_pages, uptime_days, recent_days, "
+                                  "history_page_size, feed_max_entries, feed_days, allow_raw_html, people, notify "
+                                  "[unknown-field]"])
+
+
+def test_a_missing_parent_file_is_a_clear_error(tmp_path):
+    root, _ = inherited(tmp_path, ("public_pages: []", "public_pages: []"))
+    (root / "mkdocs.yml").write_text("site_url: https://status.child.example/\nINHERIT: ../shared/base.yml\n",
+                                     encoding="utf-8")
+    assert validate(root) == (2, ["mkdocs.yml:2: error: INHERIT: the parent configuration file "
+                                  f"'../shared/base.yml' does not exist (looked for {tmp_path}/shared/base.yml): "
+                                  "correct the path, relative to the folder of mkdocs.yml, or remove the INHERIT "
+                                  "line"])
+
+
+def test_valid_inherited_settings_validate_and_build(tmp_path):
+    root, _ = inherited(tmp_path, ("public_pages: []", "public_pages: [runbooks]"))
+    assert validate(root)[0] == 0
+    assert build_said(root, tmp_path, "base.yml")[0] == 0
+    assert (tmp_path / "site" / "runbooks").is_dir()  # the parent's public_pages apply
+
+
+def test_a_component_missing_its_dash_is_one_error_on_its_line(tmp_path):
+    root, text = settings(tmp_path, ("        - id: database\n", "          id: database\n"))
+    line = line_of(text, "  id: database")
+    expected = [f"mkdocs.yml:{line}: error: 'id:' starts another item of plugins.sitrep.components without its "
+                "'- ': write '- id: …' and line up the item's other lines under 'id:' [missing-dash]"]
+    assert validate(root) == (2, expected)  # not also "'name' is given twice"
+    status, said = build(root, tmp_path)
+    assert status != 0 and said == expected
+
+
+def test_an_unclosed_quote_in_mkdocs_yml_is_named_where_it_opens(tmp_path):
+    root, _ = settings(tmp_path, ("site_name: ", "site_name: 'Our status"))
+    assert validate(root) == (2, ["mkdocs.yml:1: error: YAML syntax error: the quote ' opened on line 1 is never "
+                                  "closed: add the closing ' at the end of the value"])  # not the file's last line

@@ -961,6 +961,86 @@ def test_an_internal_postmortem_may_name_people(make_portal):
     assert "public-names" not in run(root).stdout
 
 
+NAMING_CONFIG = """\
+site_name: Test Status
+plugins:
+  - sitrep:
+      components:
+        - id: publishing-api
+          name: Publishing API
+        - id: atlas
+          name: Atlas search
+      people:
+        tess: Tess Techlead
+"""
+NAMING_INCIDENT = """\
+---
+title: Publishing API errors after Cora Commander's deploy
+severity: SEV2
+started: 2026-02-10T14:30:00Z
+components:
+  publishing-api: partial_outage
+commander: Cora Commander
+tech_lead: Platform team
+comms_lead: SRE
+scribe: Atlas
+updates:
+  - at: 2026-02-10T14:40:00Z
+    status: investigating
+    message: >-
+      We will post an update soon. The Platform team and our SRE on-call are
+      looking into it; Atlas search is slow too, as it has been since May 3.
+  - at: 2026-02-10T14:50:00Z
+    status: identified
+    message: "@pat is rolling back the release; Atlas is watching."
+  - at: 2026-02-10T15:00:00Z
+    status: monitoring
+    message: >-
+      The release is rolled back. Thanks to Tess
+      Techlead for the quick fix.
+---
+Publishing API requests failed. `@deploy-bot` logged it; write to ops@example.com.
+Cora Commander led the response.
+"""
+
+
+def line_of(text: str, words: str) -> int:
+    """The file line of the one line of ``text`` holding ``words``."""
+    numbers = [n for n, line in enumerate(text.splitlines(), start=1) if words in line]
+    assert len(numbers) == 1, words
+    return numbers[0]
+
+
+def test_a_public_incident_naming_people_warns_on_the_line_with_the_fix(make_portal, tmp_path):
+    (tmp_path / "mkdocs.yml").write_text(NAMING_CONFIG, encoding="utf-8")
+    root = make_portal({INC: NAMING_INCIDENT})
+    result = run(root)
+    assert result.exit_code == 0, result.stdout  # a warning: the text is the team's to word
+    names = {f.line: f.message for f in findings(result) if f.code == "public-names" and f.path == INC}
+    title, pat, tess, body = (line_of(NAMING_INCIDENT, w) for w in (
+        "title:", "@pat", "Thanks to Tess", "Cora Commander led"))
+    assert sorted(names) == [title, pat, tess, body], result.stdout
+    assert names[title].startswith("'Cora Commander' named in a public incident (its title, update messages "
+                                   "and description reach the status page, the feeds, the API and customer "
+                                   "email): describe roles, not people")
+    assert names[pat].startswith("'@pat', 'Atlas' named")  # a handle; a role field's person, not the component
+    assert names[tess].startswith("'Tess Techlead' named")  # from people: in mkdocs.yml, wrapped over two lines
+    assert "keep the incident internal (visibility: internal)" in names[body]
+    # No false alarm: groups and acronyms in role fields ("Platform team", "SRE"), the component
+    # "Atlas search", ordinary words ("will", "May"), code spans and e-mail addresses.
+    said = " ".join(names.values())
+    for word in ("Platform", "SRE", "Atlas search", "May", "deploy-bot", "example.com"):
+        assert word not in said, word
+    # The build reports the same findings, and a cached run too.
+    _, diags = load_portal(root, load_config(root / "mkdocs.yml"))
+    assert sorted(d.line for d in diags if d.code == "public-names") == sorted(names)
+    run(root, cache=True)
+    assert run(root, cache=True).stdout == result.stdout
+    # An internal incident's text stays with the team.
+    root = make_portal({INC: NAMING_INCIDENT.replace("severity: SEV2\n", "severity: SEV2\nvisibility: internal\n")})
+    assert "public-names" not in run(root).stdout
+
+
 @pytest.mark.parametrize(("change", "resolved"), [
     (("detected: 2026-02-10T14:32:00Z", "resolved: 2026-02-10T15:10:00Z"), "2026-02-10T15:10:00+00:00"),
     # before even the first update (mitigated moved out of the way: that order is checked on its own)
@@ -1050,6 +1130,30 @@ def test_a_record_in_the_wrong_folder_is_one_error_naming_the_move(make_portal, 
     assert errors(result) == [Finding(rel, 1, "error", "wrong-folder", expected)]
 
 
+@pytest.mark.parametrize(("rel", "text", "expected"), [
+    # a postmortem draft without its authors yet
+    ("incidents/2026/2026-02-12-api-errors.md", edit(POSTMORTEM, "authors: [Priya Raman]\n", ""),
+     "this looks like a postmortem (it has incidents, date, status), not an incident: move it to "
+     "postmortems/2026-02-12-api-errors.md"),
+    # an incident declared in a hurry: no update yet, no start time
+    ("postmortems/2026-02-10-api-errors.md", INCIDENT.split("updates:")[0].replace(
+        "started: 2026-02-10T14:30:00Z\n", "") + "---\n",
+     "this looks like an incident (it has severity, detected, mitigated, …), not a postmortem: move it to "
+     "incidents/2026/2026-02-10-api-errors.md"),
+    # a runbook not reviewed yet
+    ("postmortems/rollback-2.md", edit(RUNBOOK, "last_reviewed: 2026-01-15\n", ""),
+     "this looks like a runbook (it has owner, components), not a postmortem: move it to runbooks/rollback-2.md"),
+])
+def test_a_misplaced_record_missing_required_fields_is_recognised(make_portal, rel, text, expected):
+    result = run(portal(make_portal, {rel: text}))
+    assert errors(result) == [Finding(rel, 1, "error", "wrong-folder", expected)]
+
+
+def test_an_incident_with_a_stray_postmortem_field_stays_an_incident(make_portal):
+    root = portal(make_portal, {INC: edit(INCIDENT, "severity: SEV2\n", "severity: SEV2\ndate: 2026-02-10\n")})
+    assert [(f.line, f.code) for f in errors(run(root))] == [(L_SEVERITY + 1, "unknown-field")]
+
+
 def test_a_misspelt_field_is_one_error_on_the_line_of_the_typo(make_portal):
     root = portal(make_portal, {INC: edit(INCIDENT, "    status: investigating", "    stauts: investigating")})
     assert errors(run(root)) == [Finding(INC, L_STATUS0, "error", "unknown-field",
@@ -1073,8 +1177,9 @@ def test_a_misspelt_field_is_one_error_on_the_line_of_the_typo(make_portal):
 """, """  at: 2026-02-10T15:20:00Z
   status: resolved
   message: This incident has been resolved.
-""", L_UPDATE0 - 1, "wrong-type",
-     "updates: a mapping where a list is needed: start each update with '- ' (a list item)"),
+""", L_UPDATE0, "missing-dash",
+     "this update has no '- ': write the line as '  - at: 2026-02-10T15:20:00Z' and line up the update's "
+     "other lines under 'at:' (each update is a list item starting with '- ')"),
     ("title: Publishing API errors\n", "", 1, "missing-field",
      "missing required field 'title' (Short public title.): add 'title: …', e.g. 'title: Publishing API "
      "returning errors'"),
@@ -1084,6 +1189,97 @@ def test_a_misspelt_field_is_one_error_on_the_line_of_the_typo(make_portal):
 def test_a_field_error_names_its_line_and_the_fix(make_portal, old, new, line, code, expected):
     root = portal(make_portal, {INC: edit(INCIDENT, old, new)})
     assert errors(run(root)) == [Finding(INC, line, "error", code, expected)]
+
+
+UNCLOSED = "YAML syntax error: the quote {q} opened on line {n} is never closed, so YAML reads the lines after it " \
+    "as part of the value: add the closing {q} at the end of the value"
+
+
+@pytest.mark.parametrize(("edits", "line", "expected"), [
+    # YAML lets a quoted value span lines: the value runs on to the apostrophe of "We're" (line 13)
+    ([("title: Publishing API errors", "title: 'Publishing API errors"),
+      ("We are investigating", "We're investigating")],
+     L_TITLE, UNCLOSED.format(q="'", n=L_TITLE)),
+    # ... to the quote that opens the next message
+    ([("message: We are investigating errors on the Publishing API.",
+       "message: 'We are investigating errors on the Publishing API."),
+      ("message: This incident has been resolved.", "message: 'This incident has been resolved.'")],
+     L_MESSAGE0, UNCLOSED.format(q="'", n=L_MESSAGE0)),
+    # ... to a quote that ends the front matter's last value: the YAML reads, the fields are lost in the title
+    ([("title: Publishing API errors", "title: 'Publishing API errors"),
+      ("This incident has been resolved.", "This incident has been resolved.'")],
+     L_TITLE, UNCLOSED.format(q="'", n=L_TITLE)),
+    ([("title: Publishing API errors", 'title: "Publishing API errors'),
+      ("We are investigating errors on the Publishing API.", 'We are investigating errors on the "Publishing API".')],
+     L_TITLE, UNCLOSED.format(q='"', n=L_TITLE)),
+    # the end of the text: the message from before
+    ([("title: Publishing API errors", "title: 'Publishing API errors")],
+     L_TITLE, "YAML syntax error: the quote ' opened on line 2 is never closed: add the closing ' at the end of "
+              "the value"),
+    # an apostrophe ends a single-quoted value
+    ([("title: Publishing API errors", "title: 'Can't publish on the Publishing API'")],
+     L_TITLE, "YAML syntax error: the ' in Can't ends the value in single quotes: write it twice (Can''t) or put "
+              "the value in double quotes"),
+])
+def test_an_unclosed_quote_is_reported_on_the_line_it_opens(make_portal, edits, line, expected):
+    text = INCIDENT
+    for old, new in edits:
+        text = edit(text, old, new)
+    result = run(portal(make_portal, {INC: text}))
+    assert [(f.path, f.line, f.code, f.message) for f in findings(result)] == [(INC, line, "yaml-syntax", expected)]
+
+
+def test_a_quoted_value_continued_on_indented_lines_is_fine(make_portal):
+    text = edit(INCIDENT, "message: We are investigating errors on the Publishing API.",
+                "message: 'We are investigating errors on the Publishing API.\n      Next update: 15:00 UTC.'")
+    result = run(portal(make_portal, {INC: text}))
+    assert result.exit_code == 0 and not findings(result), result.stdout
+
+
+MISSING_DASHES = """\
+---
+title: Publishing API errors
+severity: SEV2
+started: 2026-02-10T14:30:00Z
+components:
+  publishing-api: partial_outage
+updates:
+  - at: 2026-02-10T14:40:00Z
+    status: investigating
+    message: We are investigating errors on the Publishing API.
+    at: 2026-02-10T14:50:00Z
+    status: identified
+    message: >-
+      The cause is a release.
+      Next update: 15:30 UTC.
+  - at: 2026-02-10T15:00:00Z
+    status: monitoring
+    message: A fix is deployed.
+  at: 2026-02-10T15:20:00Z
+  status: resolved
+  message: This incident has been resolved.
+resolved: 2026-02-10T15:20:00Z
+---
+"""
+
+
+def test_each_update_missing_its_dash_is_one_error_with_the_fix(make_portal):
+    root = portal(make_portal, {INC: MISSING_DASHES})
+    result = run(root)
+    assert result.exit_code == 1
+    fix = ("this update has no '- ': write the line as '  - at: 2026-02-10T{}:00Z' and line up the update's other "
+           "lines under 'at:' (each update is a list item starting with '- ')")
+    # Nothing else for the same slips: no duplicate keys, no "resolved but the last update is monitoring".
+    assert [(f.path, f.line, f.code, f.message) for f in findings(result) if f.path == INC] == [
+        (INC, 11, "missing-dash", fix.format("14:50")), (INC, 19, "missing-dash", fix.format("15:20"))]
+    # The build says the same.
+    _, diags = load_portal(root, load_config(root / "mkdocs.yml"))
+    assert [(d.line, d.code) for d in diags if d.path == INC] == [(11, "missing-dash"), (19, "missing-dash")]
+    # Fixed as the messages say, the record is valid.
+    fixed = MISSING_DASHES.replace("    at: 2026-02-10T14:50", "  - at: 2026-02-10T14:50").replace(
+        "  at: 2026-02-10T15:20:00Z\n  status: resolved\n  message: This",
+        "  - at: 2026-02-10T15:20:00Z\n    status: resolved\n    message: This")
+    assert run(portal(make_portal, {INC: fixed})).exit_code == 0
 
 
 def test_a_doubled_md_in_the_file_name_says_remove_it(make_portal):

@@ -19,7 +19,7 @@ from typing import Any
 from sitrep.edit.splice import NewUpdate, append_update_text
 from sitrep.edit.yaml_text import format_timestamp
 from sitrep.load.reader import RecordFile, read_record
-from sitrep.load.validation import check_record
+from sitrep.load.validation import check_public_names, check_record, people_named, public_prose
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostic, Diagnostics
 from sitrep.model.exceptions import EditError
@@ -33,14 +33,18 @@ def check_text(kind: str, path: str, content: str | bytes,
                config: SitrepConfig) -> tuple[Record | None, RecordFile | None, Diagnostics]:
     """Read and validate one record exactly as ``sitrep validate`` checks a single file.
 
-    Cross-record checks (duplicate ids, references) are not part of it.
+    Cross-record checks (duplicate ids, references) are not part of it; public text naming a
+    person is, with the people this record and mkdocs.yml name (validate also knows the others').
     """
     diags = Diagnostics()
     raw = content.encode("utf-8") if isinstance(content, str) else content
     rf = read_record(path, raw, diags)
     if rf is None:
         return None, None, diags
-    return check_record(kind, rf, config, diags), rf, diags
+    record = check_record(kind, rf, config, diags)
+    if record is not None:
+        check_public_names([(kind, path, public_prose(record, rf))], people_named(record, config), config, diags)
+    return record, rf, diags
 
 
 def _expected_data(old: dict[str, Any], update: NewUpdate, set_fields: Mapping[str, datetime]) -> dict[str, Any]:

@@ -15,8 +15,10 @@ from sitrep.model.files import write_atomically
 #: Part of the cache's key: raise it when a check finds something else in the same bytes
 #: (2: links in code spans and nested fences are no longer read; 3: updates below the closing
 #: '---', escalations on updates, ids of unreadable records; 4: people named and public postmortem text;
-#: 5: 'resolved' before the update that resolved it, times in the future, the time of the check kept).
-FINDINGS_VERSION = 5
+#: 5: 'resolved' before the update that resolved it, times in the future, the time of the check kept;
+#: 6: public incident text (title, update messages, body) and the people of incidents' role fields, records
+#: in the wrong folder recognised by their distinctive fields, updates without their '- ').
+FINDINGS_VERSION = 6
 #: The findings that depend on the time of the check: never cached, so they go once the time comes.
 TIMELY_CODES = frozenset({"future-time"})
 

@@ -31,7 +31,7 @@ class Loaded:
     #: Hash of the file's bytes, when a findings cache asked for it ("" otherwise).
     digest: str = ""
     #: The people the record names in its people fields (validation.people_named), for the
-    #: cross-record check of public postmortems.
+    #: cross-record check of public postmortems and incidents.
     people: tuple[str, ...] = ()
-    #: (line, text) of what customers read of a public postmortem (validation.public_prose).
+    #: (line, text) of what customers read of a public postmortem or incident (validation.public_prose).
     public_lines: tuple[tuple[int, str], ...] = ()

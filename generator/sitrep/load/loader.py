@@ -82,7 +82,7 @@ def _check_file(kind: str, rel: str, raw: bytes, config: SitrepConfig, diags: Di
         return Loaded(None, diags.items, refs, rf.line_of(("id",)),
                        raw_id if isinstance(raw_id, str) else None, valid=False)
     return Loaded(record, diags.items, refs, rf.line_of(("id",)), record.id,
-                  people=people_named(record, config), public_lines=public_prose(record))
+                  people=people_named(record, config), public_lines=public_prose(record, rf))
 
 
 _ID_LINE = re.compile(rb"""^id:[ \t]*(['"]?)([a-z0-9][a-z0-9-]{0,99})\1[ \t]*(?:#.*)?\r?$""", re.MULTILINE)
@@ -200,7 +200,7 @@ def _collect(root: Path, config: SitrepConfig, files: list[tuple[str, str]], res
         if loaded.valid:
             by_kind[kind][loaded.record_id] = loaded.record
     _check_refs(root, known, {rel for _, rel in files}, refs, diags)
-    check_public_names([(rel, loaded.public_lines) for (_, rel), loaded in zip(files, results, strict=True)],
+    check_public_names([(kind, rel, loaded.public_lines) for (kind, rel), loaded in zip(files, results, strict=True)],
                        [name for loaded in results for name in loaded.people], config, diags)
     return diags, by_kind
 

@@ -42,6 +42,7 @@ from yaml.scanner import Scanner
 
 from sitrep.load import plainyaml
 from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.yaml_quotes import quote_problem, takes_in_fields, unclosed_quote_message
 
 try:  # libyaml is several times faster on large corpora
     from yaml._yaml import CParser
@@ -177,10 +178,75 @@ def _parse_yaml(record: RecordFile, fm_text: str, diags: Diagnostics) -> dict[st
     fast = plainyaml.parse(fm_text, offset, MAX_DEPTH, plain_scalar) if len(fm_text) < MAX_NODES else None
     if fast is None:
         fast = _fast_parse(fm_text, offset)
-    if fast is not None:
+    if fast is not None and not isinstance(fast[0].get("updates"), dict):
         record.lines = fast[1]
         return fast[0]
-    return _careful_parse(record, fm_text, offset, diags)
+    found = Diagnostics()
+    data = _careful_parse(record, fm_text, offset, found)
+    if (data is None or found.items or isinstance(data.get("updates"), dict)) and (
+            missing := _missing_dashes(fm_text)):
+        # A list item without its '- ' makes duplicate keys, a mapping for a list or a syntax
+        # error, each a consequence of the one slip: name the slip, once per item, and nothing else.
+        for line, fix in missing:
+            diags.error(record.path, line + offset, "missing-dash",
+                        f"this update has no '- ': write the line as '{fix}' and line up the update's "
+                        f"other lines under '{fix.split('- ', 1)[1].split(':', 1)[0]}:' (each update is a "
+                        "list item starting with '- ')")
+        return None
+    diags.extend(found.items)
+    return data
+
+
+#: Front matter fields whose value is a list of mappings (one item per '- ').
+_ITEM_LISTS = ("updates",)
+_LIST_FIELD = re.compile(r"^(?P<key>[\w-]+):[ \t]*(?:#.*)?$")
+_ITEM_LINE = re.compile(r"^(?P<indent> *)(?P<dashes>(?:- +)*)(?:(?P<key>[\w-]+):(?: |$))?")
+
+
+def _missing_dashes(fm_text: str) -> list[tuple[int, str]]:
+    """(0-based line, the line as it should be) of each item of an ``updates:`` list written
+    without its ``- ``: a key line at the items' key column or less that comes before any item, or
+    repeats the key an item starts with (``at:``) within the item above. A key repeated otherwise
+    is a duplicate, not a new item; deeper lines (nested mappings, block text) are not items' keys."""
+    lines = fm_text.splitlines()
+    started: list[tuple[int, str]] = []  # where each item without its '- ' starts
+    items_keys: list[set[str]] = []  # and its keys
+    index = 0
+    while index < len(lines):
+        field = _LIST_FIELD.match(lines[index])
+        index += 1
+        if field is None or field.group("key") not in _ITEM_LISTS:
+            continue
+        keys: set[str] | None = None  # the current item's keys; None before the first item
+        firsts: set[str] = set()  # the keys items start with
+        column: int | None = None  # where the items' keys start
+        while index < len(lines):
+            text = lines[index]
+            stripped = text.strip()
+            if not stripped or stripped.startswith("#"):
+                index += 1
+                continue
+            item = _ITEM_LINE.match(text)
+            assert item is not None  # every part is optional
+            indent, dashes, key = len(item.group("indent")), item.group("dashes"), item.group("key")
+            if indent == 0 and not dashes:
+                break  # the next top-level field
+            if dashes:
+                column = indent + len(dashes)
+                keys = {key} if key else set()
+                firsts.add(key) if key else None
+            elif key is not None and (column is None or indent <= column):
+                if keys is None or (key in keys and key in firsts):
+                    dash_column = max(column - 2, 0) if column is not None else indent
+                    fix = " " * dash_column + "- " + stripped
+                    started.append((index, fix if len(fix) <= 60 else fix[:59] + "…"))
+                    keys, column = set(), dash_column + 2
+                    items_keys.append(keys)
+                    firsts.add(key)
+                keys.add(key)
+            index += 1
+    # An item is more than its first key: a lone repeated 'at:' is a duplicate, not an update.
+    return [start for start, keys in zip(started, items_keys, strict=True) if len(keys) > 1]
 
 
 def _careful_parse(record: RecordFile, fm_text: str, offset: int,
@@ -247,14 +313,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, offset: int, default: int,
     if problem == _NOT_A_KEY[0] and context_line is not None:
         # libyaml marks where it gave up (often the end); the key started earlier.
         problem_line = context_line
-    if exc.context == "while scanning a quoted scalar" and context_line is not None and exc.context_mark:
-        # The scanner gives up where the text ends, or at the next line it cannot read; the
-        # slip is the quote that opens the value, on the line the scalar started.
-        source = fm_text.splitlines()
-        opened = source[context_line - offset] if 0 <= context_line - offset < len(source) else ""
-        quote = opened[exc.context_mark.column:exc.context_mark.column + 1] or '"'
-        return context_line, "yaml-syntax", (f"YAML syntax error: the quote {quote} opened on line {context_line} "
-                                             f"is never closed: add the closing {quote} at the end of the value")
+    if (quote := quote_problem(fm_text, exc)) is not None:
+        return quote[0] + offset, "yaml-syntax", quote[1].format(line=quote[0] + offset)
     line = problem_line or context_line or default
     context = ""
     if exc.context:
@@ -417,6 +477,12 @@ class _Builder:
                                    f"the YAML tag '{event.tag}' is ignored: remove it")
             return value
         if not event.implicit[0]:  # quoted or block scalar: always text
+            first, last = event.start_mark.line, event.end_mark.line
+            if event.style in ("'", '"') and last > first and takes_in_fields(
+                    self.record.text.splitlines()[self.offset - 1:], first, last):
+                # The quote is closed, but only by a later one: the fields between are lost in it.
+                raise _TooBig(first + self.offset, unclosed_quote_message(first + self.offset, event.style),
+                              "yaml-syntax")
             return self._anchor(event, value)
         result = self._plain(event, value, loc)
         return self._anchor(event, result)
@@ -555,6 +621,8 @@ def _fast_value(node: Any, loc: Path_, depth: int, lines: dict[Path_, int], offs
             raise _Decline  # the careful path warns
         return value
     if tag is _TEXT:
+        if node.style in ("'", '"') and node.end_mark.line > node.start_mark.line:
+            raise _Decline  # a quoted value over several lines: the careful path sees whether it took in fields
         return node.value
     if tag is not _COLLECTION:
         raise _Decline  # an explicit tag

@@ -396,24 +396,36 @@ def check_pasted_updates(rf: RecordFile, diags: Diagnostics) -> None:
 KIND_FOLDERS = {"incident": "incidents/YYYY/", "postmortem": "postmortems/", "runbook": "runbooks/"}
 
 
+def _distinctive_fields() -> dict[str, frozenset[str]]:
+    """Each kind's fields no other kind has (a postmortem's incidents, date, authors, status, tags)."""
+    fields = {kind: frozenset(model.__pydantic_fields__) for kind, model in MODELS.items()}
+    return {kind: own - frozenset().union(*(f for k, f in fields.items() if k != kind))
+            for kind, own in fields.items()}
+
+
+DISTINCTIVE_FIELDS = _distinctive_fields()
+
+
 def misplaced_kind(kind: str, rf: RecordFile) -> str | None:
     """The kind a record in the folder of ``kind`` clearly is instead (an incident saved in
     postmortems/), or None.
 
-    Clearly: it has fields its folder's kind does not know, and fewer of them unknown to the
-    other kind, which has all its required fields.
+    Clearly: it has fields its folder's kind does not know, fewer of them unknown to the other
+    kind, and more of the other kind's distinctive fields (:data:`DISTINCTIVE_FIELDS`) than of its
+    folder's kind's. A draft missing some required fields of its kind is recognised all the same; a
+    record of the folder's kind with a stray field of another kind ('date' in an incident) is not.
     """
     keys = rf.data.keys()
     unknown_here = len(keys - MODELS[kind].__pydantic_fields__.keys())
     if not unknown_here:  # every record in its right folder: one set difference
         return None
-    best, fewest = None, unknown_here
+    own = len(keys & DISTINCTIVE_FIELDS[kind])
+    best, fewest, most = None, unknown_here, own
     for other, model in MODELS.items():
-        fields = model.__pydantic_fields__
-        required = {name for name, info in fields.items() if info.is_required() and name != "id"}
-        unknown = len(keys - fields.keys())
-        if other != kind and unknown < fewest and required <= keys:
-            best, fewest = other, unknown
+        unknown = len(keys - model.__pydantic_fields__.keys())
+        distinctive = len(keys & DISTINCTIVE_FIELDS[other])
+        if other != kind and unknown < fewest and distinctive > most:
+            best, fewest, most = other, unknown, distinctive
     return best
 
 
@@ -462,19 +474,33 @@ def check_record(kind: str, rf: RecordFile, config: SitrepConfig, diags: Diagnos
 
 #: A chat handle: "@" starting a word (an e-mail address's "@" follows letters, so it is not one).
 _HANDLE = re.compile(r"(?<![\w@.+-])@[A-Za-z](?:[\w.-]*\w)?")
-#: The last word of an owner that names a group, not a person ("Platform team").
-_GROUP_WORDS = {"team", "teams", "squad", "group", "guild", "crew", "oncall", "on-call", "rotation"}
+#: The last word of an owner or role that names a group, not a person ("Platform team", "SRE on-call").
+_GROUP_WORDS = {"team", "teams", "squad", "group", "guild", "crew", "oncall", "on-call", "rotation", "sre", "noc",
+                "ops", "support", "engineering"}
+#: One-word "names" that status text uses as ordinary words (dates), never looked for.
+_CALENDAR_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                   "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+                   "saturday", "sunday"}
 #: Names shorter than this are not looked for: too many ordinary words match.
 _SHORTEST_NAME = 3
 #: Nor longer ones: no one is called that, and each would cost its length at every place in the text.
 _LONGEST_NAME = 80
 
 
+def _is_person(name: str) -> bool:
+    """Whether a people field's value may be a person's name (not a group, an acronym or a date word)."""
+    words = name.split()
+    return (_SHORTEST_NAME <= len(name) <= _LONGEST_NAME and not name.startswith("@")
+            and words[-1].casefold() not in _GROUP_WORDS and not name.isupper()
+            and not (len(words) == 1 and name.casefold() in _CALENDAR_WORDS))
+
+
 def people_named(record: Record, config: SitrepConfig) -> tuple[str, ...]:
     """The people a record names in its people fields: an incident's commander, tech lead, comms lead
     and scribe; a postmortem's authors and action-item owners (as ``people`` in mkdocs.yml names them).
 
-    Owners that are groups ("Platform team") and handles (looked for as any ``@handle``) are left out.
+    Groups ("Platform team", "SRE"), month and weekday words and handles (looked for as any
+    ``@handle``) are left out.
     """
     from sitrep.text.postmortem import action_items_in
 
@@ -482,54 +508,132 @@ def people_named(record: Record, config: SitrepConfig) -> tuple[str, ...]:
         names = list(record.roles.values())
     elif isinstance(record, Postmortem):
         owners = (config.person(item.owner) for item in action_items_in(record.body, record.body_line))
-        names = [*record.authors, *(o for o in owners if o and o.split()[-1].casefold() not in _GROUP_WORDS)]
+        names = [*record.authors, *(o for o in owners if o)]
     else:
         return ()
-    return tuple(dict.fromkeys(n.strip() for n in names if _SHORTEST_NAME <= len(n.strip()) <= _LONGEST_NAME
-                               and not n.strip().startswith("@")))
+    return tuple(dict.fromkeys(n.strip() for n in names if _is_person(n.strip())))
 
 
-def public_prose(record: Record) -> tuple[tuple[int, str], ...]:
-    """(line, text) of what customers read of a ``visibility: public`` postmortem's body (action items
-    aside: the public edition shows them only when ``public_pages`` lists them, owners and all);
-    nothing for other records."""
+def public_prose(record: Record, rf: RecordFile | None = None) -> tuple[tuple[int, str], ...]:
+    """(first line, text) of each stretch of what customers read of a public record, for
+    :func:`check_public_names`; a stretch's text may span lines (its line breaks kept).
+
+    A ``visibility: public`` postmortem: its body, action items aside (the public edition shows them
+    only when ``public_pages`` lists them, owners and all). A public incident or maintenance: its title,
+    each update's message (the status page, the feeds, the API and customer email) and its body, each
+    front matter value from its own lines of ``rf`` (a message may span several). Nothing for others.
+    """
     from sitrep.text.postmortem import prose_lines
 
-    if not isinstance(record, Postmortem) or record.visibility != "public":
+    if isinstance(record, Postmortem) and record.visibility == "public":
+        return _stretches(prose_lines(record.body, record.body_line, leave_out=("action_items",)))
+    if not isinstance(record, Incident) or record.visibility != "public" or rf is None:
         return ()
-    return tuple(prose_lines(record.body, record.body_line, leave_out=("action_items",)))
-
-
-def _names_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
-    # Longest first, so "Priya Raman" is reported rather than a "Priya" also listed; a name may wrap.
-    parts = [r"\s+".join(map(re.escape, n.split())) for n in sorted(set(names), key=lambda n: (-len(n), n))]
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)") if parts else None
-
-
-def check_public_names(public: Iterable[tuple[str, tuple[tuple[int, str], ...]]], names: Iterable[str],
-                       config: SitrepConfig, diags: Diagnostics) -> None:
-    """Warn, on the line, where a public postmortem names a person: a name from any record's people
-    fields or from ``people`` in mkdocs.yml, or an ``@handle``.
-
-    ``public``: (path, lines from :func:`public_prose`) of each public postmortem; ``names``: every
-    record's :func:`people_named`. The body is the team's words and is not changed: the fix is theirs.
-    """
-    pattern = _names_pattern([*names, *(n for n in config.people.values()
-                                        if _SHORTEST_NAME <= len(n.strip()) <= _LONGEST_NAME)])
-    for path, lines in public:
-        if not lines:
+    file_lines = rf.text.split("\n", rf.end_line)[:rf.end_line]  # the front matter, not the body
+    key_lines = sorted({*rf.lines.values(), rf.end_line})
+    found: list[tuple[int, str]] = []
+    for k in range(-1, len(record.updates)):
+        first = rf.lines.get(("title",) if k < 0 else ("updates", k, "message"))
+        if first is None or first > len(file_lines):
             continue
-        text = "\n".join(t for _, t in lines)
-        starts = list(itertools.accumulate((len(t) + 1 for _, t in lines[:-1]), initial=0))
-        matches = sorted((m.start(), " ".join(m.group(0).split()))
-                         for regex in (pattern, _HANDLE) if regex is not None for m in regex.finditer(text))
+        last = key_lines[bisect.bisect_right(key_lines, first)] if first < key_lines[-1] else first + 1
+        value = file_lines[first - 1].partition(":")[2].rstrip("\r")  # the key's colon: keys have none
+        if last == first + 1:  # most values: one line
+            found.append((first, value))
+            continue
+        # Comment lines are no part of the value; kept empty so that line numbers stay right.
+        rows = [value, *("" if row.lstrip().startswith("#") else row.rstrip("\r")
+                         for row in file_lines[first:min(last, len(file_lines) + 1) - 1])]
+        found.append((first, "\n".join(rows)))
+    body = record.body.rstrip()
+    if body and "`" not in body and "~~~" not in body and "<!--" not in body:
+        found.append((record.body_line, body))  # no code or comment in it: all of it is read
+    elif body:
+        found += _stretches(prose_lines(record.body, record.body_line))
+    return tuple(found)
+
+
+def _stretches(lines: Iterable[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
+    """Consecutive (line, text) lines as one stretch each: fewer, longer texts to look through."""
+    out: list[tuple[int, list[str]]] = []
+    for number, text in lines:
+        if out and out[-1][0] + len(out[-1][1]) == number:
+            out[-1][1].append(text)
+        else:
+            out.append((number, [text]))
+    return tuple((number, "\n".join(texts)) for number, texts in out)
+
+
+def _names_pattern(names: Iterable[str]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a quick look for a name's words or an '@', a person's name or an ``@handle``).
+
+    Names longest first, so "Priya Raman" is reported rather than a "Priya" also listed; a name
+    may wrap. The quick look has no lookbehind, so the regex engine skips ahead to a possible first
+    letter: ten times faster over text that names no one, which is most of it.
+    """
+    parts = [r"\s+".join(map(re.escape, n.split())) for n in sorted(set(names), key=lambda n: (-len(n), n))]
+    named = r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)|" if parts else ""
+    return re.compile("|".join([*parts, "@"])), re.compile(named + _HANDLE.pattern)
+
+
+def _component_spans(config: SitrepConfig) -> re.Pattern[str] | None:
+    """Component names (any case) and ids (as written) in a text: a person's name inside one ("Atlas"
+    in "Atlas search") is not a person."""
+    def alternatives(words: Iterable[str]) -> str:
+        ordered = sorted({w for w in words if w.strip()}, key=lambda w: (-len(w), w))
+        return "|".join(r"\s+".join(map(re.escape, w.split())) for w in ordered)
+
+    if not config.components:
+        return None
+    names, ids = alternatives(c.name for c in config.components), alternatives(c.id for c in config.components)
+    return re.compile(r"(?<![\w-])(?:(?i:" + names + r")|" + ids + r")(?![\w-])")
+
+
+#: What each kind of public record reaches, and how to keep a name out of it.
+_PUBLIC_NAMES_MESSAGES = {
+    "postmortem": ("named in a public postmortem (public postmortems are read by customers): describe roles, "
+                   "not people (e.g. 'the incident commander'), or keep the postmortem internal (visibility: "
+                   "internal)"),
+    "incident": ("named in a public incident (its title, update messages and description reach the status "
+                 "page, the feeds, the API and customer email): describe roles, not people (e.g. 'our "
+                 "engineers', 'the on-call engineer'), or keep the incident internal (visibility: internal)"),
+}
+
+
+def check_public_names(public: Iterable[tuple[str, str, tuple[tuple[int, str], ...]]], names: Iterable[str],
+                       config: SitrepConfig, diags: Diagnostics) -> None:
+    """Warn, on the line, where a public postmortem or incident names a person: a name from any record's
+    people fields or from ``people`` in mkdocs.yml, or an ``@handle``.
+
+    ``public``: (kind, path, lines from :func:`public_prose`) of each record; ``names``: every
+    record's :func:`people_named`. A name within a component's name or id is not one. The text is
+    the team's words and is not changed: the fix is theirs.
+    """
+    quick, pattern = _names_pattern([*names, *(n.strip() for n in config.people.values()
+                                               if _is_person(n.strip()))])
+    components: re.Pattern[str] | bool | None = False  # built when a record first names someone
+    for kind, path, stretches in public:
+        if not stretches:
+            continue
+        text = "\n".join(t for _, t in stretches)
+        if quick.search(text) is None:  # most records name no one: one quick pass, nothing else
+            continue
+        matches = list(pattern.finditer(text))
+        if not matches:
+            continue
+        if components is False:
+            components = _component_spans(config)
+        taken = [m.span() for m in components.finditer(text)] if components else []
+        starts = list(itertools.accumulate((len(t) + 1 for _, t in stretches[:-1]), initial=0))
         found: dict[int, list[str]] = {}
-        for start, name in matches:  # on the line a name starts on, in reading order
-            line = lines[bisect.bisect_right(starts, start) - 1][0]
+        for match in matches:  # on the line a name starts on, in reading order
+            if any(a <= match.start() and match.end() <= b for a, b in taken):
+                continue
+            k = bisect.bisect_right(starts, match.start()) - 1
+            line = stretches[k][0] + text.count("\n", starts[k], match.start())
+            name = " ".join(match.group(0).split())
             if name not in found.setdefault(line, []):
                 found[line].append(name)
         for line, people in sorted(found.items()):
             diags.warning(path, line, "public-names",
-                          f"{', '.join(quoted(p) for p in people)} named in a public postmortem (public "
-                          "postmortems are read by customers): describe roles, not people (e.g. 'the "
-                          "incident commander'), or keep the postmortem internal (visibility: internal)")
+                          f"{', '.join(quoted(p) for p in people)} {_PUBLIC_NAMES_MESSAGES[kind]}")

@@ -22,7 +22,8 @@ from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.exceptions import ConfigError
 from sitrep.model.field_messages import allowed_fields, field_message, location_name, typo_misses
 from sitrep.model.formatting import close_match, quoted
-from sitrep.model.settings_file import SettingsFile, compose
+from sitrep.model.settings_file import SettingsFile, compose, merge_nodes, merge_settings, name_nodes
+from sitrep.model.yaml_quotes import quote_problem
 
 Audience = Literal["public", "internal"]
 #: Team pages that are internal unless ``public_pages`` lists them.
@@ -477,7 +478,7 @@ def validate_settings(file: SettingsFile, options: dict[str, Any], site_name: st
             value = quoted(err.get("input"))
             message = (message.replace(value, f"{value} ({source})", 1) if value in message
                        else f"{message} ({source})")
-        diags.error(file.path, file.line_of(where), code, message)
+        diags.error(*file.where(where), code, message)
     _raise_if_errors(diags)
     raise AssertionError("unreachable: pydantic reported an error")  # pragma: no cover
 
@@ -492,23 +493,62 @@ def read_settings(mkdocs_yml: Path, missing: str) -> tuple[SettingsFile, dict[st
     """An MkDocs-style configuration file: its nodes, and its settings (``!ENV`` resolved, other tags null).
 
     ``missing`` is the message when the file does not exist; every problem, a key given
-    twice included, is a :class:`ConfigError`.
+    twice included, is a :class:`ConfigError`. A file with ``INHERIT: PATH`` is read over its
+    parent's settings, as MkDocs reads it: the parent (relative to the file's folder, and its own
+    parent in turn) is checked the same way, its problems named with its path.
     """
-    name = str(mkdocs_yml)
+    return _read_settings(mkdocs_yml, str(mkdocs_yml), missing, ())
+
+
+def _read_settings(path: Path, name: str, missing: str,
+                   children: tuple[Path, ...]) -> tuple[SettingsFile, dict[str, Any]]:
     try:
-        node, raw = compose(mkdocs_yml.read_text(encoding="utf-8"), _MkDocsYamlLoader)
+        text = path.read_text(encoding="utf-8")
+        node, raw = compose(text, _MkDocsYamlLoader)
     except FileNotFoundError:
         raise ConfigError(name, 1, missing) from None
+    except (IsADirectoryError, UnicodeDecodeError) as exc:
+        raise ConfigError(name, 1, f"{path.name} cannot be read ({exc.__class__.__name__}): "
+                          "it must be a UTF-8 text file") from None
     except yaml.MarkedYAMLError as exc:
+        if (quote := quote_problem(text, exc)) is not None:
+            raise ConfigError(name, quote[0] + 1, quote[1].format(line=quote[0] + 1)) from None
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
-        raise ConfigError(name, line, f"YAML syntax error: {exc.problem}") from None
+        raise ConfigError(name, line, f"YAML syntax error: {exc.problem}; check the indentation (spaces, not "
+                          "tabs) and quote values that contain ': ' or start with a special character") from None
     if not isinstance(raw, dict):
-        raise ConfigError(name, 1, f"{mkdocs_yml.name} must be a mapping of settings")
+        raise ConfigError(name, 1, f"{path.name} must be a mapping of settings")
+    name_nodes(node, name)
     file = SettingsFile(name, node)
     diags = Diagnostics()
     file.check_duplicate_keys(diags)
     _raise_if_errors(diags)
-    return file, raw
+    if "INHERIT" not in raw:
+        return file, raw
+    inherit, line = raw.pop("INHERIT"), file.line_of(("INHERIT",))
+    if not isinstance(inherit, str) or not inherit.strip():
+        raise ConfigError(name, line, "INHERIT: give the path of the parent configuration file, e.g. "
+                          "'INHERIT: base.yml' (relative to this file's folder)")
+    parent_path = Path(os.path.normpath(path.parent / inherit))
+    parent_name = os.path.normpath(os.path.join(os.path.dirname(name), inherit))
+    if parent_path.resolve() in {p.resolve() for p in (*children, path)}:
+        raise ConfigError(name, line, f"INHERIT: '{inherit}' inherits, in turn, this file: MkDocs would "
+                          "read them for ever; remove the INHERIT line of one of them")
+    if not parent_path.is_file():
+        raise ConfigError(name, line, f"INHERIT: the parent configuration file '{inherit}' does not exist "
+                          f"(looked for {parent_name}): correct the path, relative to the folder of "
+                          f"{path.name}, or remove the INHERIT line")
+    parent_file, parent_raw = _read_settings(parent_path, parent_name, missing, (*children, path))
+    merged = merge_settings(parent_raw, raw)
+    return SettingsFile(name, merge_nodes(parent_file.node, _without_inherit(node))), merged
+
+
+def _without_inherit(node: yaml.Node | None) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return node
+    return yaml.MappingNode(node.tag, [(k, v) for k, v in node.value
+                                       if not (isinstance(k, yaml.ScalarNode) and k.value == "INHERIT")],
+                            node.start_mark, node.end_mark, node.flow_style)
 
 
 def read_mkdocs_yml(mkdocs_yml: Path, missing: str) -> dict[str, Any]:

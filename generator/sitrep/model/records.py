@@ -233,7 +233,8 @@ class ImpactPeriod:
 
     ``components`` leaves out components that are operational in the period; the
     period lasts from ``start`` to the next period's start (the last one to the
-    incident's impact end).
+    incident's impact end), so it may last no time at all (a change in the same
+    second as the one before it).
     """
 
     start: datetime
@@ -340,7 +341,10 @@ class Incident(Record):
     def impact_periods(self) -> tuple[ImpactPeriod, ...]:
         """Severity and impact over time: as declared from ``start``, then as each update changes them.
 
-        An update posted before ``start`` takes effect at ``start``.
+        An update posted before ``start`` takes effect at ``start``. A change at the same moment as
+        the one before it follows it as a period of no length, never replaces it: the worst impact
+        counts both (the declared impact was declared), the impact at that moment is the later one
+        in the file, and uptime counts no time for the empty period.
         """
         severity, impact = self.severity, dict(self.components)
         periods = [ImpactPeriod(self.start, severity, dict(impact))]
@@ -350,12 +354,14 @@ class Incident(Record):
             severity = update.severity or severity
             impact.update(update.components or {})
             impact = {cid: imp for cid, imp in impact.items() if imp != "operational"}
-            at = max(update.at, self.start)
-            if at == periods[-1].start:
-                periods[-1] = ImpactPeriod(at, severity, dict(impact))
-            else:
-                periods.append(ImpactPeriod(at, severity, dict(impact)))
+            periods.append(ImpactPeriod(max(update.at, self.start), severity, dict(impact)))
         return tuple(periods)
+
+    def components_as_of(self, index: int) -> Mapping[str, str]:
+        """The impact on each affected component once the update at ``index`` (file order) was posted:
+        the declared impact as it and the updates before it changed it (not a later update of the same
+        second, which :meth:`components_at` includes)."""
+        return self.impact_periods[sum(1 for u in self.updates[:index + 1] if u.changes_impact)].components
 
     def components_at(self, moment: datetime) -> Mapping[str, str]:
         """The impact on each affected component at ``moment`` (the declared one before ``start``)."""

@@ -106,7 +106,7 @@ def feed_view(config: SitrepConfig, inc: Incident, derived: IncidentState) -> di
         "state": derived.maintenance_state, "components": _components_view(config, derived.affected),
         "updates": [{"index": index[id(u)], "at": u.at, "status": u.status, "message": u.message,
                      "changes": changes[index[id(u)]],
-                     "components": _components_view(config, inc.components_at(u.at))}
+                     "components": _components_view(config, inc.components_as_of(index[id(u)]))}
                     for u in newest_first(inc.updates)],
         "absolute_url": urls_for(config.site_url).incident(inc.id),
     }

@@ -980,7 +980,7 @@ def prose_lines(body: str, first_line: int, *, leave_out: tuple[str, ...] = ()) 
     Code blocks, HTML comments and code spans are left out, and so are the sections whose
     key is in ``leave_out`` (e.g. ``("action_items",)``), from their heading to the next H2.
     """
-    sections = parse_sections(body, first_line)
+    sections = parse_sections(body, first_line) if leave_out else []
     skipped: list[tuple[int, int]] = []
     for k, section in enumerate(sections):
         if section.key in leave_out:

@@ -2,8 +2,11 @@
 
 cState's fields and how they map (documented in the README):
 
-* ``title`` -> ``title``; ``date`` -> ``started``; ``resolvedWhen`` -> ``resolved``
-  (``resolved: true`` without ``resolvedWhen`` is flagged: there is no time to use);
+* ``title`` -> ``title``; ``date`` -> ``started``; ``resolvedWhen`` ("when downtime stopped", which
+  cState lets a team set before it resolves the issue, leaving time for monitoring) -> ``resolved``
+  when no update is posted after it, else ``mitigated`` (and on an issue not resolved yet); the
+  resolution is then the last update (``resolved: true`` without ``resolvedWhen`` is flagged: there
+  is no time to use);
 * ``severity`` down / disrupted / notice -> impact major_outage / partial_outage /
   degraded_performance on every ``affected`` system, and the portal's first,
   second and third severity;
@@ -280,24 +283,34 @@ def to_incident(name: str, data: dict[str, Any], body: str, mapping: dict[str, s
     if data.get("date") and started is None:
         notes.append(f"date {data.get('date')!r} is not a time")
     is_resolved = data.get("resolved") is True
-    resolved = parse_time(data.get("resolvedWhen"), zone) if is_resolved else None
+    # resolvedWhen is "when downtime stopped", which cState lets a team set before resolving, "leaving
+    # time for monitoring" (its README): the end of impact, Sitrep's mitigated. It is also the
+    # resolution when nothing was posted after it.
+    downtime_end = parse_time(data.get("resolvedWhen"), zone)
     chunks = _chunks(body)
+    tracked = [at for c in chunks if c.is_update and c.track is not None and (at := parse_time(c.track, zone))]
+    mitigated = None
+    if downtime_end is not None and (not is_resolved or (tracked and downtime_end < max(tracked))):
+        mitigated = downtime_end  # still monitoring then: resolved later (or not yet)
+    resolved = downtime_end if is_resolved and mitigated is None else None
     description = _description(chunks)
     updates = _updates(chunks, started, resolved, is_resolved, zone, notes)
     if not updates:
         first = plain_text(description.split("\n\n")[0]) if description else ""
         updates.append(ImportedUpdate(started, "investigating", first or title))
     if is_resolved and updates[-1].status != "resolved":
-        if resolved is None:
+        if resolved is None and mitigated is None:
             notes.append("cState marks it resolved but gives no resolvedWhen: the resolved update has no time")
-        updates.append(ImportedUpdate(resolved, "resolved", ADDED_RESOLUTION))
-    if started and resolved and resolved < started:
-        notes.append(f"it was resolved ({stamp(resolved)}) before it started ({stamp(started)})")
+        # Resolved after the monitoring it posted: no later time is known than its last update's.
+        updates.append(ImportedUpdate(updates[-1].at if mitigated else resolved, "resolved", ADDED_RESOLUTION))
+    if started and downtime_end and downtime_end < started:
+        ended = "resolved" if resolved else "its downtime ended (resolvedWhen)"
+        notes.append(f"{ended} ({stamp(downtime_end)}) before it started ({stamp(started)})")
     components = {mapping.get(str(a), str(a)): impact or "major_outage" for a in data.get("affected") or []}
     return ImportedIncident(
         source_id=name.removesuffix(".md"), kind="incident", title=title,
         severity=severity, started=started, resolved=resolved, components=components, updates=updates,
-        body=description, notes=notes,
+        body=description, notes=notes, mitigated=mitigated,
     )
 
 

@@ -80,6 +80,8 @@ class ImportedIncident:
     notes: list[str] = field(default_factory=list)
     #: Why it is not written at all (it is not an incident: a cState announcement); listed in the summary.
     skipped: str | None = None
+    #: When customer impact ended, when the source says so apart from the resolution.
+    mitigated: datetime | None = None
 
     @property
     def day(self) -> date | None:
@@ -250,7 +252,7 @@ def render_incident(inc: ImportedIncident, source: str, flags: Sequence[str] = (
                for u in inc.updates]
     return render_document("import/incident.md.j2",
         flags=_flag_lines(flags, source, inc.source_id), kind=inc.kind, title=inc.title or "(untitled)",
-        severity=inc.severity, started=inc.started, scheduled_start=inc.scheduled_start,
+        severity=inc.severity, started=inc.started, mitigated=inc.mitigated, scheduled_start=inc.scheduled_start,
         scheduled_end=inc.scheduled_end, resolved=inc.resolved, components=inc.components,
         updates=updates, body=_body(inc.body))
 

@@ -1,0 +1,102 @@
+"""Unclosed and cut-short quotes in YAML: the slip is where the quote opens, not where the parse gives up.
+
+YAML lets a quoted value span lines, so a quote left open takes in the lines after it until a
+quote of the same kind (an apostrophe, say) closes it, and the parser fails there, or at the end
+of the text, or not at all. Records (:mod:`sitrep.load.reader`) and mkdocs.yml
+(:mod:`sitrep.model.config`) name the line the quote opens on, with the fix.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+#: A text line that starts a field or a list item: ``key:``, ``- key:``, ``- ``.
+_FIELD_LINE = re.compile(r"^(?P<indent>[ ]*)(?:-(?:[ ]+|$)|[\w-]+:(?:[ ]|$))")
+#: Where a line's key starts: after its indentation and any list dashes.
+_KEY_COLUMN = re.compile(r"^[ ]*(?:-[ ]+)*")
+
+
+def _quoted_scalars(text: str, limit: int) -> list[yaml.ScalarToken]:
+    """The quoted scalars the scanner reads before index ``limit`` (as far as it can read)."""
+    found = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.index >= limit:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ("'", '"'):
+                found.append(token)
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def takes_in_fields(lines: list[str], first: int, last: int) -> bool:
+    """Whether a quoted value from ``lines[first]`` to ``lines[last]`` (0-based) takes in lines that
+    are the text's own: a field or list item at its key's indentation or less. A value
+    continued on more indented lines ("Next update: 15:00") does not."""
+    if last == first or first >= len(lines):
+        return False
+    column = len(_KEY_COLUMN.match(lines[first]).group())  # type: ignore[union-attr]
+    for following in lines[first + 1:last + 1]:
+        field_line = _FIELD_LINE.match(following)
+        if field_line is not None and len(field_line.group("indent")) <= column:
+            return True
+    return False
+
+
+def unclosed_quote_message(line: int | str, quote: str) -> str:
+    """The message for a quote opened on ``line`` and closed only by a later one (or never)."""
+    return (f"YAML syntax error: the quote {quote} opened on line {line} is never closed, so YAML reads the "
+            f"lines after it as part of the value: add the closing {quote} at the end of the value")
+
+
+def _quote_swallowing_lines(fm_text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str] | None:
+    """(0-based line, quote) of the last quoted value before the error that took in the front
+    matter's own lines (:func:`takes_in_fields`), i.e. one whose quote was never closed where the
+    writer meant; None if there is none."""
+    limit = exc.problem_mark.index if exc.problem_mark else len(fm_text)
+    lines = fm_text.splitlines()
+    for token in reversed(_quoted_scalars(fm_text, limit)):
+        if takes_in_fields(lines, token.start_mark.line, token.end_mark.line):
+            return token.start_mark.line, token.style
+    return None
+
+
+def _apostrophe_ending_quote(fm_text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str] | None:
+    """(0-based line, word) where a single-quoted value ends at an apostrophe inside a word
+    (``title: 'Can't connect'``), causing the error; None otherwise."""
+    if exc.problem_mark is None:
+        return None
+    for token in reversed(_quoted_scalars(fm_text, exc.problem_mark.index + 1)):
+        end = token.end_mark.index  # just after the closing quote
+        if (token.style == "'" and token.end_mark.line == exc.problem_mark.line and end < len(fm_text)
+                and fm_text[end].isalnum() and fm_text[end - 2].isalnum()):
+            before = re.search(r"\w+$", fm_text[:end - 1])
+            after = re.match(r"\w+", fm_text[end:])
+            return token.end_mark.line, f"{before.group() if before else ''}'{after.group() if after else ''}"
+    return None
+
+
+def quote_problem(text: str, exc: yaml.MarkedYAMLError) -> tuple[int, str] | None:
+    """(0-based line, message with ``{line}`` for the file line) when a quote caused ``exc``:
+    one never closed before the end, one that took in the lines after it, or an apostrophe that
+    ended a single-quoted value; None otherwise."""
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
+        # The scanner gives up where the text ends, or at the next line it cannot read; the
+        # slip is the quote that opens the value, on the line the scalar started.
+        source = text.splitlines()
+        row = exc.context_mark.line
+        opened = source[row] if 0 <= row < len(source) else ""
+        quote = opened[exc.context_mark.column:exc.context_mark.column + 1] or '"'
+        return row, (f"YAML syntax error: the quote {quote} opened on line {{line}} is never closed: add the "
+                     f"closing {quote} at the end of the value")
+    if (swallowed := _quote_swallowing_lines(text, exc)) is not None:
+        row, quote = swallowed
+        return row, unclosed_quote_message("{line}", quote)
+    if (apostrophe := _apostrophe_ending_quote(text, exc)) is not None:
+        row, word = apostrophe
+        return row, (f"YAML syntax error: the ' in {word} ends the value in single quotes: write it twice "
+                     f"({word.replace(chr(39), chr(39) * 2)}) or put the value in double quotes")
+    return None
