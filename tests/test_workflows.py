@@ -181,13 +181,15 @@ def check_notify_workflow(directory: Path) -> None:
     assert skip["type"] == "string" and skip["required"] is False
     assert workflow["concurrency"] == {"group": NOTIFY_GROUP, "cancel-in-progress": False}
     assert "mkdocs build" not in (directory / "notify.yml").read_text(encoding="utf-8"), "it rebuilds nothing"
-    live, job = workflow["jobs"]["live"], workflow["jobs"]["notify"]
-    assert live["if"] == "github.ref == 'refs/heads/main'"
-    assert live["permissions"] == {"deployments": "read"} and job["permissions"] == {"contents": "read"}
-    assert "environment=github-pages" in live["steps"][0]["run"]
-    assert job["needs"] == "live" and job["if"] == "needs.live.outputs.sha != ''"
+    assert list(workflow["jobs"]) == ["notify"], "one job: a run every 5 minutes is billed by the job-minute"
+    job = workflow["jobs"]["notify"]
+    assert job["if"] == "github.ref == 'refs/heads/main'"
+    assert job["permissions"] == {"contents": "read", "deployments": "read"}
+    live = job["steps"][0]
+    assert live["id"] == "live" and "environment=github-pages" in live["run"]
+    assert all(s["if"].endswith("steps.live.outputs.sha != ''") for s in job["steps"][1:])
     checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
-    assert checkout["with"]["ref"] == "${{ needs.live.outputs.sha }}"
+    assert checkout["with"]["ref"] == "${{ steps.live.outputs.sha }}"
     uses = [s.get("uses", "").split("@")[0] for s in job["steps"]]
     runs = [s.get("run", "") for s in job["steps"]]
     notify_at = next(i for i, run in enumerate(runs) if "sitrep notify" in run)
@@ -195,7 +197,8 @@ def check_notify_workflow(directory: Path) -> None:
     assert '--skip="$SKIP"' in runs[notify_at] and job["steps"][notify_at]["env"]["SKIP"] == "${{ inputs.skip }}"
     restore = job["steps"][uses.index("actions/cache/restore")]["with"]
     save = job["steps"][uses.index("actions/cache/save")]
-    assert save["if"] == "always()" and save["with"]["path"] == restore["path"] == ".sitrep-notify"
+    assert save["if"] == "always() && steps.live.outputs.sha != ''"
+    assert save["with"]["path"] == restore["path"] == ".sitrep-notify"
     publish = load(directory / "publish.yml")["jobs"]["notify"]["steps"]
     publish_restore = next(s for s in publish if s.get("uses", "").startswith("actions/cache/restore@"))["with"]
     assert restore["restore-keys"] == publish_restore["restore-keys"] == "sitrep-notify-"
