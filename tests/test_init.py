@@ -48,8 +48,8 @@ def outside_regions(text: str) -> str:
 def test_init_writes_a_portal_with_the_components(tmp_path: Path) -> None:
     portal = init(tmp_path)
     for path in ("mkdocs.yml", "requirements.txt", "CONTRIBUTING.md", ".github/workflows/pr.yml",
-                 ".github/workflows/publish.yml", ".github/workflows/notify.yml", *RESPONDER_FILES, "incidents/.gitkeep", "postmortems/.gitkeep",
-                 "runbooks/.gitkeep"):
+                 ".github/workflows/publish.yml", ".github/workflows/notify.yml", *RESPONDER_FILES,
+                 "incidents/.gitkeep", "postmortems/.gitkeep", "runbooks/.gitkeep"):
         assert (portal / path).is_file(), path
     config = load_config(portal / "mkdocs.yml")
     assert [(c.id, c.name) for c in config.components] == [("api", "Public API"), ("web", "Web app"),

@@ -18,8 +18,8 @@ Exactly once, in practice:
   (``failing``: since when, how many attempts, the last reason) so ``--status`` and every run name
   the stuck event; one that can never be delivered (a bad address, a revoked webhook: Apprise
   reports only success or failure) is dropped by the on-call with ``--skip EVENT_ID``, recorded
-  ``dropped``, and the channel's later events go out in order. A channel's value may hold several URLs; each is delivered on its
-  own, and those that took a message of a partly failed delivery are kept
+  ``dropped``, and the channel's later events go out in order. A channel's value may hold
+  several URLs; each is delivered on its own, and those that took a message of a partly failed delivery are kept
   (``partial``, by a digest of the masked URL), so the retry goes only to the rest;
 * two runs on one machine take turns (an exclusive lock next to the ledger); in
   GitHub Actions every job running ``sitrep notify`` (the publish workflow's and the
