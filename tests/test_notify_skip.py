@@ -142,3 +142,32 @@ def test_a_letter_the_mail_server_rejects_is_skipped_for_one_channel_only(tmp_pa
         assert ledger_of(root)["channels"]["customers"][DECLARED]["outcome"] == "dropped"
         assert "sent 0" in notify(root, "2026-02-13T15:25:00Z", env).output
         assert len(box.messages) == 1
+
+
+def refuse_the_rollback(request: Request) -> Response:
+    """A hook that refuses, for good, the payload of one update (its text trips a filter)."""
+    if "rolling it back" in json.loads(request.get_data(as_text=True))["message"]:
+        return Response("blocked by policy", status=403)
+    return Response("ok")
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_an_update_edited_after_it_failed_holds_nothing_back(tmp_path: Path, http_receiver: HTTPServer) -> None:  # noqa: F811
+    """The failed update is corrected in the record (a new update id): the old failure is forgotten, not stuck."""
+    root = write_portal(tmp_path, [channel("team", "internal", "TEAM_URL")],
+                        {"incidents/2026/2026-02-13-payments.md": RECORD})
+    env = {"TEAM_URL": f"json://127.0.0.1:{http_receiver.port}/hook"}
+    http_receiver.expect_request("/hook").respond_with_handler(refuse_the_rollback)
+    failed = notify(root, "2026-02-13T15:45:00Z", env)
+    stuck = "incident/2026-02-13-payments/update/20260213T151000Z-identified"
+    assert failed.exit_code == 1 and f"team: failed {stuck}" in failed.output
+    record = root / "incidents/2026/2026-02-13-payments.md"
+    record.write_text(record.read_text(encoding="utf-8").replace("2026-02-13T15:10:00Z", "2026-02-13T15:11:00Z")
+                      .replace("we are rolling it back", "the rollback is under way"), encoding="utf-8")
+    fixed = notify(root, "2026-02-13T15:50:00Z", env)
+    assert fixed.exit_code == 0, fixed.output
+    # The refused update, then on the retry the corrected one and the resolution; the severity and impact the
+    # declaration said in the first run are not sent after them.
+    assert [b["title"][:1] for b in json_bodies(http_receiver, "/hook")] == ["🚨", "⏳", "⏳", "✅"]
+    assert "no channel is held back" in notify(root, "2026-02-13T15:50:00Z", env, "--status").output
+    assert "failing" not in ledger_of(root)

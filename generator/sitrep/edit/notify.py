@@ -457,6 +457,10 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                                  first_run) if channel.audience == "public" else set()
         for event in events_of[channel.audience]:
             if ledger.has(channel.name, event.id):
+                # What an earlier run's message said stays said: a retry after a failure (or a skip) must not
+                # send the severity and impact the declaration covered, after the updates.
+                if ledger.channels[channel.name][event.id].get("outcome") != "skipped":
+                    covered.update(event.covers)
                 continue
             if blocked:
                 report.outcomes.append(Outcome(channel.name, event, "deferred", f"waits for {blocked}"))
@@ -499,6 +503,14 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 ledger.record(channel.name, event.id, action, now)
                 if action in ("sent", "dropped"):
                     ledger.save()  # right away: a crash after this point cannot resend it
+        if not dry_run:
+            # A failure of an event the records no longer give (an update edited away) holds nothing back: the
+            # ledger forgets it, and a skip of it is recorded all the same.
+            current = {e.id for e in events_of[channel.audience]}
+            for event_id in drops.get(channel.name, set()) - current:
+                ledger.record(channel.name, event_id, "dropped", now)
+            for event_id in set(ledger.failing.get(channel.name, {})) - current:
+                del ledger.failing[channel.name][event_id]
     if not dry_run:
         ledger.save()
     return report
