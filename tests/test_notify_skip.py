@@ -82,7 +82,8 @@ def test_a_permanently_refused_message_is_named_with_its_fix_and_skipping_it_let
 
     skipped = notify(root, "2026-02-13T15:50:00Z", env, "--skip", DECLARED)
     assert skipped.exit_code == 0, skipped.output
-    assert f"team: dropped {DECLARED}" in skipped.output
+    assert f"team: dropped {DECLARED}: skipped by the on-call (--skip): never sent" in skipped.output
+    assert "sent 2, failed 0" in skipped.output and "dropped 1" in skipped.output
     titles = [b["title"] for b in json_bodies(http_receiver, "/hook")][2:]
     assert len(titles) == 2 and titles[0].startswith("⏳") and titles[1].startswith("✅"), titles  # in order
     ledger = ledger_of(root)

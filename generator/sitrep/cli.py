@@ -1090,7 +1090,8 @@ def notify(mkdocs_yml: str, dry_run: bool, ledger_path: str | None, only: tuple[
     counts = report.count("would-send" if dry_run else "sent")
     click.echo(f"sitrep: notify: {verb} {counts}, failed {report.count('failed')}, "
                f"not sent (filtered, covered or too old) "
-               f"{report.count('skipped') + report.count('covered') + report.count('expired')}", err=True)
+               f"{report.count('skipped') + report.count('covered') + report.count('expired')}"
+               + (f", dropped {report.count('dropped')}" if report.count("dropped") else ""), err=True)
     if report.failed:
         sys.exit(EXIT_INVALID)
 # --- setting up a portal -------------------------------------------------------------------
