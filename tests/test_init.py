@@ -48,8 +48,8 @@ def outside_regions(text: str) -> str:
 def test_init_writes_a_portal_with_the_components(tmp_path: Path) -> None:
     portal = init(tmp_path)
     for path in ("mkdocs.yml", "requirements.txt", "CONTRIBUTING.md", ".github/workflows/pr.yml",
-                 ".github/workflows/publish.yml", *RESPONDER_FILES, "incidents/.gitkeep", "postmortems/.gitkeep",
-                 "runbooks/.gitkeep"):
+                 ".github/workflows/publish.yml", ".github/workflows/notify.yml", *RESPONDER_FILES,
+                 "incidents/.gitkeep", "postmortems/.gitkeep", "runbooks/.gitkeep"):
         assert (portal / path).is_file(), path
     config = load_config(portal / "mkdocs.yml")
     assert [(c.id, c.name) for c in config.components] == [("api", "Public API"), ("web", "Web app"),
@@ -220,7 +220,8 @@ def test_sample_portal_responder_files_are_what_init_writes() -> None:
     for path in (p for p in documents if p.startswith("templates/")):  # the scenarios, written once
         assert (REPO / path).read_text(encoding="utf-8") == documents[path], path
         assert (SAMPLE / path).read_text(encoding="utf-8") == documents[path], path
-    assert (REPO / ".github/workflows/pr.yml").read_text(encoding="utf-8") == documents[".github/workflows/pr.yml"]
+    for path in (".github/workflows/pr.yml", ".github/workflows/notify.yml"):
+        assert (REPO / path).read_text(encoding="utf-8") == documents[path], path
     contributing = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     assert contributing.startswith(documents["CONTRIBUTING.md"].rstrip("\n") + "\n\n## Developing Sitrep\n")
     code, out = run("sync", "-f", str(REPO / "mkdocs.yml"), "--check")
@@ -228,7 +229,7 @@ def test_sample_portal_responder_files_are_what_init_writes() -> None:
 
 
 def test_a_new_portals_workflows_and_forms_pass_githubs_schemas_and_zizmor(tmp_path: Path) -> None:
-    from tests.test_workflows import check_notify_job, tool
+    from tests.test_workflows import check_every_ledger_user_takes_turns, check_notify_job, check_notify_workflow, tool
 
     portal = init(tmp_path)
     checks = [("vendor.github-workflows", sorted((portal / ".github/workflows").glob("*.yml"))),
@@ -244,6 +245,8 @@ def test_a_new_portals_workflows_and_forms_pass_githubs_schemas_and_zizmor(tmp_p
                             capture_output=True, text=True, timeout=60, cwd=portal, check=False)
     assert result.returncode == 0 and not json.loads(result.stdout or "[]"), result.stdout + result.stderr
     check_notify_job(portal / ".github/workflows/publish.yml")
+    check_notify_workflow(portal / ".github/workflows")
+    check_every_ledger_user_takes_turns(portal / ".github/workflows")
     code = (portal / ".github/workflows/publish.yml").read_text(encoding="utf-8")
     allowed = [v for step in yaml.safe_load(code)["jobs"]["notify"]["steps"] for v in (step.get("env") or {}).values()]
     assert code.count("secrets.") == len(allowed) == 2, "secrets only in the env of the `sitrep notify` step"

@@ -64,7 +64,7 @@ def steps(workflow: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 def test_the_expected_files_exist() -> None:
     names = {p.name for p in WORKFLOWS}
-    assert {"pr.yml", "publish.yml"} <= names
+    assert {"pr.yml", "publish.yml", "notify.yml"} <= names
     for path in (PR_TEMPLATE, DECLARE_FORM, GITHUB / "ISSUE_TEMPLATE" / "config.yml",
                  ROOT / ".pre-commit-hooks.yaml", ROOT / ".pre-commit-config.yaml",
                  ROOT / "CONTRIBUTING.md"):
@@ -138,9 +138,9 @@ def test_no_dangerous_triggers_or_secrets(path: Path) -> None:
     code = "\n".join(line.split("#", 1)[0] for line in lines)  # comments may name them
     assert "pull_request_target" not in triggers(load(path))
     assert "pull_request_target" not in code
-    # Secrets reach exactly one step: the one running `sitrep notify`, through its own env.
+    # Secrets reach exactly one step: the one running `sitrep notify`, through its own env, each a whole value.
     allowed = [value for _, step in steps(load(path)) if "sitrep notify" in step.get("run", "")
-               for value in (step.get("env") or {}).values()]
+               for value in (step.get("env") or {}).values() if "secrets." in value]
     assert all(re.fullmatch(r"\$\{\{ secrets\.[A-Z0-9_]+ \}\}", v) for v in allowed), allowed
     assert code.count("secrets.") == len(allowed), "secrets only in the env of the `sitrep notify` step"
 
@@ -162,6 +162,67 @@ def check_notify_job(path: Path) -> None:
     save = job["steps"][uses.index("actions/cache/save")]
     assert save["if"] == "always()" and save["with"]["path"] == ".sitrep-notify"
     assert set(triggers(workflow)) >= {"push", "schedule"}
+    # It takes turns with the notify workflow's runs over the ledger, in a group of its own (not `pages`).
+    assert job["concurrency"] == {"group": NOTIFY_GROUP, "cancel-in-progress": False}
+
+
+#: The concurrency group of every job that runs `sitrep notify` (so of every job that uses the ledger).
+NOTIFY_GROUP = "sitrep-notify"
+
+
+def check_notify_workflow(directory: Path) -> None:
+    """The notify-only workflow in ``directory``: every 5 minutes, no rebuild, not in `pages`, the ledger
+    cached under the publish workflow's key prefix, the live commit checked out, skip by hand."""
+    workflow = load(directory / "notify.yml")
+    on = triggers(workflow)
+    crons = [entry["cron"] for entry in on["schedule"]]
+    assert crons == ["2-59/5 * * * *"], "every 5 minutes (GitHub's shortest), away from the top of the hour"
+    skip = on["workflow_dispatch"]["inputs"]["skip"]
+    assert skip["type"] == "string" and skip["required"] is False
+    assert workflow["concurrency"] == {"group": NOTIFY_GROUP, "cancel-in-progress": False}
+    assert "mkdocs build" not in (directory / "notify.yml").read_text(encoding="utf-8"), "it rebuilds nothing"
+    assert list(workflow["jobs"]) == ["notify"], "one job: a run every 5 minutes is billed by the job-minute"
+    job = workflow["jobs"]["notify"]
+    assert job["if"] == "github.ref == 'refs/heads/main'"
+    assert job["permissions"] == {"contents": "read", "deployments": "read"}
+    live = job["steps"][0]
+    assert live["id"] == "live" and "environment=github-pages" in live["run"]
+    assert all(s["if"].endswith("steps.live.outputs.sha != ''") for s in job["steps"][1:])
+    checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["ref"] == "${{ steps.live.outputs.sha }}"
+    uses = [s.get("uses", "").split("@")[0] for s in job["steps"]]
+    runs = [s.get("run", "") for s in job["steps"]]
+    notify_at = next(i for i, run in enumerate(runs) if "sitrep notify" in run)
+    assert uses.index("actions/cache/restore") < notify_at < uses.index("actions/cache/save")
+    assert '--skip="$SKIP"' in runs[notify_at] and job["steps"][notify_at]["env"]["SKIP"] == "${{ inputs.skip }}"
+    restore = job["steps"][uses.index("actions/cache/restore")]["with"]
+    save = job["steps"][uses.index("actions/cache/save")]
+    assert save["if"] == "always() && steps.live.outputs.sha != ''"
+    assert save["with"]["path"] == restore["path"] == ".sitrep-notify"
+    publish = load(directory / "publish.yml")["jobs"]["notify"]["steps"]
+    publish_restore = next(s for s in publish if s.get("uses", "").startswith("actions/cache/restore@"))["with"]
+    assert restore["restore-keys"] == publish_restore["restore-keys"] == "sitrep-notify-"
+    assert restore["key"] == save["with"]["key"] == publish_restore["key"], "one key per run, the same prefix"
+    assert not any((s.get("with") or {}).get("cache") for s in job["steps"]), "no dependency cache beside secrets"
+
+
+def check_every_ledger_user_takes_turns(directory: Path) -> None:
+    """Every job of every workflow in ``directory`` that runs `sitrep notify` is in the notify group (its own
+    or its workflow's), never in `pages`; so no two runs use the ledger at once and none cancels a publish."""
+    users = []
+    for path in sorted(directory.glob("*.yml")):
+        workflow = load(path)
+        for job_id, job in workflow["jobs"].items():
+            if any("sitrep notify" in s.get("run", "") for s in job.get("steps", [])):
+                group = job.get("concurrency") or workflow.get("concurrency")
+                assert group == {"group": NOTIFY_GROUP, "cancel-in-progress": False}, (path.name, job_id)
+                users.append((path.name, job_id))
+    assert users == [("notify.yml", "notify"), ("publish.yml", "notify")]
+
+
+def test_reminders_go_out_every_5_minutes_without_a_rebuild_taking_turns_over_the_ledger() -> None:
+    check_notify_workflow(GITHUB / "workflows")
+    check_every_ledger_user_takes_turns(GITHUB / "workflows")
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)

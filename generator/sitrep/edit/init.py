@@ -75,6 +75,7 @@ DOCUMENTS: tuple[Document, ...] = (
     Document(".github/ISSUE_TEMPLATE/update-incident.yml", "github/ISSUE_TEMPLATE/update-incident.yml"),
     Document(".github/workflows/pr.yml", "github/workflows/pr.yml"),
     Document(".github/workflows/publish.yml", "github/workflows/publish.yml"),
+    Document(".github/workflows/notify.yml", "github/workflows/notify.yml"),
     Document(".github/workflows/declare.yml", "github/workflows/declare.yml"),
     # The procedures' common scenarios, for `sitrep new incident --template NAME`.
     *(Document(f"templates/{name}.md", f"templates/{name}.md") for name in INCIDENT_TEMPLATES),

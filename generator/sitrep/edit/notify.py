@@ -12,14 +12,19 @@ Exactly once, in practice:
 
 * an event id is written to the ledger right after its delivery succeeded (the
   file is replaced atomically), so a re-run sends nothing twice;
-* a failed delivery is not written: the next run sends it again. The channel's
+* a failed delivery is not written as had: the next run sends it again. The channel's
   later events wait for it, so a channel never hears of an update before the
-  declaration. A channel's value may hold several URLs; each is delivered on its
-  own, and those that took a message of a partly failed delivery are kept
+  declaration (a "resolved" never arrives before its "investigating"). The failure is kept
+  (``failing``: since when, how many attempts, the last reason) so ``--status`` and every run name
+  the stuck event; one that can never be delivered (a bad address, a revoked webhook: Apprise
+  reports only success or failure) is dropped by the on-call with ``--skip EVENT_ID``, recorded
+  ``dropped``, and the channel's later events go out in order. A channel's value may hold
+  several URLs; each is delivered on its own, and those that took a message of a partly failed delivery are kept
   (``partial``, by a digest of the masked URL), so the retry goes only to the rest;
-* two runs on one machine take turns (an exclusive lock next to the ledger); the
-  publish workflow runs one at a time (its concurrency group) and keeps the
-  ledger in the Actions cache;
+* two runs on one machine take turns (an exclusive lock next to the ledger); in
+  GitHub Actions every job running ``sitrep notify`` (the publish workflow's and the
+  notify-only schedule's) is in one concurrency group, so they take turns too, and the
+  ledger is kept in the Actions cache;
 * a channel's first run (no ledger yet, a new channel, a lost ledger) sends only
   events younger than ``notify.max_age`` and records the rest, so setting up, or
   losing the ledger, never floods a channel with history. Later runs drop events older than that too (a run that
@@ -55,7 +60,19 @@ from sitrep.render.messages import Message, message_env, render_message
 
 LEDGER_VERSION = 1
 #: Outcomes recorded in the ledger; every one means "never send this again to that channel".
-OUTCOMES = ("sent", "skipped", "covered", "expired")
+#: ``dropped``: it could not be delivered and the on-call chose to skip it (``sitrep notify --skip``).
+OUTCOMES = ("sent", "skipped", "covered", "expired", "dropped")
+
+
+@dataclass(frozen=True)
+class Stuck:
+    """An event a channel failed to take, which holds back the channel's later events."""
+
+    channel: str
+    event_id: str
+    since: str
+    attempts: int
+    error: str
 
 
 # --------------------------------------------------------------------------- ledger
@@ -69,6 +86,8 @@ class Ledger:
     channels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     #: Per channel, events some of whose destinations have them (a partly failed delivery): their keys.
     partial: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    #: Per channel, the event whose delivery failed: since when, attempts, the last reason (secrets masked).
+    failing: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Ledger:
@@ -90,7 +109,10 @@ class Ledger:
         partial = data.get("partial", {})
         if not isinstance(partial, dict):
             partial = {}
-        return cls(path, existed=True, channels=channels, partial=partial)
+        failing = data.get("failing", {})
+        if not isinstance(failing, dict):
+            failing = {}
+        return cls(path, existed=True, channels=channels, partial=partial, failing=failing)
 
     def has(self, channel: str, event_id: str) -> bool:
         return event_id in self.channels.get(channel, {})
@@ -99,6 +121,21 @@ class Ledger:
         self.channels.setdefault(channel, {})[event_id] = {
             "outcome": outcome, "at": iso_z(now.replace(microsecond=0))}
         self.partial.get(channel, {}).pop(event_id, None)
+        self.failing.get(channel, {}).pop(event_id, None)
+
+    def record_failure(self, channel: str, event_id: str, error: str, now: datetime) -> None:
+        """Keep that the channel failed to take the event (the first time, how often, the last reason)."""
+        previous = self.failing.setdefault(channel, {}).get(event_id, {})
+        self.failing[channel][event_id] = {
+            "since": previous.get("since", iso_z(now.replace(microsecond=0))),
+            "attempts": int(previous.get("attempts", 0)) + 1, "error": error}
+
+    def stuck(self) -> list[Stuck]:
+        """Every event a channel failed to take and has not had since, by channel."""
+        return [Stuck(name, event_id, str(info.get("since", "")), int(info.get("attempts", 0)),
+                      str(info.get("error", "")))
+                for name, ids in sorted(self.failing.items()) for event_id, info in sorted(ids.items())
+                if not self.has(name, event_id)]
 
     def delivered_to(self, channel: str, event_id: str) -> frozenset[str]:
         """The destinations of the channel that have the event from an earlier, partly failed delivery."""
@@ -116,6 +153,9 @@ class Ledger:
         partial = {name: dict(sorted(ids.items())) for name, ids in sorted(self.partial.items()) if ids}
         if partial:
             data["partial"] = partial
+        failing = {name: dict(sorted(ids.items())) for name, ids in sorted(self.failing.items()) if ids}
+        if failing:
+            data["failing"] = failing
         write_atomically(self.path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
         self.existed = True
 
@@ -282,7 +322,7 @@ class Outcome:
 
     channel: str
     event: Event
-    action: str  # sent | skipped | covered | expired | failed | deferred | would-send
+    action: str  # sent | skipped | covered | expired | dropped | failed | deferred | would-send
     detail: str = ""
     message: Message | None = None
 
@@ -345,20 +385,53 @@ def _too_old(event: Event, now: datetime, max_age: Any, first_run: bool) -> bool
     return now - event.at > max_age
 
 
+def skip_command(event_id: str, channel: str | None = None) -> str:
+    """The command that drops an undeliverable event (what a failure and ``--status`` tell the on-call)."""
+    where = f" --channel {channel}" if channel else ""
+    return f"sitrep notify --skip {event_id}{where}"
+
+
+def _drops(skip: tuple[str, ...], only: tuple[str, ...], ledger: Ledger, channels: list[Channel],
+           events_of: Mapping[str, list[Event]]) -> dict[str, set[str]]:
+    """Per channel, the events of ``skip`` to record ``dropped``: where the event is stuck (a failed delivery
+    recorded), or on a channel named with ``--channel`` that has not had it. Refuses an id that is neither."""
+    drops: dict[str, set[str]] = {}
+    for event_id in skip:
+        found = False
+        for channel in channels:
+            if only and channel.name not in only:
+                continue
+            if ledger.has(channel.name, event_id):
+                found = found or ledger.channels[channel.name][event_id]["outcome"] == "dropped"
+                continue
+            stuck = event_id in ledger.failing.get(channel.name, {})
+            named = channel.name in only and any(e.id == event_id for e in events_of[channel.audience])
+            if stuck or named:
+                drops.setdefault(channel.name, set()).add(event_id)
+                found = True
+        if not found:
+            held = ", ".join(f"{s.event_id} ({s.channel})" for s in ledger.stuck()) or "none"
+            raise NotifyError(f"--skip {event_id}: no channel is held back by this event (stuck now: {held}); "
+                              "`sitrep notify --status` lists them, or name the channel with --channel NAME")
+    return drops
+
+
 def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, str],
         templates_dir: Path | None = None, dry_run: bool = False, only: tuple[str, ...] = (),
-        send: Sender = apprise_send) -> Report:
+        skip: tuple[str, ...] = (), send: Sender = apprise_send) -> Report:
     """Deliver every new event to every channel (or those named in ``only``); update the ledger.
 
     ``portal`` is the whole (internal) portal; each channel gets its audience's
     edition. With ``dry_run`` nothing is sent or recorded: the report holds the
-    messages that would go out.
+    messages that would go out. The events in ``skip`` are recorded ``dropped``
+    (never sent) on the channels they hold back, so the later ones go out.
     """
     report = Report()
     settings = portal.config.notify
     env = message_env(templates_dir)
     editions = {"internal": portal, "public": portal.for_audience("public")}
     events_of = {aud: derive_events(edition, now) for aud, edition in editions.items()}
+    drops = _drops(skip, only, ledger, settings.channels, events_of)
     for channel in settings.channels:
         if only and channel.name not in only:
             continue
@@ -379,16 +452,22 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
         if not dry_run:
             ledger.channels.setdefault(channel.name, {})
         covered: set[str] = set()
-        blocked = False
+        blocked: str | None = None  # the event that failed: the channel's later ones wait for it
         superseded = _superseded(channel, events_of[channel.audience], ledger, now, settings.max_age,
                                  first_run) if channel.audience == "public" else set()
         for event in events_of[channel.audience]:
             if ledger.has(channel.name, event.id):
+                # What an earlier run's message said stays said: a retry after a failure (or a skip) must not
+                # send the severity and impact the declaration covered, after the updates.
+                if ledger.channels[channel.name][event.id].get("outcome") != "skipped":
+                    covered.update(event.covers)
                 continue
             if blocked:
-                report.outcomes.append(Outcome(channel.name, event, "deferred", "waits for an earlier failure"))
+                report.outcomes.append(Outcome(channel.name, event, "deferred", f"waits for {blocked}"))
                 continue
-            if event.id in covered:
+            if event.id in drops.get(channel.name, ()):
+                action, detail = "dropped", "skipped by the on-call (--skip): never sent"
+            elif event.id in covered:
                 action, detail = "covered", "said by an earlier message"
             elif event.id in superseded:
                 action, detail = "covered", "a later message of this run says it"
@@ -410,17 +489,28 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                         report.outcomes.append(Outcome(channel.name, event, "failed", delivery.error, message))
                         # Who has it keeps it: the retry goes only to the destinations that did not take it.
                         ledger.record_partial(channel.name, event.id, delivery.accepted)
+                        ledger.record_failure(channel.name, event.id, delivery.error, now)
                         ledger.save()
-                        blocked = True
+                        blocked = event.id
                         continue
                     action = "sent"
             report.outcomes.append(Outcome(channel.name, event, action, detail, message))
-            if action != "skipped":  # a message the channel does not get says nothing for it
+            # A message the channel does not want says nothing for it; a dropped one takes what it would have said
+            # with it (an "impact changed" after the resolution would only confuse).
+            if action != "skipped":
                 covered.update(event.covers)
             if not dry_run:
                 ledger.record(channel.name, event.id, action, now)
-                if action == "sent":
+                if action in ("sent", "dropped"):
                     ledger.save()  # right away: a crash after this point cannot resend it
+        if not dry_run:
+            # A failure of an event the records no longer give (an update edited away) holds nothing back: the
+            # ledger forgets it, and a skip of it is recorded all the same.
+            current = {e.id for e in events_of[channel.audience]}
+            for event_id in drops.get(channel.name, set()) - current:
+                ledger.record(channel.name, event_id, "dropped", now)
+            for event_id in set(ledger.failing.get(channel.name, {})) - current:
+                del ledger.failing[channel.name][event_id]
     if not dry_run:
         ledger.save()
     return report
