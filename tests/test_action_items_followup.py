@@ -251,3 +251,27 @@ def test_page_in_chromium_fits_the_width_in_both_schemes(browser, tmp_path: Path
         assert first.is_visible() and "10 days" in first.inner_text()
         page.screenshot(path=str(shots / f"action-items-{width}-{scheme}.png"), full_page=True)
         assert page.errors == []
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+@pytest.mark.parametrize("width", [390, 1280])
+def test_filter_narrows_overdue_and_all_items_to_one_owner(browser, width: int) -> None:
+    """With JavaScript, typing an owner's name leaves their rows (overdue ones first); without it all show."""
+    with serve(built("internal")) as url, visitor_page(browser, url, width=width, height=900) as page:
+        page.goto(url + "postmortems/action-items/")
+        shown = "rows => rows.filter(r => r.checkVisibility()).map(r => r.cells[1].innerText.trim())"
+        page.get_by_label("Filter items").fill("marco")
+        assert page.locator(".sr-pm-overdue-list tbody tr").evaluate_all(shown) == ["Add a canary stage for releases"]
+        assert page.locator(".sr-pm-actions tbody tr").evaluate_all(shown) == [
+            "Add a canary stage for releases", "Alert on the publish error rate", "Rewrite the editor cache layer"]
+        assert page.locator("[data-sr-filter-result]").inner_text() == "4 of 11 rows match \u201cmarco\u201d."
+        page.get_by_label("Filter items").fill("")
+        assert len(page.locator(".sr-pm-actions tbody tr").evaluate_all(shown)) == 8
+        assert page.errors == []
+    with serve(built("internal")) as url, browser.new_context(java_script_enabled=False) as context:
+        page = context.new_page()
+        page.goto(url + "postmortems/action-items/")
+        assert not page.get_by_label("Filter items").is_visible()
+        assert page.locator(".sr-pm-overdue-list tbody tr").count() == 3
