@@ -13,9 +13,10 @@ The record format holds no date an item was done (a checkbox or a status says
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sitrep.model.records import Postmortem
@@ -140,3 +141,35 @@ def most_overdue_first(rows: Iterable[ActionItemRow]) -> list[ActionItemRow]:
 def completion_rate(open_: int, done: int) -> float | None:
     """Done / (open + done), a fraction from 0 to 1; None with neither (see :data:`COMPLETION_RATE_DEFINITION`)."""
     return done / (open_ + done) if open_ + done else None
+
+
+@dataclass(frozen=True)
+class ActionItemSummary:
+    """Action items across postmortems: the figures of the reports and of the action-items page."""
+
+    total: int
+    open: int
+    done: int
+    wont_do: int
+    overdue: int
+    completion_rate: float | None
+    median_open_age_days: float | None
+    by_owner: tuple[OwnerCounts, ...]
+    by_postmortem: tuple[PostmortemCounts, ...]
+    items: tuple[ActionItemRow, ...]
+    #: The overdue items, most days overdue first (pages only: the JSON has them among ``items``).
+    most_overdue: tuple[ActionItemRow, ...] = field(default=(), metadata={"json": None})
+
+
+def summarize(rows: Sequence[ActionItemRow]) -> ActionItemSummary:
+    """The counts, completion rate, median age of open items (days since the postmortem's date),
+    per-owner and per-postmortem counts and the overdue items of some rows, in one pass."""
+    open_, overdue, done, wont_do = state_counts(rows)
+    ages = sorted(row.age_days for row in rows if row.state == "open")
+    return ActionItemSummary(
+        total=len(rows), open=open_, done=done, wont_do=wont_do, overdue=overdue,
+        completion_rate=completion_rate(open_, done),
+        median_open_age_days=float(statistics.median(ages)) if ages else None,
+        by_owner=owner_counts(rows), by_postmortem=postmortem_counts(rows), items=tuple(rows),
+        most_overdue=tuple(most_overdue_first(rows)),
+    )

@@ -79,11 +79,10 @@ from sitrep.derive.action_items import (
     COMPLETION_RATE_DEFINITION,
     OVERDUE_DEFINITION,
     ActionItemRow,
+    ActionItemSummary,
     OwnerCounts,
     action_rows,
-    completion_rate,
-    owner_counts,
-    state_counts,
+    summarize,
 )
 from sitrep.derive.uptime import intervals_for, uptime_percent
 from sitrep.model.config import Severity, SitrepConfig
@@ -411,21 +410,6 @@ class PostmortemCompletion:
 
 
 
-
-
-@dataclass(frozen=True)
-class ActionItemSummary:
-    """Action items across postmortems."""
-
-    total: int
-    open: int
-    done: int
-    wont_do: int
-    overdue: int
-    completion_rate: float | None
-    median_open_age_days: float | None
-    by_owner: tuple[OwnerCounts, ...]
-    items: tuple[ActionItemRow, ...]
 
 
 @dataclass(frozen=True)
@@ -1014,15 +998,7 @@ def _action_items(postmortems: Iterable[Postmortem], today: date,
         rows = action_rows(postmortems, today, person)
     else:  # the same rows and order, from items parsed once per build
         rows = [row for pm in sorted(postmortems, key=lambda p: (p.date, p.id)) for row in parsed[pm.id]]
-    open_, overdue, done, wont_do = state_counts(rows)
-    ages = [row.age_days for row in rows if row.state == "open"]
-    age = median(ages)
-    return ActionItemSummary(
-        total=len(rows), open=open_, done=done, wont_do=wont_do, overdue=overdue,
-        completion_rate=completion_rate(open_, done),
-        median_open_age_days=float(age) if age is not None else None,
-        by_owner=owner_counts(rows), items=tuple(rows),
-    )
+    return summarize(rows)
 
 
 def _postmortems_in_scope(portal: Portal, selected: Sequence[Incident], filtered: bool

@@ -18,9 +18,6 @@ from sitrep.derive.action_items import (
     NO_TIME_TO_CLOSE,
     OVERDUE_DEFINITION,
     ActionItemRow,
-    most_overdue_first,
-    postmortem_counts,
-    state_counts,
 )
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.formatting import slugify
@@ -92,7 +89,6 @@ def _pm_view(pm: Postmortem, ctx: RenderContext, root: str) -> dict[str, Any]:
     config = ctx.config
     incidents = _pm_incidents(pm, ctx.portal)
     rows = ctx.rows(pm)
-    open_actions, overdue_actions, _, _ = state_counts(rows)
     severities = _sev_sorted(config, (i.latest_severity for i in incidents))
     components: dict[str, str] = {}
     for inc in incidents:
@@ -117,8 +113,8 @@ def _pm_view(pm: Postmortem, ctx: RenderContext, root: str) -> dict[str, Any]:
         "severities": severities,
         "duration": ctx.state.postmortem_durations[pm.id],
         "components": [{"id": cid, "name": name} for cid, name in components.items()],
-        "open_actions": open_actions,
-        "overdue_actions": overdue_actions,
+        "open_actions": sum(1 for r in rows if r.state == "open"),
+        "overdue_actions": sum(1 for r in rows if r.overdue),
         "total_actions": len(rows),
     }
     view["text"] = " ".join([pm.title, *pm.tags, *(s.id for s in severities), *components.values(),
@@ -221,12 +217,12 @@ def action_items_page(ctx: RenderContext) -> Page:
     # most overdue, then most open first
     by_owner = sorted(summary.by_owner, key=lambda o: (-o.overdue, -o.open))
     by_pm = [{"counts": c, "pm": _pm_link(c.postmortem_id, ctx.portal, root)}
-             for c in sorted(postmortem_counts(summary.items), key=lambda c: (-c.overdue, -c.open))]
+             for c in sorted(summary.by_postmortem, key=lambda c: (-c.overdue, -c.open))]
     totals = {"open": summary.open, "overdue": summary.overdue, "done": summary.done, "wont_do": summary.wont_do,
               "completion_rate": summary.completion_rate}
     text = front_matter(title="Action items", hide=["toc"])
     text += render("postmortems/actions.md.j2", rows=[_row_view(r, ctx.portal, root) for r in rows], by_owner=by_owner,
-                   overdue=[_row_view(r, ctx.portal, root) for r in most_overdue_first(summary.items)],
+                   overdue=[_row_view(r, ctx.portal, root) for r in summary.most_overdue],
                    by_pm=by_pm, totals=totals, root=root, today=today,
                    definitions={"overdue": OVERDUE_DEFINITION, "completion_rate": COMPLETION_RATE_DEFINITION,
                                 "time_to_close": NO_TIME_TO_CLOSE})
