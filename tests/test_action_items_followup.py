@@ -275,3 +275,24 @@ def test_filter_narrows_overdue_and_all_items_to_one_owner(browser, width: int) 
         page.goto(url + "postmortems/action-items/")
         assert not page.get_by_label("Filter items").is_visible()
         assert page.locator(".sr-pm-overdue-list tbody tr").count() == 3
+
+
+# --------------------------------------------------------------------------- sitrep report
+
+
+@pytest.mark.parametrize(("closed", "expected"), [
+    (False, "Action items: 5 open (3 overdue), 2 done, 1 won't do; completion 29%; median age of open items 17 days"),
+    (True, "Action items: 0 open (0 overdue), 7 done, 1 won't do; completion 100%; median age of open items —"),
+])
+def test_sitrep_report_prints_the_pages_figures(tmp_path: Path, monkeypatch, closed: bool, expected: str) -> None:
+    """The terminal report gives the page's counts and completion rate, also once every item is closed."""
+    from click.testing import CliRunner
+
+    from sitrep.cli import main
+
+    files = {k: v.replace("- [ ]", "- [x]") if closed else v for k, v in FILES.items()}
+    root = write_portal(tmp_path / "p", files)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(SMALL_NOW_EPOCH))
+    result = CliRunner().invoke(main, ["report", "-f", str(root / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output
+    assert expected in result.output.splitlines()
