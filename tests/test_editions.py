@@ -153,6 +153,21 @@ def test_public_build_is_for_customers_only() -> None:
     assert "Made with" not in index and "How uptime is calculated" in index
 
 
+#: What the action-items page tells a manager chasing follow-ups (days overdue, counts per postmortem,
+#: the completion rate and its rule): only ever in the internal edition (not in `public_pages` here).
+FOLLOW_UP_CANARIES = ("Overdue by", "most days overdue first", "By postmortem", "Completion rate",
+                      "Time to close is not shown")
+
+
+def test_follow_up_figures_only_in_the_internal_edition() -> None:
+    page = (sample_site("internal") / "postmortems/action-items/index.html").read_text(encoding="utf-8")
+    assert [c for c in FOLLOW_UP_CANARIES if c not in page] == []
+    needles = {form: c for c in FOLLOW_UP_CANARIES for form in forms(c)}
+    found = sorted({(path, needles[n]) for path, text in site_texts(sample_site("public")) for n in needles
+                    if n in text})
+    assert not found, found
+
+
 def test_internal_build_has_every_team_page_and_unpublished_postmortem() -> None:
     site = sample_site("internal")
     for page in INTERNAL_PAGES:

@@ -211,7 +211,7 @@ def test_postmortem_page_header_timeline_body_and_action_table() -> None:
     assert "Fix the late thing" not in body
     rows = s.select("ul.task-list > li.sr-pm-action")
     cells = [tr.get_text(" ", strip=True) for tr in rows]
-    assert cells[0] == "Fix the late thing Overdue · Open · Owner: Olga Owner · Due: Mar 1, 2026"
+    assert cells[0] == "Fix the late thing Overdue by 30 days · Open · Owner: Olga Owner · Due: Mar 1, 2026"
     assert cells[1].startswith("Fix the future thing Open ·") and "Due: no date" in cells[2]
     assert " Done · " in cells[3] and rows[3].select_one("input").has_attr("checked")
     assert " Won't do · " in cells[4] and rows[4].select_one("del") is not None

@@ -57,8 +57,9 @@ Choices made where the incident process leaves room:
   earliest published one.
 * **Action items** come from every postmortem, whatever its status (a draft's
   actions are already real work).  With a window or component filter, only
-  postmortems covering a selected incident count.  Completion rate = done /
-  (open + done): won't-do items are decisions, not unfinished work.
+  postmortems covering a selected incident count.  Overdue and the completion
+  rate follow :mod:`sitrep.derive.action_items` (the rules the action-items page
+  states): won't-do items are decisions, not unfinished work.
 * **Resolve-time bands** are exclusive: <= 1 h, (1 h, 1 d], (1 d, 1 w], > 1 w;
   exactly one hour is "within 1 hour".
 """
@@ -74,7 +75,15 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
-from sitrep.derive.action_items import ActionItemRow, OwnerCounts, action_rows, owner_counts, state_counts
+from sitrep.derive.action_items import (
+    COMPLETION_RATE_DEFINITION,
+    OVERDUE_DEFINITION,
+    ActionItemRow,
+    ActionItemSummary,
+    OwnerCounts,
+    action_rows,
+    summarize,
+)
 from sitrep.derive.uptime import intervals_for, uptime_percent
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.formatting import format_duration, iso_z
@@ -231,10 +240,9 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
             "Incidents still missing one are listed."
         ),
         "action_items": (
-            "Action items from all postmortems: open, done, won't do and overdue (open with a due "
-            "date before today, UTC). Completion rate is done divided by open plus done; items "
-            "deliberately not done are left out of it. Age of an open item counts days since the "
-            "postmortem's date."
+            "Action items from all postmortems: open, done, won't do and overdue. "
+            f"{OVERDUE_DEFINITION} {COMPLETION_RATE_DEFINITION} Age of an open item counts days since "
+            "the postmortem's date."
         ),
         "data_quality": (
             "Data quality: for each duration, how many incidents were measured and how many were "
@@ -402,21 +410,6 @@ class PostmortemCompletion:
 
 
 
-
-
-@dataclass(frozen=True)
-class ActionItemSummary:
-    """Action items across postmortems."""
-
-    total: int
-    open: int
-    done: int
-    wont_do: int
-    overdue: int
-    completion_rate: float | None
-    median_open_age_days: float | None
-    by_owner: tuple[OwnerCounts, ...]
-    items: tuple[ActionItemRow, ...]
 
 
 @dataclass(frozen=True)
@@ -1005,15 +998,7 @@ def _action_items(postmortems: Iterable[Postmortem], today: date,
         rows = action_rows(postmortems, today, person)
     else:  # the same rows and order, from items parsed once per build
         rows = [row for pm in sorted(postmortems, key=lambda p: (p.date, p.id)) for row in parsed[pm.id]]
-    open_, overdue, done, wont_do = state_counts(rows)
-    ages = [row.age_days for row in rows if row.state == "open"]
-    age = median(ages)
-    return ActionItemSummary(
-        total=len(rows), open=open_, done=done, wont_do=wont_do, overdue=overdue,
-        completion_rate=_share(done, open_ + done),
-        median_open_age_days=float(age) if age is not None else None,
-        by_owner=owner_counts(rows), items=tuple(rows),
-    )
+    return summarize(rows)
 
 
 def _postmortems_in_scope(portal: Portal, selected: Sequence[Incident], filtered: bool

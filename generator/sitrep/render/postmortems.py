@@ -13,7 +13,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sitrep.derive.action_items import ActionItemRow
+from sitrep.derive.action_items import (
+    COMPLETION_RATE_DEFINITION,
+    NO_TIME_TO_CLOSE,
+    OVERDUE_DEFINITION,
+    ActionItemRow,
+)
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.formatting import slugify
 from sitrep.model.portal import Portal
@@ -59,12 +64,15 @@ def tag_slug(tag: str) -> str:
     return slugify(tag, fallback="tag")
 
 
+def _pm_link(pm_id: str, portal: Portal, root: str) -> dict[str, str]:
+    pm = portal.postmortem(pm_id)
+    return {"id": pm_id, "title": pm.title if pm else pm_id, "url": urls.link(urls.postmortem_page(pm_id), root)}
+
+
 def _row_view(row: ActionItemRow, portal: Portal, root: str) -> dict[str, Any]:
-    pm = portal.postmortem(row.postmortem_id)
     return {"text": row.text, "owner": row.owner, "due": row.due, "state": row.state,
-            "status": row.status, "overdue": row.overdue,
-            "pm": {"id": row.postmortem_id, "title": pm.title if pm else row.postmortem_id,
-                   "url": urls.link(urls.postmortem_page(row.postmortem_id), root)}}
+            "status": row.status, "overdue": row.overdue, "days_overdue": row.days_overdue,
+            "pm": _pm_link(row.postmortem_id, portal, root)}
 
 
 def _sev_sorted(config: SitrepConfig, ids: Iterable[str | None]) -> list[Severity]:
@@ -199,7 +207,8 @@ def _page_order(row: ActionItemRow) -> tuple[Any, ...]:
 
 
 def action_items_page(ctx: RenderContext) -> Page:
-    """Every action item across the edition's postmortems, open and overdue first, with per-owner counts."""
+    """Every action item across the edition's postmortems, open and overdue first: the overdue ones
+    by days overdue, counts per owner and per postmortem, the completion rate (the reports' rule)."""
     path = urls.ACTION_ITEMS_PAGE
     root = urls.root_of(path)
     today = ctx.now.date()
@@ -207,8 +216,14 @@ def action_items_page(ctx: RenderContext) -> Page:
     rows = sorted(summary.items, key=_page_order)
     # most overdue, then most open first
     by_owner = sorted(summary.by_owner, key=lambda o: (-o.overdue, -o.open))
-    totals = {"open": summary.open, "overdue": summary.overdue, "done": summary.done, "wont_do": summary.wont_do}
+    by_pm = [{"counts": c, "pm": _pm_link(c.postmortem_id, ctx.portal, root)}
+             for c in sorted(summary.by_postmortem, key=lambda c: (-c.overdue, -c.open))]
+    totals = {"open": summary.open, "overdue": summary.overdue, "done": summary.done, "wont_do": summary.wont_do,
+              "completion_rate": summary.completion_rate}
     text = front_matter(title="Action items", hide=["toc"])
     text += render("postmortems/actions.md.j2", rows=[_row_view(r, ctx.portal, root) for r in rows], by_owner=by_owner,
-                    totals=totals, root=root, today=today)
+                   overdue=[_row_view(r, ctx.portal, root) for r in summary.most_overdue],
+                   by_pm=by_pm, totals=totals, root=root, today=today,
+                   definitions={"overdue": OVERDUE_DEFINITION, "completion_rate": COMPLETION_RATE_DEFINITION,
+                                "time_to_close": NO_TIME_TO_CLOSE})
     return Page(path, text)

@@ -53,7 +53,7 @@ def render_text(metrics: Metrics) -> str:
     ai = j["action_items"]
     lines += ["", f"Action items: {ai['open']} open ({ai['overdue']} overdue), {ai['done']} done, {ai['wont_do']} "
               f"won't do; completion {pct(ai['completion_rate'])}; median age of open items "
-              f"{ai['median_open_age_days']:g} days" if ai["median_open_age_days"] is not None else "—"]
+              + (f"{ai['median_open_age_days']:g} days" if ai["median_open_age_days"] is not None else "—")]
     bands = j["resolve_time_bands"]
     lines += ["", "Time to resolve bands: " + ", ".join(
         f"{b['name'].replace('_', ' ')} {b['count']} ({pct(b['share'])})" for b in bands["bands"])]

@@ -194,4 +194,20 @@
     };
     input.addEventListener("input", update);
   }
+  // Filter the action items as you type (overdue ones and the full list); without JavaScript every item shows.
+  var items = document.querySelector(".sr-pm-action-items");
+  var itemInput = items && items.querySelector("[data-sr-filter]");
+  if (itemInput) {
+    itemInput.closest(".sr-js-only").hidden = false;
+    var itemResult = items.querySelector("[data-sr-filter-result]");
+    itemInput.addEventListener("input", function () {
+      var q = itemInput.value.trim().toLowerCase();
+      var shown = 0, rows = items.querySelectorAll("tr.sr-hitem");
+      rows.forEach(function (tr) {
+        tr.hidden = q !== "" && tr.dataset.srText.toLowerCase().indexOf(q) === -1;
+        if (!tr.hidden) { shown += 1; }
+      });
+      itemResult.textContent = q === "" ? "" : shown + " of " + rows.length + " rows match \u201c" + itemInput.value.trim() + "\u201d.";
+    });
+  }
 })();
