@@ -110,7 +110,7 @@ class _BoundedLinkMixin:
     facts: _TextFacts
     RE_LINK: re.Pattern[str]
 
-    def getText(self, data: str, index: int) -> tuple[str, int, bool]:  # noqa: N802 (Python-Markdown's name)
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
         """The text between ``[`` (at ``index - 1``) and its ``]``; ``("", len, False)`` when unclosed.
 
         (Stock returns the rest of the text with False; every caller drops it.)
@@ -122,7 +122,7 @@ class _BoundedLinkMixin:
             return "", len(data), False
         return data[index:close], close + 1, True
 
-    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:  # noqa: N802
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
         """Stock ``getLink``, except that a walk for the ``)`` starts where it can first end."""
         m = self.RE_LINK.match(data, pos=index)
         if not m or m.group(1):
@@ -287,7 +287,7 @@ class BoundedMarkdown(Extension):
     Register it after every other extension; a processor another extension replaced is kept.
     """
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's name)
+    def extendMarkdown(self, md: Markdown) -> None:
         brackets, parens, facts = Closers("[", "]"), Closers("(", ")"), _TextFacts()
         patterns = md.inlinePatterns
         for name in list(patterns._data):
