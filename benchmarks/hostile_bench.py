@@ -18,6 +18,7 @@ A run over ``--timeout`` seconds is cut and shown as ``>T``. Builds include MkDo
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import signal
@@ -174,9 +175,13 @@ def deep_yaml(size: int) -> dict[str, str]:
     return {"incidents/2026/2026-03-01-hostile.md": INCIDENT.format(title="Deep", updates=updates, body="")}
 
 
+def _body_files(make: Callable[[int], str], size: int) -> dict[str, str]:
+    return body_record(make(size))
+
+
 #: Hostile front matters: name -> size -> files.
 RECORDS: dict[str, Callable[[int], dict[str, str]]] = {
-    **{name: (lambda make: lambda size: body_record(make(size)))(make) for name, make in BODIES.items()},
+    **{name: functools.partial(_body_files, make) for name, make in BODIES.items()},
     "many-updates": many_updates, "long-title": long_title, "deep-yaml": deep_yaml,
 }
 #: Bytes no record may hold: validate must name the file and line, never raise.
@@ -329,8 +334,8 @@ def check_bad_bytes(work: Path) -> list[str]:
         (root / "incidents/2026/2026-03-01-hostile.md").write_bytes(raw)
         result = CliRunner().invoke(main, ["validate", "--no-cache", "-f", str(root / "mkdocs.yml")])
         lines = [ln for ln in result.output.splitlines() if "hostile.md" in ln]
-        verdict = "traceback!" if "Traceback" in result.output or result.exception and not isinstance(
-            result.exception, SystemExit) else (lines[0] if lines else f"valid (exit {result.exit_code})")
+        verdict = "traceback!" if "Traceback" in result.output or (result.exception and not isinstance(
+            result.exception, SystemExit)) else (lines[0] if lines else f"valid (exit {result.exit_code})")
         out.append(f"{name:13} {verdict}")
     return out
 
