@@ -63,6 +63,7 @@ from sitrep.model.exceptions import SitrepError
 from sitrep.model.files import BackgroundWriter, os_error_fix, swap_in
 from sitrep.model.settings_file import SettingsFile
 from sitrep.render import urls
+from sitrep.render.bounded_markdown import BoundedMarkdown
 from sitrep.render.page import BODY_START, Page, join_fragments, read_front_matter, split_fragments
 from sitrep.render.sanitize import sanitize_record_html, unwrap_record_html
 from sitrep.render.site import SiteOutput, build_site
@@ -795,6 +796,7 @@ class SharedMarkdown:
 
         self.md = markdown.Markdown(extensions=config["markdown_extensions"],
                                     extension_configs=config["mdx_configs"] or {})
+        BoundedMarkdown().extendMarkdown(self.md)  # record bodies convert in linear time, same bytes
         self.raw_html = mkdocs_pages._RawHTMLPreprocessor()
         self.raw_html._register(self.md)
         self.anchors = mkdocs_pages._ExtractAnchorsTreeprocessor(None, files, config)  # type: ignore[arg-type]

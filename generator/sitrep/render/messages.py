@@ -37,6 +37,7 @@ from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
 from sitrep.model.vocabulary import maintenance_affects, status_label, update_label
 from sitrep.render.urls import incident_page, postmortem_page, urls_for
+from sitrep.text.markdown import strip_html_comments
 from sitrep.text.postmortem import action_items_in, parse_sections
 
 BUILTIN_DIR = Path(__file__).parent / "templates" / "messages"
@@ -171,7 +172,7 @@ def postmortem_title(title: str) -> str:
 
 def _plain(markdown: str) -> str:
     """Markdown body -> readable plain text: comments dropped, blank lines collapsed."""
-    text = re.sub(r"<!--.*?-->", "", markdown, flags=re.S)
+    text = strip_html_comments(markdown)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
 

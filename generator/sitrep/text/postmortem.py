@@ -120,7 +120,7 @@ from datetime import date
 from typing import Literal
 
 from sitrep.model.formatting import shorten
-from sitrep.text.markdown import BlockScanner, strip_code_spans
+from sitrep.text.markdown import BlockScanner, strip_code_spans, strip_html_comments
 
 __all__ = [
     "REQUIRED_FOR_PUBLISHED",
@@ -366,7 +366,7 @@ def template_placeholders(body: str, first_line: int) -> list[tuple[int, str]]:
         if skipper.skip(line):
             continue
         text = _INLINE_CODE.sub(lambda m: " " * len(m.group(0)), line)
-        text = re.sub(r"<!--.*?-->", "", text)
+        text = strip_html_comments(text)
         for match in _PLACEHOLDER.finditer(text):
             inner = match.group(1).strip()
             if len(inner) < 2 or inner.lower() in _EDITORIAL:

@@ -79,15 +79,23 @@ ADDED_RESOLUTION = "Marked resolved in cState, with no message (this update was 
 INFORMATIONAL = ("a cState informational post (an announcement, with no status or affected systems), which is "
                  "not an incident: Sitrep has no record for it; to keep its text, add it to a page of the site")
 
-_SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)(.*?)\s*[>%]\}\}", re.DOTALL)
+# Parameters never hold "{{": each "{{<" is read to the next "{{" at most, not to the end of the
+# text (a body of unclosed "{{<" was quadratic).
+_SHORTCODE = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)((?:(?!\{\{).)*?)\s*[>%]\}\}", re.DOTALL)
+_CLOSING_SHORTCODE = re.compile(r"\{\{[<%]\s*/\s*([\w./-]+)\s*[>%]\}\}")
 _HUMAN_PARAM = re.compile(r"\b(?:caption|title|alt|text)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|`([^`]*)`)")
 _TRACK_AT_END = re.compile(r"\{\{[<%]\s*track\s+\"([^\"]*)\"\s*[>%]\}\}\s*$")
 _LABEL = re.compile(r"^\s*([*_]{1,3})(?P<label>[^*_\n]{1,80}?)[*_]{1,3}\s*(?:[-–—:]|$)\s*", re.DOTALL)
 _BREAK = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
-_IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)")
+# Alt text holds no "[" (as text.markdown's links): a line of unclosed "![" is linear.
+_IMAGE = re.compile(r"!\[([^\[\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"'\n]*[\"'])?\s*\)")
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 _URL = re.compile(r"((?:https?|mailto):[^\s()<>]+)")
-_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])", re.DOTALL)
+#: The longest emphasised span read (characters): the span was read from every unclosed mark
+#: to the end of the text, and 24 KB of "*a " took 7 s; an update's emphasis is a few words.
+_EMPHASIS_SPAN = 500
+_EMPHASIS = re.compile(
+    rf"(?<![\w*])(\*{{1,3}}|_{{1,3}})(?=\S)(.{{1,{_EMPHASIS_SPAN}}}?)(?<=\S)\1(?![\w*])", re.DOTALL)
 
 
 def read_folder(folder: Path) -> list[tuple[str, dict[str, Any], str]]:
@@ -129,8 +137,11 @@ def strip_shortcodes(text: str) -> str:
             return ""
         found = _HUMAN_PARAM.search(match[4])
         words = next((g for g in found.groups() if g is not None), "") if found else ""
-        closed = re.search(r"\{\{[<%]\s*/\s*" + re.escape(match[3]) + r"\s*[>%]\}\}", text[match.end():])
+        closed = last_closing.get(match[3], -1) >= match.end()
         return f"{words}: " if words and closed else words  # a heading for what the pair encloses
+    # Where each shortcode is last closed, found once (searching the rest of the text for each
+    # shortcode was quadratic in a text of them).
+    last_closing = {m[1]: m.start() for m in _CLOSING_SHORTCODE.finditer(text)}
     return _SHORTCODE.sub(human, text)
 
 

@@ -69,6 +69,7 @@ from sitrep.edit.importers.cstate import STATUS_WORDS, plain_text
 from sitrep.edit.importers.writing import ImportedIncident, ImportedUpdate, SourceComponent, parse_time, stamp
 from sitrep.model.config import SitrepConfig
 from sitrep.model.exceptions import ImportRefused
+from sitrep.text.markdown import strip_html_comments
 
 #: The export an adopting team makes with GitHub's CLI (the README gives the same command).
 EXPORT_COMMAND = ("gh issue list --repo OWNER/REPO --state all --label status --limit 10000 "
@@ -317,7 +318,7 @@ def message_text(markdown: str) -> str:
     """A comment's Markdown as the plain text of an update: as :func:`cstate.plain_text`, with a
     list's items joined by ``; `` (``was **down**:`` / ``- HTTP code: 0`` -> ``was down: HTTP code: 0; …``),
     without inline-code marks and without HTML comments (GitHub does not show them)."""
-    text = _HTML_COMMENT.sub("", markdown.replace("\r\n", "\n"))
+    text = strip_html_comments(markdown.replace("\r\n", "\n"))
     joined = ""
     for line in text.split("\n"):
         item = _LIST_ITEM.match(line)
