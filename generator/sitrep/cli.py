@@ -19,7 +19,7 @@ from sitrep.model.config import SitrepConfig, load_config, read_mkdocs_yml
 from sitrep.model.diagnostics import Diagnostic, Diagnostics
 from sitrep.model.exceptions import ConfigError, SitrepError
 from sitrep.model.records import Incident
-from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES
+from sitrep.model.vocabulary import CLOSING_STATUS, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, UPDATE_IMPACTS
 
 if TYPE_CHECKING:  # imported where used: keeps `sitrep validate` quick to start
     from sitrep.edit.incident_templates import FilledTemplate
@@ -598,14 +598,14 @@ def _post(mkdocs_yml: str, incident_id: str, status: str | None, message: str | 
     mitigated = _optional_instant(mitigated_text, "--mitigated")
     rel, incident = find_incident(root, config, incident_id)
     if closing:
-        status = "completed" if incident.is_maintenance else "resolved"
+        status = CLOSING_STATUS[incident.kind]
     elif status is None:
         status = incident.status  # an escalation alone keeps the status
     if message is None:
         message = ("The scheduled maintenance has been completed." if incident.is_maintenance
                    else "This incident has been resolved.")
     severity = _severity(config, severity_text) if severity_text else None
-    components = _components(config, component_specs, (*IMPACTS, "operational"))
+    components = _components(config, component_specs, UPDATE_IMPACTS)
     new = NewUpdate(at, status, message, severity, components)
     notes = post_update(root, rel, config, incident, new, mitigated)
     _print_notes(notes)

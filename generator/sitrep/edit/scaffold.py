@@ -26,7 +26,7 @@ from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.files import write_atomically
 from sitrep.model.formatting import clock_time, format_duration, long_date
 from sitrep.model.records import Incident
-from sitrep.model.vocabulary import status_label
+from sitrep.model.vocabulary import closing_label, status_label, update_label
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
@@ -161,14 +161,14 @@ def timeline(incident: Incident, config: SitrepConfig) -> list[tuple[datetime, s
         ("detected", f"Detected{how}"),
         ("acknowledged", "Acknowledged by the responder"),
         ("mitigated", "Mitigated: customer impact ended"),
-        ("resolved", "Resolved" if not incident.is_maintenance else "Completed"),
+        ("resolved", closing_label(incident.kind)),
     )
     for key, text in lifecycle:
         moment = getattr(incident, key)
         if moment is not None:
             events.append((moment, 0, text))
     for update, changes in zip(incident.updates, update_changes(incident, config), strict=True):
-        label = update.status.replace("_", " ").capitalize()
+        label = update_label(update.status)
         changed = "".join(f"{c[:1].upper()}{c[1:]}. " for c in changes)
         events.append((update.at, 1, f"{label}: {changed}{' '.join(update.message.split())}"))
     events.sort(key=lambda e: (e[0], e[1]))

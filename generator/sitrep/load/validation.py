@@ -24,7 +24,13 @@ from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.field_messages import allowed_fields, field_message, location_name, typo_misses
 from sitrep.model.formatting import close_match, quoted
 from sitrep.model.records import MODELS, Incident, Postmortem, Record, Runbook, instant_fields
-from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_IMPACT, MAINTENANCE_STATUSES
+from sitrep.model.vocabulary import (
+    IMPACTS,
+    INCIDENT_STATUSES,
+    MAINTENANCE_IMPACT,
+    MAINTENANCE_STATUSES,
+    UPDATE_IMPACTS,
+)
 
 INCIDENT_NAME = re.compile(r"^incidents/(\d{4})/(\d{4})-(\d{2})-(\d{2})-[a-z0-9][a-z0-9-]*\.md$")
 POSTMORTEM_NAME = re.compile(r"^postmortems/\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*\.md$")
@@ -258,7 +264,7 @@ def _check_changes(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
                 diags.error(rf.path, rf.line_of(("updates", i, "components")), "bad-value",
                             f"updates[{i}].components is empty: list the components whose impact changes, "
                             "e.g. 'publishing-api: major_outage', or remove it")
-            _check_impacts(update.components, ("updates", i, "components"), (*IMPACTS, "operational"),
+            _check_impacts(update.components, ("updates", i, "components"), UPDATE_IMPACTS,
                            rf, config, diags)
         if update.severity is not None:
             canonical = config.normalise_severity(update.severity)

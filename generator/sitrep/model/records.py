@@ -21,7 +21,14 @@ from pydantic.fields import FieldInfo
 from pydantic_core import TzInfo
 
 from sitrep.model.formatting import compact_stamp, id_word
-from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_IMPACT, MAINTENANCE_STATUSES, worst
+from sitrep.model.vocabulary import (
+    CLOSING_STATUSES,
+    IMPACTS,
+    INCIDENT_STATUSES,
+    MAINTENANCE_IMPACT,
+    MAINTENANCE_STATUSES,
+    worst,
+)
 
 # The literals are built from the vocabulary (subscripting Literal with a tuple lists its values).
 Impact = Literal[IMPACTS]  # type: ignore[valid-type]
@@ -308,7 +315,7 @@ class Incident(Record):
 
     @property
     def is_resolved(self) -> bool:
-        return self.status in ("resolved", "completed")
+        return self.status in CLOSING_STATUSES
 
     @property
     def update_ids(self) -> tuple[str, ...]:

@@ -36,7 +36,7 @@ from sitrep.derive.state import PortalState
 from sitrep.model.config import Component, SitrepConfig
 from sitrep.model.formatting import dump_json, safe_text, to_utc
 from sitrep.model.records import Incident, Update, newest_first, update_repeats
-from sitrep.model.vocabulary import COMPONENT_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES
+from sitrep.model.vocabulary import CLOSING_STATUSES, COMPONENT_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES
 from sitrep.render.urls import API_DIR, urls_for
 
 LIST_LIMIT = 50
@@ -195,7 +195,7 @@ def _impact_updates(inc: Incident) -> tuple[Update | None, Update | None]:
     ordered = list(reversed(newest_first(inc.updates)))
     active = ("in_progress", "verifying", "completed") if inc.is_maintenance else None
     start = next((u for u in ordered if active is None or u.status in active), None)
-    end = next((u for u in ordered if u.status in ("resolved", "completed")), None)
+    end = next((u for u in ordered if u.status in CLOSING_STATUSES), None)
     return start, end
 
 
