@@ -56,6 +56,7 @@ from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_date
 
+from sitrep.load.discovery import RECORD_FOLDERS
 from sitrep.load.loader import load_portal
 from sitrep.model.clock import build_time
 from sitrep.model.config import SitrepConfig, read_settings, validate_settings
@@ -160,7 +161,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
             self.final_site_dir = config.site_dir
             config.site_dir = staging_dir(config.site_dir)
             shutil.rmtree(config.site_dir, ignore_errors=True)
-        for folder in ("incidents", "postmortems", "runbooks"):
+        for folder in RECORD_FOLDERS.values():
             path = str(root / folder)
             if Path(path).is_dir() and path not in config.watch:
                 config.watch.append(path)

@@ -24,7 +24,7 @@ from sitrep.derive.status import update_changes
 from sitrep.edit.yaml_text import format_timestamp, message_lines, yaml_flow_list, yaml_scalar
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.files import write_atomically
-from sitrep.model.formatting import clock_time, format_duration, long_date
+from sitrep.model.formatting import clock_time, format_duration, long_date, slugify
 from sitrep.model.records import Incident
 from sitrep.model.vocabulary import closing_label, status_label, update_label
 
@@ -135,6 +135,12 @@ def default_maintenance_message(title: str, start: datetime, end: datetime) -> s
     if start.date() != end.date():
         when = f"{start:%b} {start.day}, {start:%H:%M} UTC to {end:%b} {end.day}, {end:%H:%M} UTC"
     return f"{title} is scheduled for {when}. We will post an update when the work starts and when it is done."
+
+
+def incident_stem(day: date | None, title: str, kind: str) -> str:
+    """``YYYY-MM-DD-<title slug>``, the name (id) of a new incident or maintenance whose impact or
+    window starts on ``day`` (UTC); ``undated-<title slug>`` without a day."""
+    return f"{day.isoformat() if day else 'undated'}-{slugify(title, fallback=kind)}"
 
 
 # --------------------------------------------------------------------------- postmortems

@@ -7,9 +7,8 @@ import subprocess
 import tarfile
 from pathlib import Path
 
+from sitrep.load.discovery import KINDS
 from sitrep.model.exceptions import RevisionError
-
-RECORD_DIRS = ("incidents", "postmortems", "runbooks")
 
 
 def export_revision(repo: Path, revision: str, dest: Path) -> None:
@@ -35,7 +34,7 @@ def export_revision(repo: Path, revision: str, dest: Path) -> None:
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         for member in tar.getmembers():
             name = member.name.removeprefix(strip)
-            if not member.isfile() or name.split("/", 1)[0] not in RECORD_DIRS or ".." in name.split("/"):
+            if not member.isfile() or name.split("/", 1)[0] not in KINDS or ".." in name.split("/"):
                 continue
             data = tar.extractfile(member)
             if data is None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sitrep.load.discovery import RECORD_FOLDERS
 from sitrep.load.reader import RecordFile
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
@@ -399,7 +400,8 @@ def check_pasted_updates(rf: RecordFile, diags: Diagnostics) -> None:
 
 
 #: The folder each kind of record lives in, as a message names it.
-KIND_FOLDERS = {"incident": "incidents/YYYY/", "postmortem": "postmortems/", "runbook": "runbooks/"}
+KIND_FOLDERS = {kind: f"{folder}/YYYY/" if kind == "incident" else f"{folder}/"
+                for kind, folder in RECORD_FOLDERS.items()}
 
 
 def _distinctive_fields() -> dict[str, frozenset[str]]:
