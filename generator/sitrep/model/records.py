@@ -440,6 +440,10 @@ class Runbook(Record):
         """When the runbook is next due for review: last review plus its review interval."""
         return self.last_reviewed + dt.timedelta(days=self.review_every)
 
+    def is_stale(self, today: dt.date) -> bool:
+        """Whether the runbook is past its review date on ``today`` (due today is not stale yet)."""
+        return self.next_review < today
+
 
 MODELS: dict[str, type[Record]] = {"incident": Incident, "postmortem": Postmortem, "runbook": Runbook}
 
