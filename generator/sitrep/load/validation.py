@@ -23,7 +23,7 @@ from sitrep.load.reader import RecordFile
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.field_messages import allowed_fields, field_message, location_name, typo_misses
-from sitrep.model.formatting import close_match, quoted
+from sitrep.model.formatting import close_match, iso_z, quoted
 from sitrep.model.records import MODELS, Incident, Postmortem, Record, Runbook, instant_fields
 from sitrep.model.vocabulary import (
     IMPACTS,
@@ -312,7 +312,7 @@ def _check_lifecycle(inc: Incident, rf: RecordFile, diags: Diagnostics) -> None:
             diags.error(path, rf.line_of(("resolved",)), "time-order",
                         f"resolved ({inc.resolved.isoformat()}) is before the update that {inc.status} it "
                         f"(updates[{closing}], {closed_at.isoformat()}): the order must be updates <= resolved; "
-                        f"set 'resolved: {closed_at.isoformat().replace('+00:00', 'Z')}' or later")
+                        f"set 'resolved: {iso_z(closed_at)}' or later")
     if not inc.is_maintenance and inc.started and inc.updates[0].at < inc.started:
         diags.warning(path, rf.line_of(("updates", 0, "at")), "update-before-start",
                       "the first update is earlier than 'started': check both timestamps")
