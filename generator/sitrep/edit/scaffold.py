@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import jinja2
@@ -24,7 +24,7 @@ from sitrep.derive.status import update_changes
 from sitrep.edit.yaml_text import format_timestamp, message_lines, yaml_flow_list, yaml_scalar
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.files import write_atomically
-from sitrep.model.formatting import clock_time, format_duration, long_date, slugify
+from sitrep.model.formatting import clock_time, format_duration, long_date, slugify, window_text
 from sitrep.model.records import Incident
 from sitrep.model.vocabulary import closing_label, status_label, update_label
 
@@ -130,11 +130,8 @@ def render_maintenance(title: str, start: datetime, end: datetime, components: l
 
 def default_maintenance_message(title: str, start: datetime, end: datetime) -> str:
     """The first notice of a maintenance, in the status-page style (times in UTC)."""
-    start, end = start.astimezone(UTC), end.astimezone(UTC)
-    when = f"{start:%B} {start.day}, {start:%Y} from {start:%H:%M} to {end:%H:%M} UTC"
-    if start.date() != end.date():
-        when = f"{start:%b} {start.day}, {start:%H:%M} UTC to {end:%b} {end.day}, {end:%H:%M} UTC"
-    return f"{title} is scheduled for {when}. We will post an update when the work starts and when it is done."
+    return (f"{title} is scheduled for {window_text(start, end)}. "
+            "We will post an update when the work starts and when it is done.")
 
 
 def incident_stem(day: date | None, title: str, kind: str) -> str:
