@@ -877,6 +877,7 @@ def generate(mkdocs_yml: str, out_dir: str, audience: str | None, theme_dir: str
     sanitize SITE_DIR` on the built site: the engine renders record bodies'
     raw HTML as written.
     """
+    from sitrep.model.files import write_atomically, write_tree
     from sitrep.render.page import links_from_source
     from sitrep.render.site import build_site
 
@@ -888,17 +889,10 @@ def generate(mkdocs_yml: str, out_dir: str, audience: str | None, theme_dir: str
     portal = _load_or_exit(root, config)
     output = build_site(portal, _now(now_text))
     out = Path(out_dir)
-    written = 0
     page_text = links_from_source if html_links == "source" else (lambda page: page.text)
-    for rel, content in [(p.path, page_text(p).encode()) for p in output.pages] + list(output.files.items()):
-        target = out / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-        written += 1
+    written = write_tree(out, [(p.path, page_text(p).encode()) for p in output.pages] + list(output.files.items()))
     click.echo(f"sitrep: wrote {written} files to {out}", err=True)
     if edition_config:
-        from sitrep.model.files import write_atomically
-
         write_atomically(Path(edition_config), output.engine_config("mkdocs.yml").encode("utf-8"))
         click.echo(f"sitrep: wrote the {config.audience} edition's navigation to {edition_config} "
                    "(it inherits mkdocs.yml beside it)", err=True)
@@ -908,14 +902,11 @@ def generate(mkdocs_yml: str, out_dir: str, audience: str | None, theme_dir: str
     if theme_dir:
         from sitrep.render.templating import THEME_DIR, THEME_PLUGIN_ONLY, theme_file_for_engine
 
-        theme_files = [p for p in sorted(THEME_DIR.rglob("*"))
-                       if p.is_file() and p.relative_to(THEME_DIR).as_posix() not in THEME_PLUGIN_ONLY]
-        for source in theme_files:
-            rel = source.relative_to(THEME_DIR)
-            target = Path(theme_dir) / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(theme_file_for_engine(rel.as_posix(), source.read_bytes()))
-        click.echo(f"sitrep: wrote {len(theme_files)} theme files to {theme_dir}", err=True)
+        theme_files = [rel for rel in (p.relative_to(THEME_DIR).as_posix() for p in sorted(THEME_DIR.rglob("*"))
+                                       if p.is_file()) if rel not in THEME_PLUGIN_ONLY]
+        count = write_tree(Path(theme_dir), ((rel, theme_file_for_engine(rel, (THEME_DIR / rel).read_bytes()))
+                                             for rel in theme_files))
+        click.echo(f"sitrep: wrote {count} theme files to {theme_dir}", err=True)
 
 
 def _check_engine_settings(base: Path) -> None:
