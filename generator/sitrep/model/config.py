@@ -90,6 +90,12 @@ class Severity(Model):
     resolve_within: Duration | None = Field(None, description="Target time to resolve (MTTR target).")
     aliases: list[str] = Field(default_factory=list, description="Other spellings accepted in records.")
 
+    @property
+    def requires_postmortem(self) -> bool:
+        """A resolved incident of this level needs a postmortem: the levels with a resolution target
+        (SEV1 and SEV2 by default), as the reports count and the internal resolution notice asks."""
+        return self.resolve_within is not None
+
 
 DEFAULT_SEVERITIES: tuple[Severity, ...] = (
     Severity(
