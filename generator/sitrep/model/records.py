@@ -21,20 +21,8 @@ from pydantic.fields import FieldInfo
 from pydantic_core import TzInfo
 
 from sitrep.model.formatting import compact_stamp, id_word
-from sitrep.model.vocabulary import (
-    CLOSING_STATUSES,
-    IMPACTS,
-    INCIDENT_STATUSES,
-    MAINTENANCE_IMPACT,
-    MAINTENANCE_STATUSES,
-    worst,
-)
+from sitrep.model.vocabulary import CLOSING_STATUSES, worst
 
-# The literals are built from the vocabulary (subscripting Literal with a tuple lists its values).
-Impact = Literal[IMPACTS]  # type: ignore[valid-type]
-MaintenanceImpact = Literal[MAINTENANCE_IMPACT]  # type: ignore[valid-type]
-IncidentStatus = Literal[INCIDENT_STATUSES]  # type: ignore[valid-type]
-MaintenanceStatus = Literal[MAINTENANCE_STATUSES]  # type: ignore[valid-type]
 Visibility = Literal["public", "internal"]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
