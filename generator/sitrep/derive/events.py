@@ -69,6 +69,7 @@ class Event:
 
     @property
     def internal_only(self) -> bool:
+        """Whether only internal channels may hear of this event (config's INTERNAL_ONLY_EVENTS)."""
         return self.kind in INTERNAL_ONLY_EVENTS
 
     @property

@@ -200,6 +200,7 @@ class PortalSettings:
         return cls(config, since or config.since, develop, templates)
 
     def context(self) -> dict[str, Any]:
+        """The values the portal's file templates (CONTRIBUTING.md, workflows, mkdocs.yml) are filled with."""
         config = self.config
         return {
             "site_name": config.site_name, "site_url": config.site_url, "components": config.components,

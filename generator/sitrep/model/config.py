@@ -60,6 +60,8 @@ Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 
 
 class Model(BaseModel):
+    """Base of the settings models: unknown keys are errors, values are frozen."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
@@ -326,6 +328,7 @@ class SitrepConfig(Model):
 
     # --- lookups -------------------------------------------------------------
     def component(self, component_id: str) -> Component | None:
+        """The configured component with this id, or None."""
         return next((c for c in self.components if c.id == component_id), None)
 
     def component_name(self, component_id: str) -> str:
@@ -335,9 +338,11 @@ class SitrepConfig(Model):
 
     @property
     def component_ids(self) -> list[str]:
+        """The configured component ids, in the order of mkdocs.yml."""
         return [c.id for c in self.components]
 
     def severity(self, severity_id: str | None) -> Severity | None:
+        """The severity level with this canonical id, or None (see :meth:`normalise_severity` for aliases)."""
         return next((s for s in self.severities if s.id == severity_id), None)
 
     def unknown_component(self, component_id: object) -> str:

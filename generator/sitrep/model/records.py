@@ -175,6 +175,7 @@ class Record:
 
     @property
     def body_line(self) -> int:
+        """The file's line number where the body starts."""
         return self._body_line
 
 
@@ -294,6 +295,7 @@ class Incident(Record):
     # --- derived, pure ------------------------------------------------------
     @property
     def is_maintenance(self) -> bool:
+        """Whether the record is a scheduled maintenance rather than an incident."""
         return self.kind == "maintenance"
 
     @property
@@ -303,6 +305,7 @@ class Incident(Record):
 
     @property
     def is_resolved(self) -> bool:
+        """Whether the latest update closed the record (resolved or completed)."""
         return self.status in CLOSING_STATUSES
 
     @property
@@ -319,6 +322,7 @@ class Incident(Record):
 
     @property
     def resolved_at(self) -> datetime | None:
+        """When it was resolved: ``resolved:``, else the closing update's time; None while open."""
         if self.resolved:
             return self.resolved
         return self.updates[-1].at if self.is_resolved else None
@@ -330,6 +334,7 @@ class Incident(Record):
 
     @property
     def last_updated(self) -> datetime:
+        """The time of the latest update."""
         return max(u.at for u in self.updates)
 
     @property
@@ -391,6 +396,7 @@ class Incident(Record):
 
     @property
     def roles(self) -> dict[str, str]:
+        """The response roles that are filled in, by their label ("Tech lead": name)."""
         return {k: v for k, v in (("Commander", self.commander), ("Tech lead", self.tech_lead),
                                   ("Comms lead", self.comms_lead), ("Scribe", self.scribe)) if v}
 
