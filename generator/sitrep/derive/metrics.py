@@ -1,6 +1,6 @@
 """Reliability metrics: how fast incidents are detected, handled and learnt from.
 
-Everything here is a pure function of a :class:`~sitrep.portal.Portal` and a
+Everything here is a pure function of a :class:`~sitrep.model.portal.Portal` and a
 reference time ``now`` (always passed in, never read from the clock), so a
 report can be rebuilt for any past moment and tests need no freezing.
 :func:`compute_metrics` is the entry point; it returns a frozen

@@ -1,6 +1,6 @@
 """Turn record files into typed records, and check the rules that span fields and files.
 
-Every problem becomes a :class:`~sitrep.diagnostics.Diagnostic` pointing at the
+Every problem becomes a :class:`~sitrep.model.diagnostics.Diagnostic` pointing at the
 offending line, with a message built from the model's field descriptions.
 """
 

@@ -3,7 +3,7 @@
 These pydantic-validated dataclasses are the single source of the format. Their field descriptions and
 examples feed the validator's messages, ``sitrep schema`` (JSON Schema for
 editors) and the format reference page. Rules that span several fields or
-several records (time order, references) live in :mod:`sitrep.validation`.
+several records (time order, references) live in :mod:`sitrep.load.validation`.
 """
 
 from __future__ import annotations
