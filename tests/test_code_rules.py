@@ -183,6 +183,49 @@ def test_labels_are_spelt_only_in_the_vocabulary() -> None:
     assert spelt_labels(PACKAGE) == []
 
 
+# --------------------------------------------------------------------------- what the docs say of the code
+
+README = PACKAGE.parents[1] / "README.md"
+
+
+def named_modules_missing(package: Path) -> list[str]:
+    """'module:line name' for each ``sitrep.x.y`` a docstring or comment names in backticks that
+    does not exist (a module moved: ``sitrep.reader`` is ``sitrep.load.reader`` now)."""
+    import importlib
+
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"`~?(sitrep\.[\w.]+?)(?:\(\))?`", text):
+            parts = match[1].rstrip(".").split(".")
+            for cut in range(len(parts), 0, -1):
+                try:
+                    target: object = importlib.import_module(".".join(parts[:cut]))
+                except ImportError:
+                    continue
+                for name in parts[cut:]:
+                    target = getattr(target, name, None)
+                break
+            else:
+                target = None
+            if target is None:
+                line = text.count("\n", 0, match.start()) + 1
+                found.append(f"{module_name(package, path)}:{line} {match[1]}")
+    return found
+
+
+def test_docstrings_name_modules_that_exist() -> None:
+    assert named_modules_missing(PACKAGE) == []
+
+
+def test_the_readme_architecture_lists_every_module() -> None:
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## Architecture"):]
+    tree = section[section.index("```text"):section.index("```", section.index("```text") + 3)]
+    modules = sorted(p for p in PACKAGE.rglob("*.py") if p.stem != "__init__")
+    assert [p.relative_to(PACKAGE).as_posix() for p in modules if not re.search(rf"\b{p.stem}\b", tree)] == []
+
+
 # --------------------------------------------------------------------------- the checkers themselves
 
 
