@@ -21,9 +21,11 @@ from pydantic.fields import FieldInfo
 from pydantic_core import TzInfo
 
 from sitrep.model.formatting import compact_stamp, id_word
-from sitrep.model.vocabulary import CLOSING_STATUSES, worst
+from sitrep.model.vocabulary import CLOSING_STATUSES, POSTMORTEM_STATUSES, worst
 
 Visibility = Literal["public", "internal"]
+#: Built from the vocabulary (subscripting Literal with a tuple lists its values).
+PostmortemStatus = Literal[POSTMORTEM_STATUSES]  # type: ignore[valid-type]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
 
@@ -411,7 +413,7 @@ class Postmortem(Record):
                                  json_schema_extra=_ex(["2026-02-10-publishing-api-errors"]))
     date: dt.date = Field(description="Date of the postmortem (YYYY-MM-DD).")
     authors: list[str] = Field(min_length=1, description="Authors' names.")
-    status: Literal["draft", "in-review", "published"] = Field(description="draft, in-review or published.")
+    status: PostmortemStatus = Field(description="draft, in-review or published.")
     visibility: Visibility = Field("internal", description="internal (default) or public.")
     tags: list[str] = Field(default_factory=list, description="Free-form tags.")
 

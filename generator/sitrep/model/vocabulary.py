@@ -66,6 +66,8 @@ OVERALL: dict[str, tuple[str, str]] = {
 }
 
 POSTMORTEM_STATUS_LABELS: dict[str, str] = {"draft": "Draft", "in-review": "In review", "published": "Published"}
+#: A postmortem's statuses, in the order it goes through them.
+POSTMORTEM_STATUSES: tuple[str, ...] = tuple(POSTMORTEM_STATUS_LABELS)
 
 #: Action-item states in the order lists show them (open first).
 ACTION_STATES: tuple[str, ...] = ("open", "done", "wont_do")
