@@ -19,7 +19,7 @@ from sitrep.model.config import SitrepConfig, load_config, read_mkdocs_yml
 from sitrep.model.diagnostics import Diagnostic, Diagnostics
 from sitrep.model.exceptions import ConfigError, SitrepError
 from sitrep.model.records import Incident
-from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES
+from sitrep.model.vocabulary import CLOSING_STATUS, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, UPDATE_IMPACTS
 
 if TYPE_CHECKING:  # imported where used: keeps `sitrep validate` quick to start
     from sitrep.edit.incident_templates import FilledTemplate
@@ -271,19 +271,20 @@ def new() -> None:
 
 
 def _write_new(kind: str, root: Path, config: SitrepConfig, text: str, base_stem: str,
-               rel_of: Callable[[str], str]) -> tuple[str, Diagnostics]:
-    """Write a new record under a free name; validate first; never overwrite a file.
+               day: date | None = None) -> tuple[str, Diagnostics]:
+    """Write a new record under a free name (in ``day``'s folder for an incident); validate first;
+    never overwrite a file.
 
     Returns the repository-relative path and the (warning-only) diagnostics.
     """
     from sitrep.edit.scaffold import create_file, unique_stem
     from sitrep.edit.updates import check_text
-    from sitrep.load.discovery import discover
+    from sitrep.load.discovery import discover, record_file
 
     taken = {Path(rel).stem for k, rel in discover(root) if k == kind}
     for _ in range(100):  # another declaration may take the name between the check and the write
         stem = unique_stem(base_stem, taken)
-        rel = rel_of(stem)
+        rel = record_file(kind, stem, day)
         _record, _, diags = check_text(kind, rel, text, config)
         if diags.has_errors:
             raise Refused(f"the {kind} would not be valid; nothing written", diags.errors)
@@ -364,8 +365,7 @@ def new_incident(mkdocs_yml: str, template_name: str | None, variables: tuple[st
         sitrep new incident --title "Elevated error rates on the Public API" \\
           --severity SEV2 --component api=partial_outage   (ids from mkdocs.yml)
     """
-    from sitrep.edit.scaffold import IncidentDraft, default_message, render_incident
-    from sitrep.model.formatting import slugify
+    from sitrep.edit.scaffold import IncidentDraft, default_message, incident_stem, render_incident
 
     root, config = _config(mkdocs_yml)
     if template_name:
@@ -397,9 +397,8 @@ def new_incident(mkdocs_yml: str, template_name: str | None, variables: tuple[st
                "scribe": scribe or ""},
     )
     text = render_incident(draft)
-    day = draft.started.strftime("%Y-%m-%d")
-    rel, diags = _write_new("incident", root, config, text, f"{day}-{slugify(title, fallback='incident')}",
-                            lambda stem: f"incidents/{day[:4]}/{stem}.md")
+    day = draft.started.date()
+    rel, diags = _write_new("incident", root, config, text, incident_stem(day, title, "incident"), day)
     _print_notes(diags.warnings)
     if missing:
         click.echo(f"sitrep: note: {' and '.join(missing)} not recorded (only the times given are written); "
@@ -483,8 +482,7 @@ def new_maintenance(mkdocs_yml: str, title: str, start_text: str, end_text: str,
         sitrep new maintenance --title "PostgreSQL 17 upgrade" --component database \\
           --start 2026-12-05T02:00:00Z --end 2026-12-05T04:00:00Z
     """
-    from sitrep.edit.scaffold import default_maintenance_message, render_maintenance
-    from sitrep.model.formatting import slugify
+    from sitrep.edit.scaffold import default_maintenance_message, incident_stem, render_maintenance
 
     root, config = _config(mkdocs_yml)
     now = _now(now_text)
@@ -496,9 +494,8 @@ def new_maintenance(mkdocs_yml: str, title: str, start_text: str, end_text: str,
     message = _message(message_text) or default_maintenance_message(title, start, end)
     text = render_maintenance(title, start, end, components, message, _optional_instant(at_text, "--at") or now,
                               visibility)
-    day = start.astimezone(UTC).strftime("%Y-%m-%d")
-    rel, diags = _write_new("incident", root, config, text, f"{day}-{slugify(title, fallback='maintenance')}",
-                            lambda stem: f"incidents/{day[:4]}/{stem}.md")
+    day = start.date()  # UTC (see _instant)
+    rel, diags = _write_new("incident", root, config, text, incident_stem(day, title, "maintenance"), day)
     _print_notes(diags.warnings)
     click.echo(_shown(root / rel))
 
@@ -538,8 +535,7 @@ def new_postmortem(mkdocs_yml: str, incident_ids: tuple[str, ...], authors: tupl
     title = _one_line(title, "--title") if title else f"Postmortem: {incidents[0].title}"
     text = render_postmortem(incidents, config, title=title, authors=names, today=today, visibility=visibility)
     existing = postmortems_covering(root, [i.id for i in incidents])
-    rel, diags = _write_new("postmortem", root, config, text, postmortem_stem(incidents[0].id, today),
-                            lambda stem: f"postmortems/{stem}.md")
+    rel, diags = _write_new("postmortem", root, config, text, postmortem_stem(incidents[0].id, today))
     for other in existing:
         click.echo(f"sitrep: note: {other} already covers this incident", err=True)
     open_ones = [i.id for i in incidents if not i.is_resolved]
@@ -578,8 +574,7 @@ def new_runbook(mkdocs_yml: str, title: str, component_ids: tuple[str, ...], own
     components = list(dict.fromkeys(_component_id(config, c.strip()) for c in component_ids))
     text = render_runbook(title=title, components=components, owner=_one_line(owner, "--owner") if owner else None,
                           today=today, visibility=visibility, review_every=review_every)
-    rel, _ = _write_new("runbook", root, config, text, slugify(title, fallback="runbook"),
-                            lambda stem: f"runbooks/{stem}.md")
+    rel, _ = _write_new("runbook", root, config, text, slugify(title, fallback="runbook"))
     click.echo(_shown(root / rel))
 
 
@@ -598,14 +593,14 @@ def _post(mkdocs_yml: str, incident_id: str, status: str | None, message: str | 
     mitigated = _optional_instant(mitigated_text, "--mitigated")
     rel, incident = find_incident(root, config, incident_id)
     if closing:
-        status = "completed" if incident.is_maintenance else "resolved"
+        status = CLOSING_STATUS[incident.kind]
     elif status is None:
         status = incident.status  # an escalation alone keeps the status
     if message is None:
         message = ("The scheduled maintenance has been completed." if incident.is_maintenance
                    else "This incident has been resolved.")
     severity = _severity(config, severity_text) if severity_text else None
-    components = _components(config, component_specs, (*IMPACTS, "operational"))
+    components = _components(config, component_specs, UPDATE_IMPACTS)
     new = NewUpdate(at, status, message, severity, components)
     notes = post_update(root, rel, config, incident, new, mitigated)
     _print_notes(notes)
@@ -882,6 +877,7 @@ def generate(mkdocs_yml: str, out_dir: str, audience: str | None, theme_dir: str
     sanitize SITE_DIR` on the built site: the engine renders record bodies'
     raw HTML as written.
     """
+    from sitrep.model.files import write_atomically, write_tree
     from sitrep.render.page import links_from_source
     from sitrep.render.site import build_site
 
@@ -893,17 +889,10 @@ def generate(mkdocs_yml: str, out_dir: str, audience: str | None, theme_dir: str
     portal = _load_or_exit(root, config)
     output = build_site(portal, _now(now_text))
     out = Path(out_dir)
-    written = 0
     page_text = links_from_source if html_links == "source" else (lambda page: page.text)
-    for rel, content in [(p.path, page_text(p).encode()) for p in output.pages] + list(output.files.items()):
-        target = out / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-        written += 1
+    written = write_tree(out, [(p.path, page_text(p).encode()) for p in output.pages] + list(output.files.items()))
     click.echo(f"sitrep: wrote {written} files to {out}", err=True)
     if edition_config:
-        from sitrep.model.files import write_atomically
-
         write_atomically(Path(edition_config), output.engine_config("mkdocs.yml").encode("utf-8"))
         click.echo(f"sitrep: wrote the {config.audience} edition's navigation to {edition_config} "
                    "(it inherits mkdocs.yml beside it)", err=True)
@@ -913,14 +902,11 @@ def generate(mkdocs_yml: str, out_dir: str, audience: str | None, theme_dir: str
     if theme_dir:
         from sitrep.render.templating import THEME_DIR, THEME_PLUGIN_ONLY, theme_file_for_engine
 
-        theme_files = [p for p in sorted(THEME_DIR.rglob("*"))
-                       if p.is_file() and p.relative_to(THEME_DIR).as_posix() not in THEME_PLUGIN_ONLY]
-        for source in theme_files:
-            rel = source.relative_to(THEME_DIR)
-            target = Path(theme_dir) / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(theme_file_for_engine(rel.as_posix(), source.read_bytes()))
-        click.echo(f"sitrep: wrote {len(theme_files)} theme files to {theme_dir}", err=True)
+        theme_files = [rel for rel in (p.relative_to(THEME_DIR).as_posix() for p in sorted(THEME_DIR.rglob("*"))
+                                       if p.is_file()) if rel not in THEME_PLUGIN_ONLY]
+        count = write_tree(Path(theme_dir), ((rel, theme_file_for_engine(rel, (THEME_DIR / rel).read_bytes()))
+                                             for rel in theme_files))
+        click.echo(f"sitrep: wrote {count} theme files to {theme_dir}", err=True)
 
 
 def _check_engine_settings(base: Path) -> None:

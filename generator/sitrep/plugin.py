@@ -31,7 +31,6 @@ import logging
 import os
 import posixpath
 import re
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -56,11 +55,12 @@ from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_build_date
 
+from sitrep.load.discovery import RECORD_FOLDERS
 from sitrep.load.loader import load_portal
 from sitrep.model.clock import build_time
 from sitrep.model.config import SitrepConfig, read_settings, validate_settings
 from sitrep.model.exceptions import SitrepError
-from sitrep.model.files import BackgroundWriter, os_error_fix, swap_in
+from sitrep.model.files import BackgroundWriter, os_error_fix, remove_folder, swap_in
 from sitrep.model.settings_file import SettingsFile
 from sitrep.render import urls
 from sitrep.render.bounded_markdown import BoundedMarkdown
@@ -160,8 +160,8 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
             # leaves the previously published site untouched.
             self.final_site_dir = config.site_dir
             config.site_dir = staging_dir(config.site_dir)
-            shutil.rmtree(config.site_dir, ignore_errors=True)
-        for folder in ("incidents", "postmortems", "runbooks"):
+            remove_folder(config.site_dir)
+        for folder in RECORD_FOLDERS.values():
             path = str(root / folder)
             if Path(path).is_dir() and path not in config.watch:
                 config.watch.append(path)
@@ -336,7 +336,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         if self.final_site_dir is None:
             return
         staging = staging_dir(self.final_site_dir)
-        shutil.rmtree(staging, ignore_errors=True)
+        remove_folder(staging)
         self.final_site_dir = None
         # MkDocs' own writes (its pages, the theme's assets, the sitemap) fail with a bare OSError,
         # which MkDocs prints with a traceback; the same one line as a page of ours is told instead.

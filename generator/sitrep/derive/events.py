@@ -39,7 +39,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
-from sitrep.derive.status import maintenance_state, next_update_due
+from sitrep.derive.status import is_update_overdue, maintenance_state, next_update_due
 from sitrep.model.config import INTERNAL_ONLY_EVENTS
 from sitrep.model.formatting import compact_stamp
 from sitrep.model.portal import Portal
@@ -69,6 +69,7 @@ class Event:
 
     @property
     def internal_only(self) -> bool:
+        """Whether only internal channels may hear of this event (config's INTERNAL_ONLY_EVENTS)."""
         return self.kind in INTERNAL_ONLY_EVENTS
 
     @property
@@ -158,7 +159,7 @@ def _incident_events(portal: Portal, inc: Incident, now: datetime) -> list[Event
         events.append(Event(f"incident/{inc.id}/resolved", "incident.resolved", inc.resolved_at or last.at,
                             inc, last, covers=made[-1]))
     due = next_update_due(inc, portal.config)
-    if due is not None and now > due:
+    if due is not None and is_update_overdue(due, now):
         events.append(Event(f"incident/{inc.id}/overdue/{compact_stamp(due)}", "incident.update_overdue", due, inc,
                             inc.updates[-1]))
     return events

@@ -1,6 +1,6 @@
 """Reliability metrics: how fast incidents are detected, handled and learnt from.
 
-Everything here is a pure function of a :class:`~sitrep.portal.Portal` and a
+Everything here is a pure function of a :class:`~sitrep.model.portal.Portal` and a
 reference time ``now`` (always passed in, never read from the clock), so a
 report can be rebuilt for any past moment and tests need no freezing.
 :func:`compute_metrics` is the entry point; it returns a frozen
@@ -158,7 +158,7 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
     The targets are read from the severity scheme the report measures against, so the words on the
     page always agree with the figures in its tables.
     """
-    required = [s.id for s in config.severities if s.resolve_within is not None]
+    required = [s.id for s in config.severities if s.requires_postmortem]
     return {
         "statistics": (
             "How the summary figures are computed. n is the number of incidents measured. Mean is "
@@ -942,7 +942,7 @@ def _postmortem_index(portal: Portal) -> dict[str, list[Postmortem]]:
 def _postmortem_completion(incidents: Sequence[Incident], portal: Portal,
                            now: datetime) -> PostmortemCompletion:
     config = portal.config
-    required_sevs = tuple(s.id for s in config.severities if s.resolve_within is not None)
+    required_sevs = tuple(s.id for s in config.severities if s.requires_postmortem)
     index = _postmortem_index(portal)
     required = [inc for inc in incidents
                 if inc.is_resolved and _severity_id(inc, config) in required_sevs]

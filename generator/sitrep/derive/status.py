@@ -100,8 +100,9 @@ def next_update_due(inc: Incident, config: SitrepConfig) -> datetime | None:
     return inc.last_updated + severity.update_every
 
 
-def is_update_overdue(inc: Incident, config: SitrepConfig, now: datetime) -> bool:
-    due = next_update_due(inc, config)
+def is_update_overdue(due: datetime | None, now: datetime) -> bool:
+    """Whether an update due at ``due`` (:func:`next_update_due`) is overdue at ``now``: only once
+    ``now`` is past it, so an update posted at the minute it is due is on time."""
     return due is not None and now > due
 
 

@@ -34,6 +34,8 @@ DOWNTIME_WEIGHT = {"major_outage": 1.0, "partial_outage": PARTIAL_WEIGHT}
 
 @dataclass(frozen=True)
 class Interval:
+    """A time one incident held one impact (an outage or degradation) on a component."""
+
     start: datetime
     end: datetime
     impact: str
@@ -125,6 +127,7 @@ class Bar:
 
 
 def day_start(d: date) -> datetime:
+    """Midnight UTC at the start of the day ``d``: uptime days are UTC days."""
     return datetime.combine(d, time.min, tzinfo=UTC)
 
 

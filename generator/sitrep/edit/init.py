@@ -36,6 +36,7 @@ from typing import Any
 import jinja2
 from pydantic import ValidationError
 
+from sitrep.load.discovery import RECORD_FOLDERS
 from sitrep.model.config import Component, SitrepConfig, plugin_options, read_mkdocs_yml
 from sitrep.model.exceptions import SitrepError
 from sitrep.model.files import write_atomically
@@ -79,9 +80,7 @@ DOCUMENTS: tuple[Document, ...] = (
     Document(".github/workflows/declare.yml", "github/workflows/declare.yml"),
     # The procedures' common scenarios, for `sitrep new incident --template NAME`.
     *(Document(f"templates/{name}.md", f"templates/{name}.md") for name in INCIDENT_TEMPLATES),
-    Document("incidents/.gitkeep", None),
-    Document("postmortems/.gitkeep", None),
-    Document("runbooks/.gitkeep", None),
+    *(Document(f"{folder}/.gitkeep", None) for folder in RECORD_FOLDERS.values()),
     Document("docs/.gitkeep", None),
 )
 
@@ -201,6 +200,7 @@ class PortalSettings:
         return cls(config, since or config.since, develop, templates)
 
     def context(self) -> dict[str, Any]:
+        """The values the portal's file templates (CONTRIBUTING.md, workflows, mkdocs.yml) are filled with."""
         config = self.config
         return {
             "site_name": config.site_name, "site_url": config.site_url, "components": config.components,

@@ -32,6 +32,8 @@ _PLACEHOLDER = re.compile(r"\[[^\]\n]{3,}\]")
 
 @dataclass(frozen=True)
 class DeclaredIncident:
+    """What a filed "Declare an incident" issue form asks to declare, as `sitrep new incident` takes it."""
+
     title: str
     severity: str
     components: tuple[str, ...]

@@ -20,9 +20,9 @@ def find_incident(root: Path, config: SitrepConfig, incident_id: str) -> tuple[s
 
     The file named after the id is tried first, which avoids reading the whole
     portal; an id set explicitly with ``id:`` is found through
-    :func:`sitrep.portal.load_portal`. Raises :class:`UnknownRecord`.
+    :func:`sitrep.load.loader.load_portal`. Raises :class:`UnknownRecord`.
     """
-    from sitrep.load.discovery import discover
+    from sitrep.load.discovery import RECORD_FOLDERS, discover
     from sitrep.load.loader import load_portal
 
     wanted = incident_id
@@ -53,7 +53,7 @@ def find_incident(root: Path, config: SitrepConfig, incident_id: str) -> tuple[s
     ids = sorted({i.id for i in portal.incidents} | {PurePosixPath(r).stem for r in files})
     guess = did_you_mean(wanted, ids)
     hint = f"; {guess}" if guess else "; ids are file names without .md"
-    raise UnknownRecord(f"no incident with id '{wanted}' under {root / 'incidents'}{hint}")
+    raise UnknownRecord(f"no incident with id '{wanted}' under {root / RECORD_FOLDERS['incident']}{hint}")
 
 
 def postmortems_covering(root: Path, incident_ids: Sequence[str]) -> list[str]:

@@ -91,6 +91,7 @@ class Ledger:
 
     @classmethod
     def load(cls, path: Path) -> Ledger:
+        """The ledger at ``path`` (an empty one when there is none); NotifyError when it cannot be read."""
         try:
             raw = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -115,9 +116,12 @@ class Ledger:
         return cls(path, existed=True, channels=channels, partial=partial, failing=failing)
 
     def has(self, channel: str, event_id: str) -> bool:
+        """Whether the channel has an outcome for the event, so it is never sent again."""
         return event_id in self.channels.get(channel, {})
 
     def record(self, channel: str, event_id: str, outcome: str, now: datetime) -> None:
+        """Keep the event's ``outcome`` (one of :data:`OUTCOMES`) for the channel; a partial or failed
+        delivery of it is done with."""
         self.channels.setdefault(channel, {})[event_id] = {
             "outcome": outcome, "at": iso_z(now.replace(microsecond=0))}
         self.partial.get(channel, {}).pop(event_id, None)
@@ -142,6 +146,7 @@ class Ledger:
         return frozenset(self.partial.get(channel, {}).get(event_id, ()))
 
     def record_partial(self, channel: str, event_id: str, accepted: tuple[str, ...]) -> None:
+        """Keep which of the channel's destinations took the event, so a retry goes only to the others."""
         if accepted:
             self.partial.setdefault(channel, {})[event_id] = sorted(set(accepted))
 
@@ -329,14 +334,18 @@ class Outcome:
 
 @dataclass
 class Report:
+    """What one ``sitrep notify`` run did: an outcome per channel and event, and problems to print."""
+
     outcomes: list[Outcome] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
+        """Whether any delivery failed (the command then exits non-zero)."""
         return any(o.action == "failed" for o in self.outcomes)
 
     def count(self, action: str) -> int:
+        """How many outcomes have this action (sent, skipped, failed...)."""
         return sum(o.action == action for o in self.outcomes)
 
 

@@ -33,6 +33,7 @@ class Node:
     items: list[Node] = field(default_factory=list)
 
     def get(self, key: str) -> tuple[Node, Node] | None:
+        """The (key, value) nodes of a mapping's ``key``, or None."""
         return next(((k, v) for k, v in self.pairs if k.value == key), None)
 
 
@@ -50,12 +51,14 @@ class Outliner:
         self.events = front_matter_events(fm_text)
 
     def document(self) -> Node | None:
+        """The root node of the front matter, or None when it holds no document."""
         for event in self.events:
             if isinstance(event, yaml.DocumentStartEvent):
                 return self.node(next(self.events))
         return None
 
     def node(self, event: Any) -> Node:
+        """The node that starts with ``event``, reading the events of its children."""
         start = event.start_mark
         if isinstance(event, yaml.ScalarEvent):
             return Node("scalar", start.line, start.column, self._scalar_last(event), style=event.style,

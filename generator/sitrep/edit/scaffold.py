@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import jinja2
@@ -24,9 +24,9 @@ from sitrep.derive.status import update_changes
 from sitrep.edit.yaml_text import format_timestamp, message_lines, yaml_flow_list, yaml_scalar
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.files import write_atomically
-from sitrep.model.formatting import clock_time, format_duration, long_date
+from sitrep.model.formatting import clock_time, format_duration, long_date, slugify, window_text
 from sitrep.model.records import Incident
-from sitrep.model.vocabulary import status_label
+from sitrep.model.vocabulary import closing_label, status_label, update_label
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
@@ -130,11 +130,14 @@ def render_maintenance(title: str, start: datetime, end: datetime, components: l
 
 def default_maintenance_message(title: str, start: datetime, end: datetime) -> str:
     """The first notice of a maintenance, in the status-page style (times in UTC)."""
-    start, end = start.astimezone(UTC), end.astimezone(UTC)
-    when = f"{start:%B} {start.day}, {start:%Y} from {start:%H:%M} to {end:%H:%M} UTC"
-    if start.date() != end.date():
-        when = f"{start:%b} {start.day}, {start:%H:%M} UTC to {end:%b} {end.day}, {end:%H:%M} UTC"
-    return f"{title} is scheduled for {when}. We will post an update when the work starts and when it is done."
+    return (f"{title} is scheduled for {window_text(start, end)}. "
+            "We will post an update when the work starts and when it is done.")
+
+
+def incident_stem(day: date | None, title: str, kind: str) -> str:
+    """``YYYY-MM-DD-<title slug>``, the name (id) of a new incident or maintenance whose impact or
+    window starts on ``day`` (UTC); ``undated-<title slug>`` without a day."""
+    return f"{day.isoformat() if day else 'undated'}-{slugify(title, fallback=kind)}"
 
 
 # --------------------------------------------------------------------------- postmortems
@@ -161,14 +164,14 @@ def timeline(incident: Incident, config: SitrepConfig) -> list[tuple[datetime, s
         ("detected", f"Detected{how}"),
         ("acknowledged", "Acknowledged by the responder"),
         ("mitigated", "Mitigated: customer impact ended"),
-        ("resolved", "Resolved" if not incident.is_maintenance else "Completed"),
+        ("resolved", closing_label(incident.kind)),
     )
     for key, text in lifecycle:
         moment = getattr(incident, key)
         if moment is not None:
             events.append((moment, 0, text))
     for update, changes in zip(incident.updates, update_changes(incident, config), strict=True):
-        label = update.status.replace("_", " ").capitalize()
+        label = update_label(update.status)
         changed = "".join(f"{c[:1].upper()}{c[1:]}. " for c in changes)
         events.append((update.at, 1, f"{label}: {changed}{' '.join(update.message.split())}"))
     events.sort(key=lambda e: (e[0], e[1]))

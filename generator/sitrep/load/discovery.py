@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
-KINDS = {"incidents": "incident", "postmortems": "postmortem", "runbooks": "runbook"}
+#: The folder of each kind of record, below the records folder (``records_dir``).
+RECORD_FOLDERS = {"incident": "incidents", "postmortem": "postmortems", "runbook": "runbooks"}
+KINDS = {folder: kind for kind, folder in RECORD_FOLDERS.items()}
 #: Files in record folders that are not records.
 IGNORED_NAMES = {"README.md", "index.md"}
 
@@ -40,6 +43,20 @@ def discover(root: Path, misnamed: list[str] | None = None) -> list[tuple[str, s
     if misnamed is not None:
         misnamed.sort()
     return sorted(found, key=lambda kp: kp[1])
+
+
+def record_folder(kind: str, day: date | None = None) -> str:
+    """The folder a new record of ``kind`` goes in: ``incidents/YYYY`` (the year of ``day``, the UTC
+    day its impact or window starts; ``incidents/undated`` without one), ``postmortems``, ``runbooks``."""
+    folder = RECORD_FOLDERS[kind]
+    if kind == "incident":
+        return f"{folder}/{day.year:04d}" if day else f"{folder}/undated"
+    return folder
+
+
+def record_file(kind: str, stem: str, day: date | None = None) -> str:
+    """The path of a new record named ``stem`` (its id), relative to the records folder (see :func:`record_folder`)."""
+    return f"{record_folder(kind, day)}/{stem}.md"
 
 
 def looks_like_a_record(path: str) -> bool:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import io
 import subprocess
 import tarfile
+from collections.abc import Iterator
 from pathlib import Path
 
+from sitrep.load.discovery import KINDS
 from sitrep.model.exceptions import RevisionError
-
-RECORD_DIRS = ("incidents", "postmortems", "runbooks")
+from sitrep.model.files import write_tree
 
 
 def export_revision(repo: Path, revision: str, dest: Path) -> None:
@@ -33,13 +34,15 @@ def export_revision(repo: Path, revision: str, dest: Path) -> None:
         raise RevisionError(f"cannot read revision '{revision}': {message or 'git failed'}") from None
     strip = "" if prefix == "." else prefix + "/"
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        for member in tar.getmembers():
-            name = member.name.removeprefix(strip)
-            if not member.isfile() or name.split("/", 1)[0] not in RECORD_DIRS or ".." in name.split("/"):
-                continue
-            data = tar.extractfile(member)
-            if data is None:
-                continue
-            target = dest / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data.read())
+        write_tree(dest, _record_files(tar, strip))
+
+
+def _record_files(tar: tarfile.TarFile, strip: str) -> Iterator[tuple[str, bytes]]:
+    """(path below the portal, bytes) of each record file in a revision's archive."""
+    for member in tar.getmembers():
+        name = member.name.removeprefix(strip)
+        if not member.isfile() or name.split("/", 1)[0] not in KINDS or ".." in name.split("/"):
+            continue
+        data = tar.extractfile(member)
+        if data is not None:
+            yield name, data.read()

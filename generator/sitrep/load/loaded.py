@@ -20,6 +20,8 @@ class Ref(NamedTuple):
 
 @dataclass
 class Loaded:
+    """What loading one record file gave: the record (None when invalid) and its diagnostics."""
+
     record: Record | None
     diagnostics: list[Diagnostic]
     refs: list[Ref]

@@ -7,7 +7,7 @@ scalars without escapes, and ``|``/``>`` block scalars. This module reads
 exactly that part, two to four times faster than libyaml through PyYAML, and
 **declines** (returns None) on anything else, down to a trailing comment, a
 tab or a blank line at the end of a block scalar. Declined texts go to the
-next path in :mod:`sitrep.reader`.
+next path in :mod:`sitrep.load.reader`.
 
 The promise, checked by tests/test_reader_fast_path.py on every shipped record
 and on generated and mutated ones: whenever this returns a value, the careful

@@ -15,7 +15,7 @@ corrupt data with PyYAML's defaults and python-frontmatter:
 
 Three paths read a front matter, fastest first; the first two may decline:
 
-1. :mod:`sitrep.plainyaml` reads the plain shapes records are written in, line
+1. :mod:`sitrep.load.plainyaml` reads the plain shapes records are written in, line
    by line (about 70 µs for a typical incident);
 2. libyaml's composer (C) builds nodes that :func:`_fast_parse` walks, for
    plain documents in other shapes (comments, escapes, CRLF...; ~150 µs);
@@ -363,7 +363,7 @@ class _Builder:
 
     It handles every input: it explains each problem (duplicate keys, aliases,
     tags, YAML 1.1 readings) with its line, and guards against alias bombs and
-    deep nesting before they cost anything. The fast paths (:mod:`sitrep.plainyaml`,
+    deep nesting before they cost anything. The fast paths (:mod:`sitrep.load.plainyaml`,
     :func:`_fast_parse`) take the common cases and leave everything else to it.
     """
 

@@ -1,6 +1,6 @@
 """JSON Schema (draft 2020-12) of the records' front matter, for editors and the site.
 
-Generated from the pydantic models in :mod:`sitrep.records`, so descriptions and
+Generated from the pydantic models in :mod:`sitrep.model.records`, so descriptions and
 examples are the ones the validator quotes. Where a model field is a plain
 string checked against the configuration (severity, component ids, impacts,
 update statuses), the schema adds the allowed values from ``mkdocs.yml`` so an

@@ -1,6 +1,6 @@
 """Turn record files into typed records, and check the rules that span fields and files.
 
-Every problem becomes a :class:`~sitrep.diagnostics.Diagnostic` pointing at the
+Every problem becomes a :class:`~sitrep.model.diagnostics.Diagnostic` pointing at the
 offending line, with a message built from the model's field descriptions.
 """
 
@@ -18,13 +18,20 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sitrep.load.discovery import RECORD_FOLDERS
 from sitrep.load.reader import RecordFile
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.field_messages import allowed_fields, field_message, location_name, typo_misses
-from sitrep.model.formatting import close_match, quoted
+from sitrep.model.formatting import close_match, iso_z, quoted
 from sitrep.model.records import MODELS, Incident, Postmortem, Record, Runbook, instant_fields
-from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_IMPACT, MAINTENANCE_STATUSES
+from sitrep.model.vocabulary import (
+    IMPACTS,
+    INCIDENT_STATUSES,
+    MAINTENANCE_IMPACT,
+    MAINTENANCE_STATUSES,
+    UPDATE_IMPACTS,
+)
 
 INCIDENT_NAME = re.compile(r"^incidents/(\d{4})/(\d{4})-(\d{2})-(\d{2})-[a-z0-9][a-z0-9-]*\.md$")
 POSTMORTEM_NAME = re.compile(r"^postmortems/\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*\.md$")
@@ -258,7 +265,7 @@ def _check_changes(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
                 diags.error(rf.path, rf.line_of(("updates", i, "components")), "bad-value",
                             f"updates[{i}].components is empty: list the components whose impact changes, "
                             "e.g. 'publishing-api: major_outage', or remove it")
-            _check_impacts(update.components, ("updates", i, "components"), (*IMPACTS, "operational"),
+            _check_impacts(update.components, ("updates", i, "components"), UPDATE_IMPACTS,
                            rf, config, diags)
         if update.severity is not None:
             canonical = config.normalise_severity(update.severity)
@@ -305,7 +312,7 @@ def _check_lifecycle(inc: Incident, rf: RecordFile, diags: Diagnostics) -> None:
             diags.error(path, rf.line_of(("resolved",)), "time-order",
                         f"resolved ({inc.resolved.isoformat()}) is before the update that {inc.status} it "
                         f"(updates[{closing}], {closed_at.isoformat()}): the order must be updates <= resolved; "
-                        f"set 'resolved: {closed_at.isoformat().replace('+00:00', 'Z')}' or later")
+                        f"set 'resolved: {iso_z(closed_at)}' or later")
     if not inc.is_maintenance and inc.started and inc.updates[0].at < inc.started:
         diags.warning(path, rf.line_of(("updates", 0, "at")), "update-before-start",
                       "the first update is earlier than 'started': check both timestamps")
@@ -393,7 +400,8 @@ def check_pasted_updates(rf: RecordFile, diags: Diagnostics) -> None:
 
 
 #: The folder each kind of record lives in, as a message names it.
-KIND_FOLDERS = {"incident": "incidents/YYYY/", "postmortem": "postmortems/", "runbook": "runbooks/"}
+KIND_FOLDERS = {kind: f"{folder}/YYYY/" if kind == "incident" else f"{folder}/"
+                for kind, folder in RECORD_FOLDERS.items()}
 
 
 def _distinctive_fields() -> dict[str, frozenset[str]]:

@@ -60,6 +60,8 @@ Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 
 
 class Model(BaseModel):
+    """Base of the settings models: unknown keys are errors, values are frozen."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
@@ -89,6 +91,12 @@ class Severity(Model):
     )
     resolve_within: Duration | None = Field(None, description="Target time to resolve (MTTR target).")
     aliases: list[str] = Field(default_factory=list, description="Other spellings accepted in records.")
+
+    @property
+    def requires_postmortem(self) -> bool:
+        """A resolved incident of this level needs a postmortem: the levels with a resolution target
+        (SEV1 and SEV2 by default), as the reports count and the internal resolution notice asks."""
+        return self.resolve_within is not None
 
 
 DEFAULT_SEVERITIES: tuple[Severity, ...] = (
@@ -320,6 +328,7 @@ class SitrepConfig(Model):
 
     # --- lookups -------------------------------------------------------------
     def component(self, component_id: str) -> Component | None:
+        """The configured component with this id, or None."""
         return next((c for c in self.components if c.id == component_id), None)
 
     def component_name(self, component_id: str) -> str:
@@ -329,9 +338,11 @@ class SitrepConfig(Model):
 
     @property
     def component_ids(self) -> list[str]:
+        """The configured component ids, in the order of mkdocs.yml."""
         return [c.id for c in self.components]
 
     def severity(self, severity_id: str | None) -> Severity | None:
+        """The severity level with this canonical id, or None (see :meth:`normalise_severity` for aliases)."""
         return next((s for s in self.severities if s.id == severity_id), None)
 
     def unknown_component(self, component_id: object) -> str:

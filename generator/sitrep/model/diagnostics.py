@@ -41,6 +41,7 @@ class Diagnostic:
         )
 
     def as_dict(self) -> dict[str, object]:
+        """The diagnostic as JSON output lists it."""
         return {
             "path": self.path,
             "line": self.line,
@@ -74,13 +75,16 @@ class Diagnostics:
     items: list[Diagnostic] = field(default_factory=list)
 
     def add(self, path: str | PurePosixPath, line: int, level: Level, code: str, message: str) -> None:
+        """Add one diagnostic (lines below 1 count as line 1)."""
         # One diagnostic is one line: a key or value quoted from a record may hold line breaks.
         self.items.append(Diagnostic(one_line(str(path)), max(int(line), 1), level, code, one_line(message)))
 
     def error(self, path: str | PurePosixPath, line: int, code: str, message: str) -> None:
+        """Add an error: the record is not valid."""
         self.add(path, line, "error", code, message)
 
     def warning(self, path: str | PurePosixPath, line: int, code: str, message: str) -> None:
+        """Add a warning: the record is valid but probably not what was meant."""
         self.add(path, line, "warning", code, message)
 
     def relative_to(self, prefix: str) -> Diagnostics:
@@ -90,6 +94,7 @@ class Diagnostics:
         return Diagnostics([replace(d, path=f"{prefix}/{d.path}") for d in self.items])
 
     def extend(self, other: Iterable[Diagnostic]) -> None:
+        """Add the diagnostics of another pass."""
         self.items.extend(other)
 
     def __iter__(self) -> Iterator[Diagnostic]:
@@ -105,17 +110,21 @@ class Diagnostics:
 
     @property
     def errors(self) -> list[Diagnostic]:
+        """The errors, in report order."""
         return [d for d in self.sorted() if d.level == "error"]
 
     @property
     def warnings(self) -> list[Diagnostic]:
+        """The warnings, in report order."""
         return [d for d in self.sorted() if d.level == "warning"]
 
     @property
     def has_errors(self) -> bool:
+        """Whether any diagnostic is an error."""
         return any(d.level == "error" for d in self.items)
 
     def summary_line(self) -> str:
+        """``2 errors, 1 warning``."""
         e, w = len(self.errors), len(self.warnings)
         return f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
 

@@ -9,7 +9,7 @@ import secrets
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 try:
@@ -109,6 +109,26 @@ def write_atomically(path: Path, data: bytes, check: Callable[[bytes], None] | N
         raise
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_tree(folder: Path, files: Iterable[tuple[str, bytes]]) -> int:
+    """Write each (path relative to ``folder``, bytes), making folders on the way; return how many.
+
+    Plain writes, not atomic ones: for output a command makes again in full, into a folder it
+    was given (``sitrep generate``'s pages and theme files) or made (a revision's records).
+    """
+    count = 0
+    for rel, data in files:
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        count += 1
+    return count
+
+
+def remove_folder(path: str | Path) -> None:
+    """Remove a folder and what it holds, if it is there (a build's staging folder)."""
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def swap_in(staging: str | Path, target_dir: str | Path) -> None:

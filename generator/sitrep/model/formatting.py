@@ -65,6 +65,16 @@ def month_label(day: date) -> str:
     return f"{_MONTHS[day.month - 1]} {day.year}"
 
 
+def window_text(start: datetime, end: datetime) -> str:
+    """A time window in running text, in UTC: ``February 10, 2026 from 14:00 to 16:00 UTC``, or
+    ``Feb 10, 22:00 UTC to Feb 11, 02:00 UTC`` when it ends on another day."""
+    start, end = to_utc(start), to_utc(end)
+    if start.date() != end.date():
+        return (f"{_SHORT_MONTHS[start.month - 1]} {start.day}, {clock_time(start)} UTC to "
+                f"{_SHORT_MONTHS[end.month - 1]} {end.day}, {clock_time(end)} UTC")
+    return f"{_MONTHS[start.month - 1]} {start.day}, {start.year} from {clock_time(start)} to {clock_time(end)} UTC"
+
+
 # --------------------------------------------------------------------------- durations and shares
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, date
 from typing import Any
 
 from sitrep.model.config import SitrepConfig
-from sitrep.model.records import Incident, Postmortem, Record, Runbook
+from sitrep.model.records import Incident, Postmortem, Runbook
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,6 @@ class Portal:
             "incident": {i.id: i for i in self.incidents},
             "postmortem": {p.id: p for p in self.postmortems},
             "runbook": {r.id: r for r in self.runbooks},
-            "path": {r.path: r for r in (*self.incidents, *self.postmortems, *self.runbooks)},
         })
         # Reverse indexes: pages ask these once per incident or runbook.
         self._index["pm_by_incident"] = {}
@@ -38,21 +37,23 @@ class Portal:
                 self._index["incidents_by_runbook"].setdefault(runbook_id, []).append(inc)  # type: ignore[attr-defined]
 
     def incident(self, incident_id: str) -> Incident | None:
+        """The incident or maintenance with this id, or None."""
         return self._index["incident"].get(incident_id)  # type: ignore[return-value]
 
     def runbook(self, runbook_id: str) -> Runbook | None:
+        """The runbook with this id, or None."""
         return self._index["runbook"].get(runbook_id)  # type: ignore[return-value]
 
     def postmortem(self, postmortem_id: str) -> Postmortem | None:
+        """The postmortem with this id, or None."""
         return self._index["postmortem"].get(postmortem_id)  # type: ignore[return-value]
 
-    def by_path(self, path: str) -> Record | None:
-        return self._index["path"].get(path)
-
     def postmortems_for(self, incident_id: str) -> list[Postmortem]:
+        """The postmortems whose ``incidents:`` name this incident, in file order."""
         return list(self._index["pm_by_incident"].get(incident_id, []))  # type: ignore[arg-type]
 
     def incidents_using(self, runbook_id: str) -> list[Incident]:
+        """The incidents whose ``runbooks:`` name this runbook, in file order."""
         return list(self._index["incidents_by_runbook"].get(runbook_id, []))  # type: ignore[arg-type]
 
     @property

@@ -3,7 +3,7 @@
 These pydantic-validated dataclasses are the single source of the format. Their field descriptions and
 examples feed the validator's messages, ``sitrep schema`` (JSON Schema for
 editors) and the format reference page. Rules that span several fields or
-several records (time order, references) live in :mod:`sitrep.validation`.
+several records (time order, references) live in :mod:`sitrep.load.validation`.
 """
 
 from __future__ import annotations
@@ -21,14 +21,11 @@ from pydantic.fields import FieldInfo
 from pydantic_core import TzInfo
 
 from sitrep.model.formatting import compact_stamp, id_word
-from sitrep.model.vocabulary import IMPACTS, INCIDENT_STATUSES, MAINTENANCE_IMPACT, MAINTENANCE_STATUSES, worst
+from sitrep.model.vocabulary import CLOSING_STATUSES, POSTMORTEM_STATUSES, worst
 
-# The literals are built from the vocabulary (subscripting Literal with a tuple lists its values).
-Impact = Literal[IMPACTS]  # type: ignore[valid-type]
-MaintenanceImpact = Literal[MAINTENANCE_IMPACT]  # type: ignore[valid-type]
-IncidentStatus = Literal[INCIDENT_STATUSES]  # type: ignore[valid-type]
-MaintenanceStatus = Literal[MAINTENANCE_STATUSES]  # type: ignore[valid-type]
 Visibility = Literal["public", "internal"]
+#: Built from the vocabulary (subscripting Literal with a tuple lists its values).
+PostmortemStatus = Literal[POSTMORTEM_STATUSES]  # type: ignore[valid-type]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
 
@@ -180,6 +177,7 @@ class Record:
 
     @property
     def body_line(self) -> int:
+        """The file's line number where the body starts."""
         return self._body_line
 
 
@@ -299,6 +297,7 @@ class Incident(Record):
     # --- derived, pure ------------------------------------------------------
     @property
     def is_maintenance(self) -> bool:
+        """Whether the record is a scheduled maintenance rather than an incident."""
         return self.kind == "maintenance"
 
     @property
@@ -308,7 +307,8 @@ class Incident(Record):
 
     @property
     def is_resolved(self) -> bool:
-        return self.status in ("resolved", "completed")
+        """Whether the latest update closed the record (resolved or completed)."""
+        return self.status in CLOSING_STATUSES
 
     @property
     def update_ids(self) -> tuple[str, ...]:
@@ -324,6 +324,7 @@ class Incident(Record):
 
     @property
     def resolved_at(self) -> datetime | None:
+        """When it was resolved: ``resolved:``, else the closing update's time; None while open."""
         if self.resolved:
             return self.resolved
         return self.updates[-1].at if self.is_resolved else None
@@ -335,6 +336,7 @@ class Incident(Record):
 
     @property
     def last_updated(self) -> datetime:
+        """The time of the latest update."""
         return max(u.at for u in self.updates)
 
     @property
@@ -396,6 +398,7 @@ class Incident(Record):
 
     @property
     def roles(self) -> dict[str, str]:
+        """The response roles that are filled in, by their label ("Tech lead": name)."""
         return {k: v for k, v in (("Commander", self.commander), ("Tech lead", self.tech_lead),
                                   ("Comms lead", self.comms_lead), ("Scribe", self.scribe)) if v}
 
@@ -410,7 +413,7 @@ class Postmortem(Record):
                                  json_schema_extra=_ex(["2026-02-10-publishing-api-errors"]))
     date: dt.date = Field(description="Date of the postmortem (YYYY-MM-DD).")
     authors: list[str] = Field(min_length=1, description="Authors' names.")
-    status: Literal["draft", "in-review", "published"] = Field(description="draft, in-review or published.")
+    status: PostmortemStatus = Field(description="draft, in-review or published.")
     visibility: Visibility = Field("internal", description="internal (default) or public.")
     tags: list[str] = Field(default_factory=list, description="Free-form tags.")
 
@@ -432,6 +435,10 @@ class Runbook(Record):
     def next_review(self) -> dt.date:
         """When the runbook is next due for review: last review plus its review interval."""
         return self.last_reviewed + dt.timedelta(days=self.review_every)
+
+    def is_stale(self, today: dt.date) -> bool:
+        """Whether the runbook is past its review date on ``today`` (due today is not stale yet)."""
+        return self.next_review < today
 
 
 MODELS: dict[str, type[Record]] = {"incident": Incident, "postmortem": Postmortem, "runbook": Runbook}

@@ -22,13 +22,17 @@ IMPACTS: tuple[str, ...] = ("degraded_performance", "partial_outage", "major_out
 MAINTENANCE_IMPACT = "under_maintenance"
 #: Impacts that count as downtime (uptime, MTBF); degraded performance and maintenance do not.
 OUTAGE_IMPACTS: frozenset[str] = frozenset({"partial_outage", "major_outage"})
+#: What an update may set a component to: an impact, or operational once the component has recovered.
+UPDATE_IMPACTS: tuple[str, ...] = (*IMPACTS, "operational")
 
 #: An incident's update statuses, in lifecycle order.
 INCIDENT_STATUSES: tuple[str, ...] = ("investigating", "identified", "monitoring", "resolved")
 #: A maintenance's update statuses, in lifecycle order.
 MAINTENANCE_STATUSES: tuple[str, ...] = ("scheduled", "in_progress", "verifying", "completed")
+#: The update status that closes each kind of record (an incident's ``kind``).
+CLOSING_STATUS: dict[str, str] = {"incident": "resolved", "maintenance": "completed"}
 #: The update statuses that close a record.
-CLOSING_STATUSES: tuple[str, ...] = ("resolved", "completed")
+CLOSING_STATUSES: tuple[str, ...] = tuple(CLOSING_STATUS.values())
 
 STATUS_LABELS: dict[str, str] = {
     "operational": "Operational",
@@ -62,6 +66,8 @@ OVERALL: dict[str, tuple[str, str]] = {
 }
 
 POSTMORTEM_STATUS_LABELS: dict[str, str] = {"draft": "Draft", "in-review": "In review", "published": "Published"}
+#: A postmortem's statuses, in the order it goes through them.
+POSTMORTEM_STATUSES: tuple[str, ...] = tuple(POSTMORTEM_STATUS_LABELS)
 
 #: Action-item states in the order lists show them (open first).
 ACTION_STATES: tuple[str, ...] = ("open", "done", "wont_do")
@@ -81,6 +87,11 @@ def status_label(status: str) -> str:
 def update_label(status: str) -> str:
     """Human label of an update status ("In progress"); the raw value when unknown."""
     return UPDATE_LABELS.get(status, status)
+
+
+def closing_label(kind: str) -> str:
+    """What the end of a record of ``kind`` is called: "Resolved" (incident), "Completed" (maintenance)."""
+    return update_label(CLOSING_STATUS.get(kind, CLOSING_STATUS["incident"]))
 
 
 def maintenance_affects(state: str) -> str:

@@ -92,15 +92,16 @@ def build_badges(state: PortalState) -> dict[str, bytes]:
     overall = state.overall
     fill, named = COLOURS.get(overall.worst, COLOURS["major_outage"])
     message = overall.description  # the banner's and status.json's words (vocabulary.OVERALL)
+    svg_file, json_file = urls.BADGE_FILES
     out = {
-        "badge.svg": badge_svg("status", message, fill, "sitrep-badge").encode(),
-        "badge.json": endpoint_json("status", message, named),
+        svg_file: badge_svg("status", message, fill, "sitrep-badge").encode(),
+        json_file: endpoint_json("status", message, named),
     }
     for comp in portal.config.components:
         status = statuses.get(comp.id, "operational")
         fill, named = COLOURS.get(status, COLOURS["major_outage"])
         text = status_label(status)
         svg = badge_svg(comp.name, text, fill, f"sitrep-badge-{comp.id}")
-        out[urls.component_file(comp.id, "badge.svg")] = svg.encode()
-        out[urls.component_file(comp.id, "badge.json")] = endpoint_json(comp.name, text, named)
+        out[urls.component_file(comp.id, svg_file)] = svg.encode()
+        out[urls.component_file(comp.id, json_file)] = endpoint_json(comp.name, text, named)
     return out

@@ -27,14 +27,17 @@ class RenderContext:
 
     @property
     def portal(self) -> Portal:
+        """The portal of the edition being rendered."""
         return self.state.portal
 
     @property
     def now(self) -> datetime:
+        """The build's instant, in UTC."""
         return self.state.now.astimezone(UTC)
 
     @property
     def config(self) -> SitrepConfig:
+        """The edition's settings."""
         return self.state.portal.config
 
     @property

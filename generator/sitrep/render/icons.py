@@ -16,6 +16,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from sitrep.model.exceptions import SiteError
+
 #: Status or impact -> icon of Material's ``.icons`` folder. Distinct shapes, not only colours.
 ICONS: dict[str, str] = {
     "operational": "octicons/check-circle-fill-16",
@@ -41,7 +43,8 @@ _SVG = re.compile(r'<svg[^>]*viewBox="(?P<box>[^"]+)"[^>]*>(?P<inner>.*)</svg>',
 def _icons_dir() -> Path:
     spec = importlib.util.find_spec("material")
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("mkdocs-material is not installed; its icons are needed for the status pages")
+        raise SiteError("mkdocs-material is not installed; its icons are needed for the status pages: "
+                        "pip install -r requirements.txt")
     return Path(next(iter(spec.submodule_search_locations))) / "templates" / ".icons"
 
 

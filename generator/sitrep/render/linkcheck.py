@@ -30,6 +30,7 @@ class BrokenLink:
     reason: str
 
     def as_text(self) -> str:
+        """``page: url: reason``, one line of the report."""
         return f"{self.page}: {self.url}: {self.reason}"
 
 

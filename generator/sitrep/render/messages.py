@@ -30,7 +30,7 @@ import markupsafe
 
 from sitrep.derive.events import Event
 from sitrep.derive.state import IncidentState
-from sitrep.model.config import SitrepConfig
+from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.exceptions import MessageTemplateError
 from sitrep.model.formatting import format_duration, human_time
 from sitrep.model.portal import Portal
@@ -226,7 +226,7 @@ def incident_view(portal: Portal, inc: Incident, derived: IncidentState, audienc
         "kind": inc.kind,
         "title": inc.title,
         "url": link(config, audience, inc.visibility, incident_page(inc.id)),
-        "severity": {"id": severity.id, "name": severity.name} if severity else None,
+        "severity": _severity_view(severity),
         "status": inc.status,
         "components": [{"id": cid, "name": config.component_name(cid), "impact": impact}
                        for cid, impact in derived.affected.items()],
@@ -292,6 +292,13 @@ def render_message(env: jinja2.Environment, portal: Portal, event: Event, style:
     return message
 
 
+def _severity_view(severity: Severity | None) -> dict[str, Any] | None:
+    """A severity level as message templates see it."""
+    if severity is None:
+        return None
+    return {"id": severity.id, "name": severity.name, "requires_postmortem": severity.requires_postmortem}
+
+
 def _as_of_update(portal: Portal, event: Event) -> dict[str, Any]:
     """An update's message tells the incident as that update left it, as its entry on the incident page
     and in the updates feed does: sent late (a retry, or with a later de-escalation in the same run), a
@@ -306,7 +313,7 @@ def _as_of_update(portal: Portal, event: Event) -> dict[str, Any]:
         impact.update(earlier.components or {})
     severity = portal.config.severity(severity_id)
     view: dict[str, Any] = {
-        "severity": {"id": severity.id, "name": severity.name} if severity else None,
+        "severity": _severity_view(severity),
         "status": update.status,
         "components": [{"id": cid, "name": portal.config.component_name(cid), "impact": i}
                        for cid, i in impact.items()],

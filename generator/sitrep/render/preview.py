@@ -147,8 +147,8 @@ def _warnings(state: PortalState) -> list[tuple[str, str]]:
                                    f"without an owner, e.g. \"{shorten(unowned[0].text, 60)}\"."))
     today = now.date()
     for rb in head.runbooks:
-        due_date = rb.next_review
-        if due_date < today:
+        if rb.is_stale(today):
+            due_date = rb.next_review
             out.append((rb.id, f"Runbook `{rb.id}` is past its review date ({due_date.isoformat()}; last "
                                f"reviewed {rb.last_reviewed.isoformat()})."))
     return out

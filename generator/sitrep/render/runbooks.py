@@ -23,7 +23,7 @@ def _rb_view(rb: Runbook, ctx: RenderContext, root: str) -> dict[str, Any]:
         "last_reviewed": rb.last_reviewed,
         "review_every": rb.review_every,
         "next_review": due,
-        "stale": due < ctx.now.date(),
+        "stale": rb.is_stale(ctx.now.date()),
         "days_overdue": (ctx.now.date() - due).days,
         "components": [{"id": c, "name": config.component_name(c)} for c in rb.components],
         "visibility": rb.visibility,

@@ -25,7 +25,6 @@ from sitrep.render.body_links import BodyLinks
 from sitrep.render.page import NOT_INDEXED, Page, embed_body, front_matter
 from sitrep.render.templating import page_part, render, template_macro
 
-HISTORY_PAGE_SIZE_DEFAULT = 25
 #: A history list of at most this many pages is filtered across all its pages (the script
 #: fetches the others when a visitor types); a longer one is filtered page by page.
 FILTER_ACROSS_PAGES = 20

@@ -36,8 +36,8 @@ from sitrep.derive.state import PortalState
 from sitrep.model.config import Component, SitrepConfig
 from sitrep.model.formatting import dump_json, safe_text, to_utc
 from sitrep.model.records import Incident, Update, newest_first, update_repeats
-from sitrep.model.vocabulary import COMPONENT_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES
-from sitrep.render.urls import API_DIR, urls_for
+from sitrep.model.vocabulary import CLOSING_STATUSES, COMPONENT_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES
+from sitrep.render.urls import API_DIR, API_SUMMARY, urls_for
 
 LIST_LIMIT = 50
 ID_LENGTH = 12
@@ -195,7 +195,7 @@ def _impact_updates(inc: Incident) -> tuple[Update | None, Update | None]:
     ordered = list(reversed(newest_first(inc.updates)))
     active = ("in_progress", "verifying", "completed") if inc.is_maintenance else None
     start = next((u for u in ordered if active is None or u.status in active), None)
-    end = next((u for u in ordered if u.status in ("resolved", "completed")), None)
+    end = next((u for u in ordered if u.status in CLOSING_STATUSES), None)
     return start, end
 
 
@@ -311,18 +311,18 @@ def build_api(state: PortalState) -> dict[str, bytes]:
     status = {"indicator": _valid(overall.indicator, STATUSPAGE_IMPACTS, "none"), "description": overall.description}
     page = ctx.page
     files: dict[str, Any] = {
-        "summary.json": {"page": page, "components": ctx.components, "incidents": unresolved,
-                         "scheduled_maintenances": active + upcoming, "status": status},
-        "status.json": {"page": page, "status": status},
-        "components.json": {"page": page, "components": ctx.components},
-        "incidents.json": {"page": page, "incidents": [_incident(ctx, i) for i in _recent(incidents)]},
-        "incidents/unresolved.json": {"page": page, "incidents": unresolved},
-        "scheduled-maintenances.json": {
+        API_SUMMARY: {"page": page, "components": ctx.components, "incidents": unresolved,
+                      "scheduled_maintenances": active + upcoming, "status": status},
+        API_DIR + "status.json": {"page": page, "status": status},
+        API_DIR + "components.json": {"page": page, "components": ctx.components},
+        API_DIR + "incidents.json": {"page": page, "incidents": [_incident(ctx, i) for i in _recent(incidents)]},
+        API_DIR + "incidents/unresolved.json": {"page": page, "incidents": unresolved},
+        API_DIR + "scheduled-maintenances.json": {
             "page": page,
             "scheduled_maintenances": [_incident(ctx, m) for m in _recent(maintenances)],
         },
-        "scheduled-maintenances/upcoming.json": {"page": page, "scheduled_maintenances": upcoming},
-        "scheduled-maintenances/active.json": {"page": page, "scheduled_maintenances": active},
+        API_DIR + "scheduled-maintenances/upcoming.json": {"page": page, "scheduled_maintenances": upcoming},
+        API_DIR + "scheduled-maintenances/active.json": {"page": page, "scheduled_maintenances": active},
     }
-    return {API_DIR + name: dump_json(data) for name, data in files.items()}
+    return {path: dump_json(data) for path, data in files.items()}
 

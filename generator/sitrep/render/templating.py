@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from sitrep.model.formatting import day_label, format_duration, human_time, iso_z, pct, safe_text, uptime_text
 from sitrep.model.vocabulary import (
     action_state_label,
+    closing_label,
     maintenance_affects,
     postmortem_status_label,
     status_label,
@@ -131,6 +132,7 @@ def template_env() -> jinja2.Environment:
         "status_label": status_label,
         "maintenance_affects": maintenance_affects,
         "update_label": update_label,
+        "closing_label": closing_label,
         "pm_status": postmortem_status_label,
         "state_label": action_state_label,
         "anchor": update_anchor,

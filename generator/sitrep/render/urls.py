@@ -88,6 +88,8 @@ METRICS_FILE = "reports/metrics.json"
 BADGE_FILES = ("badge.svg", "badge.json")
 #: The status banner script for product pages (render/embed.py).
 EMBED_SCRIPT = "embed.js"
+
+
 def component_file(component_id: str, name: str) -> str:
     """A file about one component (badge, feeds, calendar): ``components/<id>/badge.svg``."""
     return f"components/{component_id}/{name}"

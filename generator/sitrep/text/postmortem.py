@@ -120,6 +120,7 @@ from datetime import date
 from typing import Literal
 
 from sitrep.model.formatting import shorten
+from sitrep.model.vocabulary import action_state_label
 from sitrep.text.markdown import BlockScanner, strip_code_spans, strip_html_comments
 
 __all__ = [
@@ -753,15 +754,18 @@ def _build_item(
     state: Literal["open", "done", "wont_do"]
     if struck and not (checkbox in ("x", "X") or explicit_state == "done"):
         state = "wont_do"
-        status = explicit if explicit_state == "wont_do" else "Won't do"
+        status = explicit if explicit_state == "wont_do" else action_state_label(state)
     elif explicit_state is not None:
         state, status = explicit_state, explicit
     elif checkbox in ("x", "X"):
-        state, status = "done", "Done"
+        state = "done"
+        status = action_state_label(state)
     elif checkbox in ("-", "~"):
-        state, status = "wont_do", "Won't do"
+        state = "wont_do"
+        status = action_state_label(state)
     else:
-        state, status = "open", "Open"
+        state = "open"
+        status = action_state_label(state)
 
     item = ActionItem(text=text, owner=owner, due=due, state=state, status=status, line=line)
     problems: list[TextProblem] = []

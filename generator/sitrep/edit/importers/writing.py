@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
 from pathlib import Path, PurePosixPath
 
-from sitrep.edit.scaffold import create_file, render_document, unique_stem
+from sitrep.edit.scaffold import create_file, incident_stem, render_document, unique_stem
 from sitrep.edit.updates import check_text
 from sitrep.edit.yaml_text import format_timestamp, message_lines, yaml_scalar
-from sitrep.load.discovery import discover
+from sitrep.load.discovery import discover, record_folder
 from sitrep.load.reader import read_record
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
@@ -364,9 +364,8 @@ def write_imports(root: Path, config: SitrepConfig, source: str, incidents: Iter
             ordered.append(inc)
     for inc in ordered:
         day = inc.day
-        stem = f"{day.isoformat()}-{slugify(inc.title, fallback=inc.kind)}" if day else \
-            f"undated-{slugify(inc.title, fallback=inc.kind)}"
-        folder = f"incidents/{day.year:04d}" if day else "incidents/undated"
+        stem = incident_stem(day, inc.title, inc.kind)
+        folder = record_folder("incident", day)
         rel = writer.put(inc.source_id, "incident", inc.title, folder, stem,
                          lambda _rel, flags, inc=inc: render_incident(inc, source, flags), inc.notes)
         if inc.postmortem is not None:
@@ -381,7 +380,7 @@ def write_imports(root: Path, config: SitrepConfig, source: str, incidents: Iter
                     return render_postmortem(pm, incident_id, "in-review", flags, source, source_id)
                 return published
 
-            writer.put(f"postmortem:{inc.source_id}", "postmortem", pm.title, "postmortems",
+            writer.put(f"postmortem:{inc.source_id}", "postmortem", pm.title, record_folder("postmortem"),
                        f"{pm.date.isoformat()}-{slugify(inc.title, fallback='postmortem')}", render_pm)
     if not dry_run:
         writer.ledger.save()
