@@ -196,7 +196,8 @@ def test_an_internal_mailbox_gets_the_teams_alert_not_the_customer_letter(portal
     assert "Incident Commander: Alice Commander" in text_of(alert)
     assert "Comms: Carol Comms" in text_of(alert)
     assert resolution["Subject"] == "✅ RESOLVED: API requests failing"
-    assert "Postmortem: due within 48 hours for SEV2" in text_of(resolution)
+    assert ("Postmortem required for SEV2: meeting within 48 hours, published within 7 days"
+            in text_of(resolution))
     assert "Dear Valued Customer" not in text_of(resolution)
 
 

@@ -123,7 +123,11 @@ __all__ = [
 
 #: MTTD target of the incident process ("Metrics and Improvement": < 5 minutes).
 MTTD_TARGET = timedelta(minutes=5)
-#: A postmortem is on time when dated at most this long after resolution.
+#: The postmortem meeting of an incident that requires one is held within this long of resolution
+#: (the incident process: "Post-mortem will be scheduled within 48 hours", "LEARN (Within 48 hours)").
+POSTMORTEM_MEETING_WITHIN = timedelta(hours=48)
+#: A postmortem is on time when dated at most this long after resolution (the incident process:
+#: "Short-term (within 1 week): Complete post-mortem").
 POSTMORTEM_WITHIN = timedelta(days=7)
 #: How many cadence breaches the report lists.
 WORST_GAPS = 10
@@ -159,6 +163,7 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
     page always agree with the figures in its tables.
     """
     required = [s.id for s in config.severities if s.requires_postmortem]
+    _days = f"{POSTMORTEM_WITHIN.days} days"
     return {
         "statistics": (
             "How the summary figures are computed. n is the number of incidents measured. Mean is "
@@ -235,8 +240,8 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
         "postmortem_completion": (
             "Postmortem completion: of the resolved incidents that require a postmortem (severities "
             f"with a resolution target: {_and(required) if required else 'none'}), the share with a "
-            "published postmortem (target 100%), and of those, the share published within 7 days of "
-            "resolution (the postmortem's date at most 7 days after the day of resolution, UTC). "
+            f"published postmortem (target 100%), and of those, the share published within {_days} of "
+            f"resolution (the postmortem's date at most {_days} after the day of resolution, UTC). "
             "Incidents still missing one are listed."
         ),
         "action_items": (

@@ -29,6 +29,7 @@ import jinja2
 import markupsafe
 
 from sitrep.derive.events import Event
+from sitrep.derive.metrics import POSTMORTEM_MEETING_WITHIN, POSTMORTEM_WITHIN
 from sitrep.derive.state import IncidentState
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.exceptions import MessageTemplateError
@@ -270,6 +271,9 @@ def render_message(env: jinja2.Environment, portal: Portal, event: Event, style:
         "incident": incident_view(portal, event.incident, _required(derived), audience) if event.incident else None,
         "postmortem": postmortem_view(config, event.postmortem, audience) if event.postmortem else None,
         "now": now,
+        # When a required postmortem is due, as the reports count it (templates say it, never restate it).
+        "postmortem_due": (f"meeting within {POSTMORTEM_MEETING_WITHIN // timedelta(hours=1)} hours, "
+                           f"published within {POSTMORTEM_WITHIN.days} days"),
     }
     if event.kind == "incident.updated" and context["incident"] is not None:
         context["incident"].update(_as_of_update(portal, event))
