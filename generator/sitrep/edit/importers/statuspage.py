@@ -51,7 +51,7 @@ from sitrep.edit.importers.writing import (
 )
 from sitrep.model.config import SitrepConfig
 from sitrep.model.exceptions import ImportRefused
-from sitrep.model.vocabulary import IMPACTS
+from sitrep.model.vocabulary import CLOSING_STATUS, MAINTENANCE_IMPACT, UPDATE_IMPACTS
 
 #: Statuspage's incident impact, most severe first: its position picks the portal's severity.
 IMPACT_ORDER = ("critical", "major", "minor", "none")
@@ -151,7 +151,8 @@ def source_components(objects: Iterable[dict[str, Any]]) -> list[SourceComponent
 
 
 def _component_impact(status: Any) -> str | None:
-    return status if status in (*IMPACTS, "operational", "under_maintenance") else None
+    """A Statuspage component status as a Sitrep impact (None for a status Sitrep has no word for)."""
+    return status if status in (*UPDATE_IMPACTS, MAINTENANCE_IMPACT) else None
 
 
 def _severity(impact: Any, config: SitrepConfig) -> str | None:
@@ -176,7 +177,7 @@ def to_incident(obj: dict[str, Any], mapping: Mapping[str, str], config: SitrepC
     current: dict[str, str] = {}
     declared: dict[str, str] = {}
     updates: list[ImportedUpdate] = []
-    closing = ("completed",) if maintenance else ("resolved",)
+    closing = (CLOSING_STATUS["maintenance" if maintenance else "incident"],)
     for n, raw in enumerate(u for u in raw_updates if u.get("status") != "postmortem"):
         status = str(raw.get("status") or "")
         update = ImportedUpdate(time_of(raw.get("display_at") or raw.get("created_at"), f"update {n + 1} time"),
