@@ -243,7 +243,7 @@ def source_components(objects: Iterable[dict[str, Any]]) -> list[SourceComponent
         names.append(name)  # latest name last
     found = [SourceComponent(key, names) for key, names in sorted(seen.items(), key=lambda kv: kv[1][-1].lower())]
     if nameless:
-        found.append(SourceComponent(NO_COMPONENT, [f"the {nameless} incident(s) and maintenance that name no "
+        found.append(SourceComponent(NO_COMPONENT, [f"the {nameless} incidents or maintenance that name no "
                                                     "component on Statuspage"], stand_in=True))
     return found
 
