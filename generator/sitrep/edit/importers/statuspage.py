@@ -39,7 +39,6 @@ How the fields map (documented in the README):
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
@@ -342,7 +341,7 @@ def to_incident(obj: dict[str, Any], mapping: Mapping[str, str], config: SitrepC
     return ImportedIncident(
         source_id=str(obj.get("id") or obj.get("shortlink") or obj.get("name")),
         kind=kind,
-        title=" ".join(html.unescape(str(obj.get("name") or "")).split()),
+        title=" ".join(str(obj.get("name") or "").split()),
         severity=None if maintenance else _severity(impact, config),
         started=None if maintenance else started,
         resolved=resolved,
