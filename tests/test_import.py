@@ -137,7 +137,8 @@ def test_the_imported_records_keep_the_history(imported: tuple[Path, Result]) ->
     assert len(maintenance) == 30 and all(set(m.components.values()) == {"under_maintenance"} for m in maintenance)
     assert all(m.status == "completed" and m.scheduled_start for m in maintenance)
     statuses = sorted(p.status for p in portal.postmortems)
-    assert statuses == ["in-review"] * 5 + ["published"] * 5  # free-text ones are not in our layout yet
+    # Statuspage published them all: published and public, free-text ones under Summary.
+    assert statuses == ["published"] * 10 and all(p.visibility == "public" for p in portal.postmortems)
     assert all(p.incidents[0] in {i.id for i in portal.incidents} for p in portal.postmortems)
 
 

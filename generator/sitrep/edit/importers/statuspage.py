@@ -14,30 +14,40 @@ The same incident in several inputs is taken once (the copy updated last).
 
 How the fields map (documented in the README):
 
-* ``name`` -> ``title``; ``impact`` critical/major/minor/none -> the first, second,
-  third and fourth severity of the portal (SEV1..SEV4 by default);
+* ``name`` -> ``title``; ``impact_override`` (else ``impact``) critical/major/minor/none ->
+  the first, second, third and fourth severity of the portal (SEV1..SEV4 by default);
 * ``started_at`` (else ``created_at``) -> ``started``; ``resolved_at`` -> ``resolved``;
   ``scheduled_for``/``scheduled_until`` -> a maintenance's ``scheduled_start``/``scheduled_end``;
-* each ``incident_updates`` item -> an update (``display_at`` else ``created_at``;
-  ``body`` kept as written); its ``affected_components`` (``old_status`` ->
-  ``new_status``) give each component's impact when it first appears and every
-  later change (an escalation in Statuspage becomes an update with ``components``);
-  components listed on the incident but never in an update get the impact its
-  ``impact`` implies; the ``postmortem`` status marks the postmortem's publication
-  and is not an update;
-* ``postmortem_body`` -> a postmortem (``published`` if it has the sections a
-  published postmortem needs, else ``in-review``).
+* each ``incident_updates`` item -> an update, in the order of the times Statuspage shows
+  (``display_at`` else ``created_at``; updates of the same time in the order they were
+  posted, then in lifecycle order); ``body`` as its text: HTML (links, line breaks,
+  emphasis, entities) becomes the plain text of Sitrep's messages, links as ``text (url)``;
+  its ``affected_components`` (``old_status`` -> ``new_status``) give each component's
+  impact when it first appears and every later change (an escalation in Statuspage
+  becomes an update with ``components``); several Statuspage components mapped to one
+  portal component count as the worst of them; components listed on the incident but
+  never in an update get the impact its impact implies, and an incident that names no
+  component gets the component the table gives :data:`NO_COMPONENT`; the ``postmortem``
+  status marks the postmortem's publication and is not an update;
+* an incident that Statuspage has resolved (``resolved_at``, or a closing ``status``) but
+  whose updates never say so (a backfilled incident: one update, or none) gets a closing
+  update saying it was added by the import (:data:`ADDED_CLOSING`); one with no update at
+  all gets a first one as well (:data:`ADDED_FIRST`);
+* ``postmortem_body`` -> a postmortem: published and public if Statuspage published it
+  (``postmortem_published_at``, or the ``postmortem`` status), an internal draft if not.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +61,14 @@ from sitrep.edit.importers.writing import (
 )
 from sitrep.model.config import SitrepConfig
 from sitrep.model.exceptions import ImportRefused
-from sitrep.model.vocabulary import CLOSING_STATUS, MAINTENANCE_IMPACT, UPDATE_IMPACTS
+from sitrep.model.vocabulary import (
+    CLOSING_STATUS,
+    INCIDENT_STATUSES,
+    MAINTENANCE_IMPACT,
+    MAINTENANCE_STATUSES,
+    UPDATE_IMPACTS,
+    worst,
+)
 
 #: Statuspage's incident impact, most severe first: its position picks the portal's severity.
 IMPACT_ORDER = ("critical", "major", "minor", "none")
@@ -60,6 +77,15 @@ IMPLIED_IMPACT = {"critical": "major_outage", "major": "partial_outage", "minor"
                   "none": "degraded_performance"}
 API_KEY_VARIABLE = "STATUSPAGE_API_KEY"
 PER_PAGE = 100
+#: The component table's key for incidents and maintenance that name no component (old public API
+#: exports have none; "No components were affected by this update."): a Sitrep record needs one.
+NO_COMPONENT = "no-component"
+#: The messages of the updates the import adds to a record whose updates do not say what Statuspage does.
+ADDED_CLOSING = "Marked {status} in Statuspage, with no message (this update was added by sitrep import)."
+ADDED_FIRST = "Entered in Statuspage with no update (this update was added by sitrep import)."
+#: What to export, said in the messages about a file that is not one.
+EXPORT_HINT = ("give the pages of the Manage API's GET /v1/pages/PAGE_ID/incidents (JSON lists of incidents), or the "
+               "public /api/v2/incidents.json and /api/v2/scheduled-maintenances.json, as they are downloaded")
 
 
 def read_files(paths: Sequence[Path]) -> list[dict[str, Any]]:
@@ -70,19 +96,67 @@ def read_files(paths: Sequence[Path]) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for file in files:
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
+            data = json.loads(file.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise ImportRefused(f"{file}: not a readable JSON file ({exc})") from None
+            raise ImportRefused(f"{file}: not a readable JSON file ({exc}); {EXPORT_HINT}") from None
         found += _objects(data, str(file))
     return found
 
 
 def _objects(data: Any, where: str) -> list[dict[str, Any]]:
-    items = data.get("incidents", []) + data.get("scheduled_maintenances", []) if isinstance(data, dict) else data
-    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-        raise ImportRefused(f"{where}: expected Statuspage incidents: a list of incident objects, or "
-                            "{'incidents': [...]} / {'scheduled_maintenances': [...]} from the public API")
+    """The incident objects of one file or API page, each checked for the fields the import reads."""
+    if isinstance(data, dict):
+        keys = [k for k in ("incidents", "scheduled_maintenances") if k in data]
+        if not keys:
+            has = ", ".join(sorted(map(str, data))[:6]) or "nothing"
+            raise ImportRefused(f"{where}: no incidents in this file (it has {has}); {EXPORT_HINT}")
+        items: list[Any] = []
+        for key in keys:
+            if not isinstance(data[key], list):
+                raise ImportRefused(f"{where}: '{key}' is not a list of incidents; {EXPORT_HINT}")
+            items += data[key]
+    elif isinstance(data, list):
+        items = data
+    else:
+        raise ImportRefused(f"{where}: expected Statuspage incidents, got {type(data).__name__}; {EXPORT_HINT}")
+    for n, item in enumerate(items, 1):
+        _check_shape(item, f"{where}: item {n}")
     return items
+
+
+_TEXT = (str, type(None))
+_FIELDS = {"id": _TEXT, "name": _TEXT, "status": _TEXT, "impact": _TEXT, "impact_override": _TEXT,
+           "created_at": _TEXT, "started_at": _TEXT, "updated_at": _TEXT, "resolved_at": _TEXT,
+           "scheduled_for": _TEXT, "scheduled_until": _TEXT, "postmortem_body": _TEXT,
+           "postmortem_published_at": _TEXT, "shortlink": _TEXT, "components": (list, type(None)),
+           "incident_updates": (list, type(None))}
+_UPDATE_FIELDS = {"id": _TEXT, "status": _TEXT, "body": _TEXT, "created_at": _TEXT, "display_at": _TEXT,
+                  "affected_components": (list, type(None))}
+
+
+def _check_shape(item: Any, where: str) -> None:
+    """Refuse an item that is not a Statuspage incident, naming it and the field."""
+    if not isinstance(item, dict) or not ("incident_updates" in item or "impact" in item):
+        what = (f"{item.get('name')!r}, a component?" if isinstance(item, dict) and "position" in item
+                else type(item).__name__ if not isinstance(item, dict) else "no incident_updates or impact")
+        raise ImportRefused(f"{where} is not a Statuspage incident ({what}); {EXPORT_HINT}")
+    name = f"{where} (id {item.get('id')!r}, {item.get('name')!r})"
+    for key, types in _FIELDS.items():
+        if not isinstance(item.get(key), types):
+            raise ImportRefused(f"{name}: {key} is {type(item[key]).__name__}, not what Statuspage writes there; "
+                                "correct it in the file or export the incidents again")
+    for n, comp in enumerate(item.get("components") or [], 1):
+        if not isinstance(comp, dict):
+            raise ImportRefused(f"{name}: components item {n} is not a component object")
+    for n, update in enumerate(item.get("incident_updates") or [], 1):
+        fields = _UPDATE_FIELDS.items() if isinstance(update, dict) else ()
+        bad = next((k for k, types in fields if not isinstance(update.get(k), types)), None)
+        if not isinstance(update, dict) or bad:
+            problem = f"{bad} is {type(update[bad]).__name__}" if bad else "not an update object"
+            raise ImportRefused(f"{name}: incident_updates item {n}: {problem}; correct it in the file or export "
+                                "the incidents again")
+        if any(not isinstance(c, dict) for c in update.get("affected_components") or []):
+            raise ImportRefused(f"{name}: incident_updates item {n}: affected_components must be objects")
 
 
 def fetch_manage_api(base_url: str, environ: Mapping[str, str] = os.environ,
@@ -118,36 +192,67 @@ def fetch_manage_api(base_url: str, environ: Mapping[str, str] = os.environ,
         page += 1
 
 
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
+def _updated(obj: Mapping[str, Any]) -> datetime:
+    return parse_time(obj.get("updated_at")) or _EPOCH
+
+
 def _newest_copies(objects: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each incident once: the copy updated last, with the fields only an older (or as new) copy has.
+
+    The public API's copies lack fields the Manage API's have (the postmortem, the impact
+    override): an incident given both ways keeps them whichever comes first.
+    """
     by_id: dict[str, dict[str, Any]] = {}
     for obj in objects:
         key = str(obj.get("id") or obj.get("shortlink") or obj.get("name"))
         old = by_id.get(key)
-        if old is None or str(obj.get("updated_at") or "") >= str(old.get("updated_at") or ""):
+        if old is None:
             by_id[key] = obj
+            continue
+        newer, older = (obj, old) if _updated(obj) >= _updated(old) else (old, obj)
+        by_id[key] = {**older, **{k: v for k, v in newer.items() if v is not None or k not in older}}
     return list(by_id.values())
 
 
 def source_components(objects: Iterable[dict[str, Any]]) -> list[SourceComponent]:
     """Every component the history names, by Statuspage id, with its names oldest first (renames)."""
     seen: dict[str, list[str]] = {}
-    order: list[tuple[str, str, str]] = []  # (time, id, name)
+    order: list[tuple[datetime, str, str]] = []  # (time, id, name)
+    nameless = 0
     for obj in objects:
-        at = str(obj.get("created_at") or "")
+        at = parse_time(obj.get("created_at")) or _EPOCH
+        codes = _component_codes(obj)
+        nameless += not codes
         for comp in obj.get("components") or []:
-            if isinstance(comp, dict) and comp.get("id"):
-                order.append((str(comp.get("updated_at") or at), str(comp["id"]), str(comp.get("name") or comp["id"])))
+            if comp.get("id"):
+                when = parse_time(comp.get("updated_at")) or at
+                order.append((when, str(comp["id"]), str(comp.get("name") or comp["id"])))
         for update in obj.get("incident_updates") or []:
-            for comp in (update.get("affected_components") or []) if isinstance(update, dict) else []:
-                if isinstance(comp, dict) and comp.get("code"):
-                    when = str(update.get("display_at") or update.get("created_at") or at)
+            for comp in update.get("affected_components") or []:
+                if comp.get("code"):
+                    when = parse_time(update.get("display_at") or update.get("created_at")) or at
                     order.append((when, str(comp["code"]), str(comp.get("name") or comp["code"])))
-    for _, key, name in sorted(order):
+    for _, key, name in sorted(order, key=lambda o: o[0]):
         names = seen.setdefault(key, [])
         if name in names:
             names.remove(name)
         names.append(name)  # latest name last
-    return [SourceComponent(key, names) for key, names in sorted(seen.items(), key=lambda kv: kv[1][-1].lower())]
+    found = [SourceComponent(key, names) for key, names in sorted(seen.items(), key=lambda kv: kv[1][-1].lower())]
+    if nameless:
+        found.append(SourceComponent(NO_COMPONENT, [f"the {nameless} incidents or maintenance that name no "
+                                                    "component on Statuspage"], stand_in=True))
+    return found
+
+
+def _component_codes(obj: Mapping[str, Any]) -> set[str]:
+    """The Statuspage ids of the components an incident names (listed, or in an update)."""
+    codes = {str(c["id"]) for c in obj.get("components") or [] if c.get("id")}
+    for update in obj.get("incident_updates") or []:
+        codes |= {str(c["code"]) for c in update.get("affected_components") or [] if c.get("code")}
+    return codes
 
 
 def _component_impact(status: Any) -> str | None:
@@ -164,6 +269,9 @@ def _severity(impact: Any, config: SitrepConfig) -> str | None:
 def to_incident(obj: dict[str, Any], mapping: Mapping[str, str], config: SitrepConfig) -> ImportedIncident:
     """One Statuspage incident or maintenance object as an :class:`ImportedIncident`."""
     maintenance = bool(obj.get("scheduled_for")) or obj.get("impact") == "maintenance"
+    kind = "maintenance" if maintenance else "incident"
+    closing = CLOSING_STATUS[kind]
+    impact = obj.get("impact_override") or obj.get("impact")  # the override is what Statuspage showed
     notes: list[str] = []
 
     def time_of(value: Any, what: str) -> datetime | None:
@@ -172,62 +280,147 @@ def to_incident(obj: dict[str, Any], mapping: Mapping[str, str], config: SitrepC
             notes.append(f"{what} {value!r} is not a time with a UTC offset")
         return moment
 
-    raw_updates = [u for u in obj.get("incident_updates") or [] if isinstance(u, dict)]
-    raw_updates.sort(key=lambda u: str(u.get("display_at") or u.get("created_at") or ""))
-    current: dict[str, str] = {}
+    def target(code: str) -> str:
+        return mapping.get(code, code)
+
+    source_impact: dict[str, str] = {}  # Statuspage component -> its status now
+    shown: dict[str, str] = {}  # portal component -> the worst of its Statuspage components' statuses
     declared: dict[str, str] = {}
     updates: list[ImportedUpdate] = []
-    closing = (CLOSING_STATUS["maintenance" if maintenance else "incident"],)
-    for n, raw in enumerate(u for u in raw_updates if u.get("status") != "postmortem"):
+    for n, raw in enumerate(u for u in _in_order(obj.get("incident_updates") or [], kind)
+                            if u.get("status") != "postmortem"):
         status = str(raw.get("status") or "")
         update = ImportedUpdate(time_of(raw.get("display_at") or raw.get("created_at"), f"update {n + 1} time"),
-                                status, str(raw.get("body") or "").strip())
+                                status, message_text(raw.get("body") or ""))
+        touched = set()
         for comp in raw.get("affected_components") or []:
-            if not isinstance(comp, dict) or not comp.get("code") or maintenance:
-                continue
-            cid = mapping.get(str(comp["code"]), str(comp["code"]))
             new = _component_impact(comp.get("new_status"))
-            if new is None or current.get(cid, "operational") == new:
+            if not comp.get("code") or maintenance or new is None:
                 continue
-            current[cid] = new
+            source_impact[str(comp["code"])] = new
+            touched.add(target(str(comp["code"])))
+        for cid in sorted(touched):
+            new = worst(i for code, i in source_impact.items() if target(code) == cid)
+            if shown.get(cid, "operational") == new:
+                continue
+            shown[cid] = new
             if not updates and new != "operational":
                 declared[cid] = new  # the first update states the impact as declared
-            elif not (new == "operational" and status in closing):  # resolution ends every impact anyway
+            elif not (new == "operational" and status == closing):  # resolution ends every impact anyway
                 update.components[cid] = new
         updates.append(update)
-    implied = "under_maintenance" if maintenance else IMPLIED_IMPACT.get(str(obj.get("impact")), "degraded_performance")
-    for comp in obj.get("components") or []:
-        if isinstance(comp, dict) and comp.get("id"):
-            cid = mapping.get(str(comp["id"]), str(comp["id"]))
-            if cid not in declared and not any(cid in u.components for u in updates):
-                declared[cid] = implied
+    implied = MAINTENANCE_IMPACT if maintenance else IMPLIED_IMPACT.get(str(impact), "degraded_performance")
+    listed = [target(str(c["id"])) for c in obj.get("components") or [] if c.get("id")]
+    if not _component_codes(obj) and NO_COMPONENT in mapping:
+        listed.append(mapping[NO_COMPONENT])
+    for cid in listed:
+        if cid not in declared and not any(cid in u.components for u in updates):
+            declared[cid] = implied
     started = time_of(obj.get("started_at") or obj.get("created_at"), "started_at")
     resolved = time_of(obj.get("resolved_at"), "resolved_at")
+    scheduled_start = time_of(obj.get("scheduled_for"), "scheduled_for") if maintenance else None
     if not (obj.get("created_at") or obj.get("started_at")) and not any(u.at for u in updates):
         notes.append("the source gives no time at all (no created_at, no update times)")
     if started and resolved and resolved < started:
         notes.append(f"it was resolved ({stamp(resolved)}) before it started ({stamp(started)})")
+    announced = (parse_time(obj.get("created_at")) or scheduled_start) if maintenance else started
+    if not updates and announced:
+        first = MAINTENANCE_STATUSES[0] if maintenance else INCIDENT_STATUSES[0]
+        updates.append(ImportedUpdate(announced, first, ADDED_FIRST))
+    is_closed = resolved is not None or obj.get("status") in (closing, "postmortem")
+    if is_closed and updates and updates[-1].status != closing:
+        at = max((m for m in (resolved, updates[-1].at) if m), default=None)
+        updates.append(ImportedUpdate(at, closing, ADDED_CLOSING.format(status=closing)))
     postmortem = None
     if str(obj.get("postmortem_body") or "").strip():
         published_at = time_of(obj.get("postmortem_published_at"), "postmortem_published_at")
-        day = (published_at or resolved or started or datetime.min).date()
-        postmortem = ImportedPostmortem(f"Postmortem: {obj.get('name') or 'incident'}", day,
-                                        str(obj["postmortem_body"]), published=published_at is not None
-                                        or obj.get("status") == "postmortem")
+        day = (published_at or resolved or started or datetime.min.replace(tzinfo=UTC)).astimezone(UTC).date()
+        postmortem = ImportedPostmortem(f"Postmortem: {' '.join(str(obj.get('name') or 'incident').split())}", day,
+                                        str(obj["postmortem_body"]).replace("\r\n", "\n"),
+                                        published=published_at is not None or obj.get("status") == "postmortem")
     return ImportedIncident(
         source_id=str(obj.get("id") or obj.get("shortlink") or obj.get("name")),
-        kind="maintenance" if maintenance else "incident",
-        title=str(obj.get("name") or "").strip(),
-        severity=None if maintenance else _severity(obj.get("impact"), config),
+        kind=kind,
+        title=" ".join(str(obj.get("name") or "").split()),
+        severity=None if maintenance else _severity(impact, config),
         started=None if maintenance else started,
         resolved=resolved,
         components=declared,
         updates=updates,
-        scheduled_start=time_of(obj.get("scheduled_for"), "scheduled_for") if maintenance else None,
+        scheduled_start=scheduled_start,
         scheduled_end=time_of(obj.get("scheduled_until"), "scheduled_until") if maintenance else None,
         postmortem=postmortem,
         notes=notes,
     )
+
+
+def _in_order(raw_updates: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
+    """Updates oldest first, as Statuspage shows them: by the time shown (``display_at``), then the time
+    posted, then the lifecycle (Statuspage lists them newest first; a back-dated or backfilled update
+    may share its time with another)."""
+    lifecycle = MAINTENANCE_STATUSES if kind == "maintenance" else INCIDENT_STATUSES
+
+    def key(pair: tuple[int, dict[str, Any]]) -> tuple[datetime, datetime, int, int]:
+        n, u = pair
+        rank = lifecycle.index(u["status"]) if u.get("status") in lifecycle else len(lifecycle)
+        return (parse_time(u.get("display_at") or u.get("created_at")) or _EPOCH,
+                parse_time(u.get("created_at")) or _EPOCH, rank, -n)
+
+    return [u for _, u in sorted(enumerate(raw_updates), key=key)]
+
+
+# --------------------------------------------------------------------------- HTML bodies
+
+
+class _PlainText(HTMLParser):
+    """Statuspage's HTML as Sitrep's plain-text messages: links as ``text (url)``, breaks as line breaks."""
+
+    BREAKS = frozenset({"br", "p", "div", "li", "ul", "ol", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.links: list[tuple[int, str]] = []  # (start in parts, href) of the open links
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.BREAKS:
+            self.parts.append("\n\n" if tag == "p" else "\n")
+        if tag == "li":
+            self.parts.append("- ")
+        if tag == "a":
+            self.links.append((len(self.parts), dict(attrs).get("href") or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.links:
+            start, href = self.links.pop()
+            label = "".join(self.parts[start:]).strip()
+            if href and href != label and not href.startswith(("#", "javascript:")):
+                self.parts.append(f" ({href})" if label else href)
+        elif tag in ("p", "div", "ul", "ol", "blockquote"):
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+#: A tag or character reference: a body holding one is read as HTML (Statuspage renders bodies as HTML).
+_HTML_MARK = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>|&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#x[0-9a-fA-F]+);")
+
+
+def message_text(body: str) -> str:
+    """An update's body as the message Sitrep shows: plain text (Statuspage's HTML read as a browser
+    shows it, links as ``text (url)``), line breaks kept, Windows line endings and trailing spaces gone."""
+    text = body.replace("\r\n", "\n").replace("\r", "\n")
+    if _HTML_MARK.search(text):
+        parser = _PlainText()
+        # HTML collapses white space; line breaks come from the tags (and from the text's own
+        # line breaks, which Statuspage shows as such).
+        parser.feed(text.replace("\n", "<br>"))
+        parser.close()
+        text = "".join(parser.parts)
+        text = "\n".join(" ".join(line.split()) for line in text.split("\n"))
+    lines = [line.rstrip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def read_incidents(objects: Iterable[dict[str, Any]], mapping: Mapping[str, str],

@@ -21,10 +21,12 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path, PurePosixPath
 
-from sitrep.edit.scaffold import create_file, incident_stem, render_document, unique_stem
+from annotated_types import MaxLen
+
+from sitrep.edit.scaffold import create_file, incident_stem, postmortem_stem, render_document, unique_stem
 from sitrep.edit.updates import check_text
 from sitrep.edit.yaml_text import format_timestamp, message_lines, yaml_scalar
 from sitrep.load.discovery import discover, record_folder
@@ -34,6 +36,8 @@ from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.exceptions import ImportRefused
 from sitrep.model.files import write_atomically
 from sitrep.model.formatting import slugify
+from sitrep.model.records import Incident, Postmortem
+from sitrep.text.postmortem import REQUIRED_FOR_PUBLISHED, SECTION_NAMES, parse_sections
 
 #: Where the ledgers live, relative to the portal root (commit it with the records).
 LEDGER_DIR = ".sitrep-import"
@@ -53,10 +57,13 @@ class ImportedUpdate:
 
 @dataclass
 class ImportedPostmortem:
+    """A postmortem as the source has it: ``published`` ones are written public and published (with the
+    sections a published postmortem needs that the source's text lacks, each saying so), the others as
+    internal drafts (the source never showed them to customers)."""
+
     title: str
     date: date
     body: str
-    #: Whether the source published it (it is written as in-review when it lacks our sections).
     published: bool
 
 
@@ -85,9 +92,10 @@ class ImportedIncident:
 
     @property
     def day(self) -> date | None:
-        """The date its file is named after: when it started (or was first updated)."""
+        """The UTC date its file is named after (as ``sitrep new`` names records): when it started (or was
+        first updated)."""
         first = self.started or self.scheduled_start or next((u.at for u in self.updates if u.at), None)
-        return first.date() if first else None
+        return first.astimezone(UTC).date() if first else None
 
 
 @dataclass
@@ -151,6 +159,9 @@ class SourceComponent:
 
     key: str
     names: list[str]
+    #: Not a component of the source but a stand-in (incidents that name none): the table proposes the
+    #: portal's first component for it and says why in the comment.
+    stand_in: bool = False
 
 
 def propose_components(found: Iterable[SourceComponent], config: SitrepConfig) -> dict[str, str]:
@@ -159,6 +170,9 @@ def propose_components(found: Iterable[SourceComponent], config: SitrepConfig) -
     by_name = {c.name.casefold(): c.id for c in config.components}
     proposal = {}
     for comp in found:
+        if comp.stand_in and config.components:
+            proposal[comp.key] = config.components[0].id
+            continue
         match = next((by_name.get(n.casefold()) or (slugify(n) if config.component(slugify(n)) else None)
                       for n in reversed(comp.names)
                       if by_name.get(n.casefold()) or config.component(slugify(n))), None)
@@ -176,6 +190,9 @@ def table_text(source: str, found: Sequence[SourceComponent], mapping: Mapping[s
         target = mapping[comp.key]
         note = "" if config.component(target) else "  (not in mkdocs.yml yet)"
         lines.append(f"{yaml_scalar(comp.key)}: {yaml_scalar(target)}  # {'; '.join(comp.names)}{note}")
+    if any(not config.component(mapping[c.key]) for c in found):
+        lines.append("# Sitrep has no retired components: map a component removed from the status page to the one "
+                     "that took its place, or add it to mkdocs.yml.")
     return "\n".join(lines) + "\n"
 
 
@@ -187,9 +204,12 @@ def read_table(path: Path) -> dict[str, str]:
     if record is None or diags.has_errors:
         problems = "; ".join(d.message for d in diags.errors)
         raise ImportRefused(f"{path}: cannot read the component table: {problems}")
-    bad = [k for k, v in record.data.items() if not isinstance(v, str)]
+    bad = [k for k, v in record.data.items() if not isinstance(v, str) or not v.strip()]
     if bad:
-        raise ImportRefused(f"{path}: each line must be 'source component: sitrep-component-id'; fix {bad[0]!r}")
+        raise ImportRefused(f"{path}: each line must be 'source component: sitrep-component-id'; {bad[0]!r} maps to "
+                            "no component: map it to one of mkdocs.yml's components (Sitrep has no retired "
+                            "components: a component removed from the status page maps to the one that took "
+                            "its place), or add it to mkdocs.yml")
     return {str(k): v for k, v in record.data.items()}
 
 
@@ -245,23 +265,75 @@ def _body(text: str) -> str:
     return text + "\n" if text else ""
 
 
+def _max_length(model: type, name: str) -> int:
+    """A field's maximum length as the record model states it (the one place the limit is written)."""
+    return next(m.max_length for m in model.__pydantic_fields__[name].metadata if isinstance(m, MaxLen))
+
+
+#: The longest title a record may have (Statuspage allows 255 characters, other sources more).
+TITLE_LIMIT = min(_max_length(Incident, "title"), _max_length(Postmortem, "title"))
+
+
+def fit_title(title: str, limit: int = TITLE_LIMIT) -> tuple[str, str]:
+    """``title`` cut at a word to fit ``limit`` (with "…"), and the whole title for the body ("" if it fits):
+    a title too long for a record keeps every word, the rest in the record's description."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title, ""
+    cut = title[:limit - 1]
+    cut = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return cut.rstrip(" ,;:.-") + "…", f"Full title: {title}"
+
+
 def render_incident(inc: ImportedIncident, source: str, flags: Sequence[str] = ()) -> str:
     """The record file text of an imported incident, with ``flags`` as comment lines on top."""
     updates = [{"at": u.at, "status": u.status, "components": u.components,
                 "message_lines": message_lines("message", u.message or "(no text in the source)", 4)}
                for u in inc.updates]
+    title, whole = fit_title(inc.title or "(untitled)")
+    body = "\n\n".join(part for part in (whole, inc.body.strip()) if part)
     return render_document("import/incident.md.j2",
-        flags=_flag_lines(flags, source, inc.source_id), kind=inc.kind, title=inc.title or "(untitled)",
+        flags=_flag_lines(flags, source, inc.source_id), kind=inc.kind, title=title,
         severity=inc.severity, started=inc.started, mitigated=inc.mitigated, scheduled_start=inc.scheduled_start,
         scheduled_end=inc.scheduled_end, resolved=inc.resolved, components=inc.components,
-        updates=updates, body=_body(inc.body))
+        updates=updates, body=_body(body))
 
 
-def render_postmortem(pm: ImportedPostmortem, incident_id: str, status: str, flags: Sequence[str],
-                      source: str, source_id: str) -> str:
+#: What a section a published postmortem needs says when the source's published text has none.
+NOT_IN_SOURCE = "Not covered in the postmortem as published on {source}."
+
+
+def published_body(body: str, source: str) -> str:
+    """A postmortem the source published, with the sections a published postmortem needs: its text as
+    written (under "Summary" unless it starts with a section of ours), then each missing section saying so."""
+    lines = body.strip().splitlines()
+    sections = parse_sections("\n".join(lines), 1)
+    keys = {s.key for s in sections}
+    ours = next((s.line - 1 for s in sections if s.key is not None), len(lines))
+    if any(line.strip() for line in lines[:ours]):
+        # Text before the first section of ours is the summary; its own headings become subheadings.
+        heads = {s.line - 1 for s in sections if s.line - 1 < ours}
+        lines = [f"## {SECTION_NAMES['summary']}", "",
+                 *(f"#{line.lstrip()}" if n in heads else line for n, line in enumerate(lines[:ours])),
+                 *lines[ours:]]
+        keys.add("summary")
+    text = "\n".join(lines)
+    missing = [SECTION_NAMES[k] for k in REQUIRED_FOR_PUBLISHED if k not in keys]
+    note = NOT_IN_SOURCE.format(source=SOURCE_NAMES.get(source, source))
+    return text + "".join(f"\n\n## {name}\n\n{note}" for name in missing)
+
+
+def render_postmortem(pm: ImportedPostmortem, incident_id: str, flags: Sequence[str], source: str,
+                      source_id: str) -> str:
+    """The postmortem file of an imported postmortem: public and published as the source published it,
+    else an internal draft."""
+    title, whole = fit_title(pm.title)
+    body = published_body(pm.body, source) if pm.published else pm.body
     return render_document("import/postmortem.md.j2",
-        flags=_flag_lines(flags, source, source_id), title=pm.title, incident_ids=[incident_id], date=pm.date,
-        authors=[f"Imported from {SOURCE_NAMES.get(source, source)}"], status=status, body=_body(pm.body))
+        flags=_flag_lines(flags, source, source_id), title=title, incident_ids=[incident_id], date=pm.date,
+        authors=[f"Imported from {SOURCE_NAMES.get(source, source)}"],
+        status="published" if pm.published else "draft", visibility="public" if pm.published else "internal",
+        body=_body("\n\n".join(part for part in (whole, body.strip()) if part)))
 
 
 def _flag_lines(flags: Sequence[str], source: str, source_id: str) -> list[str]:
@@ -308,7 +380,9 @@ class _Writer:
     def __init__(self, root: Path, config: SitrepConfig, source: str, dry_run: bool):
         self.root, self.config, self.source, self.dry_run = root, config, source, dry_run
         self.ledger = Ledger(root, source)
-        self.taken = {PurePosixPath(rel).stem for _, rel in discover(root)}
+        self.taken: dict[str, set[str]] = {}  # kind -> ids in use (ids are unique within a kind)
+        for kind, rel in discover(root):
+            self.taken.setdefault(kind, set()).add(PurePosixPath(rel).stem)
         self.summary = Summary(source)
 
     def put(self, key: str, kind: str, title: str, folder: str, stem: str,
@@ -326,8 +400,9 @@ class _Writer:
                 self.summary.outcomes.append(Outcome("kept-edited", rel, title))
                 return rel
         else:
-            stem = unique_stem(stem, self.taken)
-            self.taken.add(stem)
+            taken = self.taken.setdefault(kind, set())
+            stem = unique_stem(stem, taken)
+            taken.add(stem)
             rel = f"{folder}/{stem}.md"
         text = render(rel, list(notes))
         problems = [*notes, *_problems(kind, rel, text, self.config)]
@@ -374,14 +449,10 @@ def write_imports(root: Path, config: SitrepConfig, source: str, incidents: Iter
 
             def render_pm(pm_rel: str, flags: list[str], pm: ImportedPostmortem = pm,
                           incident_id: str = incident_id, source_id: str = inc.source_id) -> str:
-                published = render_postmortem(pm, incident_id, "published", flags, source, source_id)
-                if not pm.published or _problems("postmortem", pm_rel, published, config):
-                    # Not in our template's shape (sections): in review until someone adds them.
-                    return render_postmortem(pm, incident_id, "in-review", flags, source, source_id)
-                return published
+                return render_postmortem(pm, incident_id, flags, source, source_id)
 
             writer.put(f"postmortem:{inc.source_id}", "postmortem", pm.title, record_folder("postmortem"),
-                       f"{pm.date.isoformat()}-{slugify(inc.title, fallback='postmortem')}", render_pm)
+                       postmortem_stem(incident_id, pm.date), render_pm)
     if not dry_run:
         writer.ledger.save()
     first = min((inc.day for inc in ordered if inc.day is not None), default=None)
