@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sitrep.derive.metrics import DurationStats, Metrics
+from sitrep.derive.metrics import DurationStats, Metrics, Trend, TrendChange
 from sitrep.derive.state import MetricsWindow, PortalState
 from sitrep.model.config import SitrepConfig
-from sitrep.model.formatting import dump_json, format_duration, pct
+from sitrep.model.formatting import day_label, dump_json, format_duration, pct
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
 from sitrep.model.vocabulary import status_label
@@ -61,6 +61,82 @@ def _resolve_samples(portal: Portal, m: Metrics) -> list[tuple[str, list[tuple[s
         if inc is not None:
             groups.setdefault(sample.severity, []).append((sample.severity, inc, sample.value))
     return [(key, sorted(items, key=lambda x: (x[2], x[1].id))) for key, items in groups.items()]
+
+
+#: The trend's figures as the page names them.
+TREND_FIGURES = {"incidents": "Incidents", "time_to_detect": "Mean time to detect",
+                 "time_to_resolve": "Mean time to resolve", "update_cadence": "Updates on time",
+                 "postmortems_published": "Postmortems published"}
+
+
+def _trend_value(figure: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if figure == "incidents":
+        return str(value)
+    return format_duration(value) if isinstance(value, timedelta) else pct(value)
+
+
+def _mean_cell(s: DurationStats) -> dict[str, Any]:
+    """A mean with how many incidents it is of and whether it kept the target."""
+    return {"mean": format_duration(s.mean), "n": s.n, "met": s.mean_met_target,
+            "target": format_duration(s.target) if s.target else None}
+
+
+def _change_row(config: SitrepConfig, c: TrendChange, trend: Trend) -> dict[str, Any]:
+    label = TREND_FIGURES[c.figure] + (f", {_sev_label(config, c.severity)}" if c.severity else "")
+    return {"figure": c.figure, "severity": c.severity, "label": label,
+            "before": _trend_value(c.figure, c.before), "latest": _trend_value(c.figure, c.latest),
+            "direction": c.direction, "missing_in": trend.latest if c.latest is None else trend.before}
+
+
+def _trend_view(config: SitrepConfig, trend: Trend, chart_prefix: str) -> dict[str, Any]:
+    """The trend table, its chart and the latest complete period against the one before."""
+    unit = trend.granularity
+    severities = [key for key in (trend.periods[0].time_to_resolve if trend.periods else {})
+                  if any(p.time_to_resolve[key].n for p in trend.periods)
+                  or (config.severity(key) and config.severity(key).resolve_within)]  # type: ignore[union-attr]
+    rows = []
+    for p in trend.periods:
+        if not p.partial:
+            covered = ""
+        elif unit == "month":
+            covered = f"days {p.covered_from.day}–{p.covered_to.day} only"
+        else:
+            covered = f"{day_label(p.covered_from)} – {day_label(p.covered_to)} only"
+        cadence = p.update_cadence
+        rows.append({
+            "period": p.period, "partial": p.partial, "covered": covered, "incidents": p.incidents,
+            "detect": _mean_cell(p.time_to_detect),
+            "resolve": {key: _mean_cell(p.time_to_resolve[key]) for key in severities},
+            "cadence": {"share": pct(cadence.share_within_cadence), "within": cadence.within_cadence,
+                        "intervals": cadence.intervals},
+            "postmortems": {"share": pct(p.share_postmortems_published), "published": p.postmortems_published,
+                            "required": p.postmortems_required},
+        })
+    labels = [p.period + ("*" if p.partial else "") for p in trend.periods]
+    # Short names (the definition above the chart spells them out), so every legend entry fits.
+    series = [("MTTD", [_seconds_or_none(p.time_to_detect.mean) for p in trend.periods])]
+    series += [(f"MTTR {key}", [_seconds_or_none(p.time_to_resolve[key].mean) for p in trend.periods])
+               for key in severities if any(p.time_to_resolve[key].n for p in trend.periods)]
+    has_values = any(v is not None for _, values in series for v in values)
+    chart = charts.line_chart(
+        f"{chart_prefix}-trend", f"Mean time to detect and to resolve per {unit}",
+        f"Lines on a logarithmic time axis: the mean time to detect (solid) and the mean time to resolve of "
+        f"each severity (dashed) of the incidents that started in each {unit}; a {unit} without a measurement "
+        f"leaves a gap, and one marked * is covered only in part. The same values are in the table below.",
+        labels, series,
+    ) if trend.periods and has_values else ""
+    return {
+        "unit": unit, "rows": rows, "severities": severities,
+        "sev_labels": {key: _sev_label(config, key) for key in severities},
+        "chart": chart, "latest": trend.latest, "before": trend.before,
+        "changes": [_change_row(config, c, trend) for c in trend.changes],
+    }
+
+
+def _seconds_or_none(value: timedelta | None) -> float | None:
+    return value.total_seconds() if value is not None else None
 
 
 #: Longest list of incidents a report page shows in one place (the rest are counted).
@@ -193,6 +269,7 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
                       "p90": format_duration(q.p90)}
                      for q in quarters],
         "quarter_chart": quarter_chart,
+        "trend": _trend_view(config, m.trend, chart_prefix),
         "definitions": m.definitions,
     }
 
