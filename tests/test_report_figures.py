@@ -488,7 +488,8 @@ def test_rolling_report_trend_month_by_month(site: Path) -> None:
     assert mar["Postmortems published"] == "0% 0 of 1"  # the database postmortem is still a draft
     # The last complete month (February) against January.
     heading = s.select_one("#trend-latest")
-    assert heading is not None and heading.get_text(" ", strip=True) == "The last complete month, 2026-02, against 2026-01"
+    assert heading is not None
+    assert heading.get_text(" ", strip=True) == "The last complete month, 2026-02, against 2026-01"
     changes = {li.select_one(".sr-rep-change-label").get_text(strip=True): li.get_text(" ", strip=True)
                for li in s.select("#trend .sr-rep-changes li")}
     assert changes["Incidents:"] == "Incidents: 2 against 1: worse"
@@ -496,7 +497,9 @@ def test_rolling_report_trend_month_by_month(site: Path) -> None:
     assert changes["Updates on time:"] == "Updates on time: 80% against 33%: better"
     assert changes["Postmortems published:"] == "Postmortems published: 100% against 0%: better"
     assert changes["Mean time to resolve, SEV2 High:"] == (
-        "Mean time to resolve, SEV2 High: — against 3 h: not compared (none measured in 2026-02)")
+        "Mean time to resolve, SEV2 High: not compared: none resolved in 2026-02 (3 h in 2026-01)")
+    assert changes["Mean time to resolve, SEV1 Critical:"] == (
+        "Mean time to resolve, SEV1 Critical: not compared: none resolved in 2026-01 (1 h 30 min in 2026-02)")
     assert "Mean time to resolve, SEV4 Low:" not in changes  # none in either month
     # Every figure is defined where it appears.
     definition = s.select_one("#trend .sr-rep-def")
@@ -531,6 +534,15 @@ def test_metrics_json_carries_the_trend(site: Path) -> None:
     assert trend["periods"][1]["time_to_detect"]["mean"] == 315
     assert trend["periods"][1]["update_cadence"]["intervals"] == 15
     assert data["definitions"]["trend"].startswith("Trend: the key figures")
+    # Each rolling report's figures are in its own folder, month by month.
+    window = json.loads((site / "reports" / "last-90-days" / "metrics.json").read_text(encoding="utf-8"))
+    assert window["window_start"] == "2025-12-10T12:00:00Z"
+    assert [p["period"] for p in window["trend"]["periods"]] == ["2025-12", "2026-01", "2026-02", "2026-03"]
+    assert (window["trend"]["latest"], window["trend"]["before"]) == ("2026-02", "2026-01")
+    february = window["trend"]["periods"][2]
+    assert february["time_to_detect"]["mean"] == 360 and february["update_cadence"]["within_cadence"] == 4
+    assert {c["figure"]: c["direction"] for c in window["trend"]["changes"] if c["severity"] is None} == {
+        "incidents": "worse", "time_to_detect": "worse", "update_cadence": "better", "postmortems_published": "better"}
 
 
 @pytest.mark.slow

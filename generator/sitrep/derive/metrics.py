@@ -1219,6 +1219,7 @@ def _trend(incidents: Sequence[Incident], config: SitrepConfig, now: datetime, p
             grouped[name][period_of[sample.incident_id]].append(sample)
     specs = {spec.name: spec for spec in SPECS}
     detect_target = _overall_target(config, specs["time_to_detect"].target)
+    resolve_target = specs["time_to_resolve"].target
     first = min([period_start, *(inc.start for inc in incidents)])
     keys = (_month_range if granularity == "month" else _quarter_range)(first, now)
     periods = []
@@ -1235,7 +1236,7 @@ def _trend(incidents: Sequence[Incident], config: SitrepConfig, now: datetime, p
             covered_to=(hi - timedelta(microseconds=1)).date() if hi > lo else lo.date(),
             partial=lo > start or hi < end, incidents=len(members),
             time_to_detect=_stats(grouped["time_to_detect"].get(key, []), detect_target),
-            time_to_resolve={sev: _stats(resolve_by_sev.get(sev, []), specs["time_to_resolve"].target(config.severity(sev)))
+            time_to_resolve={sev: _stats(resolve_by_sev.get(sev, []), resolve_target(config.severity(sev)))
                              for sev in severities},
             update_cadence=_cadence_stats([ok for inc in members for ok in cadence_of.get(inc.id, ())], None),
             postmortems_required=len(required), postmortems_published=sum(required),

@@ -2,7 +2,7 @@
 
 Every figure comes from :mod:`sitrep.derive.metrics` and is defined on the page
 (:func:`~sitrep.derive.metrics.definitions`, with the portal's targets); ``reports/metrics.json`` carries
-the all-time figures for tools.
+the all-time figures for tools, and ``reports/<window>/metrics.json`` each rolling window's.
 """
 
 from __future__ import annotations
@@ -83,11 +83,22 @@ def _mean_cell(s: DurationStats) -> dict[str, Any]:
             "target": format_duration(s.target) if s.target else None}
 
 
+#: What a period without a value of the figure lacked, in words.
+TREND_NONE = {"time_to_detect": "none measured", "time_to_resolve": "none resolved",
+              "update_cadence": "no gap between updates", "postmortems_published": "none required"}
+
+
 def _change_row(config: SitrepConfig, c: TrendChange, trend: Trend) -> dict[str, Any]:
     label = TREND_FIGURES[c.figure] + (f", {_sev_label(config, c.severity)}" if c.severity else "")
-    return {"figure": c.figure, "severity": c.severity, "label": label,
-            "before": _trend_value(c.figure, c.before), "latest": _trend_value(c.figure, c.latest),
-            "direction": c.direction, "missing_in": trend.latest if c.latest is None else trend.before}
+    row = {"figure": c.figure, "severity": c.severity, "label": label,
+           "before": _trend_value(c.figure, c.before), "latest": _trend_value(c.figure, c.latest),
+           "direction": c.direction}
+    if c.direction is None:  # one period lacks the figure: say which, and the other's value
+        missing_in, other_in, other = ((trend.latest, trend.before, row["before"]) if c.latest is None
+                                       else (trend.before, trend.latest, row["latest"]))
+        row["missing"] = f"{TREND_NONE.get(c.figure, 'none')} in {missing_in}"
+        row["other"] = "" if other == "—" else f"{other} in {other_in}"
+    return row
 
 
 def _trend_view(config: SitrepConfig, trend: Trend, chart_prefix: str) -> dict[str, Any]:
@@ -287,7 +298,9 @@ def _report_path(window: MetricsWindow) -> str:
 
 def _report_specs(state: PortalState) -> list[dict[str, Any]]:
     return [{"path": _report_path(w), "label": w.label, "kind": w.kind, "key": w.key,
-             "window_start": w.window_start, "component": w.component} for w in state.windows]
+             "window_start": w.window_start, "component": w.component,
+             "json": urls.report_metrics_file(w.key) if w.kind in JSON_KINDS else urls.METRICS_FILE}
+            for w in state.windows]
 
 
 def report_pages(ctx: RenderContext) -> list[Page]:
@@ -311,7 +324,13 @@ def report_pages(ctx: RenderContext) -> list[Page]:
     return pages
 
 
+#: The reports whose figures are also written as JSON: all time and the rolling windows (a
+#: component's figures are the all-time file's, filtered; its report links there).
+JSON_KINDS = ("all", "window")
+
+
 def metrics_file(state: PortalState) -> dict[str, bytes]:
-    """``reports/metrics.json``: every reliability metric of the edition, for all time."""
-    data = state.metrics["all"].to_json()
-    return {urls.METRICS_FILE: dump_json(data, indent=2, sort_keys=True)}
+    """``reports/metrics.json`` (all time) and each rolling window's ``metrics.json``: every figure of
+    those reports, the trend included."""
+    return {urls.report_metrics_file(w.key): dump_json(state.metrics[w.key].to_json(), indent=2, sort_keys=True)
+            for w in state.windows if w.kind in JSON_KINDS}
