@@ -682,14 +682,22 @@ def _severity_keys(config: SitrepConfig, seen: Iterable[str]) -> list[str]:
     return configured + sorted(set(seen) - set(configured))
 
 
+def _utc_month(moment: datetime) -> tuple[int, int]:
+    """(year, month) of ``moment`` in UTC; most record times are written in UTC, so no conversion is made
+    for them (this runs for every incident of every report window)."""
+    if moment.utcoffset():
+        moment = _utc(moment)
+    return moment.year, moment.month
+
+
 def _month(moment: datetime) -> str:
-    moment = _utc(moment)
-    return f"{moment.year:04d}-{moment.month:02d}"
+    year, month = _utc_month(moment)
+    return f"{year:04d}-{month:02d}"
 
 
 def _quarter(moment: datetime) -> str:
-    moment = _utc(moment)
-    return f"{moment.year:04d}-Q{(moment.month - 1) // 3 + 1}"
+    year, month = _utc_month(moment)
+    return f"{year:04d}-Q{(month - 1) // 3 + 1}"
 
 
 def _month_range(first: datetime, last: datetime) -> list[str]:
