@@ -128,7 +128,8 @@ def test_public_build_leaks_no_internal_string() -> None:
 UNPUBLISHED_CANARIES = ("needs input from Omar", "Comments from the review on 2026-08-26")
 #: Team pages that are internal unless `public_pages` lists them, and the developer reference.
 INTERNAL_PAGES = ("runbooks/index.html", "reports/index.html", "reports/last-90-days/index.html",
-                  "reports/metrics.json", "postmortems/action-items/index.html", "process/index.html")
+                  "reports/metrics.json", "reports/last-90-days/metrics.json", "reports/last-12-months/metrics.json",
+                  "postmortems/action-items/index.html", "process/index.html")
 
 
 def test_public_build_is_for_customers_only() -> None:

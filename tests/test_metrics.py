@@ -559,3 +559,100 @@ def test_empty_portal() -> None:
     assert m.time_to_resolve.overall.n == 0 and m.postmortem_completion.share_published is None
     assert m.mtbf[0].display == "no failures in 0 days"
     json.dumps(m.to_json())
+
+
+# --------------------------------------------------------------------------- trend
+
+
+def test_trend_groups_the_reports_own_measurements_by_quarter_and_compares_complete_quarters() -> None:
+    # Portal from 2025-07-01 (since); now 2026-03-31T00:00Z. All time -> quarters 2025-Q3, 2025-Q4
+    # (complete) and 2026-Q1 (Jan 1 - Mar 30 covered, partial: it runs to Mar 31 24:00).
+    # 2025-Q3: a SEV1 detected after 10 min, resolved in 2 h (target 1 h: missed); a SEV2 detected
+    #   after 4 min 50 s, resolved in 3 h (4 h target: met). MTTD mean (10 min + 4 min 50 s) / 2 =
+    #   7 min 25 s -> shown "7 min".
+    # 2025-Q4: a SEV1 detected after 7 min 10 s (shown "7 min", as the Q3 mean: "same" though the
+    #   seconds differ), resolved in 50 min (met). One incident against two: fewer, so "better".
+    # 2026-Q1: one SEV2 still open: counted as an incident, in no duration.
+    q3a = resolved("q3-sev1", datetime(2025, 8, 1, 9, 0, tzinfo=UTC), 2 * HOUR, severity="SEV1",
+                   detected=datetime(2025, 8, 1, 9, 10, tzinfo=UTC))
+    q3b = resolved("q3-sev2", datetime(2025, 9, 30, 20, 0, tzinfo=UTC), 3 * HOUR,
+                   detected=datetime(2025, 9, 30, 20, 4, 50, tzinfo=UTC))
+    q4 = resolved("q4-sev1", datetime(2025, 11, 5, 12, 0, tzinfo=UTC), 50 * MIN, severity="SEV1",
+                  detected=datetime(2025, 11, 5, 12, 7, 10, tzinfo=UTC))
+    q1 = incident("q1-open", t(20), [(t(20), "investigating")])
+    m = compute_metrics(portal(q3a, q3b, q4, q1, since=date(2025, 7, 1)), NOW)
+    trend = m.trend
+    assert trend.granularity == "quarter"
+    assert [(p.period, p.partial, p.incidents) for p in trend.periods] == [
+        ("2025-Q3", False, 2), ("2025-Q4", False, 1), ("2026-Q1", True, 1)]
+    assert (trend.periods[2].covered_from, trend.periods[2].covered_to) == (date(2026, 1, 1), date(2026, 3, 30))
+    q3_period = trend.periods[0]
+    assert q3_period.time_to_detect.mean == 7 * MIN + 25 * timedelta(seconds=1)
+    assert q3_period.time_to_detect.mean_met_target is False  # 7 min 25 s > 5 min
+    assert q3_period.time_to_resolve["SEV1"].mean == 2 * HOUR
+    assert q3_period.time_to_resolve["SEV1"].mean_met_target is False
+    assert q3_period.time_to_resolve["SEV2"].mean_met_target is True
+    assert (trend.latest, trend.before) == ("2025-Q4", "2025-Q3")
+    changes = {(c.figure, c.severity): (c.before, c.latest, c.direction) for c in trend.changes}
+    assert changes[("incidents", None)] == (2, 1, "better")
+    assert changes[("time_to_detect", None)][2] == "same"  # 7 min 25 s and 7 min 10 s both read "7 min"
+    assert changes[("time_to_resolve", "SEV1")] == (2 * HOUR, 50 * MIN, "better")
+    # SEV2 was resolved in Q3 only: listed, not compared. SEV3/SEV4 had none in either: not listed.
+    assert changes[("time_to_resolve", "SEV2")] == (3 * HOUR, None, None)
+    assert ("time_to_resolve", "SEV3") not in changes
+    # Each period's incidents add up to the report's.
+    assert sum(p.incidents for p in trend.periods) == len(m.incident_ids)
+    # The JSON carries it, durations in seconds.
+    data = json.loads(json.dumps(m.to_json()))
+    assert data["trend"]["periods"][0]["time_to_detect"]["mean"] == 445
+    assert data["trend"]["changes"][0] == {"figure": "incidents", "severity": None, "before": 2, "latest": 1,
+                                           "direction": "better"}
+    assert "trend" in data["definitions"]
+
+
+def test_trend_of_a_rolling_report_is_monthly_and_shares_compare_as_whole_percentages() -> None:
+    # Last 90 days from NOW (2026-03-31): 2025-12-31 00:00 -> months 2025-12 (day 31 only), 2026-01
+    # and 2026-02 (complete), 2026-03 (days 1-30). Cadence of SEV2 is 30 min.
+    # January: updates at 0, 20, 40 min, resolved at 70 min: gaps 20, 20 (on time), 30 (on time,
+    #   "at most") -> 3 of 3 = 100%.
+    # February: updates 0, 20, resolved at 60: gaps 20 (on time), 40 (late) -> 1 of 2 = 50%: worse.
+    jan = incident("jan", t(10, 9, month=1), [(t(10, 9, month=1), "investigating"),
+                                              (t(10, 9, 20, month=1), "identified"),
+                                              (t(10, 9, 40, month=1), "monitoring"),
+                                              (t(10, 10, 10, month=1), "resolved")])
+    feb = incident("feb", t(10, 9, month=2), [(t(10, 9, month=2), "investigating"),
+                                              (t(10, 9, 20, month=2), "identified"),
+                                              (t(10, 10, 0, month=2), "resolved")])
+    # With no since: the portal starts on its first incident's day (Jan 10): give it an earlier one.
+    m = compute_metrics(portal(jan, feb, since=date(2025, 1, 1)), NOW, window_start=NOW - 90 * DAY)
+    trend = m.trend
+    assert trend.granularity == "month"
+    assert [p.period for p in trend.periods] == ["2025-12", "2026-01", "2026-02", "2026-03"]
+    assert [p.partial for p in trend.periods] == [True, False, False, True]
+    assert [(p.update_cadence.within_cadence, p.update_cadence.intervals) for p in trend.periods] == [
+        (0, 0), (3, 3), (1, 2), (0, 0)]
+    changes = {c.figure: c for c in trend.changes}
+    assert (changes["update_cadence"].before, changes["update_cadence"].latest) == (1.0, 0.5)
+    assert changes["update_cadence"].direction == "worse"
+    assert changes["incidents"].direction == "same"  # 1 and 1
+    # SEV2 has a resolve target, so each resolved SEV2 requires a postmortem; none is published: 0% both.
+    assert (changes["postmortems_published"].before, changes["postmortems_published"].latest) == (0.0, 0.0)
+    assert changes["postmortems_published"].direction == "same"
+
+
+def test_trend_compares_shares_as_the_page_shows_them() -> None:
+    # January: one SEV2 with 201 updates: 199 gaps of 20 min (on time) and one of 40 min (late):
+    #   199 of 200 = 99.5%, shown "99%" (never 100% unless all). February: 198 of 200 = 99%, shown
+    #   "99%". The raw shares differ, the page shows the same figure: "same", not "worse".
+    def long_incident(id_: str, month: int, late: int) -> Incident:
+        start = t(1, month=month)
+        gaps = [40 * MIN] * late + [20 * MIN] * (200 - late)
+        moments = [start + sum(gaps[:k], timedelta(0)) for k in range(201)]
+        return incident(id_, start, [(at, "investigating") for at in moments[:-1]] + [(moments[-1], "resolved")])
+
+    m = compute_metrics(portal(long_incident("jan", 1, 1), long_incident("feb", 2, 2), since=date(2025, 1, 1)),
+                        NOW, window_start=NOW - 90 * DAY)
+    cadence = {p.period: p.update_cadence for p in m.trend.periods}
+    assert (cadence["2026-01"].within_cadence, cadence["2026-02"].within_cadence) == (199, 198)
+    change = next(c for c in m.trend.changes if c.figure == "update_cadence")
+    assert (change.before, change.latest, change.direction) == (199 / 200, 198 / 200, "same")

@@ -181,7 +181,7 @@ def test_every_definition_is_on_the_page(pages: dict[str, Page]) -> None:
 def test_charts_are_valid_svg_with_title_and_desc(pages: dict[str, Page]) -> None:
     for path in ("reports/index.md", "reports/last-90-days/index.md"):
         svgs = re.findall(r"<svg\b.*?</svg>", pages[path].text, flags=re.S)
-        assert len(svgs) == 5
+        assert len(svgs) == 6  # the trend's, then durations, months, components, bands, quarters
         ids = set()
         for svg in svgs:
             assert "\n\n" not in svg
@@ -237,9 +237,16 @@ def test_count_charts_have_whole_number_ticks_status_colours_and_no_overlapping_
 
 def test_metrics_json(pages: dict[str, Page]) -> None:
     files = metrics_file(portal_state(report_portal(), NOW))
-    assert list(files) == ["reports/metrics.json"]
+    # All time, and each rolling window in its report's folder (a component's report links to all time).
+    assert list(files) == ["reports/metrics.json", "reports/last-90-days/metrics.json",
+                           "reports/last-12-months/metrics.json"]
     data = json.loads(files["reports/metrics.json"])
     assert data == json.loads(json.dumps(compute_metrics(report_portal(), NOW).to_json()))
+    window = json.loads(files["reports/last-90-days/metrics.json"])
+    assert window == json.loads(json.dumps(compute_metrics(report_portal(), NOW, NOW - timedelta(days=90)).to_json()))
+    assert window["trend"]["granularity"] == "month"
+    assert 'href="../../reports/last-90-days/metrics.json"' in pages["reports/last-90-days/index.md"].text
+    assert 'href="../../../reports/metrics.json"' in pages["reports/component/api/index.md"].text
     assert data["time_to_resolve"]["by_severity"]["SEV1"]["mean"] == 4800
     assert files == metrics_file(portal_state(report_portal(), NOW))
     assert 'href="../reports/metrics.json"' in pages["reports/index.md"].text
@@ -260,3 +267,21 @@ def test_text_report_says_in_review_or_draft_for_a_postmortem_on_its_way() -> No
     assert "  missing: inc-1 (SEV2" in text
     assert "  in review: inc-2 (SEV2" in text
     assert "  draft: inc-3 (SEV2" in text
+
+
+def test_text_report_gives_the_trend() -> None:
+    # Three SEV2s started Mar 1, 2 and 3 at 10:00 and resolved an hour later; now is Mar 20. The portal
+    # starts on its first incident's day: one quarter, 2026-Q1, covered Mar 1-19 (partial): nothing compared.
+    incidents = [incident(f"inc-{n}", "SEV2", {"api": "major_outage"},
+                          [(t(3, n, 10), "investigating"), (t(3, n, 11), "resolved")], started=t(3, n, 10))
+                 for n in (1, 2, 3)]
+    portal = Portal(config=SitrepConfig(site_name="S", components=[Component(id="api", name="API")]),
+                    incidents=tuple(incidents))
+    lines = render_text(compute_metrics(portal, t(3, 20, 0))).splitlines()
+    start = lines.index("Trend by quarter (* covered in part; means; definitions in the report page)")
+    assert lines[start + 1].split() == ["quarter", "incidents", "MTTD", "MTTR", "SEV2", "updates", "on", "time",
+                                        "postmortems"]
+    # 3 incidents, no detection time (MTTD —), each resolved in 1 h; updates: one gap each of 1 h
+    # on a 30 min cadence (late): 0%; three SEV2s need a postmortem, none has one: 0%.
+    assert lines[start + 2].split() == ["2026-Q1*", "3", "—", "1", "h", "0%", "0%"]
+    assert not any(" against " in line for line in lines[start:start + 4])

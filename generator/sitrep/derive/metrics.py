@@ -60,6 +60,9 @@ Choices made where the incident process leaves room:
   postmortems covering a selected incident count.  Overdue and the completion
   rate follow :mod:`sitrep.derive.action_items` (the rules the action-items page
   states): won't-do items are decisions, not unfinished work.
+* **Trend.**  The report's own per-incident measurements regrouped by the month (rolling
+  reports) or quarter (all time, per component) in which each incident started, UTC; the last
+  complete period is compared with the one before it at the precision the page shows.
 * **Resolve-time bands** are exclusive: <= 1 h, (1 h, 1 d], (1 d, 1 w], > 1 w;
   exactly one hour is "within 1 hour".
 """
@@ -86,7 +89,7 @@ from sitrep.derive.action_items import (
 )
 from sitrep.derive.uptime import intervals_for, uptime_percent
 from sitrep.model.config import Severity, SitrepConfig
-from sitrep.model.formatting import format_duration, iso_z
+from sitrep.model.formatting import format_duration, iso_z, pct
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
 from sitrep.model.vocabulary import IMPACTS, OUTAGE_IMPACTS
@@ -114,6 +117,9 @@ __all__ = [
     "PreviousPeriod",
     "QuarterStats",
     "ResolveTimeBands",
+    "Trend",
+    "TrendChange",
+    "TrendPeriod",
     "compute_metrics",
     "definitions",
     "duration_stats",
@@ -262,6 +268,20 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
         "resolve_time_by_quarter": (
             "Time to resolve per quarter in which incidents started: number resolved, median and p90 "
             "(nearest rank). Shows whether recovery is getting faster."
+        ),
+        "trend": (
+            "Trend: the key figures of the incidents that started in each month (in the rolling reports: "
+            "last 90 days, last 12 months) or quarter (all time and per component), UTC: how many "
+            f"incidents; mean time to detect (target {format_duration(MTTD_TARGET)}); mean time to resolve "
+            f"per severity (targets: {_targets(config, lambda s: s.resolve_within)}); the share of gaps "
+            "between updates within the promised cadence; and the share of incidents that require a "
+            "postmortem that have a published one (target 100%). Each is measured as in its own section "
+            "below, so an incident counts in the period it started even when resolved in a later one, "
+            "and is in the durations once resolved. A period the report covers only in part is marked "
+            "with the days it covers. Better or worse compares the last complete period with the one "
+            "before it, as the figures are shown (durations cut to the minute, percentages whole): fewer "
+            "incidents, shorter means and larger shares are better; a figure missing in either period "
+            "is not compared."
         ),
         "previous_period": (
             "Previous period (rolling reports only): the same length of time just before this report's "
@@ -490,6 +510,55 @@ class QuarterStats:
 
 
 @dataclass(frozen=True)
+class TrendPeriod:
+    """The key figures of the incidents that started in one month or quarter of a report's period."""
+
+    #: ``2026-03`` (a month) or ``2026-Q1`` (a quarter), UTC.
+    period: str
+    #: The first and last UTC day of the period the report covers (the report's start and ``now`` cut it).
+    covered_from: date
+    covered_to: date
+    #: True when the report covers only part of the period (its first or its current one).
+    partial: bool
+    incidents: int
+    time_to_detect: DurationStats
+    #: Every configured severity in scheme order (n may be 0), then any others found.
+    time_to_resolve: Mapping[str, DurationStats]
+    update_cadence: CadenceStats
+    postmortems_required: int
+    postmortems_published: int
+    share_postmortems_published: float | None
+
+
+@dataclass(frozen=True)
+class TrendChange:
+    """One key figure of the latest complete period against the complete period before it."""
+
+    #: ``incidents``, ``time_to_detect``, ``time_to_resolve``, ``update_cadence`` or ``postmortems_published``.
+    figure: str
+    #: The severity of a time-to-resolve figure; None for the others.
+    severity: str | None
+    #: The figure in each period (a count, a mean duration or a share 0..1); None without a measurement.
+    before: int | float | timedelta | None
+    latest: int | float | timedelta | None
+    #: ``better``, ``worse`` or ``same`` as the page shows the figures; None when either is missing.
+    direction: str | None
+
+
+@dataclass(frozen=True)
+class Trend:
+    """The key figures month by month (rolling reports) or quarter by quarter (all time, per component)."""
+
+    #: ``month`` or ``quarter``.
+    granularity: str
+    periods: tuple[TrendPeriod, ...]
+    #: The last complete period and the one before it (None with fewer than two complete periods).
+    latest: str | None
+    before: str | None
+    changes: tuple[TrendChange, ...]
+
+
+@dataclass(frozen=True)
 class Metrics:
     """All reliability metrics of one report. Field names match the keys of :func:`definitions`."""
 
@@ -514,6 +583,8 @@ class Metrics:
     resolve_time_by_quarter: tuple[QuarterStats, ...]
     #: The period of the same length just before this one (windowed reports only).
     previous_period: PreviousPeriod | None
+    #: The key figures per month or quarter, and whether the latest complete period did better.
+    trend: Trend
     #: Metric key -> its plain-words definition with this portal's targets (see :func:`definitions`);
     #: the JSON carries it last, after the units.
     definitions: Mapping[str, str] = field(default_factory=dict, metadata={"json": None})
@@ -611,14 +682,22 @@ def _severity_keys(config: SitrepConfig, seen: Iterable[str]) -> list[str]:
     return configured + sorted(set(seen) - set(configured))
 
 
+def _utc_month(moment: datetime) -> tuple[int, int]:
+    """(year, month) of ``moment`` in UTC; most record times are written in UTC, so no conversion is made
+    for them (this runs for every incident of every report window)."""
+    if moment.utcoffset():
+        moment = _utc(moment)
+    return moment.year, moment.month
+
+
 def _month(moment: datetime) -> str:
-    moment = _utc(moment)
-    return f"{moment.year:04d}-{moment.month:02d}"
+    year, month = _utc_month(moment)
+    return f"{year:04d}-{month:02d}"
 
 
 def _quarter(moment: datetime) -> str:
-    moment = _utc(moment)
-    return f"{moment.year:04d}-Q{(moment.month - 1) // 3 + 1}"
+    year, month = _utc_month(moment)
+    return f"{year:04d}-Q{(month - 1) // 3 + 1}"
 
 
 def _month_range(first: datetime, last: datetime) -> list[str]:
@@ -746,18 +825,17 @@ def _collect(incidents: Sequence[Incident], config: SitrepConfig,
 
 
 def _durations(incidents: Sequence[Incident], config: SitrepConfig
-               ) -> tuple[dict[str, DurationMetric], dict[str, Coverage], list[_Sample]]:
-    """The four lifecycle durations, their coverage and the time-to-resolve samples."""
+               ) -> tuple[dict[str, DurationMetric], dict[str, Coverage], dict[str, list[_Sample]]]:
+    """The four lifecycle durations, their coverage and each one's samples (the trend regroups them)."""
     metrics: dict[str, DurationMetric] = {}
     coverage: dict[str, Coverage] = {}
-    resolve: list[_Sample] = []
+    samples_of: dict[str, list[_Sample]] = {}
     for spec in SPECS:
         samples, left_out = _collect(incidents, config, lambda i, s=spec: _measure(i, s), spec.target)
         metrics[spec.name] = _duration_metric(samples, config, spec.target)
         coverage[spec.name] = _coverage(len(incidents), samples, spec.reasons, left_out)
-        if spec.name == "time_to_resolve":
-            resolve = samples
-    return metrics, coverage, resolve
+        samples_of[spec.name] = samples
+    return metrics, coverage, samples_of
 
 
 def _first_updates(incidents: Sequence[Incident], config: SitrepConfig
@@ -806,8 +884,11 @@ def _update_intervals(inc: Incident, now: datetime) -> list[_Interval]:
     return intervals
 
 
-def _cadence(incidents: Sequence[Incident], config: SitrepConfig, now: datetime) -> CadenceMetric:
+def _cadence(incidents: Sequence[Incident], config: SitrepConfig, now: datetime
+             ) -> tuple[CadenceMetric, dict[str, list[bool]]]:
+    """Cadence adherence, and each incident's judged gaps (on time or not; the trend regroups them)."""
     judged: dict[str, list[bool]] = defaultdict(list)
+    per_incident: dict[str, list[bool]] = defaultdict(list)
     breaches: list[Gap] = []
     for inc in incidents:
         for interval in _update_intervals(inc, now):
@@ -818,6 +899,7 @@ def _cadence(incidents: Sequence[Incident], config: SitrepConfig, now: datetime)
                 continue  # no promise to keep
             gap = interval.end - interval.start
             judged[sev].append(gap <= allowed)
+            per_incident[inc.id].append(gap <= allowed)
             if gap > allowed:
                 breaches.append(Gap(inc.id, sev, interval.start, interval.end, gap, allowed, interval.ongoing))
     every = [ok for oks in judged.values() for ok in oks]
@@ -827,7 +909,7 @@ def _cadence(incidents: Sequence[Incident], config: SitrepConfig, now: datetime)
         by_sev[key] = _cadence_stats(judged.get(key, []), severity.update_every if severity else None)
     # Worst relative to the promise: 2 h late on a 15-minute cadence beats 5 h on a 4-hour one.
     breaches.sort(key=lambda g: (-(g.gap / g.allowed), -g.gap, g.incident_id, g.from_))
-    return CadenceMetric(_cadence_stats(every, None), by_sev, tuple(breaches[:WORST_GAPS]))
+    return CadenceMetric(_cadence_stats(every, None), by_sev, tuple(breaches[:WORST_GAPS])), per_incident
 
 
 def _cadence_stats(oks: Sequence[bool], allowed: timedelta | None) -> CadenceStats:
@@ -945,7 +1027,8 @@ def _postmortem_index(portal: Portal) -> dict[str, list[Postmortem]]:
 
 
 def _postmortem_completion(incidents: Sequence[Incident], portal: Portal,
-                           now: datetime) -> PostmortemCompletion:
+                           now: datetime) -> tuple[PostmortemCompletion, dict[str, bool]]:
+    """Postmortem completion, and for each incident that requires one whether it has a published one."""
     config = portal.config
     required_sevs = tuple(s.id for s in config.severities if s.requires_postmortem)
     index = _postmortem_index(portal)
@@ -965,12 +1048,13 @@ def _postmortem_completion(incidents: Sequence[Incident], portal: Portal,
         else:
             late.append(inc.id)
     done = len(on_time) + len(late)
+    published_for = {inc.id: True for inc in required} | {x.incident_id: False for x in missing}
     return PostmortemCompletion(
         required_severities=required_sevs, required=len(required), published=done,
         published_within_7_days=len(on_time), share_published=_share(done, len(required)),
         share_within_7_days=_share(len(on_time), done), published_late=tuple(late),
         missing=tuple(missing),
-    )
+    ), published_for
 
 
 def _missing(inc: Incident, config: SitrepConfig, resolved: datetime, pms: Sequence[Postmortem],
@@ -1062,6 +1146,117 @@ def _previous_period(every: Sequence[Incident], config: SitrepConfig, now: datet
     return PreviousPeriod(start, window_start, len(before), len(values), _mean(values), median(values))
 
 
+# --------------------------------------------------------------------------- trend
+
+#: Trend figures where a smaller value is better (the others are shares, where larger is better).
+_LOWER_IS_BETTER = frozenset({"incidents", "time_to_detect", "time_to_resolve"})
+
+
+def _period_key(moment: datetime, granularity: str) -> str:
+    return _month(moment) if granularity == "month" else _quarter(moment)
+
+
+def _period_bounds(key: str, granularity: str) -> tuple[datetime, datetime]:
+    """The UTC start of a month (``2026-03``) or quarter (``2026-Q1``) and the start of the next one."""
+    year = int(key[:4])
+    first, length = (int(key[5:]), 1) if granularity == "month" else (3 * int(key[6:]) - 2, 3)
+    index = year * 12 + first - 1
+    return (datetime(year, first, 1, tzinfo=UTC),
+            datetime((index + length) // 12, (index + length) % 12 + 1, 1, tzinfo=UTC))
+
+
+def _as_shown(value: int | float | timedelta) -> int:
+    """A trend figure at the precision the page shows it, so "better" never rests on a hidden digit.
+
+    Durations are cut as :func:`format_duration` cuts them (seconds under a minute, minutes under a
+    day, hours from a day on); shares are the whole percentage :func:`pct` prints; counts are exact.
+    """
+    if isinstance(value, timedelta):
+        seconds = int(value.total_seconds())
+        step = 1 if seconds < 60 else 60 if seconds < 86400 else 3600
+        return seconds // step * step
+    if isinstance(value, float):
+        return int(pct(value).rstrip("%"))
+    return value
+
+
+def _direction(figure: str, before: int | float | timedelta | None,
+               latest: int | float | timedelta | None) -> str | None:
+    if before is None or latest is None:
+        return None
+    shown_before, shown_latest = _as_shown(before), _as_shown(latest)
+    if shown_before == shown_latest:
+        return "same"
+    improved = shown_latest < shown_before if figure in _LOWER_IS_BETTER else shown_latest > shown_before
+    return "better" if improved else "worse"
+
+
+def _trend_changes(before: TrendPeriod, latest: TrendPeriod) -> tuple[TrendChange, ...]:
+    pairs: list[tuple[str, str | None, Any, Any]] = [
+        ("incidents", None, before.incidents, latest.incidents),
+        ("time_to_detect", None, before.time_to_detect.mean, latest.time_to_detect.mean),
+    ]
+    pairs += [("time_to_resolve", sev, before.time_to_resolve[sev].mean, latest.time_to_resolve[sev].mean)
+              for sev in latest.time_to_resolve
+              if before.time_to_resolve[sev].n or latest.time_to_resolve[sev].n]
+    pairs += [("update_cadence", None, before.update_cadence.share_within_cadence,
+               latest.update_cadence.share_within_cadence),
+              ("postmortems_published", None, before.share_postmortems_published,
+               latest.share_postmortems_published)]
+    return tuple(TrendChange(figure, sev, b, a, _direction(figure, b, a)) for figure, sev, b, a in pairs)
+
+
+def _trend(incidents: Sequence[Incident], config: SitrepConfig, now: datetime, period_start: datetime,
+           granularity: str, samples_of: Mapping[str, Sequence[_Sample]], severities: Sequence[str],
+           cadence_of: Mapping[str, Sequence[bool]], published_for: Mapping[str, bool]) -> Trend:
+    """The key figures per month or quarter, regrouped from the per-incident measurements of the report.
+
+    Each incident counts in the period it started (UTC), as in "Incidents per month"; its durations,
+    gaps between updates and postmortem are the ones the report measured, so the periods add up to
+    the report's own figures.
+    """
+    if not incidents and period_start >= now:
+        return Trend(granularity, (), None, None, ())
+    period_of = {inc.id: _period_key(inc.start, granularity) for inc in incidents}
+    by_period: dict[str, list[Incident]] = defaultdict(list)
+    for inc in incidents:
+        by_period[period_of[inc.id]].append(inc)
+    grouped: dict[str, dict[str, list[_Sample]]] = {name: defaultdict(list) for name in samples_of}
+    for name, samples in samples_of.items():
+        for sample in samples:
+            grouped[name][period_of[sample.incident_id]].append(sample)
+    specs = {spec.name: spec for spec in SPECS}
+    detect_target = _overall_target(config, specs["time_to_detect"].target)
+    resolve_target = specs["time_to_resolve"].target
+    first = min([period_start, *(inc.start for inc in incidents)])
+    keys = (_month_range if granularity == "month" else _quarter_range)(first, now)
+    periods = []
+    for key in keys:
+        start, end = _period_bounds(key, granularity)
+        lo, hi = max(start, period_start), min(end, now)
+        members = by_period.get(key, [])
+        resolve_by_sev: dict[str, list[_Sample]] = defaultdict(list)
+        for sample in grouped["time_to_resolve"].get(key, []):
+            resolve_by_sev[sample.severity].append(sample)
+        required = [published_for[inc.id] for inc in members if inc.id in published_for]
+        periods.append(TrendPeriod(
+            period=key, covered_from=min(lo, hi).date(),
+            covered_to=(hi - timedelta(microseconds=1)).date() if hi > lo else lo.date(),
+            partial=lo > start or hi < end, incidents=len(members),
+            time_to_detect=_stats(grouped["time_to_detect"].get(key, []), detect_target),
+            time_to_resolve={sev: _stats(resolve_by_sev.get(sev, []), resolve_target(config.severity(sev)))
+                             for sev in severities},
+            update_cadence=_cadence_stats([ok for inc in members for ok in cadence_of.get(inc.id, ())], None),
+            postmortems_required=len(required), postmortems_published=sum(required),
+            share_postmortems_published=_share(sum(required), len(required)),
+        ))
+    complete = [period for period in periods if not period.partial]
+    if len(complete) < 2:
+        return Trend(granularity, tuple(periods), None, None, ())
+    before, latest = complete[-2], complete[-1]
+    return Trend(granularity, tuple(periods), latest.period, before.period, _trend_changes(before, latest))
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -1096,10 +1291,14 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
     config = portal.config
     every = [inc for inc in portal.incidents if not inc.is_maintenance and inc.start <= now]
     selected = _select(every, now, window_start, component)
-    durations, coverage, resolve = _durations(selected, config)
+    durations, coverage, samples_of = _durations(selected, config)
+    resolve = samples_of["time_to_resolve"]
     first_update, first_coverage = _first_updates(selected, config)
     coverage["time_to_first_update"] = first_coverage
     in_scope = _postmortems_in_scope(portal, selected, window_start is not None or component is not None)
+    cadence, cadence_of = _cadence(selected, config, now)
+    completion, published_for = _postmortem_completion(selected, portal, now)
+    observation_start = _observation_start(portal, every, now, window_start)
     return Metrics(
         generated_at=now, window_start=window_start, window_end=now, component=component,
         incident_ids=tuple(inc.id for inc in selected),
@@ -1108,11 +1307,11 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
         time_to_mitigate=durations["time_to_mitigate"],
         time_to_resolve=durations["time_to_resolve"],
         time_to_first_update=first_update,
-        update_cadence=_cadence(selected, config, now),
+        update_cadence=cadence,
         mtbf=_mtbf(portal, every, now, window_start, component),
-        incidents_per_month=_per_month(selected, config, now, _observation_start(portal, every, now, window_start)),
+        incidents_per_month=_per_month(selected, config, now, observation_start),
         incidents_per_component=_per_component(selected, config, component),
-        postmortem_completion=_postmortem_completion(selected, portal, now),
+        postmortem_completion=completion,
         action_items=_action_items(in_scope, now.date(), config.person, action_items),
         data_quality=DataQuality(coverage, tuple(inc.id for inc in selected if not inc.is_resolved)),
         resolve_time_bands=_resolve_bands(resolve),
@@ -1120,6 +1319,10 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
                                             window_start),
         definitions=definitions(config),
         previous_period=_previous_period(every, config, now, window_start, component),
+        # Month by month in a rolling report; quarter by quarter over all time.
+        trend=_trend(selected, config, now, observation_start, "month" if window_start else "quarter",
+                     {name: samples_of[name] for name in ("time_to_detect", "time_to_resolve")},
+                     list(durations["time_to_resolve"].by_severity), cadence_of, published_for),
         resolve_times=tuple(IncidentDuration(s.incident_id, s.severity, s.value) for s in resolve),
     )
 

@@ -266,7 +266,7 @@ class SitrepConfig(Model):
     since: date | None = Field(
         None,
         description="The portal's first day (YYYY-MM-DD): uptime before it shows as 'no data', and the "
-        "reports' MTBF window starts there. Default: the day of the earliest incident or maintenance "
+        "reports' MTBF window and trend start there. Default: the day of the earliest incident or maintenance "
         "(`sitrep init` writes the day it ran).",
     )
     public_pages: list[PublicPage] = Field(

@@ -260,7 +260,7 @@ def strip_plot_log(chart_id: str, title: str, desc: str,
 def line_chart(chart_id: str, title: str, desc: str, labels: Sequence[str],
                series: Sequence[tuple[str, Sequence[float | None]]], *, width: int = 640, height: int = 240) -> str:
     """Durations (seconds) per label on a log time axis, one line per series; gaps where None."""
-    left, right, top, bottom = 54, 12, 26, 40
+    left, right, top, bottom = 54, 28, 26, 40  # half of the last label's width stays inside on the right
     plot_w, plot_h = width - left - right, height - top - bottom
     lo, hi = _log_bounds([v for _, values in series for v in values if v is not None])
     scale_y = _log_scale(lo, hi, 0, plot_h)

@@ -42,6 +42,23 @@ SECTIONS: list[tuple[str, type[Any], str]] = [  # models and validated dataclass
 ]
 
 
+#: What the reliability reports write for tools (their figures are defined on each report page and under
+#: ``definitions`` in the file itself, with the portal's own targets).
+REPORT_FIGURES = (
+    "Not records, but read by tools: the internal edition (or a public one whose `public_pages` lists "
+    "`reports`) writes the figures of the all-time report to `reports/metrics.json` and those of each "
+    "rolling report to `reports/last-90-days/metrics.json` and `reports/last-12-months/metrics.json` "
+    "(`sitrep report --json [--days N]` prints the same). Durations are seconds, shares fractions from 0 "
+    "to 1, times ISO 8601 UTC (`units` says so); `definitions` holds the plain-words definition of every "
+    "key with the portal's targets. `trend` has `granularity` (`month` in the rolling reports, `quarter` "
+    "over all time), `periods` (per period: `period` such as `2026-03` or `2026-Q1`, `covered_from`, "
+    "`covered_to`, `partial`, `incidents`, `time_to_detect` and `time_to_resolve` by severity with `n`, "
+    "`mean`, `median`, `p90`, `max`, `target` and `mean_met_target`, `update_cadence` with "
+    "`within_cadence` of `intervals`, `postmortems_published` of `postmortems_required`), `latest` and "
+    "`before` (the last two complete periods, or null) and `changes` (per figure: `figure`, `severity`, "
+    "`before`, `latest`, `direction`: `better`, `worse`, `same`, or null when either is missing)."
+)
+
 _TYPE_WORDS = [
     (r"typing\.", ""), (r"^Optional\[(.*)\]$", r"\1"),
     (r"pydantic\.types\.AwareDatetime", "timestamp"), (r"datetime\.date", "date"),
@@ -112,6 +129,7 @@ def render() -> str:
         sev_rows.append(f"| {s.id} | {s.name} | {', '.join(s.aliases)} | {s.first_update_within or '—'} | "
                         f"{s.update_every or '—'} | {s.resolve_within or '—'} |")
     parts += ["## Default severity scheme", "", *sev_rows, ""]
+    parts += ["## Report figures (`metrics.json`)", "", REPORT_FIGURES, ""]
     return "\n".join(parts)
 
 

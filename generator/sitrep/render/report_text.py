@@ -28,6 +28,35 @@ def _duration_block(title: str, data: dict[str, Any]) -> list[str]:
     return [title, *("  " + r for r in _table(rows)), ""]
 
 
+def _trend_value(figure: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    return str(value) if figure == "incidents" else format_seconds(value) if figure.startswith("time_") else pct(value)
+
+
+def _trend_block(trend: dict[str, Any]) -> list[str]:
+    """The key figures per month or quarter, and the last complete one against the one before."""
+    unit = trend["granularity"]
+    if not trend["periods"]:
+        return [f"Trend by {unit}: no incidents"]
+    severities = [k for k in trend["periods"][0]["time_to_resolve"]
+                  if any(p["time_to_resolve"][k]["n"] for p in trend["periods"])]
+    rows = [[unit, "incidents", "MTTD", *(f"MTTR {k}" for k in severities), "updates on time", "postmortems"]]
+    for p in trend["periods"]:
+        rows.append([p["period"] + ("*" if p["partial"] else ""), str(p["incidents"]),
+                     format_seconds(p["time_to_detect"]["mean"]),
+                     *(format_seconds(p["time_to_resolve"][k]["mean"]) for k in severities),
+                     pct(p["update_cadence"]["share_within_cadence"]), pct(p["share_postmortems_published"])])
+    lines = [f"Trend by {unit} (* covered in part; means; definitions in the report page)",
+             *("  " + r for r in _table(rows))]
+    if trend["latest"]:
+        lines.append(f"  {trend['latest']} against {trend['before']}: " + "; ".join(
+            f"{c['figure'].replace('_', ' ')}{' ' + c['severity'] if c['severity'] else ''} "
+            f"{_trend_value(c['figure'], c['latest'])} against {_trend_value(c['figure'], c['before'])}"
+            f" ({c['direction'] or 'not compared'})" for c in trend["changes"]))
+    return lines
+
+
 def render_text(metrics: Metrics) -> str:
     """Every figure of the report, one section a metric, for a terminal."""
     j = metrics.to_json()
@@ -54,6 +83,7 @@ def render_text(metrics: Metrics) -> str:
     lines += ["", f"Action items: {ai['open']} open ({ai['overdue']} overdue), {ai['done']} done, {ai['wont_do']} "
               f"won't do; completion {pct(ai['completion_rate'])}; median age of open items "
               + (f"{ai['median_open_age_days']:g} days" if ai["median_open_age_days"] is not None else "—")]
+    lines += ["", *_trend_block(j["trend"])]
     bands = j["resolve_time_bands"]
     lines += ["", "Time to resolve bands: " + ", ".join(
         f"{b['name'].replace('_', ' ')} {b['count']} ({pct(b['share'])})" for b in bands["bands"])]

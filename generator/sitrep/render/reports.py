@@ -2,7 +2,7 @@
 
 Every figure comes from :mod:`sitrep.derive.metrics` and is defined on the page
 (:func:`~sitrep.derive.metrics.definitions`, with the portal's targets); ``reports/metrics.json`` carries
-the all-time figures for tools.
+the all-time figures for tools, and ``reports/<window>/metrics.json`` each rolling window's.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sitrep.derive.metrics import DurationStats, Metrics
+from sitrep.derive.metrics import DurationStats, Metrics, Trend, TrendChange
 from sitrep.derive.state import MetricsWindow, PortalState
 from sitrep.model.config import SitrepConfig
-from sitrep.model.formatting import dump_json, format_duration, pct
+from sitrep.model.formatting import day_label, dump_json, format_duration, pct
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
 from sitrep.model.vocabulary import status_label
@@ -61,6 +61,93 @@ def _resolve_samples(portal: Portal, m: Metrics) -> list[tuple[str, list[tuple[s
         if inc is not None:
             groups.setdefault(sample.severity, []).append((sample.severity, inc, sample.value))
     return [(key, sorted(items, key=lambda x: (x[2], x[1].id))) for key, items in groups.items()]
+
+
+#: The trend's figures as the page names them.
+TREND_FIGURES = {"incidents": "Incidents", "time_to_detect": "Mean time to detect",
+                 "time_to_resolve": "Mean time to resolve", "update_cadence": "Updates on time",
+                 "postmortems_published": "Postmortems published"}
+
+
+def _trend_value(figure: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if figure == "incidents":
+        return str(value)
+    return format_duration(value) if isinstance(value, timedelta) else pct(value)
+
+
+def _mean_cell(s: DurationStats) -> dict[str, Any]:
+    """A mean with how many incidents it is of and whether it kept the target."""
+    return {"mean": format_duration(s.mean), "n": s.n, "met": s.mean_met_target,
+            "target": format_duration(s.target) if s.target else None}
+
+
+#: What a period without a value of the figure lacked, in words.
+TREND_NONE = {"time_to_detect": "none measured", "time_to_resolve": "none resolved",
+              "update_cadence": "no gap between updates", "postmortems_published": "none required"}
+
+
+def _change_row(config: SitrepConfig, c: TrendChange, trend: Trend) -> dict[str, Any]:
+    label = TREND_FIGURES[c.figure] + (f", {_sev_label(config, c.severity)}" if c.severity else "")
+    row = {"figure": c.figure, "severity": c.severity, "label": label,
+           "before": _trend_value(c.figure, c.before), "latest": _trend_value(c.figure, c.latest),
+           "direction": c.direction}
+    if c.direction is None:  # one period lacks the figure: say which, and the other's value
+        missing_in, other_in, other = ((trend.latest, trend.before, row["before"]) if c.latest is None
+                                       else (trend.before, trend.latest, row["latest"]))
+        row["missing"] = f"{TREND_NONE.get(c.figure, 'none')} in {missing_in}"
+        row["other"] = "" if other == "—" else f"{other} in {other_in}"
+    return row
+
+
+def _trend_view(config: SitrepConfig, trend: Trend, chart_prefix: str) -> dict[str, Any]:
+    """The trend table, its chart and the latest complete period against the one before."""
+    unit = trend.granularity
+    severities = [key for key in (trend.periods[0].time_to_resolve if trend.periods else {})
+                  if any(p.time_to_resolve[key].n for p in trend.periods)
+                  or (config.severity(key) and config.severity(key).resolve_within)]  # type: ignore[union-attr]
+    rows = []
+    for p in trend.periods:
+        if not p.partial:
+            covered = ""
+        elif unit == "month":
+            covered = f"days {p.covered_from.day}–{p.covered_to.day} only"
+        else:
+            covered = f"{day_label(p.covered_from)} – {day_label(p.covered_to)} only"
+        cadence = p.update_cadence
+        rows.append({
+            "period": p.period, "partial": p.partial, "covered": covered, "incidents": p.incidents,
+            "detect": _mean_cell(p.time_to_detect),
+            "resolve": {key: _mean_cell(p.time_to_resolve[key]) for key in severities},
+            "cadence": {"share": pct(cadence.share_within_cadence), "within": cadence.within_cadence,
+                        "intervals": cadence.intervals},
+            "postmortems": {"share": pct(p.share_postmortems_published), "published": p.postmortems_published,
+                            "required": p.postmortems_required},
+        })
+    labels = [p.period + ("*" if p.partial else "") for p in trend.periods]
+    # Short names (the definition above the chart spells them out), so every legend entry fits.
+    series = [("MTTD", [_seconds_or_none(p.time_to_detect.mean) for p in trend.periods])]
+    series += [(f"MTTR {key}", [_seconds_or_none(p.time_to_resolve[key].mean) for p in trend.periods])
+               for key in severities if any(p.time_to_resolve[key].n for p in trend.periods)]
+    has_values = any(v is not None for _, values in series for v in values)
+    chart = charts.line_chart(
+        f"{chart_prefix}-trend", f"Mean time to detect and to resolve per {unit}",
+        f"Lines on a logarithmic time axis: the mean time to detect (solid) and the mean time to resolve of "
+        f"each severity (dashed) of the incidents that started in each {unit}; a {unit} without a measurement "
+        f"leaves a gap, and one marked * is covered only in part. The same values are in the table below.",
+        labels, series,
+    ) if trend.periods and has_values else ""
+    return {
+        "unit": unit, "rows": rows, "severities": severities,
+        "sev_labels": {key: _sev_label(config, key) for key in severities},
+        "chart": chart, "latest": trend.latest, "before": trend.before,
+        "changes": [_change_row(config, c, trend) for c in trend.changes],
+    }
+
+
+def _seconds_or_none(value: timedelta | None) -> float | None:
+    return value.total_seconds() if value is not None else None
 
 
 #: Longest list of incidents a report page shows in one place (the rest are counted).
@@ -193,6 +280,7 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
                       "p90": format_duration(q.p90)}
                      for q in quarters],
         "quarter_chart": quarter_chart,
+        "trend": _trend_view(config, m.trend, chart_prefix),
         "definitions": m.definitions,
     }
 
@@ -210,7 +298,9 @@ def _report_path(window: MetricsWindow) -> str:
 
 def _report_specs(state: PortalState) -> list[dict[str, Any]]:
     return [{"path": _report_path(w), "label": w.label, "kind": w.kind, "key": w.key,
-             "window_start": w.window_start, "component": w.component} for w in state.windows]
+             "window_start": w.window_start, "component": w.component,
+             "json": urls.report_metrics_file(w.key) if w.kind in JSON_KINDS else urls.METRICS_FILE}
+            for w in state.windows]
 
 
 def report_pages(ctx: RenderContext) -> list[Page]:
@@ -234,7 +324,13 @@ def report_pages(ctx: RenderContext) -> list[Page]:
     return pages
 
 
+#: The reports whose figures are also written as JSON: all time and the rolling windows (a
+#: component's figures are the all-time file's, filtered; its report links there).
+JSON_KINDS = ("all", "window")
+
+
 def metrics_file(state: PortalState) -> dict[str, bytes]:
-    """``reports/metrics.json``: every reliability metric of the edition, for all time."""
-    data = state.metrics["all"].to_json()
-    return {urls.METRICS_FILE: dump_json(data, indent=2, sort_keys=True)}
+    """``reports/metrics.json`` (all time) and each rolling window's ``metrics.json``: every figure of
+    those reports, the trend included."""
+    return {urls.report_metrics_file(w.key): dump_json(state.metrics[w.key].to_json(), indent=2, sort_keys=True)
+            for w in state.windows if w.kind in JSON_KINDS}

@@ -90,6 +90,12 @@ BADGE_FILES = ("badge.svg", "badge.json")
 EMBED_SCRIPT = "embed.js"
 
 
+def report_metrics_file(window_key: str) -> str:
+    """The figures of one report window as JSON: :data:`METRICS_FILE` for all time, else in the
+    window's folder (``reports/last-90-days/metrics.json``)."""
+    return METRICS_FILE if window_key == "all" else f"{folder(REPORTS, *window_key.split('/'))}/metrics.json"
+
+
 def component_file(component_id: str, name: str) -> str:
     """A file about one component (badge, feeds, calendar): ``components/<id>/badge.svg``."""
     return f"components/{component_id}/{name}"
