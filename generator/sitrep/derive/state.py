@@ -19,6 +19,7 @@ from sitrep.derive.metrics import Metrics, compute_metrics
 from sitrep.derive.status import (
     Overall,
     affected_components,
+    as_of_updates,
     combined_duration,
     component_statuses,
     current_status,
@@ -73,6 +74,13 @@ class IncidentState:
     #: The id of each update (in file order), unique within the record (:attr:`Incident.update_ids`):
     #: page anchors, feed entries and the JSON API all read it here.
     update_ids: tuple[str, ...]
+    #: For each update (file order), component id -> impact once it was posted
+    #: (:attr:`Incident.components_by_update`): what the feeds show beside each update.
+    update_components: tuple[Mapping[str, str], ...]
+    #: For each update (file order), the severity id and component id -> impact (a recovered one
+    #: ``operational``) as it left the incident (:func:`~sitrep.derive.status.as_of_updates`): what
+    #: its notification says.
+    as_of_updates: tuple[tuple[str | None, Mapping[str, str]], ...]
     #: Component id -> the worst impact the record had on it (:attr:`Incident.worst_components`,
     #: read by every list and feed filtering by component, so computed once here).
     worst_components: Mapping[str, str]
@@ -177,6 +185,8 @@ def incident_state(inc: Incident, portal: Portal, now: datetime) -> IncidentStat
         affected=affected_components(inc),
         changes=update_changes(inc, config),
         update_ids=inc.update_ids,
+        update_components=inc.components_by_update,
+        as_of_updates=as_of_updates(inc),
         worst_components=inc.worst_components,
         latest_severity=inc.latest_severity,
         last_updated=inc.last_updated,

@@ -171,6 +171,20 @@ def affected_components(inc: Incident) -> dict[str, str]:
     return inc.worst_components if inc.is_resolved else inc.latest_components
 
 
+def as_of_updates(inc: Incident) -> tuple[tuple[str | None, Mapping[str, str]], ...]:
+    """For each update (file order), the severity id and the impact on every component the incident has
+    affected so far (``operational`` once recovered) as that update left it. One pass: an update that
+    changes no component shares the mapping of the one before it."""
+    severity, impact = inc.severity, dict(inc.components)
+    out: list[tuple[str | None, Mapping[str, str]]] = []
+    for update in inc.updates:
+        severity = update.severity or severity
+        if update.components:
+            impact = {**impact, **update.components}
+        out.append((severity, impact))
+    return tuple(out)
+
+
 def update_changes(inc: Incident, config: SitrepConfig) -> tuple[tuple[str, ...], ...]:
     """What each update (in file order) changed, in plain words for the page and the feeds.
 

@@ -50,7 +50,7 @@ from typing import Any
 from urllib.parse import unquote, unquote_plus, urlsplit
 
 from sitrep.derive.events import Event, derive_events
-from sitrep.derive.state import incident_state
+from sitrep.derive.state import IncidentState, incident_state
 from sitrep.model.config import Channel
 from sitrep.model.exceptions import NotifyError
 from sitrep.model.files import write_atomically
@@ -441,6 +441,9 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
     editions = {"internal": portal, "public": portal.for_audience("public")}
     events_of = {aud: derive_events(edition, now) for aud, edition in editions.items()}
     drops = _drops(skip, only, ledger, settings.channels, events_of)
+    # (audience, incident id) -> the incident's state at ``now``: derived once, not once per event (a record
+    # of 1,000 updates has 1,000 events, and deriving its state reads every update).
+    states: dict[tuple[str, str], IncidentState] = {}
     for channel in settings.channels:
         if only and channel.name not in only:
             continue
@@ -488,7 +491,12 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 action, detail = "send", ""
             message = None
             if action == "send":
-                derived = incident_state(event.incident, edition, now) if event.incident else None
+                derived = None
+                if event.incident is not None:
+                    key = (channel.audience, event.incident.id)
+                    if key not in states:
+                        states[key] = incident_state(event.incident, edition, now)
+                    derived = states[key]
                 message = render_message(env, edition, event, channel.style, channel.audience, now, derived)
                 if dry_run:
                     action = "would-send"

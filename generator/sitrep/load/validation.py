@@ -634,11 +634,17 @@ def check_public_names(public: Iterable[tuple[str, str, tuple[tuple[int, str], .
         taken = [m.span() for m in components.finditer(text)] if components else []
         starts = list(itertools.accumulate((len(t) + 1 for _, t in stretches[:-1]), initial=0))
         found: dict[int, list[str]] = {}
+        # Lines counted on from the previous name, not from its stretch's start for each name (a stretch
+        # naming someone on each of its thousands of lines made that quadratic).
+        counted_k, counted_to, line = -1, 0, 0
         for match in matches:  # on the line a name starts on, in reading order
             if any(a <= match.start() and match.end() <= b for a, b in taken):
                 continue
             k = bisect.bisect_right(starts, match.start()) - 1
-            line = stretches[k][0] + text.count("\n", starts[k], match.start())
+            if k != counted_k:
+                counted_k, counted_to, line = k, starts[k], stretches[k][0]
+            line += text.count("\n", counted_to, match.start())
+            counted_to = match.start()
             name = " ".join(match.group(0).split())
             if name not in found.setdefault(line, []):
                 found[line].append(name)

@@ -359,11 +359,18 @@ class Incident(Record):
             periods.append(ImpactPeriod(max(update.at, self.start), severity, dict(impact)))
         return tuple(periods)
 
-    def components_as_of(self, index: int) -> Mapping[str, str]:
-        """The impact on each affected component once the update at ``index`` (file order) was posted:
-        the declared impact as it and the updates before it changed it (not a later update of the same
-        second, which :meth:`components_at` includes)."""
-        return self.impact_periods[sum(1 for u in self.updates[:index + 1] if u.changes_impact)].components
+    @property
+    def components_by_update(self) -> tuple[Mapping[str, str], ...]:
+        """For each update (file order), the impact on each affected component once it was posted: the
+        declared impact as it and the updates before it changed it (not a later update of the same
+        second, which :meth:`components_at` includes). One pass over the updates."""
+        periods = self.impact_periods
+        changed = 0
+        out: list[Mapping[str, str]] = []
+        for update in self.updates:
+            changed += update.changes_impact
+            out.append(periods[changed].components)
+        return tuple(out)
 
     def components_at(self, moment: datetime) -> Mapping[str, str]:
         """The impact on each affected component at ``moment`` (the declared one before ``start``)."""

@@ -220,7 +220,7 @@ def incident_view(portal: Portal, inc: Incident, derived: IncidentState, audienc
     """The incident as a template sees it (``derived``: its state at ``now``); internal fields only
     for the internal audience."""
     config = portal.config
-    severity = config.severity(inc.latest_severity)
+    severity = config.severity(derived.latest_severity)
     published = [p for p in portal.postmortems_for(inc.id) if p.status == "published"]
     view: dict[str, Any] = {
         "id": inc.id,
@@ -276,7 +276,7 @@ def render_message(env: jinja2.Environment, portal: Portal, event: Event, style:
                            f"published within {POSTMORTEM_WITHIN.days} days"),
     }
     if event.kind == "incident.updated" and context["incident"] is not None:
-        context["incident"].update(_as_of_update(portal, event))
+        context["incident"].update(_as_of_update(portal, event, _required(derived)))
     name = template_name(event, style, audience)
     try:
         template = env.get_template(name)
@@ -303,18 +303,14 @@ def _severity_view(severity: Severity | None) -> dict[str, Any] | None:
     return {"id": severity.id, "name": severity.name, "requires_postmortem": severity.requires_postmortem}
 
 
-def _as_of_update(portal: Portal, event: Event) -> dict[str, Any]:
+def _as_of_update(portal: Portal, event: Event, derived: IncidentState) -> dict[str, Any]:
     """An update's message tells the incident as that update left it, as its entry on the incident page
     and in the updates feed does: sent late (a retry, or with a later de-escalation in the same run), a
     "Severity raised to SEV1" message never says "Severity: SEV2" beside it, nor promises a next update that
     a later one has already made."""
-    inc, update = event.incident, event.update
-    assert inc is not None and update is not None
-    k = next(i for i, u in enumerate(inc.updates) if u is update)
-    severity_id, impact = inc.severity, dict(inc.components)
-    for earlier in inc.updates[:k + 1]:
-        severity_id = earlier.severity or severity_id
-        impact.update(earlier.components or {})
+    inc, update, k = event.incident, event.update, event.position
+    assert inc is not None and update is not None and k is not None
+    severity_id, impact = derived.as_of_updates[k]
     severity = portal.config.severity(severity_id)
     view: dict[str, Any] = {
         "severity": _severity_view(severity),
@@ -329,9 +325,9 @@ def _as_of_update(portal: Portal, event: Event) -> dict[str, Any]:
 
 def _changes_of(event: Event, derived: IncidentState | None) -> list[str]:
     """What the event's update changed, as sentences ("Severity raised to SEV1."), as its page says it."""
-    if event.incident is None or derived is None:
+    if event.incident is None or derived is None or event.position is None:
         return []
-    k = next(i for i, u in enumerate(event.incident.updates) if u is event.update)
+    k = event.position
     return [f"{c[:1].upper()}{c[1:]}." for c in derived.changes[k]]
 
 

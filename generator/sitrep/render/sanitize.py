@@ -39,6 +39,17 @@ _ONLY_ATTRIBUTES = {"input": {"type", "disabled", "checked"}, "label": {"class"}
 #: An input as nh3 writes it out (attribute values escaped: no ">" inside).
 _INPUT = re.compile(r"<input\b[^>]*>")
 _INPUT_ATTRIBUTE = re.compile(r'\s([a-z]+)="([^"]*)"')
+#: How deep elements may nest in a record body; deeper ones lose their tags (their text stays). An
+#: unclosed ``<b>`` repeated 20,000 times becomes, in the sanitiser, 20,000 elements nested in each
+#: other, and Material's search indexer reads the page in time that grows with the square of that
+#: depth (minutes for 64 KB). No reader sees a difference: bold inside bold is bold, and browsers
+#: flatten nesting themselves (Chromium beyond 512). A written document (30 levels of nested lists,
+#: a table in a list in a quote) stays well under it, so its bytes never change.
+MAX_NESTING = 64
+#: A tag as nh3 writes it out (``>`` in attribute values and ``<`` in text escaped).
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                   "track", "wbr"})
 # Greedy, like pages._BODY_REGION: a body with a look-alike end marker must not end the region early.
 _REGION = re.compile(re.escape(BODY_START) + r"(.*)" + re.escape(BODY_END), re.S)
 
@@ -80,7 +91,36 @@ def sanitize_html(html: str) -> str:
         strip_comments=True,
         attribute_filter=_attribute_filter,
     )
-    return _INPUT.sub(_task_box, cleaned) if "<input" in cleaned else cleaned
+    cleaned = _INPUT.sub(_task_box, cleaned) if "<input" in cleaned else cleaned
+    return flatten_deep_nesting(cleaned)
+
+
+def flatten_deep_nesting(html: str, limit: int = MAX_NESTING) -> str:
+    """``html`` (well-formed, as nh3 writes it) without the tags of elements nested deeper than ``limit``:
+    their text and their shallower ancestors stay. One pass; unchanged when nothing is that deep."""
+    if html.count("<") <= 2 * limit:  # too few tags to nest that deep: the usual body, at no cost
+        return html
+    stack: list[bool] = []  # for each open element, whether its tags are kept
+    dropped: list[tuple[int, int]] = []
+    for tag in _TAG.finditer(html):
+        name = tag.group(2).lower()
+        if name in _VOID:
+            continue
+        if tag.group(1):
+            kept = stack.pop() if stack else True
+        else:
+            kept = len(stack) < limit
+            stack.append(kept)
+        if not kept:
+            dropped.append(tag.span())
+    if not dropped:
+        return html
+    pieces, last = [], 0
+    for start, end in dropped:
+        pieces.append(html[last:start])
+        last = end
+    pieces.append(html[last:])
+    return "".join(pieces)
 
 
 def sanitize_record_html(page_html: str) -> str:

@@ -27,7 +27,8 @@ Mapping decisions:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -180,13 +181,9 @@ def _affected(ctx: _Context, changes: Iterable[tuple[str, str, str]]) -> list[di
     return out
 
 
-def _impact_change(inc: Incident, update: Update) -> list[tuple[str, str, str]]:
-    """(component, old, new) for each component whose impact ``update`` changes."""
-    before = dict(inc.components)
-    for earlier in inc.updates:
-        if earlier is update:
-            break
-        before.update(earlier.components or {})
+def _impact_change(update: Update, before: Mapping[str, str]) -> list[tuple[str, str, str]]:
+    """(component, old, new) for each component whose impact ``update`` changes (``before``: the impact
+    the updates before it left)."""
     return [(cid, before.get(cid, "operational"), new) for cid, new in (update.components or {}).items()]
 
 
@@ -208,19 +205,21 @@ def _update_ids(inc: Incident) -> dict[int, str]:
     The keys predate that rule (ids of updates alone at their instant stay as published).
     """
     times = [sp_time(u.at) for u in inc.updates]
+    sharing = Counter(times)
     return {id(u): statuspage_id("update", f"{inc.id}:{at}"
-                                 + (f":{u.status}" if times.count(at) > 1 else "")
+                                 + (f":{u.status}" if sharing[at] > 1 else "")
                                  + (f":{n}" if n > 1 else ""))
             for u, at, n in zip(inc.updates, times, update_repeats(inc.updates), strict=True)}
 
 
 def _update(ctx: _Context, inc: Incident, update: Update, ids: tuple[str, str],
-            impact: tuple[Update | None, Update | None]) -> dict[str, Any]:
+            impact: tuple[Update | None, Update | None], before: Mapping[str, str]) -> dict[str, Any]:
+    """One update object; ``before``: the impact on the components the updates before it left."""
     affected = None
     if update is impact[1]:
         affected = _affected(ctx, ((cid, imp, "operational") for cid, imp in inc.latest_components.items()))
     elif update.components:
-        affected = _affected(ctx, _impact_change(inc, update))
+        affected = _affected(ctx, _impact_change(update, before))
         if update is impact[0]:  # impact starts and changes at once: the declared ones start too
             declared = [(cid, "operational", imp) for cid, imp in inc.components.items()
                         if cid not in update.components]
@@ -254,6 +253,10 @@ def _incident(ctx: _Context, inc: Incident) -> dict[str, Any]:
     impact_updates = _impact_updates(inc)
     updates = newest_first(inc.updates)
     update_ids = _update_ids(inc)
+    # The impact before each update: what the one before it left (read once from the state, not by a pass
+    # over the earlier updates for each one).
+    as_of = ctx.state.of(inc).as_of_updates
+    before = {id(u): as_of[n - 1][1] if n else inc.components for n, u in enumerate(inc.updates)}
     obj: dict[str, Any] = {
         "id": incident_id,
         "name": safe_text(inc.title),
@@ -266,8 +269,8 @@ def _incident(ctx: _Context, inc: Incident) -> dict[str, Any]:
         "shortlink": urls_for(ctx.state.portal.config.site_url).incident(inc.id),
         "started_at": sp_time(inc.start),
         "page_id": ctx.page["id"],
-        "incident_updates": [_update(ctx, inc, u, (update_ids[id(u)], incident_id), impact_updates)
-                             for u in updates],
+        "incident_updates": [_update(ctx, inc, u, (update_ids[id(u)], incident_id), impact_updates,
+                                     before[id(u)]) for u in updates],
         "components": [ctx.by_component[cid] for cid in ctx.by_component
                        if cid in ctx.state.of(inc).worst_components],
     }
