@@ -157,7 +157,7 @@ def test_settings_in_an_inherited_file_are_checked_and_named_there(tmp_path):
                            child="site_url: https://status.child.example/\n")
     expected = [f"base.yml:{line_of(text, '- idd: database')}: error: unknown field "
                 "'plugins.sitrep.components[2].idd' (did you mean 'id'?). Allowed fields: id, name, group, "
-                "description [unknown-field]"]
+                "description, retired [unknown-field]"]
     assert validate(root) == (2, expected)
     status, said = build_said(root, tmp_path, "base.yml")
     assert status != 0 and said == expected
