@@ -253,6 +253,32 @@ def test_a_component_mapped_to_nothing_is_refused_with_the_way_out(tmp_path: Pat
     result = sitrep(root, "import", "statuspage", str(FIXTURE), "--components", str(table))
     assert result.exit_code == 2 and "'ftp000000001' maps to no component" in result.output, result.output
     assert "the one that took its place" in result.output and "- id: \n" not in result.output
+    assert "'retired: YYYY-MM-DD'" in result.output  # or keep it, retired
+
+
+def test_a_component_statuspage_deleted_is_imported_onto_a_retired_one(tmp_path: Path) -> None:
+    """Legacy FTP, deleted on Statuspage, is added retired: its incidents import and validate, and the built
+    status page does not show it while its incident page and history do."""
+    from tests.support.sitebuild import mkdocs_build
+
+    root = new_portal(tmp_path / "status")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    entry = '  name: "Legacy FTP"\n' if '  name: "Legacy FTP"\n' in text else "  name: Legacy FTP\n"
+    indent = text.split(entry)[0].rsplit("\n", 1)[1]
+    config.write_text(text.replace(entry, f"{entry}{indent}  retired: 2024-01-01\n", 1), encoding="utf-8")
+    table = review_table(root)
+    assert "ftp000000001: legacy-ftp" in table.read_text(encoding="utf-8")
+    result = sitrep(root, "import", "statuspage", str(FIXTURE), *map(str, PUBLIC), "--components", str(table))
+    assert result.exit_code == 0, result.output
+    assert sitrep(root, "validate", "--now", NOW).exit_code == 0
+    ftp = [rel for rel, text in records(root).items() if "legacy-ftp:" in text]
+    assert ftp
+    built = mkdocs_build(root, tmp_path / "site", epoch=EPOCH)
+    assert built.returncode == 0, built.stderr
+    assert "Legacy FTP" not in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    history = (tmp_path / "site" / "history/component/legacy-ftp/index.html").read_text(encoding="utf-8")
+    assert "Legacy FTP was retired on Jan 1, 2024" in history
 
 
 @pytest.mark.slow

@@ -82,7 +82,7 @@ def test_a_misspelt_setting_is_one_message_on_its_line_with_the_correction(tmp_p
     root, text = settings(tmp_path, ("        - id: database\n", "        - idd: database\n"))
     line = line_of(text, "- idd: database")
     expected = [f"mkdocs.yml:{line}: error: unknown field 'plugins.sitrep.components[2].idd' (did you mean 'id'?). "
-                "Allowed fields: id, name, group, description [unknown-field]"]
+                "Allowed fields: id, name, group, description, retired [unknown-field]"]
     status, said = validate(root)
     assert (status, said) == (2, expected)
     status, said = build(root, tmp_path)
@@ -157,7 +157,7 @@ def test_settings_in_an_inherited_file_are_checked_and_named_there(tmp_path):
                            child="site_url: https://status.child.example/\n")
     expected = [f"base.yml:{line_of(text, '- idd: database')}: error: unknown field "
                 "'plugins.sitrep.components[2].idd' (did you mean 'id'?). Allowed fields: id, name, group, "
-                "description [unknown-field]"]
+                "description, retired [unknown-field]"]
     assert validate(root) == (2, expected)
     status, said = build_said(root, tmp_path, "base.yml")
     assert status != 0 and said == expected

@@ -234,21 +234,27 @@ def _severity(config: SitrepConfig, value: str) -> str:
     return canonical
 
 
-def _component_id(config: SitrepConfig, cid: str) -> str:
+def _component_id(config: SitrepConfig, cid: str, today: date | None = None) -> str:
+    """A configured component id; with ``today``, one not retired by then (retired ones are not offered)."""
     if config.component(cid) is None:
         raise click.BadParameter(config.unknown_component(cid), param_hint="'--component'")
+    if today is not None and (retired := config.retired_component(cid, today)):
+        raise click.BadParameter(retired, param_hint="'--component'")
     return cid
 
 
-def _components(config: SitrepConfig, specs: tuple[str, ...],
-                impacts: tuple[str, ...] = IMPACTS) -> dict[str, str]:
-    """``id=impact`` options -> {id: impact}; impacts may be abbreviated (partial, major…)."""
+def _components(config: SitrepConfig, specs: tuple[str, ...], impacts: tuple[str, ...] = IMPACTS,
+                today: date | None = None) -> dict[str, str]:
+    """``id=impact`` options -> {id: impact}; impacts may be abbreviated (partial, major…). With ``today``, a
+    component retired by then is refused, but for ``operational`` (closing what an open incident left)."""
     result: dict[str, str] = {}
     for spec in specs:
         sep = "=" if "=" in spec else ":"
         cid, _, impact_text = spec.partition(sep)
         cid = _component_id(config, cid.strip())
         impact = impact_text.strip().lower().replace("-", "_").replace(" ", "_")
+        if today is not None and impact != "operational":
+            cid = _component_id(config, cid, today)
         matches = [i for i in impacts if i == impact] or [i for i in impacts if impact and i.startswith(impact)]
         if len(matches) != 1:
             what = f"{impact_text.strip()!r} is not an impact" if impact else "the impact is missing"
@@ -383,7 +389,7 @@ def new_incident(mkdocs_yml: str, template_name: str | None, variables: tuple[st
     now = _now(now_text)
     title = _one_line(title, "--title")
     severity = _severity(config, severity_text)
-    components = _components(config, component_specs)
+    components = _components(config, component_specs, today=now.astimezone(UTC).date())
     at = _optional_instant(at_text, "--at") or now
     started, detected, acknowledged, missing = _lifecycle_times(
         at, _optional_instant(started_text, "--started"), _optional_instant(detected_text, "--detected"),
@@ -490,7 +496,8 @@ def new_maintenance(mkdocs_yml: str, title: str, start_text: str, end_text: str,
     start, end = _instant(start_text, "--start"), _instant(end_text, "--end")
     if end <= start:
         raise Refused("--end must be after --start; nothing written")
-    components = list(dict.fromkeys(_component_id(config, cid.strip()) for cid in component_ids))
+    components = list(dict.fromkeys(_component_id(config, cid.strip(), now.astimezone(UTC).date())
+                                    for cid in component_ids))
     message = _message(message_text) or default_maintenance_message(title, start, end)
     text = render_maintenance(title, start, end, components, message, _optional_instant(at_text, "--at") or now,
                               visibility)
@@ -600,7 +607,7 @@ def _post(mkdocs_yml: str, incident_id: str, status: str | None, message: str | 
         message = ("The scheduled maintenance has been completed." if incident.is_maintenance
                    else "This incident has been resolved.")
     severity = _severity(config, severity_text) if severity_text else None
-    components = _components(config, component_specs, UPDATE_IMPACTS)
+    components = _components(config, component_specs, UPDATE_IMPACTS, today=now.astimezone(UTC).date())
     new = NewUpdate(at, status, message, severity, components)
     notes = post_update(root, rel, config, incident, new, mitigated)
     _print_notes(notes)

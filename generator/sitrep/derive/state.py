@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sitrep.derive.action_items import ActionItemRow, action_rows
 from sitrep.derive.metrics import Metrics, compute_metrics
@@ -37,7 +37,7 @@ from sitrep.derive.status import (
     update_changes,
 )
 from sitrep.derive.uptime import Day, uptime_bars
-from sitrep.model.config import Severity
+from sitrep.model.config import Component, Severity
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
 
@@ -131,14 +131,21 @@ class PortalState:
 
     portal: Portal
     now: datetime
-    #: Current status of every configured component, in configured order.
+    #: The components listed at ``now`` (on the status page, in the API, the embed script, badges that
+    #: show a status): the configured ones not retired by today (UTC), in configured order.
+    components: tuple[Component, ...]
+    #: Component id -> the day it was retired, for the components retired by today: off the status page,
+    #: still named by their past incidents, their history page and feeds.
+    retired: Mapping[str, date]
+    #: Current status of every listed component, in configured order.
     statuses: Mapping[str, str]
-    #: Current status of every component group (the worst of its components'), in configured order.
+    #: Current status of every group of the listed components (the worst of theirs), in configured order.
     group_statuses: Mapping[str, str]
     overall: Overall
     #: The overall status the public edition shows (the same as ``overall`` for a public portal).
     public_overall: Overall
     incidents: Mapping[str, IncidentState]
+    #: The uptime bar of each listed component (a retired one has none: it is on no status page).
     uptime: Mapping[str, ComponentUptime]
     #: Latest update time over every record, and per component over the records touching it.
     latest_update: datetime | None
@@ -196,9 +203,15 @@ def incident_state(inc: Incident, portal: Portal, now: datetime) -> IncidentStat
 def portal_state(portal: Portal, now: datetime) -> PortalState:
     """Derive everything the renderers show about ``portal`` at ``now`` (timezone-aware), once."""
     config = portal.config
+    today = now.astimezone(UTC).date()
+    listed = tuple(config.listed_components(today))
+    retired = {c.id: c.retired for c in config.components if c.retired is not None and c.retired_by(today)}
     statuses = component_statuses(portal, now)
     public = portal.for_audience("public")
     public_statuses = statuses if public.incidents == portal.incidents else component_statuses(public, now)
+    if retired:  # the banner speaks of what the page lists
+        statuses = {cid: s for cid, s in statuses.items() if cid not in retired}
+        public_statuses = {cid: s for cid, s in public_statuses.items() if cid not in retired}
     rows = {pm.id: tuple(action_rows([pm], now.astimezone(UTC).date(), config.person)) for pm in portal.postmortems}
     windows = metrics_windows(portal, now)
     incidents = {inc.id: incident_state(inc, portal, now) for inc in portal.incidents}
@@ -207,7 +220,7 @@ def portal_state(portal: Portal, now: datetime) -> PortalState:
         for cid in incidents[inc.id].worst_components:
             if cid in touching:
                 touching[cid].append(inc)
-    bars = uptime_bars(portal, config.component_ids, now, config.uptime_days)
+    bars = uptime_bars(portal, [c.id for c in listed], now, config.uptime_days)
 
     def latest(records: list[Incident] | tuple[Incident, ...]) -> datetime | None:
         return latest_time(incidents[i.id].last_updated for i in records)
@@ -215,8 +228,10 @@ def portal_state(portal: Portal, now: datetime) -> PortalState:
     return PortalState(
         portal=portal,
         now=now,
+        components=listed,
+        retired=retired,
         statuses=statuses,
-        group_statuses=group_statuses(config, statuses),
+        group_statuses=group_statuses(listed, statuses),
         overall=overall_status(statuses),
         public_overall=overall_status(public_statuses),
         incidents=incidents,

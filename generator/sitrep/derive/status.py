@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sitrep.model.config import SitrepConfig
+from sitrep.model.config import Component, SitrepConfig
 from sitrep.model.formatting import to_utc
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
@@ -65,10 +65,11 @@ def component_statuses(portal: Portal, now: datetime) -> dict[str, str]:
     return {cid: worst(impacts) for cid, impacts in acting.items()}
 
 
-def group_statuses(config: SitrepConfig, statuses: Mapping[str, str]) -> dict[str, str]:
-    """Current status of every component group, in configured order: the worst of its components'."""
+def group_statuses(components: Iterable[Component], statuses: Mapping[str, str]) -> dict[str, str]:
+    """Current status of every group of ``components`` (those listed now), in their order: the worst of its
+    components'. A group whose components are all retired is no longer a group on the page."""
     members: dict[str, list[str]] = {}
-    for comp in config.components:
+    for comp in components:
         if comp.group:
             members.setdefault(comp.group, []).append(statuses.get(comp.id, "operational"))
     return {name: worst(group) for name, group in members.items()}

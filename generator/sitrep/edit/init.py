@@ -37,6 +37,7 @@ import jinja2
 from pydantic import ValidationError
 
 from sitrep.load.discovery import RECORD_FOLDERS
+from sitrep.model.clock import build_time
 from sitrep.model.config import Component, SitrepConfig, plugin_options, read_mkdocs_yml
 from sitrep.model.exceptions import SitrepError
 from sitrep.model.files import write_atomically
@@ -191,6 +192,8 @@ class PortalSettings:
     develop: bool = False
     #: The portal has pre-written incident texts (templates/NAME.md for `sitrep new incident --template`).
     incident_templates: bool = False
+    #: The day the documents are for: components retired by then are not offered to responders.
+    today: date = field(default_factory=lambda: build_time().date())
 
     @classmethod
     def of(cls, config: SitrepConfig, since: date | None = None, develop: bool = False,
@@ -202,9 +205,10 @@ class PortalSettings:
     def context(self) -> dict[str, Any]:
         """The values the portal's file templates (CONTRIBUTING.md, workflows, mkdocs.yml) are filled with."""
         config = self.config
+        listed = config.listed_components(self.today) or config.components
         return {
-            "site_name": config.site_name, "site_url": config.site_url, "components": config.components,
-            "severities": config.severities, "example": config.components[0],
+            "site_name": config.site_name, "site_url": config.site_url, "components": listed,
+            "severities": config.severities, "example": listed[0],
             "example_severity": config.severities[min(1, len(config.severities) - 1)],
             "since": self.since, "version": sitrep_version(), "requirement": sitrep_requirement(),
             "develop": self.develop,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sitrep.load.loaded import Loaded, Ref
@@ -17,8 +17,8 @@ from sitrep.model.files import write_atomically
 #: '---', escalations on updates, ids of unreadable records; 4: people named and public postmortem text;
 #: 5: 'resolved' before the update that resolved it, times in the future, the time of the check kept;
 #: 6: public incident text (title, update messages, body) and the people of incidents' role fields, records
-#: in the wrong folder recognised by their distinctive fields, updates without their '- ').
-FINDINGS_VERSION = 6
+#: in the wrong folder recognised by their distinctive fields, updates without their '- '; 7: retired components).
+FINDINGS_VERSION = 7
 #: The findings that depend on the time of the check: never cached, so they go once the time comes.
 TIMELY_CODES = frozenset({"future-time"})
 
@@ -43,8 +43,12 @@ class FindingsCache:
         back, SOURCE_DATE_EPOCH was pinned earlier): a time they found in the past may be ahead of ``now``."""
         from sitrep import __version__
 
+        # The components retired by the day of the check are part of the key: an open incident on one is an
+        # error from its retirement day on, so the day it comes every file is checked again, once.
+        today = now.astimezone(UTC).date() if now is not None else None
+        retired = ",".join(c.id for c in config.components if today is not None and c.retired_by(today))
         key = hashlib.blake2b(
-            f"{__version__}|{FINDINGS_VERSION}|{config.model_dump_json()}".encode(), digest_size=8
+            f"{__version__}|{FINDINGS_VERSION}|{config.model_dump_json()}|{retired}".encode(), digest_size=8
         ).hexdigest()
         self.path = directory / f"validate-{key}.json"
         self.now = now

@@ -210,9 +210,65 @@ def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
                         f"{'.'.join(map(str, loc))}: the template placeholder {{{{ {name} }}}} was never filled "
                         "in: replace it with the real text")
     _check_lifecycle(inc, rf, diags)
+    _check_retired(inc, rf, config, diags, now)
     if now is not None:
         _check_future(inc, rf, now, diags)
     return inc
+
+
+def _retirement_start(day: dt.date) -> datetime:
+    """The first instant (UTC) of a component's retirement day."""
+    return datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+
+
+def _check_retired(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: Diagnostics,
+                   now: datetime | None) -> None:
+    """No record starting on or after a component's retirement day names it, no later update gives it an
+    impact, and (with ``now``) no open incident still has an impact on a component retired by now.
+
+    The last rule depends on the day: the findings cache keys on the components retired by the day
+    of the check (:class:`sitrep.load.cache.FindingsCache`), so it is found the day it holds.
+    """
+    if not any(c.retired for c in config.components) or not (inc.updates or inc.started or inc.scheduled_start):
+        return
+    what = "maintenance" if inc.is_maintenance else "incident"
+    start = inc.start
+    named: dict[str, tuple[str | int, ...]] = {cid: ("components", cid) for cid in inc.components}
+    for cid in inc.components:
+        comp = config.component(cid)
+        if comp is None or comp.retired is None or start < _retirement_start(comp.retired):
+            continue
+        diags.error(rf.path, rf.line_of(("components", cid)), "retired-component",
+                    f"components.{cid}: {comp.name} was retired on {comp.retired.isoformat()} (retired: in "
+                    f"mkdocs.yml), and this {what} starts after that ({iso_z(start)}): remove {cid} from it, "
+                    f"or, if {comp.name} was still in service, move its retired: day in mkdocs.yml after "
+                    f"{start.astimezone(dt.UTC).date().isoformat()}")
+        named.pop(cid)
+    for i, update in enumerate(inc.updates):
+        for cid, impact in (update.components or {}).items():
+            named.setdefault(cid, ("updates", i, "components", cid))
+            comp = config.component(cid)
+            if (comp is None or comp.retired is None or impact == "operational"
+                    or update.at < _retirement_start(comp.retired) or start >= _retirement_start(comp.retired)):
+                continue
+            diags.error(rf.path, rf.line_of(("updates", i, "components", cid)), "retired-component",
+                        f"updates[{i}].components.{cid}: {comp.name} was retired on {comp.retired.isoformat()} "
+                        f"(retired: in mkdocs.yml), before this update ({iso_z(update.at)}): it can only be "
+                        f"marked operational now; or, if it was still in service, move its retired: day in "
+                        "mkdocs.yml after this update")
+    if now is None or inc.is_maintenance or inc.is_resolved:
+        return
+    today = now.astimezone(dt.UTC).date()
+    for cid, impact in inc.latest_components.items():
+        comp = config.component(cid)
+        if (comp is None or comp.retired is None or not comp.retired_by(today) or impact == "operational"
+                or start >= _retirement_start(comp.retired) or cid not in named):
+            continue
+        diags.error(rf.path, rf.line_of(named[cid]), "retired-open",
+                    f"{location_name(named[cid])}: {comp.name} was retired on {comp.retired.isoformat()} "
+                    f"(retired: in mkdocs.yml), but this incident is still open on it, so it would vanish "
+                    f"from the status page unresolved: resolve it first (sitrep resolve {inc.id} --message "
+                    f"\"…\"), or move the retired: day in mkdocs.yml after its resolution")
 
 
 def _check_repeated_updates(inc: Incident, rf: RecordFile, diags: Diagnostics) -> None:

@@ -72,6 +72,16 @@ class Component(Model):
     name: str = Field(description="Display name on the status page.")
     group: str | None = Field(None, description="Group heading the component is listed under.")
     description: str | None = Field(None, description="One line shown under the name.")
+    retired: date | None = Field(
+        None, description="The day (YYYY-MM-DD, UTC) the component was retired: from that day it is off the "
+        "status page, the API's component list, the embed script and the responders' lists (issue forms, "
+        "PR template, `sitrep new` and `update`), and no incident starting then may name it; past "
+        "incidents, their pages, feeds, reports and the component's history page keep it. A day ahead "
+        "plans the retirement: it shows until then.")
+
+    def retired_by(self, day: date) -> bool:
+        """Whether the component is retired on ``day`` (its retirement day included)."""
+        return self.retired is not None and self.retired <= day
 
 
 class Severity(Model):
@@ -338,8 +348,22 @@ class SitrepConfig(Model):
 
     @property
     def component_ids(self) -> list[str]:
-        """The configured component ids, in the order of mkdocs.yml."""
+        """The configured component ids, in the order of mkdocs.yml (retired ones included)."""
         return [c.id for c in self.components]
+
+    def listed_components(self, day: date) -> list[Component]:
+        """The components shown and offered on ``day``: those not retired by then, in configured order."""
+        return [c for c in self.components if not c.retired_by(day)]
+
+    def retired_component(self, component_id: str, day: date) -> str | None:
+        """The message for naming a component retired by ``day`` where only current ones are offered; None
+        when it is not retired."""
+        component = self.component(component_id)
+        if component is None or component.retired is None or not component.retired_by(day):
+            return None
+        listed = ", ".join(c.id for c in self.listed_components(day)) or "none"
+        return (f"{quoted(component_id)} ({component.name}) was retired on {component.retired.isoformat()} "
+                f"(retired: in mkdocs.yml) and is no longer offered; use one of: {listed}")
 
     def severity(self, severity_id: str | None) -> Severity | None:
         """The severity level with this canonical id, or None (see :meth:`normalise_severity` for aliases)."""

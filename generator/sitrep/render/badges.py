@@ -33,6 +33,8 @@ COLOURS: dict[str, tuple[str, str]] = {
     "major_outage": ("#c62828", "red"),
 }
 LABEL_FILL = "#555"
+#: A retired component's badge: grey (shields' "inactive"), white text still readable (4.5:1).
+RETIRED_FILL = "#767676"
 DEFAULT_WIDTH = 7.0  # an average capital: unknown Latin-ish glyphs
 WIDE_WIDTH = 11.0  # CJK and other full-width glyphs take a whole em
 
@@ -86,7 +88,8 @@ def endpoint_json(label: str, message: str, colour: str) -> bytes:
 
 
 def build_badges(state: PortalState) -> dict[str, bytes]:
-    """``badge.svg``/``badge.json`` and ``components/<id>/badge.svg``/``.json``."""
+    """``badge.svg``/``badge.json`` and ``components/<id>/badge.svg``/``.json`` (a retired component's says
+    "retired")."""
     portal = state.portal
     statuses = state.statuses
     overall = state.overall
@@ -98,9 +101,12 @@ def build_badges(state: PortalState) -> dict[str, bytes]:
         json_file: endpoint_json("status", message, named),
     }
     for comp in portal.config.components:
-        status = statuses.get(comp.id, "operational")
-        fill, named = COLOURS.get(status, COLOURS["major_outage"])
-        text = status_label(status)
+        if comp.id in state.retired:  # kept where it is embedded, saying so rather than a broken image
+            fill, named, text = RETIRED_FILL, "inactive", "retired"
+        else:
+            status = statuses.get(comp.id, "operational")
+            fill, named = COLOURS.get(status, COLOURS["major_outage"])
+            text = status_label(status)
         svg = badge_svg(comp.name, text, fill, f"sitrep-badge-{comp.id}")
         out[urls.component_file(comp.id, svg_file)] = svg.encode()
         out[urls.component_file(comp.id, json_file)] = endpoint_json(comp.name, text, named)

@@ -22,7 +22,8 @@ _SLOT = "/*SITREP_COMPONENT_IDS*/{}"
 
 def build_embed(state: PortalState) -> dict[str, bytes]:
     """``embed.js`` with the portal's component ids."""
-    ids = {c.id: statuspage_id("component", c.id) for c in state.portal.config.components}
+    # Listed components only: a retired one has no incidents to show a banner for.
+    ids = {c.id: statuspage_id("component", c.id) for c in state.components}
     script = SOURCE.read_text(encoding="utf-8")
     table = dump_json(ids, sort_keys=True).decode().strip()
     # The usage comment shows this portal's own address and two of its own component ids.

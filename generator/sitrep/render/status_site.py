@@ -81,7 +81,7 @@ def _impact_groups(components: Mapping[str, str], names: Mapping[str, str]) -> l
 def _groups(state: PortalState, bars: dict[str, Any]) -> list[dict[str, Any]]:
     """The status page's components by group (None: those in no group), in configured order."""
     groups: dict[str | None, list[dict[str, Any]]] = {}
-    for comp in state.portal.config.components:
+    for comp in state.components:
         groups.setdefault(comp.group, []).append(component_view(state, comp, bars))
     return [{"name": name, "components": comps, "status": state.group_statuses[name] if name else None}
             for name, comps in groups.items()]
@@ -122,10 +122,9 @@ def windows_view(state: PortalState) -> list[dict[str, Any]]:
 def _bars(state: PortalState) -> dict[str, dict[str, Any]]:
     """Uptime bar data per component, with a size budget shared by all components."""
     portal = state.portal
-    config = portal.config
     computed = {cid: (bar.days, bar.window_percent) for cid, bar in state.uptime.items()}
     marked = sum(1 for cells, _ in computed.values() for cell in cells if cell.incident_ids)
-    per_component = max(5, MAX_LINKED_DAYS // max(len(config.components), 1))
+    per_component = max(5, MAX_LINKED_DAYS // max(len(state.components), 1))
     titles_ok = marked <= MAX_DAYS_WITH_TITLES
     titles = {i.id: i.title for i in portal.incidents} if titles_ok else {}
     bars = {}
@@ -202,7 +201,7 @@ def status_page(state: PortalState) -> Page:
         recent=[incident_view(i, state, root) for i in shown],
         more_recent=len(recent) - len(shown),
         recent_days=config.recent_days,
-        subscriptions=subscriptions(config, root),
+        subscriptions=subscriptions(state.components, root),
         embed_url=urls.urls_for(config.site_url).file(urls.EMBED_SCRIPT),
         since=portal.since,
         show_process=config.publishes("process"),
@@ -212,13 +211,13 @@ def status_page(state: PortalState) -> Page:
     return Page(urls.STATUS_PAGE, text, in_nav=True)
 
 
-def subscriptions(config: SitrepConfig, root: str) -> list[dict[str, str]]:
-    """Per-component feeds and calendar, for the status page's Subscribe control."""
+def subscriptions(components: Iterable[Component], root: str) -> list[dict[str, str]]:
+    """Per-component feeds and calendar of the listed ``components``, for the status page's Subscribe control."""
     return [{"id": comp.id, "name": comp.name,
              "atom": root + urls.component_file(comp.id, urls.HISTORY_FEEDS["atom"]),
              "rss": root + urls.component_file(comp.id, urls.HISTORY_FEEDS["rss"]),
              "ics": root + urls.component_file(comp.id, urls.CALENDAR_FILE)}
-            for comp in config.components]
+            for comp in components]
 
 
 def incident_pages(state: PortalState, links: BodyLinks) -> Iterable[Page]:
@@ -273,8 +272,9 @@ def _history_lists(state: PortalState) -> list[tuple[str, str, str, list[Inciden
     config = portal.config
     newest = sorted(portal.incidents, key=lambda i: (i.start, i.id), reverse=True)
     lists = [(urls.HISTORY, "All incidents", "all", newest)]
-    for comp in config.components:
-        lists.append((urls.folder(urls.HISTORY, "component", comp.id), comp.name, "component",
+    for comp in config.components:  # retired ones too: their past incidents stay findable, their links work
+        label = f"{comp.name} (retired)" if comp.id in state.retired else comp.name
+        lists.append((urls.folder(urls.HISTORY, "component", comp.id), label, "component",
                       [i for i in newest if comp.id in state.of(i).worst_components]))
     for sev in config.severities:
         lists.append((urls.folder(urls.HISTORY, "severity", sev.id.lower()), f"{sev.id} {sev.name}", "severity",
@@ -347,12 +347,20 @@ def _component_feeds(state: PortalState) -> dict[str, tuple[tuple[str, str, str]
 
 def _component_summaries(state: PortalState) -> dict[str, Callable[[str], Markup]]:
     """Component history folder -> ``summary(root)``: its current status, uptime bar and feeds (the
-    status page's component macro), for the top of each page of that component's history."""
+    status page's component macro), for the top of each page of that component's history; for a retired
+    component, the day it was retired and its feeds (it has no status or bar any more)."""
     macro = template_macro("status/history_parts.html.j2", "component_summary")
+    retired_macro = template_macro("status/history_parts.html.j2", "retired_summary")
     config = state.portal.config
     bars = _bars(state)
     summaries = {}
     for comp in config.components:
+        if comp.id in state.retired:
+            view = {"id": comp.id, "name": comp.name, "description": comp.description,
+                    "retired": day_label(state.retired[comp.id])}
+            summaries[urls.folder(urls.HISTORY, "component", comp.id)] = functools.partial(
+                lambda view, root: retired_macro(view, root), view)
+            continue
         view = component_view(state, comp, bars)
         summaries[urls.folder(urls.HISTORY, "component", comp.id)] = functools.partial(
             lambda view, root: macro(view, config.uptime_days, root, state.now), view)
@@ -418,7 +426,7 @@ def _history_navs(filters: list[dict[str, str]]) -> Callable[[str, str, str], Ma
 def process_page(config: SitrepConfig) -> Page:
     """The severity scheme as configured: the definitions the validator enforces."""
     text = front_matter(title="Severity levels", hide=["toc"])
-    text += render("status/process.md.j2", severities=config.severities, components=config.components)
+    text += render("status/process.md.j2", severities=config.severities)
     return Page(urls.PROCESS_PAGE, text, in_nav=True)
 
 

@@ -22,6 +22,10 @@ Mapping decisions:
 * an incident with a published postmortem is reported as ``postmortem``, like
   Statuspage does once one is attached.
 * maintenance status follows its window (see :func:`sitrep.derive.status.current_status`).
+* a retired component is gone from ``components`` (summary.json, components.json, and each
+  incident's ``components``), as Statuspage removes a deleted component; the updates'
+  ``affected_components`` keep naming it (code and name), as Statuspage's updates keep the text
+  of what they affected.
 """
 
 from __future__ import annotations
@@ -79,7 +83,10 @@ class _Context:
     state: PortalState
     page: dict[str, Any]
     components: list[dict[str, Any]]
+    #: Our component id -> its object, retired components included (for ``affected_components``).
     by_component: dict[str, dict[str, Any]]
+    #: The ids of the listed components, in configured order (an incident's ``components``).
+    listed: tuple[str, ...]
 
 
 # --- page and components ---------------------------------------------------------
@@ -134,17 +141,18 @@ def _group(name: str, status: str, children: list[dict[str, Any]], position: int
 
 def _components(state: PortalState, page_id: str,
                 created: datetime) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
-    """Components in configured order, each group just before its first member; and a lookup by our id."""
+    """The listed components in configured order, each group just before its first member; and a lookup by
+    our id of every configured component (retired ones too)."""
     portal, statuses = state.portal, state.statuses
     by_id: dict[str, dict[str, Any]] = {}
     members: dict[str, list[dict[str, Any]]] = {}
     for comp in portal.config.components:
         status = _valid(statuses.get(comp.id), COMPONENT_STATUSES, "operational")
         by_id[comp.id] = _component(comp, status, 0, page_id, created, state.component_updated[comp.id] or created)
-        if comp.group:
+        if comp.group and comp.id not in state.retired:
             members.setdefault(comp.group, []).append(by_id[comp.id])
     ordered: list[dict[str, Any]] = []
-    for comp in portal.config.components:
+    for comp in state.components:
         if comp.group and members[comp.group][0] is by_id[comp.id]:
             ordered.append(_group(comp.group, state.group_statuses[comp.group], members[comp.group], 0, page_id))
         ordered.append(by_id[comp.id])
@@ -271,8 +279,7 @@ def _incident(ctx: _Context, inc: Incident) -> dict[str, Any]:
         "page_id": ctx.page["id"],
         "incident_updates": [_update(ctx, inc, u, (update_ids[id(u)], incident_id), impact_updates,
                                      before[id(u)]) for u in updates],
-        "components": [ctx.by_component[cid] for cid in ctx.by_component
-                       if cid in ctx.state.of(inc).worst_components],
+        "components": [ctx.by_component[cid] for cid in ctx.listed if cid in ctx.state.of(inc).worst_components],
     }
     if inc.is_maintenance:
         obj["scheduled_for"] = sp_time(inc.scheduled_start or inc.start)
@@ -297,7 +304,7 @@ def _context(state: PortalState) -> _Context:
     created = min((to_utc(u.at) for i in portal.incidents for u in i.updates), default=updated)
     page = _page(portal.config, updated)
     components, by_component = _components(state, page["id"], created)
-    return _Context(state, page, components, by_component)
+    return _Context(state, page, components, by_component, tuple(c.id for c in state.components))
 
 
 def build_api(state: PortalState) -> dict[str, bytes]:

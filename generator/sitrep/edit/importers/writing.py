@@ -170,8 +170,8 @@ def propose_components(found: Iterable[SourceComponent], config: SitrepConfig) -
     by_name = {c.name.casefold(): c.id for c in config.components}
     proposal = {}
     for comp in found:
-        if comp.stand_in and config.components:
-            proposal[comp.key] = config.components[0].id
+        if comp.stand_in and config.components:  # the first one in service
+            proposal[comp.key] = next((c.id for c in config.components if c.retired is None), config.components[0].id)
             continue
         match = next((by_name.get(n.casefold()) or (slugify(n) if config.component(slugify(n)) else None)
                       for n in reversed(comp.names)
@@ -191,8 +191,9 @@ def table_text(source: str, found: Sequence[SourceComponent], mapping: Mapping[s
         note = "" if config.component(target) else "  (not in mkdocs.yml yet)"
         lines.append(f"{yaml_scalar(comp.key)}: {yaml_scalar(target)}  # {'; '.join(comp.names)}{note}")
     if any(not config.component(mapping[c.key]) for c in found):
-        lines.append("# Sitrep has no retired components: map a component removed from the status page to the one "
-                     "that took its place, or add it to mkdocs.yml.")
+        lines.append("# A component removed from the status page: add it to mkdocs.yml with 'retired: YYYY-MM-DD' "
+                     "(the day it was removed; its past incidents keep it, the status page no longer shows it), "
+                     "or map it to the one that took its place.")
     return "\n".join(lines) + "\n"
 
 
@@ -207,9 +208,10 @@ def read_table(path: Path) -> dict[str, str]:
     bad = [k for k, v in record.data.items() if not isinstance(v, str) or not v.strip()]
     if bad:
         raise ImportRefused(f"{path}: each line must be 'source component: sitrep-component-id'; {bad[0]!r} maps to "
-                            "no component: map it to one of mkdocs.yml's components (Sitrep has no retired "
-                            "components: a component removed from the status page maps to the one that took "
-                            "its place), or add it to mkdocs.yml")
+                            "no component: map it to one of mkdocs.yml's components, or add it to mkdocs.yml; "
+                            "a component removed from the status page is added with 'retired: YYYY-MM-DD' (the "
+                            "day it was removed: its past incidents keep it, the status page no longer shows it), "
+                            "or maps to the one that took its place")
     return {str(k): v for k, v in record.data.items()}
 
 
@@ -225,7 +227,8 @@ def missing_components(mapping: Mapping[str, str], config: SitrepConfig,
         return None
     entries = "".join(f"        - id: {cid}\n          name: {yaml_scalar(name)}\n" for cid, name in missing.items())
     return ("these components are not in mkdocs.yml: add them under plugins: - sitrep: components: "
-            f"(or map them to existing ones in the component table):\n{entries}")
+            "(or map them to existing ones in the component table); one the status page no longer shows gets "
+            f"'retired: YYYY-MM-DD' too, the day it was removed:\n{entries}")
 
 
 def component_mapping(source: str, found: Sequence[SourceComponent], config: SitrepConfig,
