@@ -297,6 +297,24 @@ def test_mtbf_merges_overlaps_and_clips_to_window() -> None:
     assert db.outage_incidents == ("bnd", "open-db")
 
 
+def test_a_retired_component_is_observed_until_its_retirement_day() -> None:
+    base = reliability_portal()
+    # web retired on Mar 21: observed Mar 1 00:00 -> Mar 21 00:00 = 20 days, not 30 (the days after it
+    # are not uptime); db retired on Feb 1, before the window: left out.
+    retired = {"web": date(2026, 3, 21), "db": date(2026, 2, 1)}
+    components = [c.model_copy(update={"retired": retired.get(c.id)}) for c in COMPONENTS]
+    config = SitrepConfig(components=components, since=date(2026, 3, 1))
+    p = Portal(config=config, incidents=tuple(inc for inc in base.incidents
+                                               if "db" not in inc.worst_components),
+               postmortems=())
+    rows = {r.component: r for r in compute_metrics(p, NOW).mtbf}
+    assert list(rows) == ["api", "web"]
+    web = rows["web"]
+    assert (web.observation_end, web.observed, web.display) == (t(21), 20 * DAY, "no failures in 20 days")
+    assert rows["api"].observed == 30 * DAY  # in service: the whole window
+    assert "retired component" in definitions(config)["mtbf"]
+
+
 def test_component_without_outage_shows_days_without_failure() -> None:
     web = compute_metrics(reliability_portal(), NOW).mtbf[1]
     # Only a degraded incident and a maintenance: no failure in the 30-day window.

@@ -43,6 +43,44 @@ updates:
 ---
 """
 PAST_PATH = "incidents/2026/2026-09-15-ftp-uploads-failing.md"
+#: A postmortem of that incident (internal): the postmortem library's component filter lists it.
+POSTMORTEM = """---
+title: FTP uploads failing
+incidents: [2026-09-15-ftp-uploads-failing]
+date: 2026-09-17
+authors: [Ana]
+status: published
+visibility: internal
+---
+## Summary
+
+FTP uploads failed for two hours.
+
+## Impact
+
+Some customers could not upload by FTP.
+
+## Timeline
+
+- 10:00 UTC: uploads start failing.
+
+## Root Cause
+
+A full disk on the FTP host.
+
+## Resolution
+
+The disk was cleaned up.
+
+## Action Items
+
+- [x] Alert on the FTP host's disk - Ana - 2026-09-30
+
+## Lessons Learned
+
+Watch the disks of the hosts nobody watches.
+"""
+POSTMORTEM_PATH = "postmortems/2026-09-17-ftp-uploads-failing.md"
 
 
 def add_ftp(root: Path, day: str = RETIRED) -> Path:
@@ -53,6 +91,7 @@ def add_ftp(root: Path, day: str = RETIRED) -> Path:
     assert anchor in text
     config.write_text(text.replace(anchor, anchor + FTP_ENTRY.format(day=day), 1), encoding="utf-8")
     (root / PAST_PATH).write_text(PAST, encoding="utf-8")
+    (root / POSTMORTEM_PATH).write_text(POSTMORTEM, encoding="utf-8")
     return root
 
 
@@ -157,6 +196,12 @@ def test_its_history_incidents_and_feeds_stay(sites: dict[str, Path], edition: s
     incident = read(site, "incidents/2026-09-15-ftp-uploads-failing/index.html")
     assert "Legacy FTP" in incident
     assert "FTP uploads failing" in read(site, "history.atom")
+
+
+def test_the_postmortem_library_filter_marks_it_retired(sites: dict[str, Path]) -> None:
+    library = read(sites["internal"], "postmortems/index.html")
+    assert '<a href="../postmortems/component/legacy-ftp/">Legacy FTP (retired)&nbsp;(1)</a>' in library
+    assert "FTP uploads failing" in read(sites["internal"], "postmortems/component/legacy-ftp/index.html")
 
 
 def test_reports_keep_naming_it(sites: dict[str, Path]) -> None:

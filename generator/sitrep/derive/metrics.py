@@ -223,7 +223,8 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
             "incidents on one component are one outage, and their shared time is counted once. "
             "A component without outages shows how many days it has gone without one. It should "
             "increase over time. The observation window runs from the report's start (at the "
-            "earliest, 00:00 UTC of the portal's first day) to now."
+            "earliest, 00:00 UTC of the portal's first day) to now; a retired component's ends at "
+            "00:00 UTC of its retirement day, and one retired before the window starts is left out."
         ),
         "downtime": (
             "Time in outage, per component: time under partial or major outage inside the "
@@ -975,8 +976,17 @@ def _reliability(component: str, config: SitrepConfig, incidents: Sequence[Incid
 def _mtbf(portal: Portal, incidents: Sequence[Incident], now: datetime,
           window_start: datetime | None, component: str | None) -> tuple[ComponentReliability, ...]:
     lo = _observation_start(portal, incidents, now, window_start)
-    return tuple(_reliability(cid, portal.config, incidents, lo, now)
-                 for cid in _component_ids(portal.config, incidents, component))
+    config = portal.config
+    found = []
+    for cid in _component_ids(config, incidents, component):
+        # A retired component is observed until its retirement day (UTC): time after it is not uptime,
+        # and one retired before the window has nothing to report in it.
+        configured = config.component(cid)
+        retired = configured.retired if configured is not None else None
+        hi = min(now, datetime.combine(retired, time(0), UTC)) if retired is not None else now
+        if hi > lo or retired is None:
+            found.append(_reliability(cid, config, incidents, lo, hi))
+    return tuple(found)
 
 
 # --------------------------------------------------------------------------- counts

@@ -84,6 +84,12 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status) or status.replace("_", " ").capitalize()
 
 
+def component_list_label(name: str, retired: bool) -> str:
+    """A component's name where pages list components to choose from (history and postmortem filters):
+    a retired one says so ("Legacy FTP (retired)")."""
+    return f"{name} (retired)" if retired else name
+
+
 def update_label(status: str) -> str:
     """Human label of an update status ("In progress"); the raw value when unknown."""
     return UPDATE_LABELS.get(status, status)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
@@ -23,7 +23,7 @@ from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.formatting import slugify
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
-from sitrep.model.vocabulary import ACTION_STATES
+from sitrep.model.vocabulary import ACTION_STATES, component_list_label
 from sitrep.render import urls
 from sitrep.render.context import RenderContext
 from sitrep.render.page import NOT_INDEXED, Page, embed_body, front_matter
@@ -126,8 +126,9 @@ def _newest_first(portal: Portal) -> list[Postmortem]:
     return sorted(portal.postmortems, key=lambda p: (p.date, p.id), reverse=True)
 
 
-def _pm_filters(portal: Portal) -> list[dict[str, Any]]:
-    """Every filter list of the library: (folder, label, kind, postmortems newest first)."""
+def _pm_filters(portal: Portal, retired: Collection[str]) -> list[dict[str, Any]]:
+    """Every filter list of the library: (folder, label, kind, postmortems newest first); ``retired``: the
+    ids of the components retired by now."""
     config = portal.config
     newest = _newest_first(portal)
     incidents = {p.id: _pm_incidents(p, portal) for p in newest}
@@ -146,7 +147,8 @@ def _pm_filters(portal: Portal) -> list[dict[str, Any]]:
         items = [p for p in newest if any(cid in i.worst_components for i in incidents[p.id])]
         if items:
             lists.append({"folder": urls.folder(urls.POSTMORTEMS, "component", cid),
-                          "label": config.component_name(cid), "kind": "component", "items": items})
+                          "label": component_list_label(config.component_name(cid), cid in retired),
+                          "kind": "component", "items": items})
     tags: dict[str, str] = {}
     for p in newest:
         for t in p.tags:
@@ -159,7 +161,7 @@ def _pm_filters(portal: Portal) -> list[dict[str, Any]]:
 
 def postmortem_index_pages(ctx: RenderContext) -> list[Page]:
     """The library (newest first) and one page per year, severity, component and tag."""
-    lists = _pm_filters(ctx.portal)
+    lists = _pm_filters(ctx.portal, ctx.state.retired)
     filters = [{"folder": x["folder"], "label": x["label"], "kind": x["kind"], "count": len(x["items"])}
                for x in lists]
     pages = []

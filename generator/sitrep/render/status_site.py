@@ -19,7 +19,13 @@ from sitrep.derive.uptime import NO_DATA, SHORTER_WINDOWS
 from sitrep.model.config import Component, SitrepConfig
 from sitrep.model.formatting import day_label, month_label
 from sitrep.model.records import Incident
-from sitrep.model.vocabulary import CLOSING_STATUSES, STATUS_RANK, status_page_title, update_label
+from sitrep.model.vocabulary import (
+    CLOSING_STATUSES,
+    STATUS_RANK,
+    component_list_label,
+    status_page_title,
+    update_label,
+)
 from sitrep.render import urls
 from sitrep.render.body_links import BodyLinks
 from sitrep.render.page import NOT_INDEXED, Page, embed_body, front_matter
@@ -273,7 +279,7 @@ def _history_lists(state: PortalState) -> list[tuple[str, str, str, list[Inciden
     newest = sorted(portal.incidents, key=lambda i: (i.start, i.id), reverse=True)
     lists = [(urls.HISTORY, "All incidents", "all", newest)]
     for comp in config.components:  # retired ones too: their past incidents stay findable, their links work
-        label = f"{comp.name} (retired)" if comp.id in state.retired else comp.name
+        label = component_list_label(comp.name, comp.id in state.retired)
         lists.append((urls.folder(urls.HISTORY, "component", comp.id), label, "component",
                       [i for i in newest if comp.id in state.of(i).worst_components]))
     for sev in config.severities:
