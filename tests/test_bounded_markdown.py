@@ -10,7 +10,6 @@ double the input. No wall-clock threshold: ``benchmarks/hostile_bench.py`` has t
 from __future__ import annotations
 
 import re
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +25,7 @@ from markdown import htmlparser
 from sitrep.edit.importers import cstate, upptime
 from sitrep.render.bounded_markdown import BoundedMarkdown
 from sitrep.text.markdown import links, strip_html_comments
+from tests.support.work import lines_run
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "tests" / "fixtures" / "sample"
@@ -107,29 +107,11 @@ def test_generated_text_gives_stock_bytes(text: str) -> None:
     assert convert(OURS, text) == convert(STOCK, text)
 
 
-def lines_run(run: Callable[[], Any]) -> int:
-    """How many lines of Python ran in Python-Markdown and Sitrep: the work, not the time."""
-    count = 0
-    watched = ("markdown", "sitrep")
-
-    def trace(frame: Any, event: str, arg: Any) -> Any:
-        nonlocal count
-        if any(w in frame.f_code.co_filename for w in watched):
-            count += 1
-            return trace
-        return None
-
-    sys.settrace(trace)
-    try:
-        run()
-    finally:
-        sys.settrace(None)
-    return count
 
 
 @pytest.mark.parametrize("unit", ["[a ", "![a ", "[x]( ", "[x]( '", "[", "[a](b) "])
 def test_unclosed_openers_cost_linear_work(unit: str) -> None:
-    small, large = (lines_run(lambda n=n: convert(OURS, unit * n)) for n in (300, 600))
+    small, large = (lines_run(lambda n=n: convert(OURS, unit * n), "markdown", "sitrep") for n in (300, 600))
     assert large / small < 2.5, (small, large)  # stock: about 4 (3.9 for "[a " measured)
 
 

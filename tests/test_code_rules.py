@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sitrep.model import vocabulary
 from sitrep.render import urls
+from tests.support.work import write_files
 from tests.test_layers import PACKAGE, module_name
 
 TEMPLATES = PACKAGE / "render" / "templates"
@@ -229,16 +230,10 @@ def test_the_readme_architecture_lists_every_module() -> None:
 # --------------------------------------------------------------------------- the checkers themselves
 
 
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def test_checkers_find_what_they_look_for(tmp_path: Path) -> None:
-    pkg = _write(tmp_path / "sitrep", {
+    pkg = write_files(tmp_path / "sitrep", {
         "__init__.py": "",
         "model/__init__.py": "",
         "model/files.py": "import shutil\ndef w(p, d):\n    p.write_bytes(d)\n    shutil.rmtree(p)\n",

@@ -10,9 +10,6 @@ No wall-clock threshold: the work is counted (``benchmarks/hostile_bench.py`` ha
 from __future__ import annotations
 
 import re
-import sys
-from collections.abc import Callable
-from typing import Any
 
 import markdown
 import nh3
@@ -23,6 +20,7 @@ from material.plugins.search.plugin import Parser
 
 from sitrep.render.sanitize import MAX_NESTING, flatten_deep_nesting, sanitize_html
 from tests.support.sitebuild import SAMPLE
+from tests.support.work import lines_run
 
 _TAG = re.compile(r"<(/?)([a-z0-9]+)[^>]*>")
 _VOID = {"br", "hr", "img", "input"}
@@ -43,23 +41,6 @@ def text_of(html: str) -> str:
     return _TAG.sub("", html)
 
 
-def lines_run(run: Callable[[], Any], watched: str) -> int:
-    """How many lines of Python ran in files whose path holds ``watched``: the work, not the time."""
-    count = 0
-
-    def trace(frame: Any, event: str, arg: Any) -> Any:
-        nonlocal count
-        if watched in frame.f_code.co_filename:
-            count += 1
-            return trace
-        return None
-
-    sys.settrace(trace)
-    try:
-        run()
-    finally:
-        sys.settrace(None)
-    return count
 
 
 def index_page(body_html: str) -> None:

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.support.work import write_files
+
 PACKAGE = Path(__file__).resolve().parents[1] / "generator" / "sitrep"
 
 #: Layers from the bottom; a module may import from its own layer and the ones below.
@@ -149,16 +151,10 @@ def test_no_import_cycles_between_modules_of_a_layer() -> None:
 # --------------------------------------------------------------------------- the checker itself
 
 
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def test_checker_reports_an_upward_import_also_inside_a_function(tmp_path: Path) -> None:
-    pkg = _write(tmp_path / "pkg", {
+    pkg = write_files(tmp_path / "pkg", {
         "__init__.py": "",
         "model/__init__.py": "",
         "model/words.py": "def late():\n    from pkg.render.pages import Page\n    return Page\n",
@@ -177,7 +173,7 @@ def test_checker_reports_an_upward_import_also_inside_a_function(tmp_path: Path)
 
 
 def test_checker_reports_a_cycle_between_modules_of_a_layer(tmp_path: Path) -> None:
-    pkg = _write(tmp_path / "pkg", {
+    pkg = write_files(tmp_path / "pkg", {
         "__init__.py": "",
         "render/__init__.py": "",
         "render/pages.py": "from pkg.render.library import x\n",

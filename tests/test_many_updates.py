@@ -11,7 +11,6 @@ the work: the quadratic code did about four times as much. No wall-clock thresho
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +26,7 @@ from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
 from sitrep.render.site import build_site
 from tests.support.portals import make_config, portal_of
+from tests.support.work import lines_run
 
 START = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 NOW = START + timedelta(days=1)
@@ -53,23 +53,6 @@ def many_updates(count: int) -> Portal:
     return portal_of(incident, config=config)
 
 
-def lines_run(run: Callable[[], Any]) -> int:
-    """How many lines of Sitrep's Python (and of its compiled templates) ran: the work, not the time."""
-    count = 0
-
-    def trace(frame: Any, event: str, arg: Any) -> Any:
-        nonlocal count
-        if "sitrep" in frame.f_code.co_filename:
-            count += 1
-            return trace
-        return None
-
-    sys.settrace(trace)
-    try:
-        run()
-    finally:
-        sys.settrace(None)
-    return count
 
 
 def build(portal: Portal, tmp_path: Path) -> None:
@@ -89,5 +72,5 @@ def state(portal: Portal, tmp_path: Path) -> None:
 def test_twice_the_updates_cost_about_twice_the_work(path: Callable[[Portal, Path], None], tmp_path: Path) -> None:
     portals = {n: many_updates(n) for n in (100, 200)}
     path(portals[100], tmp_path)  # templates compiled, modules imported: not counted
-    small, large = (lines_run(lambda n=n: path(portals[n], tmp_path)) for n in (100, 200))
+    small, large = (lines_run(lambda n=n: path(portals[n], tmp_path), "sitrep") for n in (100, 200))
     assert large / small < 2.5, (small, large)
