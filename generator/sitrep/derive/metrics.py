@@ -71,7 +71,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -87,6 +86,7 @@ from sitrep.derive.action_items import (
     action_rows,
     summarize,
 )
+from sitrep.derive.stats import median, percentile
 from sitrep.derive.uptime import intervals_for, uptime_percent
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.formatting import format_duration, iso_z, pct
@@ -605,27 +605,6 @@ class Metrics:
 
 
 # --------------------------------------------------------------------------- statistics
-
-
-def percentile(values: Iterable[Any], p: int) -> Any:
-    """Nearest-rank percentile: the smallest value with at least ``p``% of values <= it.
-
-    That is the value at 1-based rank ``ceil(p * n / 100)`` of the sorted values
-    (integer arithmetic, so no float rounding moves the rank).  None when empty.
-    """
-    if not 0 < p <= 100:
-        raise ValueError(f"percentile must be in (0, 100], got {p}")
-    ordered = sorted(values)
-    if not ordered:
-        return None
-    rank = -(-p * len(ordered) // 100)
-    return ordered[rank - 1]
-
-
-def median(values: Iterable[Any]) -> Any:
-    """Middle value; the mean of the two middle values for an even count.  None when empty."""
-    ordered = sorted(values)
-    return statistics.median(ordered) if ordered else None
 
 
 def _mean(values: Sequence[timedelta]) -> timedelta | None:
