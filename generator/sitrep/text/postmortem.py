@@ -738,11 +738,11 @@ _DATE_TEXT = (
     r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})(?!\d)"
 )
 #: A dash-separated part giving the day an item was closed: ``done 2026-03-08``, ``closed on Mar 8, 2026``.
-_CLOSING_PART = re.compile(rf"(?:{_DONE_WORD})(?:\s+on)?\s*:?\s*(?!by\b|before\b)(?P<value>\S.*)",
+_CLOSING_PART = re.compile(rf"(?:{_DONE_WORD})\b(?:\s+on)?\s*:?\s*(?!by\b|before\b)(?P<value>\S.*)",
                            re.IGNORECASE)
 #: The same inside a ``(@owner, Due: ..., done 2026-03-08)`` parenthesis.
 _CLOSING_PHRASE = re.compile(
-    rf"(?<![\w@])(?:{_DONE_WORD})(?:\s+on)?\s*:?\s*(?P<value>{_DATE_TEXT})", re.IGNORECASE
+    rf"(?<![\w@])(?:{_DONE_WORD})\b(?:\s+on)?\s*:?\s*(?P<value>{_DATE_TEXT})", re.IGNORECASE
 )
 #: A done status followed by its day: ``Done 2026-03-08``, ``Completed (Mar 8, 2026)``.
 _CLOSING_STATUS = re.compile(rf"(?:{_DONE_WORD})\b[\s:,(-]*(?:on\s+)?(?P<value>\S.*)", re.IGNORECASE)
