@@ -157,7 +157,7 @@ def test_public_build_is_for_customers_only() -> None:
 #: What the action-items page tells a manager chasing follow-ups (days overdue, counts per postmortem,
 #: the completion rate and its rule): only ever in the internal edition (not in `public_pages` here).
 FOLLOW_UP_CANARIES = ("Overdue by", "most days overdue first", "By postmortem", "Completion rate",
-                      "Time to close is not shown")
+                      "Closed on time", "Time to close counts whole days", "No closing date")
 
 
 def test_follow_up_figures_only_in_the_internal_edition() -> None:

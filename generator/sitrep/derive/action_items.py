@@ -3,12 +3,13 @@
 The one place that reads action items for the reports, the metrics and the
 action-items page; items are parsed from postmortem bodies by
 :func:`sitrep.text.postmortem.action_items_in`.  Each rule (overdue, days
-overdue, completion rate) is stated here once, in code and in the plain words
-the pages print beside the figures.
+overdue, completion rate, closed on time, time to close) is stated here once, in
+code and in the plain words the pages print beside the figures.
 
-The record format holds no date an item was done (a checkbox or a status says
-*that* it is done, not *when*), so no time to close is derived: see
-:data:`NO_TIME_TO_CLOSE`.
+An item says *when* it was done only when its line gives a closing date
+(``- done 2026-03-08``); done items written without one (most older ones) are
+counted as "no closing date" and left out of the timing figures, never given a
+guessed date (from git history or the postmortem's date).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from sitrep.derive.stats import median, percentile
 from sitrep.model.records import Postmortem
 from sitrep.text.postmortem import action_items_in
 
@@ -36,10 +38,21 @@ COMPLETION_RATE_DEFINITION = (
     "Completion rate is done divided by open plus done; items deliberately not done (won't do) "
     "are left out of it."
 )
-#: Why no time to close is shown.
-NO_TIME_TO_CLOSE = (
-    "Time to close is not shown: an action item records whether it is done (its checkbox or status), "
-    "not the day it was done, so there is no completion date to measure from."
+#: The rule for "closed on time", as the pages and the reports state it.
+ON_TIME_DEFINITION = (
+    "Closed on time is the share of done items closed on or before their due date, of the done items "
+    "that have both a closing date and a due date."
+)
+#: The rule for the time to close, as the pages and the reports state it.
+TIME_TO_CLOSE_DEFINITION = (
+    "Time to close counts whole days from the postmortem's date to the item's closing date (an item "
+    "closed before the postmortem was written counts 0 days): the median and the 90th percentile "
+    "(nearest rank: 9 in 10 done items closed within it)."
+)
+#: Where the closing date comes from, and what happens without one.
+CLOSING_DATE_DEFINITION = (
+    "A done item's closing date is the one its line gives (“- done 2026-03-08”); done items "
+    "without one are counted as having no closing date and left out of both figures."
 )
 
 
@@ -58,6 +71,29 @@ class ActionItemRow:
     #: Whole days past the due date (today minus due) for an overdue item; None otherwise.
     days_overdue: int | None
     age_days: int
+    #: The day a done or dropped item was closed, when its line says so.
+    closed: date | None = None
+    #: Days from the postmortem's date to the closing date of a done item (0 if closed before it); else None.
+    days_to_close: int | None = None
+    #: Whether a done item with a closing date and a due date was closed on or before the due date; else None.
+    on_time: bool | None = None
+
+
+@dataclass(frozen=True)
+class ClosingFigures:
+    """How done items were closed: on time, and how long they took (see the definitions above)."""
+
+    done: int
+    #: Done items whose line gives a closing date.
+    dated: int
+    #: Done items without one ("no closing date"): left out of the figures below.
+    undated: int
+    #: Dated done items that also have a due date: the base of the on-time share.
+    with_due: int
+    on_time: int
+    on_time_share: float | None
+    median_days_to_close: float | None
+    p90_days_to_close: int | None
 
 
 @dataclass(frozen=True)
@@ -80,6 +116,7 @@ class OwnerCounts:
     overdue: int
     done: int
     wont_do: int
+    closing: ClosingFigures
 
 
 def action_rows(postmortems: Iterable[Postmortem], today: date,
@@ -92,13 +129,37 @@ def action_rows(postmortems: Iterable[Postmortem], today: date,
     for pm in sorted(postmortems, key=lambda p: (p.date, p.id)):
         for item in action_items_in(pm.body, pm.body_line):
             overdue = is_overdue(item.state, item.due, today)
+            timed = item.state == "done" and item.closed is not None
             rows.append(ActionItemRow(
                 postmortem_id=pm.id, line=item.line, text=item.text, owner=person(item.owner),
                 due=item.due, state=item.state, status=item.status, overdue=overdue,
                 days_overdue=(today - item.due).days if overdue and item.due is not None else None,
-                age_days=(today - pm.date).days,
+                age_days=(today - pm.date).days, closed=item.closed,
+                days_to_close=days_to_close(pm.date, item.closed) if timed and item.closed else None,
+                on_time=item.closed <= item.due if timed and item.closed and item.due else None,
             ))
     return rows
+
+
+def days_to_close(postmortem_date: date, closed: date) -> int:
+    """Whole days from the postmortem's date to the closing date; 0 when closed before the postmortem."""
+    return max(0, (closed - postmortem_date).days)
+
+
+def closing_figures(rows: Sequence[ActionItemRow]) -> ClosingFigures:
+    """Closed on time and time to close of the done items among ``rows`` (see :data:`ON_TIME_DEFINITION`,
+    :data:`TIME_TO_CLOSE_DEFINITION`); done items without a closing date are only counted."""
+    done = [row for row in rows if row.state == "done"]
+    days = [row.days_to_close for row in done if row.days_to_close is not None]
+    judged = [row.on_time for row in done if row.on_time is not None]
+    on_time = sum(judged)
+    median_days = median(days)
+    return ClosingFigures(
+        done=len(done), dated=len(days), undated=len(done) - len(days), with_due=len(judged), on_time=on_time,
+        on_time_share=on_time / len(judged) if judged else None,
+        median_days_to_close=float(median_days) if median_days is not None else None,
+        p90_days_to_close=percentile(days, 90),
+    )
 
 
 def is_overdue(state: str, due: date | None, today: date) -> bool:
@@ -112,7 +173,7 @@ def owner_counts(rows: Sequence[ActionItemRow]) -> tuple[OwnerCounts, ...]:
     for row in rows:
         by_owner[row.owner or UNASSIGNED].append(row)
     return tuple(
-        OwnerCounts(owner, *state_counts(by_owner[owner]))
+        OwnerCounts(owner, *state_counts(by_owner[owner]), closing=closing_figures(by_owner[owner]))
         for owner in sorted(by_owner, key=lambda o: (o.casefold(), o))
     )
 
@@ -154,6 +215,7 @@ class ActionItemSummary:
     overdue: int
     completion_rate: float | None
     median_open_age_days: float | None
+    closing: ClosingFigures
     by_owner: tuple[OwnerCounts, ...]
     by_postmortem: tuple[PostmortemCounts, ...]
     items: tuple[ActionItemRow, ...]
@@ -162,14 +224,15 @@ class ActionItemSummary:
 
 
 def summarize(rows: Sequence[ActionItemRow]) -> ActionItemSummary:
-    """The counts, completion rate, median age of open items (days since the postmortem's date),
-    per-owner and per-postmortem counts and the overdue items of some rows, in one pass."""
+    """The counts, completion rate, median age of open items (days since the postmortem's date), how
+    done items were closed, per-owner and per-postmortem counts and the overdue items of some rows."""
     open_, overdue, done, wont_do = state_counts(rows)
     ages = sorted(row.age_days for row in rows if row.state == "open")
     return ActionItemSummary(
         total=len(rows), open=open_, done=done, wont_do=wont_do, overdue=overdue,
         completion_rate=completion_rate(open_, done),
         median_open_age_days=float(statistics.median(ages)) if ages else None,
+        closing=closing_figures(rows),
         by_owner=owner_counts(rows), by_postmortem=postmortem_counts(rows), items=tuple(rows),
         most_overdue=tuple(most_overdue_first(rows)),
     )

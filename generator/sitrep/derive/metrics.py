@@ -57,9 +57,10 @@ Choices made where the incident process leaves room:
   earliest published one.
 * **Action items** come from every postmortem, whatever its status (a draft's
   actions are already real work).  With a window or component filter, only
-  postmortems covering a selected incident count.  Overdue and the completion
-  rate follow :mod:`sitrep.derive.action_items` (the rules the action-items page
-  states): won't-do items are decisions, not unfinished work.
+  postmortems covering a selected incident count.  Overdue, the completion
+  rate, closed on time and time to close follow :mod:`sitrep.derive.action_items`
+  (the rules the action-items page states): won't-do items are decisions, not
+  unfinished work; done items without a closing date are counted, not timed.
 * **Trend.**  The report's own per-incident measurements regrouped by the month (rolling
   reports) or quarter (all time, per component) in which each incident started, UTC; the last
   complete period is compared with the one before it at the precision the page shows.
@@ -71,7 +72,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
@@ -79,14 +79,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from sitrep.derive.action_items import (
+    CLOSING_DATE_DEFINITION,
     COMPLETION_RATE_DEFINITION,
+    ON_TIME_DEFINITION,
     OVERDUE_DEFINITION,
+    TIME_TO_CLOSE_DEFINITION,
     ActionItemRow,
     ActionItemSummary,
     OwnerCounts,
     action_rows,
     summarize,
 )
+from sitrep.derive.stats import median, percentile
 from sitrep.derive.uptime import intervals_for, uptime_percent
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.formatting import format_duration, iso_z, pct
@@ -254,7 +258,7 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
         "action_items": (
             "Action items from all postmortems: open, done, won't do and overdue. "
             f"{OVERDUE_DEFINITION} {COMPLETION_RATE_DEFINITION} Age of an open item counts days since "
-            "the postmortem's date."
+            f"the postmortem's date. {ON_TIME_DEFINITION} {TIME_TO_CLOSE_DEFINITION} {CLOSING_DATE_DEFINITION}"
         ),
         "data_quality": (
             "Data quality: for each duration, how many incidents were measured and how many were "
@@ -605,27 +609,6 @@ class Metrics:
 
 
 # --------------------------------------------------------------------------- statistics
-
-
-def percentile(values: Iterable[Any], p: int) -> Any:
-    """Nearest-rank percentile: the smallest value with at least ``p``% of values <= it.
-
-    That is the value at 1-based rank ``ceil(p * n / 100)`` of the sorted values
-    (integer arithmetic, so no float rounding moves the rank).  None when empty.
-    """
-    if not 0 < p <= 100:
-        raise ValueError(f"percentile must be in (0, 100], got {p}")
-    ordered = sorted(values)
-    if not ordered:
-        return None
-    rank = -(-p * len(ordered) // 100)
-    return ordered[rank - 1]
-
-
-def median(values: Iterable[Any]) -> Any:
-    """Middle value; the mean of the two middle values for an even count.  None when empty."""
-    ordered = sorted(values)
-    return statistics.median(ordered) if ordered else None
 
 
 def _mean(values: Sequence[timedelta]) -> timedelta | None:

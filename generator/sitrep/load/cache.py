@@ -17,8 +17,9 @@ from sitrep.model.files import write_atomically
 #: '---', escalations on updates, ids of unreadable records; 4: people named and public postmortem text;
 #: 5: 'resolved' before the update that resolved it, times in the future, the time of the check kept;
 #: 6: public incident text (title, update messages, body) and the people of incidents' role fields, records
-#: in the wrong folder recognised by their distinctive fields, updates without their '- '; 7: retired components).
-FINDINGS_VERSION = 7
+#: in the wrong folder recognised by their distinctive fields, updates without their '- '; 7: retired components;
+#: 8: action items' closing dates (an incident's start and each closing date kept for the cross-record check).
+FINDINGS_VERSION = 8
 #: The findings that depend on the time of the check: never cached, so they go once the time comes.
 TIMELY_CODES = frozenset({"future-time"})
 

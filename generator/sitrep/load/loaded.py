@@ -14,7 +14,9 @@ class Ref(NamedTuple):
 
     source: str
     line: int
-    kind: str  # "runbook", "incident", "link"
+    #: "runbook", "incident", "link"; "started" (an incident's UTC start day, target "YYYY-MM-DD") and
+    #: "closed" (an action item's closing day) are dates kept for a cross-record check, not references.
+    kind: str
     target: str
 
 

@@ -11,20 +11,21 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from sitrep.load.cache import FindingsCache, file_digest
 from sitrep.load.discovery import discover, read_bytes, record_name
 from sitrep.load.loaded import Loaded, Ref
-from sitrep.load.reader import read_record
+from sitrep.load.reader import RecordFile, read_record
 from sitrep.load.validation import check_public_names, check_record, misplaced_kind, people_named, public_prose
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.formatting import did_you_mean
 from sitrep.model.portal import Portal
-from sitrep.model.records import Record
+from sitrep.model.records import Incident, Postmortem, Record
 from sitrep.text.markdown import links, page_link
+from sitrep.text.postmortem import action_items_in
 
 #: Below this many files one process is faster than starting workers.
 PARALLEL_THRESHOLD = 2_000
@@ -77,12 +78,49 @@ def _check_file(kind: str, rel: str, raw: bytes, config: SitrepConfig, diags: Di
     refs = [Ref(rel, rf.line_of((field_name, i)), target_kind, target)
             for i, target in enumerate(targets if isinstance(targets, list) else ()) if isinstance(target, str)]
     refs += markdown_links(rel, rf.body, rf.body_line)
+    refs += _dates_to_compare(record, rf)
     if record is None:
         raw_id = rf.data.get("id", Path(rel).stem)
         return Loaded(None, diags.items, refs, rf.line_of(("id",)),
                        raw_id if isinstance(raw_id, str) else None, valid=False)
     return Loaded(record, diags.items, refs, rf.line_of(("id",)), record.id,
                   people=people_named(record, config), public_lines=public_prose(record, rf))
+
+
+def _dates_to_compare(record: Record | None, rf: RecordFile) -> list[Ref]:
+    """The dates another file's rules need: an incident's start (``started``, its UTC day) and the
+    closing dates of a postmortem's action items (``closed``, on the item's line), for
+    :func:`_check_closing_dates`."""
+    if isinstance(record, Incident):
+        return [Ref(rf.path, rf.line_of(("started",)), "started", record.start.astimezone(UTC).date().isoformat())]
+    if isinstance(record, Postmortem):
+        return [Ref(rf.path, item.line, "closed", item.closed.isoformat())
+                for item in action_items_in(record.body, record.body_line) if item.closed is not None]
+    return []
+
+
+def _check_closing_dates(files: list[tuple[str, str]], results: list[Loaded], diags: Diagnostics) -> None:
+    """An action item closed before the earliest incident its postmortem covers started (UTC days)."""
+    started: dict[str, str] = {}
+    for (kind, _), loaded in zip(files, results, strict=True):
+        if kind == "incident" and loaded.record_id is not None:
+            for ref in loaded.refs:
+                if ref.kind == "started":
+                    started.setdefault(loaded.record_id, ref.target)
+    for (kind, _), loaded in zip(files, results, strict=True):
+        if kind != "postmortem":
+            continue
+        starts = sorted((started[ref.target], ref.target) for ref in loaded.refs
+                        if ref.kind == "incident" and ref.target in started)
+        if not starts:
+            continue
+        first, incident = starts[0]
+        for ref in loaded.refs:
+            if ref.kind == "closed" and ref.target < first:
+                diags.error(ref.source, ref.line, "closed-before-start",
+                            f"action item closed on {ref.target}, before the incident it follows up started "
+                            f"({incident}, {first}, UTC): write the day the item was done, on or after "
+                            f"{first} (check the year)")
 
 
 _ID_LINE = re.compile(rb"""^id:[ \t]*(['"]?)([a-z0-9][a-z0-9-]{0,99})\1[ \t]*(?:#.*)?\r?$""", re.MULTILINE)
@@ -200,6 +238,7 @@ def _collect(root: Path, config: SitrepConfig, files: list[tuple[str, str]], res
         if loaded.valid:
             by_kind[kind][loaded.record_id] = loaded.record
     _check_refs(root, known, {rel for _, rel in files}, refs, diags)
+    _check_closing_dates(files, results, diags)
     check_public_names([(kind, rel, loaded.public_lines) for (kind, rel), loaded in zip(files, results, strict=True)],
                        [name for loaded in results for name in loaded.people], config, diags)
     return diags, by_kind

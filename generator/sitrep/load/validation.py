@@ -14,7 +14,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -23,7 +23,7 @@ from sitrep.load.reader import RecordFile
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.field_messages import allowed_fields, field_message, location_name, typo_misses
-from sitrep.model.formatting import close_match, iso_z, quoted
+from sitrep.model.formatting import close_match, iso_z, quoted, shorten
 from sitrep.model.records import MODELS, Incident, Postmortem, Record, Runbook, instant_fields
 from sitrep.model.vocabulary import (
     IMPACTS,
@@ -32,6 +32,10 @@ from sitrep.model.vocabulary import (
     MAINTENANCE_STATUSES,
     UPDATE_IMPACTS,
 )
+
+if TYPE_CHECKING:
+    from sitrep.text.postmortem import ActionItem
+
 
 INCIDENT_NAME = re.compile(r"^incidents/(\d{4})/(\d{4})-(\d{2})-(\d{2})-[a-z0-9][a-z0-9-]*\.md$")
 POSTMORTEM_NAME = re.compile(r"^postmortems/\d{4}-\d{2}-\d{2}-[a-z0-9][a-z0-9-]*\.md$")
@@ -378,8 +382,12 @@ def _check_lifecycle(inc: Incident, rf: RecordFile, diags: Diagnostics) -> None:
                     "with status resolved, or remove 'resolved'")
 
 
-def check_postmortem(pm: Postmortem, rf: RecordFile, diags: Diagnostics) -> None:
-    """Rules within one postmortem file: name, required sections, action items."""
+def check_postmortem(pm: Postmortem, rf: RecordFile, diags: Diagnostics, now: datetime | None = None) -> None:
+    """Rules within one postmortem file: name, required sections, action items.
+
+    With ``now`` (the build's time), an action item closed after its day (UTC) is warned about; one
+    closed before its incident started is a cross-record rule (the loader's ``closed-before-start``).
+    """
     from sitrep.text.postmortem import (
         REQUIRED_FOR_PUBLISHED,
         SECTION_NAMES,
@@ -405,9 +413,20 @@ def check_postmortem(pm: Postmortem, rf: RecordFile, diags: Diagnostics) -> None
                         f"happened instead (escape brackets you mean as \\[...\\], or set status: in-review)")
     for section in sections:
         if section.key == "action_items":
-            _, problems = parse_action_items(section)
+            items, problems = parse_action_items(section)
             for p in problems:
                 diags.add(rf.path, p.line, p.level, p.code, p.message)
+            if now is not None:
+                _check_closed_later(items, rf, now.astimezone(dt.UTC).date(), diags)
+
+
+def _check_closed_later(items: Iterable[ActionItem], rf: RecordFile, today: dt.date, diags: Diagnostics) -> None:
+    for item in items:
+        if item.closed is not None and item.closed > today:
+            diags.warning(rf.path, item.line, "future-time",
+                          f"action item \"{shorten(item.text, 40)}\" was closed on {item.closed.isoformat()}, "
+                          f"which is after today ({today.isoformat()}, UTC, the day of the check): write the "
+                          "day it was done, e.g. \"- done " + today.isoformat() + "\"")
 
 
 def check_runbook(rb: Runbook, rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> None:
@@ -530,7 +549,7 @@ def check_record(kind: str, rf: RecordFile, config: SitrepConfig, diags: Diagnos
     elif isinstance(record, Incident):
         record = check_incident(record, rf, config, diags, now)
     elif isinstance(record, Postmortem):
-        check_postmortem(record, rf, diags)
+        check_postmortem(record, rf, diags, now)
     elif isinstance(record, Runbook):
         check_runbook(record, rf, config, diags)
     return record

@@ -42,6 +42,21 @@ SECTIONS: list[tuple[str, type[Any], str]] = [  # models and validated dataclass
 ]
 
 
+#: How a postmortem's action items are written (sitrep.text.postmortem reads them), after the Postmortem table.
+ACTION_ITEMS = (
+    "The Action Items section lists one item a line: `- [ ] Action - Owner - YYYY-MM-DD` (or "
+    "`- [ ] Action - Owner: name - Due: YYYY-MM-DD`, `- [ ] (@owner, Due: YYYY-MM-DD) Action`, or a table "
+    "with Action, Owner, Due Date and Status columns). `[x]` (or a status such as Done) marks an item done, "
+    "`[-]`, `[~]` or `~~struck through~~` won't do. When an item is done, add the day it was done the same "
+    "way as the due date: `- [x] Alert on queue lag - @ana - due 2026-11-30 - done 2026-11-28` (also "
+    "`Done: 2026-11-28`, `closed on Nov 28, 2026`, `done 2026-11-28` inside the parenthesis, a `Closed on` "
+    "table column, or a dated status such as `Done 2026-11-28`). It is optional: a done item without it "
+    "counts as done, with no closing date, and is left out of the time to close and the share closed on "
+    "time. `sitrep validate` reports, on the item's line, a closing date on an open item, one that is not "
+    "a date (`2026-02-30`, an ambiguous `03/04/2026`, `next week`), one before the incident the "
+    "postmortem covers started, and (a warning) one after the day of the check."
+)
+
 #: What the reliability reports write for tools (their figures are defined on each report page and under
 #: ``definitions`` in the file itself, with the portal's own targets).
 REPORT_FIGURES = (
@@ -56,7 +71,12 @@ REPORT_FIGURES = (
     "`mean`, `median`, `p90`, `max`, `target` and `mean_met_target`, `update_cadence` with "
     "`within_cadence` of `intervals`, `postmortems_published` of `postmortems_required`), `latest` and "
     "`before` (the last two complete periods, or null) and `changes` (per figure: `figure`, `severity`, "
-    "`before`, `latest`, `direction`: `better`, `worse`, `same`, or null when either is missing)."
+    "`before`, `latest`, `direction`: `better`, `worse`, `same`, or null when either is missing). "
+    "`action_items.closing` (and each owner's in `action_items.by_owner`) has `done`, `dated` and `undated` "
+    "(done items with and without a closing date), `with_due` and `on_time` (dated done items with a due "
+    "date, and those closed on or before it), `on_time_share`, `median_days_to_close` and "
+    "`p90_days_to_close` (whole days from the postmortem's date, 0 if closed before it); each item has "
+    "`closed`, `days_to_close` and `on_time`."
 )
 
 _TYPE_WORDS = [
@@ -123,6 +143,8 @@ def render() -> str:
         if intro:
             parts += [intro, ""]
         parts += [field_table(model), ""]
+        if model is Postmortem:
+            parts += ["### Action items", "", ACTION_ITEMS, ""]
     sev_rows = ["| Level | Name | Aliases | First update | Updates every | Resolve within |",
                 "|---|---|---|---|---|---|"]
     for s in SitrepConfig.model_fields["severities"].default_factory():  # type: ignore[misc]

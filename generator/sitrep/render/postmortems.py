@@ -14,9 +14,11 @@ from datetime import date
 from typing import Any
 
 from sitrep.derive.action_items import (
+    CLOSING_DATE_DEFINITION,
     COMPLETION_RATE_DEFINITION,
-    NO_TIME_TO_CLOSE,
+    ON_TIME_DEFINITION,
     OVERDUE_DEFINITION,
+    TIME_TO_CLOSE_DEFINITION,
     ActionItemRow,
 )
 from sitrep.model.config import Severity, SitrepConfig
@@ -72,7 +74,7 @@ def _pm_link(pm_id: str, portal: Portal, root: str) -> dict[str, str]:
 def _row_view(row: ActionItemRow, portal: Portal, root: str) -> dict[str, Any]:
     return {"text": row.text, "owner": row.owner, "due": row.due, "state": row.state,
             "status": row.status, "overdue": row.overdue, "days_overdue": row.days_overdue,
-            "pm": _pm_link(row.postmortem_id, portal, root)}
+            "closed": row.closed, "pm": _pm_link(row.postmortem_id, portal, root)}
 
 
 def _sev_sorted(config: SitrepConfig, ids: Iterable[str | None]) -> list[Severity]:
@@ -210,7 +212,8 @@ def _page_order(row: ActionItemRow) -> tuple[Any, ...]:
 
 def action_items_page(ctx: RenderContext) -> Page:
     """Every action item across the edition's postmortems, open and overdue first: the overdue ones
-    by days overdue, counts per owner and per postmortem, the completion rate (the reports' rule)."""
+    by days overdue, how done items were closed (on time, time to close; overall and per owner with
+    done items), counts per owner and per postmortem, the completion rate (the reports' rule)."""
     path = urls.ACTION_ITEMS_PAGE
     root = urls.root_of(path)
     today = ctx.now.date()
@@ -225,7 +228,10 @@ def action_items_page(ctx: RenderContext) -> Page:
     text = front_matter(title="Action items", hide=["toc"])
     text += render("postmortems/actions.md.j2", rows=[_row_view(r, ctx.portal, root) for r in rows], by_owner=by_owner,
                    overdue=[_row_view(r, ctx.portal, root) for r in summary.most_overdue],
-                   by_pm=by_pm, totals=totals, root=root, today=today,
+                   by_pm=by_pm, totals=totals, root=root, today=today, closing=summary.closing,
+                   # by name, as the owners' counts are sorted in derive
+                   closing_by_owner=[o for o in summary.by_owner if o.closing.done],
                    definitions={"overdue": OVERDUE_DEFINITION, "completion_rate": COMPLETION_RATE_DEFINITION,
-                                "time_to_close": NO_TIME_TO_CLOSE})
+                                "on_time": ON_TIME_DEFINITION, "time_to_close": TIME_TO_CLOSE_DEFINITION,
+                                "closing_date": CLOSING_DATE_DEFINITION})
     return Page(path, text)

@@ -57,6 +57,11 @@ def _trend_block(trend: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _days(value: float | None) -> str:
+    """A number of days as the reports print it ("—" when there is nothing to measure)."""
+    return "—" if value is None else f"{value:g} day{'s' if value != 1 else ''}"
+
+
 def render_text(metrics: Metrics) -> str:
     """Every figure of the report, one section a metric, for a terminal."""
     j = metrics.to_json()
@@ -83,6 +88,11 @@ def render_text(metrics: Metrics) -> str:
     lines += ["", f"Action items: {ai['open']} open ({ai['overdue']} overdue), {ai['done']} done, {ai['wont_do']} "
               f"won't do; completion {pct(ai['completion_rate'])}; median age of open items "
               + (f"{ai['median_open_age_days']:g} days" if ai["median_open_age_days"] is not None else "—")]
+    closing = ai["closing"]
+    lines += [f"  closed on time {pct(closing['on_time_share'])} ({closing['on_time']} of {closing['with_due']} "
+              f"with a closing and a due date); time to close median {_days(closing['median_days_to_close'])}, "
+              f"p90 {_days(closing['p90_days_to_close'])} ({closing['dated']} with a closing date); "
+              f"no closing date: {closing['undated']} of {closing['done']} done"]
     lines += ["", *_trend_block(j["trend"])]
     bands = j["resolve_time_bands"]
     lines += ["", "Time to resolve bands: " + ", ".join(

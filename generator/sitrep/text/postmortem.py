@@ -182,6 +182,9 @@ class ActionItem:
     state: Literal["open", "done", "wont_do"]
     status: str
     line: int
+    #: The day a done (or dropped) item was closed, when the line says so (``- done 2026-03-08``);
+    #: None for open items and for items closed without a date.
+    closed: date | None = None
 
 
 @dataclass(frozen=True)
@@ -536,7 +539,9 @@ def _vague_due(value: str) -> bool:
 
 _LABEL = re.compile(
     r"(?<![\w@])[*_]{0,2}(?P<label>owners?|assignees?|assigned\s+to|responsible|dri"
-    r"|due\s+date|due\s+by|due|deadline|target\s+date|eta|status)[*_]{0,2}[ \t]*:[*_]{0,2}[ \t]*",
+    r"|due\s+date|due\s+by|due|deadline|target\s+date|eta|status"
+    r"|done(?:\s+on|\s+date)?|closed(?:\s+on|\s+date)?|completed(?:\s+on|\s+date)?|completion\s+date"
+    r"|date\s+(?:done|closed|completed))[*_]{0,2}[ \t]*:[*_]{0,2}[ \t]*",
     re.IGNORECASE,
 )
 _DASH_SEP = re.compile("(?<![ \t])[ \t]+(?:-{1,2}|\u2013|\u2014)[ \t]+")
@@ -556,6 +561,7 @@ class _Fields:
     owner: str | None = None
     due: str | None = None
     status: str | None = None
+    closed: str | None = None
     shaped: bool = False
 
 
@@ -565,6 +571,8 @@ def _role(label: str) -> str:
         return "owner"
     if label == "status":
         return "status"
+    if label.startswith(("done", "closed", "complet", "date")):
+        return "closed"
     return "due"
 
 
@@ -614,6 +622,10 @@ def _paren_meta(inner: str) -> bool:
 
 def _parse_paren(inner: str, fields: _Fields) -> None:
     fields.shaped = True
+    m = _CLOSING_PHRASE.search(inner)
+    if m:  # first: a "Due:" label's value runs up to the next label, over "done 2026-03-08"
+        fields.closed = m["value"]
+        inner = inner[: m.start()] + inner[m.end():]
     rest = _extract_labels(inner, fields)
     for pattern in (_MDY_NAME, _DMY_NAME):
         m = pattern.search(rest)
@@ -628,6 +640,21 @@ def _parse_paren(inner: str, fields: _Fields) -> None:
             fields.owner = piece
         elif fields.due is None and _date_ish(piece):
             fields.due = piece
+
+
+def _closing_part(text: str, fields: _Fields) -> str:
+    """Take a ``- done 2026-03-08`` part (any dash-separated part after the action) off ``text``."""
+    if fields.closed is not None:
+        return text
+    parts = _split_dashes(text)
+    for index in range(1, len(parts)):
+        m = _CLOSING_PART.fullmatch(_clean(parts[index]))
+        if m and _date_ish(m["value"]):
+            fields.closed = m["value"]
+            fields.shaped = True
+            del parts[index]
+            return " - ".join(parts)
+    return text
 
 
 def _dash_fields(text: str, fields: _Fields) -> str:
@@ -683,6 +710,7 @@ def _bullet_fields(text: str) -> _Fields:
             _parse_paren(m.group(1), fields)
             text = text[: m.start()]
     text = _extract_labels(text, fields)
+    text = _closing_part(text, fields)
     text = _dash_fields(text, fields)
     fields.text = _EDGE_SEPARATORS.sub("", text)
     return fields
@@ -699,6 +727,25 @@ _WONT_WORDS = (
     "dropped", "obsolete", "rejected", "declined", "not doing", "not planned", "abandoned",
     "superseded", "duplicate",
 )
+
+
+_DONE_WORD = "|".join(_DONE_WORDS)
+#: A date as written in a line, for finding one among other words (``_parse_due`` then reads it).
+_DATE_TEXT = (
+    r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}"
+    rf"|(?:{_MONTH_NAMES})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_NAMES})\.?,?\s+\d{{4}}"
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})(?!\d)"
+)
+#: A dash-separated part giving the day an item was closed: ``done 2026-03-08``, ``closed on Mar 8, 2026``.
+_CLOSING_PART = re.compile(rf"(?:{_DONE_WORD})\b(?:\s+on)?\s*:?\s*(?!by\b|before\b)(?P<value>\S.*)",
+                           re.IGNORECASE)
+#: The same inside a ``(@owner, Due: ..., done 2026-03-08)`` parenthesis.
+_CLOSING_PHRASE = re.compile(
+    rf"(?<![\w@])(?:{_DONE_WORD})\b(?:\s+on)?\s*:?\s*(?P<value>{_DATE_TEXT})", re.IGNORECASE
+)
+#: A done status followed by its day: ``Done 2026-03-08``, ``Completed (Mar 8, 2026)``.
+_CLOSING_STATUS = re.compile(rf"(?:{_DONE_WORD})\b[\s:,(-]*(?:on\s+)?(?P<value>\S.*)", re.IGNORECASE)
 
 
 def _status_state(status: str) -> Literal["open", "done", "wont_do"]:
@@ -767,17 +814,24 @@ def _build_item(
         state = "open"
         status = action_state_label(state)
 
-    item = ActionItem(text=text, owner=owner, due=due, state=state, status=status, line=line)
-    problems: list[TextProblem] = []
+    closed_raw = fields.closed
+    if closed_raw is None and explicit_state == "done":
+        m = _CLOSING_STATUS.match(explicit)
+        if m and _date_ish(m["value"]):
+            closed_raw = m["value"]
+    closed, closed_kind, closed_shown = _parse_due(closed_raw)
     name = f'action item "{_short(text)}"'
+    problems = _closing_problems(name, state, closed, closed_kind, closed_shown, line)
+    item = ActionItem(text=text, owner=owner, due=due, state=state, status=status, line=line,
+                      closed=closed if state != "open" else None)
     if due_kind == "invalid":
-        problems.append(TextProblem(
+        problems.insert(0, TextProblem(
             line, "error", "action-item-bad-date",
             f'{name} has due date "{due_shown}", which does not exist: '
             "write a real date in the form YYYY-MM-DD, e.g. 2026-03-01",
         ))
     elif due_kind == "ambiguous":
-        problems.append(TextProblem(
+        problems.insert(0, TextProblem(
             line, "error", "action-item-bad-date",
             f'{name} has due date "{due_shown}", which is ambiguous (day and month could be '
             "either way round): write it in the form YYYY-MM-DD, e.g. 2026-03-01",
@@ -817,6 +871,31 @@ def _build_item(
     return item, problems
 
 
+def _closing_problems(name: str, state: str, closed: date | None, kind: _DueKind, shown: str,
+                      line: int) -> list[TextProblem]:
+    """What is wrong with the closing date of an item: not a date, or a date on an open item."""
+    if kind in ("missing", "placeholder"):
+        return []
+    if kind == "ok" and state != "open":
+        return []
+    if kind == "ok":
+        return [TextProblem(
+            line, "error", "action-item-closed-open",
+            f'{name} is open but says it was closed on {shown}: if it is done, tick its box '
+            '("- [x]") or set its status to Done; if not, remove the closing date',
+        )]
+    why = {
+        "invalid": "which does not exist",
+        "ambiguous": "which is ambiguous (day and month could be either way round)",
+        "unparsed": "which is not a date",
+    }[kind]
+    return [TextProblem(
+        line, "error", "action-item-bad-date",
+        f'{name} has closing date "{shown}", {why}: write the day it was closed in the form '
+        "YYYY-MM-DD, e.g. \"- done 2026-03-08\"",
+    )]
+
+
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?P<rest>.*))?$")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _CHECKBOX = re.compile(r"^\[(?P<mark>[ xX~-])\](?:[ \t]+(?P<rest>.*))?$")
@@ -832,6 +911,9 @@ _COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "due": ("due date", "due", "deadline", "target date", "due by", "target", "eta", "by when",
             "when", "date"),
     "status": ("status", "state"),
+    "closed": ("closed on", "done on", "completed on", "closed", "date closed", "date done",
+               "date completed", "closed date", "done date", "completed date", "completion date",
+               "closing date"),
 }
 
 
@@ -961,7 +1043,8 @@ def _table_row(
     action = cell("action") or ""
     if not action.strip() or not any(c.strip() for c in cells):
         return None, []
-    fields = _Fields(owner=cell("owner") or None, due=cell("due") or None, status=cell("status"))
+    fields = _Fields(owner=cell("owner") or None, due=cell("due") or None, status=cell("status"),
+                     closed=cell("closed") or None)
     shape = _TableColumns(owner="owner" in columns, due="due" in columns)
     return _build_item(action, fields, checkbox=None, line=line, table=shape)
 
