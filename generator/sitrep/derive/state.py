@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sitrep.derive.action_items import ActionItemRow, action_rows
@@ -74,13 +74,6 @@ class IncidentState:
     #: The id of each update (in file order), unique within the record (:attr:`Incident.update_ids`):
     #: page anchors, feed entries and the JSON API all read it here.
     update_ids: tuple[str, ...]
-    #: For each update (file order), component id -> impact once it was posted
-    #: (:attr:`Incident.components_by_update`): what the feeds show beside each update.
-    update_components: tuple[Mapping[str, str], ...]
-    #: For each update (file order), the severity id and component id -> impact (a recovered one
-    #: ``operational``) as it left the incident (:func:`~sitrep.derive.status.as_of_updates`): what
-    #: its notification says.
-    as_of_updates: tuple[tuple[str | None, Mapping[str, str]], ...]
     #: Component id -> the worst impact the record had on it (:attr:`Incident.worst_components`,
     #: read by every list and feed filtering by component, so computed once here).
     worst_components: Mapping[str, str]
@@ -88,6 +81,24 @@ class IncidentState:
     latest_severity: str | None
     #: The latest update's time (:attr:`Incident.last_updated`), which orders feeds and dates them.
     last_updated: datetime
+    #: The record itself, for the per-update views below.
+    record: Incident = field(repr=False, compare=False)
+
+    # The per-update views are made when first read, once: only the records a feed, the API or a
+    # message shows need them, and holding them for every record of a 10,000-incident archive cost
+    # 7-10 MiB of a build's peak memory.
+    @functools.cached_property
+    def update_components(self) -> tuple[Mapping[str, str], ...]:
+        """For each update (file order), component id -> impact once it was posted
+        (:attr:`Incident.components_by_update`): what the feeds show beside each update."""
+        return self.record.components_by_update
+
+    @functools.cached_property
+    def as_of_updates(self) -> tuple[tuple[str | None, Mapping[str, str]], ...]:
+        """For each update (file order), the severity id and component id -> impact (a recovered one
+        ``operational``) as it left the incident (:func:`~sitrep.derive.status.as_of_updates`): what
+        its notification says."""
+        return as_of_updates(self.record)
 
 
 @dataclass(frozen=True)
@@ -192,11 +203,10 @@ def incident_state(inc: Incident, portal: Portal, now: datetime) -> IncidentStat
         affected=affected_components(inc),
         changes=update_changes(inc, config),
         update_ids=inc.update_ids,
-        update_components=inc.components_by_update,
-        as_of_updates=as_of_updates(inc),
         worst_components=inc.worst_components,
         latest_severity=inc.latest_severity,
         last_updated=inc.last_updated,
+        record=inc,
     )
 
 
