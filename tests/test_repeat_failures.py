@@ -294,6 +294,60 @@ def test_the_public_edition_has_no_reports(tmp_path: Path) -> None:
                                           for p in out.rglob("*.html"))
 
 
+PUBLISHED_PM = """---
+title: "Postmortem: API down"
+incidents: [2026-03-01-api-down]
+date: 2026-03-02
+authors: [Ana Silva]
+status: published
+visibility: public
+---
+## Summary
+
+The API was down.
+
+## Impact
+
+Everyone.
+
+## Timeline
+
+- 10:00 down.
+
+## Root Cause
+
+A bug.
+
+## Resolution
+
+Rolled back.
+
+## Lessons Learned
+
+Test more.
+
+## Action Items
+
+- [ ] (@ana, Due: 2026-03-20) Add a retry budget to every client of the API gateway
+"""
+
+
+def test_public_reports_count_action_items_unless_action_items_are_public_too(tmp_path: Path) -> None:
+    records = {**RECORDS, "postmortems/2026-03-02-api-down.md": PUBLISHED_PM}
+    for public_pages, shown in ((["reports"], False), (["reports", "action_items"], True)):
+        root = write_portal(tmp_path / "-".join(public_pages) / "portal", records, components=COMPONENTS,
+                            options={"since": "2026-01-01", "public_pages": public_pages})
+        out = root.parent / "site"
+        result = mkdocs_build(root, out, "public", epoch=BUILD_NOW)
+        assert result.returncode == 0, result.stderr
+        section = page(out, "reports").select_one("section#repeat-failures")
+        item = section.select_one('.sr-rep-open-actions tr[data-incident="2026-03-05-api-down-again"]')
+        cell = text_of(item.select_one('td[data-label="Action items open then"]'))
+        # The postmortem's page leaves its action items out unless public_pages lists them; so does the report.
+        assert cell == ("Add a retry budget to every client of the API gateway (ana, due Mar 20, 2026)" if shown
+                        else "1"), public_pages
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)")

@@ -182,6 +182,8 @@ def _repeats_view(portal: Portal, m: Metrics, root: str,
                           "components": [names.get(c, c) for c in x.components],
                           "items": x.open_items} for x in found[:LIST_LIMIT]],
         "open_actions_total": len(found),
+        # A public edition shows action items only where public_pages lists them (as its postmortem pages).
+        "show_items": portal.config.publishes("action_items"),
     }
 
 
