@@ -30,6 +30,8 @@ ACTIONS_A1 = """\
 ## Action Items
 
 - [ ] Add a retry budget - @ana - 2026-03-20
+- [x] Add a timeout - @ana - due 2026-03-10 - done 2026-03-06
+- [x] Add a health check - @ben - due 2026-03-10 - done 2026-03-05
 - [x] Fix the proxy config - @ben - 2026-03-03
 - [-] Rewrite the proxy - @ben - 2026-06-01
 """
@@ -117,10 +119,13 @@ def test_open_action_items_at_a_later_incident_on_the_same_component() -> None:
     found = [(x.incident_id, x.postmortem_id, x.components, x.earlier_incidents, [i.text for i in x.open_items])
              for x in rf.open_action_items]
     assert found == [
-        # pm-a1 (dated Mar 2, about a1 on api) has one open item; the done and the won't-do ones do
-        # not count. a2, a3 (Mar 5) and a4 (Mar 6) began on api after Mar 2.
-        ("a2", "pm-a1", ("api",), ("a1",), ["Add a retry budget"]),
-        ("a3", "pm-a1", ("api",), ("a1",), ["Add a retry budget"]),
+        # pm-a1 (dated Mar 2, about a1 on api): a2, a3 (Mar 5) and a4 (Mar 6) began on api after Mar 2.
+        # The retry budget is open today: open for all three. The timeout was done Mar 6: open when a2
+        # and a3 began (Mar 5), not counted for a4 (closed the day it began: order unknown). The health
+        # check was done Mar 5, the day a2 and a3 began: not counted. The proxy fix has no closing date,
+        # the rewrite was dropped without one: never counted.
+        ("a2", "pm-a1", ("api",), ("a1",), ["Add a retry budget", "Add a timeout"]),
+        ("a3", "pm-a1", ("api",), ("a1",), ["Add a retry budget", "Add a timeout"]),
         ("a4", "pm-a1", ("api",), ("a1",), ["Add a retry budget"]),
         # pm-d1 is dated Mar 12: d2 began that same day, so only d3 (Mar 13) counts; any impact counts.
         ("d3", "pm-d1", ("db",), ("d1",), ["Add a replica"]),
@@ -222,6 +227,7 @@ The API was down.
 
 - [ ] (@ana, Due: 2026-03-20) Add a retry budget to every client of the API gateway
 - [x] (@ben, Due: 2026-03-03) Fix the proxy config
+- [x] (@ben, Due: 2026-03-10) Add a canary - done 2026-03-07
 """,
 }
 
@@ -266,7 +272,9 @@ def test_each_report_shows_both_kinds_of_repeats_defined(site: Path) -> None:
         cells = [text_of(c) for c in item.select("th, td")]
         assert cells[:2] == ["API down again", "Mar 5, 2026 11:00 UTC"]
         assert cells[2] == "Postmortem: API down (about API down, on Public API)"
-        assert cells[3] == "Add a retry budget to every client of the API gateway (ana, due Mar 20, 2026)"
+        # The canary was done Mar 7, after the incident began on Mar 5: it was open then, and says when it was done.
+        assert cells[3] == ("Add a retry budget to every client of the API gateway (ana, due Mar 20, 2026) "
+                            "Add a canary (ben, due Mar 10, 2026) done Mar 7, 2026")
     # Web's second outage is 77 days after the first: not a repeat, and the web report says so.
     web = page(site, "reports/component/web").select_one("section#repeat-failures")
     assert web.select_one(".sr-rep-repeats") is None

@@ -67,8 +67,8 @@ Choices made where the incident process leaves room:
 * **Repeat failures.**  Outages of one component are merged as for MTBF; one that begins within
   :data:`REPEAT_WITHIN` after the previous one ended, in another incident, is a repeat (the earlier
   outage may lie before the window).  An incident is "with open action items" when an earlier
-  incident on one of its components has a postmortem dated before the day it began whose items are
-  open now: an item records whether it is done, not when, so only items still open count.
+  incident on one of its components has a postmortem dated before the day it began with items open
+  then: open today, or closed on a later day (a done item without a closing date never counts).
 * **Resolve-time bands** are exclusive: <= 1 h, (1 h, 1 d], (1 d, 1 w], > 1 w;
   exactly one hour is "within 1 hour".
 """
@@ -311,9 +311,9 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
             "incident with the gap between the end of one and the start of the other. Open action items: "
             "an incident that began while a postmortem of an earlier incident on the same component (any "
             "impact) had open action items, dated before the day the incident began, with those items. An "
-            "item counts when it is open today: items record whether they are done, not when, so one done "
-            "or dropped since is left out even if it was still open then. Both ask whether the incident "
-            "could have been prevented."
+            "item counts when it is open today or was closed (done or dropped) on a later day than the "
+            "incident began; one closed that same day, or done without a closing date, is left out, as "
+            "its order cannot be told. Both ask whether the incident could have been prevented."
         ),
         "previous_period": (
             "Previous period (rolling reports only): the same length of time just before this report's "
@@ -627,7 +627,8 @@ class OpenActionsAtIncident:
     components: tuple[str, ...]
     #: The postmortem's incidents that affected those components and began before this one.
     earlier_incidents: tuple[str, ...]
-    #: The postmortem's action items open today (so open when the incident began), in file order.
+    #: The postmortem's action items open when the incident began (open today, or closed on a later day),
+    #: in file order.
     open_items: tuple[ActionItemRow, ...]
 
 
@@ -1375,22 +1376,24 @@ def _repeat_outages(config: SitrepConfig, incidents: Sequence[Incident], now: da
     return tuple(found)
 
 
-def _open_then(row: ActionItemRow) -> bool:
-    """Whether an item of a postmortem that existed when a later incident began was open then.
+def _open_then(row: ActionItemRow, day: date) -> bool:
+    """Whether an item of a postmortem dated before ``day`` (the UTC day a later incident began) was open then.
 
-    Items record whether they are done, not when: one open today was open then; one done or dropped
-    today may have been closed before or after, so it does not count (never a guessed date).
+    Open today, or closed (done or dropped) on a later day than ``day``. One closed that very day may
+    have been closed before or after the incident began, and a done item without a closing date at
+    any time: neither counts (never a guessed date).
     """
-    return row.state == "open"
+    return row.state == "open" or (row.closed is not None and row.closed > day)
 
 
 def _open_actions_at_incidents(portal: Portal, selected: Sequence[Incident], component: str | None,
                                rows_of: Callable[[Postmortem], Sequence[ActionItemRow]]
                                ) -> tuple[OpenActionsAtIncident, ...]:
-    # Component -> (postmortem, its incident on that component) for postmortems with an open item.
+    # Component -> (postmortem, its incident on that component, its items that may have been open later)
+    # for postmortems with such an item: open today, or closed on a known day.
     linked: dict[str, list[tuple[Postmortem, Incident, tuple[ActionItemRow, ...]]]] = defaultdict(list)
     for pm in sorted(portal.postmortems, key=lambda p: (p.date, p.id)):
-        open_items = tuple(row for row in rows_of(pm) if _open_then(row))
+        open_items = tuple(row for row in rows_of(pm) if row.state == "open" or row.closed is not None)
         if not open_items:
             continue
         for inc_id in pm.incidents:
@@ -1408,7 +1411,10 @@ def _open_actions_at_incidents(portal: Portal, selected: Sequence[Incident], com
             for pm, earlier, items in linked.get(cid, ()):
                 # Dated before the day the incident began: its items existed then.
                 if pm.date < day and earlier.id != later.id and earlier.start < later.start:
-                    _, comps, earliers, _ = hits.setdefault(pm.id, (pm, {}, {}, items))
+                    open_then = tuple(row for row in items if _open_then(row, day))
+                    if not open_then:
+                        continue
+                    _, comps, earliers, _ = hits.setdefault(pm.id, (pm, {}, {}, open_then))
                     comps[cid] = None
                     earliers[earlier.id] = None
         for pm, comps, earliers, items in sorted(hits.values(), key=lambda h: (h[0].date, h[0].id)):
