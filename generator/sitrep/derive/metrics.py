@@ -64,6 +64,11 @@ Choices made where the incident process leaves room:
 * **Trend.**  The report's own per-incident measurements regrouped by the month (rolling
   reports) or quarter (all time, per component) in which each incident started, UTC; the last
   complete period is compared with the one before it at the precision the page shows.
+* **Repeat failures.**  Outages of one component are merged as for MTBF; one that begins within
+  :data:`REPEAT_WITHIN` after the previous one ended, in another incident, is a repeat (the earlier
+  outage may lie before the window).  An incident is "with open action items" when an earlier
+  incident on one of its components has a postmortem dated before the day it began with items open
+  then: open today, or closed on a later day (a done item without a closing date never counts).
 * **Resolve-time bands** are exclusive: <= 1 h, (1 h, 1 d], (1 d, 1 w], > 1 w;
   exactly one hour is "within 1 hour".
 """
@@ -100,6 +105,7 @@ from sitrep.model.vocabulary import IMPACTS, OUTAGE_IMPACTS
 
 __all__ = [
     "MTTD_TARGET",
+    "REPEAT_WITHIN",
     "ActionItemRow",
     "ActionItemSummary",
     "Band",
@@ -107,6 +113,7 @@ __all__ = [
     "CadenceStats",
     "ComponentCount",
     "ComponentReliability",
+    "ComponentRepeats",
     "Coverage",
     "DataQuality",
     "DurationMetric",
@@ -116,10 +123,13 @@ __all__ = [
     "Metrics",
     "MissingPostmortem",
     "MonthCount",
+    "OpenActionsAtIncident",
     "OwnerCounts",
     "PostmortemCompletion",
     "PreviousPeriod",
     "QuarterStats",
+    "RepeatFailures",
+    "RepeatOutage",
     "ResolveTimeBands",
     "Trend",
     "TrendChange",
@@ -139,6 +149,11 @@ POSTMORTEM_MEETING_WITHIN = timedelta(hours=48)
 #: A postmortem is on time when dated at most this long after resolution (the incident process:
 #: "Short-term (within 1 week): Complete post-mortem").
 POSTMORTEM_WITHIN = timedelta(days=7)
+#: An outage is a repeat when it begins at most this long after the previous outage of the same component
+#: ended. 30 days because the incident process reviews incidents monthly ("Monthly incident review meetings")
+#: and gives short-term fixes a week ("Short-term (within 1 week)"): an outage back within a month came
+#: after the fix and before the next review caught it. Longer gaps are the plain failure rate MTBF shows.
+REPEAT_WITHIN = timedelta(days=30)
 #: How many cadence breaches the report lists.
 WORST_GAPS = 10
 #: Group name for incidents without a (known) severity.
@@ -287,6 +302,18 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
             "before it, as the figures are shown (durations cut to the minute, percentages whole): fewer "
             "incidents, shorter means and larger shares are better; a figure missing in either period "
             "is not compared."
+        ),
+        "repeat_failures": (
+            f"Repeat failures: an outage (partial or major) of a component that began at most "
+            f"{REPEAT_WITHIN.days} days after the previous outage of the same component ended, in another "
+            "incident; outages are merged as for MTBF, so overlapping incidents are one outage, and the "
+            "earlier one may lie before this report's period. Each is listed as earlier incident → later "
+            "incident with the gap between the end of one and the start of the other. Open action items: "
+            "an incident that began while a postmortem of an earlier incident on the same component (any "
+            "impact) had open action items, dated before the day the incident began, with those items. An "
+            "item counts when it is open today or was closed (done or dropped) on a later day than the "
+            "incident began; one closed that same day, or done without a closing date, is left out, as "
+            "its order cannot be told. Both ask whether the incident could have been prevented."
         ),
         "previous_period": (
             "Previous period (rolling reports only): the same length of time just before this report's "
@@ -564,6 +591,61 @@ class Trend:
 
 
 @dataclass(frozen=True)
+class RepeatOutage:
+    """An outage of a component that began soon after the previous outage of that component ended."""
+
+    component: str
+    #: The incident whose outage ended the previous outage last, and when that outage ended.
+    earlier_incident: str
+    earlier_ended: datetime
+    #: The incident whose outage began this one, and when.
+    later_incident: str
+    later_started: datetime
+    gap: timedelta
+
+
+@dataclass(frozen=True)
+class ComponentRepeats:
+    """The outages of one component that began in a report's period, and which of them were repeats."""
+
+    component: str
+    name: str
+    #: Outages (merged as for MTBF) that began in the period.
+    outages: int
+    repeats: int
+    pairs: tuple[RepeatOutage, ...]
+
+
+@dataclass(frozen=True)
+class OpenActionsAtIncident:
+    """An incident that began while an earlier postmortem on one of its components had open action items."""
+
+    incident_id: str
+    started: datetime
+    postmortem_id: str
+    #: The incident's components that the postmortem's earlier incidents also affected.
+    components: tuple[str, ...]
+    #: The postmortem's incidents that affected those components and began before this one.
+    earlier_incidents: tuple[str, ...]
+    #: The postmortem's action items open when the incident began (open today, or closed on a later day),
+    #: in file order.
+    open_items: tuple[ActionItemRow, ...]
+
+
+@dataclass(frozen=True)
+class RepeatFailures:
+    """Repeat outages per component and incidents that began while earlier action items were open."""
+
+    #: :data:`REPEAT_WITHIN`: how soon after the previous outage a later one is a repeat.
+    within: timedelta
+    repeats: int
+    #: Components with an outage that began in the period, in the order of the configuration.
+    by_component: tuple[ComponentRepeats, ...]
+    incidents_with_open_action_items: int
+    open_action_items: tuple[OpenActionsAtIncident, ...]
+
+
+@dataclass(frozen=True)
 class Metrics:
     """All reliability metrics of one report. Field names match the keys of :func:`definitions`."""
 
@@ -590,6 +672,8 @@ class Metrics:
     previous_period: PreviousPeriod | None
     #: The key figures per month or quarter, and whether the latest complete period did better.
     trend: Trend
+    #: Outages soon after the previous one on a component, and incidents that began with earlier action items open.
+    repeat_failures: RepeatFailures
     #: Metric key -> its plain-words definition with this portal's targets (see :func:`definitions`);
     #: the JSON carries it last, after the units.
     definitions: Mapping[str, str] = field(default_factory=dict, metadata={"json": None})
@@ -1250,6 +1334,113 @@ def _trend(incidents: Sequence[Incident], config: SitrepConfig, now: datetime, p
     return Trend(granularity, tuple(periods), latest.period, before.period, _trend_changes(before, latest))
 
 
+# --------------------------------------------------------------------------- repeat failures
+
+
+def _outages_with_incidents(incidents: Sequence[Incident], component: str, now: datetime
+                            ) -> list[tuple[datetime, datetime, str, str]]:
+    """The outages of one component merged as for MTBF (:func:`_merge`), each with the incident that began
+    it and the one whose outage ended it (the later-starting one on a tie)."""
+    outages = sorted(intervals_for(incidents, component, now, OUTAGE_IMPACTS),
+                     key=lambda iv: (iv.start, iv.incident_id))
+    merged = _merge((iv.start, iv.end) for iv in outages)
+    starts = [start for start, _ in merged]
+    first: dict[int, str] = {}
+    last: dict[int, tuple[datetime, str]] = {}
+    for iv in outages:
+        k = bisect.bisect_right(starts, iv.start) - 1
+        first.setdefault(k, iv.incident_id)
+        if k not in last or iv.end >= last[k][0]:
+            last[k] = (iv.end, iv.incident_id)
+    return [(start, end, first[k], last[k][1]) for k, (start, end) in enumerate(merged)]
+
+
+def _repeat_outages(config: SitrepConfig, incidents: Sequence[Incident], now: datetime,
+                    window_start: datetime | None, component: str | None) -> tuple[ComponentRepeats, ...]:
+    found = []
+    for cid in _component_ids(config, incidents, component):
+        periods = _outages_with_incidents(incidents, cid, now)
+        in_window = [k for k, (start, *_) in enumerate(periods) if window_start is None or start >= window_start]
+        pairs = []
+        for k in in_window:
+            if k == 0:
+                continue
+            _, earlier_end, _, earlier = periods[k - 1]
+            later_start, _, later, _ = periods[k]
+            # An outage that comes back within one incident is that incident, not a repeat of it.
+            if later != earlier and later_start - earlier_end <= REPEAT_WITHIN:
+                pairs.append(RepeatOutage(cid, earlier, earlier_end, later, later_start, later_start - earlier_end))
+        if in_window:
+            found.append(ComponentRepeats(cid, _component_name(config, cid), len(in_window), len(pairs),
+                                          tuple(pairs)))
+    return tuple(found)
+
+
+def _open_then(row: ActionItemRow, day: date) -> bool:
+    """Whether an item of a postmortem dated before ``day`` (the UTC day a later incident began) was open then.
+
+    Open today, or closed (done or dropped) on a later day than ``day``. One closed that very day may
+    have been closed before or after the incident began, and a done item without a closing date at
+    any time: neither counts (never a guessed date).
+    """
+    return row.state == "open" or (row.closed is not None and row.closed > day)
+
+
+def _open_actions_at_incidents(portal: Portal, selected: Sequence[Incident], component: str | None,
+                               rows_of: Callable[[Postmortem], Sequence[ActionItemRow]]
+                               ) -> tuple[OpenActionsAtIncident, ...]:
+    # Component -> (postmortem, its incident on that component, its items that may have been open later)
+    # for postmortems with such an item: open today, or closed on a known day.
+    linked: dict[str, list[tuple[Postmortem, Incident, tuple[ActionItemRow, ...]]]] = defaultdict(list)
+    for pm in sorted(portal.postmortems, key=lambda p: (p.date, p.id)):
+        open_items = tuple(row for row in rows_of(pm) if row.state == "open" or row.closed is not None)
+        if not open_items:
+            continue
+        for inc_id in pm.incidents:
+            inc = portal.incident(inc_id)
+            if inc is not None and not inc.is_maintenance:
+                for cid in inc.worst_components:
+                    linked[cid].append((pm, inc, open_items))
+    found = []
+    for later in selected:
+        day = _utc(later.start).date()
+        hits: dict[str, tuple[Postmortem, dict[str, None], dict[str, None], tuple[ActionItemRow, ...]]] = {}
+        for cid in later.worst_components:
+            if component is not None and cid != component:
+                continue
+            for pm, earlier, items in linked.get(cid, ()):
+                # Dated before the day the incident began: its items existed then.
+                if pm.date < day and earlier.id != later.id and earlier.start < later.start:
+                    open_then = tuple(row for row in items if _open_then(row, day))
+                    if not open_then:
+                        continue
+                    _, comps, earliers, _ = hits.setdefault(pm.id, (pm, {}, {}, open_then))
+                    comps[cid] = None
+                    earliers[earlier.id] = None
+        for pm, comps, earliers, items in sorted(hits.values(), key=lambda h: (h[0].date, h[0].id)):
+            found.append(OpenActionsAtIncident(later.id, later.start, pm.id, tuple(comps), tuple(earliers), items))
+    return tuple(found)
+
+
+def _repeat_failures(portal: Portal, every: Sequence[Incident], selected: Sequence[Incident], now: datetime,
+                     window_start: datetime | None, component: str | None,
+                     parsed: Mapping[str, Sequence[ActionItemRow]] | None) -> RepeatFailures:
+    """Repeat outages that began in the period and the period's incidents that began with action items of an
+    earlier postmortem on the same component still open (see ``definitions()['repeat_failures']``)."""
+    config = portal.config
+
+    def rows_of(pm: Postmortem) -> Sequence[ActionItemRow]:
+        return parsed[pm.id] if parsed is not None else action_rows([pm], now.date(), config.person)
+
+    by_component = _repeat_outages(config, every, now, window_start, component)
+    open_actions = _open_actions_at_incidents(portal, selected, component, rows_of)
+    return RepeatFailures(
+        within=REPEAT_WITHIN, repeats=sum(c.repeats for c in by_component), by_component=by_component,
+        incidents_with_open_action_items=len({x.incident_id for x in open_actions}),
+        open_action_items=open_actions,
+    )
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -1317,6 +1508,7 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
                      {name: samples_of[name] for name in ("time_to_detect", "time_to_resolve")},
                      list(durations["time_to_resolve"].by_severity), cadence_of, published_for),
         resolve_times=tuple(IncidentDuration(s.incident_id, s.severity, s.value) for s in resolve),
+        repeat_failures=_repeat_failures(portal, every, selected, now, window_start, component, action_items),
     )
 
 

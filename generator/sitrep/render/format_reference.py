@@ -76,7 +76,13 @@ REPORT_FIGURES = (
     "(done items with and without a closing date), `with_due` and `on_time` (dated done items with a due "
     "date, and those closed on or before it), `on_time_share`, `median_days_to_close` and "
     "`p90_days_to_close` (whole days from the postmortem's date, 0 if closed before it); each item has "
-    "`closed`, `days_to_close` and `on_time`."
+    "`closed`, `days_to_close` and `on_time`. "
+    "`repeat_failures` has `within` (the repeat window: 2592000 s, 30 days), `repeats`, `by_component` (per "
+    "component with an outage that began in the period: `component`, `name`, `outages`, `repeats` and "
+    "`pairs` with `component`, `earlier_incident`, `earlier_ended`, `later_incident`, `later_started`, "
+    "`gap`), `incidents_with_open_action_items` and `open_action_items` (per incident and earlier "
+    "postmortem: `incident_id`, `started`, `postmortem_id`, `components`, `earlier_incidents` and "
+    "`open_items`, action-item rows as in `action_items.items`)."
 )
 
 _TYPE_WORDS = [

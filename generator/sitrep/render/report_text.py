@@ -62,6 +62,31 @@ def _days(value: float | None) -> str:
     return "—" if value is None else f"{value:g} day{'s' if value != 1 else ''}"
 
 
+#: Most repeats and most incidents with open action items the terminal lists (the rest are counted).
+REPEATS_LISTED = 10
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _repeats_block(rf: dict[str, Any]) -> list[str]:
+    """Repeat outages (earlier -> later, gap) and incidents that began with earlier action items open."""
+    pairs = [(c["component"], p) for c in rf["by_component"] for p in c["pairs"]]
+    lines = [f"Repeat failures (within {format_seconds(rf['within'])}): {_plural(rf['repeats'], 'repeat outage')}; "
+             f"{_plural(rf['incidents_with_open_action_items'], 'incident')} began with earlier action items open"]
+    lines += [f"  {cid}: {p['earlier_incident']} -> {p['later_incident']} after {format_seconds(p['gap'])}"
+              for cid, p in pairs[:REPEATS_LISTED]]
+    if len(pairs) > REPEATS_LISTED:
+        lines.append(f"  ... and {len(pairs) - REPEATS_LISTED} more repeats (--json lists them all)")
+    found = rf["open_action_items"]
+    lines += [f"  {x['incident_id']}: {x['postmortem_id']} had {_plural(len(x['open_items']), 'open action item')}"
+              for x in found[:REPEATS_LISTED]]
+    if len(found) > REPEATS_LISTED:
+        lines.append(f"  ... and {len(found) - REPEATS_LISTED} more (--json lists them all)")
+    return lines
+
+
 def render_text(metrics: Metrics) -> str:
     """Every figure of the report, one section a metric, for a terminal."""
     j = metrics.to_json()
@@ -94,6 +119,7 @@ def render_text(metrics: Metrics) -> str:
               f"p90 {_days(closing['p90_days_to_close'])} ({closing['dated']} with a closing date); "
               f"no closing date: {closing['undated']} of {closing['done']} done"]
     lines += ["", *_trend_block(j["trend"])]
+    lines += ["", *_repeats_block(j["repeat_failures"])]
     bands = j["resolve_time_bands"]
     lines += ["", "Time to resolve bands: " + ", ".join(
         f"{b['name'].replace('_', ' ')} {b['count']} ({pct(b['share'])})" for b in bands["bands"])]

@@ -7,6 +7,7 @@ the all-time figures for tools, and ``reports/<window>/metrics.json`` each rolli
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -154,6 +155,38 @@ def _seconds_or_none(value: timedelta | None) -> float | None:
 LIST_LIMIT = 25
 
 
+def _repeats_view(portal: Portal, m: Metrics, root: str,
+                  inc_link: Callable[[str], dict[str, str]]) -> dict[str, Any]:
+    """Repeat outages (most recent first) and incidents that began with earlier action items open."""
+    rf = m.repeat_failures
+    names = {c.component: c.name for c in rf.by_component}
+    pairs = sorted((p for c in rf.by_component for p in c.pairs),
+                   key=lambda p: (p.later_started, p.component), reverse=True)
+    pm_titles = {pm.id: pm.title for pm in portal.postmortems}
+    found = sorted(rf.open_action_items, key=lambda x: (x.started, x.incident_id), reverse=True)
+    return {
+        "within": f"{rf.within.days} days",
+        "repeats": rf.repeats,
+        "outages": sum(c.outages for c in rf.by_component),
+        "components": [{"component": c.component, "name": c.name, "outages": c.outages, "repeats": c.repeats}
+                       for c in rf.by_component],
+        "pairs": [{"component": p.component, "name": names[p.component], "earlier": inc_link(p.earlier_incident),
+                   "ended": p.earlier_ended, "later": inc_link(p.later_incident), "began": p.later_started,
+                   "gap": format_duration(p.gap)} for p in pairs[:LIST_LIMIT]],
+        "pairs_total": len(pairs),
+        "incidents": rf.incidents_with_open_action_items,
+        "open_actions": [{**inc_link(x.incident_id), "began": x.started,
+                          "postmortem": {"title": pm_titles.get(x.postmortem_id, x.postmortem_id),
+                                         "url": urls.link(urls.postmortem_page(x.postmortem_id), root)},
+                          "earlier": [inc_link(i) for i in x.earlier_incidents],
+                          "components": [names.get(c, c) for c in x.components],
+                          "items": x.open_items} for x in found[:LIST_LIMIT]],
+        "open_actions_total": len(found),
+        # A public edition shows action items only where public_pages lists them (as its postmortem pages).
+        "show_items": portal.config.publishes("action_items"),
+    }
+
+
 def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_prefix: str) -> dict[str, Any]:
     config = portal.config
     sev_keys = list(m.time_to_resolve.by_severity)
@@ -281,6 +314,7 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
                      for q in quarters],
         "quarter_chart": quarter_chart,
         "trend": _trend_view(config, m.trend, chart_prefix),
+        "repeats": _repeats_view(portal, m, root, inc_link),
         "definitions": m.definitions,
     }
 
