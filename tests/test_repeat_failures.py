@@ -354,6 +354,14 @@ def test_public_reports_count_action_items_unless_action_items_are_public_too(tm
         # The postmortem's page leaves its action items out unless public_pages lists them; so does the report.
         assert cell == ("Add a retry budget to every client of the API gateway (ana, due Mar 20, 2026)" if shown
                         else "1"), public_pages
+        # Nor does metrics.json: the counts stay, the items' words and owners go; and the report links to
+        # the action-items page only where there is one.
+        figures = (out / "reports" / "metrics.json").read_text(encoding="utf-8")
+        assert ("retry budget" in figures) is shown and ('"ana"' in figures) is shown, public_pages
+        assert json.loads(figures)["action_items"]["total"] == 1
+        assert (out / "postmortems" / "action-items" / "index.html").is_file() is shown
+        assert ('href="../postmortems/action-items/"' in (out / "reports" / "index.html").read_text(
+            encoding="utf-8")) is shown, public_pages
 
 
 @pytest.mark.slow

@@ -302,6 +302,8 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
         "late": [inc_link(i) for i in completion.published_late[-LIST_LIMIT:]],
         "late_total": len(completion.published_late),
         "actions": m.action_items,
+        # The action-items page and the items' own words exist only where the edition shows action items.
+        "show_action_items": config.publishes("action_items"),
         "quality": quality,
         "open_incidents": [inc_link(i) for i in m.data_quality.open_incidents[-LIST_LIMIT:]],
         "open_total": len(m.data_quality.open_incidents),
@@ -365,6 +367,22 @@ JSON_KINDS = ("all", "window")
 
 def metrics_file(state: PortalState) -> dict[str, bytes]:
     """``reports/metrics.json`` (all time) and each rolling window's ``metrics.json``: every figure of
-    those reports, the trend included."""
-    return {urls.report_metrics_file(w.key): dump_json(state.metrics[w.key].to_json(), indent=2, sort_keys=True)
+    those reports, the trend included, as far as the edition publishes them (:func:`published_figures`)."""
+    config = state.portal.config
+    return {urls.report_metrics_file(w.key): dump_json(published_figures(state.metrics[w.key].to_json(), config),
+                                                       indent=2, sort_keys=True)
             for w in state.windows if w.kind in JSON_KINDS}
+
+
+def published_figures(figures: dict[str, Any], config: SitrepConfig) -> dict[str, Any]:
+    """A report's JSON figures as the edition may publish them: where it shows no action items (a public
+    edition whose ``public_pages`` lists ``reports`` but not ``action_items``), their counts stay and
+    their own words, owners and per-owner figures go, as on the report's page."""
+    if config.publishes("action_items"):
+        return figures
+    actions = figures.get("action_items") or {}
+    for key in ("items", "by_owner"):
+        actions.pop(key, None)
+    for found in (figures.get("repeat_failures") or {}).get("open_action_items") or []:
+        found["open_item_count"] = len(found.pop("open_items", None) or [])
+    return figures
