@@ -299,3 +299,20 @@ def test_sitrep_report_prints_the_pages_figures(tmp_path: Path, monkeypatch, clo
     result = CliRunner().invoke(main, ["report", "-f", str(root / "mkdocs.yml")])
     assert result.exit_code == 0, result.output
     assert expected in result.output.splitlines()
+
+
+def test_a_draft_with_only_placeholder_items_links_to_no_missing_section(tmp_path: Path) -> None:
+    """A first postmortem draft (`sitrep new postmortem`: placeholder items only) has no owner or postmortem
+    to count: the page's jump links name only the sections it has (the PR check's link check failed)."""
+    draft = PM_CACHE_TEXT.split("## Action Items")[0] + (
+        "## Action Items\n- [ ] [Action] - Owner - YYYY-MM-DD\n- [ ] [Action] - Owner - YYYY-MM-DD\n")
+    root = write_portal(tmp_path / "portal", {INC: INCIDENT, RB: RUNBOOK, PM_CACHE: draft})
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "      audience: !ENV [SITREP_AUDIENCE, public]\n",
+                      encoding="utf-8")
+    result = mkdocs_build(root, root / "site", "internal", epoch=SMALL_NOW_EPOCH)
+    assert result.returncode == 0, result.stdout + result.stderr
+    soup = BeautifulSoup((root / "site/postmortems/action-items/index.html").read_text(encoding="utf-8"), "html.parser")
+    jumps = [a["href"] for a in soup.select(".sr-pm-jump a")]
+    assert jumps and all(soup.find(id=href[1:]) is not None for href in jumps), jumps
+    assert "#all-items" in jumps and "#by-owner" not in jumps
