@@ -138,6 +138,7 @@ __all__ = [
     "definitions",
     "duration_stats",
     "median",
+    "outage_periods",
     "percentile",
 ]
 
@@ -1355,11 +1356,21 @@ def _outages_with_incidents(incidents: Sequence[Incident], component: str, now: 
     return [(start, end, first[k], last[k][1]) for k, (start, end) in enumerate(merged)]
 
 
+def outage_periods(portal: Portal, now: datetime) -> dict[str, list[tuple[datetime, datetime, str, str]]]:
+    """Component id -> its outages up to ``now`` (:func:`_outages_with_incidents`), every component an
+    incident names: the same for every report window, so a build finds them once, not once per window."""
+    every = _counted(portal, now)
+    return {cid: _outages_with_incidents(every, cid, now) for cid in _component_ids(portal.config, every, None)}
+
+
 def _repeat_outages(config: SitrepConfig, incidents: Sequence[Incident], now: datetime,
-                    window_start: datetime | None, component: str | None) -> tuple[ComponentRepeats, ...]:
+                    window_start: datetime | None, component: str | None,
+                    outages: Mapping[str, list[tuple[datetime, datetime, str, str]]] | None
+                    ) -> tuple[ComponentRepeats, ...]:
     found = []
     for cid in _component_ids(config, incidents, component):
-        periods = _outages_with_incidents(incidents, cid, now)
+        periods = outages[cid] if outages is not None and cid in outages else (
+            _outages_with_incidents(incidents, cid, now))
         in_window = [k for k, (start, *_) in enumerate(periods) if window_start is None or start >= window_start]
         pairs = []
         for k in in_window:
@@ -1424,7 +1435,8 @@ def _open_actions_at_incidents(portal: Portal, selected: Sequence[Incident], com
 
 def _repeat_failures(portal: Portal, every: Sequence[Incident], selected: Sequence[Incident], now: datetime,
                      window_start: datetime | None, component: str | None,
-                     parsed: Mapping[str, Sequence[ActionItemRow]] | None) -> RepeatFailures:
+                     parsed: Mapping[str, Sequence[ActionItemRow]] | None,
+                     outages: Mapping[str, list[tuple[datetime, datetime, str, str]]] | None) -> RepeatFailures:
     """Repeat outages that began in the period and the period's incidents that began with action items of an
     earlier postmortem on the same component still open (see ``definitions()['repeat_failures']``)."""
     config = portal.config
@@ -1432,7 +1444,7 @@ def _repeat_failures(portal: Portal, every: Sequence[Incident], selected: Sequen
     def rows_of(pm: Postmortem) -> Sequence[ActionItemRow]:
         return parsed[pm.id] if parsed is not None else action_rows([pm], now.date(), config.person)
 
-    by_component = _repeat_outages(config, every, now, window_start, component)
+    by_component = _repeat_outages(config, every, now, window_start, component, outages)
     open_actions = _open_actions_at_incidents(portal, selected, component, rows_of)
     return RepeatFailures(
         within=REPEAT_WITHIN, repeats=sum(c.repeats for c in by_component), by_component=by_component,
@@ -1456,9 +1468,15 @@ def _select(incidents: Iterable[Incident], now: datetime, window_start: datetime
     return sorted(chosen, key=lambda inc: (inc.start, inc.id))
 
 
+def _counted(portal: Portal, now: datetime) -> list[Incident]:
+    """The records the metrics count: incidents (never maintenance) that started by ``now``."""
+    return [inc for inc in portal.incidents if not inc.is_maintenance and inc.start <= now]
+
+
 def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None = None,
                     component: str | None = None,
-                    action_items: Mapping[str, Sequence[ActionItemRow]] | None = None) -> Metrics:
+                    action_items: Mapping[str, Sequence[ActionItemRow]] | None = None,
+                    outages: Mapping[str, list[tuple[datetime, datetime, str, str]]] | None = None) -> Metrics:
     """Compute every reliability metric of ``portal`` as of ``now``.
 
     ``now`` (timezone-aware) ends the report window and stands in for "still
@@ -1466,14 +1484,15 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
     ``[window_start, now]``; ``component`` keeps incidents that list it.  See the
     module docstring for the choices behind each metric and :func:`definitions`
     for their plain-words definitions. ``action_items`` (postmortem id -> its rows as of
-    ``now``) saves parsing every postmortem body again for each report.
+    ``now``) saves parsing every postmortem body again for each report; ``outages``
+    (:func:`outage_periods` at the same ``now``) finding every component's outages again.
     """
     _require_aware("now", now)
     _require_aware("window_start", window_start)
     now = _utc(now)
     window_start = _utc(window_start) if window_start is not None else None
     config = portal.config
-    every = [inc for inc in portal.incidents if not inc.is_maintenance and inc.start <= now]
+    every = _counted(portal, now)
     selected = _select(every, now, window_start, component)
     durations, coverage, samples_of = _durations(selected, config)
     resolve = samples_of["time_to_resolve"]
@@ -1508,7 +1527,8 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
                      {name: samples_of[name] for name in ("time_to_detect", "time_to_resolve")},
                      list(durations["time_to_resolve"].by_severity), cadence_of, published_for),
         resolve_times=tuple(IncidentDuration(s.incident_id, s.severity, s.value) for s in resolve),
-        repeat_failures=_repeat_failures(portal, every, selected, now, window_start, component, action_items),
+        repeat_failures=_repeat_failures(portal, every, selected, now, window_start, component, action_items,
+                                         outages),
     )
 
 
