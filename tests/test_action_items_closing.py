@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from sitrep.cli import main
 from sitrep.derive.action_items import action_rows, summarize
 from sitrep.text.postmortem import ActionItem, Section, parse_action_items
+from tests import test_action_items_followup as followup
 from tests.support.helpers_build import (
     CHROMIUM,
     INC,
@@ -186,34 +187,9 @@ def test_done_items_without_a_closing_date_are_valid(tmp_path: Path, monkeypatch
 
 # --------------------------------------------------------------------------- the figures
 
-PM_API = "postmortems/2026-02-12-api-errors.md"
-PM_API_TEXT = """\
----
-title: Publishing API errors
-incidents: [2026-02-10-api-errors]
-date: 2026-02-12
-authors: [Priya Raman]
-status: published
-visibility: public
----
-## Summary
-A release broke publishing for 35 minutes.
-
-## Impact
-About 18% of publish requests failed.
-
-## Timeline
-- 14:28 UTC: release deployed.
-
-## Root Cause
-A library upgrade changed how empty custom fields are read.
-
-## Resolution
-We rolled back to the previous release.
-
-## Lessons Learned
-Canary releases would have caught this.
-
+PM_API = followup.PM_API
+# The follow-up tests' published postmortem, with action items closed in every form the date takes.
+PM_API_TEXT = followup.PM_API_TEXT.split("## Action Items")[0] + """\
 ## Action Items
 - [x] Add a canary stage - Owner: Marco Bianchi - Due: 2026-02-19 - Done: 2026-02-18
 - [x] Alert on publish errors - Marco Bianchi - 2026-02-15 - done 2026-02-20
