@@ -466,10 +466,6 @@ class PostmortemCompletion:
     missing: tuple[MissingPostmortem, ...]
 
 
-
-
-
-
 @dataclass(frozen=True)
 class Coverage:
     """How many selected incidents one duration metric could measure, and why not the rest."""

@@ -182,8 +182,6 @@ def _repeats_view(portal: Portal, m: Metrics, root: str,
                           "components": [names.get(c, c) for c in x.components],
                           "items": x.open_items} for x in found[:LIST_LIMIT]],
         "open_actions_total": len(found),
-        # A public edition shows action items only where public_pages lists them (as its postmortem pages).
-        "show_items": portal.config.publishes("action_items"),
     }
 
 
@@ -302,7 +300,8 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
         "late": [inc_link(i) for i in completion.published_late[-LIST_LIMIT:]],
         "late_total": len(completion.published_late),
         "actions": m.action_items,
-        # The action-items page and the items' own words exist only where the edition shows action items.
+        # The action-items page and the items' own words exist only where the edition shows action items
+        # (a public edition: where public_pages lists them, as its postmortem pages).
         "show_action_items": config.publishes("action_items"),
         "quality": quality,
         "open_incidents": [inc_link(i) for i in m.data_quality.open_incidents[-LIST_LIMIT:]],
