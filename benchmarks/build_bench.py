@@ -194,6 +194,8 @@ def main() -> None:
                         help="where the portals and sites are written (default: the system's temporary folder); "
                              "/dev/shm takes the disk out of the comparison")
     args = parser.parse_args()
+    if args.work_dir is not None:
+        args.work_dir.mkdir(parents=True, exist_ok=True)  # /dev/shm/<name> is gone after a reboot
     print(f"| incidents | pages | build s | floor s | time ratio | build CPU s | floor CPU s | CPU ratio | "
           f"build MiB | floor MiB | memory ratio | search index MB | output MB | "
           f"spread build / floor (of {args.runs}) | first build s / floor s |")
