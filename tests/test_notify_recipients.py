@@ -533,3 +533,25 @@ def test_a_daily_reminder_reads_every_day(portal: Path) -> None:
     assert result.exit_code == 0, result.output
     assert ("The next status update of this SEV4 incident was due at Dec 2, 2026 10:00 UTC (every day)."
             in result.output)
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_a_token_in_the_host_part_of_the_url_is_masked_too(portal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Telegram's URL starts with the bot token (``tgram://TOKEN/CHAT``), Discord's with the webhook id: the
+    failure line (the CI log, the ledger) names neither, while a real host name is still given."""
+    from apprise.plugins.discord import NotifyDiscord
+    from apprise.plugins.telegram import NotifyTelegram
+
+    closed = free_port()
+    monkeypatch.setattr(NotifyTelegram, "notify_url", f"http://127.0.0.1:{closed}/bot")
+    monkeypatch.setattr(NotifyDiscord, "notify_url", f"http://127.0.0.1:{closed}/api/webhooks")
+    declare_sev2(portal)
+    env = {"ONCALL_URL": "tgram://123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/987654321 "
+                         "discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js", "CUSTOMERS_URL": ""}
+    result = CliRunner().invoke(main, ["notify", "-f", str(portal / "mkdocs.yml"), "--channel", "oncall",
+                                       "--now", "2026-12-01T10:05:00Z"], env=env)
+    assert result.exit_code == 1
+    assert "Connection refused" in result.output and f"port={closed}" in result.output
+    ledger = (portal / ".sitrep-notify" / "ledger.json").read_text(encoding="utf-8")
+    for secret in ("AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "123456789", "4174216298", "JHMHI8qBe7bk2ZwO5U711o3dV_js"):
+        assert secret not in result.output and secret not in ledger

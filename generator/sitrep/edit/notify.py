@@ -202,12 +202,22 @@ Sender = Callable[[str, Message, frozenset[str]], Delivery]
 _PLAIN_KEYS = frozenset({"to", "from", "cc", "bcc", "mode", "format", "name"})
 
 
+#: A host part that names a machine: a dotted name or address, ``localhost`` or an IPv6 address in brackets. Any
+#: other host part of an Apprise URL is a token (Telegram's ``tgram://BOT_TOKEN/…``, Discord's webhook id).
+_HOST_NAME = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+|localhost|\[[0-9A-Fa-f:.]+\]")
+
+
 def secret_parts(url: str) -> set[str]:
     """The parts of a channel's value that may be secret: user, password, path segments and query values
-    (tokens, webhook ids), except the addresses of mail; host names and ports are not."""
+    (tokens, webhook ids), except the addresses of mail, and a host part that is not a host name (a token);
+    host names and ports are not."""
     parts: set[str] = set()
     for one in re.split(r"[\s,]+", url.strip()):
         split = urlsplit(one)
+        # Read by hand: urlsplit cannot tell "BOT_ID:TOKEN" (no port) from a host and port.
+        host = split.netloc.rpartition("@")[2]
+        if host and not _HOST_NAME.fullmatch(re.sub(r":[0-9]*$", "", host)):
+            parts.update((host, unquote(host), *host.split(":")))
         for credential in (split.username, split.password):
             if credential:
                 parts.update((credential, unquote(credential)))
