@@ -278,3 +278,52 @@ def test_the_scheduled_run_sends_one_reminder_per_missed_update_and_one_maintena
     public = received(http_receiver, "/public")
     assert not any("OVERDUE" in t for t in public), "reminders are internal only"
     assert [t for t in public if t.startswith("🔧 MAINTENANCE STARTS")] == starting
+
+
+# --------------------------------------------------------------------------- reopened incidents
+
+@pytest.mark.usefixtures("loopback_only")
+def test_an_incident_reopened_after_its_resolution_was_sent_is_resolved_again_in_every_channel(
+        repo: Path, http_receiver: HTTPServer) -> None:  # noqa: F811
+    """Customers told "resolved", then "failing again" (the resolving commit reverted, or the incident reopened
+    by hand as `sitrep resolve` says), hear the second resolution too: it used to have the first one's event id,
+    so the channels' last word stayed "failing again". Re-running, or reverting nothing new, sends nothing."""
+    env = receiving(http_receiver)
+
+    def step(*args: str, now: str) -> None:
+        result = sitrep(repo, *args, now=now)
+        assert result.exit_code == 0, result.output
+        commit(repo, " ".join(args[:2]))
+        sent = sitrep(repo, "notify", now=now, env=env)
+        assert sent.exit_code == 0, sent.output
+
+    step("new", "incident", "--title", "Checkout payments failing", "--severity", "SEV1", "--component",
+         "payments=major_outage", "--at", "2026-03-10T10:00:00Z", "--message", "Card payments fail.",
+         now="2026-03-10T10:01:00Z")
+    step("resolve", INCIDENT_ID, "--message", "Payments work again.", "--at", "2026-03-10T10:10:00Z",
+         now="2026-03-10T10:11:00Z")
+    git(repo, "revert", "--no-edit", "HEAD")  # the fix did not hold: the resolution is taken back
+    step("update", INCIDENT_ID, "--status", "identified", "--message", "Payments fail again; we are rolling back.",
+         "--at", "2026-03-10T10:20:00Z", now="2026-03-10T10:21:00Z")
+    step("resolve", INCIDENT_ID, "--message", "Payments have worked since the rollback.",
+         "--at", "2026-03-10T10:30:00Z", now="2026-03-10T10:31:00Z")
+    # Reopened by hand (the way `sitrep resolve` names): the resolved update kept, one appended after it.
+    record = repo / INCIDENT
+    text = record.read_text(encoding="utf-8").replace("resolved: 2026-03-10T10:30:00Z\n", "")
+    front, _, body = text.partition("\n---\n")
+    record.write_text(f"{front}\n  - at: 2026-03-10T10:40:00Z\n    status: investigating\n"
+                      f"    message: Some payments fail once more.\n---\n{body}", encoding="utf-8")
+    commit(repo, "Reopen")
+    assert sitrep(repo, "notify", now="2026-03-10T10:41:00Z", env=env).exit_code == 0
+    step("resolve", INCIDENT_ID, "--message", "All payments succeed.", "--at", "2026-03-10T10:50:00Z",
+         now="2026-03-10T10:51:00Z")
+    assert sitrep(repo, "notify", now="2026-03-10T10:55:00Z", env=env).exit_code == 0  # nothing new
+
+    for path in ("/team", "/public"):
+        titles = [t.split(" | ")[0] for t in received(http_receiver, path)]
+        assert [t.split(":")[0] for t in titles if not t.startswith("⏰")] == [
+            "🚨 SEV1 INCIDENT" if path == "/team" else "🔴 Investigating - Checkout payments failing",
+            "✅ RESOLVED", "⏳ UPDATE", "✅ RESOLVED", "⏳ UPDATE", "✅ RESOLVED"], path
+    resolutions = [b["message"] for b in json_bodies(http_receiver, "/public") if b["title"].startswith("✅")]
+    assert [r.split("Resolution: ")[1].splitlines()[0] for r in resolutions] == [
+        "Payments work again.", "Payments have worked since the rollback.", "All payments succeed."]

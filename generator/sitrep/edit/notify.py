@@ -12,6 +12,8 @@ Exactly once, in practice:
 
 * an event id is written to the ledger right after its delivery succeeded (the
   file is replaced atomically), so a re-run sends nothing twice;
+* a resolution a channel had is sent again after the channel heard the incident was open again (reopened by
+  hand, or the resolving commit reverted, then an update or a reminder): its last word is the resolution;
 * a failed delivery is not written as had: the next run sends it again. The channel's
   later events wait for it, so a channel never hears of an update before the
   declaration (a "resolved" never arrives before its "investigating"). The failure is kept
@@ -127,6 +129,18 @@ class Ledger:
         self.partial.get(channel, {}).pop(event_id, None)
         self.failing.get(channel, {}).pop(event_id, None)
 
+    def told_since(self, channel: str) -> dict[str, str]:
+        """Per record (``incident/<id>``), when the channel was last sent a message about it other than its
+        resolution (the ledger's time): a resolution it had before that was taken back (the incident was
+        reopened, or the resolving commit reverted, and the channel heard so)."""
+        told: dict[str, str] = {}
+        for event_id, info in self.channels.get(channel, {}).items():
+            resolution = event_id.endswith("/resolved")
+            if info.get("outcome") == "sent" and event_id.startswith("incident/") and not resolution:
+                record = record_of(event_id)
+                told[record] = max(told.get(record, ""), str(info.get("at", "")))
+        return told
+
     def record_failure(self, channel: str, event_id: str, error: str, now: datetime) -> None:
         """Keep that the channel failed to take the event (the first time, how often, the last reason)."""
         previous = self.failing.setdefault(channel, {}).get(event_id, {})
@@ -163,6 +177,11 @@ class Ledger:
             data["failing"] = failing
         write_atomically(self.path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
         self.existed = True
+
+
+def record_of(event_id: str) -> str:
+    """The record an event id is about: ``incident/<id>`` of ``incident/<id>/update/…``."""
+    return "/".join(event_id.split("/", 2)[:2])
 
 
 @contextlib.contextmanager
@@ -477,8 +496,13 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
         blocked: str | None = None  # the event that failed: the channel's later ones wait for it
         superseded = _superseded(channel, events_of[channel.audience], ledger, now, settings.max_age,
                                  first_run) if channel.audience == "public" else set()
+        # When the channel last heard of each incident other than by its resolution: a resolution it had before
+        # that was taken back (reopened by hand, or its commit reverted), so the one in the record now is news.
+        told = ledger.told_since(channel.name)
         for event in events_of[channel.audience]:
-            if ledger.has(channel.name, event.id):
+            if ledger.has(channel.name, event.id) and not (
+                    event.kind == "incident.resolved"
+                    and told.get(record_of(event.id), "") > ledger.channels[channel.name][event.id].get("at", "")):
                 # What an earlier run's message said stays said: a retry after a failure (or a skip) must not
                 # send the severity and impact the declaration covered, after the updates.
                 if ledger.channels[channel.name][event.id].get("outcome") != "skipped":
@@ -530,6 +554,9 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 ledger.record(channel.name, event.id, action, now)
                 if action in ("sent", "dropped"):
                     ledger.save()  # right away: a crash after this point cannot resend it
+            if action in ("sent", "would-send") and event.kind.startswith("incident.") \
+                    and event.kind != "incident.resolved":
+                told[record_of(event.id)] = iso_z(now.replace(microsecond=0))  # as the ledger records it
         if not dry_run:
             # A failure of an event the records no longer give (an update edited away) holds nothing back: the
             # ledger forgets it, and a skip of it is recorded all the same.
