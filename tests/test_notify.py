@@ -254,6 +254,9 @@ def test_a_failed_delivery_is_not_recorded_and_goes_out_on_the_next_run(
     failed = notify(root, "2026-02-13T14:45:00Z", env)
     assert failed.exit_code == 1
     assert "failed incident/2026-02-13-payments/declared" in failed.output
+    # The severity and impact it declares are said by it, not messages waiting behind it.
+    assert "deferred" not in failed.output and "holds back" not in failed.output
+    assert "hook: incident/2026-02-13-payments/declared failed; the next run retries it." in failed.output
     ledger = json.loads((root / ".sitrep-notify/ledger.json").read_text())
     assert "incident/2026-02-13-payments/declared" not in ledger["channels"].get("hook", {})
     http_receiver.expect_request("/hook").respond_with_data("ok")

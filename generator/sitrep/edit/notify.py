@@ -494,6 +494,7 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
             ledger.channels.setdefault(channel.name, {})
         covered: set[str] = set()
         blocked: str | None = None  # the event that failed: the channel's later ones wait for it
+        blocked_covers: set[str] = set()
         superseded = _superseded(channel, events_of[channel.audience], ledger, now, settings.max_age,
                                  first_run) if channel.audience == "public" else set()
         # When the channel last heard of each incident other than by its resolution: a resolution it had before
@@ -509,7 +510,10 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                     covered.update(event.covers)
                 continue
             if blocked:
-                report.outcomes.append(Outcome(channel.name, event, "deferred", f"waits for {blocked}"))
+                # What the failed message says (the severity and impact a declaration gives) is not a message
+                # waiting behind it: the retry covers it.
+                if event.id not in covered and event.id not in blocked_covers:
+                    report.outcomes.append(Outcome(channel.name, event, "deferred", f"waits for {blocked}"))
                 continue
             if event.id in drops.get(channel.name, ()):
                 action, detail = "dropped", "skipped by the on-call (--skip): never sent"
@@ -542,7 +546,7 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                         ledger.record_partial(channel.name, event.id, delivery.accepted)
                         ledger.record_failure(channel.name, event.id, delivery.error, now)
                         ledger.save()
-                        blocked = event.id
+                        blocked, blocked_covers = event.id, set(event.covers)
                         continue
                     action = "sent"
             report.outcomes.append(Outcome(channel.name, event, action, detail, message))
