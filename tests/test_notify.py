@@ -354,6 +354,9 @@ def test_dry_run_prints_the_messages_and_records_nothing(tmp_path: Path) -> None
     assert "🚨 SEV1 INCIDENT: Payment processing failures" in result.output
     assert "Incident Commander: Alice Commander" in result.output
     assert not (root / ".sitrep-notify").exists()  # no ledger, no lock: a dry run writes nothing
+    # A real run here would send nothing to the channel: the dry run says so, beside what it would send with it.
+    assert ("sitrep: warning: channel 'team': the environment variable TEAM_URL is not set here, so a real run "
+            "would send it nothing; shown is what it would send with it") in result.output
 
 
 def test_a_declaration_first_sent_after_an_escalation_says_it_once(tmp_path: Path) -> None:

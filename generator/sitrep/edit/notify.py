@@ -481,6 +481,10 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
             report.problems.append(f"channel {channel.name!r}: the environment variable {channel.url_env} is not "
                                    "set, so nothing was sent to it (add it as a secret of the notify step)")
             continue
+        if not url:  # a dry run on a machine without the secrets: show the messages, and that they would not go
+            report.problems.append(f"channel {channel.name!r}: the environment variable {channel.url_env} is not "
+                                   "set here, so a real run would send it nothing; shown is what it would send "
+                                   "with it")
         edition = editions[channel.audience]
         # Only Apprise URLs can be looked into (a test's sender gets other strings).
         if not dry_run and send is apprise_send and (shared := shared_destinations(url)) > 1:
