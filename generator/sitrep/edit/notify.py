@@ -514,10 +514,11 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                     covered.update(event.covers)
                 continue
             if blocked:
-                # What the failed message says (the severity and impact a declaration gives) is not a message
-                # waiting behind it: the retry covers it.
+                # What the failed message, or one waiting behind it, says (the severity and impact a declaration
+                # gives) is not a message of its own waiting: it will be covered.
                 if event.id not in covered and event.id not in blocked_covers:
                     report.outcomes.append(Outcome(channel.name, event, "deferred", f"waits for {blocked}"))
+                    blocked_covers.update(event.covers)
                 continue
             if event.id in drops.get(channel.name, ()):
                 action, detail = "dropped", "skipped by the on-call (--skip): never sent"
