@@ -555,3 +555,17 @@ def test_a_token_in_the_host_part_of_the_url_is_masked_too(portal: Path, monkeyp
     ledger = (portal / ".sitrep-notify" / "ledger.json").read_text(encoding="utf-8")
     for secret in ("AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "123456789", "4174216298", "JHMHI8qBe7bk2ZwO5U711o3dV_js"):
         assert secret not in result.output and secret not in ledger
+
+
+def test_a_letter_once_every_component_recovered_does_not_say_affected_none(portal: Path) -> None:
+    """Monitoring with every component back: the letter says what recovered, not "Affected: none"."""
+    sitrep(portal, "new", "incident", "--title", "API requests failing", "--severity", "SEV1",
+           "--component", "api=major_outage", "--message", "Investigating.", "--at", "2026-12-01T10:00:00Z")
+    sitrep(portal, "update", ID, "--status", "monitoring", "--component", "api=operational",
+           "--message", "A fix is deployed; we are watching.", "--at", "2026-12-01T10:20:00Z")
+    result = CliRunner().invoke(main, ["notify", "-f", str(portal / "mkdocs.yml"), "--dry-run", "--channel",
+                                       "customers", "--now", "2026-12-01T10:21:00Z"])
+    assert result.exit_code == 0, result.output
+    letter = result.output.split("[Monitoring] API requests failing - Acme Status", 1)[1]
+    assert "Affected:" not in letter
+    assert "A fix is deployed; we are watching.\n\nRecovered: Public API\nWe will post the next update by" in letter
