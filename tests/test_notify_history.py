@@ -327,3 +327,32 @@ def test_an_incident_reopened_after_its_resolution_was_sent_is_resolved_again_in
     resolutions = [b["message"] for b in json_bodies(http_receiver, "/public") if b["title"].startswith("✅")]
     assert [r.split("Resolution: ")[1].splitlines()[0] for r in resolutions] == [
         "Payments work again.", "Payments have worked since the rollback.", "All payments succeed."]
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_an_update_whose_time_is_corrected_by_a_force_push_is_not_sent_again(
+        repo: Path, http_receiver: HTTPServer) -> None:  # noqa: F811
+    """An update posted with a wrong time, sent, then corrected (commit amended, force-pushed) has a new id; the
+    channels already have its words and do not get them twice. A new update with the same words still goes."""
+    env = receiving(http_receiver)
+    declared = sitrep(repo, "new", "incident", "--title", "Checkout payments failing", "--severity", "SEV1",
+                      "--component", "payments=major_outage", "--at", "2026-03-10T10:00:00Z",
+                      "--message", "Card payments fail.", now="2026-03-10T10:01:00Z")
+    assert declared.exit_code == 0, declared.output
+    updated = sitrep(repo, "update", INCIDENT_ID, "--status", "identified", "--message", "We are rolling back.",
+                     "--at", "2026-03-10T10:02:00Z", now="2026-03-10T10:12:00Z")
+    assert updated.exit_code == 0, updated.output
+    commit(repo, "Declare and update")
+    assert sitrep(repo, "notify", now="2026-03-10T10:12:00Z", env=env).exit_code == 0
+    record = repo / INCIDENT
+    record.write_text(record.read_text(encoding="utf-8").replace("2026-03-10T10:02:00Z", "2026-03-10T10:12:00Z"),
+                      encoding="utf-8")
+    git(repo, "commit", "-q", "--amend", "-a", "--no-edit")  # the time fixed, then force-pushed
+    assert sitrep(repo, "notify", now="2026-03-10T10:13:00Z", env=env).exit_code == 0
+    again = sitrep(repo, "update", INCIDENT_ID, "--status", "identified", "--message", "We are rolling back.",
+                   "--at", "2026-03-10T10:25:00Z", now="2026-03-10T10:25:00Z")
+    assert again.exit_code == 0, again.output
+    assert sitrep(repo, "notify", now="2026-03-10T10:26:00Z", env=env).exit_code == 0
+    for path in ("/team", "/public"):
+        updates = [t for t in received(http_receiver, path) if t.startswith("⏳ UPDATE")]
+        assert len(updates) == 2, (path, updates)  # the 10:02 one once (not again as 10:12), and the 10:25 one

@@ -14,6 +14,9 @@ Exactly once, in practice:
   file is replaced atomically), so a re-run sends nothing twice;
 * a resolution a channel had is sent again after the channel heard the incident was open again (reopened by
   hand, or the resolving commit reverted, then an update or a reminder): its last word is the resolution;
+* an update whose time was corrected after it was sent (a force-push) has a new id but the same words: the ledger
+  keeps a digest of each sent update's words, and an update repeating those of one the records no longer give is
+  ``covered``, not sent twice;
 * a failed delivery is not written as had: the next run sends it again. The channel's
   later events wait for it, so a channel never hears of an update before the
   declaration (a "resolved" never arrives before its "investigating"). The failure is kept
@@ -121,11 +124,13 @@ class Ledger:
         """Whether the channel has an outcome for the event, so it is never sent again."""
         return event_id in self.channels.get(channel, {})
 
-    def record(self, channel: str, event_id: str, outcome: str, now: datetime) -> None:
-        """Keep the event's ``outcome`` (one of :data:`OUTCOMES`) for the channel; a partial or failed
-        delivery of it is done with."""
-        self.channels.setdefault(channel, {})[event_id] = {
-            "outcome": outcome, "at": iso_z(now.replace(microsecond=0))}
+    def record(self, channel: str, event_id: str, outcome: str, now: datetime, said: str | None = None) -> None:
+        """Keep the event's ``outcome`` (one of :data:`OUTCOMES`) for the channel, with the digest of the words
+        of an update it was sent (:func:`words_digest`); a partial or failed delivery of it is done with."""
+        entry = {"outcome": outcome, "at": iso_z(now.replace(microsecond=0))}
+        if said:
+            entry["said"] = said
+        self.channels.setdefault(channel, {})[event_id] = entry
         self.partial.get(channel, {}).pop(event_id, None)
         self.failing.get(channel, {}).pop(event_id, None)
 
@@ -140,6 +145,15 @@ class Ledger:
                 record = record_of(event_id)
                 told[record] = max(told.get(record, ""), str(info.get("at", "")))
         return told
+
+    def said_before(self, channel: str, current: set[str]) -> dict[tuple[str, str], list[str]]:
+        """Per (record, words digest), the ids of updates the channel has the words of that the records no longer
+        give (edited since: a time corrected and force-pushed gives an update a new id, not new words)."""
+        gone: dict[tuple[str, str], list[str]] = {}
+        for event_id, info in sorted(self.channels.get(channel, {}).items()):
+            if "said" in info and event_id not in current:
+                gone.setdefault((record_of(event_id), info["said"]), []).append(event_id)
+        return gone
 
     def record_failure(self, channel: str, event_id: str, error: str, now: datetime) -> None:
         """Keep that the channel failed to take the event (the first time, how often, the last reason)."""
@@ -177,6 +191,15 @@ class Ledger:
             data["failing"] = failing
         write_atomically(self.path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
         self.existed = True
+
+
+def words_digest(event: Event) -> str | None:
+    """A digest of what an update says (its status and message), kept in the ledger with a sent update so an
+    update whose id changed (its time corrected) is not sent again; None for other events."""
+    if event.kind != "incident.updated" or event.update is None:
+        return None
+    words = f"{event.update.status}\n{event.update.message.strip()}"
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
 
 
 def record_of(event_id: str) -> str:
@@ -504,6 +527,8 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
         # When the channel last heard of each incident other than by its resolution: a resolution it had before
         # that was taken back (reopened by hand, or its commit reverted), so the one in the record now is news.
         told = ledger.told_since(channel.name)
+        current = {e.id for e in events_of[channel.audience]}
+        said_before = ledger.said_before(channel.name, current)
         for event in events_of[channel.audience]:
             if ledger.has(channel.name, event.id) and not (
                     event.kind == "incident.resolved"
@@ -520,12 +545,21 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                     report.outcomes.append(Outcome(channel.name, event, "deferred", f"waits for {blocked}"))
                     blocked_covers.update(event.covers)
                 continue
+            words_moved = False  # the event has the words of an update sent before under another id
             if event.id in drops.get(channel.name, ()):
                 action, detail = "dropped", "skipped by the on-call (--skip): never sent"
             elif event.id in covered:
                 action, detail = "covered", "said by an earlier message"
             elif event.id in superseded:
                 action, detail = "covered", "a later message of this run says it"
+            elif said_before.get((record_of(event.id), words_digest(event))):
+                # The same words under an id the records no longer give: the update itself, edited. Matched once
+                # (its words move to the new id), so a later update saying the same again is sent.
+                earlier = said_before[(record_of(event.id), words_digest(event))].pop(0)
+                action, detail = "covered", f"sent before as {earlier}: the update was edited (its time) since"
+                words_moved = True
+                if not dry_run:
+                    del ledger.channels[channel.name][earlier]["said"]
             elif _too_old(event, now, settings.max_age, first_run):
                 action, detail = "expired", "older than notify.max_age" if event.at else "first run"
             elif (why := _filtered_out(channel, event)) is not None:
@@ -560,7 +594,8 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
             if action != "skipped":
                 covered.update(event.covers)
             if not dry_run:
-                ledger.record(channel.name, event.id, action, now)
+                ledger.record(channel.name, event.id, action, now,
+                              words_digest(event) if action == "sent" or words_moved else None)
                 if action in ("sent", "dropped"):
                     ledger.save()  # right away: a crash after this point cannot resend it
             if action in ("sent", "would-send") and event.kind.startswith("incident.") \
@@ -569,7 +604,6 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
         if not dry_run:
             # A failure of an event the records no longer give (an update edited away) holds nothing back: the
             # ledger forgets it, and a skip of it is recorded all the same.
-            current = {e.id for e in events_of[channel.audience]}
             for event_id in drops.get(channel.name, set()) - current:
                 ledger.record(channel.name, event_id, "dropped", now)
             for event_id in set(ledger.failing.get(channel.name, {})) - current:
