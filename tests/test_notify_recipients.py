@@ -569,3 +569,19 @@ def test_a_letter_once_every_component_recovered_does_not_say_affected_none(port
     letter = result.output.split("[Monitoring] API requests failing - Acme Status", 1)[1]
     assert "Affected:" not in letter
     assert "A fix is deployed; we are watching.\n\nRecovered: Public API\nWe will post the next update by" in letter
+
+
+def test_a_title_written_on_two_lines_is_one_subject_line(portal: Path) -> None:
+    """YAML lets a title hold a line break ("…\\n…"); the page shows it as one line, and so does the subject
+    (the first line of a message): not the title's first half as subject and the rest in the body."""
+    (portal / "incidents/2026").mkdir(parents=True)
+    (portal / "incidents/2026/2026-12-01-api.md").write_text(
+        '---\ntitle: "API requests\\n  failing"\nseverity: SEV1\nstarted: 2026-12-01T10:00:00Z\n'
+        "components:\n  api: major_outage\nupdates:\n  - at: 2026-12-01T10:00:00Z\n    status: investigating\n"
+        "    message: Investigating.\n---\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["notify", "-f", str(portal / "mkdocs.yml"), "--dry-run",
+                                       "--now", "2026-12-01T10:05:00Z"])
+    assert result.exit_code == 0, result.output
+    assert "--- customers: incident/2026-12-01-api/declared\n[Investigating] API requests failing - Acme Status\n" \
+        in result.output
+    assert "--- oncall: incident/2026-12-01-api/declared\n🚨 SEV1 INCIDENT: API requests failing\n" in result.output

@@ -171,6 +171,12 @@ def postmortem_title(title: str) -> str:
 
 # --------------------------------------------------------------------------- views
 
+def one_line(text: str) -> str:
+    """A title as a page shows it, on one line: a line break written in its YAML is a space, as in HTML (a
+    message's first line is its title, an email's subject)."""
+    return " ".join(text.split())
+
+
 def _plain(markdown: str) -> str:
     """Markdown body -> readable plain text: comments dropped, blank lines collapsed."""
     text = strip_html_comments(markdown)
@@ -206,7 +212,7 @@ def postmortem_view(config: SitrepConfig, pm: Postmortem, audience: str) -> dict
     items = audience == "internal" or "action_items" in config.public_pages
     return {
         "id": pm.id,
-        "title": pm.title,
+        "title": one_line(pm.title),
         "url": link(config, audience, pm.visibility, postmortem_page(pm.id)),
         "summary": sections.get("summary", ""),
         "impact": sections.get("impact", ""),
@@ -225,7 +231,7 @@ def incident_view(portal: Portal, inc: Incident, derived: IncidentState, audienc
     view: dict[str, Any] = {
         "id": inc.id,
         "kind": inc.kind,
-        "title": inc.title,
+        "title": one_line(inc.title),
         "url": link(config, audience, inc.visibility, incident_page(inc.id)),
         "severity": _severity_view(severity),
         "status": inc.status,
