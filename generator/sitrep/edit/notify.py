@@ -134,14 +134,13 @@ class Ledger:
         self.partial.get(channel, {}).pop(event_id, None)
         self.failing.get(channel, {}).pop(event_id, None)
 
-    def told_since(self, channel: str) -> dict[str, str]:
-        """Per record (``incident/<id>``), when the channel was last sent a message about it other than its
-        resolution (the ledger's time): a resolution it had before that was taken back (the incident was
-        reopened, or the resolving commit reverted, and the channel heard so)."""
+    def told_open(self, channel: str) -> dict[str, str]:
+        """Per incident (``incident/<id>``), when the channel was last sent word that it is open (an update or a
+        reminder; the ledger's time): a resolution it had before that was taken back (the incident was reopened,
+        or the resolving commit reverted, and the channel heard so)."""
         told: dict[str, str] = {}
         for event_id, info in self.channels.get(channel, {}).items():
-            resolution = event_id.endswith("/resolved")
-            if info.get("outcome") == "sent" and event_id.startswith("incident/") and not resolution:
+            if info.get("outcome") == "sent" and _OPEN_AGAIN_ID.match(event_id):
                 record = record_of(event_id)
                 told[record] = max(told.get(record, ""), str(info.get("at", "")))
         return told
@@ -191,6 +190,11 @@ class Ledger:
             data["failing"] = failing
         write_atomically(self.path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
         self.existed = True
+
+
+#: Ids of the events that tell a channel an incident is open: its updates and reminders (not the severity or impact
+#: of a record edited after its resolution).
+_OPEN_AGAIN_ID = re.compile(r"incident/[^/]+/(update|overdue)/")
 
 
 def words_digest(event: Event) -> str | None:
@@ -524,9 +528,9 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
         blocked_covers: set[str] = set()
         superseded = _superseded(channel, events_of[channel.audience], ledger, now, settings.max_age,
                                  first_run) if channel.audience == "public" else set()
-        # When the channel last heard of each incident other than by its resolution: a resolution it had before
+        # When the channel last heard each incident is open (an update, a reminder): a resolution it had before
         # that was taken back (reopened by hand, or its commit reverted), so the one in the record now is news.
-        told = ledger.told_since(channel.name)
+        told = ledger.told_open(channel.name)
         current = {e.id for e in events_of[channel.audience]}
         said_before = ledger.said_before(channel.name, current)
         for event in events_of[channel.audience]:
@@ -598,8 +602,7 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                               words_digest(event) if action == "sent" or words_moved else None)
                 if action in ("sent", "dropped"):
                     ledger.save()  # right away: a crash after this point cannot resend it
-            if action in ("sent", "would-send") and event.kind.startswith("incident.") \
-                    and event.kind != "incident.resolved":
+            if action in ("sent", "would-send") and _OPEN_AGAIN_ID.match(event.id):
                 told[record_of(event.id)] = iso_z(now.replace(microsecond=0))  # as the ledger records it
         if not dry_run:
             # A failure of an event the records no longer give (an update edited away) holds nothing back: the
