@@ -149,10 +149,10 @@ class Ledger:
         """Per (record, words digest), the ids of updates the channel has the words of that the records no longer
         give (edited since: a time corrected and force-pushed gives an update a new id, not new words)."""
         gone: dict[tuple[str, str], list[str]] = {}
-        for event_id, info in sorted(self.channels.get(channel, {}).items()):
+        for event_id, info in self.channels.get(channel, {}).items():
             if "said" in info and event_id not in current:
                 gone.setdefault((record_of(event_id), info["said"]), []).append(event_id)
-        return gone
+        return {key: sorted(ids) for key, ids in gone.items()}  # oldest first: update ids start with their time
 
     def record_failure(self, channel: str, event_id: str, error: str, now: datetime) -> None:
         """Keep that the channel failed to take the event (the first time, how often, the last reason)."""
