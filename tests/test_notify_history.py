@@ -175,10 +175,10 @@ def test_every_event_arrives_exactly_once_through_declare_update_escalate_resolv
     team = received(http_receiver, "/team")
     assert team == [
         "🚨 SEV2 INCIDENT: Checkout payments failing | Detection: Mar 10, 2026 10:00 UTC",
-        "⏳ UPDATE: Checkout payments failing | Status: Identified",
+        "⏳ UPDATE: Checkout payments failing | Time: Mar 10, 2026 10:20 UTC",
         # The escalating update is one message saying what changed, not three (update, severity, impact).
         "⚠️ Checkout payments failing: Severity raised to SEV1. Billing & payments now major outage. "
-        "| Status: Identified",
+        "| Time: Mar 10, 2026 10:40 UTC",
         "✅ RESOLVED: Checkout payments failing | Duration: 1 h (started Mar 10, 2026 10:00 UTC, resolved "
         "Mar 10, 2026 11:00 UTC)",
         "📝 POSTMORTEM: Checkout payments failing | A certificate rotation broke the connection to the payment "
@@ -190,7 +190,13 @@ def test_every_event_arrives_exactly_once_through_declare_update_escalate_resolv
     assert "a certificate rotation at our payment provider" in bodies[1]
     assert "rolling back the certificate" in bodies[2]
     # Customers (public, SEV1 by default) hear nothing of the SEV2 phase and everything from the escalation.
-    assert received(http_receiver, "/public") == team[2:]  # from the escalation on, in the same order
+    # The procedures' status-page updates, with what changed opening the escalation's text.
+    assert received(http_receiver, "/public") == [
+        "🟡 Identified - Checkout payments failing | Time: Mar 10, 2026 10:40 UTC",
+        "🟢 Resolved - Checkout payments failing | Duration: 1 h (started Mar 10, 2026 10:00 UTC, resolved "
+        "Mar 10, 2026 11:00 UTC)", team[4]]  # from the escalation on, in the same order
+    escalation = json_bodies(http_receiver, "/public")[0]["message"]
+    assert "\n\nSeverity raised to SEV1. Billing & payments now major outage.\nAll card payments" in escalation
     assert "Priya" not in json.dumps(json_bodies(http_receiver, "/public"))
     ledger = json.loads((repo / ".sitrep-notify" / "ledger.json").read_text(encoding="utf-8"))
     sent = sorted(k for k, v in ledger["channels"]["team"].items() if v["outcome"] == "sent")
@@ -320,11 +326,13 @@ def test_an_incident_reopened_after_its_resolution_was_sent_is_resolved_again_in
     assert sitrep(repo, "notify", now="2026-03-10T10:55:00Z", env=env).exit_code == 0  # nothing new
 
     for path in ("/team", "/public"):
-        titles = [t.split(" | ")[0] for t in received(http_receiver, path)]
-        assert [t.split(":")[0] for t in titles if not t.startswith("⏰")] == [
-            "🚨 SEV1 INCIDENT" if path == "/team" else "🔴 Investigating - Checkout payments failing",
-            "✅ RESOLVED", "⏳ UPDATE", "✅ RESOLVED", "⏳ UPDATE", "✅ RESOLVED"], path
-    resolutions = [b["message"] for b in json_bodies(http_receiver, "/public") if b["title"].startswith("✅")]
+        titles = [t.split(" | ")[0].split(" - ")[0] for t in received(http_receiver, path)]
+        assert [t.split(":")[0] for t in titles if not t.startswith("⏰")] == (
+            ["🚨 SEV1 INCIDENT", "✅ RESOLVED", "⏳ UPDATE", "✅ RESOLVED", "⏳ UPDATE", "✅ RESOLVED"]
+            if path == "/team" else
+            ["🔴 Investigating", "🟢 Resolved", "🟡 Identified", "🟢 Resolved", "🔴 Investigating",
+             "🟢 Resolved"]), path
+    resolutions = [b["message"] for b in json_bodies(http_receiver, "/public") if b["title"].startswith("🟢")]
     assert [r.split("Resolution: ")[1].splitlines()[0] for r in resolutions] == [
         "Payments work again.", "Payments have worked since the rollback.", "All payments succeed."]
 
@@ -354,5 +362,5 @@ def test_an_update_whose_time_is_corrected_by_a_force_push_is_not_sent_again(
     assert again.exit_code == 0, again.output
     assert sitrep(repo, "notify", now="2026-03-10T10:26:00Z", env=env).exit_code == 0
     for path in ("/team", "/public"):
-        updates = [t for t in received(http_receiver, path) if t.startswith("⏳ UPDATE")]
+        updates = [t for t in received(http_receiver, path) if t.startswith(("⏳ UPDATE", "🟡 Identified"))]
         assert len(updates) == 2, (path, updates)  # the 10:02 one once (not again as 10:12), and the 10:25 one

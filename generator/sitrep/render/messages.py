@@ -74,6 +74,10 @@ MAINTENANCE_EVENT_STATE = {"maintenance.scheduled": "scheduled", "maintenance.st
                            "maintenance.started": "in_progress", "maintenance.completed": "completed"}
 
 
+#: The mark before an incident's status in the customers' chat messages, as the procedures' status-page updates
+#: write it: "🔴 Investigating - …", "🟡 Identified - …", "🟢 Resolved - …".
+STATUS_MARKS = {"investigating": "🔴", "identified": "🟡", "monitoring": "🟡", "resolved": "🟢"}
+
 #: How a message reads at a glance, Apprise's notify types: the colour of a Slack or Discord attachment,
 #: the icon of a Teams card, the band of an HTML letter.
 TONES = ("info", "success", "warning", "failure")
@@ -139,6 +143,7 @@ def message_env(override_dir: Path | None) -> jinja2.Environment:
     env.filters["duration"] = format_duration
     env.filters["status_label"] = status_label
     env.filters["update_label"] = update_label
+    env.filters["status_mark"] = lambda status: STATUS_MARKS.get(status, "🔵")
     env.filters["maintenance_affects"] = lambda kind: maintenance_affects(MAINTENANCE_EVENT_STATE.get(kind, kind))
     env.filters["postmortem_title"] = postmortem_title
     env.filters["every"] = every
