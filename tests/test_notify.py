@@ -254,13 +254,26 @@ def test_a_failed_delivery_is_not_recorded_and_goes_out_on_the_next_run(
     failed = notify(root, "2026-02-13T14:45:00Z", env)
     assert failed.exit_code == 1
     assert "failed incident/2026-02-13-payments/declared" in failed.output
+    # The severity and impact it declares are said by it, not messages waiting behind it.
+    assert "deferred" not in failed.output and "holds back" not in failed.output
+    assert "hook: incident/2026-02-13-payments/declared failed; the next run retries it." in failed.output
+    # A second incident waits behind it: its declaration does, not the severity and impact that one says.
+    second = root / "incidents/2026/2026-02-13-web.md"
+    second.write_text(sev1().replace("Payment processing failures", "Web app down").replace("payments:", "web-app:"),
+                      encoding="utf-8")
+    http_receiver.expect_oneshot_request("/hook").respond_with_data("busy", status=503)
+    failed = notify(root, "2026-02-13T14:46:00Z", env)
+    deferred = [line.split(": ")[3] for line in failed.output.splitlines() if ": deferred " in line]
+    assert deferred == ["deferred incident/2026-02-13-web/declared"], failed.output
+    assert "declared holds back 1 later event(s)" in failed.output
+    second.unlink()
     ledger = json.loads((root / ".sitrep-notify/ledger.json").read_text())
     assert "incident/2026-02-13-payments/declared" not in ledger["channels"].get("hook", {})
     http_receiver.expect_request("/hook").respond_with_data("ok")
     retried = notify(root, "2026-02-13T14:50:00Z", env)
     assert retried.exit_code == 0, retried.output
     bodies = json_bodies(http_receiver, "/hook")
-    assert len(bodies) == 2 and bodies[0] == bodies[1]  # the same alert, delivered on the retry
+    assert len(bodies) == 3 and bodies[0] == bodies[1] == bodies[2]  # the same alert, delivered on the retry
 
 
 # --------------------------------------------------------------------------- canary
@@ -351,6 +364,9 @@ def test_dry_run_prints_the_messages_and_records_nothing(tmp_path: Path) -> None
     assert "🚨 SEV1 INCIDENT: Payment processing failures" in result.output
     assert "Incident Commander: Alice Commander" in result.output
     assert not (root / ".sitrep-notify").exists()  # no ledger, no lock: a dry run writes nothing
+    # A real run here would send nothing to the channel: the dry run says so, beside what it would send with it.
+    assert ("sitrep: warning: channel 'team': the environment variable TEAM_URL is not set here, so a real run "
+            "would send it nothing; shown is what it would send with it") in result.output
 
 
 def test_a_declaration_first_sent_after_an_escalation_says_it_once(tmp_path: Path) -> None:

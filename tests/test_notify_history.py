@@ -175,10 +175,10 @@ def test_every_event_arrives_exactly_once_through_declare_update_escalate_resolv
     team = received(http_receiver, "/team")
     assert team == [
         "🚨 SEV2 INCIDENT: Checkout payments failing | Detection: Mar 10, 2026 10:00 UTC",
-        "⏳ UPDATE: Checkout payments failing | Status: Identified",
+        "⏳ UPDATE: Checkout payments failing | Time: Mar 10, 2026 10:20 UTC",
         # The escalating update is one message saying what changed, not three (update, severity, impact).
         "⚠️ Checkout payments failing: Severity raised to SEV1. Billing & payments now major outage. "
-        "| Status: Identified",
+        "| Time: Mar 10, 2026 10:40 UTC",
         "✅ RESOLVED: Checkout payments failing | Duration: 1 h (started Mar 10, 2026 10:00 UTC, resolved "
         "Mar 10, 2026 11:00 UTC)",
         "📝 POSTMORTEM: Checkout payments failing | A certificate rotation broke the connection to the payment "
@@ -190,7 +190,13 @@ def test_every_event_arrives_exactly_once_through_declare_update_escalate_resolv
     assert "a certificate rotation at our payment provider" in bodies[1]
     assert "rolling back the certificate" in bodies[2]
     # Customers (public, SEV1 by default) hear nothing of the SEV2 phase and everything from the escalation.
-    assert received(http_receiver, "/public") == team[2:]  # from the escalation on, in the same order
+    # The procedures' status-page updates, with what changed opening the escalation's text.
+    assert received(http_receiver, "/public") == [
+        "🟡 Identified - Checkout payments failing | Time: Mar 10, 2026 10:40 UTC",
+        "🟢 Resolved - Checkout payments failing | Duration: 1 h (started Mar 10, 2026 10:00 UTC, resolved "
+        "Mar 10, 2026 11:00 UTC)", team[4]]  # from the escalation on, in the same order
+    escalation = json_bodies(http_receiver, "/public")[0]["message"]
+    assert "\n\nSeverity raised to SEV1. Billing & payments now major outage.\nAll card payments" in escalation
     assert "Priya" not in json.dumps(json_bodies(http_receiver, "/public"))
     ledger = json.loads((repo / ".sitrep-notify" / "ledger.json").read_text(encoding="utf-8"))
     sent = sorted(k for k, v in ledger["channels"]["team"].items() if v["outcome"] == "sent")
@@ -278,3 +284,83 @@ def test_the_scheduled_run_sends_one_reminder_per_missed_update_and_one_maintena
     public = received(http_receiver, "/public")
     assert not any("OVERDUE" in t for t in public), "reminders are internal only"
     assert [t for t in public if t.startswith("🔧 MAINTENANCE STARTS")] == starting
+
+
+# --------------------------------------------------------------------------- reopened incidents
+
+@pytest.mark.usefixtures("loopback_only")
+def test_an_incident_reopened_after_its_resolution_was_sent_is_resolved_again_in_every_channel(
+        repo: Path, http_receiver: HTTPServer) -> None:  # noqa: F811
+    """Customers told "resolved", then "failing again" (the resolving commit reverted, or the incident reopened
+    by hand as `sitrep resolve` says), hear the second resolution too: it used to have the first one's event id,
+    so the channels' last word stayed "failing again". Re-running, or reverting nothing new, sends nothing."""
+    env = receiving(http_receiver)
+
+    def step(*args: str, now: str) -> None:
+        result = sitrep(repo, *args, now=now)
+        assert result.exit_code == 0, result.output
+        commit(repo, " ".join(args[:2]))
+        sent = sitrep(repo, "notify", now=now, env=env)
+        assert sent.exit_code == 0, sent.output
+
+    step("new", "incident", "--title", "Checkout payments failing", "--severity", "SEV1", "--component",
+         "payments=major_outage", "--at", "2026-03-10T10:00:00Z", "--message", "Card payments fail.",
+         now="2026-03-10T10:01:00Z")
+    step("resolve", INCIDENT_ID, "--message", "Payments work again.", "--at", "2026-03-10T10:10:00Z",
+         now="2026-03-10T10:11:00Z")
+    git(repo, "revert", "--no-edit", "HEAD")  # the fix did not hold: the resolution is taken back
+    step("update", INCIDENT_ID, "--status", "identified", "--message", "Payments fail again; we are rolling back.",
+         "--at", "2026-03-10T10:20:00Z", now="2026-03-10T10:21:00Z")
+    step("resolve", INCIDENT_ID, "--message", "Payments have worked since the rollback.",
+         "--at", "2026-03-10T10:30:00Z", now="2026-03-10T10:31:00Z")
+    # Reopened by hand (the way `sitrep resolve` names): the resolved update kept, one appended after it.
+    record = repo / INCIDENT
+    text = record.read_text(encoding="utf-8").replace("resolved: 2026-03-10T10:30:00Z\n", "")
+    front, _, body = text.partition("\n---\n")
+    record.write_text(f"{front}\n  - at: 2026-03-10T10:40:00Z\n    status: investigating\n"
+                      f"    message: Some payments fail once more.\n---\n{body}", encoding="utf-8")
+    commit(repo, "Reopen")
+    assert sitrep(repo, "notify", now="2026-03-10T10:41:00Z", env=env).exit_code == 0
+    step("resolve", INCIDENT_ID, "--message", "All payments succeed.", "--at", "2026-03-10T10:50:00Z",
+         now="2026-03-10T10:51:00Z")
+    assert sitrep(repo, "notify", now="2026-03-10T10:55:00Z", env=env).exit_code == 0  # nothing new
+
+    for path in ("/team", "/public"):
+        titles = [t.split(" | ")[0].split(" - ")[0] for t in received(http_receiver, path)]
+        assert [t.split(":")[0] for t in titles if not t.startswith("⏰")] == (
+            ["🚨 SEV1 INCIDENT", "✅ RESOLVED", "⏳ UPDATE", "✅ RESOLVED", "⏳ UPDATE", "✅ RESOLVED"]
+            if path == "/team" else
+            ["🔴 Investigating", "🟢 Resolved", "🟡 Identified", "🟢 Resolved", "🔴 Investigating",
+             "🟢 Resolved"]), path
+    resolutions = [b["message"] for b in json_bodies(http_receiver, "/public") if b["title"].startswith("🟢")]
+    assert [r.split("Resolution: ")[1].splitlines()[0] for r in resolutions] == [
+        "Payments work again.", "Payments have worked since the rollback.", "All payments succeed."]
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_an_update_whose_time_is_corrected_by_a_force_push_is_not_sent_again(
+        repo: Path, http_receiver: HTTPServer) -> None:  # noqa: F811
+    """An update posted with a wrong time, sent, then corrected (commit amended, force-pushed) has a new id; the
+    channels already have its words and do not get them twice. A new update with the same words still goes."""
+    env = receiving(http_receiver)
+    declared = sitrep(repo, "new", "incident", "--title", "Checkout payments failing", "--severity", "SEV1",
+                      "--component", "payments=major_outage", "--at", "2026-03-10T10:00:00Z",
+                      "--message", "Card payments fail.", now="2026-03-10T10:01:00Z")
+    assert declared.exit_code == 0, declared.output
+    updated = sitrep(repo, "update", INCIDENT_ID, "--status", "identified", "--message", "We are rolling back.",
+                     "--at", "2026-03-10T10:02:00Z", now="2026-03-10T10:12:00Z")
+    assert updated.exit_code == 0, updated.output
+    commit(repo, "Declare and update")
+    assert sitrep(repo, "notify", now="2026-03-10T10:12:00Z", env=env).exit_code == 0
+    record = repo / INCIDENT
+    record.write_text(record.read_text(encoding="utf-8").replace("2026-03-10T10:02:00Z", "2026-03-10T10:12:00Z"),
+                      encoding="utf-8")
+    git(repo, "commit", "-q", "--amend", "-a", "--no-edit")  # the time fixed, then force-pushed
+    assert sitrep(repo, "notify", now="2026-03-10T10:13:00Z", env=env).exit_code == 0
+    again = sitrep(repo, "update", INCIDENT_ID, "--status", "identified", "--message", "We are rolling back.",
+                   "--at", "2026-03-10T10:25:00Z", now="2026-03-10T10:25:00Z")
+    assert again.exit_code == 0, again.output
+    assert sitrep(repo, "notify", now="2026-03-10T10:26:00Z", env=env).exit_code == 0
+    for path in ("/team", "/public"):
+        updates = [t for t in received(http_receiver, path) if t.startswith(("⏳ UPDATE", "🟡 Identified"))]
+        assert len(updates) == 2, (path, updates)  # the 10:02 one once (not again as 10:12), and the 10:25 one

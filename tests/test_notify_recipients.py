@@ -533,3 +533,55 @@ def test_a_daily_reminder_reads_every_day(portal: Path) -> None:
     assert result.exit_code == 0, result.output
     assert ("The next status update of this SEV4 incident was due at Dec 2, 2026 10:00 UTC (every day)."
             in result.output)
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_a_token_in_the_host_part_of_the_url_is_masked_too(portal: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Telegram's URL starts with the bot token (``tgram://TOKEN/CHAT``), Discord's with the webhook id: the
+    failure line (the CI log, the ledger) names neither, while a real host name is still given."""
+    from apprise.plugins.discord import NotifyDiscord
+    from apprise.plugins.telegram import NotifyTelegram
+
+    closed = free_port()
+    monkeypatch.setattr(NotifyTelegram, "notify_url", f"http://127.0.0.1:{closed}/bot")
+    monkeypatch.setattr(NotifyDiscord, "notify_url", f"http://127.0.0.1:{closed}/api/webhooks")
+    declare_sev2(portal)
+    env = {"ONCALL_URL": "tgram://123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/987654321 "
+                         "discord://4174216298/JHMHI8qBe7bk2ZwO5U711o3dV_js", "CUSTOMERS_URL": ""}
+    result = CliRunner().invoke(main, ["notify", "-f", str(portal / "mkdocs.yml"), "--channel", "oncall",
+                                       "--now", "2026-12-01T10:05:00Z"], env=env)
+    assert result.exit_code == 1
+    assert "Connection refused" in result.output and f"port={closed}" in result.output
+    ledger = (portal / ".sitrep-notify" / "ledger.json").read_text(encoding="utf-8")
+    for secret in ("AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "123456789", "4174216298", "JHMHI8qBe7bk2ZwO5U711o3dV_js"):
+        assert secret not in result.output and secret not in ledger
+
+
+def test_a_letter_once_every_component_recovered_does_not_say_affected_none(portal: Path) -> None:
+    """Monitoring with every component back: the letter says what recovered, not "Affected: none"."""
+    sitrep(portal, "new", "incident", "--title", "API requests failing", "--severity", "SEV1",
+           "--component", "api=major_outage", "--message", "Investigating.", "--at", "2026-12-01T10:00:00Z")
+    sitrep(portal, "update", ID, "--status", "monitoring", "--component", "api=operational",
+           "--message", "A fix is deployed; we are watching.", "--at", "2026-12-01T10:20:00Z")
+    result = CliRunner().invoke(main, ["notify", "-f", str(portal / "mkdocs.yml"), "--dry-run", "--channel",
+                                       "customers", "--now", "2026-12-01T10:21:00Z"])
+    assert result.exit_code == 0, result.output
+    letter = result.output.split("[Monitoring] API requests failing - Acme Status", 1)[1]
+    assert "Affected:" not in letter
+    assert "A fix is deployed; we are watching.\n\nRecovered: Public API\nWe will post the next update by" in letter
+
+
+def test_a_title_written_on_two_lines_is_one_subject_line(portal: Path) -> None:
+    """YAML lets a title hold a line break ("…\\n…"); the page shows it as one line, and so does the subject
+    (the first line of a message): not the title's first half as subject and the rest in the body."""
+    (portal / "incidents/2026").mkdir(parents=True)
+    (portal / "incidents/2026/2026-12-01-api.md").write_text(
+        '---\ntitle: "API requests\\n  failing"\nseverity: SEV1\nstarted: 2026-12-01T10:00:00Z\n'
+        "components:\n  api: major_outage\nupdates:\n  - at: 2026-12-01T10:00:00Z\n    status: investigating\n"
+        "    message: Investigating.\n---\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["notify", "-f", str(portal / "mkdocs.yml"), "--dry-run",
+                                       "--now", "2026-12-01T10:05:00Z"])
+    assert result.exit_code == 0, result.output
+    assert "--- customers: incident/2026-12-01-api/declared\n[Investigating] API requests failing - Acme Status\n" \
+        in result.output
+    assert "--- oncall: incident/2026-12-01-api/declared\n🚨 SEV1 INCIDENT: API requests failing\n" in result.output

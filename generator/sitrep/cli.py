@@ -1072,9 +1072,11 @@ def notify(mkdocs_yml: str, dry_run: bool, ledger_path: str | None, only: tuple[
             click.echo(f"sitrep: notify: {outcome.channel}: {outcome.action} {outcome.event.id}{detail}", err=True)
     for outcome in (o for o in report.outcomes if o.action == "failed"):
         waiting = sum(o.action == "deferred" and o.channel == outcome.channel for o in report.outcomes)
-        click.echo(f"sitrep: notify: {outcome.channel}: {outcome.event.id} holds back {waiting} later event(s) of "
-                   "the channel (they go out in order, after it); the next run retries it. A wrong destination "
-                   "(a bad address, a revoked webhook): correct the channel's Apprise URL. A message that can never be "
+        held = (f" holds back {waiting} later event(s) of the channel (they go out in order, after it);" if waiting
+                else " failed;")
+        click.echo(f"sitrep: notify: {outcome.channel}: {outcome.event.id}{held} the next run retries it. A wrong "
+                   "destination (a bad address, a revoked webhook): correct the channel's Apprise URL. A message "
+                   "that can never be "
                    f"delivered: skip it with {skip_command(outcome.event.id)} (GitHub: Actions → Send "
                    "notifications → Run workflow, skip: the event id); it is never sent", err=True)
     for problem in report.problems:

@@ -12,6 +12,11 @@ Exactly once, in practice:
 
 * an event id is written to the ledger right after its delivery succeeded (the
   file is replaced atomically), so a re-run sends nothing twice;
+* a resolution a channel had is sent again after the channel heard the incident was open again (reopened by
+  hand, or the resolving commit reverted, then an update or a reminder): its last word is the resolution;
+* an update whose time was corrected after it was sent (a force-push) has a new id but the same words: the ledger
+  keeps a digest of each sent update's words, and an update repeating those of one the records no longer give is
+  ``covered``, not sent twice;
 * a failed delivery is not written as had: the next run sends it again. The channel's
   later events wait for it, so a channel never hears of an update before the
   declaration (a "resolved" never arrives before its "investigating"). The failure is kept
@@ -119,13 +124,35 @@ class Ledger:
         """Whether the channel has an outcome for the event, so it is never sent again."""
         return event_id in self.channels.get(channel, {})
 
-    def record(self, channel: str, event_id: str, outcome: str, now: datetime) -> None:
-        """Keep the event's ``outcome`` (one of :data:`OUTCOMES`) for the channel; a partial or failed
-        delivery of it is done with."""
-        self.channels.setdefault(channel, {})[event_id] = {
-            "outcome": outcome, "at": iso_z(now.replace(microsecond=0))}
+    def record(self, channel: str, event_id: str, outcome: str, now: datetime, said: str | None = None) -> None:
+        """Keep the event's ``outcome`` (one of :data:`OUTCOMES`) for the channel, with the digest of the words
+        of an update it was sent (:func:`words_digest`); a partial or failed delivery of it is done with."""
+        entry = {"outcome": outcome, "at": iso_z(now.replace(microsecond=0))}
+        if said:
+            entry["said"] = said
+        self.channels.setdefault(channel, {})[event_id] = entry
         self.partial.get(channel, {}).pop(event_id, None)
         self.failing.get(channel, {}).pop(event_id, None)
+
+    def told_open(self, channel: str) -> dict[str, str]:
+        """Per incident (``incident/<id>``), when the channel was last sent word that it is open (an update or a
+        reminder; the ledger's time): a resolution it had before that was taken back (the incident was reopened,
+        or the resolving commit reverted, and the channel heard so)."""
+        told: dict[str, str] = {}
+        for event_id, info in self.channels.get(channel, {}).items():
+            if info.get("outcome") == "sent" and _OPEN_AGAIN_ID.match(event_id):
+                record = record_of(event_id)
+                told[record] = max(told.get(record, ""), str(info.get("at", "")))
+        return told
+
+    def said_before(self, channel: str, current: set[str]) -> dict[tuple[str, str], list[str]]:
+        """Per (record, words digest), the ids of updates the channel has the words of that the records no longer
+        give (edited since: a time corrected and force-pushed gives an update a new id, not new words)."""
+        gone: dict[tuple[str, str], list[str]] = {}
+        for event_id, info in self.channels.get(channel, {}).items():
+            if "said" in info and event_id not in current:
+                gone.setdefault((record_of(event_id), info["said"]), []).append(event_id)
+        return {key: sorted(ids) for key, ids in gone.items()}  # oldest first: update ids start with their time
 
     def record_failure(self, channel: str, event_id: str, error: str, now: datetime) -> None:
         """Keep that the channel failed to take the event (the first time, how often, the last reason)."""
@@ -165,6 +192,25 @@ class Ledger:
         self.existed = True
 
 
+#: Ids of the events that tell a channel an incident is open: its updates and reminders (not the severity or impact
+#: of a record edited after its resolution).
+_OPEN_AGAIN_ID = re.compile(r"incident/[^/]+/(update|overdue)/")
+
+
+def words_digest(event: Event) -> str | None:
+    """A digest of what an update says (its status and message), kept in the ledger with a sent update so an
+    update whose id changed (its time corrected) is not sent again; None for other events."""
+    if event.kind != "incident.updated" or event.update is None:
+        return None
+    words = f"{event.update.status}\n{event.update.message.strip()}"
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
+
+
+def record_of(event_id: str) -> str:
+    """The record an event id is about: ``incident/<id>`` of ``incident/<id>/update/…``."""
+    return "/".join(event_id.split("/", 2)[:2])
+
+
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
     """Hold an exclusive lock beside the ledger, so runs on one machine take turns."""
@@ -202,12 +248,22 @@ Sender = Callable[[str, Message, frozenset[str]], Delivery]
 _PLAIN_KEYS = frozenset({"to", "from", "cc", "bcc", "mode", "format", "name"})
 
 
+#: A host part that names a machine: a dotted name or address, ``localhost`` or an IPv6 address in brackets. Any
+#: other host part of an Apprise URL is a token (Telegram's ``tgram://BOT_TOKEN/…``, Discord's webhook id).
+_HOST_NAME = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+|localhost|\[[0-9A-Fa-f:.]+\]")
+
+
 def secret_parts(url: str) -> set[str]:
     """The parts of a channel's value that may be secret: user, password, path segments and query values
-    (tokens, webhook ids), except the addresses of mail; host names and ports are not."""
+    (tokens, webhook ids), except the addresses of mail, and a host part that is not a host name (a token);
+    host names and ports are not."""
     parts: set[str] = set()
     for one in re.split(r"[\s,]+", url.strip()):
         split = urlsplit(one)
+        # Read by hand: urlsplit cannot tell "BOT_ID:TOKEN" (no port) from a host and port.
+        host = split.netloc.rpartition("@")[2]
+        if host and not _HOST_NAME.fullmatch(re.sub(r":[0-9]*$", "", host)):
+            parts.update((host, unquote(host), *host.split(":")))
         for credential in (split.username, split.password):
             if credential:
                 parts.update((credential, unquote(credential)))
@@ -452,6 +508,10 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
             report.problems.append(f"channel {channel.name!r}: the environment variable {channel.url_env} is not "
                                    "set, so nothing was sent to it (add it as a secret of the notify step)")
             continue
+        if not url:  # a dry run on a machine without the secrets: show the messages, and that they would not go
+            report.problems.append(f"channel {channel.name!r}: the environment variable {channel.url_env} is not "
+                                   "set here, so a real run would send it nothing; shown is what it would send "
+                                   "with it")
         edition = editions[channel.audience]
         # Only Apprise URLs can be looked into (a test's sender gets other strings).
         if not dry_run and send is apprise_send and (shared := shared_destinations(url)) > 1:
@@ -465,24 +525,45 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
             ledger.channels.setdefault(channel.name, {})
         covered: set[str] = set()
         blocked: str | None = None  # the event that failed: the channel's later ones wait for it
+        blocked_covers: set[str] = set()
         superseded = _superseded(channel, events_of[channel.audience], ledger, now, settings.max_age,
                                  first_run) if channel.audience == "public" else set()
+        # When the channel last heard each incident is open (an update, a reminder): a resolution it had before
+        # that was taken back (reopened by hand, or its commit reverted), so the one in the record now is news.
+        told = ledger.told_open(channel.name)
+        current = {e.id for e in events_of[channel.audience]}
+        said_before = ledger.said_before(channel.name, current)
         for event in events_of[channel.audience]:
-            if ledger.has(channel.name, event.id):
+            if ledger.has(channel.name, event.id) and not (
+                    event.kind == "incident.resolved"
+                    and told.get(record_of(event.id), "") > ledger.channels[channel.name][event.id].get("at", "")):
                 # What an earlier run's message said stays said: a retry after a failure (or a skip) must not
                 # send the severity and impact the declaration covered, after the updates.
                 if ledger.channels[channel.name][event.id].get("outcome") != "skipped":
                     covered.update(event.covers)
                 continue
             if blocked:
-                report.outcomes.append(Outcome(channel.name, event, "deferred", f"waits for {blocked}"))
+                # What the failed message, or one waiting behind it, says (the severity and impact a declaration
+                # gives) is not a message of its own waiting: it will be covered.
+                if event.id not in covered and event.id not in blocked_covers:
+                    report.outcomes.append(Outcome(channel.name, event, "deferred", f"waits for {blocked}"))
+                    blocked_covers.update(event.covers)
                 continue
+            words_moved = False  # the event has the words of an update sent before under another id
             if event.id in drops.get(channel.name, ()):
                 action, detail = "dropped", "skipped by the on-call (--skip): never sent"
             elif event.id in covered:
                 action, detail = "covered", "said by an earlier message"
             elif event.id in superseded:
                 action, detail = "covered", "a later message of this run says it"
+            elif said_before.get((record_of(event.id), words_digest(event))):
+                # The same words under an id the records no longer give: the update itself, edited. Matched once
+                # (its words move to the new id), so a later update saying the same again is sent.
+                earlier = said_before[(record_of(event.id), words_digest(event))].pop(0)
+                action, detail = "covered", f"sent before as {earlier}: the update was edited (its time) since"
+                words_moved = True
+                if not dry_run:
+                    del ledger.channels[channel.name][earlier]["said"]
             elif _too_old(event, now, settings.max_age, first_run):
                 action, detail = "expired", "older than notify.max_age" if event.at else "first run"
             elif (why := _filtered_out(channel, event)) is not None:
@@ -508,7 +589,7 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                         ledger.record_partial(channel.name, event.id, delivery.accepted)
                         ledger.record_failure(channel.name, event.id, delivery.error, now)
                         ledger.save()
-                        blocked = event.id
+                        blocked, blocked_covers = event.id, set(event.covers)
                         continue
                     action = "sent"
             report.outcomes.append(Outcome(channel.name, event, action, detail, message))
@@ -517,13 +598,15 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
             if action != "skipped":
                 covered.update(event.covers)
             if not dry_run:
-                ledger.record(channel.name, event.id, action, now)
+                ledger.record(channel.name, event.id, action, now,
+                              words_digest(event) if action == "sent" or words_moved else None)
                 if action in ("sent", "dropped"):
                     ledger.save()  # right away: a crash after this point cannot resend it
+            if action in ("sent", "would-send") and _OPEN_AGAIN_ID.match(event.id):
+                told[record_of(event.id)] = iso_z(now.replace(microsecond=0))  # as the ledger records it
         if not dry_run:
             # A failure of an event the records no longer give (an update edited away) holds nothing back: the
             # ledger forgets it, and a skip of it is recorded all the same.
-            current = {e.id for e in events_of[channel.audience]}
             for event_id in drops.get(channel.name, set()) - current:
                 ledger.record(channel.name, event_id, "dropped", now)
             for event_id in set(ledger.failing.get(channel.name, {})) - current:

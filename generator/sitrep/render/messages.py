@@ -74,6 +74,10 @@ MAINTENANCE_EVENT_STATE = {"maintenance.scheduled": "scheduled", "maintenance.st
                            "maintenance.started": "in_progress", "maintenance.completed": "completed"}
 
 
+#: The mark before an incident's status in the customers' chat messages, as the procedures' status-page updates
+#: write it: "🔴 Investigating - …", "🟡 Identified - …", "🟢 Resolved - …".
+STATUS_MARKS = {"investigating": "🔴", "identified": "🟡", "monitoring": "🟡", "resolved": "🟢"}
+
 #: How a message reads at a glance, Apprise's notify types: the colour of a Slack or Discord attachment,
 #: the icon of a Teams card, the band of an HTML letter.
 TONES = ("info", "success", "warning", "failure")
@@ -139,6 +143,7 @@ def message_env(override_dir: Path | None) -> jinja2.Environment:
     env.filters["duration"] = format_duration
     env.filters["status_label"] = status_label
     env.filters["update_label"] = update_label
+    env.filters["status_mark"] = lambda status: STATUS_MARKS.get(status, "🔵")
     env.filters["maintenance_affects"] = lambda kind: maintenance_affects(MAINTENANCE_EVENT_STATE.get(kind, kind))
     env.filters["postmortem_title"] = postmortem_title
     env.filters["every"] = every
@@ -170,6 +175,12 @@ def postmortem_title(title: str) -> str:
 
 
 # --------------------------------------------------------------------------- views
+
+def one_line(text: str) -> str:
+    """A title as a page shows it, on one line: a line break written in its YAML is a space, as in HTML (a
+    message's first line is its title, an email's subject)."""
+    return " ".join(text.split())
+
 
 def _plain(markdown: str) -> str:
     """Markdown body -> readable plain text: comments dropped, blank lines collapsed."""
@@ -206,7 +217,7 @@ def postmortem_view(config: SitrepConfig, pm: Postmortem, audience: str) -> dict
     items = audience == "internal" or "action_items" in config.public_pages
     return {
         "id": pm.id,
-        "title": pm.title,
+        "title": one_line(pm.title),
         "url": link(config, audience, pm.visibility, postmortem_page(pm.id)),
         "summary": sections.get("summary", ""),
         "impact": sections.get("impact", ""),
@@ -225,7 +236,7 @@ def incident_view(portal: Portal, inc: Incident, derived: IncidentState, audienc
     view: dict[str, Any] = {
         "id": inc.id,
         "kind": inc.kind,
-        "title": inc.title,
+        "title": one_line(inc.title),
         "url": link(config, audience, inc.visibility, incident_page(inc.id)),
         "severity": _severity_view(severity),
         "status": inc.status,
