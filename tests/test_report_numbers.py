@@ -322,7 +322,8 @@ def row(values: list[timedelta], target: timedelta | None, met: int | None = Non
 
     ``met`` is how many values met the target (the caller states the rule); the mean is judged the same way.
     """
-    out = [str(len(values)), shown(avg(values)), shown(median(values)), shown(nearest_rank(values, 90)), shown(max(values))]
+    out = [str(len(values)), shown(avg(values)), shown(median(values)), shown(nearest_rank(values, 90)),
+           shown(max(values))]
     if target is None:
         return [*out, "—", "—", "—"]
     assert met is not None

@@ -272,7 +272,8 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
             "Incidents still missing one are listed."
         ),
         "action_items": (
-            "Action items from all postmortems: open, done, won't do and overdue. "
+            "Action items of the postmortems of the incidents in this report (every postmortem in the "
+            "all-time report; drafts too, their actions are already work): open, done, won't do and overdue. "
             f"{OVERDUE_DEFINITION} {COMPLETION_RATE_DEFINITION} Age of an open item counts days since "
             f"the postmortem's date. {ON_TIME_DEFINITION} {TIME_TO_CLOSE_DEFINITION} {CLOSING_DATE_DEFINITION}"
         ),
@@ -319,7 +320,9 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
         "previous_period": (
             "Previous period (rolling reports only): the same length of time just before this report's "
             "period, for the trend: how many incidents started in it, and the mean and median time to "
-            "resolve of those resolved by now (measured as in Time to resolve below)."
+            "resolve of those resolved by now (measured as in Time to resolve below). Nothing is known "
+            "before the portal's first day: a previous period wholly before it has no figures (not zero "
+            "incidents), and one partly before it counts from that day."
         ),
     }
 
@@ -512,9 +515,13 @@ class PreviousPeriod:
 
     start: datetime
     end: datetime
-    incidents: int
+    #: When the portal's records begin in the period (its first day, 00:00 UTC, if later than ``start``);
+    #: None when the whole period lies before it: nothing is known about it, so it has no figures.
+    covered_from: datetime | None
+    #: Incidents that started in the period; None without data.
+    incidents: int | None
     #: Of those incidents, how many are resolved now, and their mean and median time to resolve.
-    resolved: int
+    resolved: int | None
     mean_time_to_resolve: timedelta | None
     median_time_to_resolve: timedelta | None
 
@@ -1195,10 +1202,12 @@ def _resolve_bands(samples: Sequence[_Sample]) -> ResolveTimeBands:
 
 
 def _by_quarter(samples: Sequence[_Sample], starts: Mapping[str, datetime], now: datetime,
-                window_start: datetime | None) -> tuple[QuarterStats, ...]:
-    first = window_start or min(starts.values(), default=None)
-    if first is None:
+                period_start: datetime) -> tuple[QuarterStats, ...]:
+    """Time to resolve per quarter from the one ``period_start`` (the report's start, never before the portal's
+    first day: quarters before it have no data, not zero incidents) or the first incident's, to ``now``."""
+    if not starts and period_start >= now:
         return ()
+    first = min([period_start, *starts.values()])
     values: dict[str, list[timedelta]] = defaultdict(list)
     for sample in samples:
         values[_quarter(starts[sample.incident_id])].append(sample.value)
@@ -1208,16 +1217,23 @@ def _by_quarter(samples: Sequence[_Sample], starts: Mapping[str, datetime], now:
     )
 
 
-def _previous_period(every: Sequence[Incident], config: SitrepConfig, now: datetime,
+def _previous_period(portal: Portal, every: Sequence[Incident], now: datetime,
                      window_start: datetime | None, component: str | None) -> PreviousPeriod | None:
+    """The period of the same length before the window; without figures when it lies wholly before the portal's
+    records begin (its first day, or an earlier incident), and counted from there when partly."""
     if window_start is None:
         return None
     start = window_start - (now - window_start)
+    records_begin = min([_observation_start(portal, every, now, None), *(inc.start for inc in every)])
+    covered_from = _utc(max(start, records_begin))
+    if covered_from >= window_start:
+        return PreviousPeriod(start, window_start, None, None, None, None, None)
     before = [inc for inc in _select(every, now, start, component) if inc.start < window_start]
     spec = next(spec for spec in SPECS if spec.name == "time_to_resolve")
-    samples, _ = _collect(before, config, lambda i: _measure(i, spec), spec.target)
+    samples, _ = _collect(before, portal.config, lambda i: _measure(i, spec), spec.target)
     values = [sample.value for sample in samples]
-    return PreviousPeriod(start, window_start, len(before), len(values), _mean(values), median(values))
+    return PreviousPeriod(start, window_start, covered_from, len(before), len(values), _mean(values),
+                          median(values))
 
 
 # --------------------------------------------------------------------------- trend
@@ -1515,9 +1531,9 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
         data_quality=DataQuality(coverage, tuple(inc.id for inc in selected if not inc.is_resolved)),
         resolve_time_bands=_resolve_bands(resolve),
         resolve_time_by_quarter=_by_quarter(resolve, {inc.id: inc.start for inc in selected}, now,
-                                            window_start),
+                                            observation_start),
         definitions=definitions(config),
-        previous_period=_previous_period(every, config, now, window_start, component),
+        previous_period=_previous_period(portal, every, now, window_start, component),
         # Month by month in a rolling report; quarter by quarter over all time.
         trend=_trend(selected, config, now, observation_start, "month" if window_start else "quarter",
                      {name: samples_of[name] for name in ("time_to_detect", "time_to_resolve")},

@@ -159,7 +159,9 @@ def _repeats_view(portal: Portal, m: Metrics, root: str,
                   inc_link: Callable[[str], dict[str, str]]) -> dict[str, Any]:
     """Repeat outages (most recent first) and incidents that began with earlier action items open."""
     rf = m.repeat_failures
-    names = {c.component: c.name for c in rf.by_component}
+    # Every component by name, not only those with an outage in the period: an incident with earlier action
+    # items open may be on a component that had none.
+    names = {c.id: c.name for c in portal.config.components} | {c.component: c.name for c in rf.by_component}
     pairs = sorted((p for c in rf.by_component for p in c.pairs),
                    key=lambda p: (p.later_started, p.component), reverse=True)
     pm_titles = {pm.id: pm.title for pm in portal.postmortems}
@@ -275,6 +277,7 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
     return {
         "m": m,
         "n_incidents": len(m.incident_ids),
+        "first_day": day_label(portal.since) if portal.since else "—",
         "sev_keys": sev_keys,
         "sev_labels": {k: _sev_label(config, k) for k in {*sev_keys, *month_keys}},
         "durations": durations,
