@@ -419,6 +419,11 @@ def test_time_to_resolve_is_met_only_under_the_severity_target(site: Path) -> No
     assert rows["SEV2"] == ["5", "1 h 48 min", "2 h", "3 h", "3 h", "4 h", "100% (5 of 5)", "Met"]
     assert rows["SEV3"] == [*row(grouped["SEV3"], None)]
     assert rows["All severities"] == ["8", "1 h 53 min", "1 h 35 min", "4 h", "4 h", "—", "83% (5 of 6)", "—"]
+    text = section_text(page(site), "time_to_resolve")
+    assert "A target is met only under it" in text
+    # The severity levels page (linked from every incident) states the targets the same way.
+    levels = {tr["id"]: cells(tr)[-1] for tr in page(site, "process").select("tbody tr[id]")}
+    assert (levels["sev1"], levels["sev2"], levels["sev3"]) == ("under 1 h", "under 4 h", "—")
     data = metrics(site)["time_to_resolve"]
     assert data["overall"]["mean"] == seconds(sum(resolve.values(), timedelta(0)) / 8)
     assert data["overall"]["median"] == seconds(median(resolve.values()))  # type: ignore[type-var]
