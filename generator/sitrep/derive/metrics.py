@@ -98,7 +98,7 @@ from sitrep.derive.action_items import (
     summarize,
 )
 from sitrep.derive.stats import median, percentile
-from sitrep.derive.uptime import intervals_for, uptime_percent
+from sitrep.derive.uptime import Interval, clipped, intervals_by_component, uptime_percent
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.formatting import format_duration, iso_z, pct
 from sitrep.model.portal import Portal
@@ -136,6 +136,7 @@ __all__ = [
     "Trend",
     "TrendChange",
     "TrendPeriod",
+    "component_impacts",
     "compute_metrics",
     "definitions",
     "duration_stats",
@@ -1040,9 +1041,11 @@ def _overlaps(start: datetime, end: datetime, lo: datetime, hi: datetime) -> boo
     return start <= hi and end >= lo and (end > lo or start == lo)
 
 
-def _reliability(component: str, config: SitrepConfig, incidents: Sequence[Incident],
+def _reliability(component: str, config: SitrepConfig, found: Sequence[Interval], now: datetime,
                  lo: datetime, hi: datetime) -> ComponentReliability:
-    impacts = intervals_for(incidents, component, hi)
+    """Outages, downtime, uptime and MTBF of one component over [lo, hi], from its impact intervals up to
+    ``now`` (found once per build for every window: :func:`component_impacts`)."""
+    impacts = list(found) if hi >= now else clipped(found, hi)  # a retired component's end before now
     outages = [iv for iv in impacts if iv.impact in OUTAGE_IMPACTS]
     merged = _merge((iv.start, iv.end) for iv in outages)
     kept = [_overlaps(*p, lo, hi) for p in merged]
@@ -1064,8 +1067,8 @@ def _reliability(component: str, config: SitrepConfig, incidents: Sequence[Incid
     )
 
 
-def _mtbf(portal: Portal, incidents: Sequence[Incident], now: datetime,
-          window_start: datetime | None, component: str | None) -> tuple[ComponentReliability, ...]:
+def _mtbf(portal: Portal, incidents: Sequence[Incident], now: datetime, window_start: datetime | None,
+          component: str | None, impacts: Mapping[str, Sequence[Interval]]) -> tuple[ComponentReliability, ...]:
     lo = _observation_start(portal, incidents, now, window_start)
     config = portal.config
     found = []
@@ -1076,7 +1079,7 @@ def _mtbf(portal: Portal, incidents: Sequence[Incident], now: datetime,
         retired = configured.retired if configured is not None else None
         hi = min(now, datetime.combine(retired, time(0), UTC)) if retired is not None else now
         if hi > lo or retired is None:
-            found.append(_reliability(cid, config, incidents, lo, hi))
+            found.append(_reliability(cid, config, impacts.get(cid, ()), now, lo, hi))
     return tuple(found)
 
 
@@ -1371,12 +1374,10 @@ def _trend(incidents: Sequence[Incident], config: SitrepConfig, now: datetime, p
 # --------------------------------------------------------------------------- repeat failures
 
 
-def _outages_with_incidents(incidents: Sequence[Incident], component: str, now: datetime
-                            ) -> list[tuple[datetime, datetime, str, str]]:
-    """The outages of one component merged as for MTBF (:func:`_merge`), each with the incident that began
-    it and the one whose outage ended it (the later-starting one on a tie)."""
-    outages = sorted(intervals_for(incidents, component, now, OUTAGE_IMPACTS),
-                     key=lambda iv: (iv.start, iv.incident_id))
+def _outages_with_incidents(found: Iterable[Interval]) -> list[tuple[datetime, datetime, str, str]]:
+    """The outages among one component's impact intervals merged as for MTBF (:func:`_merge`), each with the
+    incident that began it and the one whose outage ended it (the later-starting one on a tie)."""
+    outages = sorted((iv for iv in found if iv.impact in OUTAGE_IMPACTS), key=lambda iv: (iv.start, iv.incident_id))
     merged = _merge((iv.start, iv.end) for iv in outages)
     starts = [start for start, _ in merged]
     first: dict[int, str] = {}
@@ -1389,21 +1390,29 @@ def _outages_with_incidents(incidents: Sequence[Incident], component: str, now: 
     return [(start, end, first[k], last[k][1]) for k, (start, end) in enumerate(merged)]
 
 
-def outage_periods(portal: Portal, now: datetime) -> dict[str, list[tuple[datetime, datetime, str, str]]]:
+def component_impacts(portal: Portal, now: datetime) -> dict[str, list[Interval]]:
+    """Component id -> every impact interval of it up to ``now``, from the incidents the metrics count: the same
+    for every report window (MTBF, time in outage and uptime clip them to the window), so a build finds them
+    once, in one pass over the archive, not once per component and window."""
+    return intervals_by_component(_counted(portal, now), now)
+
+
+def outage_periods(portal: Portal, now: datetime, impacts: Mapping[str, Sequence[Interval]] | None = None
+                   ) -> dict[str, list[tuple[datetime, datetime, str, str]]]:
     """Component id -> its outages up to ``now`` (:func:`_outages_with_incidents`), every component an
-    incident names: the same for every report window, so a build finds them once, not once per window."""
+    incident names: the same for every report window, so a build finds them once, not once per window.
+    ``impacts``: :func:`component_impacts` at the same ``now``, if already found."""
     every = _counted(portal, now)
-    return {cid: _outages_with_incidents(every, cid, now) for cid in _component_ids(portal.config, every, None)}
+    found = impacts if impacts is not None else intervals_by_component(every, now)
+    return {cid: _outages_with_incidents(found.get(cid, ())) for cid in _component_ids(portal.config, every, None)}
 
 
-def _repeat_outages(config: SitrepConfig, incidents: Sequence[Incident], now: datetime,
-                    window_start: datetime | None, component: str | None,
-                    outages: Mapping[str, list[tuple[datetime, datetime, str, str]]] | None
+def _repeat_outages(config: SitrepConfig, incidents: Sequence[Incident], window_start: datetime | None,
+                    component: str | None, outages: Mapping[str, list[tuple[datetime, datetime, str, str]]]
                     ) -> tuple[ComponentRepeats, ...]:
     found = []
     for cid in _component_ids(config, incidents, component):
-        periods = outages[cid] if outages is not None and cid in outages else (
-            _outages_with_incidents(incidents, cid, now))
+        periods = outages.get(cid, [])
         in_window = [k for k, (start, *_) in enumerate(periods) if window_start is None or start >= window_start]
         pairs = []
         for k in in_window:
@@ -1469,7 +1478,7 @@ def _open_actions_at_incidents(portal: Portal, selected: Sequence[Incident], com
 def _repeat_failures(portal: Portal, every: Sequence[Incident], selected: Sequence[Incident], now: datetime,
                      window_start: datetime | None, component: str | None,
                      parsed: Mapping[str, Sequence[ActionItemRow]] | None,
-                     outages: Mapping[str, list[tuple[datetime, datetime, str, str]]] | None) -> RepeatFailures:
+                     outages: Mapping[str, list[tuple[datetime, datetime, str, str]]]) -> RepeatFailures:
     """Repeat outages that began in the period and the period's incidents that began with action items of an
     earlier postmortem on the same component still open (see ``definitions()['repeat_failures']``)."""
     config = portal.config
@@ -1477,7 +1486,7 @@ def _repeat_failures(portal: Portal, every: Sequence[Incident], selected: Sequen
     def rows_of(pm: Postmortem) -> Sequence[ActionItemRow]:
         return parsed[pm.id] if parsed is not None else action_rows([pm], now.date(), config.person)
 
-    by_component = _repeat_outages(config, every, now, window_start, component, outages)
+    by_component = _repeat_outages(config, every, window_start, component, outages)
     open_actions = _open_actions_at_incidents(portal, selected, component, rows_of)
     return RepeatFailures(
         within=REPEAT_WITHIN, repeats=sum(c.repeats for c in by_component), by_component=by_component,
@@ -1509,7 +1518,8 @@ def _counted(portal: Portal, now: datetime) -> list[Incident]:
 def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None = None,
                     component: str | None = None,
                     action_items: Mapping[str, Sequence[ActionItemRow]] | None = None,
-                    outages: Mapping[str, list[tuple[datetime, datetime, str, str]]] | None = None) -> Metrics:
+                    outages: Mapping[str, list[tuple[datetime, datetime, str, str]]] | None = None,
+                    impacts: Mapping[str, Sequence[Interval]] | None = None) -> Metrics:
     """Compute every reliability metric of ``portal`` as of ``now``.
 
     ``now`` (timezone-aware) ends the report window and stands in for "still
@@ -1517,8 +1527,9 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
     ``[window_start, now]``; ``component`` keeps incidents that list it.  See the
     module docstring for the choices behind each metric and :func:`definitions`
     for their plain-words definitions. ``action_items`` (postmortem id -> its rows as of
-    ``now``) saves parsing every postmortem body again for each report; ``outages``
-    (:func:`outage_periods` at the same ``now``) finding every component's outages again.
+    ``now``) saves parsing every postmortem body again for each report; ``impacts`` (:func:`component_impacts`
+    at the same ``now``) and ``outages`` (:func:`outage_periods` from them) finding every component's impacts
+    and outages again: without them, a report finds both itself, once for all its components.
     """
     _require_aware("now", now)
     _require_aware("window_start", window_start)
@@ -1526,6 +1537,10 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
     window_start = _utc(window_start) if window_start is not None else None
     config = portal.config
     every = _counted(portal, now)
+    if impacts is None:
+        impacts = intervals_by_component(every, now)
+    if outages is None:
+        outages = outage_periods(portal, now, impacts)
     selected = _select(every, now, window_start, component)
     durations, coverage, samples_of = _durations(selected, config)
     resolve = samples_of["time_to_resolve"]
@@ -1544,7 +1559,7 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
         time_to_resolve=durations["time_to_resolve"],
         time_to_first_update=first_update,
         update_cadence=cadence,
-        mtbf=_mtbf(portal, every, now, window_start, component),
+        mtbf=_mtbf(portal, every, now, window_start, component, impacts),
         incidents_per_month=_per_month(selected, config, now, observation_start),
         incidents_per_component=_per_component(selected, config, component),
         postmortem_completion=completion,
