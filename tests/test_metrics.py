@@ -384,6 +384,7 @@ def test_postmortem_completion_within_and_after_seven_days() -> None:
         resolved("p5", t(21, 9), HOUR, severity="SEV3"),           # SEV3: no postmortem required
         incident("p6", t(22, 9), [(t(22, 9), "investigating")], severity="SEV1"),  # open
         resolved("p7", t(1, 9), HOUR),                             # resolved Mar 1
+        resolved("p8", t(25, 9), HOUR),                            # resolved Mar 25: due Apr 1, not yet
     )
     pms = (
         postmortem("pm-p1", ["p1"], date(2026, 3, 17)),             # 10 + 7 = 17: on time
@@ -394,16 +395,20 @@ def test_postmortem_completion_within_and_after_seven_days() -> None:
         postmortem("pm-p7", ["p7"], date(2026, 3, 4)),              # ... but this one after 3
     )
     pc = compute_metrics(portal(*incidents, postmortems=pms), NOW).postmortem_completion
-    # Required: p1, p2, p3, p4, p7 (resolved SEV1/SEV2). Published: p1, p2, p7. On time: p1, p7.
+    # Required: p1, p2, p3, p4, p7, p8 (resolved SEV1/SEV2). Published: p1, p2, p7. On time: p1, p7.
     assert pc.required_severities == ("SEV1", "SEV2")
-    assert (pc.required, pc.published, pc.published_within_7_days) == (5, 3, 2)
-    assert pc.share_published == 0.6
+    assert (pc.required, pc.published, pc.published_within_7_days) == (6, 3, 2)
+    assert pc.share_published == 0.5
     assert pc.share_within_7_days == pytest.approx(2 / 3)
+    # The week is the process's policy: p8, resolved 6 days ago, can still be on time. Of the 5 due, 2 were.
+    assert (pc.due, pc.not_yet_due, pc.share_within_7_days_of_due) == (5, 1, 0.4)
     assert pc.published_late == ("p2",)
-    missing = [(mp.incident_id, mp.severity, mp.resolved_at, mp.days_since_resolution, mp.postmortem_status)
-               for mp in pc.missing]
-    # Days since resolution: Mar 31 - Mar 12 = 19, Mar 31 - Mar 20 = 11.
-    assert missing == [("p3", "SEV1", t(12, 10), 19, "draft"), ("p4", "SEV2", t(20, 10), 11, None)]
+    missing = [(mp.incident_id, mp.severity, mp.resolved_at, mp.days_since_resolution, mp.postmortem_status,
+                mp.due_on, mp.not_yet_due) for mp in pc.missing]
+    # Days since resolution: Mar 31 - Mar 12 = 19, Mar 31 - Mar 20 = 11, Mar 31 - Mar 25 = 6.
+    assert missing == [("p3", "SEV1", t(12, 10), 19, "draft", date(2026, 3, 19), False),
+                       ("p4", "SEV2", t(20, 10), 11, None, date(2026, 3, 27), False),
+                       ("p8", "SEV2", t(25, 10), 6, None, date(2026, 4, 1), True)]
 
 
 ACTIONS_A = """\

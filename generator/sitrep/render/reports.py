@@ -297,7 +297,8 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
         "comp_chart": comp_chart,
         "completion": completion,
         "missing": [{**inc_link(x.incident_id), "severity": x.severity, "resolved_at": x.resolved_at,
-                     "days": x.days_since_resolution, "status": x.postmortem_status}
+                     "days": x.days_since_resolution, "status": x.postmortem_status, "due_on": x.due_on,
+                     "not_yet_due": x.not_yet_due}
                     for x in sorted(completion.missing, key=lambda x: x.days_since_resolution)[:LIST_LIMIT]],
         "missing_total": len(completion.missing),
         "late": [inc_link(i) for i in completion.published_late[-LIST_LIMIT:]],
