@@ -667,8 +667,12 @@ def test_rolling_reports_show_no_figures_before_the_portal_first_day(site: Path)
     # previous 12 months are wholly before it, so they have no data, not "0 incidents".
     s = page(site, "reports/last-12-months")
     previous = cells(s.select_one('.sr-rep-trend tr[data-period="previous"]'))
-    assert previous[2:] != ["0", "0", "—", "—"]
-    assert "no data" in " ".join(previous)
+    assert previous == ["Previous period", "Oct 5, 2024 12:00 UTC – Oct 5, 2025 12:00 UTC",
+                        "no data: before the portal's first day, Apr 1, 2026"]
+    # This period's figures, too, start on that day: all eight incidents, resolved in 1 h 53 min on average.
+    assert cells(s.select_one('.sr-rep-trend tr[data-period="current"]')) == [
+        "This period", "Oct 5, 2025 12:00 UTC – Oct 5, 2026 12:00 UTC (records from Apr 1, 2026 00:00 UTC only)",
+        "8", "8", "1 h 53 min", "1 h 35 min"]
     assert metrics(site, "reports/last-12-months")["previous_period"]["incidents"] is None
     # Time to resolve per quarter starts with the portal's first quarter, not with empty quarters before it.
     assert list(table(s, ".sr-rep-quarters")) == ["2026-Q2", "2026-Q3", "2026-Q4"]

@@ -8,7 +8,7 @@ the all-time figures for tools, and ``reports/<window>/metrics.json`` each rolli
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sitrep.derive.metrics import DurationStats, Metrics, Trend, TrendChange
@@ -271,6 +271,7 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
     ) if quarters else ""
 
     completion = m.postmortem_completion
+    since = datetime.combine(portal.since, time(0), UTC) if portal.since else None
     quality = [{"key": key, "title": _metric_title(key), "considered": c.considered, "measured": c.measured,
                 "zero": c.zero_duration, "left_out": dict(c.left_out), "notes": dict(c.notes)}
                for key, c in m.data_quality.by_metric.items()]
@@ -278,6 +279,9 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
         "m": m,
         "n_incidents": len(m.incident_ids),
         "first_day": day_label(portal.since) if portal.since else "—",
+        # A rolling window reaching back before the portal's first day: its figures start there.
+        "records_from": since if m.window_start is not None and since is not None and since > m.window_start
+        else None,
         "sev_keys": sev_keys,
         "sev_labels": {k: _sev_label(config, k) for k in {*sev_keys, *month_keys}},
         "durations": durations,
