@@ -179,6 +179,22 @@ def test_data_quality_open_and_missing_timestamps() -> None:
         assert cov.measured + sum(cov.left_out.values()) == cov.considered == 4
 
 
+def test_detect_and_resolve_targets_are_met_only_under_them() -> None:
+    # The incident process: "MTTD < 5 minutes", "MTTR SEV-1: < 1 hour"; acknowledging is "within" 5 min.
+    m = compute_metrics(portal(
+        resolved("exact", t(6, 10), HOUR, severity="SEV1", detected=t(6, 10, 5), acknowledged=t(6, 10, 10)),
+        resolved("under", t(7, 10), 59 * MIN, severity="SEV1", detected=t(7, 10, 4), acknowledged=t(7, 10, 8)),
+    ), NOW)
+    sev1 = m.time_to_resolve.by_severity["SEV1"]
+    assert (sev1.met_target, sev1.with_target) == (1, 2)  # 59 min meets the 1 h target, 1 h exactly does not
+    assert sev1.mean_met_target is True  # the mean, 59 min 30 s, is under it
+    assert m.time_to_detect.overall.met_target == 1  # 4 min meets the 5 min target, 5 min exactly does not
+    # Acknowledged 5 min (10:05 -> 10:10) and 4 min after detection: both within SEV1's 5 min.
+    assert m.time_to_acknowledge.by_severity["SEV1"].met_target == 2
+    assert duration_stats([5 * MIN], 5 * MIN).met_target == 1
+    assert duration_stats([5 * MIN], 5 * MIN, under=True).met_target == 0
+
+
 def test_zero_duration_kept_and_end_before_start_left_out() -> None:
     e0, f0, g0 = t(6, 10), t(7, 10), t(8, 10)
     m = compute_metrics(portal(
