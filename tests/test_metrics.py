@@ -410,7 +410,8 @@ def test_postmortem_completion_within_and_after_seven_days() -> None:
         postmortem("pm-p7-late", ["p7"], date(2026, 3, 11)),        # 10 days ...
         postmortem("pm-p7", ["p7"], date(2026, 3, 4)),              # ... but this one after 3
     )
-    pc = compute_metrics(portal(*incidents, postmortems=pms), NOW).postmortem_completion
+    m = compute_metrics(portal(*incidents, postmortems=pms), NOW)
+    pc = m.postmortem_completion
     # Required: p1, p2, p3, p4, p7, p8 (resolved SEV1/SEV2). Published: p1, p2, p7. On time: p1, p7.
     assert pc.required_severities == ("SEV1", "SEV2")
     assert (pc.required, pc.published, pc.published_within_7_days) == (6, 3, 2)
@@ -418,6 +419,9 @@ def test_postmortem_completion_within_and_after_seven_days() -> None:
     assert pc.share_within_7_days == pytest.approx(2 / 3)
     # The week is the process's policy: p8, resolved 6 days ago, can still be on time. Of the 5 due, 2 were.
     assert (pc.due, pc.not_yet_due, pc.share_within_7_days_of_due) == (5, 1, 0.4)
+    # The trend's "postmortems published" counts the due ones too: 3 of 5 in the quarter, p8 not yet.
+    quarter = m.trend.periods[-1]
+    assert (quarter.period, quarter.postmortems_published, quarter.postmortems_required) == ("2026-Q1", 3, 5)
     assert pc.published_late == ("p2",)
     missing = [(mp.incident_id, mp.severity, mp.resolved_at, mp.days_since_resolution, mp.postmortem_status,
                 mp.due_on, mp.not_yet_due) for mp in pc.missing]

@@ -314,7 +314,9 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
             f"incidents; mean time to detect (met under {format_duration(MTTD_TARGET)}); mean time to resolve "
             f"per severity (met under the targets: {_targets(config, lambda s: s.resolve_within)}); the share of gaps "
             "between updates within the promised cadence; and the share of incidents that require a "
-            "postmortem that have a published one (target 100%). Each is measured as in its own section "
+            "postmortem that have a published one (target 100%; one resolved in the last "
+            f"{POSTMORTEM_WITHIN.days} days without one is not yet due and left out). Each is measured as "
+            "in its own section "
             "below, so an incident counts in the period it started even when resolved in a later one, "
             "and is in the durations once resolved. A period the report covers only in part is marked "
             "with the days it covers. Better or worse compares the last complete period with the one "
@@ -1146,7 +1148,8 @@ def _postmortem_index(portal: Portal) -> dict[str, list[Postmortem]]:
 
 def _postmortem_completion(incidents: Sequence[Incident], portal: Portal,
                            now: datetime) -> tuple[PostmortemCompletion, dict[str, bool]]:
-    """Postmortem completion, and for each incident that requires one whether it has a published one."""
+    """Postmortem completion, and for each incident whose postmortem is due whether it has a published one
+    (one resolved in the last 7 days without one is not yet due: it is left out, as it can still be on time)."""
     config = portal.config
     required_sevs = tuple(s.id for s in config.severities if s.requires_postmortem)
     index = _postmortem_index(portal)
@@ -1167,6 +1170,9 @@ def _postmortem_completion(incidents: Sequence[Incident], portal: Portal,
             late.append(inc.id)
     done = len(on_time) + len(late)
     published_for = {inc.id: True for inc in required} | {x.incident_id: False for x in missing}
+    for x in missing:
+        if x.not_yet_due:
+            del published_for[x.incident_id]
     waiting = sum(x.not_yet_due for x in missing)
     return PostmortemCompletion(
         required_severities=required_sevs, required=len(required), published=done,
