@@ -55,8 +55,10 @@ Choices made where the incident process leaves room:
   MTBF = (observation time - downtime) / failures.
 * **Postmortems required** for resolved incidents whose severity has a
   ``resolve_within`` target (SEV1 and SEV2 in the default scheme).  "Within 7
-  days" is measured against those that have a published postmortem, using the
-  earliest published one.
+  days" (the process's week) is measured against those whose postmortem is due:
+  published (the earliest published one counts), or resolved more than 7 days
+  ago; one resolved since without a postmortem is not yet due.  The share of the
+  published ones on time is given too.
 * **Action items** come from every postmortem, whatever its status (a draft's
   actions are already real work).  With a window or component filter, only
   postmortems covering a selected incident count.  Overdue, the completion
