@@ -72,3 +72,27 @@ def test_the_build_derives_each_report_once(monkeypatch) -> None:  # type: ignor
     build_site(portal, now)
     windows = portal_state(portal.for_audience(portal.config.audience), now).windows
     assert len(calls) == len(windows) == len(set(calls)) == 3 + len(portal.config.components)
+
+
+def test_the_reports_find_each_component_impacts_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """MTBF, uptime and repeat failures of every report window read the components' impact intervals found in
+    one pass over the archive, not a pass per component and window (36 at nine components and twelve)."""
+    import sitrep.derive.metrics as metrics_module
+    import sitrep.derive.uptime as uptime_module
+
+    config = load_config(SAMPLE / "mkdocs.yml").model_copy(update={"audience": "internal"})
+    portal, _ = load_portal(SAMPLE, config)
+    passes: list[str] = []
+
+    def counted(name: str, real):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            passes.append(name)
+            return real(*args, **kwargs)
+        return wrapper
+
+    for name in ("intervals_for", "intervals_by_component"):
+        real = getattr(uptime_module, name)
+        monkeypatch.setattr(metrics_module, name, counted(name, real), raising=False)
+    state = portal_state(portal, NOW)
+    assert len(state.metrics) == 3 + len(portal.config.components)
+    assert passes == ["intervals_by_component"]

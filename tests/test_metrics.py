@@ -179,6 +179,22 @@ def test_data_quality_open_and_missing_timestamps() -> None:
         assert cov.measured + sum(cov.left_out.values()) == cov.considered == 4
 
 
+def test_detect_and_resolve_targets_are_met_only_under_them() -> None:
+    # The incident process: "MTTD < 5 minutes", "MTTR SEV-1: < 1 hour"; acknowledging is "within" 5 min.
+    m = compute_metrics(portal(
+        resolved("exact", t(6, 10), HOUR, severity="SEV1", detected=t(6, 10, 5), acknowledged=t(6, 10, 10)),
+        resolved("under", t(7, 10), 59 * MIN, severity="SEV1", detected=t(7, 10, 4), acknowledged=t(7, 10, 8)),
+    ), NOW)
+    sev1 = m.time_to_resolve.by_severity["SEV1"]
+    assert (sev1.met_target, sev1.with_target) == (1, 2)  # 59 min meets the 1 h target, 1 h exactly does not
+    assert sev1.mean_met_target is True  # the mean, 59 min 30 s, is under it
+    assert m.time_to_detect.overall.met_target == 1  # 4 min meets the 5 min target, 5 min exactly does not
+    # Acknowledged 5 min (10:05 -> 10:10) and 4 min after detection: both within SEV1's 5 min.
+    assert m.time_to_acknowledge.by_severity["SEV1"].met_target == 2
+    assert duration_stats([5 * MIN], 5 * MIN).met_target == 1
+    assert duration_stats([5 * MIN], 5 * MIN, under=True).met_target == 0
+
+
 def test_zero_duration_kept_and_end_before_start_left_out() -> None:
     e0, f0, g0 = t(6, 10), t(7, 10), t(8, 10)
     m = compute_metrics(portal(
@@ -191,9 +207,10 @@ def test_zero_duration_kept_and_end_before_start_left_out() -> None:
     ), NOW)
     detect = m.data_quality.by_metric["time_to_detect"]
     assert (detect.measured, detect.zero_duration, detect.left_out["missing detected"]) == (2, 1, 1)
-    # The zero is part of the statistics: (0 + 5) / 2 = 2.5 min.
+    # The zero is part of the statistics: (0 + 5) / 2 = 2.5 min. The process's "MTTD < 5 minutes": the zero
+    # meets it, exactly 5 min does not.
     assert m.time_to_detect.overall.mean == 2.5 * MIN
-    assert m.time_to_detect.overall.met_target == 2
+    assert m.time_to_detect.overall.met_target == 1
     ack = m.data_quality.by_metric["time_to_acknowledge"]
     assert ack.measured == 1
     assert ack.left_out == {"still open": 0, "missing detected": 1, "missing acknowledged": 0,
@@ -383,6 +400,7 @@ def test_postmortem_completion_within_and_after_seven_days() -> None:
         resolved("p5", t(21, 9), HOUR, severity="SEV3"),           # SEV3: no postmortem required
         incident("p6", t(22, 9), [(t(22, 9), "investigating")], severity="SEV1"),  # open
         resolved("p7", t(1, 9), HOUR),                             # resolved Mar 1
+        resolved("p8", t(25, 9), HOUR),                            # resolved Mar 25: due Apr 1, not yet
     )
     pms = (
         postmortem("pm-p1", ["p1"], date(2026, 3, 17)),             # 10 + 7 = 17: on time
@@ -392,17 +410,25 @@ def test_postmortem_completion_within_and_after_seven_days() -> None:
         postmortem("pm-p7-late", ["p7"], date(2026, 3, 11)),        # 10 days ...
         postmortem("pm-p7", ["p7"], date(2026, 3, 4)),              # ... but this one after 3
     )
-    pc = compute_metrics(portal(*incidents, postmortems=pms), NOW).postmortem_completion
-    # Required: p1, p2, p3, p4, p7 (resolved SEV1/SEV2). Published: p1, p2, p7. On time: p1, p7.
+    m = compute_metrics(portal(*incidents, postmortems=pms), NOW)
+    pc = m.postmortem_completion
+    # Required: p1, p2, p3, p4, p7, p8 (resolved SEV1/SEV2). Published: p1, p2, p7. On time: p1, p7.
     assert pc.required_severities == ("SEV1", "SEV2")
-    assert (pc.required, pc.published, pc.published_within_7_days) == (5, 3, 2)
-    assert pc.share_published == 0.6
+    assert (pc.required, pc.published, pc.published_within_7_days) == (6, 3, 2)
+    assert pc.share_published == 0.5
     assert pc.share_within_7_days == pytest.approx(2 / 3)
+    # The week is the process's policy: p8, resolved 6 days ago, can still be on time. Of the 5 due, 2 were.
+    assert (pc.due, pc.not_yet_due, pc.share_within_7_days_of_due) == (5, 1, 0.4)
+    # The trend's "postmortems published" counts the due ones too: 3 of 5 in the quarter, p8 not yet.
+    quarter = m.trend.periods[-1]
+    assert (quarter.period, quarter.postmortems_published, quarter.postmortems_required) == ("2026-Q1", 3, 5)
     assert pc.published_late == ("p2",)
-    missing = [(mp.incident_id, mp.severity, mp.resolved_at, mp.days_since_resolution, mp.postmortem_status)
-               for mp in pc.missing]
-    # Days since resolution: Mar 31 - Mar 12 = 19, Mar 31 - Mar 20 = 11.
-    assert missing == [("p3", "SEV1", t(12, 10), 19, "draft"), ("p4", "SEV2", t(20, 10), 11, None)]
+    missing = [(mp.incident_id, mp.severity, mp.resolved_at, mp.days_since_resolution, mp.postmortem_status,
+                mp.due_on, mp.not_yet_due) for mp in pc.missing]
+    # Days since resolution: Mar 31 - Mar 12 = 19, Mar 31 - Mar 20 = 11, Mar 31 - Mar 25 = 6.
+    assert missing == [("p3", "SEV1", t(12, 10), 19, "draft", date(2026, 3, 19), False),
+                       ("p4", "SEV2", t(20, 10), 11, None, date(2026, 3, 27), False),
+                       ("p8", "SEV2", t(25, 10), 6, None, date(2026, 4, 1), True)]
 
 
 ACTIONS_A = """\

@@ -30,8 +30,10 @@ Choices made where the incident process leaves room:
 * **Statistics.**  Mean is the arithmetic mean; median is the middle value (the
   mean of the two middle values for an even count); p90 uses the nearest-rank
   method: the smallest value with at least 90% of the values at or below it,
-  i.e. the value at rank ``ceil(0.9 * n)`` of the sorted list.  A target is met
-  when the value is *at most* the target.
+  i.e. the value at rank ``ceil(0.9 * n)`` of the sorted list.  A target of time
+  to detect or to resolve is met when the value is *under* it (the incident process
+  writes "MTTD < 5 minutes", "MTTR SEV-1: < 1 hour"); the others (acknowledge,
+  first update, cadence: promises "within" a time) when it is *at most* the target.
 * **Targets.**  Detect: 5 minutes for every severity (the MTTD target of the
   incident process).  Acknowledge: the severity's ``respond_within``.
   Resolve: its ``resolve_within``.  Mitigate: none.  The overall share
@@ -53,8 +55,10 @@ Choices made where the incident process leaves room:
   MTBF = (observation time - downtime) / failures.
 * **Postmortems required** for resolved incidents whose severity has a
   ``resolve_within`` target (SEV1 and SEV2 in the default scheme).  "Within 7
-  days" is measured against those that have a published postmortem, using the
-  earliest published one.
+  days" (the process's week) is measured against those whose postmortem is due:
+  published (the earliest published one counts), or resolved more than 7 days
+  ago; one resolved since without a postmortem is not yet due.  The share of the
+  published ones on time is given too.
 * **Action items** come from every postmortem, whatever its status (a draft's
   actions are already real work).  With a window or component filter, only
   postmortems covering a selected incident count.  Overdue, the completion
@@ -96,7 +100,7 @@ from sitrep.derive.action_items import (
     summarize,
 )
 from sitrep.derive.stats import median, percentile
-from sitrep.derive.uptime import intervals_for, uptime_percent
+from sitrep.derive.uptime import Interval, clipped, intervals_by_component, uptime_percent
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.formatting import format_duration, iso_z, pct
 from sitrep.model.portal import Portal
@@ -134,6 +138,7 @@ __all__ = [
     "Trend",
     "TrendChange",
     "TrendPeriod",
+    "component_impacts",
     "compute_metrics",
     "definitions",
     "duration_stats",
@@ -144,6 +149,11 @@ __all__ = [
 
 #: MTTD target of the incident process ("Metrics and Improvement": < 5 minutes).
 MTTD_TARGET = timedelta(minutes=5)
+#: The durations whose target is met only *under* it: the incident process writes its metric targets as
+#: "MTTD < 5 minutes" and "MTTR SEV-1: < 1 hour, SEV-2: < 4 hours", so detecting in exactly 5 minutes or
+#: resolving a SEV1 in exactly an hour misses them. The others are promises "within" a time (respond within
+#: 15 minutes, a status-page update within 30, one every 30 minutes): at most the target keeps them.
+UNDER_TARGET = frozenset({"time_to_detect", "time_to_resolve"})
 #: The postmortem meeting of an incident that requires one is held within this long of resolution
 #: (the incident process: "Post-mortem will be scheduled within 48 hours", "LEARN (Within 48 hours)").
 POSTMORTEM_MEETING_WITHIN = timedelta(hours=48)
@@ -196,9 +206,12 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
             "the average. Median is the middle value (the average of the two middle values when n is "
             "even). p90 uses the nearest-rank method: the smallest measured value such that at least "
             "90% of the values are at or below it. Max is the longest. A target is met when the value "
-            "is at most the target; the share is the fraction of measured incidents that met it, and "
-            "\"Mean within target\" says whether the mean itself is at most the target (the incident "
-            "process sets its targets on the means: MTTD, MTTA, MTTR). Each incident counts under its "
+            "is under it for time to detect and time to resolve (the incident process writes those targets as "
+            "\"MTTD < 5 minutes\" and \"MTTR < 1 hour\", so exactly 5 min misses the first) and at most it for "
+            "time to acknowledge and to first update (promises to respond or post \"within\" a time); the "
+            "share is the fraction of measured incidents that met it, and \"Mean within target\" says "
+            "whether the mean itself meets the target (the incident process sets its targets on the means: "
+            "MTTD, MTTA, MTTR). Each incident counts under its "
             "latest severity, after any escalation or de-escalation (update cadence excepted: each gap "
             "counts under the severity in force when it began). Durations are cut to the minute (to the "
             "hour from one day on), never rounded up: 4 min 59 s reads 4 min. Percentages are rounded "
@@ -206,8 +219,9 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
         ),
         "time_to_detect": (
             "Time to detect (MTTD): from when customer impact started to when the team learnt of it, "
-            "for resolved incidents that record both times. The target is "
-            f"{format_duration(MTTD_TARGET)} for every severity, from the incident process."
+            "for resolved incidents that record both times. The target is under "
+            f"{format_duration(MTTD_TARGET)} for every severity, from the incident process (MTTD < "
+            f"{format_duration(MTTD_TARGET)}): detecting in exactly {format_duration(MTTD_TARGET)} misses it."
         ),
         "time_to_acknowledge": (
             "Time to acknowledge (MTTA): from detection to a responder acknowledging the incident, "
@@ -222,8 +236,9 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
         "time_to_resolve": (
             "Time to resolve (MTTR): from when impact started to when the incident was marked "
             "resolved, for resolved incidents. Targets: "
-            f"{_targets(config, lambda s: s.resolve_within)}. Open incidents are not included until "
-            "they are resolved."
+            f"{_targets(config, lambda s: s.resolve_within)}. A target is met only under it (the "
+            "incident process: MTTR < the target), so resolving in exactly the target misses it. Open "
+            "incidents are not included until they are resolved."
         ),
         "time_to_first_update": (
             "Time to first update: from detection (or from the start of impact if detection was not "
@@ -267,12 +282,17 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
         "postmortem_completion": (
             "Postmortem completion: of the resolved incidents that require a postmortem (severities "
             f"with a resolution target: {_and(required) if required else 'none'}), the share with a "
-            f"published postmortem (target 100%), and of those, the share published within {_days} of "
-            f"resolution (the postmortem's date at most {_days} after the day of resolution, UTC). "
-            "Incidents still missing one are listed."
+            f"published postmortem (target 100%). Within {_days}: the incident process asks for the "
+            f"postmortem within a week, so it is on time when its date is at most {_days} after the day of "
+            "resolution (UTC). Of the incidents whose postmortem is due (published, or resolved more than "
+            f"{_days} ago), the share published on time; an incident resolved in the last {_days} without "
+            "one is not yet due and left out of that share, as it can still be on time. Also given: the share "
+            "of the published ones that were on time. Incidents still missing one are listed with the day "
+            "it is due."
         ),
         "action_items": (
-            "Action items from all postmortems: open, done, won't do and overdue. "
+            "Action items of the postmortems of the incidents in this report (every postmortem in the "
+            "all-time report; drafts too, their actions are already work): open, done, won't do and overdue. "
             f"{OVERDUE_DEFINITION} {COMPLETION_RATE_DEFINITION} Age of an open item counts days since "
             f"the postmortem's date. {ON_TIME_DEFINITION} {TIME_TO_CLOSE_DEFINITION} {CLOSING_DATE_DEFINITION}"
         ),
@@ -293,10 +313,12 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
         "trend": (
             "Trend: the key figures of the incidents that started in each month (in the rolling reports: "
             "last 90 days, last 12 months) or quarter (all time and per component), UTC: how many "
-            f"incidents; mean time to detect (target {format_duration(MTTD_TARGET)}); mean time to resolve "
-            f"per severity (targets: {_targets(config, lambda s: s.resolve_within)}); the share of gaps "
+            f"incidents; mean time to detect (met under {format_duration(MTTD_TARGET)}); mean time to resolve "
+            f"per severity (met under the targets: {_targets(config, lambda s: s.resolve_within)}); the share of gaps "
             "between updates within the promised cadence; and the share of incidents that require a "
-            "postmortem that have a published one (target 100%). Each is measured as in its own section "
+            "postmortem that have a published one (target 100%; one resolved in the last "
+            f"{POSTMORTEM_WITHIN.days} days without one is not yet due and left out). Each is measured as "
+            "in its own section "
             "below, so an incident counts in the period it started even when resolved in a later one, "
             "and is in the durations once resolved. A period the report covers only in part is marked "
             "with the days it covers. Better or worse compares the last complete period with the one "
@@ -319,7 +341,9 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
         "previous_period": (
             "Previous period (rolling reports only): the same length of time just before this report's "
             "period, for the trend: how many incidents started in it, and the mean and median time to "
-            "resolve of those resolved by now (measured as in Time to resolve below)."
+            "resolve of those resolved by now (measured as in Time to resolve below). Nothing is known "
+            "before the portal's first day: a previous period wholly before it has no figures (not zero "
+            "incidents), and one partly before it counts from that day."
         ),
     }
 
@@ -449,6 +473,10 @@ class MissingPostmortem:
     days_since_resolution: int
     #: Status of an unpublished postmortem (draft, in-review), if one exists.
     postmortem_status: str | None
+    #: The last day a postmortem is on time: 7 days after the UTC day of resolution.
+    due_on: date
+    #: True while today (UTC) is at most ``due_on``: it can still be published on time.
+    not_yet_due: bool
 
 
 @dataclass(frozen=True)
@@ -464,6 +492,12 @@ class PostmortemCompletion:
     share_within_7_days: float | None
     published_late: tuple[str, ...]
     missing: tuple[MissingPostmortem, ...]
+    #: Incidents whose postmortem is due: published, or resolved more than 7 days ago (by UTC day) without one.
+    #: Those resolved since, still without one, are not yet due (``not_yet_due``): they can still be on time.
+    due: int
+    not_yet_due: int
+    #: The process's "complete the postmortem within 1 week", kept: published within 7 days, of those due.
+    share_within_7_days_of_due: float | None
 
 
 @dataclass(frozen=True)
@@ -512,9 +546,13 @@ class PreviousPeriod:
 
     start: datetime
     end: datetime
-    incidents: int
+    #: When the portal's records begin in the period (its first day, 00:00 UTC, if later than ``start``);
+    #: None when the whole period lies before it: nothing is known about it, so it has no figures.
+    covered_from: datetime | None
+    #: Incidents that started in the period; None without data.
+    incidents: int | None
     #: Of those incidents, how many are resolved now, and their mean and median time to resolve.
-    resolved: int
+    resolved: int | None
     mean_time_to_resolve: timedelta | None
     median_time_to_resolve: timedelta | None
 
@@ -707,21 +745,29 @@ class _Sample(NamedTuple):
     target: timedelta | None
 
 
-def _stats(samples: Sequence[_Sample], shown_target: timedelta | None) -> DurationStats:
+def _meets(value: timedelta, target: timedelta, under: bool) -> bool:
+    """Whether a duration meets its target: under it (:data:`UNDER_TARGET`), else at most it."""
+    return value < target if under else value <= target
+
+
+def _stats(samples: Sequence[_Sample], shown_target: timedelta | None, under: bool = False) -> DurationStats:
     values = [s.value for s in samples]
     judged = [s for s in samples if s.target is not None]
-    met = sum(1 for s in judged if s.target is not None and s.value <= s.target)
+    met = sum(1 for s in judged if s.target is not None and _meets(s.value, s.target, under))
+    average = _mean(values)
     return DurationStats(
-        n=len(values), mean=_mean(values), median=median(values), p90=percentile(values, 90),
+        n=len(values), mean=average, median=median(values), p90=percentile(values, 90),
         max=max(values, default=None), target=shown_target, with_target=len(judged),
         met_target=met, share_met_target=_share(met, len(judged)),
-        mean_met_target=None if shown_target is None or not values else _mean(values) <= shown_target,
+        mean_met_target=None if shown_target is None or average is None else _meets(average, shown_target, under),
     )
 
 
-def duration_stats(values: Sequence[timedelta], target: timedelta | None = None) -> DurationStats:
-    """n, mean, median, p90 (nearest rank), max and the share of values <= ``target``."""
-    return _stats([_Sample("", "", v, target) for v in values], target)
+def duration_stats(values: Sequence[timedelta], target: timedelta | None = None,
+                   under: bool = False) -> DurationStats:
+    """n, mean, median, p90 (nearest rank), max and the share of values meeting ``target``: at most it, or
+    under it with ``under`` (as the incident process sets MTTD and MTTR, :data:`UNDER_TARGET`)."""
+    return _stats([_Sample("", "", v, target) for v in values], target, under)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -852,13 +898,13 @@ def _overall_target(config: SitrepConfig, target: Callable[[Severity | None], ti
 
 
 def _duration_metric(samples: list[_Sample], config: SitrepConfig,
-                     target: Callable[[Severity | None], timedelta | None]) -> DurationMetric:
+                     target: Callable[[Severity | None], timedelta | None], under: bool = False) -> DurationMetric:
     by_sev: dict[str, list[_Sample]] = defaultdict(list)
     for sample in samples:
         by_sev[sample.severity].append(sample)
     return DurationMetric(
-        overall=_stats(samples, _overall_target(config, target)),
-        by_severity={key: _stats(by_sev.get(key, []), target(config.severity(key)))
+        overall=_stats(samples, _overall_target(config, target), under),
+        by_severity={key: _stats(by_sev.get(key, []), target(config.severity(key)), under)
                      for key in _severity_keys(config, by_sev)},
     )
 
@@ -897,7 +943,7 @@ def _durations(incidents: Sequence[Incident], config: SitrepConfig
     samples_of: dict[str, list[_Sample]] = {}
     for spec in SPECS:
         samples, left_out = _collect(incidents, config, lambda i, s=spec: _measure(i, s), spec.target)
-        metrics[spec.name] = _duration_metric(samples, config, spec.target)
+        metrics[spec.name] = _duration_metric(samples, config, spec.target, spec.name in UNDER_TARGET)
         coverage[spec.name] = _coverage(len(incidents), samples, spec.reasons, left_out)
         samples_of[spec.name] = samples
     return metrics, coverage, samples_of
@@ -1013,9 +1059,11 @@ def _overlaps(start: datetime, end: datetime, lo: datetime, hi: datetime) -> boo
     return start <= hi and end >= lo and (end > lo or start == lo)
 
 
-def _reliability(component: str, config: SitrepConfig, incidents: Sequence[Incident],
+def _reliability(component: str, config: SitrepConfig, found: Sequence[Interval], now: datetime,
                  lo: datetime, hi: datetime) -> ComponentReliability:
-    impacts = intervals_for(incidents, component, hi)
+    """Outages, downtime, uptime and MTBF of one component over [lo, hi], from its impact intervals up to
+    ``now`` (found once per build for every window: :func:`component_impacts`)."""
+    impacts = list(found) if hi >= now else clipped(found, hi)  # a retired component's end before now
     outages = [iv for iv in impacts if iv.impact in OUTAGE_IMPACTS]
     merged = _merge((iv.start, iv.end) for iv in outages)
     kept = [_overlaps(*p, lo, hi) for p in merged]
@@ -1037,8 +1085,8 @@ def _reliability(component: str, config: SitrepConfig, incidents: Sequence[Incid
     )
 
 
-def _mtbf(portal: Portal, incidents: Sequence[Incident], now: datetime,
-          window_start: datetime | None, component: str | None) -> tuple[ComponentReliability, ...]:
+def _mtbf(portal: Portal, incidents: Sequence[Incident], now: datetime, window_start: datetime | None,
+          component: str | None, impacts: Mapping[str, Sequence[Interval]]) -> tuple[ComponentReliability, ...]:
     lo = _observation_start(portal, incidents, now, window_start)
     config = portal.config
     found = []
@@ -1049,7 +1097,7 @@ def _mtbf(portal: Portal, incidents: Sequence[Incident], now: datetime,
         retired = configured.retired if configured is not None else None
         hi = min(now, datetime.combine(retired, time(0), UTC)) if retired is not None else now
         if hi > lo or retired is None:
-            found.append(_reliability(cid, config, incidents, lo, hi))
+            found.append(_reliability(cid, config, impacts.get(cid, ()), now, lo, hi))
     return tuple(found)
 
 
@@ -1102,7 +1150,8 @@ def _postmortem_index(portal: Portal) -> dict[str, list[Postmortem]]:
 
 def _postmortem_completion(incidents: Sequence[Incident], portal: Portal,
                            now: datetime) -> tuple[PostmortemCompletion, dict[str, bool]]:
-    """Postmortem completion, and for each incident that requires one whether it has a published one."""
+    """Postmortem completion, and for each incident whose postmortem is due whether it has a published one
+    (one resolved in the last 7 days without one is not yet due: it is left out, as it can still be on time)."""
     config = portal.config
     required_sevs = tuple(s.id for s in config.severities if s.requires_postmortem)
     index = _postmortem_index(portal)
@@ -1123,11 +1172,16 @@ def _postmortem_completion(incidents: Sequence[Incident], portal: Portal,
             late.append(inc.id)
     done = len(on_time) + len(late)
     published_for = {inc.id: True for inc in required} | {x.incident_id: False for x in missing}
+    for x in missing:
+        if x.not_yet_due:
+            del published_for[x.incident_id]
+    waiting = sum(x.not_yet_due for x in missing)
     return PostmortemCompletion(
         required_severities=required_sevs, required=len(required), published=done,
         published_within_7_days=len(on_time), share_published=_share(done, len(required)),
         share_within_7_days=_share(len(on_time), done), published_late=tuple(late),
-        missing=tuple(missing),
+        missing=tuple(missing), due=len(required) - waiting, not_yet_due=waiting,
+        share_within_7_days_of_due=_share(len(on_time), len(required) - waiting),
     ), published_for
 
 
@@ -1136,10 +1190,11 @@ def _missing(inc: Incident, config: SitrepConfig, resolved: datetime, pms: Seque
     # Show the most advanced unpublished status, so "in review" is told apart from "nothing yet".
     statuses = {pm.status for pm in pms}
     status = next((s for s in ("in-review", "draft") if s in statuses), None)
+    due_on = resolved.date() + POSTMORTEM_WITHIN
     return MissingPostmortem(
         incident_id=inc.id, title=inc.title, severity=_severity_id(inc, config),
         resolved_at=resolved, days_since_resolution=(now.date() - resolved.date()).days,
-        postmortem_status=status,
+        postmortem_status=status, due_on=due_on, not_yet_due=now.date() <= due_on,
     )
 
 
@@ -1195,10 +1250,12 @@ def _resolve_bands(samples: Sequence[_Sample]) -> ResolveTimeBands:
 
 
 def _by_quarter(samples: Sequence[_Sample], starts: Mapping[str, datetime], now: datetime,
-                window_start: datetime | None) -> tuple[QuarterStats, ...]:
-    first = window_start or min(starts.values(), default=None)
-    if first is None:
+                period_start: datetime) -> tuple[QuarterStats, ...]:
+    """Time to resolve per quarter from the one ``period_start`` (the report's start, never before the portal's
+    first day: quarters before it have no data, not zero incidents) or the first incident's, to ``now``."""
+    if not starts and period_start >= now:
         return ()
+    first = min([period_start, *starts.values()])
     values: dict[str, list[timedelta]] = defaultdict(list)
     for sample in samples:
         values[_quarter(starts[sample.incident_id])].append(sample.value)
@@ -1208,16 +1265,23 @@ def _by_quarter(samples: Sequence[_Sample], starts: Mapping[str, datetime], now:
     )
 
 
-def _previous_period(every: Sequence[Incident], config: SitrepConfig, now: datetime,
+def _previous_period(portal: Portal, every: Sequence[Incident], now: datetime,
                      window_start: datetime | None, component: str | None) -> PreviousPeriod | None:
+    """The period of the same length before the window; without figures when it lies wholly before the portal's
+    records begin (its first day, or an earlier incident), and counted from there when partly."""
     if window_start is None:
         return None
     start = window_start - (now - window_start)
+    records_begin = min([_observation_start(portal, every, now, None), *(inc.start for inc in every)])
+    covered_from = _utc(max(start, records_begin))
+    if covered_from >= window_start:
+        return PreviousPeriod(start, window_start, None, None, None, None, None)
     before = [inc for inc in _select(every, now, start, component) if inc.start < window_start]
     spec = next(spec for spec in SPECS if spec.name == "time_to_resolve")
-    samples, _ = _collect(before, config, lambda i: _measure(i, spec), spec.target)
+    samples, _ = _collect(before, portal.config, lambda i: _measure(i, spec), spec.target)
     values = [sample.value for sample in samples]
-    return PreviousPeriod(start, window_start, len(before), len(values), _mean(values), median(values))
+    return PreviousPeriod(start, window_start, covered_from, len(before), len(values), _mean(values),
+                          median(values))
 
 
 # --------------------------------------------------------------------------- trend
@@ -1317,8 +1381,9 @@ def _trend(incidents: Sequence[Incident], config: SitrepConfig, now: datetime, p
             period=key, covered_from=min(lo, hi).date(),
             covered_to=(hi - timedelta(microseconds=1)).date() if hi > lo else lo.date(),
             partial=lo > start or hi < end, incidents=len(members),
-            time_to_detect=_stats(grouped["time_to_detect"].get(key, []), detect_target),
-            time_to_resolve={sev: _stats(resolve_by_sev.get(sev, []), resolve_target(config.severity(sev)))
+            time_to_detect=_stats(grouped["time_to_detect"].get(key, []), detect_target, under=True),
+            time_to_resolve={sev: _stats(resolve_by_sev.get(sev, []), resolve_target(config.severity(sev)),
+                                         under=True)
                              for sev in severities},
             update_cadence=_cadence_stats([ok for inc in members for ok in cadence_of.get(inc.id, ())], None),
             postmortems_required=len(required), postmortems_published=sum(required),
@@ -1334,12 +1399,10 @@ def _trend(incidents: Sequence[Incident], config: SitrepConfig, now: datetime, p
 # --------------------------------------------------------------------------- repeat failures
 
 
-def _outages_with_incidents(incidents: Sequence[Incident], component: str, now: datetime
-                            ) -> list[tuple[datetime, datetime, str, str]]:
-    """The outages of one component merged as for MTBF (:func:`_merge`), each with the incident that began
-    it and the one whose outage ended it (the later-starting one on a tie)."""
-    outages = sorted(intervals_for(incidents, component, now, OUTAGE_IMPACTS),
-                     key=lambda iv: (iv.start, iv.incident_id))
+def _outages_with_incidents(found: Iterable[Interval]) -> list[tuple[datetime, datetime, str, str]]:
+    """The outages among one component's impact intervals merged as for MTBF (:func:`_merge`), each with the
+    incident that began it and the one whose outage ended it (the later-starting one on a tie)."""
+    outages = sorted((iv for iv in found if iv.impact in OUTAGE_IMPACTS), key=lambda iv: (iv.start, iv.incident_id))
     merged = _merge((iv.start, iv.end) for iv in outages)
     starts = [start for start, _ in merged]
     first: dict[int, str] = {}
@@ -1352,21 +1415,29 @@ def _outages_with_incidents(incidents: Sequence[Incident], component: str, now: 
     return [(start, end, first[k], last[k][1]) for k, (start, end) in enumerate(merged)]
 
 
-def outage_periods(portal: Portal, now: datetime) -> dict[str, list[tuple[datetime, datetime, str, str]]]:
+def component_impacts(portal: Portal, now: datetime) -> dict[str, list[Interval]]:
+    """Component id -> every impact interval of it up to ``now``, from the incidents the metrics count: the same
+    for every report window (MTBF, time in outage and uptime clip them to the window), so a build finds them
+    once, in one pass over the archive, not once per component and window."""
+    return intervals_by_component(_counted(portal, now), now)
+
+
+def outage_periods(portal: Portal, now: datetime, impacts: Mapping[str, Sequence[Interval]] | None = None
+                   ) -> dict[str, list[tuple[datetime, datetime, str, str]]]:
     """Component id -> its outages up to ``now`` (:func:`_outages_with_incidents`), every component an
-    incident names: the same for every report window, so a build finds them once, not once per window."""
+    incident names: the same for every report window, so a build finds them once, not once per window.
+    ``impacts``: :func:`component_impacts` at the same ``now``, if already found."""
     every = _counted(portal, now)
-    return {cid: _outages_with_incidents(every, cid, now) for cid in _component_ids(portal.config, every, None)}
+    found = impacts if impacts is not None else intervals_by_component(every, now)
+    return {cid: _outages_with_incidents(found.get(cid, ())) for cid in _component_ids(portal.config, every, None)}
 
 
-def _repeat_outages(config: SitrepConfig, incidents: Sequence[Incident], now: datetime,
-                    window_start: datetime | None, component: str | None,
-                    outages: Mapping[str, list[tuple[datetime, datetime, str, str]]] | None
+def _repeat_outages(config: SitrepConfig, incidents: Sequence[Incident], window_start: datetime | None,
+                    component: str | None, outages: Mapping[str, list[tuple[datetime, datetime, str, str]]]
                     ) -> tuple[ComponentRepeats, ...]:
     found = []
     for cid in _component_ids(config, incidents, component):
-        periods = outages[cid] if outages is not None and cid in outages else (
-            _outages_with_incidents(incidents, cid, now))
+        periods = outages.get(cid, [])
         in_window = [k for k, (start, *_) in enumerate(periods) if window_start is None or start >= window_start]
         pairs = []
         for k in in_window:
@@ -1432,7 +1503,7 @@ def _open_actions_at_incidents(portal: Portal, selected: Sequence[Incident], com
 def _repeat_failures(portal: Portal, every: Sequence[Incident], selected: Sequence[Incident], now: datetime,
                      window_start: datetime | None, component: str | None,
                      parsed: Mapping[str, Sequence[ActionItemRow]] | None,
-                     outages: Mapping[str, list[tuple[datetime, datetime, str, str]]] | None) -> RepeatFailures:
+                     outages: Mapping[str, list[tuple[datetime, datetime, str, str]]]) -> RepeatFailures:
     """Repeat outages that began in the period and the period's incidents that began with action items of an
     earlier postmortem on the same component still open (see ``definitions()['repeat_failures']``)."""
     config = portal.config
@@ -1440,7 +1511,7 @@ def _repeat_failures(portal: Portal, every: Sequence[Incident], selected: Sequen
     def rows_of(pm: Postmortem) -> Sequence[ActionItemRow]:
         return parsed[pm.id] if parsed is not None else action_rows([pm], now.date(), config.person)
 
-    by_component = _repeat_outages(config, every, now, window_start, component, outages)
+    by_component = _repeat_outages(config, every, window_start, component, outages)
     open_actions = _open_actions_at_incidents(portal, selected, component, rows_of)
     return RepeatFailures(
         within=REPEAT_WITHIN, repeats=sum(c.repeats for c in by_component), by_component=by_component,
@@ -1472,7 +1543,8 @@ def _counted(portal: Portal, now: datetime) -> list[Incident]:
 def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None = None,
                     component: str | None = None,
                     action_items: Mapping[str, Sequence[ActionItemRow]] | None = None,
-                    outages: Mapping[str, list[tuple[datetime, datetime, str, str]]] | None = None) -> Metrics:
+                    outages: Mapping[str, list[tuple[datetime, datetime, str, str]]] | None = None,
+                    impacts: Mapping[str, Sequence[Interval]] | None = None) -> Metrics:
     """Compute every reliability metric of ``portal`` as of ``now``.
 
     ``now`` (timezone-aware) ends the report window and stands in for "still
@@ -1480,8 +1552,9 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
     ``[window_start, now]``; ``component`` keeps incidents that list it.  See the
     module docstring for the choices behind each metric and :func:`definitions`
     for their plain-words definitions. ``action_items`` (postmortem id -> its rows as of
-    ``now``) saves parsing every postmortem body again for each report; ``outages``
-    (:func:`outage_periods` at the same ``now``) finding every component's outages again.
+    ``now``) saves parsing every postmortem body again for each report; ``impacts`` (:func:`component_impacts`
+    at the same ``now``) and ``outages`` (:func:`outage_periods` from them) finding every component's impacts
+    and outages again: without them, a report finds both itself, once for all its components.
     """
     _require_aware("now", now)
     _require_aware("window_start", window_start)
@@ -1489,6 +1562,10 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
     window_start = _utc(window_start) if window_start is not None else None
     config = portal.config
     every = _counted(portal, now)
+    if impacts is None:
+        impacts = intervals_by_component(every, now)
+    if outages is None:
+        outages = outage_periods(portal, now, impacts)
     selected = _select(every, now, window_start, component)
     durations, coverage, samples_of = _durations(selected, config)
     resolve = samples_of["time_to_resolve"]
@@ -1507,7 +1584,7 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
         time_to_resolve=durations["time_to_resolve"],
         time_to_first_update=first_update,
         update_cadence=cadence,
-        mtbf=_mtbf(portal, every, now, window_start, component),
+        mtbf=_mtbf(portal, every, now, window_start, component, impacts),
         incidents_per_month=_per_month(selected, config, now, observation_start),
         incidents_per_component=_per_component(selected, config, component),
         postmortem_completion=completion,
@@ -1515,9 +1592,9 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
         data_quality=DataQuality(coverage, tuple(inc.id for inc in selected if not inc.is_resolved)),
         resolve_time_bands=_resolve_bands(resolve),
         resolve_time_by_quarter=_by_quarter(resolve, {inc.id: inc.start for inc in selected}, now,
-                                            window_start),
+                                            observation_start),
         definitions=definitions(config),
-        previous_period=_previous_period(every, config, now, window_start, component),
+        previous_period=_previous_period(portal, every, now, window_start, component),
         # Month by month in a rolling report; quarter by quarter over all time.
         trend=_trend(selected, config, now, observation_start, "month" if window_start else "quarter",
                      {name: samples_of[name] for name in ("time_to_detect", "time_to_resolve")},

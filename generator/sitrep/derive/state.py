@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from sitrep.derive.action_items import ActionItemRow, action_rows
-from sitrep.derive.metrics import Metrics, compute_metrics, outage_periods
+from sitrep.derive.metrics import Metrics, component_impacts, compute_metrics, outage_periods
 from sitrep.derive.status import (
     Overall,
     affected_components,
@@ -178,9 +178,12 @@ class PortalState:
 
         Computed on first use, once: a build reads them, ``sitrep preview`` does not.
         """
-        outages = outage_periods(self.portal, self.now)
+        # Each component's impacts and outages, found once for every window (MTBF, uptime, repeat failures).
+        impacts = component_impacts(self.portal, self.now)
+        outages = outage_periods(self.portal, self.now, impacts)
         return {w.key: compute_metrics(self.portal, self.now, window_start=w.window_start,
-                                       component=w.component, action_items=self.action_items, outages=outages)
+                                       component=w.component, action_items=self.action_items, outages=outages,
+                                       impacts=impacts)
                 for w in self.windows}
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -54,18 +54,44 @@ def intervals_for(incidents: Iterable[Incident], component: str, now: datetime,
     """
     out = []
     for inc in incidents:
-        if inc.is_maintenance or inc.start >= now:
-            continue
-        periods = inc.impact_periods
-        incident_end = min(inc.impact_end or now, now)
-        for period, following in itertools.zip_longest(periods, periods[1:]):
-            impact = period.components.get(component)
+        for start, end, components in _held_periods(inc, now):
+            impact = components.get(component)
             if impact is None or (impacts is not None and impact not in impacts):
                 continue
-            end = min(following.start, incident_end) if following is not None else incident_end
-            if end > period.start:
-                out.append(Interval(period.start, end, impact, inc.id))
+            if end > start:
+                out.append(Interval(start, end, impact, inc.id))
     return out
+
+
+def intervals_by_component(incidents: Iterable[Incident], now: datetime) -> dict[str, list[Interval]]:
+    """Component id -> :func:`intervals_for` of it (every impact), for every component at once: one pass over
+    the incidents instead of one per component, each list in the same order."""
+    out: dict[str, list[Interval]] = defaultdict(list)
+    for inc in incidents:
+        for start, end, components in _held_periods(inc, now):
+            if end > start:
+                for component, impact in components.items():
+                    out[component].append(Interval(start, end, impact, inc.id))
+    return dict(out)
+
+
+def clipped(intervals: Iterable[Interval], end: datetime) -> list[Interval]:
+    """Intervals as :func:`intervals_for` gives them up to an earlier ``end`` than they were found up to:
+    cut there, and those beginning at or after it left out."""
+    return [iv if iv.end <= end else Interval(iv.start, end, iv.impact, iv.incident_id)
+            for iv in intervals if iv.start < end]
+
+
+def _held_periods(inc: Incident, now: datetime) -> Iterable[tuple[datetime, datetime, Mapping[str, str]]]:
+    """Each impact period of an incident (none for maintenance or one starting at or after ``now``) with when it
+    ended: at the next period's start, else when the incident's impact ended (or ``now``)."""
+    if inc.is_maintenance or inc.start >= now:
+        return
+    periods = inc.impact_periods
+    incident_end = min(inc.impact_end or now, now)
+    for period, following in itertools.zip_longest(periods, periods[1:]):
+        end = min(following.start, incident_end) if following is not None else incident_end
+        yield period.start, end, period.components
 
 
 def worst_segments(intervals: list[Interval], start: datetime, end: datetime) -> list[tuple[datetime, datetime, str]]:

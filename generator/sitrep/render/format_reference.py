@@ -82,7 +82,15 @@ REPORT_FIGURES = (
     "`pairs` with `component`, `earlier_incident`, `earlier_ended`, `later_incident`, `later_started`, "
     "`gap`), `incidents_with_open_action_items` and `open_action_items` (per incident and earlier "
     "postmortem: `incident_id`, `started`, `postmortem_id`, `components`, `earlier_incidents` and "
-    "`open_items`, action-item rows as in `action_items.items`)."
+    "`open_items`, action-item rows as in `action_items.items`). `previous_period` (rolling reports; null "
+    "over all time) has `start`, `end`, `covered_from` (when the portal's records begin in it; null when the "
+    "whole period lies before the portal's first day, and then `incidents` and `resolved` are null too: no "
+    "data, not zero), `incidents`, `resolved`, `mean_time_to_resolve` and `median_time_to_resolve`. "
+    "`postmortem_completion` has `required`, `published`, `published_within_7_days`, `share_published`, "
+    "`share_within_7_days` (of those published), `due` and `not_yet_due` (required incidents whose postmortem "
+    "is due: published, or resolved more than 7 days ago; those resolved since without one can still be on "
+    "time), `share_within_7_days_of_due` (the process's week kept, of those due), `published_late` and "
+    "`missing` (each with `due_on`, the last day on time, and `not_yet_due`)."
 )
 
 _TYPE_WORDS = [

@@ -104,7 +104,9 @@ def render_text(metrics: Metrics) -> str:
     pc = j["postmortem_completion"]
     required = ", ".join(pc["required_severities"])
     lines += ["", f"Postmortems: {pc['published']} of {pc['required']} required ({required}) "
-              f"published ({pct(pc['share_published'])}); {pct(pc['share_within_7_days'])} of those within 7 days"]
+              f"published ({pct(pc['share_published'])}); within 7 days: {pc['published_within_7_days']} of "
+              f"{pc['due']} due ({pct(pc['share_within_7_days_of_due'])}), {pct(pc['share_within_7_days'])} of "
+              "those published"]
     # Not published yet: "in review" or "draft" when a postmortem exists, "missing" when none does.
     lines += [f"  {postmortem_status_label(m['postmortem_status']).lower() if m['postmortem_status'] else 'missing'}: "
               f"{m['incident_id']} ({m['severity']}, resolved {m['days_since_resolution']} days ago)"

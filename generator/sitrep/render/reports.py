@@ -8,7 +8,7 @@ the all-time figures for tools, and ``reports/<window>/metrics.json`` each rolli
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sitrep.derive.metrics import DurationStats, Metrics, Trend, TrendChange
@@ -159,7 +159,9 @@ def _repeats_view(portal: Portal, m: Metrics, root: str,
                   inc_link: Callable[[str], dict[str, str]]) -> dict[str, Any]:
     """Repeat outages (most recent first) and incidents that began with earlier action items open."""
     rf = m.repeat_failures
-    names = {c.component: c.name for c in rf.by_component}
+    # Every component by name, not only those with an outage in the period: an incident with earlier action
+    # items open may be on a component that had none.
+    names = {c.id: c.name for c in portal.config.components} | {c.component: c.name for c in rf.by_component}
     pairs = sorted((p for c in rf.by_component for p in c.pairs),
                    key=lambda p: (p.later_started, p.component), reverse=True)
     pm_titles = {pm.id: pm.title for pm in portal.postmortems}
@@ -269,12 +271,17 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
     ) if quarters else ""
 
     completion = m.postmortem_completion
+    since = datetime.combine(portal.since, time(0), UTC) if portal.since else None
     quality = [{"key": key, "title": _metric_title(key), "considered": c.considered, "measured": c.measured,
                 "zero": c.zero_duration, "left_out": dict(c.left_out), "notes": dict(c.notes)}
                for key, c in m.data_quality.by_metric.items()]
     return {
         "m": m,
         "n_incidents": len(m.incident_ids),
+        "first_day": day_label(portal.since) if portal.since else "—",
+        # A rolling window reaching back before the portal's first day: its figures start there.
+        "records_from": since if m.window_start is not None and since is not None and since > m.window_start
+        else None,
         "sev_keys": sev_keys,
         "sev_labels": {k: _sev_label(config, k) for k in {*sev_keys, *month_keys}},
         "durations": durations,
@@ -294,7 +301,8 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
         "comp_chart": comp_chart,
         "completion": completion,
         "missing": [{**inc_link(x.incident_id), "severity": x.severity, "resolved_at": x.resolved_at,
-                     "days": x.days_since_resolution, "status": x.postmortem_status}
+                     "days": x.days_since_resolution, "status": x.postmortem_status, "due_on": x.due_on,
+                     "not_yet_due": x.not_yet_due}
                     for x in sorted(completion.missing, key=lambda x: x.days_since_resolution)[:LIST_LIMIT]],
         "missing_total": len(completion.missing),
         "late": [inc_link(i) for i in completion.published_late[-LIST_LIMIT:]],
