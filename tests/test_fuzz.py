@@ -64,7 +64,9 @@ def examples(n: int) -> int:
     return max(1, int(n * SCALE))
 
 
-FUZZ = settings(deadline=timedelta(seconds=5), print_blob=True,
+# No deadline: an example stalled by other jobs on a shared machine (40 s at load 10) failed the suite while
+# the code was fine. Time is not asserted in tests; the bounded-work tests count lines run instead.
+FUZZ = settings(deadline=None, print_blob=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                        HealthCheck.function_scoped_fixture, HealthCheck.large_base_example])
 
