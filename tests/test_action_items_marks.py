@@ -59,6 +59,20 @@ def test_the_same_marks_after_a_label_on_a_bullet() -> None:
         ("done", None), ("done", None), ("open", None), ("done", None), ("done", date(2026, 2, 18))]
 
 
+def test_a_bullet_opening_with_a_check_mark_is_a_ticked_box() -> None:
+    items, problems = parse(
+        "- \u2705 Alert on lag - Ana - 2026-02-20\n"
+        "- \u2714\ufe0f Add a runbook - Ana - 2026-02-20 - done 2026-02-18\n"
+        "- :white_check_mark: Add a probe - Ana - 2026-02-20\n"
+        "- \u2b1c Add a canary - Ana - 2026-02-20\n"
+        "- \u274c Add a test - Ana - 2026-02-20\n"
+    )
+    assert problems == []
+    assert [(i.text, i.state, i.closed) for i in items] == [
+        ("Alert on lag", "done", None), ("Add a runbook", "done", date(2026, 2, 18)), ("Add a probe", "done", None),
+        ("Add a canary", "open", None), ("Add a test", "open", None)]
+
+
 def test_a_closing_value_that_contradicts_the_items_state_is_an_error() -> None:
     _, problems = parse(
         "| Action | Owner | Due Date | Status | Closed |\n|---|---|---|---|---|\n"

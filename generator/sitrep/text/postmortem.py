@@ -65,7 +65,8 @@ Action items
 :func:`parse_action_items` reads, in any mix within one section:
 
 1. ``- [ ] Action - Owner - Due Date`` (``*``/``+``/``1.`` bullets; ``[x]`` or
-   ``[X]`` = done, ``[-]``/``[~]`` = won't do; separators `` - ``, `` -- ``,
+   ``[X]`` = done, ``[-]``/``[~]`` = won't do; a leading ``✅``/``✔`` instead of
+   the box = done, ``⬜``/``❌`` = open; separators `` - ``, `` -- ``,
    en dash and em dash with spaces around; ``Action - Due - Owner`` works too);
 2. ``- [ ] (@owner, Due: YYYY-MM-DD) Action`` (the parenthesis may also end the
    line);
@@ -1006,6 +1007,20 @@ def _closing_problems(name: str, state: str, closing: _Closing, where: str, line
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?P<rest>.*))?$")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _CHECKBOX = re.compile(r"^\[(?P<mark>[ xX~-])\](?:[ \t]+(?P<rest>.*))?$")
+#: A bullet opening with a symbol mark instead of a checkbox, as chat and wiki exports write them:
+#: ``- ✅ Alert on lag - Ana - 2026-03-01`` (closed), ``- ⬜ …`` or ``- ❌ …`` (open).
+_SYMBOL_BOX = re.compile(
+    "^(?P<mark>" + "|".join(re.escape(m) for m in sorted(
+        (m for m in (*ACTION_CLOSED_MARKS, *ACTION_OPEN_MARKS) if not re.search(r"[a-z\[\]]", m) or m.startswith(":")),
+        key=len, reverse=True)) + ")[\ufe0e\ufe0f]?(?:[ \t]+(?P<rest>.*))?$"
+)
+
+
+def _symbol_checkbox(mark: str) -> str:
+    """The checkbox a leading symbol mark stands for: ``x`` for a closed one, a space for an open one."""
+    return "x" if mark in ACTION_CLOSED_MARKS else " "
+
+
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 
 _COLUMN_NAMES: dict[str, tuple[str, ...]] = {
@@ -1113,9 +1128,9 @@ def parse_action_items(section: Section) -> tuple[list[ActionItem], list[TextPro
         item_indent = None
         rest = (bullet["rest"] or "").strip()
         checkbox = None
-        box = _CHECKBOX.match(rest)
+        box = _CHECKBOX.match(rest) or _SYMBOL_BOX.match(rest)
         if box:
-            checkbox = box["mark"]
+            checkbox = box["mark"] if box.re is _CHECKBOX else _symbol_checkbox(box["mark"])
             rest = (box["rest"] or "").strip()
         if rest:
             item, found = _bullet_item(rest, checkbox, base + index)
