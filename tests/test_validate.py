@@ -503,9 +503,12 @@ def test_a_hand_written_incident_gets_every_problem_in_one_run(make_portal):
     text = edit(edit(edit(INCIDENT, "started: 2026-02-10T14:30:00Z", "started: 2026-02-10 14:30"),
                      "publishing-api: partial_outage", "publishing-api: partial outage"),
                 "    status: investigating\n", "    status: Investigating\n")
+    text = edit(text, "    status: resolved\n", "    status: resolved\n    components:\n      publishing-api: fixed\n")
     result = run(portal(make_portal, {INC: text}))
     assert [(f.line, f.code) for f in errors(result) if f.path == INC] == [
-        (L_STARTED, "naive-timestamp"), (L_COMPONENT, "bad-value"), (L_STATUS0, "bad-value")]
+        (L_STARTED, "naive-timestamp"), (L_COMPONENT, "bad-value"), (L_STATUS0, "bad-value"),
+        (L_STATUS1 + 2, "bad-value")]
+    assert "updates[1].components.publishing-api: 'fixed' is not an impact" in result.output
     assert "'partial outage' is not an impact (did you mean 'partial_outage'?)" in result.output
     assert "'Investigating' is not a status of an incident (did you mean 'investigating'?)" in result.output
 

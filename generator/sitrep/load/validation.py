@@ -107,8 +107,15 @@ def check_invalid_incident(rf: RecordFile, config: SitrepConfig, diags: Diagnost
                 _check_impact(str(cid), impact, ("components",), impacts, rf, diags)
     updates = rf.data.get("updates")
     for i, update in enumerate(updates if isinstance(updates, list) else ()):
-        if isinstance(update, dict) and isinstance(update.get("status"), str):
+        if not isinstance(update, dict):
+            continue
+        if isinstance(update.get("status"), str):
             _check_status(i, update["status"], maintenance, rf, diags)
+        changes = update.get("components")
+        if isinstance(changes, dict) and not maintenance:
+            for cid, impact in changes.items():
+                if isinstance(impact, str):
+                    _check_impact(str(cid), impact, ("updates", i, "components"), UPDATE_IMPACTS, rf, diags)
 
 
 def _unknown_severity(rf: RecordFile, config: SitrepConfig, value: object, diags: Diagnostics) -> None:
