@@ -60,6 +60,10 @@ def review_table(root: Path) -> Path:
     text = table.read_text(encoding="utf-8")
     assert "api000000001: api  # API; Public API\n" in text  # renamed: matched by the latest name
     assert "pg0000000001: postgres  # Postgres  (not in mkdocs.yml yet)\n" in text
+    # what to do with those lines, naming the ids to map to
+    assert ("# Each line marked 'not in mkdocs.yml yet': map it to one of mkdocs.yml's components (ids: api, "
+            "dashboard, data-stores, webhooks, legacy-ftp), or add it to mkdocs.yml (the next run prints the lines "
+            "to paste; then run sitrep sync). One Statuspage no longer shows gets 'retired: YYYY-MM-DD' too") in text
     # The old exports' incidents that name no component get a line of their own, proposing a component.
     assert f"{NO_COMPONENT}: api  # the 3 incidents or maintenance that name no component on Statuspage\n" in text
     text = text.replace("pg0000000001: postgres", "pg0000000001: data-stores")

@@ -61,6 +61,8 @@ def test_init_writes_a_portal_with_the_components(tmp_path: Path) -> None:
     assert [o["label"] for o in boxes] == ["`api` (Public API)", "`web` (Web app)", "`db` (Db)"]
     severities = next(b for b in form["body"] if b.get("id") == "severity")["attributes"]["options"]
     assert [o.split()[0] for o in severities] == [s.id for s in config.severities]
+    # each option is a sentence: "Updates every 4 h." for a level without a resolve target, not "4 h;"
+    assert severities[2].endswith(" Updates every 4 h.") and severities[1].endswith(" resolve target 4 h.")
     # Sitrep runs here from a source checkout, which the workflows cannot reach: no line installs it (a
     # bare `sitrep` would install PyPI's unrelated project of that name), the file says what to add.
     requirements = (portal / "requirements.txt").read_text(encoding="utf-8")

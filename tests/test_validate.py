@@ -497,6 +497,22 @@ def test_invalid_incident_is_not_also_reported_as_missing(make_portal):
     assert [(f.path, f.code) for f in errors(result)] == [(INC, "naive-timestamp")]
 
 
+def test_a_hand_written_incident_gets_every_problem_in_one_run(make_portal):
+    # Statuspage habits: a time without offset, "partial outage" and "Investigating" as the page shows them.
+    # The bad time fails the model; the impact and the status are still named, so one round of fixes does.
+    text = edit(edit(edit(INCIDENT, "started: 2026-02-10T14:30:00Z", "started: 2026-02-10 14:30"),
+                     "publishing-api: partial_outage", "publishing-api: partial outage"),
+                "    status: investigating\n", "    status: Investigating\n")
+    text = edit(text, "    status: resolved\n", "    status: resolved\n    components:\n      publishing-api: fixed\n")
+    result = run(portal(make_portal, {INC: text}))
+    assert [(f.line, f.code) for f in errors(result) if f.path == INC] == [
+        (L_STARTED, "naive-timestamp"), (L_COMPONENT, "bad-value"), (L_STATUS0, "bad-value"),
+        (L_STATUS1 + 2, "bad-value")]
+    assert "updates[1].components.publishing-api: 'fixed' is not an impact" in result.output
+    assert "'partial outage' is not an impact (did you mean 'partial_outage'?)" in result.output
+    assert "'Investigating' is not a status of an incident (did you mean 'investigating'?)" in result.output
+
+
 def test_markdown_link_to_a_missing_runbook(make_portal):
     root = portal(make_portal, {INC: edit(INCIDENT, "../../runbooks/rollback.md", "../../runbooks/rolback.md")})
     result = run(root)

@@ -542,17 +542,29 @@ def new_postmortem(mkdocs_yml: str, incident_ids: tuple[str, ...], authors: tupl
     title = _one_line(title, "--title") if title else f"Postmortem: {incidents[0].title}"
     text = render_postmortem(incidents, config, title=title, authors=names, today=today, visibility=visibility)
     existing = postmortems_covering(root, [i.id for i in incidents])
-    rel, diags = _write_new("postmortem", root, config, text, postmortem_stem(incidents[0].id, today))
+    rel, _ = _write_new("postmortem", root, config, text, postmortem_stem(incidents[0].id, today))
     for other in existing:
         click.echo(f"sitrep: note: {other} already covers this incident", err=True)
     open_ones = [i.id for i in incidents if not i.is_resolved]
     if open_ones:
         click.echo(f"sitrep: note: {', '.join(open_ones)} is not resolved yet; the timeline stops at its "
                    "latest update", err=True)
-    if diags.warnings:
-        click.echo(f"sitrep: {len(diags.warnings)} placeholder(s) to fill in; 'sitrep validate' lists them",
-                   err=True)
+    _say_placeholders(rel, text)
     click.echo(_shown(root / rel))
+
+
+def _say_placeholders(rel: str, text: str) -> None:
+    """Tell, on stderr, where a new draft's [bracketed] placeholders are: ``sitrep validate`` lists them only
+    once the postmortem is published (a draft may keep them), so the count must not send people there."""
+    from sitrep.load.reader import read_record
+    from sitrep.text.postmortem import template_placeholders
+
+    record = read_record(rel, text.encode("utf-8"), Diagnostics())
+    found = template_placeholders(record.body, record.body_line) if record is not None else []
+    if found:
+        lines = ", ".join(str(line) for line in dict.fromkeys(line for line, _ in found))
+        click.echo(f"sitrep: {len(found)} [bracketed] placeholder(s) to fill in, on lines {lines} of {rel}; "
+                   "a published postmortem may keep none (sitrep validate then lists any left)", err=True)
 
 
 @new.command("runbook")

@@ -7,7 +7,8 @@ overdue, completion rate, closed on time, time to close) is stated here once, in
 code and in the plain words the pages print beside the figures.
 
 An item says *when* it was done only when its line gives a closing date
-(``- done 2026-03-08``); done items written without one (most older ones) are
+(``- done 2026-03-08``, a date in a Done or Closed column); done items written without one (a tick,
+``yes`` or ✅ in an old postmortem's Done column: most older ones) are
 counted as "no closing date" and left out of the timing figures, never given a
 guessed date (from git history or the postmortem's date).
 """
@@ -51,8 +52,9 @@ TIME_TO_CLOSE_DEFINITION = (
 )
 #: Where the closing date comes from, and what happens without one.
 CLOSING_DATE_DEFINITION = (
-    "A done item's closing date is the one its line gives (“- done 2026-03-08”); done items "
-    "without one are counted as having no closing date and left out of both figures."
+    "A done item's closing date is the one its line gives (“- done 2026-03-08”, or a date in a Done or "
+    "Closed column); done items without one are counted as having no closing date and left out of both "
+    "figures (a tick, or “yes” or ✅ in a Done column, closes an item without one)."
 )
 
 

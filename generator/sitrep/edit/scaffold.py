@@ -26,7 +26,7 @@ from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.files import write_atomically
 from sitrep.model.formatting import clock_time, format_duration, long_date, slugify, window_text
 from sitrep.model.records import Incident
-from sitrep.model.vocabulary import closing_label, status_label, update_label
+from sitrep.model.vocabulary import CLOSING_STATUS, closing_label, status_label, update_label
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
@@ -151,9 +151,10 @@ def postmortem_stem(incident_id: str, today: date) -> str:
 def timeline(incident: Incident, config: SitrepConfig) -> list[tuple[datetime, str]]:
     """(time, text) of every lifecycle timestamp and every update, oldest first.
 
-    Lifecycle events sort before updates posted at the same minute, so
-    "Resolved" precedes the public resolution message. An update that escalated
-    or changed an impact says so first ("Severity raised to SEV1."), as the page does.
+    Lifecycle events sort before updates posted at the same minute. The resolution is
+    said once: by the closing update ("Resolved: <message>") when one was posted at the
+    ``resolved`` time, else by its own line. An update that escalated or changed an
+    impact says so first ("Severity raised to SEV1."), as the page does.
     """
     events: list[tuple[datetime, int, str]] = []
     how = f" ({incident.detection})" if incident.detection else ""
@@ -166,9 +167,11 @@ def timeline(incident: Incident, config: SitrepConfig) -> list[tuple[datetime, s
         ("mitigated", "Mitigated: customer impact ended"),
         ("resolved", closing_label(incident.kind)),
     )
+    closing = CLOSING_STATUS.get(incident.kind, CLOSING_STATUS["incident"])
+    said = {update.at for update in incident.updates if update.status == closing}
     for key, text in lifecycle:
         moment = getattr(incident, key)
-        if moment is not None:
+        if moment is not None and not (key == "resolved" and moment in said):
             events.append((moment, 0, text))
     for update, changes in zip(incident.updates, update_changes(incident, config), strict=True):
         label = update_label(update.status)

@@ -31,7 +31,9 @@ def export_revision(repo: Path, revision: str, dest: Path) -> None:
         raise RevisionError("git is not installed") from None
     except subprocess.CalledProcessError as exc:
         message = (exc.stderr.decode(errors="replace") if isinstance(exc.stderr, bytes) else exc.stderr or "").strip()
-        raise RevisionError(f"cannot read revision '{revision}': {message or 'git failed'}") from None
+        raise RevisionError(f"cannot read revision '{revision}': {message or 'git failed'}; give --base a commit, "
+                            "branch or tag this repository has (git log --oneline lists them; a new repository "
+                            "needs its first commit: git add -A && git commit)") from None
     strip = "" if prefix == "." else prefix + "/"
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         write_tree(dest, _record_files(tar, strip))

@@ -21,9 +21,10 @@ from sitrep.load.reader import RecordFile, read_record
 from sitrep.load.validation import check_public_names, check_record, misplaced_kind, people_named, public_prose
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
-from sitrep.model.formatting import did_you_mean
+from sitrep.model.field_messages import front_matter_needs
+from sitrep.model.formatting import did_you_mean, similar_ids
 from sitrep.model.portal import Portal
-from sitrep.model.records import Incident, Postmortem, Record
+from sitrep.model.records import MODELS, Incident, Postmortem, Record
 from sitrep.text.markdown import links, page_link
 from sitrep.text.postmortem import action_items_in
 
@@ -56,6 +57,12 @@ def load_file(root: Path, kind: str, rel: str, config: SitrepConfig,
     return loaded
 
 
+#: What a file of each kind without front matter is told to add (an older postmortem or runbook moved in);
+#: an incident's fields depend on its kind and times, so the command that writes one is named instead.
+NEEDS = {kind: front_matter_needs(kind, model) for kind, model in MODELS.items()}
+NEEDS["incident"] = ("`sitrep new incident --title … --severity … --component ID=IMPACT --started … --at …` "
+                     "writes an incident's front matter, to copy above this text")
+
 #: The front-matter field of each kind that names other records, and what it names.
 REFERENCE_FIELDS = {"incident": ("runbooks", "runbook"), "postmortem": ("incidents", "incident"),
                     "runbook": ("related", "runbook")}
@@ -63,7 +70,7 @@ REFERENCE_FIELDS = {"incident": ("runbooks", "runbook"), "postmortem": ("inciden
 
 def _check_file(kind: str, rel: str, raw: bytes, config: SitrepConfig, diags: Diagnostics,
                 now: datetime | None) -> Loaded:
-    rf = read_record(rel, raw, diags)
+    rf = read_record(rel, raw, diags, NEEDS[kind])
     if rf is None:
         # Still known by its id, so references to it do not send people to other files.
         return Loaded(None, diags.items, [], *_unreadable_id(rel, raw), valid=False)
@@ -273,11 +280,16 @@ def _check_refs(root: Path, ids: dict[str, dict[str, Record | None]], paths: set
                         f"runbook '{ref.target}' does not exist (no runbooks/{ref.target}.md); "
                         + (guess if guess else f"known runbooks: {known}"))
         elif ref.kind == "incident" and ref.target not in ids["incident"]:
-            guess = did_you_mean(ref.target, ids["incident"])
-            diags.error(ref.source, ref.line, "unknown-incident",
-                        f"incident '{ref.target}' does not exist; "
-                        + (guess if guess else "use the incident's id (its file name without .md, "
-                           "e.g. 2026-02-10-api-errors)"))
+            close = similar_ids(ref.target, ids["incident"])
+            guess = f"did you mean {', '.join(close)}?" if close else (
+                "use the incident's id (its file name without .md, e.g. 2026-02-10-api-errors)")
+            if not any(i[:10] == ref.target[:10] for i in close):
+                # No record of that day: most likely an incident from before the portal (an old postmortem).
+                guess += ("; a postmortem of an incident from before this portal needs the incident's record: "
+                          "write it with `sitrep new incident --title … --severity … --component ID=IMPACT "
+                          "--started … --at …` and `sitrep resolve ID --message … --at …`, then list the id it "
+                          "prints here")
+            diags.error(ref.source, ref.line, "unknown-incident", f"incident '{ref.target}' does not exist; {guess}")
         elif ref.kind == "link":
             target = resolve_link(ref.source, ref.target)
             if target.startswith("../") or target in paths or _is_file(root / target):

@@ -111,8 +111,11 @@ class _TooBig(Exception):
 _DELIMITERS = ("---", "...")
 
 
-def read_record(path: str, raw: bytes, diags: Diagnostics) -> RecordFile | None:
-    """Decode and split one file; report problems to ``diags``; None if unusable."""
+def read_record(path: str, raw: bytes, diags: Diagnostics, needs: str = "") -> RecordFile | None:
+    """Decode and split one file; report problems to ``diags``; None if unusable.
+
+    ``needs`` says what the record's front matter holds, for a file that has none
+    (:func:`sitrep.model.field_messages.front_matter_needs`)."""
     empty_message = ("the file is empty: start it with a front matter block ('---', the fields, "
                      "'---'), or delete it")
     if not raw or raw.isspace():
@@ -141,7 +144,7 @@ def read_record(path: str, raw: bytes, diags: Diagnostics) -> RecordFile | None:
     lines = text.splitlines(keepends=True)
     if lines[0].rstrip("\r\n").rstrip() != "---":
         diags.error(path, 1, "no-front-matter", "the file must start with a line '---' that opens "
-                    "the front matter, then the fields, then a closing '---'")
+                    "the front matter, then the fields, then a closing '---'" + (f"; {needs}" if needs else ""))
         return None
     end = None
     for i in range(1, len(lines)):  # a plain loop: faster than next(generator) on every file

@@ -95,11 +95,27 @@ def check_invalid_incident(rf: RecordFile, config: SitrepConfig, diags: Diagnost
     severity = rf.data.get("severity")
     if isinstance(severity, str | int) and config.normalise_severity(severity) is None:
         _unknown_severity(rf, config, severity, diags)
+    maintenance = rf.data.get("kind") == "maintenance"
     components = rf.data.get("components")
     if isinstance(components, dict):
         for cid in components:
             if config.component(str(cid)) is None:
                 _unknown_component(rf, config, ("components", cid), cid, diags)
+        impacts = (MAINTENANCE_IMPACT,) if maintenance else IMPACTS
+        for cid, impact in components.items():
+            if isinstance(impact, str):
+                _check_impact(str(cid), impact, ("components",), impacts, rf, diags)
+    updates = rf.data.get("updates")
+    for i, update in enumerate(updates if isinstance(updates, list) else ()):
+        if not isinstance(update, dict):
+            continue
+        if isinstance(update.get("status"), str):
+            _check_status(i, update["status"], maintenance, rf, diags)
+        changes = update.get("components")
+        if isinstance(changes, dict) and not maintenance:
+            for cid, impact in changes.items():
+                if isinstance(impact, str):
+                    _check_impact(str(cid), impact, ("updates", i, "components"), UPDATE_IMPACTS, rf, diags)
 
 
 def _unknown_severity(rf: RecordFile, config: SitrepConfig, value: object, diags: Diagnostics) -> None:
@@ -167,7 +183,7 @@ def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
         diags.warning(path, 1, "file-name", "incident files live at incidents/YYYY/YYYY-MM-DD-"
                       "short-slug.md (the date impact started): rename the file")
     if inc.is_maintenance:
-        statuses, impacts = MAINTENANCE_STATUSES, (MAINTENANCE_IMPACT,)
+        impacts: tuple[str, ...] = (MAINTENANCE_IMPACT,)
         for key in ("scheduled_start", "scheduled_end"):
             if getattr(inc, key) is None:
                 diags.error(path, rf.start_line, "missing-field", f"missing required field '{key}' "
@@ -176,7 +192,7 @@ def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
             diags.error(path, line(("scheduled_end",)), "time-order",
                         "scheduled_end must be after scheduled_start")
     else:
-        statuses, impacts = INCIDENT_STATUSES, IMPACTS
+        impacts = IMPACTS
         if inc.started is None:
             diags.error(path, rf.start_line, "missing-field", "missing required field 'started' "
                         "(when customer impact began): add 'started: …', e.g. 'started: 2026-02-10T14:30:00Z'")
@@ -195,12 +211,7 @@ def check_incident(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
     inc = _check_changes(inc, rf, config, diags)
     previous: datetime | None = None
     for i, update in enumerate(inc.updates):
-        if update.status not in statuses:
-            guess = close_match(update.status, statuses)
-            what = "a maintenance" if inc.is_maintenance else "an incident"
-            diags.error(path, line(("updates", i, "status")), "bad-value",
-                        f"updates[{i}].status: {quoted(update.status)} is not a status of {what}"
-                        f"{guess}; use one of: {', '.join(statuses)}")
+        _check_status(i, update.status, inc.is_maintenance, rf, diags)
         if previous is not None and update.at < previous:
             diags.error(path, line(("updates", i, "at")), "update-order",
                         f"updates[{i}] ({update.at.isoformat()}) is earlier than the update "
@@ -296,6 +307,26 @@ def _check_repeated_updates(inc: Incident, rf: RecordFile, diags: Diagnostics) -
                       "pasted twice, or say what changed")
 
 
+def _check_status(i: int, status: str, maintenance: bool, rf: RecordFile, diags: Diagnostics) -> None:
+    """An update's status is one of its kind's (incident or maintenance)."""
+    statuses = MAINTENANCE_STATUSES if maintenance else INCIDENT_STATUSES
+    if status not in statuses:
+        what = "a maintenance" if maintenance else "an incident"
+        diags.error(rf.path, rf.line_of(("updates", i, "status")), "bad-value",
+                    f"updates[{i}].status: {quoted(status)} is not a status of {what}"
+                    f"{close_match(status, statuses)}; use one of: {', '.join(statuses)}")
+
+
+def _check_impact(cid: str, impact: str, loc: tuple[str | int, ...], impacts: tuple[str, ...], rf: RecordFile,
+                  diags: Diagnostics) -> None:
+    """A component's impact is one of ``impacts``."""
+    if impact not in impacts:
+        name = ".".join(str(part) if isinstance(part, str) else f"[{part}]" for part in loc).replace(".[", "[")
+        diags.error(rf.path, rf.line_of((*loc, cid)), "bad-value",
+                    f"{name}.{cid}: {quoted(impact)} is not an impact{close_match(str(impact), impacts)}; "
+                    f"use one of: {', '.join(impacts)}")
+
+
 def _check_impacts(components: dict[str, str], loc: tuple[str | int, ...], impacts: tuple[str, ...],
                    rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> None:
     """Each component configured, each impact one of ``impacts``."""
@@ -304,10 +335,7 @@ def _check_impacts(components: dict[str, str], loc: tuple[str | int, ...], impac
         if config.component(cid) is None:
             diags.error(rf.path, rf.line_of((*loc, cid)), "unknown-component",
                         f"{name}: {config.unknown_component(cid)}")
-        if impact not in impacts:
-            diags.error(rf.path, rf.line_of((*loc, cid)), "bad-value",
-                        f"{name}.{cid}: {quoted(impact)} is not an impact{close_match(str(impact), impacts)}; "
-                        f"use one of: {', '.join(impacts)}")
+        _check_impact(cid, impact, loc, impacts, rf, diags)
 
 
 def _check_changes(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> Incident:

@@ -7,8 +7,9 @@ records and the settings in mkdocs.yml read alike.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from typing import Any, get_args
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic.fields import FieldInfo
 
@@ -162,3 +163,29 @@ def allowed_fields(model: type, loc: tuple[Any, ...]) -> list[str]:
     """The field names allowed where ``loc`` is: the model's, or a nested one's (an update's)."""
     owner = owner_of(model, loc) if loc else model
     return list(_fields(owner if owner is not None else model))
+
+
+def _example_value(info: FieldInfo) -> str:
+    """A value to write for a field in an example front matter: its schema example, else its shape."""
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    examples = extra.get("examples") or []
+    if examples and isinstance(examples[0], list):
+        return "[" + ", ".join(str(e) for e in examples[0]) + "]"
+    annotation = info.annotation
+    if annotation is dt.date:
+        return "YYYY-MM-DD"
+    if get_origin(annotation) is list:
+        return "[…]"
+    choices = get_args(annotation) if get_origin(annotation) is Literal else ()
+    if not choices and get_args(annotation):  # a type alias of a Literal, e.g. PostmortemStatus
+        inner = get_args(annotation)[0]
+        choices = get_args(inner) if get_origin(inner) is Literal else ()
+    return " | ".join(str(c) for c in choices) if choices else "…"
+
+
+def front_matter_needs(kind: str, model: type) -> str:
+    """What a record of ``kind`` needs in its front matter, for a file that has none (an older postmortem or
+    runbook moved in): its required fields, as lines to add, e.g. ``'title: …', 'date: YYYY-MM-DD'``."""
+    fields = [(name, info) for name, info in _fields(model).items() if info.is_required() and name != "id"]
+    lines = ", ".join(f"'{name}: {_example_value(info)}'" for name, info in fields)
+    return f"a {kind} needs {', '.join(name for name, _ in fields)}: add the lines '---', {lines}, '---' above its text"

@@ -72,6 +72,18 @@ POSTMORTEM_STATUSES: tuple[str, ...] = tuple(POSTMORTEM_STATUS_LABELS)
 #: Action-item states in the order lists show them (open first).
 ACTION_STATES: tuple[str, ...] = ("open", "done", "wont_do")
 ACTION_STATE_LABELS: dict[str, str] = {"open": "Open", "done": "Done", "wont_do": "Won't do"}
+#: What a team's action-item table writes in its Done, Closed or Status column (or after a ``Done:``
+#: label) for an item closed on a day it does not give, compared ignoring case, emphasis and emoji
+#: variation selectors; messages show the first five. A date there is the closing date instead.
+ACTION_CLOSED_MARKS: tuple[str, ...] = (
+    "yes", "done", "closed", "\u2705", "[x]", "x", "y", "true", "complete", "completed", "\u2714", "\u2713",
+    "\u2611", ":white_check_mark:", ":heavy_check_mark:", ":ballot_box_with_check:",
+)
+#: What the same columns write for an item still open (an empty cell is open too); messages show the first three.
+ACTION_OPEN_MARKS: tuple[str, ...] = (
+    "no", "open", "[ ]", "n", "false", "not done", "not yet", "todo", "to do", "\u274c", "\u2717", "\u2718",
+    "\u2610", "\u2b1c", ":x:",
+)
 
 
 def worst(statuses: Iterable[str]) -> str:
@@ -122,3 +134,11 @@ def postmortem_status_label(status: str) -> str:
 def action_state_label(state: str) -> str:
     """Human label of an action-item state ("Won't do")."""
     return ACTION_STATE_LABELS.get(state, state)
+
+
+def action_mark_forms() -> str:
+    """The accepted forms of an action item's Done/Closed cell, in words, for messages and pages."""
+    closed = ", ".join(ACTION_CLOSED_MARKS[:5])
+    open_ = ", ".join(ACTION_OPEN_MARKS[:3])
+    return (f"the day it was closed (YYYY-MM-DD, e.g. 2026-03-08); {closed} when it is closed and the day "
+            f"is not known; {open_} or nothing while it is open")

@@ -52,9 +52,15 @@ ACTION_ITEMS = (
     "`Done: 2026-11-28`, `closed on Nov 28, 2026`, `done 2026-11-28` inside the parenthesis, a `Closed on` "
     "table column, or a dated status such as `Done 2026-11-28`). It is optional: a done item without it "
     "counts as done, with no closing date, and is left out of the time to close and the share closed on "
-    "time. `sitrep validate` reports, on the item's line, a closing date on an open item, one that is not "
-    "a date (`2026-02-30`, an ambiguous `03/04/2026`, `next week`), one before the incident the "
-    "postmortem covers started, and (a warning) one after the day of the check."
+    "time. Tables from older postmortems may have a Done, Closed or Completed column (or a Status one) "
+    "saying how each item stands: a date there is its closing date; `yes`, `done`, `closed`, `✅`, `[x]` "
+    "(also `x`, `true`, `complete`, `✔`, `:white_check_mark:`) close it with no closing date; `no`, "
+    "`open`, `[ ]`, `❌` or an empty cell leave it open, and decide the item's state when neither a "
+    "checkbox nor a status does; a line opening with `✅` instead of a checkbox is ticked (`⬜`, `❌`: "
+    "not). `sitrep validate` reports, on the item's line, anything else there "
+    "(naming the accepted forms), a closing date or mark on an item its box or status says is open (and "
+    "`no` on one they say is done), one that is not a date (`2026-02-30`, an ambiguous `03/04/2026`), one "
+    "before the incident the postmortem covers started, and (a warning) one after the day of the check."
 )
 
 #: What the reliability reports write for tools (their figures are defined on each report page and under

@@ -65,7 +65,8 @@ Action items
 :func:`parse_action_items` reads, in any mix within one section:
 
 1. ``- [ ] Action - Owner - Due Date`` (``*``/``+``/``1.`` bullets; ``[x]`` or
-   ``[X]`` = done, ``[-]``/``[~]`` = won't do; separators `` - ``, `` -- ``,
+   ``[X]`` = done, ``[-]``/``[~]`` = won't do; a leading ``✅``/``✔`` instead of
+   the box = done, ``⬜``/``❌`` = open; separators `` - ``, `` -- ``,
    en dash and em dash with spaces around; ``Action - Due - Owner`` works too);
 2. ``- [ ] (@owner, Due: YYYY-MM-DD) Action`` (the parenthesis may also end the
    line);
@@ -75,8 +76,8 @@ Action items
    allowed);
 4. a Markdown table with an Action (or Action Item/Item/Task/Description/What)
    column and optional Owner (Owner/Assignee/Assigned to/Responsible/Who/DRI),
-   Due Date (Due Date/Due/Deadline/Target Date/Target/ETA/When/Date) and Status
-   columns, in any order and case.
+   Due Date (Due Date/Due/Deadline/Target Date/Target/ETA/When/Date), Status and
+   closing (Done/Closed/Completed/Closed on/...) columns, in any order and case.
 
 A bullet with a checkbox is always an item; a bullet without one is an item
 only when it has a clear owner/due shape (labels, a leading ``(@owner, ...)``,
@@ -87,6 +88,13 @@ anything inside code fences or HTML comments are ignored.
 State: a struck-through action (``~~...~~``) is ``wont_do`` unless the item is
 explicitly marked done (``[x]`` or a done status); otherwise an explicit status
 (table cell or ``Status:`` label) decides, then the checkbox, else ``open``.
+A closing value (a Done/Closed column, a ``Done:`` label, ``- done DATE``) is a
+date (closed that day), a closed mark (``yes``, ``✅``, ``[x]``, ... from
+:data:`~sitrep.model.vocabulary.ACTION_CLOSED_MARKS`: closed, no date), an open
+mark (``no``, ``open``, ``[ ]``, ...) or empty; it decides the state when neither
+a checkbox nor a status does, and contradicting them is an error
+(``action-item-closed-open``), as is any other value (``action-item-bad-date``,
+naming the accepted forms).  A status cell may hold the same marks or a date.
 Statuses Done/Closed/Complete/Completed/Fixed/Resolved/Finished/Implemented/
 Shipped mean done; Won't do/Wont do/Will not do/Won't fix/Wontfix/Cancelled/
 Canceled/Dropped/Obsolete/Rejected/Declined/Not doing/Not planned/Abandoned/
@@ -120,7 +128,12 @@ from datetime import date
 from typing import Literal
 
 from sitrep.model.formatting import shorten
-from sitrep.model.vocabulary import action_state_label
+from sitrep.model.vocabulary import (
+    ACTION_CLOSED_MARKS,
+    ACTION_OPEN_MARKS,
+    action_mark_forms,
+    action_state_label,
+)
 from sitrep.text.markdown import BlockScanner, strip_code_spans, strip_html_comments
 
 __all__ = [
@@ -562,6 +575,8 @@ class _Fields:
     due: str | None = None
     status: str | None = None
     closed: str | None = None
+    #: Where the closing value was written, for messages: 'its "Done" column', 'its "Closed:" label'.
+    closed_where: str = "its line"
     shaped: bool = False
 
 
@@ -608,7 +623,10 @@ def _extract_labels(text: str, fields: _Fields) -> str:
         if sep:
             rest.append(value[sep.end():])
             value = value[: sep.start()]
-        _set(fields, _role(m["label"]), value.strip().rstrip(",;|").strip())
+        role = _role(m["label"])
+        if role == "closed" and fields.closed is None:
+            fields.closed_where = f'its "{" ".join(m["label"].split()).capitalize()}:" label'
+        _set(fields, role, value.strip().rstrip(",;|").strip())
     return " - ".join(piece for piece in (_EDGE_SEPARATORS.sub("", r) for r in rest) if piece)
 
 
@@ -744,8 +762,77 @@ _CLOSING_PART = re.compile(rf"(?:{_DONE_WORD})\b(?:\s+on)?\s*:?\s*(?!by\b|before
 _CLOSING_PHRASE = re.compile(
     rf"(?<![\w@])(?:{_DONE_WORD})\b(?:\s+on)?\s*:?\s*(?P<value>{_DATE_TEXT})", re.IGNORECASE
 )
-#: A done status followed by its day: ``Done 2026-03-08``, ``Completed (Mar 8, 2026)``.
-_CLOSING_STATUS = re.compile(rf"(?:{_DONE_WORD})\b[\s:,(-]*(?:on\s+)?(?P<value>\S.*)", re.IGNORECASE)
+_CLOSED_MARKS = frozenset(ACTION_CLOSED_MARKS)
+_OPEN_MARKS = frozenset(ACTION_OPEN_MARKS)
+#: Marks a status cell shows as the state's label ("✅", "[x]", "yes" -> "Done"); status words ("closed",
+#: "To do") stay as written.
+_SYMBOL_MARKS = frozenset(m for m in _CLOSED_MARKS | _OPEN_MARKS
+                          if _words(m) in ("", "x", "y", "n", "yes", "no", "true", "false") or m.startswith(":"))
+#: A done status or closed mark followed by its day: ``Done 2026-03-08``, ``Completed (Mar 8, 2026)``,
+#: ``✅ 2026-03-08``, ``yes, 2026-03-08``.
+_CLOSING_STATUS = re.compile(
+    rf"(?:{_DONE_WORD}|{'|'.join(re.escape(m) for m in sorted(ACTION_CLOSED_MARKS, key=len, reverse=True))})"
+    r"(?![\w\]])[\s:,(-]*(?:on\s+)?(?P<value>\S.*)",
+    re.IGNORECASE,
+)
+
+
+def _mark(value: str) -> str:
+    """A cell as compared with the closed and open marks: plain text, lower case, no emoji variation selector."""
+    return _clean(value).replace("\ufe0f", "").replace("\ufe0e", "").strip(" ,;.").lower()
+
+
+_ClosingKind = Literal["absent", "open", "closed", "wont_do", "ok", "invalid", "ambiguous", "unparsed"]
+
+
+@dataclass(frozen=True)
+class _Closing:
+    """What an item's closing value (a Done/Closed column, a ``Done:`` label, ``- done DATE``) says."""
+
+    kind: _ClosingKind
+    day: date | None = None
+    shown: str = ""
+
+
+def _read_closing(raw: str | None) -> _Closing:
+    """Read a closing value: a date (``ok``, or ``invalid``/``ambiguous``), a closed or open mark
+    (:data:`~sitrep.model.vocabulary.ACTION_CLOSED_MARKS`, ``..._OPEN_MARKS``), a done or won't-do status,
+    nothing (empty, a template placeholder), or none of these (``unparsed``)."""
+    if raw is None:
+        return _Closing("absent")
+    shown = _clean(raw).strip(" ,;")
+    mark = _mark(raw)
+    if mark in _OPEN_MARKS:
+        return _Closing("open", shown=shown)
+    if mark in _CLOSED_MARKS:
+        return _Closing("closed", shown=shown)
+    m = _CLOSING_STATUS.match(shown)
+    value = m["value"].strip(" )") if m and _date_ish(m["value"].strip(" )")) else shown
+    day, kind, _ = _parse_due(value)
+    if kind in ("missing", "placeholder"):
+        return _Closing("absent" if value == shown else "closed", shown=shown)
+    if kind != "unparsed":
+        return _Closing(kind, day, shown)
+    state = _status_state(shown)
+    if state != "open":
+        return _Closing("closed" if state == "done" else "wont_do", shown=shown)
+    return _Closing("unparsed", shown=shown)
+
+
+def _read_status(explicit: str) -> tuple[Literal["open", "done", "wont_do"], str | None]:
+    """The state a status cell (or ``Status:`` label) gives, and the closing day it writes, if any:
+    a closed or open mark, a date (closed that day), ``Done 2026-03-08``, or a status word."""
+    mark = _mark(explicit)
+    if mark in _CLOSED_MARKS:
+        return "done", None
+    if mark in _OPEN_MARKS:
+        return "open", None
+    if _parse_due(explicit)[1] in ("ok", "invalid", "ambiguous"):
+        return "done", explicit
+    m = _CLOSING_STATUS.match(explicit)
+    if m and _date_ish(m["value"]):
+        return "done", m["value"]
+    return _status_state(explicit), None
 
 
 def _status_state(status: str) -> Literal["open", "done", "wont_do"]:
@@ -797,31 +884,38 @@ def _build_item(
     due, due_kind, due_shown = _parse_due(fields.due)
 
     explicit = _clean(fields.status) if fields.status else ""
-    explicit_state = _status_state(explicit) if explicit else None
+    explicit_state, status_day = _read_status(explicit) if explicit else (None, None)
+    closing = _read_closing(fields.closed)
+    if closing.kind == "absent" and status_day is not None:
+        closing = _read_closing(status_day)
     state: Literal["open", "done", "wont_do"]
     if struck and not (checkbox in ("x", "X") or explicit_state == "done"):
         state = "wont_do"
         status = explicit if explicit_state == "wont_do" else action_state_label(state)
     elif explicit_state is not None:
-        state, status = explicit_state, explicit
+        state = explicit_state
+        # A mark or a date ("✅", "yes", "2026-03-08") is shown as the state's label, a word as written.
+        as_written = _status_state(explicit) == state and _mark(explicit) not in _SYMBOL_MARKS
+        status = explicit if as_written else action_state_label(state)
     elif checkbox in ("x", "X"):
         state = "done"
         status = action_state_label(state)
     elif checkbox in ("-", "~"):
         state = "wont_do"
         status = action_state_label(state)
+    elif checkbox is None and closing.kind in ("closed", "ok", "invalid", "ambiguous"):
+        state = "done"  # nothing else says: a Done/Closed column's "yes" or date closes the item
+        status = action_state_label(state)
+    elif checkbox is None and closing.kind == "wont_do":
+        state = "wont_do"
+        status = action_state_label(state)
     else:
         state = "open"
         status = action_state_label(state)
 
-    closed_raw = fields.closed
-    if closed_raw is None and explicit_state == "done":
-        m = _CLOSING_STATUS.match(explicit)
-        if m and _date_ish(m["value"]):
-            closed_raw = m["value"]
-    closed, closed_kind, closed_shown = _parse_due(closed_raw)
     name = f'action item "{_short(text)}"'
-    problems = _closing_problems(name, state, closed, closed_kind, closed_shown, line)
+    problems = _closing_problems(name, state, closing, fields.closed_where, line)
+    closed = closing.day
     item = ActionItem(text=text, owner=owner, due=due, state=state, status=status, line=line,
                       closed=closed if state != "open" else None)
     if due_kind == "invalid":
@@ -871,34 +965,62 @@ def _build_item(
     return item, problems
 
 
-def _closing_problems(name: str, state: str, closed: date | None, kind: _DueKind, shown: str,
-                      line: int) -> list[TextProblem]:
-    """What is wrong with the closing date of an item: not a date, or a date on an open item."""
-    if kind in ("missing", "placeholder"):
-        return []
-    if kind == "ok" and state != "open":
-        return []
-    if kind == "ok":
+def _closing_problems(name: str, state: str, closing: _Closing, where: str, line: int) -> list[TextProblem]:
+    """What is wrong with the closing value of an item: not a date or a mark, a date that does not exist,
+    or a value that contradicts the item's state (closed on an open item, open on a done one)."""
+    if closing.kind in ("invalid", "ambiguous"):
+        why = ("which does not exist" if closing.kind == "invalid"
+               else "which is ambiguous (day and month could be either way round)")
+        return [TextProblem(
+            line, "error", "action-item-bad-date",
+            f'{name} has closing date "{closing.shown}", {why}: write the day it was closed in the form '
+            "YYYY-MM-DD, e.g. \"- done 2026-03-08\"",
+        )]
+    if closing.kind == "unparsed":
+        return [TextProblem(
+            line, "error", "action-item-bad-date",
+            f'{name} has "{closing.shown}" in {where}, which is neither a closing date nor a mark read as closed '
+            f"or open: write {action_mark_forms()}",
+        )]
+    if state == "open" and closing.kind == "ok":
         return [TextProblem(
             line, "error", "action-item-closed-open",
-            f'{name} is open but says it was closed on {shown}: if it is done, tick its box '
+            f'{name} is open but says it was closed on {closing.shown}: if it is done, tick its box '
             '("- [x]") or set its status to Done; if not, remove the closing date',
         )]
-    why = {
-        "invalid": "which does not exist",
-        "ambiguous": "which is ambiguous (day and month could be either way round)",
-        "unparsed": "which is not a date",
-    }[kind]
-    return [TextProblem(
-        line, "error", "action-item-bad-date",
-        f'{name} has closing date "{shown}", {why}: write the day it was closed in the form '
-        "YYYY-MM-DD, e.g. \"- done 2026-03-08\"",
-    )]
+    if state == "open" and closing.kind == "closed":
+        return [TextProblem(
+            line, "error", "action-item-closed-open",
+            f'{name} is open (its box or status says so) but {where} says "{closing.shown}": if it is done, '
+            'tick its box ("- [x]") or set its status to Done; if not, leave it empty or write "no"',
+        )]
+    if state == "done" and closing.kind == "open":
+        return [TextProblem(
+            line, "error", "action-item-closed-open",
+            f'{name} is done (its box or status says so) but {where} says "{closing.shown}": if it is still '
+            'open, untick its box ("- [ ]") or set its status to Open; if not, write the day it was closed '
+            '(YYYY-MM-DD), or "yes"',
+        )]
+    return []
 
 
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+(?P<rest>.*))?$")
 _THEMATIC_BREAK = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _CHECKBOX = re.compile(r"^\[(?P<mark>[ xX~-])\](?:[ \t]+(?P<rest>.*))?$")
+#: A bullet opening with a symbol mark instead of a checkbox, as chat and wiki exports write them:
+#: ``- ✅ Alert on lag - Ana - 2026-03-01`` (closed), ``- ⬜ …`` or ``- ❌ …`` (open).
+_SYMBOL_BOX = re.compile(
+    "^(?P<mark>" + "|".join(re.escape(m) for m in sorted(
+        (m for m in (*ACTION_CLOSED_MARKS, *ACTION_OPEN_MARKS) if not re.search(r"[a-z\[\]]", m) or m.startswith(":")),
+        key=len, reverse=True)) + ")[\ufe0e\ufe0f]?(?:[ \t]+(?P<rest>.*))?$"
+)
+
+
+def _symbol_checkbox(mark: str) -> str:
+    """The checkbox a leading symbol mark stands for: ``x`` for a closed one, a space for an open one."""
+    return "x" if mark in ACTION_CLOSED_MARKS else " "
+
+
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 
 _COLUMN_NAMES: dict[str, tuple[str, ...]] = {
@@ -913,7 +1035,7 @@ _COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "status": ("status", "state"),
     "closed": ("closed on", "done on", "completed on", "closed", "date closed", "date done",
                "date completed", "closed date", "done date", "completed date", "completion date",
-               "closing date"),
+               "closing date", "done", "completed", "complete", "finished"),
 }
 
 
@@ -974,11 +1096,12 @@ def parse_action_items(section: Section) -> tuple[list[ActionItem], list[TextPro
             continue
         if _is_table_start(lines, index):
             item_indent = None
-            columns = _table_columns(_split_row(line))
+            header = _split_row(line)
+            columns = _table_columns(header)
             index += 2
             while index < len(lines) and lines[index].strip() and "|" in lines[index]:
                 if "action" in columns:
-                    item, found = _table_row(_split_row(lines[index]), columns, base + index)
+                    item, found = _table_row(_split_row(lines[index]), columns, base + index, header)
                     if item is not None:
                         items.append(item)
                     problems.extend(found)
@@ -1005,9 +1128,9 @@ def parse_action_items(section: Section) -> tuple[list[ActionItem], list[TextPro
         item_indent = None
         rest = (bullet["rest"] or "").strip()
         checkbox = None
-        box = _CHECKBOX.match(rest)
+        box = _CHECKBOX.match(rest) or _SYMBOL_BOX.match(rest)
         if box:
-            checkbox = box["mark"]
+            checkbox = box["mark"] if box.re is _CHECKBOX else _symbol_checkbox(box["mark"])
             rest = (box["rest"] or "").strip()
         if rest:
             item, found = _bullet_item(rest, checkbox, base + index)
@@ -1032,7 +1155,7 @@ def _bullet_item(
 
 
 def _table_row(
-    cells: list[str], columns: dict[str, int], line: int
+    cells: list[str], columns: dict[str, int], line: int, header: list[str]
 ) -> tuple[ActionItem | None, list[TextProblem]]:
     def cell(role: str) -> str | None:
         if role not in columns:
@@ -1045,6 +1168,8 @@ def _table_row(
         return None, []
     fields = _Fields(owner=cell("owner") or None, due=cell("due") or None, status=cell("status"),
                      closed=cell("closed") or None)
+    if "closed" in columns and columns["closed"] < len(header):
+        fields.closed_where = f'its "{_clean(header[columns["closed"]])}" column'
     shape = _TableColumns(owner="owner" in columns, due="due" in columns)
     return _build_item(action, fields, checkbox=None, line=line, table=shape)
 

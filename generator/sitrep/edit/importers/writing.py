@@ -191,9 +191,11 @@ def table_text(source: str, found: Sequence[SourceComponent], mapping: Mapping[s
         note = "" if config.component(target) else "  (not in mkdocs.yml yet)"
         lines.append(f"{yaml_scalar(comp.key)}: {yaml_scalar(target)}  # {'; '.join(comp.names)}{note}")
     if any(not config.component(mapping[c.key]) for c in found):
-        lines.append("# A component removed from the status page: add it to mkdocs.yml with 'retired: YYYY-MM-DD' "
-                     "(the day it was removed; its past incidents keep it, the status page no longer shows it), "
-                     "or map it to the one that took its place.")
+        lines.append("# Each line marked 'not in mkdocs.yml yet': map it to one of mkdocs.yml's components "
+                     f"(ids: {', '.join(c.id for c in config.components) or 'none yet'}), or add it to mkdocs.yml "
+                     "(the next run prints the lines to paste; then run sitrep sync). One "
+                     f"{SOURCE_NAMES.get(source, source)} no longer shows gets 'retired: YYYY-MM-DD' too, the day it "
+                     "was removed: its past incidents keep it, the status page does not show it.")
     return "\n".join(lines) + "\n"
 
 
