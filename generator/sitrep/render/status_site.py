@@ -99,6 +99,11 @@ def component_view(state: PortalState, comp: Component, bars: dict[str, Any]) ->
             "status": state.statuses[comp.id], **bars[comp.id]}
 
 
+#: The status page shows this many of an open incident's latest updates; older ones are folded under
+#: "N earlier updates", so a long incident does not push the others and the components off a phone's screen.
+UPDATES_SHOWN = 3
+
+
 #: Most uptime-bar days (over all components) rendered as links with a tooltip, so the status
 #: page stays small however busy the archive is; older marked days are coloured cells only.
 MAX_LINKED_DAYS = 150
@@ -201,12 +206,13 @@ def status_page(state: PortalState) -> Page:
         groups=_groups(state, bars),
         days=config.uptime_days,
         windows=windows_view(state),
-        active=[incident_view(i, state, root) for i in sorted(active, key=lambda i: i.start, reverse=True)],
+        active=[incident_view(i, state, root) for i in most_severe_first(active, state)],
         maintenance=[incident_view(m, state, root)
                      for m in sorted(maintenance, key=lambda m: m.scheduled_start or m.start)],
         recent=[incident_view(i, state, root) for i in shown],
         more_recent=len(recent) - len(shown),
         recent_days=config.recent_days,
+        updates_shown=UPDATES_SHOWN,
         subscriptions=subscriptions(state.components, root),
         embed_url=urls.urls_for(config.site_url).file(urls.EMBED_SCRIPT),
         since=portal.since,
@@ -215,6 +221,17 @@ def status_page(state: PortalState) -> Page:
         root=root,
     )
     return Page(urls.STATUS_PAGE, text, in_nav=True)
+
+
+def most_severe_first(incidents: Iterable[Incident], state: PortalState) -> list[Incident]:
+    """Open incidents in the order the status page lists them: the worst impact they have on a component now
+    first (so the incident behind the banner's "Major System Outage" heads the list), then the most severe,
+    then the newest."""
+    config = state.portal.config
+    newest_first = sorted(incidents, key=lambda i: (i.start, i.id), reverse=True)
+    return sorted(newest_first, key=lambda i: (
+        -max((STATUS_RANK.get(imp, 0) for imp in state.of(i).affected.values()), default=0),
+        config.severity_rank(state.of(i).latest_severity)))
 
 
 def subscriptions(components: Iterable[Component], root: str) -> list[dict[str, str]]:
