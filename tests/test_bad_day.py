@@ -23,6 +23,7 @@ from tests.support.helpers_build import (
     write_portal,
 )
 from tests.support.sitebuild import mkdocs_build
+from tests.test_embed import product_page
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("bad-day")]
 
@@ -177,3 +178,23 @@ def test_a_component_in_no_group_is_not_shown_inside_the_group_before_it(browser
         anchor = first.get_attribute("id")
         pg.goto(base_url + "#" + anchor)
         assert pg.locator(f"[id='{anchor}']").is_visible()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_the_embedded_banners_come_most_severe_first_and_fit_a_phone(browser, site: Path, tmp_path: Path) -> None:
+    with serve(site, "127.0.0.1", cors=True) as status_root, serve(tmp_path, "127.0.0.2") as product:
+        page_name = product_page(tmp_path, status_root, None)
+        context = browser.new_context(viewport={"width": 390, "height": 800})
+        try:
+            pg = context.new_page()
+            pg.goto(product + page_name)
+            pg.locator(".sitrep-banner").first.wait_for()
+            banners = pg.locator(".sitrep-banner").all_inner_texts()
+            width = pg.evaluate("document.documentElement.scrollWidth")
+        finally:
+            context.close()
+    assert [b.split(" — ")[0] for b in banners] == [
+        f"Monitoring: Public API unavailable in all regions {WORD}", "Investigating: Web app shows errors",
+        "Investigating: Primary database slow", "Maintenance in progress: Email provider migration"]
+    assert width <= 390, "a long title or URL in a banner widened the product page"

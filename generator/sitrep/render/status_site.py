@@ -21,6 +21,7 @@ from sitrep.model.formatting import day_label, month_label
 from sitrep.model.records import Incident
 from sitrep.model.vocabulary import (
     CLOSING_STATUSES,
+    INDICATOR_RANK,
     STATUS_RANK,
     component_list_label,
     status_page_title,
@@ -224,14 +225,11 @@ def status_page(state: PortalState) -> Page:
 
 
 def most_severe_first(incidents: Iterable[Incident], state: PortalState) -> list[Incident]:
-    """Open incidents in the order the status page lists them: the worst impact they have on a component now
-    first (so the incident behind the banner's "Major System Outage" heads the list), then the most severe,
-    then the newest."""
-    config = state.portal.config
+    """Open incidents in the order the status page (and the embed script) lists them: the most severe first
+    (by their impact, :data:`INDICATOR_RANK`), so the incident behind a "Major System Outage" banner heads
+    the list however old it is, then the newest."""
     newest_first = sorted(incidents, key=lambda i: (i.start, i.id), reverse=True)
-    return sorted(newest_first, key=lambda i: (
-        -max((STATUS_RANK.get(imp, 0) for imp in state.of(i).affected.values()), default=0),
-        config.severity_rank(state.of(i).latest_severity)))
+    return sorted(newest_first, key=lambda i: -INDICATOR_RANK.get(state.of(i).impact, 0))
 
 
 def subscriptions(components: Iterable[Component], root: str) -> list[dict[str, str]]:
