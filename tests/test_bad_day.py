@@ -32,9 +32,10 @@ NOW = 1796212800
 WORD = "Supercalifragilisticexpialidocious" * 2 + "x" * 12  # 80 characters, no break opportunity
 URL = "https://docs.acme.example/status/incidents/2026/12/02/" + "a" * 60 + "/details?ref=statuspage"
 LONG_NAME = "Reporting dashboards " + WORD
+#: Core platform's last component is configured after Data's and the one in no group.
 COMPONENTS = (("api", "Public API", "Core platform"), ("web", "Web app", "Core platform"),
-              ("reports", LONG_NAME, "Core platform"), ("db", "Primary database", "Data"),
-              ("email", "Email delivery", None), ("ftp", "Legacy FTP", "Data"))
+              ("db", "Primary database", "Data"), ("email", "Email delivery", None),
+              ("reports", LONG_NAME, "Core platform"), ("ftp", "Legacy FTP", "Data"))
 
 
 def _record(title: str, components: dict[str, str], updates: list[tuple[str, str, str]], head: str) -> str:
@@ -114,6 +115,11 @@ def test_the_incident_behind_the_banner_comes_first(site: Path) -> None:
                             "degraded_performance": "Degraded performance", "operational": "Operational",
                             "under_maintenance": "Under maintenance"}[statuses[name]] for name in shown}
     assert "Legacy FTP" not in shown and "Legacy FTP" not in statuses  # retired
+    # A client ordering the API's components by position lists them as the page does, each group before its own.
+    by_position = [c["name"] for c in sorted(summary["components"], key=lambda c: c["position"])]
+    on_page = [el.get_text() for el in page.select(".sr-group-name > span:first-child, .sr-comp-name")]
+    assert by_position == on_page == ["Core platform", "Public API", "Web app", LONG_NAME, "Data",
+                                      "Primary database", "Email delivery"]
 
 
 def test_a_long_incident_shows_its_latest_updates_and_folds_the_rest(site: Path) -> None:

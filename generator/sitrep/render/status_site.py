@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from sitrep.derive.state import PortalState
 from sitrep.derive.uptime import NO_DATA, SHORTER_WINDOWS
-from sitrep.model.config import Component, SitrepConfig
+from sitrep.model.config import Component, SitrepConfig, by_group
 from sitrep.model.formatting import day_label, month_label
 from sitrep.model.records import Incident
 from sitrep.model.vocabulary import (
@@ -87,11 +87,9 @@ def _impact_groups(components: Mapping[str, str], names: Mapping[str, str]) -> l
 
 def _groups(state: PortalState, bars: dict[str, Any]) -> list[dict[str, Any]]:
     """The status page's components by group (None: those in no group), in configured order."""
-    groups: dict[str | None, list[dict[str, Any]]] = {}
-    for comp in state.components:
-        groups.setdefault(comp.group, []).append(component_view(state, comp, bars))
-    return [{"name": name, "components": comps, "status": state.group_statuses[name] if name else None}
-            for name, comps in groups.items()]
+    return [{"name": name, "components": [component_view(state, comp, bars) for comp in comps],
+             "status": state.group_statuses[name] if name else None}
+            for name, comps in by_group(state.components)]
 
 
 def component_view(state: PortalState, comp: Component, bars: dict[str, Any]) -> dict[str, Any]:
