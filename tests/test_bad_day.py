@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
@@ -135,6 +136,17 @@ def test_a_long_incident_shows_its_latest_updates_and_folds_the_rest(site: Path)
     assert len(page.select("details.sr-older")) == 1
     incident = _soup(site, "incidents/2026-12-02-api-down/index.html")
     assert len(incident.select("ol.sr-updates > li")) == 30 and incident.select("details.sr-older") == []
+
+
+def test_a_web_address_in_an_update_is_a_link_on_every_page_and_feed(site: Path) -> None:
+    """As in the customer's email (``messages.html_letter``): a workaround's address can be followed, not copied."""
+    for rel, count in (("index.html", 2), ("incidents/2026-12-02-api-down/index.html", 1),
+                       ("incidents/2026-12-05-db-upgrade/index.html", 1)):
+        links = [(a["href"], a.get_text()) for a in _soup(site, rel).select(".sr-u-msg a")]
+        assert links == [(URL, URL)] * count, rel
+    entries = feedparser.parse(str(site / "updates.atom")).entries
+    content = next(e.content[0].value for e in entries if "Update 30" in e.content[0].value)
+    assert BeautifulSoup(content, "html.parser").select_one(f'a[href="{URL}"]').get_text() == URL
 
 
 @pytest.fixture(scope="module")
