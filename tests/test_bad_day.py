@@ -216,3 +216,13 @@ def test_the_embedded_banners_come_most_severe_first_and_fit_a_phone(browser, si
         f"Monitoring: Public API unavailable in all regions {WORD}", "Investigating: Web app shows errors",
         "Investigating: Primary database slow", "Maintenance in progress: Email provider migration"]
     assert width <= 390, "a long title or URL in a banner widened the product page"
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_a_visitor_elsewhere_reads_when_the_next_update_is_due_in_both_times(browser, base_url: str) -> None:
+    with visitor_page(browser, base_url, width=390, timezone_id="America/New_York") as pg:
+        pg.goto(base_url)
+        due = pg.locator("article.sr-incident", has_text="Primary database slow").locator(".sr-next").inner_text()
+    # One parenthesis: the local time the script adds; the cadence follows in words.
+    assert due == ("Next update due by Dec 2, 2026 15:30 UTC (10:30 AM your time); updates every 4 h for SEV3.")
