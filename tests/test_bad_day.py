@@ -174,6 +174,9 @@ def test_long_names_and_strings_never_make_a_phone_scroll_sideways(browser, base
                     wide.append(f"/{path} at {width}px: {pg.evaluate('document.documentElement.scrollWidth')}px")
             if path == "":
                 assert serious_accessibility_violations(pg) == []
+            if path == "history/":  # a state is one phrase: "In progress" never split over two lines
+                state = pg.locator(".sr-hitem .sr-state", has_text="In progress")
+                assert state.evaluate("el => el.getClientRects().length") == 1
         assert wide == []
         assert pg.errors == []
 
