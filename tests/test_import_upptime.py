@@ -447,6 +447,7 @@ def test_the_imported_history_builds_with_its_incidents_and_uptime(imported: tup
     assert status == {"Website": "operational", "API": "operational", "Docs": "operational",
                       "Git mirror": "operational", "Payments Gateway": "major_outage"}
     page = (site / "incidents" / "2024-05-06-website-is-down" / "index.html").read_text(encoding="utf-8")
-    assert "A bad deploy of the web frontend (https://github.com/acme-corp/web/pull/812)" in page
+    url = "https://github.com/acme-corp/web/pull/812"  # kept word for word, and a link
+    assert f'A bad deploy of the web frontend (<a href="{url}">{url}</a>)' in page
     history = (site / "history" / "index.html").read_text(encoding="utf-8")
     assert history.count("/incidents/2024-") >= 6 and "Docs has degraded performance" in history

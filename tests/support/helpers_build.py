@@ -173,14 +173,18 @@ def yaml_str(value: str) -> str:
 def write_portal(root: Path, files: Mapping[str, str | bytes] | None = None, *,
                  components: Iterable[tuple[str, ...]] = DEFAULT_COMPONENTS,
                  options: Mapping[str, Any] | None = None, site_name: str = "Test Status",
-                 site_url: str = "https://status.test.example/", search: bool = True) -> Path:
+                 site_url: str = "https://status.test.example/", search: bool = True,
+                 component_fields: Mapping[str, Mapping[str, str]] | None = None) -> Path:
     """A portal MkDocs can build: mkdocs.yml (Material; the plugin adds its theme), docs/, records.
 
-    Each component is (id, name) or (id, name, the YYYY-MM-DD day it was retired).
+    Each component is (id, name) or (id, name, the YYYY-MM-DD day it was retired); ``component_fields``:
+    more settings of some components, by id (``{"db": {"group": "Data"}}``).
     """
     root.mkdir(parents=True, exist_ok=True)
     comps = "".join(f"        - id: {cid}\n          name: {yaml_str(name)}\n"
                     + "".join(f"          retired: {day}\n" for day in retired)
+                    + "".join(f"          {key}: {yaml_str(value)}\n"
+                              for key, value in (component_fields or {}).get(cid, {}).items())
                     for cid, name, *retired in components)
     extra = "".join(f"      {key}: {json.dumps(value)}\n" for key, value in (options or {}).items())
     (root / "mkdocs.yml").write_text(

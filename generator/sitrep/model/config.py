@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
@@ -82,6 +83,15 @@ class Component(Model):
     def retired_by(self, day: date) -> bool:
         """Whether the component is retired on ``day`` (its retirement day included)."""
         return self.retired is not None and self.retired <= day
+
+
+def by_group(components: Iterable[Component]) -> list[tuple[str | None, list[Component]]]:
+    """Components in the order the status page lists them, and the JSON API numbers them: each group (None:
+    the components in no group) at its first member's place, with all its members in configured order."""
+    groups: dict[str | None, list[Component]] = {}
+    for comp in components:
+        groups.setdefault(comp.group, []).append(comp)
+    return list(groups.items())
 
 
 class Severity(Model):

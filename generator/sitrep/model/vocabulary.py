@@ -65,6 +65,11 @@ OVERALL: dict[str, tuple[str, str]] = {
     "major_outage": ("critical", "Major System Outage"),
 }
 
+#: Each overall indicator ranked as its component status is, higher is worse. An incident's impact (the
+#: Statuspage API's ``impact``: none, minor, major, critical) is one of them: open incidents are listed most
+#: severe first by it, on the status page and in the embed script's banners.
+INDICATOR_RANK: dict[str, int] = {indicator: STATUS_RANK[status] for status, (indicator, _) in OVERALL.items()}
+
 POSTMORTEM_STATUS_LABELS: dict[str, str] = {"draft": "Draft", "in-review": "In review", "published": "Published"}
 #: A postmortem's statuses, in the order it goes through them.
 POSTMORTEM_STATUSES: tuple[str, ...] = tuple(POSTMORTEM_STATUS_LABELS)

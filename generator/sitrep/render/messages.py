@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import markupsafe
 
 from sitrep.derive.events import Event
 from sitrep.derive.metrics import POSTMORTEM_MEETING_WITHIN, POSTMORTEM_WITHIN
@@ -37,6 +36,7 @@ from sitrep.model.formatting import format_duration, human_time
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident, Postmortem
 from sitrep.model.vocabulary import maintenance_affects, status_label, update_label
+from sitrep.render.templating import linked
 from sitrep.render.urls import incident_page, postmortem_page, urls_for
 from sitrep.text.markdown import strip_html_comments
 from sitrep.text.postmortem import action_items_in, parse_sections
@@ -108,22 +108,10 @@ def tone_of(event: Event, status: str | None) -> str:
     return "info"
 
 
-_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
-
-
 def html_letter(message: Message, env: jinja2.Environment) -> str:
     """The HTML alternative of an email: the same text, line for line, links clickable, in a card with the
     tone's colour. Apprise derives the plain-text part back from it, so both parts say the same words."""
-    lines = []
-    for line in message.body.split("\n"):
-        parts, last = [], 0
-        for match in _URL.finditer(line):
-            parts.append(markupsafe.escape(line[last:match.start()]))
-            url = markupsafe.escape(match.group(0))
-            parts.append(markupsafe.Markup(f'<a href="{url}" style="color:#0d47a1">{url}</a>'))
-            last = match.end()
-        parts.append(markupsafe.escape(line[last:]))
-        lines.append(markupsafe.Markup("").join(parts))
+    lines = [linked(line, style="color:#0d47a1") for line in message.body.split("\n")]
     template = env.get_template("_letter.html.j2")
     return template.render(title=message.title, lines=lines, colour=TONE_COLOURS.get(message.tone, "#1565c0"))
 

@@ -16,11 +16,12 @@ from markupsafe import Markup, escape
 
 from sitrep.derive.state import PortalState
 from sitrep.derive.uptime import NO_DATA, SHORTER_WINDOWS
-from sitrep.model.config import Component, SitrepConfig
+from sitrep.model.config import Component, SitrepConfig, by_group
 from sitrep.model.formatting import day_label, month_label
 from sitrep.model.records import Incident
 from sitrep.model.vocabulary import (
     CLOSING_STATUSES,
+    INDICATOR_RANK,
     STATUS_RANK,
     component_list_label,
     status_page_title,
@@ -86,17 +87,20 @@ def _impact_groups(components: Mapping[str, str], names: Mapping[str, str]) -> l
 
 def _groups(state: PortalState, bars: dict[str, Any]) -> list[dict[str, Any]]:
     """The status page's components by group (None: those in no group), in configured order."""
-    groups: dict[str | None, list[dict[str, Any]]] = {}
-    for comp in state.components:
-        groups.setdefault(comp.group, []).append(component_view(state, comp, bars))
-    return [{"name": name, "components": comps, "status": state.group_statuses[name] if name else None}
-            for name, comps in groups.items()]
+    return [{"name": name, "components": [component_view(state, comp, bars) for comp in comps],
+             "status": state.group_statuses[name] if name else None}
+            for name, comps in by_group(state.components)]
 
 
 def component_view(state: PortalState, comp: Component, bars: dict[str, Any]) -> dict[str, Any]:
     """One component as the status page and its history page show it: name, status, uptime bar."""
     return {"id": comp.id, "name": comp.name, "description": comp.description,
             "status": state.statuses[comp.id], **bars[comp.id]}
+
+
+#: The status page shows this many of an open incident's latest updates; older ones are folded under
+#: "N earlier updates", so a long incident does not push the others and the components off a phone's screen.
+UPDATES_SHOWN = 3
 
 
 #: Most uptime-bar days (over all components) rendered as links with a tooltip, so the status
@@ -201,12 +205,13 @@ def status_page(state: PortalState) -> Page:
         groups=_groups(state, bars),
         days=config.uptime_days,
         windows=windows_view(state),
-        active=[incident_view(i, state, root) for i in sorted(active, key=lambda i: i.start, reverse=True)],
+        active=[incident_view(i, state, root) for i in most_severe_first(active, state)],
         maintenance=[incident_view(m, state, root)
                      for m in sorted(maintenance, key=lambda m: m.scheduled_start or m.start)],
         recent=[incident_view(i, state, root) for i in shown],
         more_recent=len(recent) - len(shown),
         recent_days=config.recent_days,
+        updates_shown=UPDATES_SHOWN,
         subscriptions=subscriptions(state.components, root),
         embed_url=urls.urls_for(config.site_url).file(urls.EMBED_SCRIPT),
         since=portal.since,
@@ -215,6 +220,14 @@ def status_page(state: PortalState) -> Page:
         root=root,
     )
     return Page(urls.STATUS_PAGE, text, in_nav=True)
+
+
+def most_severe_first(incidents: Iterable[Incident], state: PortalState) -> list[Incident]:
+    """Open incidents in the order the status page (and the embed script) lists them: the most severe first
+    (by their impact, :data:`INDICATOR_RANK`), so the incident behind a "Major System Outage" banner heads
+    the list however old it is, then the newest."""
+    newest_first = sorted(incidents, key=lambda i: (i.start, i.id), reverse=True)
+    return sorted(newest_first, key=lambda i: -INDICATOR_RANK.get(state.of(i).impact, 0))
 
 
 def subscriptions(components: Iterable[Component], root: str) -> list[dict[str, str]]:

@@ -38,7 +38,7 @@ from datetime import datetime
 from typing import Any
 
 from sitrep.derive.state import PortalState
-from sitrep.model.config import Component, SitrepConfig
+from sitrep.model.config import Component, SitrepConfig, by_group
 from sitrep.model.formatting import dump_json, safe_text, to_utc
 from sitrep.model.records import Incident, Update, newest_first, update_repeats
 from sitrep.model.vocabulary import CLOSING_STATUSES, COMPONENT_STATUSES, INCIDENT_STATUSES, MAINTENANCE_STATUSES
@@ -141,8 +141,8 @@ def _group(name: str, status: str, children: list[dict[str, Any]], position: int
 
 def _components(state: PortalState, page_id: str,
                 created: datetime) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
-    """The listed components in configured order, each group just before its first member; and a lookup by
-    our id of every configured component (retired ones too)."""
+    """The listed components in the status page's order (:func:`by_group`: each group just before its
+    members); and a lookup by our id of every configured component (retired ones too)."""
     portal, statuses = state.portal, state.statuses
     by_id: dict[str, dict[str, Any]] = {}
     members: dict[str, list[dict[str, Any]]] = {}
@@ -152,10 +152,10 @@ def _components(state: PortalState, page_id: str,
         if comp.group and comp.id not in state.retired:
             members.setdefault(comp.group, []).append(by_id[comp.id])
     ordered: list[dict[str, Any]] = []
-    for comp in state.components:
-        if comp.group and members[comp.group][0] is by_id[comp.id]:
-            ordered.append(_group(comp.group, state.group_statuses[comp.group], members[comp.group], 0, page_id))
-        ordered.append(by_id[comp.id])
+    for group, comps in by_group(state.components):  # as the status page lists them
+        if group:
+            ordered.append(_group(group, state.group_statuses[group], members[group], 0, page_id))
+        ordered += [by_id[comp.id] for comp in comps]
     for position, obj in enumerate(ordered, start=1):
         obj["position"] = position
     return ordered, by_id

@@ -137,6 +137,7 @@ def template_env() -> jinja2.Environment:
         "state_label": action_state_label,
         "anchor": update_anchor,
         "inline_code": inline_code,
+        "linked": linked,
         "href": urls.href,
         "xml_safe": safe_text,
         "paragraphs": paragraphs,
@@ -178,6 +179,24 @@ def page_part(template: str, macro: str) -> Callable[..., str]:
 def paragraphs(text: str) -> list[list[str]]:
     """A message's paragraphs (blank lines separate them), each as its lines."""
     return [p.strip().split("\n") for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+
+
+#: A web address in a message written as plain text: http(s) up to a space, a quote or an angle bracket, without
+#: the punctuation ending the sentence around it ("see https://x.example/a.").
+WEB_ADDRESS = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+
+
+def linked(text: str, style: str | None = None) -> Markup:
+    """Escape a plain-text message and make each web address in it a link (``style``: an inline style for
+    the links, as email needs); nothing else of the text becomes markup."""
+    parts, last = [], 0
+    attrs = Markup(' style="{}"').format(style) if style else Markup("")
+    for match in WEB_ADDRESS.finditer(text):
+        parts.append(escape(text[last:match.start()]))
+        parts.append(Markup('<a href="{0}"{1}>{0}</a>').format(match.group(0), attrs))
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
 
 
 def inline_code(text: str) -> Markup:

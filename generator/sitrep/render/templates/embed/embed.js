@@ -20,6 +20,8 @@
   var IDS = /*SITREP_COMPONENT_IDS*/{};
   var LABELS = {investigating: "Investigating", identified: "Identified", monitoring: "Monitoring",
     in_progress: "Maintenance in progress", verifying: "Verifying maintenance"};
+  // Statuspage's incident impacts (none, minor, major, critical) -> rank, higher is worse (filled in by Sitrep).
+  var RANK = /*SITREP_IMPACT_RANK*/{};
   var chosen = (script.getAttribute("data-components") || "").split(",").map(function (s) {
     return s.trim();
   }).filter(Boolean).map(function (id) { return IDS[id] || id; });
@@ -50,7 +52,7 @@
     box.setAttribute("role", "status");
     box.style.cssText = "box-sizing:border-box;margin:0 0 .5em;padding:.6em 1em;border-left:.3em solid " +
       (maintenance ? "#1565c0" : "#c62828") + ";background:" + (maintenance ? "#e3f2fd" : "#ffebee") +
-      ";color:#1a1a1a;font:15px/1.4 system-ui,sans-serif";
+      ";color:#1a1a1a;font:15px/1.4 system-ui,sans-serif;overflow-wrap:anywhere";  // a URL or long word breaks
     var head = document.createElement("strong");
     head.textContent = (LABELS[maintenance ? (item.status === "verifying" ? "verifying" : "in_progress")
       : item.status] || item.status) + ": " + item.name;
@@ -73,7 +75,10 @@
     .then(function (response) { return response.ok ? response.json() : null; })
     .then(function (summary) {
       if (!summary) { return; }
-      var items = (summary.incidents || []).filter(affects).map(function (i) { return banner(i, false); });
+      // The most severe first, as the status page lists them (the API lists them newest first).
+      var items = (summary.incidents || []).filter(affects).map(function (i, k) { return [i, k]; })
+        .sort(function (a, b) { return (RANK[b[0].impact] || 0) - (RANK[a[0].impact] || 0) || a[1] - b[1]; })
+        .map(function (pair) { return banner(pair[0], false); });
       (summary.scheduled_maintenances || []).forEach(function (m) {
         if (underway(m) && affects(m)) { items.push(banner(m, true)); }
       });
