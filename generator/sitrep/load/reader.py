@@ -42,7 +42,7 @@ from yaml.scanner import Scanner
 
 from sitrep.load import plainyaml
 from sitrep.model.diagnostics import Diagnostics
-from sitrep.model.yaml_quotes import quote_problem, takes_in_fields, unclosed_quote_message
+from sitrep.model.yaml_quotes import quote_problem, quoting_fix, takes_in_fields, unclosed_quote_message
 
 try:  # libyaml is several times faster on large corpora
     from yaml._yaml import CParser
@@ -329,10 +329,35 @@ def _syntax_error(exc: yaml.MarkedYAMLError, offset: int, default: int,
     text = source[line - offset] if 0 <= line - offset < len(source) else ""
     if text[: len(text) - len(text.lstrip())].count("\t"):
         hint = f"line {line} is indented with a tab: YAML needs spaces"
+    elif (fix := quoting_fix(text)) is not None:
+        return line, "yaml-syntax", f"YAML syntax error: {fix}"
+    elif (misaligned := _misaligned(source, line - offset)) is not None:
+        return line, "yaml-syntax", f"YAML syntax error: line {line} {misaligned}"
     elif problem in _NOT_A_KEY:
         hint = (f"line {line} is not a 'field: value' line; if it is Markdown, the closing '---' "
                 "of the front matter is missing above it; otherwise " + hint)
     return line, "yaml-syntax", f"YAML syntax error: {problem}{context}; {hint}"
+
+
+_KEY_LINE = re.compile(r"^(?P<indent>[ ]*)(?P<dashes>(?:-[ ]+)*)(?P<key>[\w-]+):(?P<value>[ ].*)?$")
+
+
+def _misaligned(source: list[str], row: int) -> str | None:
+    """How a ``key: value`` line YAML failed on is out of line with the field above it (``status:``
+    indented 3 spaces under ``- at:``'s 4), or None: the fields of one item start at one column."""
+    found = _KEY_LINE.match(source[row]) if 0 <= row < len(source) else None
+    if found is None or found["dashes"]:
+        return None
+    above = next((source[r] for r in range(row - 1, -1, -1)
+                  if source[r].strip() and not source[r].lstrip().startswith("#")), "")
+    previous = _KEY_LINE.match(above)
+    if previous is None or not (previous["value"] or "").strip() or previous["value"].strip()[0] in "|>":
+        return None  # nothing to line up with, or the line above opens a block that this one is in
+    column, indent = len(previous["indent"]) + len(previous["dashes"]), len(found["indent"])
+    if indent == column:
+        return None
+    return (f"is indented {indent} spaces and '{previous['key']}:' above it {column}: line '{found['key']}:' up "
+            f"under '{previous['key']}:' (the fields of one item start at the same column)")
 
 
 #: Characters YAML 1.1 (libyaml) reads as line breaks but editors and YAML 1.2 do not.

@@ -93,6 +93,12 @@ class Diagnostics:
             return self
         return Diagnostics([replace(d, path=f"{prefix}/{d.path}") for d in self.items])
 
+    def drop(self, path: str, lines: set[int], codes: tuple[str, ...]) -> None:
+        """Remove the diagnostics of ``codes`` on ``lines`` of ``path``: an error found later on those
+        lines says all there is to say (one message per problem)."""
+        if lines:
+            self.items = [d for d in self.items if not (d.line in lines and d.code in codes and d.path == path)]
+
     def extend(self, other: Iterable[Diagnostic]) -> None:
         """Add the diagnostics of another pass."""
         self.items.extend(other)

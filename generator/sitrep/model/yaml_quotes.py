@@ -18,6 +18,36 @@ _FIELD_LINE = re.compile(r"^(?P<indent>[ ]*)(?:-(?:[ ]+|$)|[\w-]+:(?:[ ]|$))")
 _KEY_COLUMN = re.compile(r"^[ ]*(?:-[ ]+)*")
 
 
+#: A ``key: value`` line (or ``- key: value``) with an unquoted value.
+_PLAIN_FIELD = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)*[\w-]+:[ ]+)(?P<value>[^'\"|>\s].*?)[ ]*$")
+#: Characters an unquoted value cannot start with (YAML's indicators), as people write them in text.
+_INDICATOR_START = "`@%*&!{["
+#: A value that is a whole flow list or mapping (``[a, b]``): its brackets are meant.
+_FLOW_COLLECTION = re.compile(r"^(?:\[.*\]|\{.*\})$")
+#: Longest value shown whole in a fix; longer ones are shown cut, with the quotes in place.
+_SHOWN = 70
+
+
+def quoting_fix(line: str) -> str | None:
+    """What is wrong with the unquoted value of a ``key: value`` line YAML cannot read, and the line with
+    the value in double quotes: one holding ``': '`` (read as another field) or starting with one of
+    YAML's indicators (a backtick, ``@``, ``[``...), as text often does; None otherwise."""
+    found = _PLAIN_FIELD.match(line)
+    if found is None:
+        return None
+    value = found.group("value")
+    if ": " in value:
+        why = f"holds ': ' (after {value.partition(': ')[0].split()[-1]!r}), which YAML reads as another field"
+    elif value[0] in _INDICATOR_START and not _FLOW_COLLECTION.match(value):
+        why = f"starts with {value[0]!r}, which YAML reserves"
+    else:
+        return None
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    shown = escaped if len(escaped) <= _SHOWN else escaped[:_SHOWN - 1] + "…"
+    return (f"the value {why}: put the whole value in double quotes: "
+            f"{found.group('lead').strip()} \"{shown}\"")
+
+
 def _quoted_scalars(text: str, limit: int) -> list[yaml.ScalarToken]:
     """The quoted scalars the scanner reads before index ``limit`` (as far as it can read)."""
     found = []
