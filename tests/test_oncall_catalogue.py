@@ -151,7 +151,7 @@ class Case:
     """
 
     id: str
-    files: dict[str, str | bytes | Callable[[str], str] | None]
+    files: dict[str, str | bytes | Callable[[str], str | bytes] | None]
     expect: tuple[str, str | int, str] | None
     level: str = "error"
     #: more findings allowed (each a real, separate problem), beyond the one checked
@@ -163,7 +163,7 @@ def on_open(case_id: str, text: str | bytes, at: str | int, phrase: str, level: 
     return Case(case_id, {OPEN: text}, (OPEN, at, phrase), level)
 
 
-def accepted(case_id: str, files: dict[str, str | bytes | Callable[[str], str] | None]) -> Case:
+def accepted(case_id: str, files: dict[str, str | bytes | Callable[[str], str | bytes] | None]) -> Case:
     """A slip the validator rightly reads as meant: no finding."""
     return Case(case_id, files, None)
 
@@ -249,6 +249,19 @@ CASES: list[Case] = [
     on_open("empty-message", third_update(message=""), 18, "write the message after 'message:'"),
     on_open("update-below-closing-dashes", OPEN_TEXT + "  - at: 2026-12-01T15:02:00Z\n    status: monitoring\n"
             "    message: A fix is deployed.\n", "- at: 2026-12-01T15:02", "move it above that line"),
+    on_open("update-without-message", add_update("  - at: 2026-12-01T15:02:00Z", "    status: monitoring"),
+            "- at: 2026-12-01T15:02", "add 'message: …'"),
+    on_open("no-space-after-colon", third_update().replace("status: monitoring", "status:monitoring"),
+            "status:monitoring", "write status: monitoring"),
+    on_open("non-breaking-space-indent",
+            third_update().replace("    status: monitoring", "\u00a0\u00a0  status: monitoring"),
+            "status: monitoring", "U+00A0"),
+    on_open("invisible-character-in-status", third_update(status="resolved\u200b"), "resolved",
+            "did you mean 'resolved'"),
+    on_open("visibility-typo", edit(OPEN_TEXT, "visibility: public", "visibility: publc"), "publc",
+            "did you mean 'public'"),
+    on_open("runbook-typo", edit(OPEN_TEXT, "visibility: public\n", "visibility: public\nrunbooks: [rollbak]\n"),
+            "rollbak", "did you mean rollback"),
     # --- components and impacts
     on_open("unknown-component", edit(OPEN_TEXT, "  api: partial_outage", "  apii: partial_outage"), "apii",
             "did you mean 'api'"),
@@ -289,6 +302,12 @@ CASES: list[Case] = [
     Case("duplicate-id-across-years", {"incidents/2025/2026-12-01-api-errors.md": OPEN_TEXT},
          ("incidents/2026/2026-12-01-api-errors.md", 1, "already used by incidents/2025/2026-12-01-api-errors.md"),
          also=("file-name",)),
+    Case("file-name-with-capitals", {OPEN: None, "incidents/2026/2026-12-01-API-errors.md": OPEN_TEXT},
+         ("incidents/2026/2026-12-01-API-errors.md", 1, "rename the file to 2026-12-01-api-errors.md")),
+    Case("incident-without-year-folder", {OPEN: None, "incidents/2026-12-01-api-errors.md": OPEN_TEXT},
+         ("incidents/2026-12-01-api-errors.md", 1, "incidents/YYYY/YYYY-MM-DD-short-slug.md"), level="warning"),
+    Case("postmortem-in-incidents", {PM: None, "incidents/2026/2026-11-21-database-failover.md": PM_TEXT},
+         ("incidents/2026/2026-11-21-database-failover.md", 1, "move it to postmortems/2026-11-21-database-failover.md")),
     # --- postmortems and runbooks
     Case("postmortem-incident-typo", {PM: edit(PM_TEXT, "[2026-11-20-database-failover]",
                                                "[2026-11-20-databse-failover]")},
@@ -299,6 +318,13 @@ CASES: list[Case] = [
          (PM, "date:", "write the year first (YYYY-MM-DD), e.g. 2026-11-21")),
     Case("runbook-unknown-component", {RB: edit(RB_TEXT, "components: [api]", "components: [apy]")},
          (RB, "components:", "did you mean 'api'")),
+    Case("runbook-components-as-string", {RB: edit(RB_TEXT, "components: [api]", "components: api")},
+         (RB, "components:", "write components: [api]")),
+    Case("runbook-review-date-word", {RB: edit(RB_TEXT, "last_reviewed: 2026-12-01", "last_reviewed: yesterday")},
+         (RB, "last_reviewed:", "2026-02-10")),
+    accepted("action-item-us-date", {PM: edit(PM_TEXT, "Platform team - 2026-12-15", "Platform team - 12/15/2026")}),
+    Case("action-item-ambiguous-date", {PM: edit(PM_TEXT, "Platform team - 2026-12-15", "Platform team - 12/01/2027")},
+         (PM, "12/01/2027", "ambiguous")),
     # --- the settings
     Case("settings-component-tab", {SETTINGS: settings('        - id: web\n', '\t- id: web\n')},
          (SETTINGS, "- id: web", "tabs")),
@@ -314,6 +340,14 @@ CASES: list[Case] = [
          (SETTINGS, "componets:", "did you mean 'components'")),
     Case("settings-unclosed-quote", {SETTINGS: settings('name: "Web app"', 'name: "Web app')},
          (SETTINGS, 'name: "Web app', 'add the closing "')),
+    Case("settings-windows-1252", {SETTINGS: lambda text: edit(text, 'name: "Web app"', 'name: "Web app \x96 EU"')
+                                   .encode("utf-8").replace(b"\xc2\x96", b"\x96")},
+         (SETTINGS, "Web app", "UTF-8")),
+    accepted("settings-crlf", {SETTINGS: lambda text: text.replace("\n", "\r\n")}),
+    accepted("settings-byte-order-mark", {SETTINGS: lambda text: "\ufeff" + text}),
+    Case("settings-components-as-string", {SETTINGS: lambda text: text.split("      components:")[0]
+                                           + "      components: api, web, db\n"},
+         (SETTINGS, "components: api, web, db", "'- id: api'")),
     Case("settings-retired-us-date", {SETTINGS: settings('          name: "Database"\n',
                                                          '          name: "Database"\n          retired: 11/25/2026\n')},
          (SETTINGS, "retired:", "e.g. 2026-11-25")),

@@ -41,8 +41,14 @@ from yaml.reader import Reader
 from yaml.scanner import Scanner
 
 from sitrep.load import plainyaml
-from sitrep.model.diagnostics import Diagnostics
-from sitrep.model.yaml_quotes import quote_problem, quoting_fix, takes_in_fields, unclosed_quote_message
+from sitrep.model.diagnostics import Diagnostics, not_utf8
+from sitrep.model.yaml_quotes import (
+    colon_space_fix,
+    quote_problem,
+    quoting_fix,
+    takes_in_fields,
+    unclosed_quote_message,
+)
 
 try:  # libyaml is several times faster on large corpora
     from yaml._yaml import CParser
@@ -124,13 +130,8 @@ def read_record(path: str, raw: bytes, diags: Diagnostics, needs: str = "") -> R
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            diags.error(path, 1, "not-utf8", "the file is saved as UTF-16: save it as UTF-8 "
-                        "(most editors: 'Save with encoding')")
-            return None
-        line = raw[: exc.start].count(b"\n") + 1
-        diags.error(path, line, "not-utf8", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8: "
-                    "save the file as UTF-8 (most editors: 'Save with encoding')")
+        line, message = not_utf8(raw, exc)
+        diags.error(path, line, "not-utf8", message)
         return None
     text = text.removeprefix("\ufeff")
     if not text or text.isspace():  # only a byte order mark
@@ -167,6 +168,15 @@ def read_record(path: str, raw: bytes, diags: Diagnostics, needs: str = "") -> R
                     f"the front matter contains the invisible character U+{ord(char):04X} "
                     f"({_ODD_NAMES[char]}), which YAML reads as a line break: delete it or "
                     "replace it with a space")
+        return None
+    if not fm_text.isascii() and (odd := _ODD_INDENT.search(fm_text)):
+        # A space YAML does not count as one (pasted from a chat or a web page): the line's field
+        # becomes part of the value above it, or a syntax error on a later line.
+        char = odd.group("char")
+        what = _SPACE_NAMES.get(char, "a space to the eye")
+        diags.error(path, 2 + fm_text.count("\n", 0, odd.start()), "bad-character",
+                    f"this line is indented with the invisible character U+{ord(char):04X} ({what}), which YAML "
+                    "does not read as a space: replace the indentation with ordinary spaces")
         return None
     data = _parse_yaml(record, fm_text, diags)
     if data is None:
@@ -331,6 +341,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, offset: int, default: int,
         hint = f"line {line} is indented with a tab: YAML needs spaces"
     elif (fix := quoting_fix(text)) is not None:
         return line, "yaml-syntax", f"YAML syntax error: {fix}"
+    elif (no_space := colon_space_fix(text)) is not None:
+        return line, "yaml-syntax", f"YAML syntax error: {no_space}"
     elif (misaligned := _misaligned(source, line - offset)) is not None:
         return line, "yaml-syntax", f"YAML syntax error: line {line} {misaligned}"
     elif problem in _NOT_A_KEY:
@@ -363,6 +375,10 @@ def _misaligned(source: list[str], row: int) -> str | None:
 #: Characters YAML 1.1 (libyaml) reads as line breaks but editors and YAML 1.2 do not.
 _ODD_BREAK = re.compile("[\x85\u2028\u2029]")
 _ODD_NAMES = {"\x85": "next line", "\u2028": "line separator", "\u2029": "paragraph separator"}
+#: A line indented with a character that looks like a space but is not one to YAML.
+_ODD_INDENT = re.compile("^[ \t]*(?P<char>[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff])", re.MULTILINE)
+_SPACE_NAMES = {"\u00a0": "no-break space", "\u200b": "zero width space", "\u202f": "narrow no-break space",
+                "\u3000": "ideographic space", "\ufeff": "zero width no-break space"}
 #: Characters YAML does not allow in a document (its c-printable set, negated).
 _CONTROL = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

@@ -19,12 +19,12 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.diagnostics import Diagnostics, not_utf8
 from sitrep.model.exceptions import ConfigError
 from sitrep.model.field_messages import allowed_fields, field_message, location_name, typo_misses
 from sitrep.model.formatting import close_match, closest, quoted
 from sitrep.model.settings_file import SettingsFile, compose, merge_nodes, merge_settings, name_nodes
-from sitrep.model.yaml_quotes import quote_problem, quoting_fix
+from sitrep.model.yaml_quotes import colon_space_fix, quote_problem, quoting_fix
 
 Audience = Literal["public", "internal"]
 #: Team pages that are internal unless ``public_pages`` lists them.
@@ -566,11 +566,14 @@ def read_settings(mkdocs_yml: Path, missing: str) -> tuple[SettingsFile, dict[st
 def _read_settings(path: Path, name: str, missing: str,
                    children: tuple[Path, ...]) -> tuple[SettingsFile, dict[str, Any]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
         node, raw = compose(text, _MkDocsYamlLoader)
     except FileNotFoundError:
         raise ConfigError(name, 1, missing) from None
-    except (IsADirectoryError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ConfigError(name, *not_utf8(data, exc)) from None
+    except IsADirectoryError as exc:
         raise ConfigError(name, 1, f"{path.name} cannot be read ({exc.__class__.__name__}): "
                           "it must be a UTF-8 text file") from None
     except yaml.MarkedYAMLError as exc:
@@ -578,7 +581,8 @@ def _read_settings(path: Path, name: str, missing: str,
             raise ConfigError(name, quote[0] + 1, quote[1].format(line=quote[0] + 1)) from None
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
         source = text.splitlines()
-        if 0 < line <= len(source) and (fix := quoting_fix(source[line - 1])) is not None:
+        fix = (quoting_fix(source[line - 1]) or colon_space_fix(source[line - 1])) if 0 < line <= len(source) else None
+        if fix is not None:
             raise ConfigError(name, line, f"YAML syntax error: {fix}") from None
         raise ConfigError(name, line, f"YAML syntax error: {exc.problem}; check the indentation (spaces, not "
                           "tabs) and quote values that contain ': ' or start with a special character") from None

@@ -130,6 +130,16 @@ def field_message(model: type, err: dict[str, Any], allowed: list[str],
         shown = ", ".join(f"'{n}: {_example_value(example)}'" for n in names[:3] if str(n).strip())
         return "wrong-type", (f"{name}: {quoted(value)} should be 'key: value' lines: write each on its own "
                               f"line under '{key}:', indented, e.g. {shown or _example_line(example)}")
+    if kind == "list_type" and isinstance(value, str) and value.strip():
+        owner = owner_of(model, loc) if loc else None
+        info = _fields(owner).get(key) if owner is not None else None
+        item = _model_in(info.annotation) if info is not None else None
+        items = [part.strip() for part in value.split(",") if part.strip()]
+        if item is not None:  # a list of entries (components in mkdocs.yml): one '- ' item each
+            first = next(iter(_fields(item)))
+            return "wrong-type", (f"{name}: {quoted(value)} should be a list of entries: write each on its own "
+                                  f"line under '{key}:', starting with '- ', e.g. '- {first}: {items[0]}'")
+        return "wrong-type", f"{name}: {quoted(value)} should be a list: write {key}: [{', '.join(items)}]"
     if kind == "list_type" and isinstance(value, dict):
         singular = key[:-1] if key.endswith("s") else "item"
         return "wrong-type", (f"{name}: a mapping where a list is needed: start each {singular} with "

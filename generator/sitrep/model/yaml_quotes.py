@@ -48,6 +48,19 @@ def quoting_fix(line: str) -> str | None:
             f"{found.group('lead').strip()} \"{shown}\"")
 
 
+#: ``key:value``: a field name and its value with no space between, which YAML reads as one word.
+_NO_SPACE = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)*)(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s:/].*)$")
+
+
+def colon_space_fix(line: str) -> str | None:
+    """The fix for a ``key:value`` line (no space after the colon), or None."""
+    found = _NO_SPACE.match(line.rstrip())
+    if found is None:
+        return None
+    return (f"'{found['key']}:{found['value'][:20]}' has no space after the colon, so YAML does not read it as "
+            f"a field: write {found['key']}: {found['value'][:_SHOWN]}")
+
+
 def _quoted_scalars(text: str, limit: int) -> list[yaml.ScalarToken]:
     """The quoted scalars the scanner reads before index ``limit`` (as far as it can read)."""
     found = []
