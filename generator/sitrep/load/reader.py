@@ -210,6 +210,8 @@ def _parse_yaml(record: RecordFile, fm_text: str, diags: Diagnostics) -> dict[st
     return data
 
 
+#: The fields an update may change from then on, also fields of the record itself.
+_UPDATE_CHANGES = ("severity", "components")
 #: Front matter fields whose value is a list of mappings (one item per '- ').
 _ITEM_LISTS = ("updates",)
 _LIST_FIELD = re.compile(r"^(?P<key>[\w-]+):[ \t]*(?:#.*)?$")
@@ -494,9 +496,12 @@ class _Builder:
             value = self.value(self.next(), (*loc, key), depth + 1)
             if key in result:
                 first = lines.get((*loc, key), key_line)
+                # A field an update may carry, written again at the top after the updates: meant for the update.
+                in_update = (" (to change it from an update on, write it in that update, indented under its "
+                             "'at:')" if not loc and key in _UPDATE_CHANGES and "updates" in result else "")
                 self.diags.error(self.record.path, key_line, "duplicate-key",
                                  f"'{key}' is given twice (first on line {first}); YAML would "
-                                 "silently keep only the last one: remove one of them")
+                                 f"silently keep only the last one: remove one of them{in_update}")
                 continue
             lines[(*loc, key)] = key_line
             result[key] = value

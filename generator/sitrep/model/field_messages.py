@@ -163,7 +163,7 @@ _TIME_ALONE = re.compile(r"(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\s*(?:Z|UTC|GMT)?",
 _DATE_ALONE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SLASHED_DATE = re.compile(r"(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<year>\d{4})"
                            r"(?:[ T,]+(?P<time>\d{1,2}:\d{2}(?::\d{2})?))?")
-_ZONE_NAME = re.compile(r"(?P<stamp>\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2})?)\s*(?:UTC|GMT|Z)", re.I)
+_ZONE_NAME = re.compile(r"(?P<stamp>\d{4}-\d{2}-\d{2}[T ][01]\d:[0-5]\d(?::[0-5]\d)?)(?:\s*(?:UTC|GMT)|\s+Z)", re.I)
 
 
 def _seconds(time: str) -> str:
