@@ -13,7 +13,12 @@ same file and line, and ``mkdocs build --strict`` stops with the same message.
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +28,7 @@ import pytest
 from click.testing import CliRunner
 
 from sitrep.cli import main
+from sitrep.load.discovery import RECORD_FOLDERS
 from sitrep.load.loader import validate_portal
 from sitrep.model.config import load_config
 from sitrep.model.diagnostics import Diagnostic
@@ -200,7 +206,8 @@ CASES: list[Case] = [
     on_open("year-typo-future", third_update(at="2027-12-01T15:02:00Z"), "2027-12-01", "check the year",
             level="warning"),
     accepted("offset-without-colon", {OPEN: third_update(at="2026-12-01T16:02:00+0100")}),
-    on_open("single-digit-day", third_update(at="2026-12-1T15:02:00Z"), "2026-12-1T", "write it like 2026-02-10T14:30:00Z"),
+    on_open("single-digit-day", third_update(at="2026-12-1T15:02:00Z"), "2026-12-1T",
+            "write it like 2026-02-10T14:30:00Z"),
     on_open("hour-25", third_update(at="2026-12-01T25:02:00Z"), "T25:02", "write it like 2026-02-10T14:30:00Z"),
     # --- order and lifecycle
     on_open("update-out-of-order", third_update(at="2026-12-01T14:50:00Z"), "14:50:00Z", "keep updates in time order"),
@@ -299,7 +306,8 @@ updates:
             "components: api", "api: partial_outage"),
     on_open("components-as-list", edit(OPEN_TEXT, "components:\n  api: partial_outage", "components: [api]"),
             "components: [api]", "api: partial_outage"),
-    Case("retired-component", {SETTINGS: RETIRED_DB, OPEN: edit(OPEN_TEXT, "api: partial_outage", "db: partial_outage")},
+    Case("retired-component",
+         {SETTINGS: RETIRED_DB, OPEN: edit(OPEN_TEXT, "api: partial_outage", "db: partial_outage")},
          (OPEN, "db: partial_outage", "remove db from it")),
     # --- whole files
     on_open("empty-file", "", 1, "the file is empty"),
@@ -339,7 +347,8 @@ updates:
     Case("incident-without-year-folder", {OPEN: None, "incidents/2026-12-01-api-errors.md": OPEN_TEXT},
          ("incidents/2026-12-01-api-errors.md", 1, "incidents/YYYY/YYYY-MM-DD-short-slug.md"), level="warning"),
     Case("postmortem-in-incidents", {PM: None, "incidents/2026/2026-11-21-database-failover.md": PM_TEXT},
-         ("incidents/2026/2026-11-21-database-failover.md", 1, "move it to postmortems/2026-11-21-database-failover.md")),
+         ("incidents/2026/2026-11-21-database-failover.md", 1,
+          "move it to postmortems/2026-11-21-database-failover.md")),
     # --- postmortems and runbooks
     Case("postmortem-incident-typo", {PM: edit(PM_TEXT, "[2026-11-20-database-failover]",
                                                "[2026-11-20-databse-failover]")},
@@ -380,8 +389,8 @@ updates:
     Case("settings-components-as-string", {SETTINGS: lambda text: text.split("      components:")[0]
                                            + "      components: api, web, db\n"},
          (SETTINGS, "components: api, web, db", "'- id: api'")),
-    Case("settings-retired-us-date", {SETTINGS: settings('          name: "Database"\n',
-                                                         '          name: "Database"\n          retired: 11/25/2026\n')},
+    Case("settings-retired-us-date",
+         {SETTINGS: settings('name: "Database"\n', 'name: "Database"\n          retired: 11/25/2026\n')},
          (SETTINGS, "retired:", "e.g. 2026-11-25")),
     Case("settings-retired-open-incident", {SETTINGS: RETIRED_DB,
                                             OPEN: edit(OPEN_TEXT, "started: 2026-12-01T14:30:00Z",
@@ -441,7 +450,9 @@ def initialised(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def portal(initialised: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh copy of the initialised portal."""
     root = tmp_path / "portal"
-    shutil.copytree(initialised, root)
+    # What validate and a build read: the settings, the records and docs/ (not the workflows and templates).
+    shutil.copytree(initialised, root, ignore=lambda folder, names: [
+        n for n in names if folder == str(initialised) and n not in ("mkdocs.yml", "docs", *RECORD_FOLDERS.values())])
     monkeypatch.chdir(root)
     return root
 
@@ -467,3 +478,52 @@ def test_each_mistake_is_one_finding_on_its_line_with_the_fix(portal: Path, case
     # Nothing else, but the other side of the same problem or another real one the case names.
     assert all(d is finding or d.code in case.also for d in found), f"expected one finding, got:\n{shown}"
     assert "Traceback" not in finding.message
+
+
+def case(case_id: str) -> Case:
+    """The catalogue's case ``case_id``."""
+    return next(c for c in CASES if c.id == case_id)
+
+
+#: Mistakes in four files at once, for the end-to-end checks.
+IN_FOUR_FILES = ("hash-in-message", "update-after-resolved", "postmortem-status-typo", "runbook-unknown-component")
+
+
+def test_the_pr_check_annotates_the_line_of_each_mistake(portal: Path) -> None:
+    """The PR workflow's command, run as GitHub runs it: one ``::error`` annotation per mistake, on its line."""
+    for case_id in IN_FOUR_FILES:
+        apply_case(portal, case(case_id))
+    expected = {(rel, line_of_mistake(portal, rel, at)) for rel, at, _ in (case(c).expect for c in IN_FOUR_FILES)}
+    result = subprocess.run([str(Path(sys.executable).parent / "sitrep"), "validate", "--no-cache", "--format",
+                             "github", "--now", NOW.isoformat()], cwd=portal, capture_output=True, text=True,
+                            env={**os.environ, "GITHUB_ACTIONS": "true"}, timeout=60)
+    assert result.returncode == 1, result.stdout + result.stderr
+    annotations = re.findall(r"^::error file=([^,]+),line=(\d+),title=[^:]+::(.*)$", result.stdout, re.MULTILINE)
+    assert {(path, int(line)) for path, line, _ in annotations} == expected, result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_mistake_in_mkdocs_yml_is_an_annotation_on_its_line(portal: Path) -> None:
+    """A settings problem stops the check (exit 2) with an annotation on its line of mkdocs.yml too."""
+    apply_case(portal, case("settings-duplicate-component"))
+    result = CliRunner().invoke(main, ["validate", "--no-cache"], env={"GITHUB_ACTIONS": "true"})
+    assert result.exit_code == 2, result.output
+    assert re.search(r"^::error file=mkdocs\.yml,line=87,title=sitrep invalid::plugins\.sitrep\.components\[1\]\.id: "
+                     r".*'api' is also the id of components\[0\]", result.output, re.MULTILINE), result.output
+    json_result = CliRunner().invoke(main, ["validate", "--no-cache", "--format", "json"])
+    assert [(d["path"], d["line"]) for d in json.loads(json_result.stdout)] == [("mkdocs.yml", 87)]
+
+
+@pytest.mark.parametrize("case_id", ["colon-in-message", "settings-duplicate-component"])
+def test_mkdocs_build_strict_stops_with_the_same_message(portal: Path, case_id: str) -> None:
+    """``mkdocs build --strict``, run in the portal as a responder runs it, prints what validate prints."""
+    apply_case(portal, case(case_id))
+    expected = [d.as_text() for d in findings(portal)]
+    result = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict"], cwd=portal,
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "SOURCE_DATE_EPOCH": str(int(NOW.timestamp())),
+                                 "NO_MKDOCS_2_WARNING": "1"})
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert len(expected) == 1 and expected[0] in output, output
+    assert "Traceback" not in output and not (portal / "site").exists()
