@@ -177,6 +177,20 @@ def accepted(case_id: str, files: dict[str, str | bytes | Callable[[str], str | 
 RETIRED_DB = settings('        - id: db\n          name: "Database"\n',
                       '        - id: db\n          name: "Database"\n          retired: 2026-11-25\n')
 
+#: The plugin entry in a file of its own, which mkdocs.yml inherits (``INHERIT: components.yml``).
+COMPONENTS_FILE = """\
+plugins:
+  - search
+  - sitrep:
+      components:
+        - id: api
+          name: Public API
+        - id: web
+          name: Web app
+        - id: db
+          name: Database
+"""
+
 CASES: list[Case] = [
     # --- the status of a new update
     on_open("status-typo", third_update(status="resloved"), "resloved", "did you mean 'resolved'"),
@@ -357,6 +371,15 @@ updates:
          (PM, "status: publish", "did you mean 'published'")),
     Case("postmortem-date-us-style", {PM: edit(PM_TEXT, "date: 2026-11-21", "date: 11/21/2026")},
          (PM, "date:", "write the year first (YYYY-MM-DD), e.g. 2026-11-21")),
+    Case("postmortem-incidents-as-string", {PM: edit(PM_TEXT, "[2026-11-20-database-failover]",
+                                                     "2026-11-20-database-failover")},
+         (PM, "incidents:", "write incidents: [2026-11-20-database-failover]")),
+    Case("postmortem-authors-as-string", {PM: edit(PM_TEXT, "authors: [Platform team]", "authors: Ana, Ben")},
+         (PM, "authors:", "write authors: [Ana, Ben]")),
+    Case("postmortem-published-too-early", {PM: edit(PM_TEXT, "status: draft", "status: published")},
+         (PM, "status: published", "or set status: draft")),
+    Case("runbook-review-every-with-unit", {RB: edit(RB_TEXT, "review_every: 90", "review_every: 90 days")},
+         (RB, "review_every:", "write review_every: 90")),
     Case("runbook-unknown-component", {RB: edit(RB_TEXT, "components: [api]", "components: [apy]")},
          (RB, "components:", "did you mean 'api'")),
     Case("runbook-components-as-string", {RB: edit(RB_TEXT, "components: [api]", "components: api")},
@@ -389,6 +412,12 @@ updates:
     Case("settings-components-as-string", {SETTINGS: lambda text: text.split("      components:")[0]
                                            + "      components: api, web, db\n"},
          (SETTINGS, "components: api, web, db", "'- id: api'")),
+    Case("settings-public-pages-typo", {SETTINGS: settings("public_pages: []", "public_pages: [runbook]")},
+         (SETTINGS, "public_pages:", "did you mean 'runbooks'")),
+    # The components kept in a file of their own that mkdocs.yml inherits: its mistakes are named there.
+    Case("components-file-typo", {SETTINGS: lambda text: "INHERIT: components.yml\n" + text.split("\nplugins:")[0],
+                                  "components.yml": COMPONENTS_FILE.replace("name: Web app", "nmae: Web app")},
+         ("components.yml", "nmae:", "did you mean 'name'")),
     Case("settings-retired-us-date",
          {SETTINGS: settings('name: "Database"\n', 'name: "Database"\n          retired: 11/25/2026\n')},
          (SETTINGS, "retired:", "e.g. 2026-11-25")),
@@ -408,7 +437,7 @@ def apply_case(root: Path, case: Case) -> None:
             path.unlink()
             continue
         if callable(content):
-            content = content(path.read_text(encoding="utf-8"))
+            content = content(path.read_text(encoding="utf-8") if path.exists() else "")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
 

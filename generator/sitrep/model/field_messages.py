@@ -144,6 +144,11 @@ def field_message(model: type, err: dict[str, Any], allowed: list[str],
         singular = key[:-1] if key.endswith("s") else "item"
         return "wrong-type", (f"{name}: a mapping where a list is needed: start each {singular} with "
                               "'- ' (a list item)")
+    if kind == "int_parsing" and (number := re.search(r"\d+", str(value))) is not None:
+        # '90 days', '~30': the number alone, in the unit the field's description gives.
+        unit = f" ({desc.rstrip('.')})" if desc else ""
+        return "wrong-type", (f"{name}: {quoted(value)} should be a whole number: write {key}: "
+                              f"{number.group()}{unit}")
     if kind == "dataclass_type":  # an update (a validated dataclass) that is not a mapping
         kind = "model_type"
     if kind in ("string_type", "int_type", "int_parsing", "list_type", "dict_type", "model_type",
