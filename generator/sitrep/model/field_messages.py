@@ -57,15 +57,16 @@ def owner_of(model: type, loc: tuple[Any, ...]) -> type | None:
     return current
 
 
-def _field_info(model: type, loc: tuple[Any, ...]) -> tuple[str, str]:
-    """Description and an example for the field at ``loc`` (best effort)."""
+def _field_info(model: type, loc: tuple[Any, ...]) -> tuple[str, Any]:
+    """Description and an example (as the model gives it: text, a mapping...) for the field at ``loc``
+    (best effort; None without one)."""
     owner = owner_of(model, loc) if loc else None
     info = _fields(owner).get(str(loc[-1])) if owner is not None else None
     if info is None:
-        return "", ""
+        return "", None
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
     examples = extra.get("examples") or []
-    return info.description or "", (str(examples[0]) if examples else "")
+    return info.description or "", (examples[0] if examples else None)
 
 
 def field_message(model: type, err: dict[str, Any], allowed: list[str],
@@ -78,7 +79,8 @@ def field_message(model: type, err: dict[str, Any], allowed: list[str],
     name = location_name((*within, *loc))
     kind = err["type"]
     value = err.get("input")
-    desc, example = _field_info(model, loc)
+    desc, sample = _field_info(model, loc)
+    example = "" if sample is None else str(sample)
     key = str(loc[-1]) if loc else name
     if kind == "missing":
         hint = f" ({desc})" if desc else ""
@@ -124,12 +126,13 @@ def field_message(model: type, err: dict[str, Any], allowed: list[str],
     if kind == "string_type" and isinstance(value, int | float | bool):
         shown = example if example and not example.startswith(("{", "[")) else f'"{value}"'
         return "wrong-type", f"{name}: {quoted(value)} should be text: write the {key} as text, e.g. {shown}"
-    if kind == "dict_type" and isinstance(value, str | list) and example.startswith("{"):
+    if kind == "dict_type" and isinstance(value, str | list) and isinstance(sample, dict) and sample:
         # components: api (or [api]): the ids are there, each needs its value ('api: partial_outage').
         names = [value] if isinstance(value, str) else [str(v) for v in value if isinstance(v, str | int)]
-        shown = ", ".join(f"'{n}: {_example_value(example)}'" for n in names[:3] if str(n).strip())
+        first_key, first_value = next(iter(sample.items()))
+        shown = ", ".join(f"'{n}: {first_value}'" for n in names[:3] if str(n).strip())
         return "wrong-type", (f"{name}: {quoted(value)} should be 'key: value' lines: write each on its own "
-                              f"line under '{key}:', indented, e.g. {shown or _example_line(example)}")
+                              f"line under '{key}:', indented, e.g. {shown or repr(f'{first_key}: {first_value}')}")
     if kind == "list_type" and isinstance(value, str) and value.strip():
         owner = owner_of(model, loc) if loc else None
         info = _fields(owner).get(key) if owner is not None else None
@@ -217,18 +220,6 @@ def _date_message(name: str, value: Any) -> tuple[str, str]:
     fix = ("write it like 2026-02-10" if slashed is None or slashed["time"]
            else f"write the year first (YYYY-MM-DD), e.g. {_slashed_readings(slashed, '')}")
     return "bad-timestamp", f"{name}: {quoted(value)} is not a valid ISO 8601 date: {fix}"
-
-
-def _example_value(example: str) -> str:
-    """``partial_outage`` of the example ``{'publishing-api': 'partial_outage'}``: a mapping's first value."""
-    found = re.search(r":\s*'([^']*)'", example)
-    return found.group(1) if found else "…"
-
-
-def _example_line(example: str) -> str:
-    """``'publishing-api: partial_outage'`` of the example ``{'publishing-api': 'partial_outage'}``."""
-    found = re.search(r"'([^']*)':\s*'([^']*)'", example)
-    return f"'{found.group(1)}: {found.group(2)}'" if found else example
 
 
 def _item_name(loc: tuple[Any, ...]) -> str:
