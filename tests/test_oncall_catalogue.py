@@ -391,7 +391,7 @@ updates:
          (PM, "12/01/2027", "ambiguous")),
     # --- the settings
     Case("settings-component-tab", {SETTINGS: settings('        - id: web\n', '\t- id: web\n')},
-         (SETTINGS, "- id: web", "tabs")),
+         (SETTINGS, "- id: web", "line 87 is indented with a tab")),
     Case("settings-component-missing-dash", {SETTINGS: settings('        - id: web\n', '          id: web\n')},
          (SETTINGS, "id: web", "write '- id: …'")),
     Case("settings-component-uppercase-id", {SETTINGS: settings('- id: web\n', '- id: Web\n')},

@@ -42,10 +42,12 @@ from yaml.scanner import Scanner
 
 from sitrep.load import plainyaml
 from sitrep.model.diagnostics import Diagnostics, not_utf8
+from sitrep.model.records import Incident, Update
 from sitrep.model.yaml_quotes import (
     colon_space_fix,
     quote_problem,
     quoting_fix,
+    tab_indent_fix,
     takes_in_fields,
     unclosed_quote_message,
 )
@@ -210,8 +212,8 @@ def _parse_yaml(record: RecordFile, fm_text: str, diags: Diagnostics) -> dict[st
     return data
 
 
-#: The fields an update may change from then on, also fields of the record itself.
-_UPDATE_CHANGES = ("severity", "components")
+#: The fields an update may change from then on, which are also fields of the incident itself.
+_UPDATE_CHANGES = frozenset(Update.__pydantic_fields__) & frozenset(Incident.__pydantic_fields__)
 #: Front matter fields whose value is a list of mappings (one item per '- ').
 _ITEM_LISTS = ("updates",)
 _LIST_FIELD = re.compile(r"^(?P<key>[\w-]+):[ \t]*(?:#.*)?$")
@@ -339,8 +341,8 @@ def _syntax_error(exc: yaml.MarkedYAMLError, offset: int, default: int,
             "character ([ { > | * & ! % @ `)")
     source = fm_text.splitlines()
     text = source[line - offset] if 0 <= line - offset < len(source) else ""
-    if text[: len(text) - len(text.lstrip())].count("\t"):
-        hint = f"line {line} is indented with a tab: YAML needs spaces"
+    if (tab := tab_indent_fix(text, line)) is not None:
+        hint = tab
     elif (fix := quoting_fix(text)) is not None:
         return line, "yaml-syntax", f"YAML syntax error: {fix}"
     elif (no_space := colon_space_fix(text)) is not None:

@@ -133,7 +133,7 @@ def field_message(model: type, err: dict[str, Any], allowed: list[str],
         shown = ", ".join(f"'{n}: {first_value}'" for n in names[:3] if str(n).strip())
         return "wrong-type", (f"{name}: {quoted(value)} should be 'key: value' lines: write each on its own "
                               f"line under '{key}:', indented, e.g. {shown or repr(f'{first_key}: {first_value}')}")
-    if kind == "list_type" and isinstance(value, str) and value.strip():
+    if kind == "list_type" and isinstance(value, str) and value.strip(" ,"):
         owner = owner_of(model, loc) if loc else None
         info = _fields(owner).get(key) if owner is not None else None
         item = _model_in(info.annotation) if info is not None else None

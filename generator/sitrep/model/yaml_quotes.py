@@ -1,9 +1,14 @@
-"""Unclosed and cut-short quotes in YAML: the slip is where the quote opens, not where the parse gives up.
+"""Values YAML cannot read as written, named on their line with the fix: quotes, and values to quote.
+
+Unclosed and cut-short quotes: the slip is where the quote opens, not where the parse gives up.
 
 YAML lets a quoted value span lines, so a quote left open takes in the lines after it until a
 quote of the same kind (an apostrophe, say) closes it, and the parser fails there, or at the end
 of the text, or not at all. Records (:mod:`sitrep.load.reader`) and mkdocs.yml
 (:mod:`sitrep.model.config`) name the line the quote opens on, with the fix.
+
+Unquoted values that hold ``': '`` or start with one of YAML's indicators (a backtick, ``@``,
+``[``), and ``key:value`` without its space: the fix shows the line as it should be.
 """
 
 from __future__ import annotations
@@ -37,7 +42,9 @@ def quoting_fix(line: str) -> str | None:
         return None
     value = found.group("value")
     if ": " in value:
-        why = f"holds ': ' (after {value.partition(': ')[0].split()[-1]!r}), which YAML reads as another field"
+        before = value.partition(": ")[0].split()
+        after = f" (after {before[-1]!r})" if before else ""
+        why = f"holds ': '{after}, which YAML reads as another field"
     elif value[0] in _INDICATOR_START and not _FLOW_COLLECTION.match(value):
         why = f"starts with {value[0]!r}, which YAML reserves"
     else:
@@ -46,6 +53,12 @@ def quoting_fix(line: str) -> str | None:
     shown = escaped if len(escaped) <= _SHOWN else escaped[:_SHOWN - 1] + "…"
     return (f"the value {why}: put the whole value in double quotes: "
             f"{found.group('lead').strip()} \"{shown}\"")
+
+
+def tab_indent_fix(line: str, number: int) -> str | None:
+    """The fix for a line indented with a tab (YAML indents with spaces only), or None."""
+    indent = line[:len(line) - len(line.lstrip())]
+    return f"line {number} is indented with a tab: YAML needs spaces" if "\t" in indent else None
 
 
 #: ``key:value``: a field name and its value with no space between, which YAML reads as one word.
