@@ -34,9 +34,15 @@ def _config(mkdocs_yml: str) -> tuple[Path, SitrepConfig]:
     return (path.parent / config.records_dir).resolve(), config
 
 
-def _report(diags: Diagnostics, fmt: str, root: Path | None = None) -> None:
+def _resolved_format(fmt: str) -> str:
+    """``--format``, with ``auto`` made ``github`` under GitHub Actions and ``text`` elsewhere."""
     if fmt == "auto":
-        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    return fmt
+
+
+def _report(diags: Diagnostics, fmt: str, root: Path | None = None) -> None:
+    fmt = _resolved_format(fmt)
     if root is not None:
         diags = diags.relative_to(_display_prefix(root))
     out = diags.render(fmt)  # type: ignore[arg-type]
@@ -129,7 +135,16 @@ def validate(mkdocs_yml: str, fmt: str, strict: bool, jobs: int | None, no_cache
     """
     from sitrep.load.loader import validate_portal
 
-    root, config = _config(mkdocs_yml)
+    try:
+        root, config = _config(mkdocs_yml)
+    except ConfigError as exc:
+        # The settings' problems in the format asked for: in a pull request, annotations on the lines
+        # of mkdocs.yml; the plain lines go to stderr as for every command (exit 2).
+        if _resolved_format(fmt) == "json":
+            click.echo(Diagnostics(exc.findings).render("json"))
+        elif _resolved_format(fmt) == "github":
+            click.echo("\n".join(d.as_github() for d in Diagnostics(exc.findings)))
+        raise
     cache = None if no_cache else Path(mkdocs_yml).parent / ".sitrep-cache"
     counted, diags = validate_portal(root, config, jobs=jobs, cache_dir=cache, now=_now(now_text))
     _report(diags, fmt, root)

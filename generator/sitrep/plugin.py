@@ -81,6 +81,16 @@ SitrepPluginConfig = type(
 )
 
 
+
+def _as_shown(path: Path) -> Path:
+    """``path`` relative to the working directory when it is below it (MkDocs gives it absolute): the
+    settings' problems then name ``mkdocs.yml:87``, as ``sitrep validate`` names them."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if relative.startswith("..") else Path(relative)
+
 class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
     """Builds the status site, history, feeds and API from the records."""
 
@@ -119,7 +129,7 @@ class SitrepPlugin(BasePlugin[SitrepPluginConfig]):  # type: ignore[valid-type]
         options = {k: v for k, v in self.config.items() if v is not None}
         # MkDocs has read the file already, keeping the last of two equal keys: read it again as nodes,
         # for those and for the line of each problem in the settings.
-        file = (read_settings(Path(config.config_file_path), "not found")[0] if config.config_file_path
+        file = (read_settings(_as_shown(Path(config.config_file_path)), "not found")[0] if config.config_file_path
                 else SettingsFile("mkdocs.yml", None))
         settings = validate_settings(file, options, config.site_name, config.site_url)
         now = build_time()

@@ -227,7 +227,8 @@ def _collect(root: Path, config: SitrepConfig, files: list[tuple[str, str]], res
     by_kind: dict[str, dict[str, Record | None]] = {"incident": {}, "postmortem": {}, "runbook": {}}
     #: every id in use, including those of records that failed validation
     known: dict[str, dict[str, Record | None]] = {kind: {} for kind in by_kind}
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    told: set[tuple[str, str]] = set()
     refs: list[Ref] = []
     for (kind, rel), loaded in zip(files, results, strict=True):
         diags.extend(loaded.diagnostics)
@@ -236,11 +237,19 @@ def _collect(root: Path, config: SitrepConfig, files: list[tuple[str, str]], res
             continue
         key = (kind, loaded.record_id)
         if key in seen:
+            first, first_line = seen[key]
             diags.error(rel, loaded.id_line, "duplicate-id",
-                        f"{kind} id '{loaded.record_id}' is already used by {seen[key]}: ids must "
+                        f"{kind} id '{loaded.record_id}' is already used by {first}: ids must "
                         "be unique; rename this file or set a different 'id'")
+            if key not in told:
+                # Files are read in name order, not the order they were made: the copy may be the first
+                # one, and a pull request's annotation must reach it.
+                told.add(key)
+                diags.error(first, first_line, "duplicate-id",
+                            f"{kind} id '{loaded.record_id}' is also used by {rel}: ids must be unique; "
+                            "rename the file that is the copy or set a different 'id' in it")
             continue
-        seen[key] = rel
+        seen[key] = (rel, loaded.id_line)
         known[kind][loaded.record_id] = loaded.record
         if loaded.valid:
             by_kind[kind][loaded.record_id] = loaded.record

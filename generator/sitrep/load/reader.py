@@ -41,8 +41,16 @@ from yaml.reader import Reader
 from yaml.scanner import Scanner
 
 from sitrep.load import plainyaml
-from sitrep.model.diagnostics import Diagnostics
-from sitrep.model.yaml_quotes import quote_problem, takes_in_fields, unclosed_quote_message
+from sitrep.model.diagnostics import Diagnostics, not_utf8
+from sitrep.model.records import Incident, Update
+from sitrep.model.yaml_quotes import (
+    colon_space_fix,
+    quote_problem,
+    quoting_fix,
+    tab_indent_fix,
+    takes_in_fields,
+    unclosed_quote_message,
+)
 
 try:  # libyaml is several times faster on large corpora
     from yaml._yaml import CParser
@@ -124,13 +132,8 @@ def read_record(path: str, raw: bytes, diags: Diagnostics, needs: str = "") -> R
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            diags.error(path, 1, "not-utf8", "the file is saved as UTF-16: save it as UTF-8 "
-                        "(most editors: 'Save with encoding')")
-            return None
-        line = raw[: exc.start].count(b"\n") + 1
-        diags.error(path, line, "not-utf8", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8: "
-                    "save the file as UTF-8 (most editors: 'Save with encoding')")
+        line, message = not_utf8(raw, exc)
+        diags.error(path, line, "not-utf8", message)
         return None
     text = text.removeprefix("\ufeff")
     if not text or text.isspace():  # only a byte order mark
@@ -168,6 +171,15 @@ def read_record(path: str, raw: bytes, diags: Diagnostics, needs: str = "") -> R
                     f"({_ODD_NAMES[char]}), which YAML reads as a line break: delete it or "
                     "replace it with a space")
         return None
+    if not fm_text.isascii() and (odd := _ODD_INDENT.search(fm_text)):
+        # A space YAML does not count as one (pasted from a chat or a web page): the line's field
+        # becomes part of the value above it, or a syntax error on a later line.
+        char = odd.group("char")
+        what = _SPACE_NAMES.get(char, "a space to the eye")
+        diags.error(path, 2 + fm_text.count("\n", 0, odd.start()), "bad-character",
+                    f"this line is indented with the invisible character U+{ord(char):04X} ({what}), which YAML "
+                    "does not read as a space: replace the indentation with ordinary spaces")
+        return None
     data = _parse_yaml(record, fm_text, diags)
     if data is None:
         return None
@@ -200,6 +212,8 @@ def _parse_yaml(record: RecordFile, fm_text: str, diags: Diagnostics) -> dict[st
     return data
 
 
+#: The fields an update may change from then on, which are also fields of the incident itself.
+_UPDATE_CHANGES = frozenset(Update.__pydantic_fields__) & frozenset(Incident.__pydantic_fields__)
 #: Front matter fields whose value is a list of mappings (one item per '- ').
 _ITEM_LISTS = ("updates",)
 _LIST_FIELD = re.compile(r"^(?P<key>[\w-]+):[ \t]*(?:#.*)?$")
@@ -327,17 +341,48 @@ def _syntax_error(exc: yaml.MarkedYAMLError, offset: int, default: int,
             "character ([ { > | * & ! % @ `)")
     source = fm_text.splitlines()
     text = source[line - offset] if 0 <= line - offset < len(source) else ""
-    if text[: len(text) - len(text.lstrip())].count("\t"):
-        hint = f"line {line} is indented with a tab: YAML needs spaces"
+    if (tab := tab_indent_fix(text, line)) is not None:
+        hint = tab
+    elif (fix := quoting_fix(text)) is not None:
+        return line, "yaml-syntax", f"YAML syntax error: {fix}"
+    elif (no_space := colon_space_fix(text)) is not None:
+        return line, "yaml-syntax", f"YAML syntax error: {no_space}"
+    elif (misaligned := _misaligned(source, line - offset)) is not None:
+        return line, "yaml-syntax", f"YAML syntax error: line {line} {misaligned}"
     elif problem in _NOT_A_KEY:
         hint = (f"line {line} is not a 'field: value' line; if it is Markdown, the closing '---' "
                 "of the front matter is missing above it; otherwise " + hint)
     return line, "yaml-syntax", f"YAML syntax error: {problem}{context}; {hint}"
 
 
+_KEY_LINE = re.compile(r"^(?P<indent>[ ]*)(?P<dashes>(?:-[ ]+)*)(?P<key>[\w-]+):(?P<value>[ ].*)?$")
+
+
+def _misaligned(source: list[str], row: int) -> str | None:
+    """How a ``key: value`` line YAML failed on is out of line with the field above it (``status:``
+    indented 3 spaces under ``- at:``'s 4), or None: the fields of one item start at one column."""
+    found = _KEY_LINE.match(source[row]) if 0 <= row < len(source) else None
+    if found is None or found["dashes"]:
+        return None
+    above = next((source[r] for r in range(row - 1, -1, -1)
+                  if source[r].strip() and not source[r].lstrip().startswith("#")), "")
+    previous = _KEY_LINE.match(above)
+    if previous is None or not (previous["value"] or "").strip() or previous["value"].strip()[0] in "|>":
+        return None  # nothing to line up with, or the line above opens a block that this one is in
+    column, indent = len(previous["indent"]) + len(previous["dashes"]), len(found["indent"])
+    if indent == column:
+        return None
+    return (f"is indented {indent} spaces and '{previous['key']}:' above it {column}: line '{found['key']}:' up "
+            f"under '{previous['key']}:' (the fields of one item start at the same column)")
+
+
 #: Characters YAML 1.1 (libyaml) reads as line breaks but editors and YAML 1.2 do not.
 _ODD_BREAK = re.compile("[\x85\u2028\u2029]")
 _ODD_NAMES = {"\x85": "next line", "\u2028": "line separator", "\u2029": "paragraph separator"}
+#: A line indented with a character that looks like a space but is not one to YAML.
+_ODD_INDENT = re.compile("^[ \t]*(?P<char>[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff])", re.MULTILINE)
+_SPACE_NAMES = {"\u00a0": "no-break space", "\u200b": "zero width space", "\u202f": "narrow no-break space",
+                "\u3000": "ideographic space", "\ufeff": "zero width no-break space"}
 #: Characters YAML does not allow in a document (its c-printable set, negated).
 _CONTROL = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -453,9 +498,12 @@ class _Builder:
             value = self.value(self.next(), (*loc, key), depth + 1)
             if key in result:
                 first = lines.get((*loc, key), key_line)
+                # A field an update may carry, written again at the top after the updates: meant for the update.
+                in_update = (" (to change it from an update on, write it in that update, indented under its "
+                             "'at:')" if not loc and key in _UPDATE_CHANGES and "updates" in result else "")
                 self.diags.error(self.record.path, key_line, "duplicate-key",
                                  f"'{key}' is given twice (first on line {first}); YAML would "
-                                 "silently keep only the last one: remove one of them")
+                                 f"silently keep only the last one: remove one of them{in_update}")
                 continue
             lines[(*loc, key)] = key_line
             result[key] = value

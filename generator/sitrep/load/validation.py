@@ -23,9 +23,10 @@ from sitrep.load.reader import RecordFile
 from sitrep.model.config import SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.field_messages import allowed_fields, field_message, location_name, typo_misses
-from sitrep.model.formatting import close_match, iso_z, quoted, shorten
+from sitrep.model.formatting import close_match, iso_z, quoted, shorten, slugify
 from sitrep.model.records import MODELS, Incident, Postmortem, Record, Runbook, instant_fields
 from sitrep.model.vocabulary import (
+    CLOSING_STATUSES,
     IMPACTS,
     INCIDENT_STATUSES,
     MAINTENANCE_IMPACT,
@@ -61,18 +62,18 @@ def model_from_file(kind: str, rf: RecordFile, diags: Diagnostics) -> Record | N
     try:
         record = model.model_validate(data)
     except ValidationError as exc:
+        bad_times: set[int] = set()
         for err in typo_misses(model, exc.errors(include_url=False)):
             loc = tuple(err["loc"])
             code, message = field_message(model, err, allowed_fields(model, loc))
             line = rf.line_of(loc)  # a missing field: its parent's line, the opening '---' at the top
-            if loc == ("id",) and "id" not in rf.data and data["id"].lower().endswith(".md"):
-                # The id comes from a file name saved as x.md.md: the name is the slip.
-                fixed = posixpath.basename(rf.path)[:-3]
-                while fixed.lower().endswith(".md.md"):
-                    fixed = fixed[:-3]
-                code, message = "file-name", (f"the file name ends in {fixed[-3:]}{rf.path[-3:]}: remove the "
-                                              f"doubled .md (rename it to {fixed})")
+            if loc == ("id",) and "id" not in rf.data:
+                code, message = _file_name_message(rf.path, data["id"])
+            if code in ("bad-timestamp", "naive-timestamp"):
+                bad_times.add(line)
             diags.error(rf.path, line, code, message)
+        # '15:02' is no timestamp in any YAML: the reader's warning that YAML 1.1 reads it as a number is noise.
+        diags.drop(rf.path, bad_times, ("yaml11-sexagesimal",))
         return None
     if not _years_in_range(record, rf, diags):
         return None
@@ -84,6 +85,20 @@ def model_from_file(kind: str, rf: RecordFile, diags: Diagnostics) -> Record | N
     record._body = rf.body
     record._body_line = rf.body_line
     return record
+
+
+def _file_name_message(path: str, stem: str) -> tuple[str, str]:
+    """(code, message) for an id the file name gives (no ``id:`` in the file) that is not one: the name is
+    the slip (``x.md.md``, spaces, capitals), so the fix is the rename."""
+    name = posixpath.basename(path)
+    if stem.lower().endswith(".md"):
+        fixed = name[:-3]
+        while fixed.lower().endswith(".md.md"):
+            fixed = fixed[:-3]
+        return "file-name", (f"the file name ends in {fixed[-3:]}{path[-3:]}: remove the doubled .md (rename it "
+                             f"to {fixed})")
+    return "file-name", (f"the file name {quoted(name)} makes the id {quoted(stem)}, which is not one (ids are "
+                         f"lowercase letters, digits and dashes): rename the file to {slugify(stem, 200)}.md")
 
 
 def check_invalid_incident(rf: RecordFile, config: SitrepConfig, diags: Diagnostics) -> None:
@@ -405,9 +420,19 @@ def _check_lifecycle(inc: Incident, rf: RecordFile, diags: Diagnostics) -> None:
         diags.warning(path, rf.line_of(("updates", 0, "at")), "update-before-start",
                       "the first update is earlier than 'started': check both timestamps")
     if inc.resolved is not None and not inc.is_resolved:
-        diags.error(path, rf.line_of(("resolved",)), "resolved-but-open",
-                    f"'resolved' is set but the latest update is {quoted(inc.status)}: append an update "
-                    "with status resolved, or remove 'resolved'")
+        closed = [i for i, u in enumerate(inc.updates) if u.status in CLOSING_STATUSES]
+        if closed:  # an update added after the one that closed it: the slip is on that update's line
+            after = closed[-1] + 1
+            closing = inc.updates[closed[-1]].status
+            diags.error(path, rf.line_of(("updates", after, "status")), "resolved-but-open",
+                        f"updates[{after}] is {quoted(inc.updates[after].status)}, after updates[{closed[-1]}] "
+                        f"{closing} the incident ('resolved:' on line {rf.line_of(('resolved',))}): an update "
+                        f"after that keeps 'status: {closing}' (a note after the fact); if the incident is back, "
+                        "remove the 'resolved:' line")
+        else:
+            diags.error(path, rf.line_of(("resolved",)), "resolved-but-open",
+                        f"'resolved' is set but the latest update is {quoted(inc.status)}: append an update "
+                        "with status resolved, or remove 'resolved'")
 
 
 def check_postmortem(pm: Postmortem, rf: RecordFile, diags: Diagnostics, now: datetime | None = None) -> None:
@@ -502,6 +527,50 @@ def check_pasted_updates(rf: RecordFile, diags: Diagnostics) -> None:
             return
 
 
+#: The text fields whose words a reader sees (a record's title, an update's message).
+_TEXT_KEYS = ("title", "message")
+#: A comment after a value: YAML ends an unquoted value at a '#' after a space.
+_TRAILING_COMMENT = re.compile(r"[ \t]#")
+
+
+def check_cut_by_comment(rf: RecordFile, diags: Diagnostics) -> None:
+    """An unquoted title or message with ``' #'`` in it is an error: YAML reads the rest as a comment, so
+    ``message: Fixed by reverting PR #4312`` would publish "Fixed by reverting PR".
+
+    Only front matters holding ``' #'`` at all are looked at line by line (most hold none).
+    """
+    text = rf.text
+    # The first '#' after a space or a tab. Looked for as '#' alone (memchr): finding ' #' is 25 times
+    # slower, and most texts have no '#', or only at the start of a body's heading lines.
+    at = text.find("#")
+    while at > 0 and text[at - 1] not in " \t":
+        at = text.find("#", at + 1)
+    if at <= 0 or text.count("\n", 0, at) + 1 >= rf.end_line:
+        return
+    lines = text.split("\n", rf.end_line)[:rf.end_line - 1]
+    starts = sorted((line, loc) for loc, line in rf.lines.items() if loc and isinstance(loc[-1], str))
+    for index, (line, loc) in enumerate(starts):
+        key = str(loc[-1])
+        if key not in _TEXT_KEYS or line > len(lines):
+            continue
+        value = lines[line - 1].partition(f"{key}:")[2]
+        if not value.strip() or value.lstrip()[0] in "'\"|>":
+            continue  # quoted or a block: a '#' in it is text
+        end = starts[index + 1][0] if index + 1 < len(starts) else rf.end_line
+        rows = [value, *lines[line:end - 1]]  # its line, and the lines it may go on over
+        for offset, row in enumerate(rows):
+            comment = _TRAILING_COMMENT.search(row)
+            if comment is None or not row[:comment.start()].strip():
+                continue  # a comment line of its own is one
+            kept = " ".join(" ".join(r for r in rows[:offset]).split() + row[:comment.start()].split())
+            diags.error(rf.path, line + offset, "comment-in-text",
+                        f"{location_name(loc)}: YAML reads the '#' and what follows it "
+                        f"({quoted(row[comment.start() + 1:].strip())}) as a comment, so the {key} published "
+                        f"would end at {quoted(shorten(kept, 40))}: put the whole {key} in double quotes "
+                        f"({key}: \"…\"), or move the comment to a line of its own")
+            break
+
+
 #: The folder each kind of record lives in, as a message names it.
 KIND_FOLDERS = {kind: f"{folder}/YYYY/" if kind == "incident" else f"{folder}/"
                 for kind, folder in RECORD_FOLDERS.items()}
@@ -571,6 +640,8 @@ def check_record(kind: str, rf: RecordFile, config: SitrepConfig, diags: Diagnos
     record = model_from_file(kind, rf, diags)
     if kind == "incident":
         check_pasted_updates(rf, diags)
+    if record is not None:
+        check_cut_by_comment(rf, diags)
     if record is None:
         if kind == "incident":
             check_invalid_incident(rf, config, diags)

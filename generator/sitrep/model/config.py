@@ -19,12 +19,12 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.diagnostics import Diagnostics, not_utf8
 from sitrep.model.exceptions import ConfigError
 from sitrep.model.field_messages import allowed_fields, field_message, location_name, typo_misses
-from sitrep.model.formatting import close_match, quoted
+from sitrep.model.formatting import close_match, closest, quoted
 from sitrep.model.settings_file import SettingsFile, compose, merge_nodes, merge_settings, name_nodes
-from sitrep.model.yaml_quotes import quote_problem
+from sitrep.model.yaml_quotes import colon_space_fix, quote_problem, quoting_fix, tab_indent_fix
 
 Audience = Literal["public", "internal"]
 #: Team pages that are internal unless ``public_pages`` lists them.
@@ -69,7 +69,8 @@ class Model(BaseModel):
 class Component(Model):
     """A part of the service customers see on the status page."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Stable id used in records and URLs.")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Stable id used in records and URLs.",
+                    json_schema_extra={"examples": ["publishing-api"]})
     name: str = Field(description="Display name on the status page.")
     group: str | None = Field(None, description="Group heading the component is listed under.")
     description: str | None = Field(None, description="One line shown under the name.")
@@ -319,12 +320,21 @@ class SitrepConfig(Model):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> SitrepConfig:
-        for what, ids in (("component", [c.id for c in self.components]),
-                          ("severity", [s.id for s in self.severities]),
-                          ("notify channel", [c.name for c in self.notify.channels])):
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
-            if dupes:
-                raise ValueError(f"{what} ids must be unique; repeated: {', '.join(dupes)}")
+        # The error's context names where the second one is written ('at'), so it is reported on its line.
+        for what, where, key, ids in (
+                ("component", ("components",), "id", [c.id for c in self.components]),
+                ("severity", ("severities",), "id", [s.id for s in self.severities]),
+                ("notify channel", ("notify", "channels"), "name", [c.name for c in self.notify.channels])):
+            first: dict[str, int] = {}
+            for index, ident in enumerate(ids):
+                if ident not in first:
+                    first[ident] = index
+                    continue
+                raise PydanticCustomError(
+                    "duplicate_id", "{what} ids must be unique: '{ident}' is also the {key} of {earlier}; give "
+                    "each {what} its own {key}",
+                    {"what": what, "ident": ident, "key": key, "at": (*where, index, key),
+                     "earlier": location_name((*where, first[ident]))})
         return self
 
     @model_validator(mode="after")
@@ -380,8 +390,13 @@ class SitrepConfig(Model):
         return next((s for s in self.severities if s.id == severity_id), None)
 
     def unknown_component(self, component_id: object) -> str:
-        """The message for a component id that is not configured: a guess and the known ids."""
+        """The message for a component id that is not configured: a guess (of the ids, else the id of the
+        component whose name was written) and the known ids."""
         guess = close_match(str(component_id), self.component_ids)
+        if not guess:
+            by_name = {c.name.casefold(): c.id for c in self.components}
+            named = closest(str(component_id).casefold(), by_name)
+            guess = f" (did you mean '{by_name[named]}'? '{component_id}' is its name)" if named else ""
         return (f"{quoted(component_id)} is not a configured component{guess}; "
                 f"use one of: {', '.join(self.component_ids)} (components are listed in mkdocs.yml)")
 
@@ -513,6 +528,9 @@ def validate_settings(file: SettingsFile, options: dict[str, Any], site_name: st
         code, message = field_message(SitrepConfig, err, allowed_fields(SitrepConfig, loc), within=named)
         if not loc and err["type"] == "value_error":  # a rule across fields (ids unique, channel filters)
             code, message = "invalid", f"{location_name(named)}: {err['msg'].removeprefix('Value error, ')}"
+        elif not loc and "at" in err.get("ctx", {}):  # a rule across fields that knows where it broke
+            loc = tuple(err["ctx"]["at"])
+            code, message = "invalid", f"{location_name((*named, *loc))}: {err['msg']}"
         where = (*within, *loc)
         if loc and loc[0] in ("site_name", "site_url") and loc[0] not in options:
             where = loc  # MkDocs' own setting, at the top of the file
@@ -548,17 +566,26 @@ def read_settings(mkdocs_yml: Path, missing: str) -> tuple[SettingsFile, dict[st
 def _read_settings(path: Path, name: str, missing: str,
                    children: tuple[Path, ...]) -> tuple[SettingsFile, dict[str, Any]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
         node, raw = compose(text, _MkDocsYamlLoader)
     except FileNotFoundError:
         raise ConfigError(name, 1, missing) from None
-    except (IsADirectoryError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ConfigError(name, *not_utf8(data, exc)) from None
+    except IsADirectoryError as exc:
         raise ConfigError(name, 1, f"{path.name} cannot be read ({exc.__class__.__name__}): "
                           "it must be a UTF-8 text file") from None
     except yaml.MarkedYAMLError as exc:
         if (quote := quote_problem(text, exc)) is not None:
             raise ConfigError(name, quote[0] + 1, quote[1].format(line=quote[0] + 1)) from None
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+        source = text.splitlines()
+        text_line = source[line - 1] if 0 < line <= len(source) else ""
+        if (tab := tab_indent_fix(text_line, line)) is not None:
+            raise ConfigError(name, line, f"YAML syntax error: {exc.problem}; {tab}") from None
+        if (fix := quoting_fix(text_line) or colon_space_fix(text_line)) is not None:
+            raise ConfigError(name, line, f"YAML syntax error: {fix}") from None
         raise ConfigError(name, line, f"YAML syntax error: {exc.problem}; check the indentation (spaces, not "
                           "tabs) and quote values that contain ': ' or start with a special character") from None
     if not isinstance(raw, dict):

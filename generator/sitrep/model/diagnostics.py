@@ -60,6 +60,16 @@ def _gh_property(value: str) -> str:
     return _gh_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+def not_utf8(raw: bytes, exc: UnicodeDecodeError) -> tuple[int, str]:
+    """(line, message) for a file that is not UTF-8 (saved as Windows-1252 or UTF-16, say): the line of
+    the first byte that is not, and how to save it; records and mkdocs.yml say it alike."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return 1, "the file is saved as UTF-16: save it as UTF-8 (most editors: 'Save with encoding')"
+    line = raw.count(b"\n", 0, exc.start) + 1
+    return line, (f"byte 0x{raw[exc.start]:02x} is not valid UTF-8: save the file as UTF-8 (most editors: "
+                  "'Save with encoding')")
+
+
 _BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
@@ -92,6 +102,12 @@ class Diagnostics:
         if not prefix:
             return self
         return Diagnostics([replace(d, path=f"{prefix}/{d.path}") for d in self.items])
+
+    def drop(self, path: str, lines: set[int], codes: tuple[str, ...]) -> None:
+        """Remove the diagnostics of ``codes`` on ``lines`` of ``path``: an error found later on those
+        lines says all there is to say (one message per problem)."""
+        if lines:
+            self.items = [d for d in self.items if not (d.line in lines and d.code in codes and d.path == path)]
 
     def extend(self, other: Iterable[Diagnostic]) -> None:
         """Add the diagnostics of another pass."""

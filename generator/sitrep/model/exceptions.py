@@ -37,6 +37,14 @@ class ConfigError(SitrepError):
         text = "\n".join(d.as_text() for d in self.diagnostics)
         self.args = (text or f"{path}:{line}: error: {message}",)
 
+    @property
+    def findings(self) -> list[Diagnostic]:
+        """Every problem as a diagnostic, for the formats that list them (GitHub annotations, JSON): the
+        ``diagnostics``, or the one problem ``path``, ``line`` and ``message`` name."""
+        from sitrep.model.diagnostics import Diagnostic
+
+        return self.diagnostics or [Diagnostic(self.path, self.line, "error", "settings", self.message)]
+
 
 class ClockError(SitrepError, ValueError):
     """SOURCE_DATE_EPOCH is set but is not a whole number of seconds."""

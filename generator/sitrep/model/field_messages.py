@@ -57,15 +57,16 @@ def owner_of(model: type, loc: tuple[Any, ...]) -> type | None:
     return current
 
 
-def _field_info(model: type, loc: tuple[Any, ...]) -> tuple[str, str]:
-    """Description and an example for the field at ``loc`` (best effort)."""
+def _field_info(model: type, loc: tuple[Any, ...]) -> tuple[str, Any]:
+    """Description and an example (as the model gives it: text, a mapping...) for the field at ``loc``
+    (best effort; None without one)."""
     owner = owner_of(model, loc) if loc else None
     info = _fields(owner).get(str(loc[-1])) if owner is not None else None
     if info is None:
-        return "", ""
+        return "", None
     extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
     examples = extra.get("examples") or []
-    return info.description or "", (str(examples[0]) if examples else "")
+    return info.description or "", (examples[0] if examples else None)
 
 
 def field_message(model: type, err: dict[str, Any], allowed: list[str],
@@ -78,12 +79,19 @@ def field_message(model: type, err: dict[str, Any], allowed: list[str],
     name = location_name((*within, *loc))
     kind = err["type"]
     value = err.get("input")
-    desc, example = _field_info(model, loc)
+    desc, sample = _field_info(model, loc)
+    example = "" if sample is None else str(sample)
     key = str(loc[-1]) if loc else name
     if kind == "missing":
         hint = f" ({desc})" if desc else ""
         ex = f", e.g. '{key}: {example}'" if example and not example.startswith(("{", "[")) else ""
         return "missing-field", f"missing required field '{name}'{hint}: add '{key}: …'{ex}"
+    if kind in ("extra_forbidden", "unexpected_keyword_argument") and not _FIELD_NAME.fullmatch(key):
+        # No field is named like a sentence: a line of text (a pasted log line, the rest of a
+        # message) that YAML read as 'name: value' because it holds ': '.
+        return "unknown-field", (f"this line is not a 'field: value' line: YAML read {quoted(key)} as a field "
+                                 "name. If it belongs to the text above, write that text as a block ('message: |-', "
+                                 "then each of its lines indented under it); otherwise delete the line")
     if kind in ("extra_forbidden", "unexpected_keyword_argument"):  # a model's, an update's
         guess = close_match(key, allowed)
         return "unknown-field", (f"unknown field '{name}'{guess}. Allowed fields: "
@@ -94,19 +102,15 @@ def field_message(model: type, err: dict[str, Any], allowed: list[str],
         guess = close_match(str(value), choices)
         return "bad-value", (f"{name}: {quoted(value)} is not allowed{guess}; use one of: "
                              f"{', '.join(choices)}")
-    if kind == "timezone_aware":
-        return "naive-timestamp", (f"{name}: {quoted(value)} has no UTC offset, so the instant is "
-                                   "ambiguous: append 'Z' for UTC (e.g. 2026-02-10T14:30:00Z) or "
-                                   "your offset (e.g. +02:00)")
-    if kind.startswith("datetime") or kind.startswith("date_"):
-        ex = "2026-02-10T14:30:00Z" if kind.startswith("datetime") else "2026-02-10"
-        return "bad-timestamp", (f"{name}: {quoted(value)} is not a valid ISO 8601 "
-                                 f"{'timestamp' if ex.endswith('Z') else 'date'}: write it like {ex}")
+    if kind == "timezone_aware" or kind.startswith("datetime"):
+        return _timestamp_message(name, value, naive=kind == "timezone_aware")
+    if kind.startswith("date_"):
+        return _date_message(name, value)
     if kind == "string_pattern_mismatch" and not str(err.get("ctx", {}).get("pattern")).startswith(ID_PATTERN_START):
         return "bad-value", f"{name}: {quoted(value)} is not of the form it needs: {desc or err['msg']}"
     if kind == "string_pattern_mismatch":
         return "bad-id", (f"{name}: {quoted(value)} is not a valid id: use lowercase letters, "
-                          "digits and dashes, e.g. 2026-02-10-api-errors")
+                          f"digits and dashes, e.g. {example or '2026-02-10-api-errors'}")
     if kind in ("too_short",) and isinstance(value, list | dict):
         return "empty-list", f"{name}: needs at least one entry ({desc or 'see the format docs'})"
     if kind == "string_too_short":
@@ -122,10 +126,32 @@ def field_message(model: type, err: dict[str, Any], allowed: list[str],
     if kind == "string_type" and isinstance(value, int | float | bool):
         shown = example if example and not example.startswith(("{", "[")) else f'"{value}"'
         return "wrong-type", f"{name}: {quoted(value)} should be text: write the {key} as text, e.g. {shown}"
+    if kind == "dict_type" and isinstance(value, str | list) and isinstance(sample, dict) and sample:
+        # components: api (or [api]): the ids are there, each needs its value ('api: partial_outage').
+        names = [value] if isinstance(value, str) else [str(v) for v in value if isinstance(v, str | int)]
+        first_key, first_value = next(iter(sample.items()))
+        shown = ", ".join(f"'{n}: {first_value}'" for n in names[:3] if str(n).strip())
+        return "wrong-type", (f"{name}: {quoted(value)} should be 'key: value' lines: write each on its own "
+                              f"line under '{key}:', indented, e.g. {shown or repr(f'{first_key}: {first_value}')}")
+    if kind == "list_type" and isinstance(value, str) and value.strip(" ,"):
+        owner = owner_of(model, loc) if loc else None
+        info = _fields(owner).get(key) if owner is not None else None
+        item = _model_in(info.annotation) if info is not None else None
+        items = [part.strip() for part in value.split(",") if part.strip()]
+        if item is not None:  # a list of entries (components in mkdocs.yml): one '- ' item each
+            first = next(iter(_fields(item)))
+            return "wrong-type", (f"{name}: {quoted(value)} should be a list of entries: write each on its own "
+                                  f"line under '{key}:', starting with '- ', e.g. '- {first}: {items[0]}'")
+        return "wrong-type", f"{name}: {quoted(value)} should be a list: write {key}: [{', '.join(items)}]"
     if kind == "list_type" and isinstance(value, dict):
         singular = key[:-1] if key.endswith("s") else "item"
         return "wrong-type", (f"{name}: a mapping where a list is needed: start each {singular} with "
                               "'- ' (a list item)")
+    if kind == "int_parsing" and (number := re.search(r"\d+", str(value))) is not None:
+        # '90 days', '~30': the number alone, in the unit the field's description gives.
+        unit = f" ({desc.rstrip('.')})" if desc else ""
+        return "wrong-type", (f"{name}: {quoted(value)} should be a whole number: write {key}: "
+                              f"{number.group()}{unit}")
     if kind == "dataclass_type":  # an update (a validated dataclass) that is not a mapping
         kind = "model_type"
     if kind in ("string_type", "int_type", "int_parsing", "list_type", "dict_type", "model_type",
@@ -137,6 +163,63 @@ def field_message(model: type, err: dict[str, Any], allowed: list[str],
                   "bool_type": "true or false"}.get(kind, "a different type")
         return "wrong-type", f"{name}: {quoted(value)} should be {wanted}"
     return "invalid", f"{name}: {err['msg']}"
+
+
+#: What a field's name looks like (no field has a space in its name).
+_FIELD_NAME = re.compile(r"[A-Za-z_][\w-]*")
+_TIME_ALONE = re.compile(r"(?P<time>\d{1,2}:\d{2}(?::\d{2})?)\s*(?:Z|UTC|GMT)?", re.I)
+_DATE_ALONE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SLASHED_DATE = re.compile(r"(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<year>\d{4})"
+                           r"(?:[ T,]+(?P<time>\d{1,2}:\d{2}(?::\d{2})?))?")
+_ZONE_NAME = re.compile(r"(?P<stamp>\d{4}-\d{2}-\d{2}[T ][01]\d:[0-5]\d(?::[0-5]\d)?)(?:\s*(?:UTC|GMT)|\s+Z)", re.I)
+
+
+def _seconds(time: str) -> str:
+    """``9:05`` -> ``09:05:00``."""
+    parts = time.split(":")
+    return ":".join(p.zfill(2) for p in (*parts, "00")[:3])
+
+
+def _slashed_readings(found: re.Match[str], clock: str) -> str:
+    """``2026-12-01 or 2026-01-12`` (with ``clock`` after each) for a date written ``12/01/2026``: the
+    day and the month may be either way round, so both readings are given when both are dates."""
+    a, b, year = int(found["a"]), int(found["b"]), found["year"]
+    readings = dict.fromkeys(f"{year}-{m:02d}-{d:02d}{clock}" for m, d in ((a, b), (b, a)) if m <= 12 and d <= 31)
+    return " or ".join(readings) or f"{year}-02-10{clock}"
+
+
+def _timestamp_message(name: str, value: Any, naive: bool) -> tuple[str, str]:
+    """(code, message) for a timestamp that is not one, with the fix made of what was written:
+    a time without its date, a date without its time, a day written with slashes, a zone name."""
+    text = str(value).strip()
+    if (alone := _TIME_ALONE.fullmatch(text)) is not None:
+        return "bad-timestamp", (f"{name}: {quoted(value)} is a time without its date: write the date, the time "
+                                 f"and the offset, e.g. 2026-02-10T{_seconds(alone['time'])}Z")
+    if _DATE_ALONE.fullmatch(text):
+        return "bad-timestamp", (f"{name}: {quoted(value)} is a date without its time: write the time and the "
+                                 f"offset too, e.g. {text}T14:30:00Z")
+    if (slashed := _SLASHED_DATE.fullmatch(text)) is not None:
+        clock = f"T{_seconds(slashed['time'] or '14:30')}Z"
+        return "bad-timestamp", (f"{name}: {quoted(value)} is not an ISO 8601 timestamp: write the year first "
+                                 f"(YYYY-MM-DD), the time and the offset, e.g. {_slashed_readings(slashed, clock)}")
+    if (zoned := _ZONE_NAME.fullmatch(text)) is not None:
+        stamp = zoned["stamp"].replace(" ", "T")
+        return "bad-timestamp", (f"{name}: {quoted(value)}: write UTC as Z right after the time, e.g. "
+                                 f"{stamp if stamp.count(':') == 2 else stamp + ':00'}Z")
+    if naive:
+        return "naive-timestamp", (f"{name}: {quoted(value)} has no UTC offset, so the instant is "
+                                   "ambiguous: append 'Z' for UTC (e.g. 2026-02-10T14:30:00Z) or "
+                                   "your offset (e.g. +02:00)")
+    return "bad-timestamp", (f"{name}: {quoted(value)} is not a valid ISO 8601 timestamp: write it like "
+                             "2026-02-10T14:30:00Z")
+
+
+def _date_message(name: str, value: Any) -> tuple[str, str]:
+    """(code, message) for a day (``date``, ``retired``) that is not one; year first for ``12/01/2026``."""
+    slashed = _SLASHED_DATE.fullmatch(str(value).strip())
+    fix = ("write it like 2026-02-10" if slashed is None or slashed["time"]
+           else f"write the year first (YYYY-MM-DD), e.g. {_slashed_readings(slashed, '')}")
+    return "bad-timestamp", f"{name}: {quoted(value)} is not a valid ISO 8601 date: {fix}"
 
 
 def _item_name(loc: tuple[Any, ...]) -> str:

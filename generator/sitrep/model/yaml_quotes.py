@@ -1,9 +1,14 @@
-"""Unclosed and cut-short quotes in YAML: the slip is where the quote opens, not where the parse gives up.
+"""Values YAML cannot read as written, named on their line with the fix: quotes, and values to quote.
+
+Unclosed and cut-short quotes: the slip is where the quote opens, not where the parse gives up.
 
 YAML lets a quoted value span lines, so a quote left open takes in the lines after it until a
 quote of the same kind (an apostrophe, say) closes it, and the parser fails there, or at the end
 of the text, or not at all. Records (:mod:`sitrep.load.reader`) and mkdocs.yml
 (:mod:`sitrep.model.config`) name the line the quote opens on, with the fix.
+
+Unquoted values that hold ``': '`` or start with one of YAML's indicators (a backtick, ``@``,
+``[``), and ``key:value`` without its space: the fix shows the line as it should be.
 """
 
 from __future__ import annotations
@@ -16,6 +21,57 @@ import yaml
 _FIELD_LINE = re.compile(r"^(?P<indent>[ ]*)(?:-(?:[ ]+|$)|[\w-]+:(?:[ ]|$))")
 #: Where a line's key starts: after its indentation and any list dashes.
 _KEY_COLUMN = re.compile(r"^[ ]*(?:-[ ]+)*")
+
+
+#: A ``key: value`` line (or ``- key: value``) with an unquoted value.
+_PLAIN_FIELD = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)*[\w-]+:[ ]+)(?P<value>[^'\"|>\s].*?)[ ]*$")
+#: Characters an unquoted value cannot start with (YAML's indicators), as people write them in text.
+_INDICATOR_START = "`@%*&!{["
+#: A value that is a whole flow list or mapping (``[a, b]``): its brackets are meant.
+_FLOW_COLLECTION = re.compile(r"^(?:\[.*\]|\{.*\})$")
+#: Longest value shown whole in a fix; longer ones are shown cut, with the quotes in place.
+_SHOWN = 70
+
+
+def quoting_fix(line: str) -> str | None:
+    """What is wrong with the unquoted value of a ``key: value`` line YAML cannot read, and the line with
+    the value in double quotes: one holding ``': '`` (read as another field) or starting with one of
+    YAML's indicators (a backtick, ``@``, ``[``...), as text often does; None otherwise."""
+    found = _PLAIN_FIELD.match(line)
+    if found is None:
+        return None
+    value = found.group("value")
+    if ": " in value:
+        before = value.partition(": ")[0].split()
+        after = f" (after {before[-1]!r})" if before else ""
+        why = f"holds ': '{after}, which YAML reads as another field"
+    elif value[0] in _INDICATOR_START and not _FLOW_COLLECTION.match(value):
+        why = f"starts with {value[0]!r}, which YAML reserves"
+    else:
+        return None
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    shown = escaped if len(escaped) <= _SHOWN else escaped[:_SHOWN - 1] + "…"
+    return (f"the value {why}: put the whole value in double quotes: "
+            f"{found.group('lead').strip()} \"{shown}\"")
+
+
+def tab_indent_fix(line: str, number: int) -> str | None:
+    """The fix for a line indented with a tab (YAML indents with spaces only), or None."""
+    indent = line[:len(line) - len(line.lstrip())]
+    return f"line {number} is indented with a tab: YAML needs spaces" if "\t" in indent else None
+
+
+#: ``key:value``: a field name and its value with no space between, which YAML reads as one word.
+_NO_SPACE = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)*)(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s:/].*)$")
+
+
+def colon_space_fix(line: str) -> str | None:
+    """The fix for a ``key:value`` line (no space after the colon), or None."""
+    found = _NO_SPACE.match(line.rstrip())
+    if found is None:
+        return None
+    return (f"'{found['key']}:{found['value'][:20]}' has no space after the colon, so YAML does not read it as "
+            f"a field: write {found['key']}: {found['value'][:_SHOWN]}")
 
 
 def _quoted_scalars(text: str, limit: int) -> list[yaml.ScalarToken]:
