@@ -83,8 +83,13 @@ def test_maintenance_reads_as_upcoming_before_its_window_and_under_way_in_it() -
 
     during = datetime(2026, 2, 12, 3, 0, tzinfo=UTC)
     _, page = status_at(during, maintenance())
-    section = page.select_one("#maint-h").find_parent("section")
+    # Under way it leaves "Scheduled maintenance" for its own section, right after the incidents.
+    assert page.select_one("#maint-h") is None
+    section = page.select_one("#maint-now-h").find_parent("section")
+    assert section.select_one("h2").get_text() == "Maintenance in progress"
     assert section.select_one(".sr-affected").get_text() == "Under maintenance: Database"
+    headings = [h.get_text() for h in page.select("h2")]
+    assert headings.index("Maintenance in progress") < headings.index("Components")
     assert page.select_one("#component-db .sr-comp-status").get_text(strip=True) == "Under maintenance"
 
     after = datetime(2026, 2, 13, 0, 0, tzinfo=UTC)

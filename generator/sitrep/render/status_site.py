@@ -189,6 +189,7 @@ def status_page(state: PortalState) -> Page:
     bars = _bars(state)
     active = [i for i in portal.incidents if state.of(i).active]
     maintenance = [m for m in portal.incidents if m.is_maintenance and state.of(m).maintenance_state != "completed"]
+    by_start = sorted(maintenance, key=lambda m: m.scheduled_start or m.start)
     recent_start = now - timedelta(days=config.recent_days)
     recent = [i for i in portal.incidents
               if not state.of(i).active and not (i.is_maintenance and i in maintenance)
@@ -206,8 +207,9 @@ def status_page(state: PortalState) -> Page:
         days=config.uptime_days,
         windows=windows_view(state),
         active=[incident_view(i, state, root) for i in most_severe_first(active, state)],
-        maintenance=[incident_view(m, state, root)
-                     for m in sorted(maintenance, key=lambda m: m.scheduled_start or m.start)],
+        # Under way (in progress, verifying) beside the incidents, as Statuspage shows it; ahead, below them.
+        underway=[incident_view(m, state, root) for m in by_start if state.of(m).maintenance_state != "scheduled"],
+        maintenance=[incident_view(m, state, root) for m in by_start if state.of(m).maintenance_state == "scheduled"],
         recent=[incident_view(i, state, root) for i in shown],
         more_recent=len(recent) - len(shown),
         recent_days=config.recent_days,
