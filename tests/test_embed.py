@@ -77,8 +77,9 @@ def product_page(folder: Path, status_root: str, components: str | None) -> str:
 
 
 def visit(browser, site: Path, tmp_path: Path, components: str | None,  # type: ignore[no-untyped-def]
-          clock: int | None = None) -> tuple[list[str], list[str], list]:
-    """Banner texts, console errors and cookies of the product page (``clock``: the visitor's time, epoch s)."""
+          clock: int | None = None, colours: list[str] | None = None) -> tuple[list[str], list[str], list]:
+    """Banner texts, console errors and cookies of the product page (``clock``: the visitor's time, epoch s;
+    ``colours``: filled with each banner's border colour)."""
     with serve(site, "127.0.0.1", cors=True) as status_root, serve(tmp_path, "127.0.0.2", cors=False) as product:
         page_name = product_page(tmp_path, status_root, components)
         context = browser.new_context()
@@ -94,15 +95,21 @@ def visit(browser, site: Path, tmp_path: Path, components: str | None,  # type: 
         page.wait_for_load_state("networkidle")
         assert page.evaluate("location.origin") != status_root.rstrip("/")  # really another origin
         banners = page.locator(".sitrep-banner").all_inner_texts()
+        if colours is not None:
+            colours += page.locator(".sitrep-banner").evaluate_all(
+                "boxes => boxes.map(b => getComputedStyle(b).borderLeftColor)")
         cookies = context.cookies()
         context.close()
     return banners, errors, cookies
 
 
 def test_an_open_incident_on_a_chosen_component_shows_a_banner(browser, sites, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    banners, errors, cookies = visit(browser, sites["open"], tmp_path, "web-app")
+    colours: list[str] = []
+    banners, errors, cookies = visit(browser, sites["open"], tmp_path, "web-app", colours=colours)
     assert len(banners) == 1
-    assert banners[0].startswith("Identified: Slow editor")
+    assert banners[0].startswith("Identified: Slow editor (Web application: Degraded performance)")
+    # Amber, as the status page colours degraded performance: not the red of a major outage.
+    assert colours == ["rgb(249, 168, 37)"]
     assert "A cache node is overloaded; we are adding capacity." in banners[0]
     assert errors == [] and cookies == []
 

@@ -69,6 +69,11 @@ OVERALL: dict[str, tuple[str, str]] = {
 #: Statuspage API's ``impact``: none, minor, major, critical) is one of them: open incidents are listed most
 #: severe first by it, on the status page and in the embed script's banners.
 INDICATOR_RANK: dict[str, int] = {indicator: STATUS_RANK[status] for status, (indicator, _) in OVERALL.items()}
+#: The statuses a component has while an incident affects it, worst first, in the status page's words (the
+#: embed script's banners name the worst of them).
+OUTAGE_WORDS: dict[str, str] = {status: STATUS_LABELS[status] for status in
+                                sorted(("degraded_performance", "partial_outage", "major_outage"),
+                                       key=lambda status: -STATUS_RANK[status])}
 
 POSTMORTEM_STATUS_LABELS: dict[str, str] = {"draft": "Draft", "in-review": "In review", "published": "Published"}
 #: A postmortem's statuses, in the order it goes through them.

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sitrep.derive.state import PortalState
 from sitrep.model.formatting import dump_json
-from sitrep.model.vocabulary import INDICATOR_RANK
+from sitrep.model.vocabulary import INDICATOR_RANK, OUTAGE_WORDS
 from sitrep.render.statuspage_api import statuspage_id
 from sitrep.render.urls import BADGE_FILES, EMBED_SCRIPT, urls_for
 
@@ -35,4 +35,5 @@ def build_embed(state: PortalState) -> dict[str, bytes]:
     script = script.replace("/*SITREP_SITE_URL*/", urls.root, 1)
     script = script.replace("/*SITREP_BADGE_URL*/", urls.file(BADGE_FILES[0]), 1)
     script = script.replace("/*SITREP_IMPACT_RANK*/{}", dump_json(INDICATOR_RANK, sort_keys=True).decode().strip(), 1)
+    script = script.replace("/*SITREP_STATUS_WORDS*/{}", dump_json(OUTAGE_WORDS).decode().strip(), 1)
     return {EMBED_SCRIPT: script.replace(_SLOT, table, 1).encode("utf-8")}

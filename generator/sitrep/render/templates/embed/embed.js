@@ -22,6 +22,12 @@
     in_progress: "Maintenance in progress", verifying: "Verifying maintenance"};
   // Statuspage's incident impacts (none, minor, major, critical) -> rank, higher is worse (filled in by Sitrep).
   var RANK = /*SITREP_IMPACT_RANK*/{};
+  // Component statuses in the status page's words, worst first (filled in by Sitrep): a banner names the worst
+  // status of the components it is about, so colour is not the only sign of it.
+  var WORDS = /*SITREP_STATUS_WORDS*/{};
+  // Border and background per status, as the status page colours them; dark text on each (contrast 13:1 or more).
+  var COLOURS = {major_outage: ["#c62828", "#ffebee"], partial_outage: ["#e65100", "#fff3e0"],
+    degraded_performance: ["#f9a825", "#fffde7"], maintenance: ["#1565c0", "#e3f2fd"]};
   var chosen = (script.getAttribute("data-components") || "").split(",").map(function (s) {
     return s.trim();
   }).filter(Boolean).map(function (id) { return IDS[id] || id; });
@@ -50,13 +56,25 @@
     var box = document.createElement("div");
     box.className = "sitrep-banner" + (maintenance ? " sitrep-maintenance" : " sitrep-incident");
     box.setAttribute("role", "status");
+    // The worst status among the components the banner is about (their status now, as the status page shows
+    // it: another incident on the same component may be what makes it worse).
+    var worst = null;
+    (item.components || []).forEach(function (c) {
+      if ((chosen.length && chosen.indexOf(c.id) === -1) || !WORDS[c.status]) { return; }
+      var order = Object.keys(WORDS);
+      if (!worst || order.indexOf(c.status) < order.indexOf(worst.status)) { worst = c; }
+    });
+    var colour = COLOURS[maintenance ? "maintenance" : worst && worst.status] || COLOURS.major_outage;
     box.style.cssText = "box-sizing:border-box;margin:0 0 .5em;padding:.6em 1em;border-left:.3em solid " +
-      (maintenance ? "#1565c0" : "#c62828") + ";background:" + (maintenance ? "#e3f2fd" : "#ffebee") +
+      colour[0] + ";background:" + colour[1] +
       ";color:#1a1a1a;font:15px/1.4 system-ui,sans-serif;overflow-wrap:anywhere";  // a URL or long word breaks
     var head = document.createElement("strong");
     head.textContent = (LABELS[maintenance ? (item.status === "verifying" ? "verifying" : "in_progress")
       : item.status] || item.status) + ": " + item.name;
     box.appendChild(head);
+    if (!maintenance && worst) {
+      box.appendChild(document.createTextNode(" (" + worst.name + ": " + WORDS[worst.status] + ")"));
+    }
     if (update.body) {
       var text = document.createElement("span");
       var body = update.body.length > 200 ? update.body.slice(0, 199) + "…" : update.body;
