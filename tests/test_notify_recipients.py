@@ -245,7 +245,9 @@ def test_maintenance_letters_use_the_status_pages_words(portal: Path) -> None:
     window = "from Dec 1, 2026 20:00 UTC to Dec 1, 2026 21:00 UTC."
     assert f"Scheduled maintenance: will affect Database, {window}" in first
     assert f"Under maintenance: Database, {window}" in during
-    assert f"Maintenance completed: affected Database, {window}" in done
+    # Done 15 minutes early: the letter says when it really ended, beside the window it had announced.
+    assert ("Maintenance completed: affected Database, planned from Dec 1, 2026 20:00 UTC to Dec 1, 2026 21:00 UTC; "
+            "completed Dec 1, 2026 20:45 UTC.") in done
     assert all(text_of(m).rstrip().endswith("Acme Status") for m in inboxes.customers.messages)
 
 
