@@ -105,6 +105,20 @@ def test_each_uptime_bar_is_one_tab_stop_on_the_way_to_the_history(browser, base
     assert pg.errors == []
 
 
+@pytest.mark.parametrize("path", ["", "history/", "incidents/2026-11-23-webhook-delivery-delays/"])
+def test_the_first_tab_stop_skips_the_header_to_the_content(page, base_url, path) -> None:
+    """Material links "Skip to content" only on pages with a Markdown heading; the status page, the history
+    and incident pages are HTML, and a keyboard user would tab through the whole header on each."""
+    page.goto(base_url + path)
+    page.keyboard.press("Tab")
+    skip = page.evaluate("() => ({text: document.activeElement.innerText.trim(), "
+                         "shown: document.activeElement.getBoundingClientRect().width > 0})")
+    assert skip == {"text": "Skip to content", "shown": True}
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # the next stop is in the page's content, past the header's links and search
+    assert page.evaluate("() => !!document.activeElement.closest('.md-content')")
+
+
 def test_arrow_keys_move_between_days_and_show_their_tooltip(page, base_url) -> None:
     page.goto(base_url)
     bar = page.locator("#component-webhooks ol.sr-bar")
