@@ -351,6 +351,18 @@ def test_second_postmortem_same_day_is_numbered_and_noted(portal: Path) -> None:
     assert "already covers this incident" in second.stderr
 
 
+def test_a_typo_in_an_id_is_not_answered_with_the_days_other_incidents(portal: Path) -> None:
+    """Ids share their date: '2026-02-10-db-slow' is 70 % like '2026-02-10-api-eror' and was suggested too."""
+    for title in ("API errors", "DB slow", "Web down"):
+        made = sitrep("new", "incident", "--title", title, "--severity", "SEV3",
+                      "--component", "publishing-api=degraded_performance", "--message", "Looking into it.")
+        assert made.exit_code == 0, made.output
+    result = sitrep("new", "postmortem", "--incident", "2026-02-10-api-eror")
+    assert result.exit_code == 2
+    assert "did you mean 2026-02-10-api-errors?" in result.output
+    assert "db-slow" not in result.output and "web-down" not in result.output
+
+
 def test_postmortem_for_unknown_incident_suggests_close_ids(portal: Path) -> None:
     _incident_with_history(portal)
     before = files(portal)

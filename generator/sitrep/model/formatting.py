@@ -181,6 +181,10 @@ def close_match(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{match}'?)" if match else ""
 
 
+#: How much less like the wanted id than the closest one another id may be and still be suggested.
+SIMILAR_MARGIN = 0.12
+
+
 def similar_ids(wanted: str, ids: Iterable[str]) -> list[str]:
     """Up to three of ``ids`` a mistyped ``wanted`` may mean: the closest, then those containing it.
 
@@ -191,7 +195,13 @@ def similar_ids(wanted: str, ids: Iterable[str]) -> list[str]:
 
     ids = sorted(set(ids))
     close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.5)
+    if close:
+        # Ids share their date prefix: '2026-12-01-db-slow' is 70 % like '2026-12-01-api-eror'. Only those
+        # nearly as close as the best are named, so one typo is not answered with a day's unrelated ids.
+        best = difflib.SequenceMatcher(None, wanted, close[0]).ratio()
+        close = [i for i in close if difflib.SequenceMatcher(None, wanted, i).ratio() >= best - SIMILAR_MARGIN]
     return close + [i for i in ids if wanted in i and i not in close][: max(0, 3 - len(close))]
+
 
 
 def did_you_mean(wanted: str, ids: Iterable[str]) -> str:
