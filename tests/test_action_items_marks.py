@@ -27,7 +27,7 @@ def parse(lines: str) -> tuple[list[ActionItem], list[tuple[int, str, str]]]:
     return items, [(p.line, p.level, p.code) for p in problems]
 
 
-@pytest.mark.parametrize("column", ["Done", "Closed", "Status", "Done?", "Completed"])
+@pytest.mark.parametrize("column", ["Done", "Closed", "Status", "Done?", "Completed", "\u2705", ":white_check_mark:"])
 @pytest.mark.parametrize(("cell", "state", "closed"), [
     ("yes", "done", None), ("Yes", "done", None), ("done", "done", None), ("closed", "done", None),
     ("\u2705", "done", None), ("\u2714\ufe0f", "done", None), ("[x]", "done", None), ("x", "done", None),

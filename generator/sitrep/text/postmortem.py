@@ -77,7 +77,8 @@ Action items
 4. a Markdown table with an Action (or Action Item/Item/Task/Description/What)
    column and optional Owner (Owner/Assignee/Assigned to/Responsible/Who/DRI),
    Due Date (Due Date/Due/Deadline/Target Date/Target/ETA/When/Date), Status and
-   closing (Done/Closed/Completed/Closed on/...) columns, in any order and case.
+   closing (Done/Closed/Completed/Closed on/..., or a check mark such as ``✅``
+   alone) columns, in any order and case.
 
 A bullet with a checkbox is always an item; a bullet without one is an item
 only when it has a clear owner/due shape (labels, a leading ``(@owner, ...)``,
@@ -1060,6 +1061,13 @@ def _table_columns(header: list[str]) -> dict[str, int]:
                     best = rank
         if best is not None:
             columns[role] = best[1]
+    if "closed" not in columns:
+        # A column headed by a check mark alone ("| ✅ |", "| :white_check_mark: |"), as wiki exports write it.
+        for index, cell in enumerate(header):
+            mark = _mark(cell)
+            if mark in _CLOSED_MARKS and not mark.isalpha() and mark != "[x]" and index not in columns.values():
+                columns["closed"] = index
+                break
     return columns
 
 
