@@ -203,7 +203,6 @@ def similar_ids(wanted: str, ids: Iterable[str]) -> list[str]:
     return close + [i for i in ids if wanted in i and i not in close][: max(0, 3 - len(close))]
 
 
-
 def did_you_mean(wanted: str, ids: Iterable[str]) -> str:
     """``did you mean a, b?`` for :func:`similar_ids` of ``wanted``; "" when none is close."""
     close = similar_ids(wanted, ids)
