@@ -44,10 +44,8 @@ from sitrep.load import plainyaml
 from sitrep.model.diagnostics import Diagnostics, not_utf8
 from sitrep.model.records import Incident, Update
 from sitrep.model.yaml_quotes import (
-    colon_space_fix,
+    line_syntax_fix,
     quote_problem,
-    quoting_fix,
-    tab_indent_fix,
     takes_in_fields,
     unclosed_quote_message,
 )
@@ -341,12 +339,10 @@ def _syntax_error(exc: yaml.MarkedYAMLError, offset: int, default: int,
             "character ([ { > | * & ! % @ `)")
     source = fm_text.splitlines()
     text = source[line - offset] if 0 <= line - offset < len(source) else ""
-    if (tab := tab_indent_fix(text, line)) is not None:
-        hint = tab
-    elif (fix := quoting_fix(text)) is not None:
-        return line, "yaml-syntax", f"YAML syntax error: {fix}"
-    elif (no_space := colon_space_fix(text)) is not None:
-        return line, "yaml-syntax", f"YAML syntax error: {no_space}"
+    if (fix := line_syntax_fix(text, line)) is not None:
+        if fix[1]:
+            return line, "yaml-syntax", f"YAML syntax error: {fix[0]}"
+        hint = fix[0]
     elif (misaligned := _misaligned(source, line - offset)) is not None:
         return line, "yaml-syntax", f"YAML syntax error: line {line} {misaligned}"
     elif problem in _NOT_A_KEY:

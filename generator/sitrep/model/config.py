@@ -24,7 +24,7 @@ from sitrep.model.exceptions import ConfigError
 from sitrep.model.field_messages import allowed_fields, field_message, location_name, typo_misses
 from sitrep.model.formatting import close_match, closest, quoted
 from sitrep.model.settings_file import SettingsFile, compose, merge_nodes, merge_settings, name_nodes
-from sitrep.model.yaml_quotes import colon_space_fix, quote_problem, quoting_fix, tab_indent_fix
+from sitrep.model.yaml_quotes import line_syntax_fix, quote_problem
 
 Audience = Literal["public", "internal"]
 #: Team pages that are internal unless ``public_pages`` lists them.
@@ -582,10 +582,9 @@ def _read_settings(path: Path, name: str, missing: str,
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
         source = text.splitlines()
         text_line = source[line - 1] if 0 < line <= len(source) else ""
-        if (tab := tab_indent_fix(text_line, line)) is not None:
-            raise ConfigError(name, line, f"YAML syntax error: {exc.problem}; {tab}") from None
-        if (fix := quoting_fix(text_line) or colon_space_fix(text_line)) is not None:
-            raise ConfigError(name, line, f"YAML syntax error: {fix}") from None
+        if (fix := line_syntax_fix(text_line, line)) is not None:
+            raise ConfigError(name, line, f"YAML syntax error: {fix[0]}" if fix[1]
+                              else f"YAML syntax error: {exc.problem}; {fix[0]}") from None
         raise ConfigError(name, line, f"YAML syntax error: {exc.problem}; check the indentation (spaces, not "
                           "tabs) and quote values that contain ': ' or start with a special character") from None
     if not isinstance(raw, dict):

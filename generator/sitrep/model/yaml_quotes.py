@@ -74,6 +74,18 @@ def colon_space_fix(line: str) -> str | None:
             f"a field: write {found['key']}: {found['value'][:_SHOWN]}")
 
 
+def line_syntax_fix(line: str, number: int) -> tuple[str, bool] | None:
+    """What to change on line ``number``, the one a YAML syntax error names, for records and mkdocs.yml alike:
+    ``(fix, whole)``, ``whole`` when the fix says all there is (a value to quote, a space after a colon), not
+    when it follows YAML's own words (a tab in the indentation); None when the line shows none of these."""
+    if (tab := tab_indent_fix(line, number)) is not None:
+        return tab, False
+    fix = quoting_fix(line)
+    if fix is None:
+        fix = colon_space_fix(line)
+    return (fix, True) if fix is not None else None
+
+
 def _quoted_scalars(text: str, limit: int) -> list[yaml.ScalarToken]:
     """The quoted scalars the scanner reads before index ``limit`` (as far as it can read)."""
     found = []
