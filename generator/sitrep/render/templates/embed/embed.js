@@ -25,6 +25,7 @@
   // Component statuses in the status page's words, worst first (filled in by Sitrep): a banner names the worst
   // status of the components it is about, so colour is not the only sign of it.
   var WORDS = /*SITREP_STATUS_WORDS*/{};
+  var ORDER = Object.keys(WORDS);
   // Border and background per status, as the status page colours them; dark text on each (contrast 13:1 or more).
   var COLOURS = {major_outage: ["#c62828", "#ffebee"], partial_outage: ["#e65100", "#fff3e0"],
     degraded_performance: ["#f9a825", "#fffde7"], maintenance: ["#1565c0", "#e3f2fd"]};
@@ -61,8 +62,7 @@
     var worst = null;
     (item.components || []).forEach(function (c) {
       if ((chosen.length && chosen.indexOf(c.id) === -1) || !WORDS[c.status]) { return; }
-      var order = Object.keys(WORDS);
-      if (!worst || order.indexOf(c.status) < order.indexOf(worst.status)) { worst = c; }
+      if (!worst || ORDER.indexOf(c.status) < ORDER.indexOf(worst.status)) { worst = c; }
     });
     var colour = COLOURS[maintenance ? "maintenance" : worst && worst.status] || COLOURS.major_outage;
     box.style.cssText = "box-sizing:border-box;margin:0 0 .5em;padding:.6em 1em;border-left:.3em solid " +
