@@ -326,9 +326,9 @@ def test_billion_laughs_is_rejected_quickly():
         lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
         previous = name
     lines.append("---")
-    start = time.perf_counter()
+    start = time.process_time()
     record, diags = read("\n".join(lines) + "\n")
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     d = only(diags)
     assert record is None
     assert d.code == "yaml-too-large"
@@ -352,9 +352,9 @@ def test_merge_keys_are_rejected():
 
 
 def test_deep_flow_nesting_is_rejected_quickly():
-    start = time.perf_counter()
+    start = time.process_time()
     record, diags = read("---\ntitle: x\nvalue: " + "[" * 50_000 + "]" * 50_000 + "\n---\n")
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     d = only(diags)
     assert record is None
     assert (d.line, d.code) == (3, "yaml-too-large")

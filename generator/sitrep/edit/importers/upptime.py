@@ -319,17 +319,21 @@ def message_text(markdown: str) -> str:
     list's items joined by ``; `` (``was **down**:`` / ``- HTTP code: 0`` -> ``was down: HTTP code: 0; …``),
     without inline-code marks and without HTML comments (GitHub does not show them)."""
     text = strip_html_comments(markdown.replace("\r\n", "\n"))
-    joined = ""
+    # Pieces, not one growing string: a comment of thousands of list items stays linear.
+    pieces: list[str] = []
     for line in text.split("\n"):
         item = _LIST_ITEM.match(line)
         if item is None:
-            joined += ("\n" if joined else "") + line
+            pieces += ["\n", line] if pieces else ([line] if line else [])
             continue
-        words = line[item.end():]
-        before = joined.rstrip()
-        separator = " " if not before or before.endswith(":") else "; "
-        joined = before + separator + words
-    return plain_text(_INLINE_CODE.sub(r"\1", joined))
+        # The item joins the text before it, across blank lines and trailing spaces.
+        while pieces and not (last := pieces[-1].rstrip()):
+            pieces.pop()
+        if pieces:
+            pieces[-1] = last
+        separator = " " if not pieces or pieces[-1].endswith(":") else "; "
+        pieces += [separator, line[item.end():]]
+    return plain_text(_INLINE_CODE.sub(r"\1", "".join(pieces)))
 
 
 def _labels(issue: dict[str, Any]) -> list[str]:
