@@ -16,7 +16,7 @@ from tests.support.work import write_files
 PACKAGE = Path(__file__).resolve().parents[1] / "generator" / "sitrep"
 
 #: Layers from the bottom; a module may import from its own layer and the ones below.
-LAYERS = {"model": 0, "text": 1, "load": 2, "derive": 3, "render": 4, "edit": 5, "cli": 6, "plugin": 6}
+LAYERS = {"model": 0, "text": 1, "load": 2, "derive": 3, "render": 4, "edit": 5, "commands": 6, "cli": 6, "plugin": 6}
 #: The package's __init__ (the version) sits at the bottom with the vocabulary.
 ROOT_LAYER = 0
 
