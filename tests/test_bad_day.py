@@ -215,12 +215,13 @@ def test_the_embedded_banners_come_most_severe_first_and_fit_a_phone(browser, si
             width = pg.evaluate("document.documentElement.scrollWidth")
         finally:
             context.close()
-    # Each incident's banner names its worst component and that component's status now, as the status page
-    # words it (the third incident affects the Public API too, which the first one has brought down).
+    # Each incident's banner names the components it affects worst and its own impact on them, as the status page
+    # words it: the third incident slows the Public API, which the first one has brought down, and its banner
+    # must not blame it for that outage.
     assert [b.split(" — ")[0] for b in banners] == [
         f"Monitoring: Public API unavailable in all regions {WORD} (Public API: Major outage)",
         "Investigating: Web app shows errors (Web app: Partial outage)",
-        "Investigating: Primary database slow (Public API: Major outage)",
+        "Investigating: Primary database slow (Public API, Primary database: Degraded performance)",
         "Maintenance in progress: Email provider migration"]
     assert width <= 390, "a long title or URL in a banner widened the product page"
 

@@ -57,14 +57,24 @@
     var box = document.createElement("div");
     box.className = "sitrep-banner" + (maintenance ? " sitrep-maintenance" : " sitrep-incident");
     box.setAttribute("role", "status");
-    // The worst status among the components the banner is about (their status now, as the status page shows
-    // it: another incident on the same component may be what makes it worse).
-    var worst = null;
-    (item.components || []).forEach(function (c) {
-      if ((chosen.length && chosen.indexOf(c.id) === -1) || !WORDS[c.status]) { return; }
-      if (!worst || ORDER.indexOf(c.status) < ORDER.indexOf(worst.status)) { worst = c; }
+    // This incident's own impact on each component: the newest status its updates gave it. The component's
+    // status now is not used: another incident on the same component may be what makes it worse, and the
+    // banner would then blame this one for it.
+    var own = {};
+    (item.incident_updates || []).forEach(function (u) {  // newest first
+      (u.affected_components || []).forEach(function (a) {
+        if (!Object.prototype.hasOwnProperty.call(own, a.code)) { own[a.code] = a.new_status; }
+      });
     });
-    var colour = COLOURS[maintenance ? "maintenance" : worst && worst.status] || COLOURS.major_outage;
+    // The worst of those among the components the banner is about, and every one at that status.
+    var worst = null, names = [];
+    (item.components || []).forEach(function (c) {
+      var status = Object.prototype.hasOwnProperty.call(own, c.id) ? own[c.id] : c.status;
+      if ((chosen.length && chosen.indexOf(c.id) === -1) || !WORDS[status]) { return; }
+      if (!worst || ORDER.indexOf(status) < ORDER.indexOf(worst)) { worst = status; names = []; }
+      if (status === worst) { names.push(c.name); }
+    });
+    var colour = COLOURS[maintenance ? "maintenance" : worst] || COLOURS.major_outage;
     box.style.cssText = "box-sizing:border-box;margin:0 0 .5em;padding:.6em 1em;border-left:.3em solid " +
       colour[0] + ";background:" + colour[1] +
       ";color:#1a1a1a;font:15px/1.4 system-ui,sans-serif;overflow-wrap:anywhere";  // a URL or long word breaks
@@ -73,7 +83,7 @@
       : item.status] || item.status) + ": " + item.name;
     box.appendChild(head);
     if (!maintenance && worst) {
-      box.appendChild(document.createTextNode(" (" + worst.name + ": " + WORDS[worst.status] + ")"));
+      box.appendChild(document.createTextNode(" (" + names.join(", ") + ": " + WORDS[worst] + ")"));
     }
     if (update.body) {
       var text = document.createElement("span");
