@@ -9,10 +9,7 @@ from typing import Any
 import click
 
 from sitrep.commands.boundary import Refused
-from sitrep.commands.options import (
-    config_option,
-    portal_config,
-)
+from sitrep.commands.options import config_option, portal_config
 from sitrep.model.config import SitrepConfig
 
 

@@ -10,12 +10,7 @@ from typing import Any
 import click
 
 from sitrep.commands.boundary import EXIT_INVALID
-from sitrep.commands.options import (
-    config_option,
-    current_time,
-    now_option,
-    portal_config,
-)
+from sitrep.commands.options import config_option, current_time, now_option, portal_config
 from sitrep.commands.output import shown
 
 

@@ -9,12 +9,7 @@ from pathlib import Path
 import click
 
 from sitrep.commands.boundary import EXIT_INVALID, Refused
-from sitrep.commands.options import (
-    config_option,
-    current_time,
-    now_option,
-    portal_config,
-)
+from sitrep.commands.options import config_option, current_time, now_option, portal_config
 from sitrep.commands.output import load_or_exit
 
 

@@ -8,12 +8,7 @@ from pathlib import Path
 import click
 
 from sitrep.commands.boundary import EXIT_INVALID
-from sitrep.commands.options import (
-    config_option,
-    current_time,
-    now_option,
-    portal_config,
-)
+from sitrep.commands.options import config_option, current_time, now_option, portal_config
 
 
 @click.command()

@@ -6,12 +6,7 @@ import json
 
 import click
 
-from sitrep.commands.options import (
-    config_option,
-    current_time,
-    now_option,
-    portal_config,
-)
+from sitrep.commands.options import config_option, current_time, now_option, portal_config
 from sitrep.commands.output import load_or_exit
 
 

@@ -6,10 +6,7 @@ import json
 
 import click
 
-from sitrep.commands.options import (
-    config_option,
-    portal_config,
-)
+from sitrep.commands.options import config_option, portal_config
 
 
 @click.command()

@@ -10,12 +10,7 @@ from pathlib import Path
 import click
 
 from sitrep.commands.boundary import EXIT_INVALID
-from sitrep.commands.options import (
-    config_option,
-    current_time,
-    now_option,
-    portal_config,
-)
+from sitrep.commands.options import config_option, current_time, now_option, portal_config
 from sitrep.commands.output import load_or_exit
 from sitrep.model.config import read_mkdocs_yml
 from sitrep.model.exceptions import ConfigError
