@@ -38,7 +38,10 @@ Choices made where the incident process leaves room:
   incident process).  Acknowledge: the severity's ``respond_within``.
   Resolve: its ``resolve_within``.  Mitigate: none.  The overall share
   compares each incident with its own severity's target and counts only
-  incidents whose severity has one.
+  incidents whose severity has one.  Detect and resolve take the latest
+  severity; acknowledge and first update the one in force while their clock
+  ran (:mod:`sitrep.derive.targets`: a SEV3 raised to SEV1 after its
+  acknowledgement met or missed SEV3's target, and counts as a SEV3 there).
 * **Communication.**  The first update is measured for every selected incident,
   open or not, from ``detected`` (else ``started``).  Cadence intervals run
   between consecutive updates from the first to the resolving update; while an
@@ -100,6 +103,7 @@ from sitrep.derive.action_items import (
     summarize,
 )
 from sitrep.derive.stats import median, percentile
+from sitrep.derive.targets import FIRST_UPDATE_RULE, IN_FORCE_RULE, judged_deadline
 from sitrep.derive.uptime import Interval, clipped, intervals_by_component, uptime_percent
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.formatting import format_duration, iso_z, pct
@@ -212,8 +216,9 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
             "share is the fraction of measured incidents that met it, and \"Mean within target\" says "
             "whether the mean itself meets the target (the incident process sets its targets on the means: "
             "MTTD, MTTA, MTTR). Each incident counts under its "
-            "latest severity, after any escalation or de-escalation (update cadence excepted: each gap "
-            "counts under the severity in force when it began). Durations are cut to the minute (to the "
+            "latest severity, after any escalation or de-escalation, except in time to acknowledge and to first "
+            "update (under the severity in force while the clock ran, as their sections say) and in update "
+            "cadence (each gap under the severity in force when it began). Durations are cut to the minute (to the "
             "hour from one day on), never rounded up: 4 min 59 s reads 4 min. Percentages are rounded "
             "to the nearest whole number, but read 100% only when all and 0% only when none."
         ),
@@ -226,7 +231,8 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
         "time_to_acknowledge": (
             "Time to acknowledge (MTTA): from detection to a responder acknowledging the incident, "
             "for resolved incidents that record both times. The target is the severity's response "
-            f"time: {_targets(config, lambda s: s.respond_within)}."
+            f"time: {_targets(config, lambda s: s.respond_within)}. "
+            + IN_FORCE_RULE.format(stop="the acknowledgement")
         ),
         "time_to_mitigate": (
             "Time to mitigate: from when impact started to when service was restored for customers, "
@@ -237,13 +243,15 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
             "Time to resolve (MTTR): from when impact started to when the incident was marked "
             "resolved, for resolved incidents. Targets: "
             f"{_targets(config, lambda s: s.resolve_within)}. A target is met only under it (the "
-            "incident process: MTTR < the target), so resolving in exactly the target misses it. Open "
+            "incident process: MTTR < the target), so resolving in exactly the target misses it. The target "
+            "is the one of the incident's latest severity, which classifies the whole incident. Open "
             "incidents are not included until they are resolved."
         ),
         "time_to_first_update": (
             "Time to first update: from detection (or from the start of impact if detection was not "
             "recorded) to the first public status-page update, for every incident, open or resolved. "
-            f"The target is the severity's first-update time: {_targets(config, lambda s: s.first_update_within)}."
+            f"The target is the severity's first-update time: {_targets(config, lambda s: s.first_update_within)}. "
+            + FIRST_UPDATE_RULE
         ),
         "update_cadence": (
             "Update cadence: every gap between consecutive status updates while an incident was open "
@@ -850,6 +858,8 @@ class _Spec:
     end: Callable[[Incident], datetime | None]
     end_missing: str
     target: Callable[[Severity | None], timedelta | None]
+    #: Judged by the severity in force while the clock ran (:mod:`sitrep.derive.targets`), not the latest.
+    in_force: bool = False
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -860,7 +870,7 @@ SPECS: tuple[_Spec, ...] = (
     _Spec("time_to_detect", lambda i: i.started, "missing started",
           lambda i: i.detected, "missing detected", lambda s: MTTD_TARGET),
     _Spec("time_to_acknowledge", lambda i: i.detected, "missing detected",
-          lambda i: i.acknowledged, "missing acknowledged", lambda s: s.respond_within if s else None),
+          lambda i: i.acknowledged, "missing acknowledged", lambda s: s.respond_within if s else None, True),
     _Spec("time_to_mitigate", lambda i: i.started, "missing started",
           lambda i: i.mitigated, "missing mitigated", lambda s: None),
     _Spec("time_to_resolve", lambda i: i.started, "missing started",
@@ -882,8 +892,13 @@ def _measure(inc: Incident, spec: _Spec) -> tuple[timedelta | None, str | None]:
     return end - start, None
 
 
+def _first_update_clock(inc: Incident) -> datetime:
+    """Where time to first update starts: detection, else ``start`` (``started``, else the first update)."""
+    return inc.detected or inc.start
+
+
 def _first_update(inc: Incident) -> tuple[timedelta | None, str | None]:
-    reference = inc.detected or inc.start  # start is ``started`` (else the first update)
+    reference = _first_update_clock(inc)
     first = min(u.at for u in inc.updates)
     if first < reference:
         return None, UPDATE_BEFORE_DETECTION
@@ -922,7 +937,11 @@ def _coverage(considered: int, samples: list[_Sample], reasons: Sequence[str],
 
 def _collect(incidents: Sequence[Incident], config: SitrepConfig,
              measure: Callable[[Incident], tuple[timedelta | None, str | None]],
-             target: Callable[[Severity | None], timedelta | None]) -> tuple[list[_Sample], Counter[str]]:
+             target: Callable[[Severity | None], timedelta | None],
+             clock: Callable[[Incident], datetime | None] | None = None) -> tuple[list[_Sample], Counter[str]]:
+    """Each incident's measurement, under its latest severity and that severity's target; with ``clock`` (where
+    the measurement starts), under the severity in force while it ran and the time that left
+    (:func:`~sitrep.derive.targets.judged_deadline`)."""
     samples: list[_Sample] = []
     left_out: Counter[str] = Counter()
     for inc in incidents:
@@ -930,8 +949,15 @@ def _collect(incidents: Sequence[Incident], config: SitrepConfig,
         if value is None:
             left_out[reason or "unknown"] += 1
             continue
-        sev = _severity_id(inc, config)
-        samples.append(_Sample(inc.id, sev, value, target(config.severity(sev))))
+        start = clock(inc) if clock is not None else None
+        if start is None:
+            sev = _severity_id(inc, config)
+            samples.append(_Sample(inc.id, sev, value, target(config.severity(sev))))
+            continue
+        judged = judged_deadline(inc, config, start, start + value, target)
+        # The deadline as an allowance from the clock's start: met when the value is at most it.
+        allowed = judged.deadline - start if judged.deadline is not None else None
+        samples.append(_Sample(inc.id, judged.severity or UNRATED, value, allowed))
     return samples, left_out
 
 
@@ -942,7 +968,8 @@ def _durations(incidents: Sequence[Incident], config: SitrepConfig
     coverage: dict[str, Coverage] = {}
     samples_of: dict[str, list[_Sample]] = {}
     for spec in SPECS:
-        samples, left_out = _collect(incidents, config, lambda i, s=spec: _measure(i, s), spec.target)
+        samples, left_out = _collect(incidents, config, lambda i, s=spec: _measure(i, s), spec.target,
+                                     spec.start if spec.in_force else None)
         metrics[spec.name] = _duration_metric(samples, config, spec.target, spec.name in UNDER_TARGET)
         coverage[spec.name] = _coverage(len(incidents), samples, spec.reasons, left_out)
         samples_of[spec.name] = samples
@@ -954,7 +981,7 @@ def _first_updates(incidents: Sequence[Incident], config: SitrepConfig
     def target(sev: Severity | None) -> timedelta | None:
         return sev.first_update_within if sev else None
 
-    samples, left_out = _collect(incidents, config, _first_update, target)
+    samples, left_out = _collect(incidents, config, _first_update, target, _first_update_clock)
     from_started = sum(1 for inc in incidents if inc.detected is None)
     coverage = _coverage(len(incidents), samples, (UPDATE_BEFORE_DETECTION,), left_out,
                          {FROM_STARTED: from_started})
