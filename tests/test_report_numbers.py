@@ -530,6 +530,43 @@ def test_mtbf_time_in_outage_and_uptime_per_component(site: Path) -> None:
     assert w90["web"][3] == "89 d 22 h" and w90["ftp"][3] == "24 d 11 h"
 
 
+def test_a_retired_component_report_ends_at_its_retirement(site: Path) -> None:
+    # Legacy FTP was retired on Aug 1: its report covers Apr 1 00:00 to Aug 1 00:00, so its months end with
+    # July (whole, not marked partial) and its quarters with Q3, covered Jul 1-31 only; nothing of August to
+    # October, when it no longer existed. Its two incidents: the May outage and the July escalation.
+    s = page(site, "reports/component/ftp")
+    ftp = [iid for iid, inc in INCIDENTS.items() if "ftp" in inc["components"]
+           or any(c and "ftp" in c for *_, c in inc["updates"])]
+    assert ftp == ["2026-05-20-ftp-down", "2026-07-20-web-escalated"]
+    assert table(s, ".sr-rep-months") == {"2026-04": ["0", "0"], "2026-05": ["1", "1"], "2026-06": ["0", "0"],
+                                          "2026-07": ["1", "1"]}
+    assert list(table(s, ".sr-rep-quarters")) == ["2026-Q2", "2026-Q3"]
+    # The trend by quarter: Q2 the outage (detected in 10 min, resolved in 1 h), Q3 the escalation (5 min,
+    # 2 h, SEV2 by its latest severity), cut at the retirement; no two complete quarters to compare, ever.
+    detect = between("started", "detected", ftp)
+    resolve = between("started", "resolved", ftp)
+    quarters = {tr["data-period"]: cells(tr) for tr in s.select("#trend .sr-rep-trend-table tbody tr")}
+    assert list(quarters) == ["2026-Q2", "2026-Q3"]
+    assert quarters["2026-Q3"][:5] == ["2026-Q3 (Jul 1, 2026 – Jul 31, 2026 only)", "1",
+                                       f"{shown(detect['2026-07-20-web-escalated'])} n 1 · missed", "—",
+                                       f"{shown(resolve['2026-07-20-web-escalated'])} n 1 · met"]
+    assert quarters["2026-Q2"][:3] == ["2026-Q2", "1", f"{shown(detect['2026-05-20-ftp-down'])} n 1 · missed"]
+    assert section_text(s, "trend").count("none is compared.") == 1
+    # What the report covers, said where it says so; the choice of reports marks it retired.
+    scope = s.select_one(".sr-rep-scope").get_text(" ", strip=True)  # type: ignore[union-attr]
+    assert scope.startswith("2 incidents (scheduled maintenance is never counted) that started up to Aug 1, 2026 "
+                            "00:00 UTC , affecting Legacy FTP. Legacy FTP was retired on Aug 1, 2026. A retired "
+                            "component is reported up to 00:00 UTC of its retirement day")
+    assert [a.get_text(strip=True) for a in s.select(".sr-rep-filters a")][-1] == "Legacy FTP (retired)"
+    assert [cells(tr)[-1] for tr in s.select(".sr-rep-mtbf tr[data-component]")] == [
+        "Apr 1, 2026 00:00 UTC – Aug 1, 2026 00:00 UTC"]
+    # A component in service runs to the build: the API's months go on to October, days 1-5.
+    api = page(site, "reports/component/api")
+    assert list(table(api, ".sr-rep-months"))[-1] == "2026-10 (days 1–5 only)"
+    assert list(table(api, ".sr-rep-quarters")) == ["2026-Q2", "2026-Q3", "2026-Q4"]
+    assert "retired" not in api.select_one(".sr-rep-scope").get_text()  # type: ignore[union-attr]
+
+
 def test_status_page_uptime_over_its_90_days(site: Path) -> None:
     # The bar's 90 days: Jul 8 00:00 to now, 89.5 days. The API had no outage; the web app 45 weighted min.
     # Legacy FTP is retired: not on the status page.
