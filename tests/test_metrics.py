@@ -324,8 +324,11 @@ def test_a_retired_component_is_observed_until_its_retirement_day() -> None:
     p = Portal(config=config, incidents=tuple(inc for inc in base.incidents
                                                if "db" not in inc.worst_components),
                postmortems=())
-    rows = {r.component: r for r in compute_metrics(p, NOW).mtbf}
+    m = compute_metrics(p, NOW)
+    rows = {r.component: r for r in m.mtbf}
     assert list(rows) == ["api", "web"]
+    # Nor is it in the incident counts per component: it had nothing to count in the window.
+    assert [c.component for c in m.incidents_per_component] == ["api", "web"]
     web = rows["web"]
     assert (web.observation_end, web.observed, web.display) == (t(21), 20 * DAY, "no failures in 20 days")
     assert rows["api"].observed == 30 * DAY  # in service: the whole window

@@ -38,7 +38,10 @@ Choices made where the incident process leaves room:
   incident process).  Acknowledge: the severity's ``respond_within``.
   Resolve: its ``resolve_within``.  Mitigate: none.  The overall share
   compares each incident with its own severity's target and counts only
-  incidents whose severity has one.
+  incidents whose severity has one.  Detect and resolve take the latest
+  severity; acknowledge and first update the one in force while their clock
+  ran (:mod:`sitrep.derive.targets`: a SEV3 raised to SEV1 after its
+  acknowledgement met or missed SEV3's target, and counts as a SEV3 there).
 * **Communication.**  The first update is measured for every selected incident,
   open or not, from ``detected`` (else ``started``).  Cadence intervals run
   between consecutive updates from the first to the resolving update; while an
@@ -73,6 +76,10 @@ Choices made where the incident process leaves room:
   outage may lie before the window).  An incident is "with open action items" when an earlier
   incident on one of its components has a postmortem dated before the day it began with items open
   then: open today, or closed on a later day (a done item without a closing date never counts).
+* **Retired components** (:data:`RETIRED_END`).  A component's report, its MTBF
+  and uptime end at 00:00 UTC of its retirement day (``window_end``), so no
+  month or quarter after it is listed; one retired before a report's period
+  starts has no MTBF row and no incident-count row in it.
 * **Resolve-time bands** are exclusive: <= 1 h, (1 h, 1 d], (1 d, 1 w], > 1 w;
   exactly one hour is "within 1 hour".
 """
@@ -100,6 +107,7 @@ from sitrep.derive.action_items import (
     summarize,
 )
 from sitrep.derive.stats import median, percentile
+from sitrep.derive.targets import FIRST_UPDATE_RULE, IN_FORCE_RULE, judged_deadline
 from sitrep.derive.uptime import Interval, clipped, intervals_by_component, uptime_percent
 from sitrep.model.config import Severity, SitrepConfig
 from sitrep.model.formatting import format_duration, iso_z, pct
@@ -165,6 +173,9 @@ POSTMORTEM_WITHIN = timedelta(days=7)
 #: and gives short-term fixes a week ("Short-term (within 1 week)"): an outage back within a month came
 #: after the fix and before the next review caught it. Longer gaps are the plain failure rate MTBF shows.
 REPEAT_WITHIN = timedelta(days=30)
+#: How a retired component's figures end, in words (the MTBF definition and the component's own report).
+RETIRED_END = ("A retired component is reported up to 00:00 UTC of its retirement day: time after it is not "
+               "uptime, and no month or quarter after it is listed.")
 #: How many cadence breaches the report lists.
 WORST_GAPS = 10
 #: Group name for incidents without a (known) severity.
@@ -212,8 +223,9 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
             "share is the fraction of measured incidents that met it, and \"Mean within target\" says "
             "whether the mean itself meets the target (the incident process sets its targets on the means: "
             "MTTD, MTTA, MTTR). Each incident counts under its "
-            "latest severity, after any escalation or de-escalation (update cadence excepted: each gap "
-            "counts under the severity in force when it began). Durations are cut to the minute (to the "
+            "latest severity, after any escalation or de-escalation, except in time to acknowledge and to first "
+            "update (under the severity in force while the clock ran, as their sections say) and in update "
+            "cadence (each gap under the severity in force when it began). Durations are cut to the minute (to the "
             "hour from one day on), never rounded up: 4 min 59 s reads 4 min. Percentages are rounded "
             "to the nearest whole number, but read 100% only when all and 0% only when none."
         ),
@@ -226,7 +238,8 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
         "time_to_acknowledge": (
             "Time to acknowledge (MTTA): from detection to a responder acknowledging the incident, "
             "for resolved incidents that record both times. The target is the severity's response "
-            f"time: {_targets(config, lambda s: s.respond_within)}."
+            f"time: {_targets(config, lambda s: s.respond_within)}. "
+            + IN_FORCE_RULE.format(stop="the acknowledgement")
         ),
         "time_to_mitigate": (
             "Time to mitigate: from when impact started to when service was restored for customers, "
@@ -237,13 +250,15 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
             "Time to resolve (MTTR): from when impact started to when the incident was marked "
             "resolved, for resolved incidents. Targets: "
             f"{_targets(config, lambda s: s.resolve_within)}. A target is met only under it (the "
-            "incident process: MTTR < the target), so resolving in exactly the target misses it. Open "
+            "incident process: MTTR < the target), so resolving in exactly the target misses it. The target "
+            "is the one of the incident's latest severity, which classifies the whole incident. Open "
             "incidents are not included until they are resolved."
         ),
         "time_to_first_update": (
             "Time to first update: from detection (or from the start of impact if detection was not "
             "recorded) to the first public status-page update, for every incident, open or resolved. "
-            f"The target is the severity's first-update time: {_targets(config, lambda s: s.first_update_within)}."
+            f"The target is the severity's first-update time: {_targets(config, lambda s: s.first_update_within)}. "
+            + FIRST_UPDATE_RULE
         ),
         "update_cadence": (
             "Update cadence: every gap between consecutive status updates while an incident was open "
@@ -258,8 +273,8 @@ def definitions(config: SitrepConfig) -> dict[str, str]:
             "incidents on one component are one outage, and their shared time is counted once. "
             "A component without outages shows how many days it has gone without one. It should "
             "increase over time. The observation window runs from the report's start (at the "
-            "earliest, 00:00 UTC of the portal's first day) to now; a retired component's ends at "
-            "00:00 UTC of its retirement day, and one retired before the window starts is left out."
+            f"earliest, 00:00 UTC of the portal's first day) to now. {RETIRED_END} One retired before the "
+            "window starts is left out."
         ),
         "downtime": (
             "Time in outage, per component: time under partial or major outage inside the "
@@ -686,6 +701,7 @@ class Metrics:
 
     generated_at: datetime
     window_start: datetime | None
+    #: The end of the report's period: ``now``, or a retired component's retirement (:data:`RETIRED_END`).
     window_end: datetime
     component: str | None
     incident_ids: tuple[str, ...]
@@ -829,6 +845,22 @@ def _component_name(config: SitrepConfig, component_id: str) -> str:
     return component.name if component else component_id
 
 
+def reported_until(config: SitrepConfig, component: str | None, now: datetime) -> datetime:
+    """Where a report's period ends: ``now``, or for a component retired by then 00:00 UTC of its retirement
+    day (:data:`RETIRED_END`); ``component`` None (every component together) ends at ``now``."""
+    configured = config.component(component) if component is not None else None
+    if configured is None or configured.retired is None:
+        return now
+    return min(now, datetime.combine(configured.retired, time(0), UTC))
+
+
+def _last_covered(end: datetime, now: datetime) -> datetime:
+    """The last moment a period ending at ``end`` covers, for listing its months and quarters: ``now`` itself
+    (an incident may start at it), or the instant before a retirement (its day belongs to no month of the
+    component's)."""
+    return end if end >= now else end - timedelta(microseconds=1)
+
+
 def _component_ids(config: SitrepConfig, incidents: Iterable[Incident], only: str | None) -> list[str]:
     if only is not None:
         return [only]
@@ -850,6 +882,8 @@ class _Spec:
     end: Callable[[Incident], datetime | None]
     end_missing: str
     target: Callable[[Severity | None], timedelta | None]
+    #: Judged by the severity in force while the clock ran (:mod:`sitrep.derive.targets`), not the latest.
+    in_force: bool = False
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -860,7 +894,7 @@ SPECS: tuple[_Spec, ...] = (
     _Spec("time_to_detect", lambda i: i.started, "missing started",
           lambda i: i.detected, "missing detected", lambda s: MTTD_TARGET),
     _Spec("time_to_acknowledge", lambda i: i.detected, "missing detected",
-          lambda i: i.acknowledged, "missing acknowledged", lambda s: s.respond_within if s else None),
+          lambda i: i.acknowledged, "missing acknowledged", lambda s: s.respond_within if s else None, True),
     _Spec("time_to_mitigate", lambda i: i.started, "missing started",
           lambda i: i.mitigated, "missing mitigated", lambda s: None),
     _Spec("time_to_resolve", lambda i: i.started, "missing started",
@@ -882,8 +916,13 @@ def _measure(inc: Incident, spec: _Spec) -> tuple[timedelta | None, str | None]:
     return end - start, None
 
 
+def _first_update_clock(inc: Incident) -> datetime:
+    """Where time to first update starts: detection, else ``start`` (``started``, else the first update)."""
+    return inc.detected or inc.start
+
+
 def _first_update(inc: Incident) -> tuple[timedelta | None, str | None]:
-    reference = inc.detected or inc.start  # start is ``started`` (else the first update)
+    reference = _first_update_clock(inc)
     first = min(u.at for u in inc.updates)
     if first < reference:
         return None, UPDATE_BEFORE_DETECTION
@@ -922,7 +961,11 @@ def _coverage(considered: int, samples: list[_Sample], reasons: Sequence[str],
 
 def _collect(incidents: Sequence[Incident], config: SitrepConfig,
              measure: Callable[[Incident], tuple[timedelta | None, str | None]],
-             target: Callable[[Severity | None], timedelta | None]) -> tuple[list[_Sample], Counter[str]]:
+             target: Callable[[Severity | None], timedelta | None],
+             clock: Callable[[Incident], datetime | None] | None = None) -> tuple[list[_Sample], Counter[str]]:
+    """Each incident's measurement, under its latest severity and that severity's target; with ``clock`` (where
+    the measurement starts), under the severity in force while it ran and the time that left
+    (:func:`~sitrep.derive.targets.judged_deadline`)."""
     samples: list[_Sample] = []
     left_out: Counter[str] = Counter()
     for inc in incidents:
@@ -930,8 +973,15 @@ def _collect(incidents: Sequence[Incident], config: SitrepConfig,
         if value is None:
             left_out[reason or "unknown"] += 1
             continue
-        sev = _severity_id(inc, config)
-        samples.append(_Sample(inc.id, sev, value, target(config.severity(sev))))
+        start = clock(inc) if clock is not None else None
+        if start is None:
+            sev = _severity_id(inc, config)
+            samples.append(_Sample(inc.id, sev, value, target(config.severity(sev))))
+            continue
+        judged = judged_deadline(inc, config, start, start + value, target)
+        # The deadline as an allowance from the clock's start: met when the value is at most it.
+        allowed = judged.deadline - start if judged.deadline is not None else None
+        samples.append(_Sample(inc.id, judged.severity or UNRATED, value, allowed))
     return samples, left_out
 
 
@@ -942,7 +992,8 @@ def _durations(incidents: Sequence[Incident], config: SitrepConfig
     coverage: dict[str, Coverage] = {}
     samples_of: dict[str, list[_Sample]] = {}
     for spec in SPECS:
-        samples, left_out = _collect(incidents, config, lambda i, s=spec: _measure(i, s), spec.target)
+        samples, left_out = _collect(incidents, config, lambda i, s=spec: _measure(i, s), spec.target,
+                                     spec.start if spec.in_force else None)
         metrics[spec.name] = _duration_metric(samples, config, spec.target, spec.name in UNDER_TARGET)
         coverage[spec.name] = _coverage(len(incidents), samples, spec.reasons, left_out)
         samples_of[spec.name] = samples
@@ -954,7 +1005,7 @@ def _first_updates(incidents: Sequence[Incident], config: SitrepConfig
     def target(sev: Severity | None) -> timedelta | None:
         return sev.first_update_within if sev else None
 
-    samples, left_out = _collect(incidents, config, _first_update, target)
+    samples, left_out = _collect(incidents, config, _first_update, target, _first_update_clock)
     from_started = sum(1 for inc in incidents if inc.detected is None)
     coverage = _coverage(len(incidents), samples, (UPDATE_BEFORE_DETECTION,), left_out,
                          {FROM_STARTED: from_started})
@@ -1093,10 +1144,8 @@ def _mtbf(portal: Portal, incidents: Sequence[Incident], now: datetime, window_s
     for cid in _component_ids(config, incidents, component):
         # A retired component is observed until its retirement day (UTC): time after it is not uptime,
         # and one retired before the window has nothing to report in it.
-        configured = config.component(cid)
-        retired = configured.retired if configured is not None else None
-        hi = min(now, datetime.combine(retired, time(0), UTC)) if retired is not None else now
-        if hi > lo or retired is None:
+        hi = reported_until(config, cid, now)
+        if hi > lo or hi == now:
             found.append(_reliability(cid, config, impacts.get(cid, ()), now, lo, hi))
     return tuple(found)
 
@@ -1104,32 +1153,36 @@ def _mtbf(portal: Portal, incidents: Sequence[Incident], now: datetime, window_s
 # --------------------------------------------------------------------------- counts
 
 
-def _per_month(incidents: Sequence[Incident], config: SitrepConfig, now: datetime,
-               period_start: datetime) -> tuple[MonthCount, ...]:
-    """Incidents per calendar month (UTC) of the period from ``period_start`` to ``now``, zero months too."""
-    if not incidents and period_start >= now:
+def _per_month(incidents: Sequence[Incident], config: SitrepConfig, end: datetime,
+               period_start: datetime, last: datetime) -> tuple[MonthCount, ...]:
+    """Incidents per calendar month (UTC) of the period from ``period_start`` to ``end`` (``now``, or a retired
+    component's retirement), zero months too; ``last``: the period's last moment (:func:`_last_covered`)."""
+    if not incidents and period_start >= end:
         return ()
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for inc in incidents:
         counts[_month(inc.start)][_severity_id(inc, config)] += 1
     keys = _severity_keys(config, {sev for c in counts.values() for sev in c})
     rows = []
-    for month in _month_range(min([period_start, *(inc.start for inc in incidents)]), now):
+    starts = [inc.start for inc in incidents]
+    for month in _month_range(min([period_start, *starts]), max([last, *starts])):
         year, number = int(month[:4]), int(month[5:])
         month_start = datetime(year, number, 1, tzinfo=UTC)
         month_end = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=UTC)
-        lo, hi = max(month_start, period_start), min(month_end, now)
+        lo, hi = max(month_start, period_start), min(month_end, end)
         rows.append(MonthCount(month, sum(counts[month].values()), {k: counts[month][k] for k in keys},
                                covered_from=min(lo, hi).date(), covered_to=(hi - timedelta(microseconds=1)).date()
                                if hi > lo else lo.date(), partial=lo > month_start or hi < month_end))
     return tuple(rows)
 
 
-def _per_component(incidents: Sequence[Incident], config: SitrepConfig,
-                   only: str | None) -> tuple[ComponentCount, ...]:
+def _per_component(incidents: Sequence[Incident], config: SitrepConfig, only: str | None, now: datetime,
+                   period_start: datetime) -> tuple[ComponentCount, ...]:
     rows = []
     for cid in _component_ids(config, incidents, only):
         impacts = Counter(inc.worst_components[cid] for inc in incidents if cid in inc.worst_components)
+        if not impacts and reported_until(config, cid, now) <= period_start:
+            continue  # retired before the period: nothing to report in it, as MTBF
         by_impact = {impact: impacts.get(impact, 0) for impact in IMPACTS}
         by_impact.update({k: v for k, v in sorted(impacts.items()) if k not in by_impact})
         rows.append(ComponentCount(cid, _component_name(config, cid), sum(impacts.values()), by_impact))
@@ -1249,19 +1302,21 @@ def _resolve_bands(samples: Sequence[_Sample]) -> ResolveTimeBands:
     return ResolveTimeBands(len(samples), bands)
 
 
-def _by_quarter(samples: Sequence[_Sample], starts: Mapping[str, datetime], now: datetime,
-                period_start: datetime) -> tuple[QuarterStats, ...]:
+def _by_quarter(samples: Sequence[_Sample], starts: Mapping[str, datetime], end: datetime,
+                period_start: datetime, last: datetime) -> tuple[QuarterStats, ...]:
     """Time to resolve per quarter from the one ``period_start`` (the report's start, never before the portal's
-    first day: quarters before it have no data, not zero incidents) or the first incident's, to ``now``."""
-    if not starts and period_start >= now:
+    first day: quarters before it have no data, not zero incidents) or the first incident's, to the one of
+    ``last``, the period's last moment (:func:`_last_covered`; the period ends at ``end``)."""
+    if not starts and period_start >= end:
         return ()
     first = min([period_start, *starts.values()])
+    last = max([last, *starts.values()])
     values: dict[str, list[timedelta]] = defaultdict(list)
     for sample in samples:
         values[_quarter(starts[sample.incident_id])].append(sample.value)
     return tuple(
         QuarterStats(q, len(values.get(q, [])), median(values.get(q, [])), percentile(values.get(q, []), 90))
-        for q in _quarter_range(first, now)
+        for q in _quarter_range(first, last)
     )
 
 
@@ -1344,16 +1399,18 @@ def _trend_changes(before: TrendPeriod, latest: TrendPeriod) -> tuple[TrendChang
     return tuple(TrendChange(figure, sev, b, a, _direction(figure, b, a)) for figure, sev, b, a in pairs)
 
 
-def _trend(incidents: Sequence[Incident], config: SitrepConfig, now: datetime, period_start: datetime,
-           granularity: str, samples_of: Mapping[str, Sequence[_Sample]], severities: Sequence[str],
-           cadence_of: Mapping[str, Sequence[bool]], published_for: Mapping[str, bool]) -> Trend:
+def _trend(incidents: Sequence[Incident], config: SitrepConfig, end: datetime, last: datetime,
+           period_start: datetime, granularity: str, samples_of: Mapping[str, Sequence[_Sample]],
+           severities: Sequence[str], cadence_of: Mapping[str, Sequence[bool]],
+           published_for: Mapping[str, bool]) -> Trend:
     """The key figures per month or quarter, regrouped from the per-incident measurements of the report.
 
     Each incident counts in the period it started (UTC), as in "Incidents per month"; its durations,
     gaps between updates and postmortem are the ones the report measured, so the periods add up to
-    the report's own figures.
+    the report's own figures. The periods run to the one of ``last`` (:func:`_last_covered`); ``end`` (``now``,
+    or a retired component's retirement) cuts the last one.
     """
-    if not incidents and period_start >= now:
+    if not incidents and period_start >= end:
         return Trend(granularity, (), None, None, ())
     period_of = {inc.id: _period_key(inc.start, granularity) for inc in incidents}
     by_period: dict[str, list[Incident]] = defaultdict(list)
@@ -1366,12 +1423,13 @@ def _trend(incidents: Sequence[Incident], config: SitrepConfig, now: datetime, p
     specs = {spec.name: spec for spec in SPECS}
     detect_target = _overall_target(config, specs["time_to_detect"].target)
     resolve_target = specs["time_to_resolve"].target
-    first = min([period_start, *(inc.start for inc in incidents)])
-    keys = (_month_range if granularity == "month" else _quarter_range)(first, now)
+    starts = [inc.start for inc in incidents]
+    keys = (_month_range if granularity == "month" else _quarter_range)(min([period_start, *starts]),
+                                                                         max([last, *starts]))
     periods = []
     for key in keys:
-        start, end = _period_bounds(key, granularity)
-        lo, hi = max(start, period_start), min(end, now)
+        start, stop = _period_bounds(key, granularity)
+        lo, hi = max(start, period_start), min(stop, end)
         members = by_period.get(key, [])
         resolve_by_sev: dict[str, list[_Sample]] = defaultdict(list)
         for sample in grouped["time_to_resolve"].get(key, []):
@@ -1380,7 +1438,7 @@ def _trend(incidents: Sequence[Incident], config: SitrepConfig, now: datetime, p
         periods.append(TrendPeriod(
             period=key, covered_from=min(lo, hi).date(),
             covered_to=(hi - timedelta(microseconds=1)).date() if hi > lo else lo.date(),
-            partial=lo > start or hi < end, incidents=len(members),
+            partial=lo > start or hi < stop, incidents=len(members),
             time_to_detect=_stats(grouped["time_to_detect"].get(key, []), detect_target, under=True),
             time_to_resolve={sev: _stats(resolve_by_sev.get(sev, []), resolve_target(config.severity(sev)),
                                          under=True)
@@ -1575,8 +1633,11 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
     cadence, cadence_of = _cadence(selected, config, now)
     completion, published_for = _postmortem_completion(selected, portal, now)
     observation_start = _observation_start(portal, every, now, window_start)
+    # A retired component's report ends at its retirement: no month or quarter after it.
+    end = reported_until(config, component, now)
+    last = _last_covered(end, now)
     return Metrics(
-        generated_at=now, window_start=window_start, window_end=now, component=component,
+        generated_at=now, window_start=window_start, window_end=end, component=component,
         incident_ids=tuple(inc.id for inc in selected),
         time_to_detect=durations["time_to_detect"],
         time_to_acknowledge=durations["time_to_acknowledge"],
@@ -1585,18 +1646,18 @@ def compute_metrics(portal: Portal, now: datetime, window_start: datetime | None
         time_to_first_update=first_update,
         update_cadence=cadence,
         mtbf=_mtbf(portal, every, now, window_start, component, impacts),
-        incidents_per_month=_per_month(selected, config, now, observation_start),
-        incidents_per_component=_per_component(selected, config, component),
+        incidents_per_month=_per_month(selected, config, end, observation_start, last),
+        incidents_per_component=_per_component(selected, config, component, now, observation_start),
         postmortem_completion=completion,
         action_items=_action_items(in_scope, now.date(), config.person, action_items),
         data_quality=DataQuality(coverage, tuple(inc.id for inc in selected if not inc.is_resolved)),
         resolve_time_bands=_resolve_bands(resolve),
-        resolve_time_by_quarter=_by_quarter(resolve, {inc.id: inc.start for inc in selected}, now,
-                                            observation_start),
+        resolve_time_by_quarter=_by_quarter(resolve, {inc.id: inc.start for inc in selected}, end,
+                                            observation_start, last),
         definitions=definitions(config),
         previous_period=_previous_period(portal, every, now, window_start, component),
         # Month by month in a rolling report; quarter by quarter over all time.
-        trend=_trend(selected, config, now, observation_start, "month" if window_start else "quarter",
+        trend=_trend(selected, config, end, last, observation_start, "month" if window_start else "quarter",
                      {name: samples_of[name] for name in ("time_to_detect", "time_to_resolve")},
                      list(durations["time_to_resolve"].by_severity), cadence_of, published_for),
         resolve_times=tuple(IncidentDuration(s.incident_id, s.severity, s.value) for s in resolve),

@@ -11,13 +11,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sitrep.derive.metrics import DurationStats, Metrics, Trend, TrendChange
+from sitrep.derive.metrics import RETIRED_END, DurationStats, Metrics, Trend, TrendChange
 from sitrep.derive.state import MetricsWindow, PortalState
 from sitrep.model.config import SitrepConfig
 from sitrep.model.formatting import day_label, dump_json, format_duration, pct
 from sitrep.model.portal import Portal
 from sitrep.model.records import Incident
-from sitrep.model.vocabulary import status_label
+from sitrep.model.vocabulary import component_list_label, status_label
 from sitrep.render import charts, urls
 from sitrep.render.context import RenderContext
 from sitrep.render.page import NOT_INDEXED, Page, front_matter
@@ -272,6 +272,10 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
 
     completion = m.postmortem_completion
     since = datetime.combine(portal.since, time(0), UTC) if portal.since else None
+    component = config.component(m.component) if m.component is not None else None
+    # A component's report cut short by its retirement says so where it says what it covers.
+    retired = (component.retired if component is not None and component.retired is not None
+               and m.window_end < m.generated_at else None)
     quality = [{"key": key, "title": _metric_title(key), "considered": c.considered, "measured": c.measured,
                 "zero": c.zero_duration, "left_out": dict(c.left_out), "notes": dict(c.notes)}
                for key, c in m.data_quality.by_metric.items()]
@@ -279,6 +283,7 @@ def _report_view(portal: Portal, now: datetime, m: Metrics, root: str, chart_pre
         "m": m,
         "n_incidents": len(m.incident_ids),
         "first_day": day_label(portal.since) if portal.since else "—",
+        "retired": {"day": day_label(retired), "rule": RETIRED_END} if retired is not None else None,
         # A rolling window reaching back before the portal's first day: its figures start there.
         "records_from": since if m.window_start is not None and since is not None and since > m.window_start
         else None,
@@ -341,6 +346,8 @@ def _report_path(window: MetricsWindow) -> str:
 
 def _report_specs(state: PortalState) -> list[dict[str, Any]]:
     return [{"path": _report_path(w), "label": w.label, "kind": w.kind, "key": w.key,
+             # Where the reports are chosen, a retired component is marked as in the history's filters.
+             "choice": component_list_label(w.label, w.component in state.retired),
              "window_start": w.window_start, "component": w.component,
              "json": urls.report_metrics_file(w.key) if w.kind in JSON_KINDS else urls.METRICS_FILE}
             for w in state.windows]
@@ -349,7 +356,7 @@ def _report_specs(state: PortalState) -> list[dict[str, Any]]:
 def report_pages(ctx: RenderContext) -> list[Page]:
     """The reliability report for all time, two rolling windows and each component."""
     specs = _report_specs(ctx.state)
-    filters = [{"url": urls.dir_url(s["path"]), "label": s["label"], "kind": s["kind"]} for s in specs]
+    filters = [{"url": urls.dir_url(s["path"]), "label": s["choice"], "kind": s["kind"]} for s in specs]
     pages = []
     for spec in specs:
         path = spec["path"]
