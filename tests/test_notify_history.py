@@ -477,8 +477,10 @@ def test_an_update_backfilled_after_the_resolution_is_not_sent_as_news(
     update_id = f"incident/{INCIDENT_ID}/update/20260310T101000Z-investigating"
     lines = [line for line in dry.output.splitlines() if update_id in line]
     assert len(lines) == 1, dry.output  # one line for the update, naming every channel
-    assert "added after the resolution" in lines[0] and "'team'" in lines[0] and "'status-subscribers'" in lines[0]
-    assert "not sent" in lines[0]
+    assert lines[0] == (
+        f"sitrep: warning: {update_id}: in the record only since the resolution was sent to 'team', "
+        "'status-subscribers', and dated before it (Mar 10, 2026 10:10 UTC; resolved Mar 10, 2026 11:00 UTC): a "
+        "backfilled update, not news, so not sent; the incident's timeline on its page shows it")
 
     real = sitrep(repo, "notify", now="2026-03-11T09:00:00Z", env=env)
     assert real.exit_code == 0, real.output
@@ -489,3 +491,37 @@ def test_an_update_backfilled_after_the_resolution_is_not_sent_as_news(
     ledger = json.loads((repo / ".sitrep-notify" / "ledger.json").read_text(encoding="utf-8"))
     for name in ("team", "status-subscribers"):
         assert ledger["channels"][name][update_id]["outcome"] == "covered"
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_an_incident_reopened_and_resolved_again_between_two_runs_is_news_not_a_backfill(
+        repo: Path, http_receiver: HTTPServer) -> None:  # noqa: F811
+    """What is backfilled is judged by the time of the resolution the channel had, not by when it was sent: the
+    10:10 resolution went out late (10:30), then the incident was reopened at 10:20 and resolved again at 10:40 in
+    one commit. The 10:20 update came after the resolution the channels had: they hear it, and the new resolution."""
+    env = receiving(http_receiver)
+    declared = sitrep(repo, "new", "incident", "--title", "Checkout payments failing", "--severity", "SEV1",
+                      "--component", "payments=major_outage", "--at", "2026-03-10T10:00:00Z",
+                      "--message", "Card payments fail.", now="2026-03-10T10:00:00Z")
+    assert declared.exit_code == 0, declared.output
+    resolved = sitrep(repo, "resolve", INCIDENT_ID, "--message", "Payments work again.",
+                      "--at", "2026-03-10T10:10:00Z", now="2026-03-10T10:10:00Z")
+    assert resolved.exit_code == 0, resolved.output
+    commit(repo, "Declare and resolve")
+    assert sitrep(repo, "notify", now="2026-03-10T10:30:00Z", env=env).exit_code == 0  # a late run
+    record = repo / INCIDENT
+    text = record.read_text(encoding="utf-8").replace("resolved: 2026-03-10T10:10:00Z\n", "")
+    front, _, body = text.partition("\n---\n")
+    record.write_text(f"{front}\n  - at: 2026-03-10T10:20:00Z\n    status: investigating\n"
+                      f"    message: Some payments fail once more.\n---\n{body}", encoding="utf-8")
+    again = sitrep(repo, "resolve", INCIDENT_ID, "--message", "All payments succeed.",
+                   "--at", "2026-03-10T10:40:00Z", now="2026-03-10T10:40:00Z")
+    assert again.exit_code == 0, again.output
+    commit(repo, "Reopened at 10:20, resolved again at 10:40")
+    result = sitrep(repo, "notify", now="2026-03-10T10:45:00Z", env=env)
+    assert result.exit_code == 0, result.output
+    assert "backfilled" not in result.output
+    for path in ("/team", "/public"):
+        messages = [b["message"] for b in json_bodies(http_receiver, path)]
+        assert sum("Some payments fail once more." in m for m in messages) == 1, path
+        assert sum("All payments succeed." in m for m in messages) == 1, path

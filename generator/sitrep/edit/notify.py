@@ -758,10 +758,12 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
             for event_id in set(ledger.failing.get(channel.name, {})) - current:
                 del ledger.failing[channel.name][event_id]
     for event_id, (event, resolution, names) in backfilled.items():
+        # New to the channels, dated before what they were told last: backfilled (or its status edited, which
+        # gives it a new id). Either way the timeline is the place for it.
         report.problems.append(
-            f"{event_id}: added after the resolution was sent to {', '.join(map(repr, names))} (it is dated "
-            f"{human_time(event.at or now)}, before the resolution at {human_time(resolution)}): not sent as news; "
-            "the incident's timeline on its page shows it")
+            f"{event_id}: in the record only since the resolution was sent to {', '.join(map(repr, names))}, and "
+            f"dated before it ({human_time(event.at or now)}; resolved {human_time(resolution)}): a backfilled "
+            "update, not news, so not sent; the incident's timeline on its page shows it")
     if not dry_run:
         ledger.save()
     return report
