@@ -364,3 +364,164 @@ def test_an_update_whose_time_is_corrected_by_a_force_push_is_not_sent_again(
     for path in ("/team", "/public"):
         updates = [t for t in received(http_receiver, path) if t.startswith(("⏳ UPDATE", "🟡 Identified"))]
         assert len(updates) == 2, (path, updates)  # the 10:02 one once (not again as 10:12), and the 10:25 one
+
+
+# --------------------------------------------------------------------------- reverted, then posted again
+
+def declared_and_updated(repo: Path, env: dict[str, str]) -> None:
+    """A SEV1 declared at 10:00 and an update at 10:20 saying "We are rolling back the deploy.", each sent."""
+    declared = sitrep(repo, "new", "incident", "--title", "Checkout payments failing", "--severity", "SEV1",
+                      "--component", "payments=major_outage", "--at", "2026-03-10T10:00:00Z",
+                      "--message", "Card payments fail.", now="2026-03-10T10:00:00Z")
+    assert declared.exit_code == 0, declared.output
+    commit(repo, "Declare")
+    assert sitrep(repo, "notify", now="2026-03-10T10:01:00Z", env=env).exit_code == 0
+    updated = sitrep(repo, "update", INCIDENT_ID, "--status", "identified", "--message",
+                     "We are rolling back the deploy.", "--at", "2026-03-10T10:20:00Z", now="2026-03-10T10:20:00Z")
+    assert updated.exit_code == 0, updated.output
+    commit(repo, "Rolling back")
+    assert sitrep(repo, "notify", now="2026-03-10T10:21:00Z", env=env).exit_code == 0
+    git(repo, "revert", "--no-edit", "HEAD")  # posted too early: taken back, and the revert published
+    assert sitrep(repo, "notify", now="2026-03-10T10:25:00Z", env=env).exit_code == 0
+
+
+def rolling_back(server: HTTPServer, path: str) -> list[str]:
+    """The times of the "rolling back" updates that reached ``path``."""
+    return [body["message"].split("Time: ")[1].splitlines()[0] for body in json_bodies(server, path)
+            if "We are rolling back the deploy." in body["message"]]
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_an_update_reverted_then_posted_again_at_a_new_time_is_sent_again(
+        repo: Path, http_receiver: HTTPServer) -> None:  # noqa: F811
+    """The words of a reverted update, posted again later as a new update (the rollback really starts at 10:40),
+    are news: the channels heard the 10:20 one, then nothing (the revert), and now hear it is happening. It used to
+    be taken for the 10:20 update with its time corrected, and recorded ``covered``: customers never heard it."""
+    env = receiving(http_receiver)
+    declared_and_updated(repo, env)
+    again = sitrep(repo, "update", INCIDENT_ID, "--status", "identified", "--message",
+                   "We are rolling back the deploy.", "--at", "2026-03-10T10:40:00Z", now="2026-03-10T10:40:00Z")
+    assert again.exit_code == 0, again.output
+    commit(repo, "Rolling back, for real")
+    result = sitrep(repo, "notify", now="2026-03-10T10:41:00Z", env=env)
+    assert result.exit_code == 0, result.output
+    assert sitrep(repo, "notify", now="2026-03-10T10:45:00Z", env=env).exit_code == 0  # nothing new
+    for path in ("/team", "/public"):
+        assert rolling_back(http_receiver, path) == ["Mar 10, 2026 10:20 UTC", "Mar 10, 2026 10:40 UTC"], path
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_an_update_reverted_then_restored_with_its_time_is_not_sent_twice(
+        repo: Path, http_receiver: HTTPServer) -> None:  # noqa: F811
+    """The revert itself reverted (the same update, same words and time, back in the record) is the update the
+    channels already have: not sent again. Its time corrected afterwards is still the same update."""
+    env = receiving(http_receiver)
+    declared_and_updated(repo, env)
+    git(repo, "revert", "--no-edit", "HEAD")  # the revert was the mistake: the update is back as it was
+    assert sitrep(repo, "notify", now="2026-03-10T10:30:00Z", env=env).exit_code == 0
+    record = repo / INCIDENT
+    record.write_text(record.read_text(encoding="utf-8").replace("2026-03-10T10:20:00Z", "2026-03-10T10:19:00Z"),
+                      encoding="utf-8")
+    commit(repo, "The rollback began at 10:19")
+    assert sitrep(repo, "notify", now="2026-03-10T10:35:00Z", env=env).exit_code == 0
+    for path in ("/team", "/public"):
+        assert rolling_back(http_receiver, path) == ["Mar 10, 2026 10:20 UTC"], path
+
+
+# --------------------------------------------------------------------------- backfilled after the resolution
+
+BACKFILLED = """\
+  - at: 2026-03-10T10:10:00Z
+    status: investigating
+    message: We have paged our payment provider.
+    components:
+      database: degraded_performance
+"""
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_an_update_backfilled_after_the_resolution_is_not_sent_as_news(
+        repo: Path, http_receiver: HTTPServer) -> None:  # noqa: F811
+    """A responder adds the missed 10:10 update to an incident the channels were told was resolved at 11:00: it
+    belongs to the record (the page's timeline shows it), but it is not news. Sent, customers read "Investigating"
+    the morning after "Resolved", and the team channel, having been told the incident was open again, got the
+    resolution a second time. The dry run says why it is not sent; the real run sends nothing, not even the
+    impact the backfilled update gave."""
+    env = receiving(http_receiver)
+
+    def step(*args: str, now: str) -> None:
+        result = sitrep(repo, *args, now=now)
+        assert result.exit_code == 0, result.output
+        commit(repo, " ".join(args[:2]))
+        sent = sitrep(repo, "notify", now=now, env=env)
+        assert sent.exit_code == 0, sent.output
+
+    step("new", "incident", "--title", "Checkout payments failing", "--severity", "SEV1", "--component",
+         "payments=major_outage", "--at", "2026-03-10T10:00:00Z", "--message", "Card payments fail.",
+         now="2026-03-10T10:01:00Z")
+    step("update", INCIDENT_ID, "--status", "identified", "--message", "We are rolling back.",
+         "--at", "2026-03-10T10:30:00Z", now="2026-03-10T10:31:00Z")
+    step("resolve", INCIDENT_ID, "--message", "Payments work again.", "--at", "2026-03-10T11:00:00Z",
+         now="2026-03-10T11:01:00Z")
+    before = {path: len(received(http_receiver, path)) for path in ("/team", "/public")}
+
+    record = repo / INCIDENT
+    text = record.read_text(encoding="utf-8")
+    marker = "  - at: 2026-03-10T10:30:00Z\n"
+    record.write_text(text.replace(marker, BACKFILLED + marker), encoding="utf-8")
+    commit(repo, "The 10:10 update we forgot to post")
+
+    dry = sitrep(repo, "notify", "--dry-run", now="2026-03-11T09:00:00Z", env=env)
+    assert dry.exit_code == 0, dry.output
+    assert "would send 0," in dry.output
+    update_id = f"incident/{INCIDENT_ID}/update/20260310T101000Z-investigating"
+    lines = [line for line in dry.output.splitlines() if update_id in line]
+    assert len(lines) == 1, dry.output  # one line for the update, naming every channel
+    assert lines[0] == (
+        f"sitrep: warning: {update_id}: in the record only since the resolution was sent to 'team', "
+        "'status-subscribers', and dated before it (Mar 10, 2026 10:10 UTC; resolved Mar 10, 2026 11:00 UTC): a "
+        "backfilled update, not news, so not sent; the incident's timeline on its page shows it")
+
+    real = sitrep(repo, "notify", now="2026-03-11T09:00:00Z", env=env)
+    assert real.exit_code == 0, real.output
+    assert "sent 0," in real.output and update_id in real.output
+    assert sitrep(repo, "notify", now="2026-03-11T09:05:00Z", env=env).exit_code == 0
+    for path in ("/team", "/public"):
+        assert received(http_receiver, path)[before[path]:] == [], path
+    ledger = json.loads((repo / ".sitrep-notify" / "ledger.json").read_text(encoding="utf-8"))
+    for name in ("team", "status-subscribers"):
+        assert ledger["channels"][name][update_id]["outcome"] == "covered"
+
+
+@pytest.mark.usefixtures("loopback_only")
+def test_an_incident_reopened_and_resolved_again_between_two_runs_is_news_not_a_backfill(
+        repo: Path, http_receiver: HTTPServer) -> None:  # noqa: F811
+    """What is backfilled is judged by the time of the resolution the channel had, not by when it was sent: the
+    10:10 resolution went out late (10:30), then the incident was reopened at 10:20 and resolved again at 10:40 in
+    one commit. The 10:20 update came after the resolution the channels had: they hear it, and the new resolution."""
+    env = receiving(http_receiver)
+    declared = sitrep(repo, "new", "incident", "--title", "Checkout payments failing", "--severity", "SEV1",
+                      "--component", "payments=major_outage", "--at", "2026-03-10T10:00:00Z",
+                      "--message", "Card payments fail.", now="2026-03-10T10:00:00Z")
+    assert declared.exit_code == 0, declared.output
+    resolved = sitrep(repo, "resolve", INCIDENT_ID, "--message", "Payments work again.",
+                      "--at", "2026-03-10T10:10:00Z", now="2026-03-10T10:10:00Z")
+    assert resolved.exit_code == 0, resolved.output
+    commit(repo, "Declare and resolve")
+    assert sitrep(repo, "notify", now="2026-03-10T10:30:00Z", env=env).exit_code == 0  # a late run
+    record = repo / INCIDENT
+    text = record.read_text(encoding="utf-8").replace("resolved: 2026-03-10T10:10:00Z\n", "")
+    front, _, body = text.partition("\n---\n")
+    record.write_text(f"{front}\n  - at: 2026-03-10T10:20:00Z\n    status: investigating\n"
+                      f"    message: Some payments fail once more.\n---\n{body}", encoding="utf-8")
+    again = sitrep(repo, "resolve", INCIDENT_ID, "--message", "All payments succeed.",
+                   "--at", "2026-03-10T10:40:00Z", now="2026-03-10T10:40:00Z")
+    assert again.exit_code == 0, again.output
+    commit(repo, "Reopened at 10:20, resolved again at 10:40")
+    result = sitrep(repo, "notify", now="2026-03-10T10:45:00Z", env=env)
+    assert result.exit_code == 0, result.output
+    assert "backfilled" not in result.output
+    for path in ("/team", "/public"):
+        messages = [b["message"] for b in json_bodies(http_receiver, path)]
+        assert sum("Some payments fail once more." in m for m in messages) == 1, path
+        assert sum("All payments succeed." in m for m in messages) == 1, path

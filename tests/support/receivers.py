@@ -5,6 +5,9 @@
 * :func:`http_receiver` / :func:`https_receiver`: pytest-httpserver on 127.0.0.1
   (HTTPS with the self-signed loopback certificate in ``fixtures/tls``, for
   Apprise's ``workflows://`` Teams plugin, which always speaks HTTPS).
+* :class:`Silent`: a receiver on 127.0.0.1 that accepts every connection and never
+  says a word (a hung webhook, a mail server that never greets), or drips one
+  byte a second and never finishes a line: what a dead receiver does to a run.
 * :func:`loopback_only`: any connection to another host fails the test, so a
   misconfigured URL can never reach a real service.
 
@@ -16,10 +19,12 @@ Apprise builds for the real services.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import socket
 import ssl
+import threading
 from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
@@ -62,6 +67,48 @@ class Mailbox:
 
     def __exit__(self, *exc: object) -> None:
         self.controller.stop()
+
+
+class Silent:
+    """A TCP server on loopback that accepts connections and never answers; with ``drip``, it sends a byte a
+    second instead, never a whole line (no per-read timeout ever runs out: only a limit on the whole does)."""
+
+    def __init__(self, drip: bool = False) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.drip = drip
+        self.connections: list[socket.socket] = []
+        self.closed = threading.Event()
+        self.thread = threading.Thread(target=self._accept, name="silent-receiver", daemon=True)
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:  # closed: the test is over
+                return
+            self.connections.append(connection)
+            if self.drip:
+                threading.Thread(target=self._drip, args=(connection,), daemon=True).start()
+
+    def _drip(self, connection: socket.socket) -> None:
+        while not self.closed.wait(1.0):
+            try:
+                connection.sendall(b"2")
+            except OSError:
+                return
+
+    def __enter__(self) -> Silent:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.closed.set()
+        with contextlib.suppress(OSError):
+            self.server.shutdown(socket.SHUT_RDWR)  # wakes the accept() waiting in the thread
+        self.server.close()
+        for connection in self.connections:
+            connection.close()
 
 
 def text_of(message: EmailMessage) -> str:

@@ -16,7 +16,12 @@ Exactly once, in practice:
   hand, or the resolving commit reverted, then an update or a reminder): its last word is the resolution;
 * an update whose time was corrected after it was sent (a force-push) has a new id but the same words: the ledger
   keeps a digest of each sent update's words, and an update repeating those of one the records no longer give is
-  ``covered``, not sent twice;
+  ``covered``, not sent twice. A sent update a run finds gone with nothing in its place (reverted, and the revert
+  published) is marked ``gone``: restored as it was (same time, same id) it is still had, but its words posted
+  again at a new time are a new update, sent;
+* an update added to the record after a channel was told the incident was resolved, and dated before that
+  resolution (a missed update backfilled into the timeline), is not news: it is recorded ``covered`` (with the
+  severity and impact it gave) on that channel, not sent, and the run says so;
 * a failed delivery is not written as had: the next run sends it again. The channel's
   later events wait for it, so a channel never hears of an update before the
   declaration (a "resolved" never arrives before its "investigating"). The failure is kept
@@ -26,6 +31,10 @@ Exactly once, in practice:
   ``dropped``, and the channel's later events go out in order. A channel's value may hold
   several URLs; each is delivered on its own, and those that took a message of a partly failed delivery are kept
   (``partial``, by a digest of the masked URL), so the retry goes only to the rest;
+* a delivery cannot stall the run: Apprise's own timeouts are set on every destination whose URL does not set
+  them (:data:`CONNECT_TIMEOUT`, :data:`READ_TIMEOUT`, :data:`MAIL_TIMEOUT`), and a delivery still going after
+  ``notify.delivery_timeout`` (a receiver trickling bytes) is given up as failed, so the channel's next run
+  retries it and the other channels get their messages now;
 * two runs on one machine take turns (an exclusive lock next to the ledger); in
   GitHub Actions every job running ``sitrep notify`` (the publish workflow's and the
   notify-only schedule's) is in one concurrency group, so they take turns too, and the
@@ -44,9 +53,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -59,7 +70,7 @@ from sitrep.derive.state import IncidentState, incident_state
 from sitrep.model.config import Channel
 from sitrep.model.exceptions import NotifyError
 from sitrep.model.files import write_atomically
-from sitrep.model.formatting import iso_z
+from sitrep.model.formatting import human_time, iso_z
 from sitrep.model.portal import Portal
 from sitrep.render.messages import Message, message_env, render_message
 
@@ -124,12 +135,16 @@ class Ledger:
         """Whether the channel has an outcome for the event, so it is never sent again."""
         return event_id in self.channels.get(channel, {})
 
-    def record(self, channel: str, event_id: str, outcome: str, now: datetime, said: str | None = None) -> None:
+    def record(self, channel: str, event_id: str, outcome: str, now: datetime, said: str | None = None,
+               dated: datetime | None = None) -> None:
         """Keep the event's ``outcome`` (one of :data:`OUTCOMES`) for the channel, with the digest of the words
-        of an update it was sent (:func:`words_digest`); a partial or failed delivery of it is done with."""
+        of an update it was sent (:func:`words_digest`) and the time of a resolution it was sent (``dated``: an
+        update dated before it, added later, is backfilled); a partial or failed delivery of it is done with."""
         entry = {"outcome": outcome, "at": iso_z(now.replace(microsecond=0))}
         if said:
             entry["said"] = said
+        if dated is not None:
+            entry["dated"] = iso_z(dated.replace(microsecond=0))
         self.channels.setdefault(channel, {})[event_id] = entry
         self.partial.get(channel, {}).pop(event_id, None)
         self.failing.get(channel, {}).pop(event_id, None)
@@ -150,9 +165,33 @@ class Ledger:
         give (edited since: a time corrected and force-pushed gives an update a new id, not new words)."""
         gone: dict[tuple[str, str], list[str]] = {}
         for event_id, info in self.channels.get(channel, {}).items():
-            if "said" in info and event_id not in current:
+            if "said" in info and "gone" not in info and event_id not in current:
                 gone.setdefault((record_of(event_id), info["said"]), []).append(event_id)
         return {key: sorted(ids) for key, ids in gone.items()}  # oldest first: update ids start with their time
+
+    def mark_gone(self, channel: str, current: set[str], waiting: set[tuple[str, str]], now: datetime) -> None:
+        """Mark ``gone`` the channel's sent updates the records no longer give and whose words no update it has
+        not had yet says (``waiting``: (record, words digest) pairs): taken out (a revert, published) rather than
+        edited. Their words then say nothing about a later update (posted again at a new time, it is news); their
+        ids stay had (restored as they were, they are not sent twice, and the mark is lifted)."""
+        for event_id, info in self.channels.get(channel, {}).items():
+            if "said" not in info:
+                continue
+            if event_id in current:
+                info.pop("gone", None)
+            elif "gone" not in info and (record_of(event_id), info["said"]) not in waiting:
+                info["gone"] = iso_z(now.replace(microsecond=0))
+
+    def resolution_heard(self, channel: str, record: str) -> datetime | None:
+        """The time of the resolution of ``record`` (``incident/<id>``) the channel was sent (for a ledger older
+        than that detail, when it was sent); None when it was not sent one."""
+        info = self.channels.get(channel, {}).get(f"{record}/resolved")
+        if not info or info.get("outcome") != "sent":
+            return None
+        try:
+            return datetime.fromisoformat(str(info.get("dated") or info.get("at")))
+        except ValueError:
+            return None
 
     def record_failure(self, channel: str, event_id: str, error: str, now: datetime) -> None:
         """Keep that the channel failed to take the event (the first time, how often, the last reason)."""
@@ -240,12 +279,22 @@ class Delivery:
 
 
 #: Delivers one message to a channel's Apprise URLs, skipping the destinations in ``done`` (they accepted it in
-#: an earlier, partly failed run).
-Sender = Callable[[str, Message, frozenset[str]], Delivery]
+#: an earlier, partly failed run), giving up on a destination after the seconds given (``notify.delivery_timeout``).
+Sender = Callable[[str, Message, frozenset[str], float], Delivery]
+
+#: Apprise's time limits for each step of a delivery (seconds), set on every destination whose URL does not set its
+#: own (``?cto=``, ``?rto=``). Apprise's defaults are 4 s for both: a busy webhook (a Teams workflow, a self-hosted
+#: hook) answering after 4 s would count as failed, and the next run would send the message it took again.
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 10.0
+#: Apprise gives smtplib one limit, its connect timeout, for connecting and for every reply of the mail server.
+#: Mail servers delay their greeting on purpose (Postfix's postscreen waits 6 s), so mail keeps Apprise's 15 s.
+MAIL_TIMEOUT = 15.0
 
 
-#: Query keys of an Apprise URL whose values are addresses, not secrets (they are in Apprise's own warnings).
-_PLAIN_KEYS = frozenset({"to", "from", "cc", "bcc", "mode", "format", "name"})
+#: Query keys of an Apprise URL whose values are addresses or settings, not secrets (they are in Apprise's own
+#: warnings: "read timeout=30").
+_PLAIN_KEYS = frozenset({"to", "from", "cc", "bcc", "mode", "format", "name", "cto", "rto"})
 
 
 #: A host part that names a machine: a dotted name or address, ``localhost`` or an IPv6 address in brackets. Any
@@ -308,49 +357,111 @@ def destination_key(plugin: Any) -> str:
     return hashlib.sha256(plugin.url(privacy=True).encode("utf-8")).hexdigest()[:16]
 
 
-def _destinations(url: str) -> list[Any] | None:
-    """The Apprise services of a channel's value (several URLs may be given, separated by spaces or commas);
-    None when it holds no URL Apprise can use."""
+def _destinations(url: str) -> list[tuple[str, Any]] | None:
+    """The Apprise services of a channel's value (several URLs may be given, separated by spaces or commas),
+    each with its :func:`destination_key` and the time limits of :data:`CONNECT_TIMEOUT`, :data:`READ_TIMEOUT`
+    (:data:`MAIL_TIMEOUT` for mail) where its URL sets none; None when it holds no URL Apprise can use."""
     import apprise
+    from apprise.plugins import url_to_dict
+    from apprise.plugins.email import NotifyEmail
+    from apprise.utils.parse import parse_urls
 
-    client = apprise.Apprise(asset=_asset())
-    if not client.add(url):
-        return None
-    return list(client)
+    found: list[tuple[str, Any]] = []
+    urls = parse_urls(url)
+    for one in urls:
+        settings = url_to_dict(one, secure_logging=True)
+        plugin = None if settings is None else apprise.Apprise.instantiate(settings, asset=_asset())
+        if plugin is None:
+            return None
+        key = destination_key(plugin)  # before the limits are set: the key the URL always had (ledgers keep it)
+        if "cto" not in settings:
+            plugin.socket_connect_timeout = MAIL_TIMEOUT if isinstance(plugin, NotifyEmail) else CONNECT_TIMEOUT
+        if "rto" not in settings:
+            plugin.socket_read_timeout = READ_TIMEOUT
+        found.append((key, plugin))
+    return found or None
 
 
 def _asset() -> Any:
     import apprise
 
-    return apprise.AppriseAsset(app_id="Sitrep", app_desc="Sitrep status notifications")
+    # No time limit of Apprise's own (service_timeout): it would wait in a thread of its pool, which the
+    # interpreter joins at exit, so a hanging receiver would still hold the job; _within gives up instead.
+    return apprise.AppriseAsset(app_id="Sitrep", app_desc="Sitrep status notifications", service_timeout=0)
 
 
 def shared_destinations(url: str) -> int:
     """How many addresses the channel's one URL with the most of them sends to (``to=a,b``): more than one
     means a retry after one of them refused re-sends to the others."""
-    plugins = _destinations(url) or []
+    plugins = [plugin for _, plugin in _destinations(url) or []]
     return max((len(getattr(p, "targets", None) or [None]) for p in plugins), default=0)
 
 
-def apprise_send(url: str, message: Message, done: frozenset[str] = frozenset()) -> Delivery:
+#: Names of the delivery threads given up on (:func:`_within`): still waiting on a receiver, they may log later,
+#: after the run has said why the delivery failed, and unmasked; what they log is dropped.
+_GIVEN_UP: set[str] = set()
+_THREAD_NUMBERS = itertools.count(1)
+
+
+class _DropGivenUp(logging.Filter):
+    """Drops what a delivery thread given up on logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.threadName not in _GIVEN_UP
+
+
+def _within(seconds: float, deliver: Callable[[], Any]) -> bool | None:
+    """Whether ``deliver()`` succeeded; None when it was still going after ``seconds`` (a receiver that accepts
+    and never answers, or trickles: Apprise's limits bound each step, not the whole). It runs in a daemon thread,
+    left behind then: the interpreter does not wait for it at exit, so the job is not held."""
+    outcome: list[bool] = []
+
+    def work() -> None:
+        try:
+            outcome.append(bool(deliver()))
+        except Exception:  # Apprise catches its services' errors; anything else is a failure, not a traceback
+            outcome.append(False)
+
+    worker = threading.Thread(target=work, name=f"sitrep-delivery-{next(_THREAD_NUMBERS)}", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        _GIVEN_UP.add(worker.name)
+        return None
+    return bool(outcome and outcome[0])
+
+
+def _limits(plugin: Any) -> str:
+    """The per-step time limits a destination had, in words (for a delivery that timed out)."""
+    from apprise.plugins.email import NotifyEmail
+
+    if isinstance(plugin, NotifyEmail):
+        return f"{plugin.socket_connect_timeout:g} s for each reply of the mail server"
+    return f"{plugin.socket_connect_timeout:g} s to connect, {plugin.socket_read_timeout:g} s for the answer"
+
+
+def apprise_send(url: str, message: Message, done: frozenset[str], timeout: float) -> Delivery:
     """Send with Apprise to each of the channel's URLs not in ``done``, one at a time, so a retry after a
-    partial failure goes only to those that did not take it. Errors are Apprise's own words, never the URL."""
+    partial failure goes only to those that did not take it, giving up on one after ``timeout`` seconds.
+    Errors are Apprise's own words (and the time limit that ran out), never the URL."""
     import apprise
 
     logger = logging.getLogger("apprise")
+    if not any(isinstance(f, _DropGivenUp) for f in logger.filters):
+        logger.addFilter(_DropGivenUp())
     collect = _Collect(url)
     logger.addHandler(collect)
     propagate, logger.propagate = logger.propagate, False
     level = logger.level
     logger.setLevel(logging.DEBUG)  # the reason of a failure is logged at debug level only
     accepted = list(done)
+    why: list[str] = []  # a time limit that ran out, said before Apprise's words
     try:
-        plugins = _destinations(url)
-        if plugins is None:
+        destinations = _destinations(url)
+        if destinations is None:
             return Delivery("the value is not an Apprise URL Apprise can use (see https://appriseit.com/services/)")
         failed = False
-        for plugin in plugins:
-            key = destination_key(plugin)
+        for key, plugin in destinations:
             if key in accepted:
                 continue
             one = apprise.Apprise(asset=_asset())
@@ -360,19 +471,28 @@ def apprise_send(url: str, message: Message, done: frozenset[str] = frozenset())
             # The tone colours Slack and Discord attachments (and picks the icon of a Teams card).
             formats = plugin.notify_format if isinstance(plugin.notify_format, tuple) else (plugin.notify_format,)
             html = message.html if message.html and formats[0] == apprise.NotifyFormat.HTML else None
-            if one.notify(body=html or message.body, title=message.title,
-                          body_format=apprise.NotifyFormat.HTML if html else apprise.NotifyFormat.TEXT,
-                          notify_type=apprise.NotifyType(message.tone)):
+            said = len(collect.warnings), len(collect.reasons)
+            delivered = _within(timeout, lambda one=one, html=html: one.notify(
+                body=html or message.body, title=message.title,
+                body_format=apprise.NotifyFormat.HTML if html else apprise.NotifyFormat.TEXT,
+                notify_type=apprise.NotifyType(message.tone)))
+            if delivered:
                 accepted.append(key)
-            else:
-                failed = True
+                continue
+            failed = True
+            if delivered is None:
+                why.append(f"{plugin.service_name}: no answer within {timeout:g} s (notify.delivery_timeout), "
+                           "given up.")
+            elif "timed out" in " ".join(collect.warnings[said[0]:] + collect.reasons[said[1]:]).lower():
+                why.append(f"{plugin.service_name}: no answer in time ({_limits(plugin)}; ?cto= and ?rto= on "
+                           "the channel's URL change them).")
     finally:
         logger.removeHandler(collect)
         logger.propagate = propagate
         logger.setLevel(level)
     if not failed:
         return Delivery(None, tuple(accepted))
-    return Delivery(collect.explanation() or "delivery failed", tuple(accepted))
+    return Delivery(" ".join([*why, collect.explanation()]).strip() or "delivery failed", tuple(accepted))
 
 
 # --------------------------------------------------------------------------- the run
@@ -444,6 +564,16 @@ def _superseded(channel: Channel, events: list[Event], ledger: Ledger, now: date
     return out
 
 
+def _backfilled(event: Event, ledger: Ledger, channel: str) -> datetime | None:
+    """The time of the resolution the channel was sent, when ``event`` is an update dated before it that the
+    channel has not had: added to the record after the resolution went out (a missed update backfilled into the
+    timeline), so not news. None otherwise (an update after it reopens the incident: news)."""
+    if event.kind != "incident.updated" or event.at is None:
+        return None
+    resolution = ledger.resolution_heard(channel, record_of(event.id))
+    return resolution if resolution is not None and event.at < resolution else None
+
+
 def _too_old(event: Event, now: datetime, max_age: Any, first_run: bool) -> bool:
     if event.at is None:  # the records do not say when a postmortem was published
         return first_run
@@ -500,6 +630,8 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
     # (audience, incident id) -> the incident's state at ``now``: derived once, not once per event (a record
     # of 1,000 updates has 1,000 events, and deriving its state reads every update).
     states: dict[tuple[str, str], IncidentState] = {}
+    # Updates added after the channels named were told the incident was resolved: the event, that resolution's time.
+    backfilled: dict[str, tuple[Event, datetime, list[str]]] = {}
     for channel in settings.channels:
         if only and channel.name not in only:
             continue
@@ -532,6 +664,11 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
         # that was taken back (reopened by hand, or its commit reverted), so the one in the record now is news.
         told = ledger.told_open(channel.name)
         current = {e.id for e in events_of[channel.audience]}
+        if not dry_run:
+            # A sent update gone with nothing saying its words in its place was taken out, not edited (its time).
+            ledger.mark_gone(channel.name, current, {
+                (record_of(e.id), digest) for e in events_of[channel.audience]
+                if (digest := words_digest(e)) is not None and not ledger.has(channel.name, e.id)}, now)
         said_before = ledger.said_before(channel.name, current)
         for event in events_of[channel.audience]:
             if ledger.has(channel.name, event.id) and not (
@@ -564,6 +701,13 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 words_moved = True
                 if not dry_run:
                     del ledger.channels[channel.name][earlier]["said"]
+            elif (resolution := _backfilled(event, ledger, channel.name)) is not None:
+                # Not news: the channel was told the incident was over after this, and hears nothing of it now
+                # (nor of the severity and impact it gave). Said once for the run, naming the channels.
+                action, detail = "covered", (f"backfilled: dated {human_time(event.at or now)}, before the "
+                                             f"resolution the channel had ({human_time(resolution)})")
+                if not _too_old(event, now, settings.max_age, first_run) and _filtered_out(channel, event) is None:
+                    backfilled.setdefault(event.id, (event, resolution, []))[2].append(channel.name)
             elif _too_old(event, now, settings.max_age, first_run):
                 action, detail = "expired", "older than notify.max_age" if event.at else "first run"
             elif (why := _filtered_out(channel, event)) is not None:
@@ -582,7 +726,8 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 if dry_run:
                     action = "would-send"
                 else:
-                    delivery = send(url, message, ledger.delivered_to(channel.name, event.id))
+                    delivery = send(url, message, ledger.delivered_to(channel.name, event.id),
+                                    settings.delivery_timeout.total_seconds())
                     if delivery.error is not None:
                         report.outcomes.append(Outcome(channel.name, event, "failed", delivery.error, message))
                         # Who has it keeps it: the retry goes only to the destinations that did not take it.
@@ -599,7 +744,8 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 covered.update(event.covers)
             if not dry_run:
                 ledger.record(channel.name, event.id, action, now,
-                              words_digest(event) if action == "sent" or words_moved else None)
+                              words_digest(event) if action == "sent" or words_moved else None,
+                              event.at if action == "sent" and event.kind == "incident.resolved" else None)
                 if action in ("sent", "dropped"):
                     ledger.save()  # right away: a crash after this point cannot resend it
             if action in ("sent", "would-send") and _OPEN_AGAIN_ID.match(event.id):
@@ -611,6 +757,13 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 ledger.record(channel.name, event_id, "dropped", now)
             for event_id in set(ledger.failing.get(channel.name, {})) - current:
                 del ledger.failing[channel.name][event_id]
+    for event_id, (event, resolution, names) in backfilled.items():
+        # New to the channels, dated before what they were told last: backfilled (or its status edited, which
+        # gives it a new id). Either way the timeline is the place for it.
+        report.problems.append(
+            f"{event_id}: in the record only since the resolution was sent to {', '.join(map(repr, names))}, and "
+            f"dated before it ({human_time(event.at or now)}; resolved {human_time(resolution)}): a backfilled "
+            "update, not news, so not sent; the incident's timeline on its page shows it")
     if not dry_run:
         ledger.save()
     return report

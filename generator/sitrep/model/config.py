@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from sitrep.model.diagnostics import Diagnostics, not_utf8
@@ -58,6 +58,13 @@ def _web_address(value: Any) -> Any:
 
 
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
+
+
+def _positive(value: timedelta) -> timedelta:
+    """A duration that must be longer than nothing (a time limit)."""
+    if value <= timedelta(0):
+        raise PydanticCustomError("duration", "a time limit must be longer than 0: write it like 30s or 2m")
+    return value
 
 
 class Model(BaseModel):
@@ -244,6 +251,13 @@ class NotifySettings(Model):
         "after the ledger was lost, never floods the channels with history.")
     maintenance_notice: Duration = Field(
         timedelta(hours=1), description="How long before a maintenance window the 'starts soon' notice goes out.")
+    delivery_timeout: Annotated[timedelta, BeforeValidator(parse_duration), AfterValidator(_positive)] = Field(
+        timedelta(seconds=30),
+        description="The longest one message may take to reach one destination (connecting, sending, every "
+        "answer awaited). A delivery still going then (a receiver that accepts and never answers, or trickles) "
+        "counts as failed: the next run retries it, and the other channels get their messages meanwhile. Within "
+        "it, each step has Apprise's own limit: 5 s to connect, 10 s per answer (SMTP: 15 s per reply), which a "
+        "channel's URL changes with ?cto= and ?rto= (seconds).")
     templates_dir: str = Field(
         "templates/messages",
         description="Folder (relative to mkdocs.yml) whose message templates override the built-in ones "
