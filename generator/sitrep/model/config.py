@@ -7,6 +7,7 @@ procedures the team follows (SEV1 Critical .. SEV4 Low).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterable
@@ -19,7 +20,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from sitrep.model.diagnostics import Diagnostics, not_utf8
+from sitrep.model.diagnostics import Diagnostics, name_invisible, not_utf8
 from sitrep.model.exceptions import ConfigError
 from sitrep.model.field_messages import allowed_fields, field_message, location_name, typo_misses
 from sitrep.model.formatting import close_match, closest, quoted
@@ -596,6 +597,10 @@ def validate_settings(file: SettingsFile, options: dict[str, Any], site_name: st
 
 def _raise_if_errors(diags: Diagnostics) -> None:
     if diags.has_errors:
+        for path in {d.path for d in diags.errors}:
+            # Read again, on the error path only: a key or value that looks right may hold invisible characters.
+            with contextlib.suppress(OSError):
+                name_invisible(diags, path, Path(path).read_bytes().decode("utf-8", "replace"))
         first = diags.errors[0]
         raise ConfigError(first.path, first.line, first.message, diags.errors)
 
