@@ -12,15 +12,20 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from pytest_httpserver import HTTPServer
 
 from sitrep.cli import main
+from sitrep.edit.importers import statuspage
 from sitrep.edit.importers.statuspage import ADDED_CLOSING, ADDED_FIRST, NO_COMPONENT
-from sitrep.edit.importers.writing import NOT_IN_SOURCE, TITLE_LIMIT
+from sitrep.edit.importers.writing import NOT_IN_SOURCE, TITLE_LIMIT, component_mapping, write_imports
+from sitrep.model.config import load_config
+from sitrep.model.exceptions import ImportRefused
 from tests.support.helpers_build import load
 
 FIXTURE = Path(__file__).parent / "fixtures" / "statuspage"
@@ -346,3 +351,96 @@ def test_the_copy_updated_last_wins_whatever_the_offsets(tmp_path: Path) -> None
     newer["name"] = "Public API latency (renamed later)"
     root = _only(tmp_path, newer, older, files=2)
     assert list(by_title(root)) == ["Public API latency (renamed later)"]
+
+
+# --------------------------------------------------------------------------- components deleted on Statuspage
+
+#: The page's components now: Legacy FTP and Redis were deleted (Redis's work went to Postgres, still there).
+IN_SERVICE = ("api000000001", "dash00000001", "pg0000000001", "wh0000000001")
+PAGE = "/v1/pages/acme0cloud01"
+
+
+def live_page(httpserver: HTTPServer) -> str:
+    """The Manage API of the fixture's page on loopback: its incidents and its components now."""
+    incidents = [o for page in sorted(FIXTURE.glob("incidents-page-*.json")) for o in json.loads(page.read_text())]
+    components = [{"id": cid, "page_id": "acme0cloud01", "name": cid, "status": "operational", "group": False}
+                  for cid in IN_SERVICE]
+    headers = {"Authorization": "OAuth test-key"}
+    for resource, items in (("incidents", incidents), ("components", components)):
+        httpserver.expect_request(f"{PAGE}/{resource}", query_string="page=1&per_page=100",
+                                  headers=headers).respond_with_json(items)
+    return httpserver.url_for(PAGE)
+
+
+def import_live(root: Path, url: str, table: Path) -> None:
+    """What `sitrep import statuspage --url URL --components TABLE` does (sitrep.cli's _run_import)."""
+    config = load_config(root / "mkdocs.yml")
+    objects, current = statuspage.read_source([], url, environ={"STATUSPAGE_API_KEY": "test-key"})
+    found = statuspage.source_components(objects, current)
+    mapping = component_mapping("statuspage", found, config, table)
+    if mapping is not None:
+        write_imports(root, config, "statuspage", statuspage.read_incidents(objects, mapping, config))
+
+
+def test_components_deleted_on_statuspage_are_imported_retired(httpserver: HTTPServer, tmp_path: Path) -> None:
+    """From the live page, the import knows Legacy FTP was deleted: it proposes it retired the day after
+    its last incident, so its incidents import and validate and the status page never shows it."""
+    url = live_page(httpserver)
+    root = tmp_path / "status"
+    result = CliRunner().invoke(main, ["init", str(root), "--component", 'api="Public API"', "--component",
+                                       "dashboard=Dashboard", "--component", 'data-stores="Data stores"',
+                                       "--component", "webhooks=Webhooks", "--name", "Acme", "--now", NOW])
+    assert result.exit_code == 0, result.output
+    table = root / "components.yml"
+    import_live(root, url, table)  # the first run writes the table only
+    text = table.read_text(encoding="utf-8")
+    assert ("ftp000000001: legacy-ftp  # Legacy FTP  (not in mkdocs.yml yet)  (deleted on Statuspage: add it "
+            "with 'retired: 2019-11-21')\n") in text  # its last incident ended 2019-11-20 09:40 UTC
+    assert "api000000001: api  # API; Public API\n" in text  # in service: as before
+    text = text.replace("pg0000000001: postgres", "pg0000000001: data-stores")
+    table.write_text(text.replace("redis0000001: redis", "redis0000001: data-stores"), encoding="utf-8")
+    with pytest.raises(ImportRefused) as refused:
+        import_live(root, url, table)
+    entry = "        - id: legacy-ftp\n          name: Legacy FTP\n          retired: 2019-11-21\n"
+    assert entry in str(refused.value) and "data-stores" not in str(refused.value)
+    assert records(root) == {}
+    config = root / "mkdocs.yml"
+    webhooks = '          name: "Webhooks"\n'
+    config.write_text(config.read_text(encoding="utf-8").replace(webhooks, webhooks + entry), encoding="utf-8")
+    import_live(root, url, table)
+    assert sitrep(root, "validate", "--no-cache", "--now", NOW).exit_code == 0
+    ftp = by_title(root)["Legacy FTP uploads failing"]
+    assert ftp.components == {"legacy-ftp": "partial_outage"} and ftp.is_resolved
+    settings = load_config(config)
+    today = date(2026, 12, 2)
+    assert [c.id for c in settings.listed_components(today)] == ["api", "dashboard", "data-stores", "webhooks"]
+    # Redis's incidents count on Data stores, which Postgres keeps in service.
+    assert by_title(root)["Redis latency — EU"].components == {"data-stores": "degraded_performance"}
+    # Each run read one page of each list (a page shorter than 100 is the last), with the key.
+    assert [(r.path, r.query_string) for r, _ in httpserver.log] == 3 * [
+        (f"{PAGE}/incidents", b"page=1&per_page=100"), (f"{PAGE}/components", b"page=1&per_page=100")]
+
+
+def test_a_deleted_component_kept_in_service_is_refused_with_its_retired_line(httpserver: HTTPServer,
+                                                                              tmp_path: Path) -> None:
+    """Mapped onto a component of mkdocs.yml in service, a deleted one would show 'Operational' for ever."""
+    url = live_page(httpserver)
+    root = new_portal(tmp_path / "status")  # legacy-ftp in service
+    table = review_table(root)
+    with pytest.raises(ImportRefused) as refused:
+        import_live(root, url, table)
+    assert ("  legacy-ftp (Legacy FTP): add 'retired: 2019-11-21' (deleted on Statuspage: Legacy FTP)"
+            in str(refused.value)), refused.value
+    assert "the component that took their place" in str(refused.value) and records(root) == {}
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('name: "Legacy FTP"\n', 'name: "Legacy FTP"\n          retired: 2019-11-21\n'),
+                      encoding="utf-8")
+    import_live(root, url, table)
+    assert "Legacy FTP uploads failing" in by_title(root)
+    assert sitrep(root, "validate", "--no-cache", "--now", NOW).exit_code == 0
+
+
+def test_from_files_alone_which_components_were_deleted_is_not_known(tmp_path: Path) -> None:
+    objects = statuspage.read_files([FIXTURE])
+    assert all(c.retired is None for c in statuspage.source_components(objects))

@@ -158,6 +158,17 @@ def test_unknown_severity_fails(config: SitrepConfig, severity: str) -> None:
     assert errors(config, "incident", {**INCIDENT, "severity": severity})
 
 
+@pytest.mark.parametrize("number", [*range(0, 8), *map(str, range(0, 8)), -1, " 4 "])
+def test_a_bare_severity_number_passes_exactly_where_the_validator_takes_it(config: SitrepConfig,
+                                                                            number: int | str) -> None:
+    # Default levels: 0 (P0) and 4 name one level each; 1, 2 and 3 are a SEV and a P level, so refused.
+    accepted = config.normalise_severity(number) is not None
+    assert accepted == (str(number).strip() in ("0", "4"))
+    assert (errors(config, "incident", {**INCIDENT, "severity": number}) == []) == accepted
+    update = {**INCIDENT["updates"][0], "severity": number}
+    assert (errors(config, "incident", {**INCIDENT, "updates": [update]}) == []) == accepted
+
+
 def test_severity_pattern_matches_exactly_what_normalise_accepts(config: SitrepConfig) -> None:
     import re
 

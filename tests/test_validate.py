@@ -329,6 +329,53 @@ def test_unknown_severity_lists_the_levels(make_portal):
     assert "SEV1 (Critical)" in message and "SEV4 (Low)" in message and "P0" in message
 
 
+@pytest.mark.parametrize(("written", "canonical"), [("4", "SEV4"), ("0", "SEV1"), ("'4'", "SEV4")])
+def test_a_bare_number_only_one_level_has_is_that_level(make_portal, written, canonical):
+    # With the default levels, 4 is SEV4's alone and 0 is P0's (SEV1); the record means that level.
+    changed = edit(INCIDENT, "severity: SEV2", f"severity: {written}")
+    changed = edit(changed, "    status: resolved\n", f"    status: resolved\n    severity: {written}\n")
+    root = portal(make_portal, {INC: changed})
+    result = run(root)
+    assert result.exit_code == 0 and findings(result) == [], result.stdout
+    incident = load(root).incident("2026-02-10-api-errors")
+    assert incident.severity == canonical and incident.updates[-1].severity == canonical
+
+
+@pytest.mark.parametrize(("number", "meanings", "fix"), [
+    (1, "SEV1 (Critical) or P1, that is SEV2 (High)", "'severity: SEV1' or 'severity: SEV2'"),
+    (2, "SEV2 (High) or P2, that is SEV3 (Medium)", "'severity: SEV2' or 'severity: SEV3'"),
+    (3, "SEV3 (Medium) or P3, that is SEV4 (Low)", "'severity: SEV3' or 'severity: SEV4'"),
+])
+def test_a_bare_number_two_levels_have_names_both_and_the_line_to_write(make_portal, number, meanings, fix):
+    # SEV2 is level 2, and so is P2 (SEV3): guessing would page the wrong people.
+    changed = edit(INCIDENT, "severity: SEV2", f"severity: {number}")
+    changed = edit(changed, "    status: resolved\n", f"    status: resolved\n    severity: {number}\n")
+    result = run(portal(make_portal, {INC: changed}))
+    assert result.exit_code == 1
+    expected = f"{number} is a bare number, which could mean {meanings}; write the level: {fix}"
+    assert errors(result) == [Finding(INC, L_SEVERITY, "error", "bad-value", f"severity: {expected}"),
+                              Finding(INC, L_STATUS1 + 1, "error", "bad-value", f"updates[1].severity: {expected}")]
+
+
+def test_a_bare_number_is_the_level_of_that_number_when_the_levels_make_it_one(make_portal):
+    root = portal(make_portal, {INC: edit(INCIDENT, "severity: SEV2", "severity: 2")})
+    config = root / "mkdocs.yml"
+    levels = "".join(f"        - {{id: SEV{n}, name: {name}, definition: d, response: r}}\n"
+                     for n, name in ((1, "Critical"), (2, "High"), (3, "Medium")))
+    config.write_text(config.read_text(encoding="utf-8") + "      severities:\n" + levels, encoding="utf-8")
+    result = run(root)
+    assert result.exit_code == 0 and findings(result) == [], result.stdout
+    assert load(root).incident("2026-02-10-api-errors").severity == "SEV2"
+    schema = CliRunner().invoke(main, ["schema", "--kind", "incident", "-f", str(config)])
+    assert json.loads(schema.output)["properties"]["severity"]["anyOf"][2] == {"type": "integer", "enum": [1, 2, 3]}
+
+
+def test_a_number_no_level_has_lists_the_levels(make_portal):
+    root = portal(make_portal, {INC: edit(INCIDENT, "severity: SEV2", "severity: 7")})
+    message = one(run(root), INC, "bad-value", L_SEVERITY)
+    assert message.startswith("severity: 7 is not a known severity; use one of: SEV1 (Critical)")
+
+
 def test_missing_severity(make_portal):
     root = portal(make_portal, {INC: edit(INCIDENT, "severity: SEV2\n", "")})
     result = run(root)
@@ -1182,8 +1229,11 @@ def test_a_misspelt_field_is_one_error_on_the_line_of_the_typo(make_portal):
      "title: too long: shorten the title to 300 characters (it has 412)"),
     ("    message: We are investigating errors on the Publishing API.", "    message:", L_MESSAGE0, "empty-value",
      "updates[0].message is empty: write the message after 'message:' or remove the update"),
-    ("severity: SEV2", "severity: 2", L_SEVERITY, "wrong-type",
-     "severity: 2 should be text: write the severity as text, e.g. SEV2"),
+    ("severity: SEV2", "severity: 2", L_SEVERITY, "bad-value",
+     "severity: 2 is a bare number, which could mean SEV2 (High) or P2, that is SEV3 (Medium); write the level: "
+     "'severity: SEV2' or 'severity: SEV3'"),
+    ("severity: SEV2", "severity: 2.5", L_SEVERITY, "wrong-type",
+     "severity: 2.5 should be text: write the severity as text, e.g. SEV2"),
     ("""  - at: 2026-02-10T14:40:00Z
     status: investigating
     message: We are investigating errors on the Publishing API.

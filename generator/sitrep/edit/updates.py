@@ -21,7 +21,7 @@ from sitrep.edit.yaml_text import format_timestamp
 from sitrep.load.reader import RecordFile, read_record
 from sitrep.load.validation import check_public_names, check_record, people_named, public_prose
 from sitrep.model.config import SitrepConfig
-from sitrep.model.diagnostics import Diagnostic, Diagnostics
+from sitrep.model.diagnostics import Diagnostic, Diagnostics, name_invisible
 from sitrep.model.exceptions import EditError
 from sitrep.model.files import write_atomically
 from sitrep.model.formatting import close_match
@@ -39,11 +39,14 @@ def check_text(kind: str, path: str, content: str | bytes,
     diags = Diagnostics()
     raw = content.encode("utf-8") if isinstance(content, str) else content
     rf = read_record(path, raw, diags)
-    if rf is None:
-        return None, None, diags
-    record = check_record(kind, rf, config, diags)
-    if record is not None:
-        check_public_names([(kind, path, public_prose(record, rf))], people_named(record, config), config, diags)
+    record = None
+    if rf is not None:
+        record = check_record(kind, rf, config, diags)
+        if record is not None:
+            check_public_names([(kind, path, public_prose(record, rf))], people_named(record, config), config,
+                               diags)
+    if not raw.isascii():
+        name_invisible(diags, path, raw.decode("utf-8", "replace"))
     return record, rf, diags
 
 

@@ -18,8 +18,9 @@ from sitrep.model.files import write_atomically
 #: 5: 'resolved' before the update that resolved it, times in the future, the time of the check kept;
 #: 6: public incident text (title, update messages, body) and the people of incidents' role fields, records
 #: in the wrong folder recognised by their distinctive fields, updates without their '- '; 7: retired components;
-#: 8: action items' closing dates (an incident's start and each closing date kept for the cross-record check).
-FINDINGS_VERSION = 8
+#: 8: action items' closing dates (an incident's start and each closing date kept for the cross-record check);
+#: 9: bare severity numbers, invisible characters named with their columns.
+FINDINGS_VERSION = 9
 #: The findings that depend on the time of the check: never cached, so they go once the time comes.
 TIMELY_CODES = frozenset({"future-time"})
 

@@ -20,9 +20,10 @@ from sitrep.load.loaded import Loaded, Ref
 from sitrep.load.reader import RecordFile, read_record
 from sitrep.load.validation import check_public_names, check_record, misplaced_kind, people_named, public_prose
 from sitrep.model.config import SitrepConfig
-from sitrep.model.diagnostics import Diagnostics
+from sitrep.model.diagnostics import Diagnostics, name_invisible
 from sitrep.model.field_messages import front_matter_needs
-from sitrep.model.formatting import did_you_mean, similar_ids
+from sitrep.model.formatting import did_you_mean, quoted, similar_ids
+from sitrep.model.invisible import find_invisible
 from sitrep.model.portal import Portal
 from sitrep.model.records import MODELS, Incident, Postmortem, Record
 from sitrep.text.markdown import links, page_link
@@ -53,6 +54,9 @@ def load_file(root: Path, kind: str, rel: str, config: SitrepConfig,
         if digest == cached_digest:
             return None
     loaded = _check_file(kind, rel, raw, config, diags, now)
+    if not raw.isascii():  # a value that looks right but holds an invisible character: name it, on its column
+        name_invisible(diags, rel, raw.decode("utf-8", "replace"))
+        loaded.diagnostics = diags.items
     loaded.digest = digest
     return loaded
 
@@ -85,6 +89,7 @@ def _check_file(kind: str, rel: str, raw: bytes, config: SitrepConfig, diags: Di
     refs = [Ref(rel, rf.line_of((field_name, i)), target_kind, target)
             for i, target in enumerate(targets if isinstance(targets, list) else ()) if isinstance(target, str)]
     refs += markdown_links(rel, rf.body, rf.body_line)
+    refs = _without_invisible(refs, field_name, diags)
     refs += _dates_to_compare(record, rf)
     if record is None:
         raw_id = rf.data.get("id", Path(rel).stem)
@@ -92,6 +97,22 @@ def _check_file(kind: str, rel: str, raw: bytes, config: SitrepConfig, diags: Di
                        raw_id if isinstance(raw_id, str) else None, valid=False)
     return Loaded(record, diags.items, refs, rf.line_of(("id",)), record.id,
                   people=people_named(record, config), public_lines=public_prose(record, rf))
+
+
+def _without_invisible(refs: list[Ref], field_name: str, diags: Diagnostics) -> list[Ref]:
+    """The references that may name a record or file: one holding an invisible character names none (ids
+    never hold one), and is reported here, on its line (:func:`name_invisible` then names the character and
+    its column), rather than as a record that does not exist."""
+    kept = []
+    for ref in refs:
+        if not find_invisible(ref.target):
+            kept.append(ref)
+        elif ref.kind == "link":
+            diags.error(ref.source, ref.line, "broken-link", f"link {quoted(ref.target)} points to no file")
+        else:
+            diags.error(ref.source, ref.line, f"unknown-{ref.kind}", f"{field_name}: {quoted(ref.target)} is not "
+                        f"the id of {'an' if ref.kind[0] in 'aeiou' else 'a'} {ref.kind}")
+    return kept
 
 
 def _dates_to_compare(record: Record | None, rf: RecordFile) -> list[Ref]:

@@ -42,6 +42,7 @@ from yaml.scanner import Scanner
 
 from sitrep.load import plainyaml
 from sitrep.model.diagnostics import Diagnostics, not_utf8
+from sitrep.model.invisible import INVISIBLE, describe, find_invisible, invisible_message, is_space
 from sitrep.model.records import Incident, Update
 from sitrep.model.yaml_quotes import (
     line_syntax_fix,
@@ -144,6 +145,10 @@ def read_record(path: str, raw: bytes, diags: Diagnostics, needs: str = "") -> R
         return None
     lines = text.splitlines(keepends=True)
     if lines[0].rstrip("\r\n").rstrip() != "---":
+        if _hidden_delimiter(lines[0]):  # a second byte order mark, a zero-width space before the '---'
+            diags.error(path, 1, "bad-character", f"{_named_invisible(lines[0])}. The "
+                        "first line must be exactly '---', which opens the front matter")
+            return None
         diags.error(path, 1, "no-front-matter", "the file must start with a line '---' that opens "
                     "the front matter, then the fields, then a closing '---'" + (f"; {needs}" if needs else ""))
         return None
@@ -154,6 +159,11 @@ def read_record(path: str, raw: bytes, diags: Diagnostics, needs: str = "") -> R
             end = i
             break
     if end is None:
+        hidden = next((i for i in range(1, len(lines)) if _hidden_delimiter(lines[i])), None)
+        if hidden is not None:
+            diags.error(path, hidden + 1, "bad-character", f"{_named_invisible(lines[hidden])}. This line would "
+                        "close the front matter opened on line 1: it must be exactly '---'")
+            return None
         diags.error(path, 1, "front-matter-not-closed", "the front matter opened on line 1 is never "
                     "closed: add a line '---' after the last field, before the body")
         return None
@@ -173,10 +183,15 @@ def read_record(path: str, raw: bytes, diags: Diagnostics, needs: str = "") -> R
         # A space YAML does not count as one (pasted from a chat or a web page): the line's field
         # becomes part of the value above it, or a syntax error on a later line.
         char = odd.group("char")
-        what = _SPACE_NAMES.get(char, "a space to the eye")
-        diags.error(path, 2 + fm_text.count("\n", 0, odd.start()), "bad-character",
-                    f"this line is indented with the invisible character U+{ord(char):04X} ({what}), which YAML "
-                    "does not read as a space: replace the indentation with ordinary spaces")
+        column = odd.start("char") - odd.start() + 1
+        where = f"{describe(char)} at column {column}"
+        if column == 1 and not is_space(char):  # a byte order mark, a zero-width space: nothing to replace
+            message = (f"this line starts with the invisible character {where}, which YAML reads as part of the "
+                       "key: delete it")
+        else:
+            message = (f"this line is indented with the invisible character {where}, which YAML does not read "
+                       "as a space: replace the indentation with ordinary spaces")
+        diags.error(path, 2 + fm_text.count("\n", 0, odd.start()), "bad-character", message)
         return None
     data = _parse_yaml(record, fm_text, diags)
     if data is None:
@@ -377,8 +392,17 @@ _ODD_BREAK = re.compile("[\x85\u2028\u2029]")
 _ODD_NAMES = {"\x85": "next line", "\u2028": "line separator", "\u2029": "paragraph separator"}
 #: A line indented with a character that looks like a space but is not one to YAML.
 _ODD_INDENT = re.compile("^[ \t]*(?P<char>[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff])", re.MULTILINE)
-_SPACE_NAMES = {"\u00a0": "no-break space", "\u200b": "zero width space", "\u202f": "narrow no-break space",
-                "\u3000": "ideographic space", "\ufeff": "zero width no-break space"}
+
+
+def _named_invisible(line: str) -> str:
+    """What to say of the invisible characters of one of the file's lines (line break and all)."""
+    line = line.rstrip("\r\n")
+    return invisible_message(line, find_invisible(line))
+
+
+def _hidden_delimiter(line: str) -> bool:
+    """Whether ``line`` is a front matter's '---' but for invisible characters in it."""
+    return not line.isascii() and INVISIBLE.sub("", line).strip() in _DELIMITERS
 #: Characters YAML does not allow in a document (its c-printable set, negated).
 _CONTROL = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

@@ -4,7 +4,8 @@ Generated from the pydantic models in :mod:`sitrep.model.records`, so descriptio
 examples are the ones the validator quotes. Where a model field is a plain
 string checked against the configuration (severity, component ids, impacts,
 update statuses), the schema adds the allowed values from ``mkdocs.yml`` so an
-editor such as VS Code with the YAML extension can complete and check them.
+editor such as VS Code with the YAML extension can complete and check them
+(a severity may be a bare number where only one level has it: ``severity: 4``).
 
 The schema describes the front matter as sitrep's reader sees it: timestamps
 and dates are strings (``format: date-time``/``date``), ``id`` is optional (it
@@ -41,7 +42,8 @@ def severity_pattern(config: SitrepConfig) -> str:
     ``Sev 1``, ``P0``); JSON Schema patterns have no case-insensitive flag, so
     each letter becomes a character class.
     """
-    keys = sorted({_severity_key(name) for sev in config.severities for name in (sev.id, *sev.aliases)})
+    keys = sorted({_severity_key(name) for sev in config.severities for name in (sev.id, *sev.aliases)}
+                  | {str(n) for n in config.severity_by_number})
     branches = []
     for key in keys:
         parts = []
@@ -55,12 +57,16 @@ def severity_pattern(config: SitrepConfig) -> str:
 
 def _severity(config: SitrepConfig, base: dict[str, Any]) -> dict[str, Any]:
     levels = ", ".join(f"{s.id} ({s.name})" for s in config.severities)
+    numbers = config.severity_by_number
+    numbered = (f" Bare numbers: {', '.join(f'{n} ({sev})' for n, sev in numbers.items())}." if numbers else
+                " No bare number names a single level: write the level.")
     return {
         "title": base.get("title", "Severity"),
-        "description": f"{base.get('description', 'Severity id.')} Levels: {levels}.",
+        "description": f"{base.get('description', 'Severity id.')} Levels: {levels}.{numbered}",
         "anyOf": [
             {"enum": [s.id for s in config.severities]},
             {"type": "string", "pattern": severity_pattern(config)},
+            *([{"type": "integer", "enum": list(numbers)}] if numbers else []),
             {"type": "null"},
         ],
         "examples": base.get("examples", []),
@@ -79,6 +85,8 @@ def _without_id_requirement(schema: dict[str, Any]) -> None:
 def _incident(config: SitrepConfig, schema: dict[str, Any]) -> None:
     props = schema["properties"]
     props["severity"] = _severity(config, props["severity"])
+    update_props = schema["$defs"]["Update"]["properties"]
+    update_props["severity"] = _severity(config, update_props["severity"])
     components = props["components"]
     components["propertyNames"] = {"enum": config.component_ids}
     components["additionalProperties"] = {"enum": [*IMPACTS, MAINTENANCE_IMPACT]}
@@ -97,7 +105,7 @@ def _incident(config: SitrepConfig, schema: dict[str, Any]) -> None:
         "else": {
             "required": ["severity", "started"],
             "properties": {
-                "severity": {"type": "string"},
+                "severity": {"not": {"type": "null"}},
                 "started": {"type": "string"},
                 "components": {"additionalProperties": {"enum": list(IMPACTS)}},
                 "updates": {"items": {"properties": {"status": {"enum": list(INCIDENT_STATUSES)}}}},

@@ -133,8 +133,21 @@ def check_invalid_incident(rf: RecordFile, config: SitrepConfig, diags: Diagnost
                     _check_impact(str(cid), impact, ("updates", i, "components"), UPDATE_IMPACTS, rf, diags)
 
 
-def _unknown_severity(rf: RecordFile, config: SitrepConfig, value: object, diags: Diagnostics) -> None:
-    diags.error(rf.path, rf.line_of(("severity",)), "bad-value", f"severity: {config.unknown_severity(value)}")
+def _unknown_severity(rf: RecordFile, config: SitrepConfig, value: object, diags: Diagnostics,
+                      loc: tuple[str | int, ...] = ("severity",)) -> None:
+    written = _written(rf.data, loc, value)  # 2, not the model's '2'
+    diags.error(rf.path, rf.line_of(loc), "bad-value",
+                f"{location_name(loc)}: {config.unknown_severity(written, key=str(loc[-1]))}")
+
+
+def _written(data: Any, loc: tuple[str | int, ...], default: object) -> object:
+    """The value at ``loc`` as the front matter has it (before the model turned it into text), else ``default``."""
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return default
+    return data
 
 
 def _unknown_component(rf: RecordFile, config: SitrepConfig, loc: tuple[str | int, ...], cid: object,
@@ -373,8 +386,7 @@ def _check_changes(inc: Incident, rf: RecordFile, config: SitrepConfig, diags: D
         if update.severity is not None:
             canonical = config.normalise_severity(update.severity)
             if canonical is None:
-                diags.error(rf.path, rf.line_of(("updates", i, "severity")), "bad-value",
-                            f"updates[{i}].severity: {config.unknown_severity(update.severity)}")
+                _unknown_severity(rf, config, update.severity, diags, ("updates", i, "severity"))
             elif canonical != update.severity:
                 updates[i] = dataclasses.replace(update, severity=canonical)
                 changed = True

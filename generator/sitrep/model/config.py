@@ -7,6 +7,7 @@ procedures the team follows (SEV1 Critical .. SEV4 Low).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterable
@@ -19,7 +20,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from sitrep.model.diagnostics import Diagnostics, not_utf8
+from sitrep.model.diagnostics import Diagnostics, name_invisible, not_utf8
 from sitrep.model.exceptions import ConfigError
 from sitrep.model.field_messages import allowed_fields, field_message, location_name, typo_misses
 from sitrep.model.formatting import close_match, closest, quoted
@@ -277,6 +278,18 @@ def _severity_key(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", text).lower()
 
 
+#: A spelling of a level that carries a number (``sev2``, ``p1``, ``2``): letters, then the number.
+_NUMBERED = re.compile(r"[a-z]*([0-9]+)")
+
+
+def _bare_number(value: object) -> int | None:
+    """``2`` or ``"2"`` (a severity written as a number) as the number; None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value >= 0 else None
+    text = value.strip() if isinstance(value, str) else ""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 class SitrepConfig(Model):
     """Options of the ``sitrep`` plugin entry in ``mkdocs.yml``."""
 
@@ -414,17 +427,31 @@ class SitrepConfig(Model):
         return (f"{quoted(component_id)} is not a configured component{guess}; "
                 f"use one of: {', '.join(self.component_ids)} (components are listed in mkdocs.yml)")
 
-    def unknown_severity(self, value: object) -> str:
-        """The message for a severity that is neither a level nor an alias of one."""
-        levels = "; ".join(f"{s.id} ({s.name})" for s in self.severities)
+    def unknown_severity(self, value: object, key: str | None = None) -> str:
+        """The message for a severity that is neither a level nor an alias of one, nor a number only one level
+        has; with ``key`` (``severity``), the fix is written as the line to write (``'severity: SEV2'``)."""
+        number = _bare_number(value)
+        levels = self.severity_numbers.get(number, []) if number is not None else []
+        if len(levels) > 1:
+            write = [f"'{key}: {sev.id}'" if key else sev.id for sev, _ in levels]
+            which = " or ".join(f"{sev.id} ({sev.name})" if spelling == sev.id
+                                else f"{spelling}, that is {sev.id} ({sev.name})" for sev, spelling in levels)
+            return f"{quoted(value)} is a bare number, which could mean {which}; write the level: {' or '.join(write)}"
+        listed = "; ".join(f"{s.id} ({s.name})" for s in self.severities)
         aliases = ", ".join(a for s in self.severities for a in s.aliases)
-        return (f"{quoted(value)} is not a known severity; use one of: {levels}"
+        return (f"{quoted(value)} is not a known severity; use one of: {listed}"
                 + (f" (or an alias: {aliases}; sev1 and SEV-1 spellings work too)" if aliases else ""))
 
     def normalise_severity(self, value: object) -> str | None:
-        """Canonical id for ``SEV1``, ``sev-1``, ``Sev 1``, ``P0``, ``critical``…; None if unknown."""
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = f"SEV{value}"
+        """Canonical id for ``SEV1``, ``sev-1``, ``Sev 1``, ``P0``, ``critical``…, and for a bare number (``4``,
+        ``"4"``) that only one level has (see :attr:`severity_numbers`); None if unknown or ambiguous."""
+        number = _bare_number(value)
+        if number is not None:
+            text = str(value).strip()
+            if text in self._severity_lookup:  # a level's own alias "2" says what 2 is
+                return self._severity_lookup[text]
+            levels = self.severity_numbers.get(number, [])
+            return levels[0][0].id if len(levels) == 1 else None
         if not isinstance(value, str):
             return None
         if value in self._severity_lookup:
@@ -439,6 +466,28 @@ class SitrepConfig(Model):
                 table[name] = sev.id
                 table[_severity_key(name)] = sev.id
         return table
+
+    @cached_property
+    def severity_numbers(self) -> dict[int, list[tuple[Severity, str]]]:
+        """Number -> the levels whose id or an alias carries it (``SEV2``, ``P1``), each with that spelling (its
+        id when the id does). A bare number names a level when only one has it: with the default levels, 0
+        (P0, SEV1) and 4 (SEV4); 1, 2 and 3 are each one level's id and another's alias (SEV2 and P2, SEV3),
+        so ``severity: 2`` is refused, naming both."""
+        numbers: dict[int, list[tuple[Severity, str]]] = {}
+        for sev in self.severities:
+            for name in (sev.id, *sev.aliases):
+                found = _NUMBERED.fullmatch(_severity_key(name))
+                if found is None:
+                    continue
+                carriers = numbers.setdefault(int(found[1]), [])
+                if all(other is not sev for other, _ in carriers):
+                    carriers.append((sev, name))
+        return numbers
+
+    @property
+    def severity_by_number(self) -> dict[int, str]:
+        """The bare numbers that name one level (``4`` -> ``SEV4``), for the JSON Schema and the docs."""
+        return {n: levels[0][0].id for n, levels in sorted(self.severity_numbers.items()) if len(levels) == 1}
 
     def person(self, name: str | None) -> str | None:
         """The name to show for an action item's owner as written (``@marco`` -> ``Marco Bianchi``)."""
@@ -562,6 +611,10 @@ def validate_settings(file: SettingsFile, options: dict[str, Any], site_name: st
 
 def _raise_if_errors(diags: Diagnostics) -> None:
     if diags.has_errors:
+        for path in {d.path for d in diags.errors}:
+            # Read again, on the error path only: a key or value that looks right may hold invisible characters.
+            with contextlib.suppress(OSError):
+                name_invisible(diags, path, Path(path).read_bytes().decode("utf-8", "replace"))
         first = diags.errors[0]
         raise ConfigError(first.path, first.line, first.message, diags.errors)
 

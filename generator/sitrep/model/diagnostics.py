@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Literal
 
+from sitrep.model.invisible import escape, find_invisible, invisible_message, show_invisible
+
 Level = Literal["error", "warning"]
 
 
@@ -74,8 +76,9 @@ _BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 def one_line(text: str) -> str:
-    """Control characters and line separators shown as escapes, so output stays one line."""
-    return _BREAKS.sub(lambda m: repr(m.group(0))[1:-1] if m.group(0) != "\t" else " ", text)
+    """Control characters and line separators shown as escapes, so output stays one line; invisible
+    characters too, so a value quoted in a message does not look like what it is not."""
+    return show_invisible(_BREAKS.sub(lambda m: repr(m.group(0))[1:-1] if m.group(0) != "\t" else " ", text))
 
 
 @dataclass
@@ -153,3 +156,33 @@ class Diagnostics:
         if fmt == "github":
             lines += [d.as_github() for d in items]
         return "\n".join(lines)
+
+
+#: Findings about the line as a whole (YAML could not read it), which quote no value of it.
+_LINE_CODES = frozenset({"yaml-syntax", "missing-dash"})
+
+
+def name_invisible(diags: Diagnostics, path: str, text: str) -> None:
+    """Give each finding of ``path`` whose quoted key or value (or whose line, when YAML could not read the
+    line) holds invisible characters their names, columns and fix, first, with the code ``bad-character``:
+    the value looks right, so the finding alone would send the reader looking elsewhere."""
+    if text.isascii():
+        return
+    text = text.removeprefix("\ufeff")  # a byte order mark is no column (the reader drops it too)
+    lines: list[str] | None = None
+    for n, diag in enumerate(diags.items):
+        if diag.path != path or diag.code == "bad-character" or (
+                "\\" not in diag.message and diag.code not in _LINE_CODES):
+            continue
+        if lines is None:
+            lines = text.splitlines()
+        line = lines[diag.line - 1] if diag.line <= len(lines) else ""
+        found = find_invisible(line)
+        if diag.code not in _LINE_CODES:
+            found = [(col, char) for col, char in found if escape(char) in diag.message]
+        if found:
+            diags.items[n] = _named(diag, invisible_message(line, found))
+
+
+def _named(diag: Diagnostic, lead: str) -> Diagnostic:
+    return replace(diag, code="bad-character", message=f"{lead}. {diag.message}")

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sitrep.model.invisible import show_invisible
+
 # --------------------------------------------------------------------------- times
 
 
@@ -162,8 +164,9 @@ def id_word(word: str, fallback: str = "update") -> str:
 
 
 def quoted(value: Any) -> str:
-    """A value quoted for a message, on one line (repr() for line breaks, tabs...), at most 60 characters."""
-    text = f"'{value}'" if isinstance(value, str) and value.isprintable() else repr(value)
+    """A value quoted for a message, on one line (repr() for line breaks, tabs...; escapes for invisible
+    characters), at most 60 characters."""
+    text = show_invisible(f"'{value}'" if isinstance(value, str) and value.isprintable() else repr(value))
     return text if len(text) <= 60 else text[:57] + ("…'" if text.endswith("'") else "…")
 
 

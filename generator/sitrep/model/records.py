@@ -13,9 +13,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import FrozenInstanceError, dataclass
 from datetime import datetime
-from typing import Any, ClassVar, Literal, Self, get_args
+from typing import Annotated, Any, ClassVar, Literal, Self, get_args
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import AwareDatetime, BeforeValidator, ConfigDict, Field
 from pydantic.dataclasses import dataclass as validated_dataclass
 from pydantic.fields import FieldInfo
 from pydantic_core import TzInfo
@@ -28,6 +28,16 @@ Visibility = Literal["public", "internal"]
 PostmortemStatus = Literal[POSTMORTEM_STATUSES]  # type: ignore[valid-type]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,99}$"
+
+
+def _number_as_text(value: Any) -> Any:
+    """A severity written as a bare number (``severity: 2``) as its text: the configuration says which level
+    that is, if only one level has that number (:meth:`sitrep.model.config.SitrepConfig.normalise_severity`)."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+#: A severity as written: a level's id or alias (text), or a bare number the levels make unambiguous.
+SeverityText = Annotated[str | None, BeforeValidator(_number_as_text, json_schema_input_type=str | int | None)]
 
 
 def _ex(*examples: Any) -> dict[str, Any]:
@@ -203,9 +213,9 @@ class Update:
         description="The public message, written for customers.",
         json_schema_extra=_ex("We are investigating elevated error rates on the Publishing API."),
     )
-    severity: str | None = Field(
+    severity: SeverityText = Field(
         None, description="Only on an update that escalates or de-escalates: the incident's severity "
-        "from this update on.", json_schema_extra=_ex("SEV1"))
+        "from this update on, written as the top-level severity.", json_schema_extra=_ex("SEV1"))
     components: dict[str, str] | None = Field(
         None, description="Only on an update that changes the impact: component id -> impact from this "
         "update on (degraded_performance, partial_outage, major_outage, or operational once a component "
@@ -254,9 +264,11 @@ class Incident(Record):
     )
     title: str = Field(min_length=1, max_length=300, description="Short public title.",
                        json_schema_extra=_ex("Publishing API returning errors"))
-    severity: str | None = Field(
-        None, description="Severity id (SEV1..SEV4; aliases P0..P3, SEV-1, sev1 accepted). "
-        "Required for incidents. The severity as declared; an update with 'severity' changes it from then on.",
+    severity: SeverityText = Field(
+        None, description="Severity id (SEV1..SEV4; aliases P0..P3, SEV-1, sev1 accepted). A bare number is "
+        "accepted where only one level has it: with the default levels 4 (SEV4) and 0 (P0, SEV1); 1, 2 and 3 are "
+        "refused, each being a SEV and a P level (2: SEV2, or P2, which is SEV3). Required for incidents. The "
+        "severity as declared; an update with 'severity' changes it from then on.",
         json_schema_extra=_ex("SEV2"))
     type: Literal["outage", "degradation", "security", "data-loss", "integration"] | None = Field(
         None, description="Kind of incident.")

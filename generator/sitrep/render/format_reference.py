@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from pydantic import BeforeValidator
 from pydantic_core import PydanticUndefined
 
 from sitrep.model.config import Channel, Component, NotifySettings, Severity, SitrepConfig
@@ -133,12 +134,21 @@ def _default(field: Any, name: str = "") -> str:
     return f"`{field.default}`"
 
 
+def _written_type(field: Any) -> Any:
+    """The type a field accepts as written, which a validator before the model's may widen (a severity: text,
+    or a bare number), else its type."""
+    for item in field.metadata:
+        if isinstance(item, BeforeValidator) and item.json_schema_input_type is not PydanticUndefined:
+            return item.json_schema_input_type
+    return field.annotation
+
+
 def field_table(model: type[Any]) -> str:
     """A Markdown table of a model's fields: name, type, default, description."""
     rows = ["| Field | Type | Default | Meaning |", "|---|---|---|---|"]
     for name, field in model.model_fields.items():
         desc = (field.description or "").replace("|", "\\|")
-        kind = _type_name(field.annotation).replace("|", " or ")
+        kind = _type_name(_written_type(field)).replace(" | ", " or ").replace("|", " or ")
         rows.append(f"| `{name}` | {kind} | {_default(field, name)} | {desc} |")
     return "\n".join(rows)
 

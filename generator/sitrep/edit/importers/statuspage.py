@@ -46,7 +46,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -166,6 +166,26 @@ def fetch_manage_api(base_url: str, environ: Mapping[str, str] = os.environ,
     Pages of :data:`PER_PAGE` are read until one comes back short; the key is
     sent as ``Authorization: OAuth <key>`` and never printed.
     """
+    return _read_pages(base_url, "incidents", _objects, environ, timeout)
+
+
+def fetch_components(base_url: str, environ: Mapping[str, str] = os.environ,
+                     timeout: float = 30) -> list[dict[str, Any]]:
+    """The page's components as they are now (the Manage API's ``GET …/v1/pages/{page_id}/components``): a
+    component the history names that is not among them was deleted on Statuspage."""
+    return _read_pages(base_url, "components", _components, environ, timeout)
+
+
+def _components(data: Any, where: str) -> list[dict[str, Any]]:
+    """The component objects of one page of the Manage API's component list, each checked for its id."""
+    if not isinstance(data, list) or any(not isinstance(c, dict) or not isinstance(c.get("id"), str) for c in data):
+        raise ImportRefused(f"{where}: not a list of Statuspage components (objects with an id); check the page id")
+    return data
+
+
+def _read_pages(base_url: str, resource: str, read: Any, environ: Mapping[str, str],
+                timeout: float) -> list[dict[str, Any]]:
+    """Every item of a Manage API list (``incidents``, ``components``), page by page until one comes back short."""
     key = environ.get(API_KEY_VARIABLE)
     if not key:
         raise ImportRefused(f"set {API_KEY_VARIABLE} to a Statuspage API key (Statuspage → your avatar → "
@@ -174,7 +194,7 @@ def fetch_manage_api(base_url: str, environ: Mapping[str, str] = os.environ,
     page = 1
     while True:
         query = urllib.parse.urlencode({"page": page, "per_page": PER_PAGE})
-        url = f"{base_url.rstrip('/')}/incidents?{query}"
+        url = f"{base_url.rstrip('/')}/{resource}?{query}"
         request = urllib.request.Request(url, headers={"Authorization": f"OAuth {key}",
                                                        "Accept": "application/json"})
         try:
@@ -185,11 +205,20 @@ def fetch_manage_api(base_url: str, environ: Mapping[str, str] = os.environ,
             raise ImportRefused(f"Statuspage answered {exc.code} {exc.reason} for {url}{hint}") from None
         except (urllib.error.URLError, TimeoutError, ValueError) as exc:
             raise ImportRefused(f"cannot read {url}: {exc}") from None
-        items = _objects(data, url)
+        items = read(data, url)
         found += items
         if len(items) < PER_PAGE:
             return found
         page += 1
+
+
+def read_source(paths: Sequence[Path], url: str | None, environ: Mapping[str, str] = os.environ,
+                timeout: float = 30) -> tuple[list[dict[str, Any]], list[dict[str, Any]] | None]:
+    """What ``sitrep import statuspage`` reads: the incidents of the exported files (``paths``) and of the
+    Manage API (``url``), and, from the Manage API, the page's components now (None without ``url``: files
+    do not say which components were deleted). Pass both to :func:`source_components`."""
+    objects = read_files(list(paths)) + (fetch_manage_api(url, environ, timeout) if url else [])
+    return objects, (fetch_components(url, environ, timeout) if url else None)
 
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
@@ -217,15 +246,26 @@ def _newest_copies(objects: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(by_id.values())
 
 
-def source_components(objects: Iterable[dict[str, Any]]) -> list[SourceComponent]:
-    """Every component the history names, by Statuspage id, with its names oldest first (renames)."""
+def source_components(objects: Iterable[dict[str, Any]],
+                      current: Iterable[Mapping[str, Any]] | None = None) -> list[SourceComponent]:
+    """Every component the history names, by Statuspage id, with its names oldest first (renames).
+
+    With ``current``, the page's components now (:func:`fetch_components`), a component the history
+    names that is not among them was deleted on Statuspage: it is ``retired`` the day after the last
+    incident or maintenance naming it ended (its last update, or its resolution), so its incidents
+    stay valid and the status page does not show it in service for ever.
+    """
     seen: dict[str, list[str]] = {}
     order: list[tuple[datetime, str, str]] = []  # (time, id, name)
+    last_seen: dict[str, datetime] = {}
     nameless = 0
     for obj in objects:
         at = parse_time(obj.get("created_at")) or _EPOCH
         codes = _component_codes(obj)
         nameless += not codes
+        ended = _last_moment(obj) if current is not None else None
+        for code in codes if ended is not None else ():
+            last_seen[code] = max(last_seen.get(code, ended), ended)
         for comp in obj.get("components") or []:
             if comp.get("id"):
                 when = parse_time(comp.get("updated_at")) or at
@@ -240,11 +280,21 @@ def source_components(objects: Iterable[dict[str, Any]]) -> list[SourceComponent
         if name in names:
             names.remove(name)
         names.append(name)  # latest name last
-    found = [SourceComponent(key, names) for key, names in sorted(seen.items(), key=lambda kv: kv[1][-1].lower())]
+    live = None if current is None else {str(c["id"]) for c in current if c.get("id")}
+    found = [SourceComponent(key, names, retired=None if live is None or key in live or key not in last_seen
+                             else last_seen[key].astimezone(UTC).date() + timedelta(days=1))
+             for key, names in sorted(seen.items(), key=lambda kv: kv[1][-1].lower())]
     if nameless:
         found.append(SourceComponent(NO_COMPONENT, [f"the {nameless} incidents or maintenance that name no "
                                                     "component on Statuspage"], stand_in=True))
     return found
+
+
+def _last_moment(obj: Mapping[str, Any]) -> datetime | None:
+    """The latest time an incident or maintenance shows (its start, updates, resolution, window's end), if any."""
+    times = [obj.get(k) for k in ("created_at", "started_at", "resolved_at", "scheduled_until")]
+    times += [u.get("display_at") or u.get("created_at") for u in obj.get("incident_updates") or []]
+    return max((m for m in map(parse_time, times) if m is not None), default=None)
 
 
 def _component_codes(obj: Mapping[str, Any]) -> set[str]:

@@ -31,7 +31,7 @@ from sitrep.edit.updates import check_text
 from sitrep.edit.yaml_text import format_timestamp, message_lines, yaml_scalar
 from sitrep.load.discovery import discover, record_folder
 from sitrep.load.reader import read_record
-from sitrep.model.config import SitrepConfig
+from sitrep.model.config import Component, SitrepConfig
 from sitrep.model.diagnostics import Diagnostics
 from sitrep.model.exceptions import ImportRefused
 from sitrep.model.files import write_atomically
@@ -162,6 +162,9 @@ class SourceComponent:
     #: Not a component of the source but a stand-in (incidents that name none): the table proposes the
     #: portal's first component for it and says why in the comment.
     stand_in: bool = False
+    #: Deleted at the source (the history names it, the source's list of components no longer does): the
+    #: day to retire it on, the day after the last incident naming it. None when in service, or not known.
+    retired: date | None = None
 
 
 def propose_components(found: Iterable[SourceComponent], config: SitrepConfig) -> dict[str, str]:
@@ -189,6 +192,8 @@ def table_text(source: str, found: Sequence[SourceComponent], mapping: Mapping[s
     for comp in found:
         target = mapping[comp.key]
         note = "" if config.component(target) else "  (not in mkdocs.yml yet)"
+        if comp.retired is not None:
+            note += _deleted_note(source, comp, config.component(target))
         lines.append(f"{yaml_scalar(comp.key)}: {yaml_scalar(target)}  # {'; '.join(comp.names)}{note}")
     if any(not config.component(mapping[c.key]) for c in found):
         lines.append("# Each line marked 'not in mkdocs.yml yet': map it to one of mkdocs.yml's components "
@@ -197,6 +202,26 @@ def table_text(source: str, found: Sequence[SourceComponent], mapping: Mapping[s
                      f"{SOURCE_NAMES.get(source, source)} no longer shows gets 'retired: YYYY-MM-DD' too, the day it "
                      "was removed: its past incidents keep it, the status page does not show it.")
     return "\n".join(lines) + "\n"
+
+
+def _deleted_note(source: str, comp: SourceComponent, target: Component | None) -> str:
+    """The table's note on a component the source deleted: retire it (the day after its last incident)."""
+    day = comp.retired.isoformat() if comp.retired else "YYYY-MM-DD"
+    gone = f"  (deleted on {SOURCE_NAMES.get(source, source)}"
+    if target is None:
+        return f"{gone}: add it with 'retired: {day}')"
+    if target.retired is None:
+        return f"{gone}: give {target.id} 'retired: {day}' in mkdocs.yml, or map it to the one that took its place)"
+    return f"{gone}; retired in mkdocs.yml)"
+
+
+def retired_day(target: str, mapping: Mapping[str, str], found: Sequence[SourceComponent]) -> date | None:
+    """The day to retire the portal component ``target`` on: when every source component mapped to it was
+    deleted at the source, the latest of their days (None when one is in service, or none is known)."""
+    sources = [c for c in found if mapping.get(c.key) == target and not c.stand_in]
+    if not sources or any(c.retired is None for c in sources):
+        return None
+    return max(c.retired for c in sources if c.retired is not None)
 
 
 def read_table(path: Path) -> dict[str, str]:
@@ -227,10 +252,41 @@ def missing_components(mapping: Mapping[str, str], config: SitrepConfig,
             missing.setdefault(target, names.get(key, key))
     if not missing:
         return None
-    entries = "".join(f"        - id: {cid}\n          name: {yaml_scalar(name)}\n" for cid, name in missing.items())
+    entries = ""
+    for cid, name in missing.items():
+        day = retired_day(cid, mapping, found)
+        entries += f"        - id: {cid}\n          name: {yaml_scalar(name)}\n"
+        entries += f"          retired: {day.isoformat()}\n" if day else ""
+    deleted = any(retired_day(cid, mapping, found) for cid in missing)
     return ("these components are not in mkdocs.yml: add them under plugins: - sitrep: components: "
-            "(or map them to existing ones in the component table); one the status page no longer shows gets "
-            f"'retired: YYYY-MM-DD' too, the day it was removed:\n{entries}")
+            "(or map them to existing ones in the component table); "
+            + ("those deleted at the source have 'retired:' the day after their last incident, so their past "
+               "incidents stay and the status page does not show them" if deleted else
+               "one the status page no longer shows gets 'retired: YYYY-MM-DD' too, the day it was removed")
+            + f":\n{entries}")
+
+
+def deleted_in_service(mapping: Mapping[str, str], config: SitrepConfig, found: Sequence[SourceComponent],
+                       source: str) -> str | None:
+    """A message naming the components of mkdocs.yml in service that only stand for components the source
+    deleted (they would show 'Operational' for ever), with the 'retired:' line each needs; None if none."""
+    name = SOURCE_NAMES.get(source, source)
+    lines = []
+    for comp in config.components:
+        day = retired_day(comp.id, mapping, found)
+        if day is None or (comp.retired is not None and comp.retired >= day):
+            continue
+        gone = ", ".join(c.names[-1] if c.names else c.key for c in found if mapping.get(c.key) == comp.id)
+        fix = (f"add 'retired: {day.isoformat()}'" if comp.retired is None else
+               f"move 'retired: {comp.retired.isoformat()}' to {day.isoformat()}, after its last incident")
+        lines.append(f"  {comp.id} ({comp.name}): {fix} (deleted on {name}: {gone})")
+    if not lines:
+        return None
+    return (f"these components of mkdocs.yml stand only for components deleted on {name}, so the status page "
+            "would show them in service for ever (or their last incidents would come after their retirement): "
+            "retire each in mkdocs.yml (under plugins: - sitrep: components:, the day after its last incident; then "
+            "run sitrep sync), or map them in the component table to the component that took their place:\n"
+            + "\n".join(lines))
 
 
 def component_mapping(source: str, found: Sequence[SourceComponent], config: SitrepConfig,
@@ -259,6 +315,9 @@ def component_mapping(source: str, found: Sequence[SourceComponent], config: Sit
     missing = missing_components(mapping, config, found)
     if missing:
         raise ImportRefused(missing)
+    in_service = deleted_in_service(mapping, config, found, source)
+    if in_service:
+        raise ImportRefused(in_service)
     return mapping
 
 
