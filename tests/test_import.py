@@ -25,6 +25,7 @@ from click.testing import CliRunner, Result
 from sitrep.cli import main
 from sitrep.derive.uptime import uptime_days
 from sitrep.edit.importers.cstate import ADDED_RESOLUTION
+from sitrep.edit.importers.statuspage import source_components
 from tests.support.helpers_build import load, serve_handler, write_portal
 from tests.support.importdata import (
     CSTATE_SITE,
@@ -185,7 +186,11 @@ class _ManageAPI(http.server.BaseHTTPRequestHandler):
             return
         query = dict(p.split("=") for p in self.path.split("?", 1)[1].split("&"))
         n = int(query["page"])
-        body = json.dumps(self.pages[n - 1] if n <= len(self.pages) else []).encode()
+        if self.path.split("?")[0].endswith("/components"):  # the page's components now: all still there
+            items = [{"id": c.key, "name": c.names[-1]} for c in source_components(HISTORY) if not c.stand_in]
+            body = json.dumps(items if n == 1 else []).encode()
+        else:
+            body = json.dumps(self.pages[n - 1] if n <= len(self.pages) else []).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -214,7 +219,8 @@ def test_the_manage_api_is_read_page_by_page_with_the_key_from_the_environment(
     result = sitrep(other, "import", "statuspage", "--url", manage_api, "--components",
                     str(other / "components.yml"), env={"STATUSPAGE_API_KEY": "test-key"})
     assert result.exit_code == 0, result.output
-    assert [p.split("?")[1] for p, _ in _ManageAPI.seen] == [f"page={n}&per_page=100" for n in (1, 2, 3, 4)]
+    assert [p.rsplit("/", 1)[1] for p, _ in _ManageAPI.seen] == [
+        *(f"incidents?page={n}&per_page=100" for n in (1, 2, 3, 4)), "components?page=1&per_page=100"]
     assert "test-key" not in result.output
     assert files(other) == files(root)  # the same records as from the exported files
 

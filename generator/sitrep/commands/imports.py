@@ -59,8 +59,8 @@ def import_statuspage(mkdocs_yml: str, paths: tuple[Path, ...], url: str | None,
         raise Refused("give Statuspage JSON files or folders, or --url https://api.statuspage.io/v1/pages/PAGE_ID")
 
     def read(config: SitrepConfig) -> tuple[list[Any], Any]:
-        objects = statuspage.read_files(list(paths)) + (statuspage.fetch_manage_api(url) if url else [])
-        return (statuspage.source_components(objects),
+        objects, current = statuspage.read_source(list(paths), url)
+        return (statuspage.source_components(objects, current),
                 lambda mapping: statuspage.read_incidents(objects, mapping, config))
 
     _run_import(mkdocs_yml, "statuspage", read, table, dry_run)
