@@ -112,6 +112,10 @@ def test_a_receiver_that_never_answers_fails_its_channel_in_bounded_time_and_the
     ledger = json.loads((tmp_path / ".sitrep-notify" / "ledger.json").read_text(encoding="utf-8"))
     assert ledger["channels"]["team"]["incident/2026-03-10-checkout/declared"]["outcome"] == "sent"
     assert set(ledger["failing"]) == {"hung-hook", "hung-mail"}  # the next run retries them
+    # The advice fits a receiver that is down: wait (or give it more time), not skip the message for good.
+    advice = [line for line in done.stderr.splitlines() if "the next run retries it" in line]
+    assert len(advice) == 2 and all("did not answer in time" in line and "--skip" not in line for line in advice), (
+        done.stderr)
 
 
 @pytest.mark.usefixtures("loopback_only")

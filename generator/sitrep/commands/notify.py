@@ -80,11 +80,17 @@ def notify(mkdocs_yml: str, dry_run: bool, ledger_path: str | None, only: tuple[
         waiting = sum(o.action == "deferred" and o.channel == outcome.channel for o in report.outcomes)
         held = (f" holds back {waiting} later event(s) of the channel (they go out in order, after it);" if waiting
                 else " failed;")
-        click.echo(f"sitrep: notify: {outcome.channel}: {outcome.event.id}{held} the next run retries it. A wrong "
-                   "destination (a bad address, a revoked webhook): correct the channel's Apprise URL. A message "
-                   "that can never be "
-                   f"delivered: skip it with {skip_command(outcome.event.id)} (GitHub: Actions → Send "
-                   "notifications → Run workflow, skip: the event id); it is never sent", err=True)
+        if outcome.unanswered:  # down or overloaded: waiting is the cure, not skipping the message
+            advice = ("The receiver did not answer in time: it is down or overloaded. Nothing to change if it "
+                      "recovers; if it is slow but working, raise its time limits (?cto= and ?rto= on the "
+                      "channel's Apprise URL, notify.delivery_timeout in mkdocs.yml)")
+        else:
+            advice = ("A wrong destination (a bad address, a revoked webhook): correct the channel's Apprise URL. "
+                      "A message that can never be delivered: skip it with "
+                      f"{skip_command(outcome.event.id)} (GitHub: Actions → Send notifications → Run workflow, "
+                      "skip: the event id); it is never sent")
+        click.echo(f"sitrep: notify: {outcome.channel}: {outcome.event.id}{held} the next run retries it. {advice}",
+                   err=True)
     for problem in report.problems:
         click.echo(f"sitrep: warning: {problem}", err=True)
     verb = "would send" if dry_run else "sent"

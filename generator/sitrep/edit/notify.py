@@ -276,6 +276,8 @@ class Delivery:
 
     error: str | None
     accepted: tuple[str, ...] = ()
+    #: The failure was a receiver not answering in time (down or overloaded), not a refusal: retrying is the cure.
+    unanswered: bool = False
 
 
 #: Delivers one message to a channel's Apprise URLs, skipping the destinations in ``done`` (they accepted it in
@@ -460,7 +462,7 @@ def apprise_send(url: str, message: Message, done: frozenset[str], timeout: floa
         destinations = _destinations(url)
         if destinations is None:
             return Delivery("the value is not an Apprise URL Apprise can use (see https://appriseit.com/services/)")
-        failed = False
+        failed = unanswered = False
         for key, plugin in destinations:
             if key in accepted:
                 continue
@@ -481,9 +483,11 @@ def apprise_send(url: str, message: Message, done: frozenset[str], timeout: floa
                 continue
             failed = True
             if delivered is None:
+                unanswered = True
                 why.append(f"{plugin.service_name}: no answer within {timeout:g} s (notify.delivery_timeout), "
                            "given up.")
             elif "timed out" in " ".join(collect.warnings[said[0]:] + collect.reasons[said[1]:]).lower():
+                unanswered = True
                 why.append(f"{plugin.service_name}: no answer in time ({_limits(plugin)}; ?cto= and ?rto= on "
                            "the channel's URL change them).")
     finally:
@@ -492,7 +496,7 @@ def apprise_send(url: str, message: Message, done: frozenset[str], timeout: floa
         logger.setLevel(level)
     if not failed:
         return Delivery(None, tuple(accepted))
-    return Delivery(" ".join([*why, collect.explanation()]).strip() or "delivery failed", tuple(accepted))
+    return Delivery(" ".join([*why, collect.explanation()]).strip() or "delivery failed", tuple(accepted), unanswered)
 
 
 # --------------------------------------------------------------------------- the run
@@ -506,6 +510,8 @@ class Outcome:
     action: str  # sent | skipped | covered | expired | dropped | failed | deferred | would-send
     detail: str = ""
     message: Message | None = None
+    #: A failed delivery's receiver did not answer in time (see :class:`Delivery`).
+    unanswered: bool = False
 
 
 @dataclass
@@ -729,7 +735,8 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                     delivery = send(url, message, ledger.delivered_to(channel.name, event.id),
                                     settings.delivery_timeout.total_seconds())
                     if delivery.error is not None:
-                        report.outcomes.append(Outcome(channel.name, event, "failed", delivery.error, message))
+                        report.outcomes.append(Outcome(channel.name, event, "failed", delivery.error, message,
+                                                        delivery.unanswered))
                         # Who has it keeps it: the retry goes only to the destinations that did not take it.
                         ledger.record_partial(channel.name, event.id, delivery.accepted)
                         ledger.record_failure(channel.name, event.id, delivery.error, now)
