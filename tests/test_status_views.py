@@ -17,6 +17,7 @@ from sitrep.model.records import Incident
 from sitrep.model.vocabulary import status_label
 from sitrep.render.page import read_front_matter
 from sitrep.render.status_site import status_page
+from tests.support.bars import bar_days, day_tooltips
 from tests.support.portals import make_config, portal_of
 from tests.support.sitebuild import sample_site
 
@@ -136,13 +137,14 @@ def test_a_component_history_page_opens_with_its_status_uptime_and_feeds() -> No
     assert summary is not None and summary.find_previous("h1") is not None
     comp = summary.select_one("li.sr-component")
     assert comp.select_one(".sr-comp-status").get_text(strip=True) == "Partial outage"
-    assert len(comp.select("ol.sr-bar > li")) == 90
-    # The same bar and figures as on the status page (one macro), links resolved from this page's depth.
+    assert len(bar_days(comp.select_one("ol.sr-bar"))) == 90
+    # The same bar, figures and tooltips as on the status page (one macro), links resolved from this page's depth.
     on_home = home.select_one("#component-webhooks")
-    assert ([f.get_text() for f in comp.select(".sr-uptime > .sr-w")]
-            == [f.get_text() for f in on_home.select(".sr-uptime > .sr-w")])
-    assert ([li.get("class") for li in comp.select("ol.sr-bar > li")]
-            == [li.get("class") for li in on_home.select("ol.sr-bar > li")])
+    assert ([f.get_text() for f in comp.select(".sr-uptime > span")]
+            == [f.get_text() for f in on_home.select(".sr-uptime > span")])
+    assert bar_days(comp.select_one("ol.sr-bar")) == bar_days(on_home.select_one("ol.sr-bar"))
+    assert day_tooltips(str(page)) == day_tooltips(str(home), "#component-webhooks ol.sr-bar")
+    assert len(day_tooltips(str(page))) == len(comp.select("ol.sr-bar a")) > 0
     for day in comp.select("ol.sr-bar a"):
         assert (site / "history/component/webhooks" / day["href"] / "index.html").resolve().is_file()
     links = {a.get_text(): a["href"] for a in summary.select(".sr-comp-feeds a")}

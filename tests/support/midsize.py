@@ -32,8 +32,9 @@ GROUPS: dict[str, tuple[tuple[str, str], ...]] = {
     "Billing": (("payments", "Card payments"), ("invoicing", "Invoicing"), ("subscriptions", "Subscriptions"),
                 ("tax", "Tax calculation"), ("customer-portal", "Customer billing portal"),
                 ("metering", "Usage metering")),
-    "Notifications": (("email", "Email notifications"), ("sms", "SMS notifications"), ("push", "Push notifications"),
-                      ("in-app", "In-app messages"), ("digests", "Daily digests"), ("marketing-email", "Marketing email")),
+    "Notifications": (("email", "Email notifications"), ("sms", "SMS notifications"),
+                      ("push", "Push notifications"), ("in-app", "In-app messages"), ("digests", "Daily digests"),
+                      ("marketing-email", "Marketing email")),
     "Regions": (("us-east", "US East"), ("us-west", "US West"), ("eu-central", "EU Central"), ("eu-west", "EU West"),
                 ("ap-southeast", "Asia Pacific"), ("sa-east", "South America"), ("ca-central", "Canada")),
 }
@@ -90,7 +91,8 @@ def midsize_records(incidents: int = 30, days: int = 90) -> dict[str, str]:
         "SEV1", None)
     files["incidents/2026/2026-11-08-database-upgrade.md"] = (
         "---\nkind: maintenance\ntitle: Primary database upgrade\nscheduled_start: 2026-11-08T02:00:00Z\n"
-        "scheduled_end: 2026-11-08T04:00:00Z\ncomponents:\n  database: under_maintenance\n  replicas: under_maintenance\n"
+        "scheduled_end: 2026-11-08T04:00:00Z\ncomponents:\n  database: under_maintenance\n"
+        "  replicas: under_maintenance\n"
         "updates:\n  - at: 2026-10-25T10:00:00Z\n    status: scheduled\n    message: We will upgrade the primary "
         "database; writes pause for up to ten minutes.\n---\n")
     return files
