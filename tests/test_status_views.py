@@ -14,9 +14,11 @@ from bs4 import BeautifulSoup
 from sitrep.derive.state import portal_state
 from sitrep.model.config import Component
 from sitrep.model.records import Incident
-from sitrep.model.vocabulary import status_label
+from sitrep.model.vocabulary import COMPONENT_STATUSES, status_label
+from sitrep.render.icons import icon_file
 from sitrep.render.page import read_front_matter
 from sitrep.render.status_site import status_page
+from sitrep.render.templating import THEME_DIR
 from tests.support.bars import bar_days, day_tooltips
 from tests.support.portals import make_config, portal_of
 from tests.support.sitebuild import sample_site
@@ -166,3 +168,18 @@ def test_a_component_history_page_opens_with_its_status_uptime_and_feeds() -> No
     assert {link["href"] for link in other.select("head link[rel=alternate]")} == {
         "../../../history.atom", "../../../history.rss", "../../../updates.atom", "../../../updates.rss",
         "../../../components/database/history.atom", "../../../components/database/history.rss"}
+
+
+def test_the_stylesheet_draws_each_component_status_with_materials_icon() -> None:
+    """A component row's status icon is drawn by sitrep.css from its status class (40 rows would repeat an
+    inline SVG 40 times): for every status, the icon ``icons.ICONS`` names, from Material's own file."""
+    css = (THEME_DIR / "assets" / "sitrep" / "sitrep.css").read_text(encoding="utf-8")
+    for status in COMPONENT_STATUSES:
+        svg = icon_file(status).read_text(encoding="utf-8").strip()
+        rule = f".sr-component.sr-{status} {{ --sr-icon: url('data:image/svg+xml;charset=utf-8,{svg}'); }}"
+        assert rule in css, f"sitrep.css should hold, for {status}:\n{rule}"
+    # The row carries no inline SVG of its own: its status is the text beside the drawn icon.
+    outage = record(id="2026-02-10-web-down", title="Website down", components={"web": "partial_outage"})
+    _, page = status_at(NOW, outage)
+    assert page.select("li.sr-component svg") == []
+    assert page.select_one("#component-web .sr-comp-status").get_text() == "Partial outage"
