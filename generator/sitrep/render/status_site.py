@@ -239,7 +239,6 @@ def status_page(state: PortalState) -> Page:
         titles=title_index(c for g in groups for c in g["components"]),
         bar_start=next((b["start"] for b in bars.values()), None),
         axis=bar_axis(config.uptime_days),
-        days=config.uptime_days,
         windows=windows_view(state),
         active=[incident_view(i, state, root) for i in most_severe_first(active, state)],
         # Under way (in progress, verifying) beside the incidents, as Statuspage shows it; ahead, below them.
