@@ -227,6 +227,7 @@ def test_forty_components_look_the_same_without_javascript_and_fit_a_phone(brows
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("midsize", ["a quarter"], indirect=True)
 def test_a_link_to_a_component_in_a_folded_group_unfolds_it(browser, midsize_url: str) -> None:
     """Its history page links "On the status page" to ``#component-<id>``: the visitor lands on it, shown."""
     with visitor_page(browser, midsize_url, width=1280) as pg:

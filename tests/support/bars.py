@@ -22,7 +22,8 @@ DAY_CLASSES = ("d", "p", "m", "n")
 
 def bar_days(bar: Tag) -> list[str]:
     """Each day of a built bar, oldest first, by its class ("" for operational, "d", "p", "m" or "n" for
-    no data), a run of N days counted N times as sitrep.js splits it."""
+    no data), a run of N days counted N times as sitrep.js splits it. Parse the page with lxml, which
+    closes a cell's optional ``</li>`` as browsers do."""
     days = []
     for cell in bar.find_all("li", recursive=False):
         run = re.fullmatch(r"--k:(\d+)", cell.get("style", "--k:1"))

@@ -15,7 +15,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from sitrep.derive.state import PortalState
-from sitrep.derive.uptime import NO_DATA, SHORTER_WINDOWS, Day, bar_windows
+from sitrep.derive.uptime import NO_DATA, SHORTER_WINDOWS, Day
 from sitrep.model.config import Component, SitrepConfig, by_group
 from sitrep.model.formatting import day_label, month_label
 from sitrep.model.records import Incident
@@ -123,10 +123,11 @@ CELL_CLASS = {"operational": "", "degraded_performance": "d", "partial_outage": 
 
 
 def windows_view(state: PortalState) -> list[dict[str, Any]]:
-    """The bars' windows for the legend (the same for every component), widest screen first: sitrep.css
-    shows the first window on a wide screen, the second of three on a mid-sized one, the last on a narrow
-    one (:func:`~sitrep.derive.uptime.bar_windows`)."""
-    return [{"days": n} for n in bar_windows(state.portal.config.uptime_days)]
+    """The bars' windows for the legend (the same for every component: those the state computed figures
+    for), widest screen first: sitrep.css shows the first window on a wide screen, the second of three on
+    a mid-sized one, the last on a narrow one."""
+    bar = next(iter(state.uptime.values()), None)
+    return [{"days": n} for n in (bar.window_percent if bar else (state.portal.config.uptime_days,))]
 
 
 def bar_axis(days: int) -> list[tuple[str, int]]:
