@@ -81,7 +81,8 @@ _FOCUSED = """() => {
   const el = document.activeElement;
   const bar = el.closest('ol.sr-bar');
   return {bar: bar ? bar.closest('li.sr-component').id : null, text: el.innerText.trim().slice(0, 60),
-          name: el.getAttribute('aria-label') || el.innerText.trim()};
+          name: el.getAttribute('aria-label') || el.innerText.trim(),
+          folded: el.matches('details.sr-group > summary') ? !el.parentNode.open : null};
 }"""
 
 
@@ -93,9 +94,13 @@ def test_each_uptime_bar_is_one_tab_stop_on_the_way_to_the_history(browser, base
         for _ in range(120):
             pg.keyboard.press("Tab")
             stops.append(pg.evaluate(_FOCUSED))
+            if stops[-1]["folded"]:  # a folded group's summary: Enter unfolds it, as for any disclosure
+                pg.keyboard.press("Enter")
             if stops[-1]["text"] == "Incident history":
                 break
         assert stops[-1]["text"] == "Incident history", "Tab reaches the incident history"
+        # Each group's summary is one stop (two of the three folded: all their components are operational).
+        assert [s["folded"] for s in stops if s["folded"] is not None] == [True, True, False]
         bars = [s["bar"] for s in stops if s["bar"]]
         assert len(bars) == len(set(bars)) == 9, "each component's bar is one Tab stop"
         assert len(stops) < 50, f"{len(stops)} Tab stops before the incident history"
@@ -204,7 +209,10 @@ def test_uptime_figure_and_legend_match_the_days_shown(browser, base_url, width,
         bar = pg.locator("#component-webhooks")
         assert bar.locator("ol.sr-bar > li:visible").count() == days
         assert f"last {days} days" in pg.locator(".sr-legend").inner_text()
-        assert bar.locator(".sr-since").inner_text() == f"{days} days ago"
+        # The words at the bar's ends, which the stylesheet writes (the same for every bar).
+        foot = bar.locator(".sr-bar-foot")
+        assert foot.evaluate("p => getComputedStyle(p, '::before').content") == f'"{days} days ago"'
+        assert foot.evaluate("p => getComputedStyle(p, '::after').content") == '"Today"'
         figure = bar.locator(".sr-uptime").inner_text()
         # The figure of the days on screen: webhooks' 30 days hold today's open partial outage,
         # so the 30-day figure is lower than the 90-day one.
@@ -223,6 +231,8 @@ def _bar_names(pg) -> dict[str, str]:
 def test_a_screen_reader_names_each_bar_by_the_days_on_screen(browser, base_url, width, days) -> None:
     with visitor_page(browser, base_url, width=width) as pg:
         pg.goto(base_url)
+        assert len(_bar_names(pg)) == 3, "a folded group's bars are out of the way until it is unfolded"
+        pg.evaluate("document.querySelectorAll('details.sr-group').forEach(d => { d.open = true; })")
         names = _bar_names(pg)
         assert len(names) == 9
         assert names["Webhooks & integrations"] == f"Webhooks & integrations Uptime over the last {days} days"

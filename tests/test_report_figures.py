@@ -378,7 +378,7 @@ def test_status_page_uptime_figures(site: Path) -> None:
     # API 216 min -> 99.832% -> 99.83%; web 78 min -> 99.93%; database 75 min -> 99.94%.
     figures = {}
     for item in s.select("li.sr-component"):
-        figures[item["id"].removeprefix("component-")] = item.select_one(".sr-uptime .sr-w").get_text(strip=True)
+        figures[item["id"].removeprefix("component-")] = item.select_one(".sr-uptime > span").get_text(strip=True)
     assert figures == {"web": "99.93% uptime", "api": "99.83% uptime", "db": "99.94% uptime",
                        "email": "100.00% uptime"}
     tips = " | ".join(day_tooltips((site / "index.html").read_text(encoding="utf-8")))

@@ -571,7 +571,7 @@ def test_status_page_uptime_over_its_90_days(site: Path) -> None:
     # The bar's 90 days: Jul 8 00:00 to now, 89.5 days. The API had no outage; the web app 45 weighted min.
     # Legacy FTP is retired: not on the status page.
     s = page(site, "")
-    figures = {li["id"].removeprefix("component-"): li.select_one(".sr-uptime .sr-w").get_text(strip=True)
+    figures = {li["id"].removeprefix("component-"): li.select_one(".sr-uptime > span").get_text(strip=True)
                for li in s.select("li.sr-component")}
     web = 100 * (1 - 45 * 60 / seconds(NOW - t("2026-07-08T00:00")))
     assert figures == {"api": "100.00% uptime", "web": f"{math.floor(web * 100) / 100:.2f}% uptime"}

@@ -9,6 +9,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
+from tests.support.bars import bar_days, page_titles
 from tests.support.sitebuild import sample_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sample-site")]
@@ -44,30 +45,50 @@ def test_components_grouped_with_status_text_and_90_day_bars() -> None:
     webhooks = page.select_one("#component-webhooks")
     assert "Partial outage" in webhooks.select_one(".sr-comp-status").get_text()
     for comp in comps:
-        assert len(comp.select("ol.sr-bar > li")) == 90
-        # One figure per window the bar is shown over (90, 60 and 30 days, by screen width).
-        figures = [f.get_text() for f in comp.select(".sr-uptime > .sr-w")]
-        assert len(figures) == 3 and all(re.fullmatch(r"\d{1,3}\.\d\d% uptime", f) for f in figures)
+        assert len(bar_days(comp.select_one("ol.sr-bar"))) == 90
+        # One figure per window the bar is shown over (90, 60 and 30 days, by screen width), or one for
+        # all of them when they are the same.
+        figures = [f.get_text() for f in comp.select(".sr-uptime > span")]
+        assert len(figures) in (1, 3) and all(re.fullmatch(r"\d{1,3}\.\d\d% uptime", f) for f in figures)
+    assert {len(comp.select(".sr-uptime > span")) for comp in comps} == {1, 3}
+
+
+def test_groups_fold_away_unless_a_component_is_in_trouble() -> None:
+    """As on Statuspage: each group is a native disclosure (no script needed), whose summary says its
+    worst status; the one holding the sample's partial outage starts open."""
+    page = soup("index.html")
+    groups = page.select("details.sr-group")
+    summaries = {g.select_one("summary .sr-group-name > span").get_text(): (
+        g.has_attr("open"), g.select_one("summary .sr-comp-status").get_text(strip=True),
+        g.select_one(".sr-group-count").get_text()) for g in groups}
+    assert summaries == {"Core platform": (False, "Operational", "3 components"),
+                         "Data": (False, "Operational", "3 components"),
+                         "Integrations": (True, "Partial outage", "3 components")}
+    for group in groups:  # named by the group's name for a screen reader, which hears its components as one group
+        assert page.find(id=group["aria-labelledby"]).get_text() in summaries
+        assert len(group.select("li.sr-component")) == 3
 
 
 def test_marked_days_link_to_their_day_page_named_by_date_and_titles() -> None:
-    """Without JavaScript a marked day is a link named by its date and its incidents' titles; the bar
-    lists each linked day's incident count and uptime, from which sitrep.js makes the tooltip
-    (``test_browser.py``)."""
+    """Without JavaScript a marked day is a link named by its date; the bar lists each linked day's
+    incident count, uptime and the places of its incidents' titles in the page's list of them (each
+    title once), from which sitrep.js makes the tooltip (``test_browser.py``)."""
     page = soup("index.html")
+    titles = page_titles(page)
+    assert titles and len(set(titles)) == len(titles)
     for bar in page.select("ol.sr-bar"):
         marked = bar.select("li > a")
         figures = bar["data-u"].split(",") if marked else []
         assert len(figures) == len(marked)
         for link, figure in zip(marked, figures, strict=True):
             day = re.fullmatch(r"history/day/(\d{4}-\d\d-\d\d)/", link["href"]).group(1)
-            count, uptime = figure.split(" ")
+            count, uptime, places = figure.split(" ")
             assert int(count) >= 1 and re.fullmatch(r"\d{1,3}\.\d\d%", uptime)
-            date, *named = [s.strip() for s in link.stripped_strings]
-            assert date == datetime.date.fromisoformat(day).strftime("%b %-d, %Y")
-            # The day page lists (at least) the incidents the link names.
+            assert link.get_text() == datetime.date.fromisoformat(day).strftime("%b %-d, %Y")
+            # The day page lists (at least) the incidents the tooltip names.
+            named = [titles[int(k)] for k in places.split(".")]
             day_page = soup(f"history/day/{day}/index.html").get_text()
-            assert named and all(n[:40] in day_page for n in named if not n.startswith("and "))
+            assert named and all(n[:40] in day_page for n in named)
 
 
 def test_active_incident_shows_updates_newest_first_and_next_update_due() -> None:

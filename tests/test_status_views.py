@@ -14,9 +14,12 @@ from bs4 import BeautifulSoup
 from sitrep.derive.state import portal_state
 from sitrep.model.config import Component
 from sitrep.model.records import Incident
-from sitrep.model.vocabulary import status_label
+from sitrep.model.vocabulary import COMPONENT_STATUSES, status_label
+from sitrep.render.icons import icon_file
 from sitrep.render.page import read_front_matter
 from sitrep.render.status_site import status_page
+from sitrep.render.templating import THEME_DIR
+from tests.support.bars import bar_days, day_tooltips
 from tests.support.portals import make_config, portal_of
 from tests.support.sitebuild import sample_site
 
@@ -136,13 +139,14 @@ def test_a_component_history_page_opens_with_its_status_uptime_and_feeds() -> No
     assert summary is not None and summary.find_previous("h1") is not None
     comp = summary.select_one("li.sr-component")
     assert comp.select_one(".sr-comp-status").get_text(strip=True) == "Partial outage"
-    assert len(comp.select("ol.sr-bar > li")) == 90
-    # The same bar and figures as on the status page (one macro), links resolved from this page's depth.
+    assert len(bar_days(comp.select_one("ol.sr-bar"))) == 90
+    # The same bar, figures and tooltips as on the status page (one macro), links resolved from this page's depth.
     on_home = home.select_one("#component-webhooks")
-    assert ([f.get_text() for f in comp.select(".sr-uptime > .sr-w")]
-            == [f.get_text() for f in on_home.select(".sr-uptime > .sr-w")])
-    assert ([li.get("class") for li in comp.select("ol.sr-bar > li")]
-            == [li.get("class") for li in on_home.select("ol.sr-bar > li")])
+    assert ([f.get_text() for f in comp.select(".sr-uptime > span")]
+            == [f.get_text() for f in on_home.select(".sr-uptime > span")])
+    assert bar_days(comp.select_one("ol.sr-bar")) == bar_days(on_home.select_one("ol.sr-bar"))
+    assert day_tooltips(str(page)) == day_tooltips(str(home), "#component-webhooks ol.sr-bar")
+    assert len(day_tooltips(str(page))) == len(comp.select("ol.sr-bar a")) > 0
     for day in comp.select("ol.sr-bar a"):
         assert (site / "history/component/webhooks" / day["href"] / "index.html").resolve().is_file()
     links = {a.get_text(): a["href"] for a in summary.select(".sr-comp-feeds a")}
@@ -164,3 +168,18 @@ def test_a_component_history_page_opens_with_its_status_uptime_and_feeds() -> No
     assert {link["href"] for link in other.select("head link[rel=alternate]")} == {
         "../../../history.atom", "../../../history.rss", "../../../updates.atom", "../../../updates.rss",
         "../../../components/database/history.atom", "../../../components/database/history.rss"}
+
+
+def test_the_stylesheet_draws_each_component_status_with_materials_icon() -> None:
+    """A component row's status icon is drawn by sitrep.css from its status class (40 rows would repeat an
+    inline SVG 40 times): for every status, the icon ``icons.ICONS`` names, from Material's own file."""
+    css = (THEME_DIR / "assets" / "sitrep" / "sitrep.css").read_text(encoding="utf-8")
+    for status in COMPONENT_STATUSES:
+        svg = icon_file(status).read_text(encoding="utf-8").strip()
+        rule = f".sr-component.sr-{status} {{ --sr-icon: url('data:image/svg+xml;charset=utf-8,{svg}'); }}"
+        assert rule in css, f"sitrep.css should hold, for {status}:\n{rule}"
+    # The row carries no inline SVG of its own: its status is the text beside the drawn icon.
+    outage = record(id="2026-02-10-web-down", title="Website down", components={"web": "partial_outage"})
+    _, page = status_at(NOW, outage)
+    assert page.select("li.sr-component svg") == []
+    assert page.select_one("#component-web .sr-comp-status").get_text() == "Partial outage"

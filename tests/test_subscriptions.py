@@ -40,10 +40,14 @@ def test_each_component_has_a_maintenance_calendar(tmp_path: Path) -> None:
 
 
 def test_the_status_page_lists_the_subscriptions_and_the_banner_script(tmp_path: Path) -> None:
-    status = site_bytes(write_portal(tmp_path, SMALL_PORTAL))["index.md"].decode()
+    files = site_bytes(write_portal(tmp_path, SMALL_PORTAL))
+    status = files["index.md"].decode()
+    # One component's feeds and calendar are on its history page, which the Subscribe box links.
     for component in ("web-app", "publishing-api", "database"):
+        assert f'href="history/component/{component}/"' in status
+        history = files[f"history/component/{component}/index.md"].decode()
         for name in ("history.atom", "history.rss", "maintenance.ics"):
-            assert f'href="components/{component}/{name}"' in status
+            assert f'href="../../../components/{component}/{name}"' in history
     assert "https://status.test.example/embed.js" in status
 
 

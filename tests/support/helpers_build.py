@@ -174,11 +174,13 @@ def write_portal(root: Path, files: Mapping[str, str | bytes] | None = None, *,
                  components: Iterable[tuple[str, ...]] = DEFAULT_COMPONENTS,
                  options: Mapping[str, Any] | None = None, site_name: str = "Test Status",
                  site_url: str = "https://status.test.example/", search: bool = True,
-                 component_fields: Mapping[str, Mapping[str, str]] | None = None) -> Path:
+                 component_fields: Mapping[str, Mapping[str, str]] | None = None,
+                 theme: Mapping[str, Any] | None = None) -> Path:
     """A portal MkDocs can build: mkdocs.yml (Material; the plugin adds its theme), docs/, records.
 
     Each component is (id, name) or (id, name, the YYYY-MM-DD day it was retired); ``component_fields``:
-    more settings of some components, by id (``{"db": {"group": "Data"}}``).
+    more settings of some components, by id (``{"db": {"group": "Data"}}``); ``theme``: more settings of
+    the theme (``{"features": [...], "palette": [...]}``).
     """
     root.mkdir(parents=True, exist_ok=True)
     comps = "".join(f"        - id: {cid}\n          name: {yaml_str(name)}\n"
@@ -195,7 +197,8 @@ def write_portal(root: Path, files: Mapping[str, str | bytes] | None = None, *,
         "  name: material\n"
         "  font: false\n"
         "  language: en\n"
-        "markdown_extensions:\n"
+        + "".join(f"  {key}: {json.dumps(value)}\n" for key, value in (theme or {}).items())
+        + "markdown_extensions:\n"
         "  - admonition\n  - attr_list\n  - md_in_html\n  - tables\n"
         "  - toc:\n      permalink: true\n"
         "  - pymdownx.superfences\n  - pymdownx.details\n"

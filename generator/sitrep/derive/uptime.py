@@ -167,6 +167,12 @@ def uptime_days(portal: Portal, component: str, now: datetime, days: int) -> tup
     return bar.days, bar.percent[days]
 
 
+def bar_windows(days: int) -> tuple[int, ...]:
+    """The windows a bar of ``days`` days has a figure for, longest first: all its days, then each of
+    :data:`SHORTER_WINDOWS` shorter than it (what a narrower screen shows)."""
+    return (days, *(n for n in SHORTER_WINDOWS if n < days))
+
+
 def uptime_bars(portal: Portal, components: Iterable[str], now: datetime, days: int) -> dict[str, Bar]:
     """The uptime bars of several components over the last ``days`` days, the records acting in it selected once.
 
@@ -195,9 +201,8 @@ def _component_days(intervals: list[Interval], since: date | None, first: date, 
         impact = worst(iv.impact for iv in todays)
         ids = tuple(dict.fromkeys(iv.incident_id for iv in sorted(todays, key=lambda iv: iv.start)))
         cells.append(Day(d, impact, ids, downtime(todays, s, e), uptime_percent(todays, s, e)))
-    windows = (days, *(n for n in SHORTER_WINDOWS if n < days))
     return Bar(cells, {n: _window_percent(intervals, since, today - timedelta(days=n - 1), today, now)
-                       for n in windows})
+                       for n in bar_windows(days)})
 
 
 def _window_percent(intervals: list[Interval], since: date | None, first: date, today: date,

@@ -48,6 +48,12 @@ def _icons_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "templates" / ".icons"
 
 
+def icon_file(kind: str) -> Path:
+    """Material's SVG file of the icon for a status, impact or link kind (sitrep.css draws the component
+    statuses' from these files' text, see ``tests/test_status_views.py``)."""
+    return _icons_dir() / f"{ICONS.get(kind, ICONS['none'])}.svg"
+
+
 def _symbol_id(name: str) -> str:
     return "sr-i-" + name
 

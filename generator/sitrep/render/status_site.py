@@ -15,7 +15,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from sitrep.derive.state import PortalState
-from sitrep.derive.uptime import NO_DATA, SHORTER_WINDOWS
+from sitrep.derive.uptime import NO_DATA, SHORTER_WINDOWS, Day
 from sitrep.model.config import Component, SitrepConfig, by_group
 from sitrep.model.formatting import day_label, month_label
 from sitrep.model.records import Incident
@@ -112,21 +112,46 @@ MAX_LINKED_DAYS = 150
 MAX_DAYS_WITH_TITLES = 100
 
 
-#: The screen widths of sitrep.css, widest first, and the most days an uptime bar shows at each
-#: (all of them on a wide screen).
-BAR_WIDTHS: tuple[tuple[str, int | None], ...] = (("wide", None), *zip(("mid", "narrow"), SHORTER_WINDOWS, strict=True))
+#: The screen widths of sitrep.css narrower than the widest, and the most days an uptime bar shows at
+#: each: a bar's first day shown at such a width carries the width's name as a class (sitrep.css hides
+#: the days before it); each window's figure is found by its place in the list (see :func:`bar_windows`).
+NARROWER_WIDTHS: tuple[tuple[str, int], ...] = tuple(zip(("mid", "narrow"), SHORTER_WINDOWS, strict=True))
 
-
-def _shown_at(window: int, days: int) -> str:
-    """The classes (``sr-at-wide`` ...) of the screen widths at which a bar of ``days`` days shows ``window`` days."""
-    return " ".join(f"sr-at-{name}" for name, limit in BAR_WIDTHS if min(days, limit or days) == window)
+#: A day's class in an uptime bar (sitrep.js and sitrep.css read them): none for an operational day.
+CELL_CLASS = {"operational": "", "degraded_performance": "d", "partial_outage": "p", "major_outage": "m",
+              NO_DATA: "n"}
 
 
 def windows_view(state: PortalState) -> list[dict[str, Any]]:
-    """The bars' windows for the legend: days and the widths showing them (the same for every component)."""
-    days = state.portal.config.uptime_days
-    lengths = (days, *(n for n in SHORTER_WINDOWS if n < days))
-    return [{"days": n, "shown_at": _shown_at(n, days)} for n in lengths]
+    """The bars' windows for the legend (the same for every component: those the state computed figures
+    for), widest screen first: sitrep.css shows the first window on a wide screen, the second of three on
+    a mid-sized one, the last on a narrow one."""
+    bar = next(iter(state.uptime.values()), None)
+    return [{"days": n} for n in (bar.window_percent if bar else (state.portal.config.uptime_days,))]
+
+
+def bar_axis(days: int) -> list[tuple[str, int]]:
+    """Each screen width (sitrep.css) and the days a bar of ``days`` days shows at it, widest first."""
+    return [("wide", days), *((name, min(days, n)) for name, n in NARROWER_WIDTHS)]
+
+
+def _bar_items(cells: list[Day], linked: set[date], titles: Mapping[str, str]) -> list[dict[str, Any]]:
+    """An uptime bar's markup items, oldest first: each linked day on its own, other days of the same class
+    in runs (``days``: how many; sitrep.js splits a run into its days, sitrep.css draws it as that many),
+    a run never crossing the first day a narrower screen shows (``zone``: that screen's name)."""
+    zones = {len(cells) - n: name for name, n in NARROWER_WIDTHS if n < len(cells)}
+    items: list[dict[str, Any]] = []
+    for k, c in enumerate(cells):
+        cls = CELL_CLASS.get(c.impact, "")
+        if c.day in linked:
+            items.append({"cls": cls, "zone": zones.get(k), "days": 1, "day": c.day.isoformat(),
+                          "label": day_label(c.day), "count": len(c.incident_ids), "uptime": c.uptime,
+                          "titles": [titles[i] for i in c.incident_ids if i in titles][:3]})
+        elif items and k not in zones and items[-1]["day"] is None and items[-1]["cls"] == cls:
+            items[-1]["days"] += 1
+        else:
+            items.append({"cls": cls, "zone": zones.get(k), "days": 1, "day": None})
+    return items
 
 
 def _bars(state: PortalState) -> dict[str, dict[str, Any]]:
@@ -139,20 +164,27 @@ def _bars(state: PortalState) -> dict[str, dict[str, Any]]:
     titles = {i.id: i.title for i in portal.incidents} if titles_ok else {}
     bars = {}
     for cid, (cells, windows) in computed.items():
-        recent_marked = [c.day for c in reversed(cells) if c.incident_ids][:per_component]
-        linked = set(recent_marked)
+        linked = set([c.day for c in reversed(cells) if c.incident_ids][:per_component])
+        items = _bar_items(cells, linked, titles)
         bars[cid] = {
-            # the whole bar's window, then each shorter one a narrower screen shows
-            "windows": [{"days": n, "uptime": percent, "shown_at": _shown_at(n, max(windows))}
-                        for n, percent in windows.items()],
-            "cells": [
-                {"day": c.day.isoformat(), "label": day_label(c.day), "impact": c.impact, "uptime": c.uptime,
-                 "no_data": c.impact == NO_DATA, "count": len(c.incident_ids), "linked": c.day in linked,
-                 "titles": [titles[i] for i in c.incident_ids if i in titles][:3]}
-                for c in cells
-            ],
+            # the whole bar's window, then each shorter one a narrower screen shows (bar_windows)
+            "windows": [{"days": n, "uptime": percent} for n, percent in windows.items()],
+            "start": cells[0].day.isoformat() if cells else None,
+            "items": items,
+            "linked": [i for i in items if i["day"]],
         }
     return bars
+
+
+def title_index(components: Iterable[Mapping[str, Any]]) -> dict[str, int]:
+    """The incident titles the linked days of the components' bars name, each once, in order of first use
+    -> its place: a page lists them once and each linked day refers to its titles by place."""
+    index: dict[str, int] = {}
+    for comp in components:
+        for day in comp["linked"]:
+            for title in day["titles"]:
+                index.setdefault(title, len(index))
+    return index
 
 
 def day_pages(state: PortalState, days: int) -> Iterable[Page]:
@@ -197,14 +229,17 @@ def status_page(state: PortalState) -> Page:
     recent.sort(key=lambda i: (i.start, i.id), reverse=True)
     shown = recent[:10]
     root = ""
+    groups = _groups(state, bars)
     text = front_matter(title="Status", html_title=status_page_title(overall.worst, config.site_name),
                         template="sitrep-status.html", hide=["navigation", "toc"], search={"exclude": True})
     text += render(
         "status/status.md.j2",
         site_name=config.site_name,
         overall=overall,
-        groups=_groups(state, bars),
-        days=config.uptime_days,
+        groups=groups,
+        titles=title_index(c for g in groups for c in g["components"]),
+        bar_start=next((b["start"] for b in bars.values()), None),
+        axis=bar_axis(config.uptime_days),
         windows=windows_view(state),
         active=[incident_view(i, state, root) for i in most_severe_first(active, state)],
         # Under way (in progress, verifying) beside the incidents, as Statuspage shows it; ahead, below them.
@@ -233,11 +268,10 @@ def most_severe_first(incidents: Iterable[Incident], state: PortalState) -> list
 
 
 def subscriptions(components: Iterable[Component], root: str) -> list[dict[str, str]]:
-    """Per-component feeds and calendar of the listed ``components``, for the status page's Subscribe control."""
+    """The listed ``components``' history pages, for the status page's Subscribe control: each page offers its
+    component's own feeds and calendar (a list of three links for each of 40 components outweighed the rows)."""
     return [{"id": comp.id, "name": comp.name,
-             "atom": root + urls.component_file(comp.id, urls.HISTORY_FEEDS["atom"]),
-             "rss": root + urls.component_file(comp.id, urls.HISTORY_FEEDS["rss"]),
-             "ics": root + urls.component_file(comp.id, urls.CALENDAR_FILE)}
+             "history": urls.link(urls.listing_page(urls.folder(urls.HISTORY, "component", comp.id)), root)}
             for comp in components]
 
 
@@ -374,6 +408,7 @@ def _component_summaries(state: PortalState) -> dict[str, Callable[[str], Markup
     retired_macro = template_macro("status/history_parts.html.j2", "retired_summary")
     config = state.portal.config
     bars = _bars(state)
+    axis = bar_axis(config.uptime_days)
     summaries = {}
     for comp in config.components:
         if comp.id in state.retired:
@@ -384,7 +419,7 @@ def _component_summaries(state: PortalState) -> dict[str, Callable[[str], Markup
             continue
         view = component_view(state, comp, bars)
         summaries[urls.folder(urls.HISTORY, "component", comp.id)] = functools.partial(
-            lambda view, root: macro(view, config.uptime_days, root, state.now), view)
+            lambda view, root: macro(view, title_index([view]), axis, root, state.now), view)
     return summaries
 
 

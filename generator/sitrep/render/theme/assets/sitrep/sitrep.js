@@ -44,48 +44,72 @@
   if (ages.length) { showAges(); setInterval(showAges, 60000); }
   // The uptime bars: each is one Tab stop; the arrow keys, Home and End move between its days (the
   // WAI-ARIA toolbar pattern's roving tabindex), and the focused day shows its tooltip, which is also
-  // its accessible name. The build writes each day as small as it can (a status page has up to 810):
-  // a linked day is a link named by its date (then the titles of its incidents, one per line), and the
-  // bar's data-u lists the incident count and uptime of each linked day in order; another day is a
-  // coloured cell. The tooltips of linked days are made when the page loads, that of another day when
-  // it is first hovered or focused.
+  // its accessible name. The build writes each bar as small as it can (a status page has up to 40): a
+  // run of days alike is one cell of N days (style --k), split here into its days; a linked day is a
+  // link named by its date, and the bar's data-u lists the incident count, uptime and the places of its
+  // incidents' titles (in the page's #sr-titles) of each linked day in order; another day is a
+  // coloured cell. What all bars share (their first day, a whole day's uptime) is on an ancestor. The
+  // tooltips of linked days are made when the page loads, that of another day when it is first hovered
+  // or focused.
   var IMPACTS = { o: "Operational", d: "Degraded performance", p: "Partial outage", m: "Major outage" };
+  var titles = document.getElementById("sr-titles");
+  titles = titles ? Array.prototype.map.call(titles.content.children, function (li) { return li.textContent; }) : [];
   var dayFormat;
   try { dayFormat = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeZone: "UTC" }); } catch (e) { dayFormat = null; }
   function impactOf(cell) {
     // Material's focus-visible polyfill adds classes of its own: look for ours only.
     return ["o", "d", "p", "m"].filter(function (c) { return cell.classList.contains(c); })[0];
   }
-  // A linked day's tooltip: its date and the titles from the link, its figures ("2 72.33%": incidents,
-  // uptime) from the bar's list.
+  function scopeOf(bar) { return bar.closest("[data-start]"); }
+  // A run of N days becomes N cells of its class (the first keeps the class naming the width it starts).
+  function splitRuns(bar) {
+    bar.querySelectorAll(":scope > li[style]").forEach(function (run) {
+      var days = parseInt(run.style.getPropertyValue("--k"), 10) || 1;
+      run.removeAttribute("style");
+      var cls = run.classList.contains("n") ? "n" : (impactOf(run) || "");
+      var cells = [];
+      for (var k = 1; k < days; k++) {
+        var cell = document.createElement("li");
+        if (cls) { cell.className = cls; }
+        cells.push(cell);
+      }
+      run.after.apply(run, cells);
+    });
+  }
+  // A linked day's tooltip: its date from the link, its figures ("2 72.33% 4.7": incidents, uptime,
+  // titles' places) from the bar's list.
   function addLinkTip(link, figures) {
     var tip = document.createElement("span");
     tip.className = "sr-tip";
     tip.setAttribute("role", "tooltip");
     var date = document.createElement("b");
-    date.textContent = link.firstChild.textContent;
-    link.firstChild.remove();
+    date.textContent = link.textContent;
+    link.textContent = "";
     var count = Number(figures[0]);
     tip.append(date, " · " + IMPACTS[impactOf(link.parentNode)] + " · " + count +
                (count === 1 ? " incident" : " incidents") + " · " + figures[1] + " uptime");
-    tip.append.apply(tip, Array.prototype.slice.call(link.childNodes));  // <br> and a title, each
+    var named = figures[2] ? figures[2].split(".") : [];
+    named.forEach(function (k) { tip.append(document.createElement("br"), titles[Number(k)] || ""); });
+    if (named.length && count > named.length) {
+      tip.append(document.createElement("br"), "and " + (count - named.length) + " more");
+    }
     link.append(tip);
   }
   function addTip(cell) {
     var bar = cell.parentNode;
-    if (cell.firstChild || !bar.dataset.start) { return; }
+    var scope = scopeOf(bar);
+    if (cell.firstChild || !scope) { return; }
     var tip = document.createElement("span");
     tip.className = "sr-tip";
     tip.setAttribute("role", "tooltip");
     var date = document.createElement("b");
     var impact = impactOf(cell);
     var i = Array.prototype.indexOf.call(bar.children, cell);
-    var day = new Date(new Date(bar.dataset.start + "T00:00:00Z").getTime() + i * 86400000);
+    var day = new Date(new Date(scope.dataset.start + "T00:00:00Z").getTime() + i * 86400000);
     date.textContent = dayFormat ? dayFormat.format(day) : day.toISOString().slice(0, 10);
     tip.append(date, cell.classList.contains("n") ? " · No data"
       : impact ? " · " + IMPACTS[impact] + " · see the incident history"
-      : " · No incidents · " + bar.dataset.fullDay + " uptime");
-    cell.removeAttribute("title");
+      : " · No incidents · " + scope.dataset.fullDay + " uptime");
     cell.append(tip);
     cell.setAttribute("aria-label", tip.textContent);
   }
@@ -99,7 +123,9 @@
     target.tabIndex = 0;
     target.focus();
   }
-  document.querySelectorAll("ol.sr-bar[data-start]").forEach(function (bar) {
+  document.querySelectorAll("ol.sr-bar").forEach(function (bar) {
+    if (!scopeOf(bar)) { return; }
+    splitRuns(bar);
     var figures = (bar.dataset.u || "").split(",");
     bar.querySelectorAll("a").forEach(function (link, k) { link.tabIndex = -1; addLinkTip(link, (figures[k] || "").split(" ")); });
     var today = bar.lastElementChild;
@@ -129,6 +155,16 @@
     var cell = event.target.closest && event.target.closest("ol.sr-bar > li");
     if (cell) { addTip(cell); }
   });
+  // A link to a component in a folded group ("#component-db", from its history page) unfolds the group, as
+  // browsers that reveal a fragment's target do themselves.
+  function revealTarget() {
+    var target = null;
+    try { target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1))); } catch (e) { return; }
+    var group = target && target.closest("details.sr-group");
+    if (group && !group.open) { group.open = true; target.scrollIntoView(); }
+  }
+  revealTarget();
+  window.addEventListener("hashchange", revealTarget);
   // Filter the history as you type: this page's records at once, then those of the list's other pages
   // (fetched once, when a visitor first types), each count said in a live region.
   var input = document.querySelector("[data-sr-filter]");
