@@ -797,7 +797,6 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                     blocked_covers.update(event.covers)
                 continue
             words_moved = False  # the event has the words of an update sent before under another id
-            silent = False  # covered, but not what it would have said: its severity and impact, if new, go out
             in_retro = (event.incident is not None and event.kind.startswith("incident.")
                         and event.incident.id in retro)
             if event.id in drops.get(channel.name, ()):
@@ -829,12 +828,11 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                     backfilled.setdefault((event.id, True), _Backfill(event, resolution)).add(channel.name,
                                                                                               resolution)
             elif (later := _backfilled_open(event, latest_had)) is not None:
-                # Not news either: the channel has a later status of the incident, which still stands. What the
-                # incident is now (a severity or impact this update gave, and no later one changed) is news if
-                # the channel has not heard it: its own event says it, so this update covers nothing.
+                # Not news either: the channel has a later status of the incident, which still stands. A severity
+                # or impact it gave is not announced on its own (a status page notifies nobody of a component's
+                # status without an update): the page shows it, and so does the next update's message.
                 action, detail = "covered", (f"backfilled: dated {human_time(event.at or now)}, before an update "
                                              f"the channel had ({human_time(later)})")
-                silent = True
                 if not _too_old(event, now, settings.max_age, first_run) and _filtered_out(channel, event) is None:
                     backfilled.setdefault((event.id, False), _Backfill(event, later)).add(channel.name, later)
             elif _too_old(event, now, settings.max_age, first_run):
@@ -873,7 +871,7 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
             report.outcomes.append(Outcome(channel.name, event, action, detail, message))
             # A message the channel does not want says nothing for it; a dropped one takes what it would have said
             # with it (an "impact changed" after the resolution would only confuse).
-            if action != "skipped" and not silent:
+            if action != "skipped":
                 covered.update(event.covers)
             if not dry_run:
                 ledger.record(channel.name, event.id, action, now,
