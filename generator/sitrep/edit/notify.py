@@ -21,7 +21,12 @@ Exactly once, in practice:
   again at a new time are a new update, sent;
 * an update added to the record after a channel was told the incident was resolved, and dated before that
   resolution (a missed update backfilled into the timeline), is not news: it is recorded ``covered`` (with the
-  severity and impact it gave) on that channel, not sent, and the run says so;
+  severity and impact it gave) on that channel, not sent, and the run says so; so is one added to an incident
+  still open, dated before the latest update of it the channel has (an older status after a newer one);
+* an incident recorded retrospectively (written up after it was over: a channel finds it already resolved, having
+  seen nothing of it, resolved more than ``notify.retrospective_after`` before the channel's last whole run, which
+  did not have it) is not news: public channels get nothing of it, internal ones its resolution alone, marked so,
+  and the run says so. Each channel's last whole run is kept in the ledger (``checked``);
 * a failed delivery is not written as had: the next run sends it again. The channel's
   later events wait for it, so a channel never hears of an update before the
   declaration (a "resolved" never arrives before its "investigating"). The failure is kept
