@@ -21,7 +21,12 @@ Exactly once, in practice:
   again at a new time are a new update, sent;
 * an update added to the record after a channel was told the incident was resolved, and dated before that
   resolution (a missed update backfilled into the timeline), is not news: it is recorded ``covered`` (with the
-  severity and impact it gave) on that channel, not sent, and the run says so;
+  severity and impact it gave) on that channel, not sent, and the run says so; so is one added to an incident
+  still open, dated before the latest update of it the channel has (an older status after a newer one);
+* an incident recorded retrospectively (written up after it was over: a channel finds it already resolved, having
+  seen nothing of it, resolved more than ``notify.retrospective_after`` before the channel's last whole run, which
+  did not have it) is not news: public channels get nothing of it, internal ones its resolution alone, marked so,
+  and the run says so. Each channel's last whole run is kept in the ledger (``checked``);
 * a failed delivery is not written as had: the next run sends it again. The channel's
   later events wait for it, so a channel never hears of an update before the
   declaration (a "resolved" never arrives before its "investigating"). The failure is kept
@@ -60,7 +65,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, unquote_plus, urlsplit
@@ -70,7 +75,7 @@ from sitrep.derive.state import IncidentState, incident_state
 from sitrep.model.config import Channel
 from sitrep.model.exceptions import NotifyError
 from sitrep.model.files import write_atomically
-from sitrep.model.formatting import human_time, iso_z
+from sitrep.model.formatting import format_duration, human_time, iso_z
 from sitrep.model.portal import Portal
 from sitrep.render.messages import Message, message_env, render_message
 
@@ -104,6 +109,9 @@ class Ledger:
     partial: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     #: Per channel, the event whose delivery failed: since when, attempts, the last reason (secrets masked).
     failing: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    #: Per channel, the time of its last whole run (every event of the records looked at, none held back by a
+    #: failed one): an incident the channel finds later, over well before that, was not in the records then.
+    checked: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Ledger:
@@ -129,22 +137,29 @@ class Ledger:
         failing = data.get("failing", {})
         if not isinstance(failing, dict):
             failing = {}
-        return cls(path, existed=True, channels=channels, partial=partial, failing=failing)
+        checked = data.get("checked", {})
+        if not isinstance(checked, dict):
+            checked = {}
+        return cls(path, existed=True, channels=channels, partial=partial, failing=failing, checked=checked)
 
     def has(self, channel: str, event_id: str) -> bool:
         """Whether the channel has an outcome for the event, so it is never sent again."""
         return event_id in self.channels.get(channel, {})
 
     def record(self, channel: str, event_id: str, outcome: str, now: datetime, said: str | None = None,
-               dated: datetime | None = None) -> None:
+               dated: datetime | None = None, retrospective: bool = False) -> None:
         """Keep the event's ``outcome`` (one of :data:`OUTCOMES`) for the channel, with the digest of the words
-        of an update it was sent (:func:`words_digest`) and the time of a resolution it was sent (``dated``: an
-        update dated before it, added later, is backfilled); a partial or failed delivery of it is done with."""
-        entry = {"outcome": outcome, "at": iso_z(now.replace(microsecond=0))}
+        of an update it was sent (:func:`words_digest`), the time of a resolution it was sent (``dated``: an
+        update dated before it, added later, is backfilled) and whether its incident was recorded retrospectively
+        (:func:`_retrospective`: such an entry does not count as the channel having seen the incident while it
+        was news); a partial or failed delivery of it is done with."""
+        entry: dict[str, Any] = {"outcome": outcome, "at": iso_z(now.replace(microsecond=0))}
         if said:
             entry["said"] = said
         if dated is not None:
             entry["dated"] = iso_z(dated.replace(microsecond=0))
+        if retrospective:
+            entry["retrospective"] = True
         self.channels.setdefault(channel, {})[event_id] = entry
         self.partial.get(channel, {}).pop(event_id, None)
         self.failing.get(channel, {}).pop(event_id, None)
@@ -193,6 +208,20 @@ class Ledger:
         except ValueError:
             return None
 
+    def seen(self, channel: str) -> set[str]:
+        """The records (``incident/<id>``, …) the channel has an outcome of an event of, other than as an
+        incident recorded retrospectively."""
+        return {record_of(event_id) for event_id, info in self.channels.get(channel, {}).items()
+                if not info.get("retrospective")}
+
+    def last_checked(self, channel: str) -> datetime | None:
+        """When the channel last had a whole run (:attr:`checked`); None when it has not had one yet (or the
+        ledger is older than that detail)."""
+        try:
+            return datetime.fromisoformat(self.checked[channel])
+        except (KeyError, TypeError, ValueError):
+            return None
+
     def record_failure(self, channel: str, event_id: str, error: str, now: datetime) -> None:
         """Keep that the channel failed to take the event (the first time, how often, the last reason)."""
         previous = self.failing.setdefault(channel, {}).get(event_id, {})
@@ -227,6 +256,8 @@ class Ledger:
         failing = {name: dict(sorted(ids.items())) for name, ids in sorted(self.failing.items()) if ids}
         if failing:
             data["failing"] = failing
+        if self.checked:
+            data["checked"] = dict(sorted(self.checked.items()))
         write_atomically(self.path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
         self.existed = True
 
@@ -531,6 +562,31 @@ class Report:
         return sum(o.action == action for o in self.outcomes)
 
 
+@dataclass
+class _Backfill:
+    """An update backfilled into an incident (dated before something later the channels had), and the channels
+    whose ledger now has it as ``covered``; ``before``: the earliest of those later moments."""
+
+    event: Event
+    before: datetime
+    channels: list[str] = field(default_factory=list)
+
+    def add(self, channel: str, before: datetime) -> None:
+        self.channels.append(channel)
+        self.before = min(self.before, before)
+
+
+@dataclass
+class _Retrospective:
+    """An incident recorded retrospectively: its resolution, the earliest whole run that did not have it, the
+    channels told nothing of it and the (internal) ones sent its resolution alone."""
+
+    resolved: datetime
+    checked: datetime
+    untold: list[str] = field(default_factory=list)
+    resolution_only: list[str] = field(default_factory=list)
+
+
 def _filtered_out(channel: Channel, event: Event) -> str | None:
     """Why the channel does not want the event, or None if it does."""
     if event.internal_only and channel.audience != "internal":
@@ -578,6 +634,49 @@ def _backfilled(event: Event, ledger: Ledger, channel: str) -> datetime | None:
         return None
     resolution = ledger.resolution_heard(channel, record_of(event.id))
     return resolution if resolution is not None and event.at < resolution else None
+
+
+def _latest_had(events: list[Event], ledger: Ledger, channel: str) -> dict[str, datetime]:
+    """Per incident (``incident/<id>``), the time of the latest of its updates the channel has, as the records date
+    it now: its declaration or an update sent, or an update whose words it was sent under an id since edited (its
+    time). A sent update taken out since (``gone``) does not count; nor does one filtered out or dropped."""
+    entries = ledger.channels.get(channel, {})
+    latest: dict[str, datetime] = {}
+    for event in events:
+        if event.kind not in ("incident.declared", "incident.updated") or event.at is None:
+            continue
+        info = entries.get(event.id)
+        if info and "gone" not in info and (info.get("outcome") == "sent" or "said" in info):
+            record = record_of(event.id)
+            latest[record] = max(latest.get(record, event.at), event.at)
+    return latest
+
+
+def _backfilled_open(event: Event, latest_had: Mapping[str, datetime]) -> datetime | None:
+    """The time of the latest update of its incident the channel has (:func:`_latest_had`), when ``event`` is an
+    update dated before it that the channel has not had: added to the record after a later update went out (a
+    forgotten 02:10 update written in after the 02:30 one was sent), so not news: sent now, it would tell the
+    channel an older status after a newer one. None otherwise."""
+    if event.kind != "incident.updated" or event.at is None:
+        return None
+    latest = latest_had.get(record_of(event.id))
+    return latest if latest is not None and event.at < latest else None
+
+
+def _retrospective(events: list[Event], ledger: Ledger, channel: str, after: timedelta
+                   ) -> dict[str, tuple[datetime, datetime]]:
+    """The incidents recorded retrospectively for the channel, each with its resolution's time and the channel's
+    last whole run: resolved more than ``after`` (``notify.retrospective_after``) before that run, which did not
+    have them (the channel has seen nothing of them, but as such), so they were written into the records after
+    the fact (an incident handled in chat at 02:00 and written up at 09:00), not declared and resolved between
+    two runs (news). A channel without a whole run before cannot tell: its first run has ``max_age``."""
+    checked = ledger.last_checked(channel)
+    if checked is None:
+        return {}
+    seen = ledger.seen(channel)
+    return {event.incident.id: (event.at, checked) for event in events
+            if event.kind == "incident.resolved" and event.incident is not None and event.at is not None
+            and record_of(event.id) not in seen and checked - event.at > after}
 
 
 def _too_old(event: Event, now: datetime, max_age: Any, first_run: bool) -> bool:
@@ -636,8 +735,11 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
     # (audience, incident id) -> the incident's state at ``now``: derived once, not once per event (a record
     # of 1,000 updates has 1,000 events, and deriving its state reads every update).
     states: dict[tuple[str, str], IncidentState] = {}
-    # Updates added after the channels named were told the incident was resolved: the event, that resolution's time.
-    backfilled: dict[str, tuple[Event, datetime, list[str]]] = {}
+    # Updates added after the channels named were told of a later moment of the incident (its resolution, or a
+    # later update), by (event id, whether it was the resolution): said once for the run.
+    backfilled: dict[tuple[str, bool], _Backfill] = {}
+    # Incidents recorded retrospectively, by id: said once for the run.
+    retrospective: dict[str, _Retrospective] = {}
     for channel in settings.channels:
         if only and channel.name not in only:
             continue
@@ -676,6 +778,13 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 (record_of(e.id), digest) for e in events_of[channel.audience]
                 if (digest := words_digest(e)) is not None and not ledger.has(channel.name, e.id)}, now)
         said_before = ledger.said_before(channel.name, current)
+        # The latest update of each incident the channel has: one dated before it, added since, is backfilled.
+        latest_had = _latest_had(events_of[channel.audience], ledger, channel.name)
+        # Incidents written into the records after the fact: a public channel hears nothing of them, an internal
+        # one their resolution alone (which says what happened and that a postmortem is due), marked so.
+        retro = _retrospective(events_of[channel.audience], ledger, channel.name, settings.retrospective_after)
+        retro_untold: set[str] = set()  # of those, the ones this channel would have heard of otherwise
+        retro_resolved: set[str] = set()  # and those whose resolution it is sent
         for event in events_of[channel.audience]:
             if ledger.has(channel.name, event.id) and not (
                     event.kind == "incident.resolved"
@@ -693,8 +802,16 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                     blocked_covers.update(event.covers)
                 continue
             words_moved = False  # the event has the words of an update sent before under another id
+            in_retro = (event.incident is not None and event.kind.startswith("incident.")
+                        and event.incident.id in retro)
             if event.id in drops.get(channel.name, ()):
                 action, detail = "dropped", "skipped by the on-call (--skip): never sent"
+            elif in_retro and (channel.audience == "public" or event.kind != "incident.resolved"):
+                assert event.incident is not None
+                action, detail = "covered", (f"recorded retrospectively: resolved "
+                                             f"{human_time(retro[event.incident.id][0])}, in the records only after")
+                if not _too_old(event, now, settings.max_age, first_run) and _filtered_out(channel, event) is None:
+                    retro_untold.add(event.incident.id)
             elif event.id in covered:
                 action, detail = "covered", "said by an earlier message"
             elif event.id in superseded:
@@ -713,7 +830,16 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 action, detail = "covered", (f"backfilled: dated {human_time(event.at or now)}, before the "
                                              f"resolution the channel had ({human_time(resolution)})")
                 if not _too_old(event, now, settings.max_age, first_run) and _filtered_out(channel, event) is None:
-                    backfilled.setdefault(event.id, (event, resolution, []))[2].append(channel.name)
+                    backfilled.setdefault((event.id, True), _Backfill(event, resolution)).add(channel.name,
+                                                                                              resolution)
+            elif (later := _backfilled_open(event, latest_had)) is not None:
+                # Not news either: the channel has a later status of the incident, which still stands. A severity
+                # or impact it gave is not announced on its own (a status page notifies nobody of a component's
+                # status without an update): the page shows it, and so does the next update's message.
+                action, detail = "covered", (f"backfilled: dated {human_time(event.at or now)}, before an update "
+                                             f"the channel had ({human_time(later)})")
+                if not _too_old(event, now, settings.max_age, first_run) and _filtered_out(channel, event) is None:
+                    backfilled.setdefault((event.id, False), _Backfill(event, later)).add(channel.name, later)
             elif _too_old(event, now, settings.max_age, first_run):
                 action, detail = "expired", "older than notify.max_age" if event.at else "first run"
             elif (why := _filtered_out(channel, event)) is not None:
@@ -728,7 +854,10 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                     if key not in states:
                         states[key] = incident_state(event.incident, edition, now)
                     derived = states[key]
-                message = render_message(env, edition, event, channel.style, channel.audience, now, derived)
+                message = render_message(env, edition, event, channel.style, channel.audience, now, derived,
+                                         retrospective=in_retro)
+                if in_retro and event.incident is not None:
+                    retro_resolved.add(event.incident.id)
                 if dry_run:
                     action = "would-send"
                 else:
@@ -752,7 +881,8 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
             if not dry_run:
                 ledger.record(channel.name, event.id, action, now,
                               words_digest(event) if action == "sent" or words_moved else None,
-                              event.at if action == "sent" and event.kind == "incident.resolved" else None)
+                              event.at if action == "sent" and event.kind == "incident.resolved" else None,
+                              retrospective=in_retro)
                 if action in ("sent", "dropped"):
                     ledger.save()  # right away: a crash after this point cannot resend it
             if action in ("sent", "would-send") and _OPEN_AGAIN_ID.match(event.id):
@@ -764,13 +894,33 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 ledger.record(channel.name, event_id, "dropped", now)
             for event_id in set(ledger.failing.get(channel.name, {})) - current:
                 del ledger.failing[channel.name][event_id]
-    for event_id, (event, resolution, names) in backfilled.items():
+            if blocked is None:  # every event looked at: what the records did not have now, they did not have
+                ledger.checked[channel.name] = iso_z(now.replace(microsecond=0))
+        for incident_id in retro_untold | retro_resolved:
+            resolved_at, checked = retro[incident_id]
+            note = retrospective.setdefault(incident_id, _Retrospective(resolved_at, checked))
+            note.checked = min(note.checked, checked)
+            (note.resolution_only if incident_id in retro_resolved else note.untold).append(channel.name)
+    for (event_id, after_resolution), note in backfilled.items():
         # New to the channels, dated before what they were told last: backfilled (or its status edited, which
         # gives it a new id). Either way the timeline is the place for it.
+        names = ", ".join(map(repr, note.channels))
+        later = (f"the resolution was sent to {names}, and dated before it ({human_time(note.event.at or now)}; "
+                 f"resolved {human_time(note.before)})" if after_resolution else
+                 f"a later update was sent to {names}, and dated before it ({human_time(note.event.at or now)}; "
+                 f"that update {human_time(note.before)})")
+        report.problems.append(f"{event_id}: in the record only since {later}: a backfilled update, not news, so "
+                               "not sent; the incident's timeline on its page shows it")
+    for incident_id, retro_note in retrospective.items():
+        heard = [f"not announced to {', '.join(map(repr, retro_note.untold))}"] if retro_note.untold else []
+        if retro_note.resolution_only:
+            heard.append(f"{', '.join(map(repr, retro_note.resolution_only))} sent its resolution alone, marked so")
         report.problems.append(
-            f"{event_id}: in the record only since the resolution was sent to {', '.join(map(repr, names))}, and "
-            f"dated before it ({human_time(event.at or now)}; resolved {human_time(resolution)}): a backfilled "
-            "update, not news, so not sent; the incident's timeline on its page shows it")
+            f"incident/{incident_id}: already resolved when first in the records: resolved "
+            f"{human_time(retro_note.resolved)}, and a run at {human_time(retro_note.checked)} "
+            f"({format_duration(retro_note.checked - retro_note.resolved)} later) did not have it yet, more than "
+            f"notify.retrospective_after ({format_duration(settings.retrospective_after)}): recorded "
+            f"retrospectively, not news, so {'; '.join(heard)}")
     if not dry_run:
         ledger.save()
     return report

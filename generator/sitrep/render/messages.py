@@ -255,9 +255,11 @@ def incident_view(portal: Portal, inc: Incident, derived: IncidentState, audienc
 
 
 def render_message(env: jinja2.Environment, portal: Portal, event: Event, style: str, audience: str,
-                   now: datetime, derived: IncidentState | None = None) -> Message:
+                   now: datetime, derived: IncidentState | None = None, retrospective: bool = False) -> Message:
     """Render one event for one channel. ``portal`` must already be the audience's edition;
-    ``derived`` is the state at ``now`` of the event's incident (required when it has one)."""
+    ``derived`` is the state at ``now`` of the event's incident (required when it has one). ``retrospective``:
+    the incident was recorded after it was resolved, and this resolution is all the channel hears of it
+    (templates see it as ``retrospective``)."""
     config = portal.config
     context: dict[str, Any] = {
         "site_name": config.site_name,
@@ -270,6 +272,7 @@ def render_message(env: jinja2.Environment, portal: Portal, event: Event, style:
         "incident": incident_view(portal, event.incident, _required(derived), audience) if event.incident else None,
         "postmortem": postmortem_view(config, event.postmortem, audience) if event.postmortem else None,
         "now": now,
+        "retrospective": retrospective,
         # When a required postmortem is due, as the reports count it (templates say it, never restate it).
         "postmortem_due": (f"meeting within {POSTMORTEM_MEETING_WITHIN // timedelta(hours=1)} hours, "
                            f"published within {POSTMORTEM_WITHIN.days} days"),
