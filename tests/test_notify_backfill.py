@@ -349,3 +349,80 @@ def test_the_impact_a_backfilled_update_gave_is_told_by_the_next_update_not_on_i
     assert portal.letters()[2:] == ["[Monitoring] Checkout payments failing - SmartBeak Status"]
     letter = text_of(portal.customers.messages[2])
     assert "Primary database" in letter and "We have paged our payment provider." not in letter
+
+
+# --------------------------------------------------------------------------- an update, before the first one
+
+EARLIER = """\
+  - at: 2026-03-10T01:50:00Z
+    status: investigating
+    message: Some card payments time out; we are looking into it.
+"""
+EARLIER_ID = f"incident/{INCIDENT_ID}/update/20260310T015000Z-investigating"
+EARLIER_LINE = (
+    f"sitrep: warning: {EARLIER_ID}: in the record only since a later update was sent to 'team', 'customers', and "
+    "dated before it (Mar 10, 2026 01:50 UTC; that update Mar 10, 2026 02:00 UTC): a backfilled update, not news, "
+    "so not sent; the incident's timeline on its page shows it")
+
+
+def backfill_before_declaration(portal: Portal) -> None:
+    """A 01:50 update written in before the 02:00 one the incident was declared with (and sent as), the incident's
+    start moved back with it, committed."""
+    record = portal.root / INCIDENT
+    text = record.read_text(encoding="utf-8").replace("started: 2026-03-10T02:00:00Z", "started: 2026-03-10T01:50:00Z")
+    marker = "  - at: 2026-03-10T02:00:00Z\n"
+    record.write_text(text.replace(marker, EARLIER + marker, 1), encoding="utf-8")
+    commit(portal.root, "The 01:50 report, before the declaration")
+
+
+@pytest.mark.parametrize("older_ledger", [False, True], ids=["ledger", "ledger-before-declared-updates"])
+def test_an_update_backfilled_before_the_declaration_does_not_send_the_declaration_again(
+        portal: Portal, older_ledger: bool) -> None:
+    """The declaration is the incident's first update. A 01:50 update written in before the 02:00 one the
+    incident was declared with makes the 02:00 one the second update, whose event id is an update's: it used to be
+    sent again (a second "Investigating" letter to the customers, a second message to the team). The declaration
+    stays the update it was sent as (the ledger keeps which; one written before it kept that learns it from the
+    next run); the 01:50 one is a backfilled update (covered, one warning line), and the incident's next update
+    and resolution go out as usual."""
+    portal.notify("2026-03-10T01:55:00Z")
+    portal.run("new", "incident", "--title", "Checkout payments failing", "--severity", "SEV1", "--component",
+               "payments=major_outage", "--at", "2026-03-10T02:00:00Z", "--message", "Card payments fail.",
+               now="2026-03-10T02:00:00Z")
+    commit(portal.root, "Declare")
+    portal.notify("2026-03-10T02:01:00Z")
+    before = (portal.letters(), portal.team_titles())
+    assert before == (["[Investigating] Checkout payments failing - SmartBeak Status"],
+                      ["🚨 SEV1 INCIDENT: Checkout payments failing"])
+    declared = f"incident/{INCIDENT_ID}/declared"
+    assert portal.ledger("customers")[declared]["update"] == "20260310T020000Z-investigating"
+    if older_ledger:  # as a ledger of an earlier Sitrep has it; the next run (nothing to send) fills it in
+        data = json.loads((portal.root / LEDGER).read_text(encoding="utf-8"))
+        for entries in data["channels"].values():
+            del entries[declared]["update"]
+        (portal.root / LEDGER).write_text(json.dumps(data), encoding="utf-8")
+        assert "sent 0," in portal.notify("2026-03-10T02:05:00Z").output
+        assert portal.ledger("team")[declared]["update"] == "20260310T020000Z-investigating"
+    backfill_before_declaration(portal)
+
+    dry = portal.notify("2026-03-10T02:10:00Z", "--dry-run")
+    assert "would send 0," in dry.output, dry.output
+    assert [line for line in dry.output.splitlines() if "warning" in line] == [EARLIER_LINE], dry.output
+    real = portal.notify("2026-03-10T02:10:00Z")
+    assert "sent 0," in real.output and EARLIER_LINE in real.output.splitlines(), real.output
+    assert (portal.letters(), portal.team_titles()) == before
+    for channel in ("team", "customers"):
+        assert portal.ledger(channel)[EARLIER_ID]["outcome"] == "covered"
+    assert "sent 0," in portal.notify("2026-03-10T02:15:00Z").output  # and the next run: nothing either
+
+    portal.run("update", INCIDENT_ID, "--status", "identified", "--message", "We are rolling back the certificate.",
+               "--at", "2026-03-10T02:30:00Z", now="2026-03-10T02:30:00Z")
+    commit(portal.root, "Identified")
+    assert "warning" not in (result := portal.notify("2026-03-10T02:31:00Z")).output, result.output
+    portal.run("resolve", INCIDENT_ID, "--message", "Payments work again.", "--at", "2026-03-10T02:40:00Z",
+               now="2026-03-10T02:40:00Z")
+    commit(portal.root, "Resolved")
+    assert "warning" not in (result := portal.notify("2026-03-10T02:41:00Z")).output, result.output
+    assert portal.letters()[1:] == ["[Identified] Checkout payments failing - SmartBeak Status",
+                                    "Service Restoration - Checkout payments failing"]
+    assert [t.split(":")[0] for t in portal.team_titles()[1:]] == ["⏳ UPDATE", "✅ RESOLVED"]
+    assert not any("Some card payments time out" in text_of(m) for m in portal.customers.messages)

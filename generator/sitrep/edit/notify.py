@@ -70,13 +70,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, unquote_plus, urlsplit
 
-from sitrep.derive.events import Event, derive_events
+from sitrep.derive.events import Event, declared_as, derive_events
 from sitrep.derive.state import IncidentState, incident_state
 from sitrep.model.config import Channel
 from sitrep.model.exceptions import NotifyError
 from sitrep.model.files import write_atomically
 from sitrep.model.formatting import format_duration, human_time, iso_z
 from sitrep.model.portal import Portal
+from sitrep.model.records import update_ids
 from sitrep.render.messages import Message, message_env, render_message
 
 LEDGER_VERSION = 1
@@ -147,15 +148,18 @@ class Ledger:
         return event_id in self.channels.get(channel, {})
 
     def record(self, channel: str, event_id: str, outcome: str, now: datetime, said: str | None = None,
-               dated: datetime | None = None, retrospective: bool = False) -> None:
+               dated: datetime | None = None, retrospective: bool = False, update: str | None = None) -> None:
         """Keep the event's ``outcome`` (one of :data:`OUTCOMES`) for the channel, with the digest of the words
         of an update it was sent (:func:`words_digest`), the time of a resolution it was sent (``dated``: an
-        update dated before it, added later, is backfilled) and whether its incident was recorded retrospectively
+        update dated before it, added later, is backfilled), whether its incident was recorded retrospectively
         (:func:`_retrospective`: such an entry does not count as the channel having seen the incident while it
-        was news); a partial or failed delivery of it is done with."""
+        was news) and the id of the update a declaration was (``update``: an update written in before it later
+        does not make it another); a partial or failed delivery of it is done with."""
         entry: dict[str, Any] = {"outcome": outcome, "at": iso_z(now.replace(microsecond=0))}
         if said:
             entry["said"] = said
+        if update:
+            entry["update"] = update
         if dated is not None:
             entry["dated"] = iso_z(dated.replace(microsecond=0))
         if retrospective:
@@ -163,6 +167,24 @@ class Ledger:
         self.channels.setdefault(channel, {})[event_id] = entry
         self.partial.get(channel, {}).pop(event_id, None)
         self.failing.get(channel, {}).pop(event_id, None)
+
+    def declared_with(self, channel: str, events: list[Event], keep: bool) -> dict[str, str]:
+        """Per incident id, the update the channel had its declaration as, where that is no longer the incident's
+        first update (one was written in before it since: :func:`~sitrep.derive.events.declared_as` keeps the
+        declaration on it). With ``keep``, a declaration the channel has without that detail (a ledger older than
+        it) is given its first update now."""
+        entries = self.channels.get(channel, {})
+        declared: dict[str, str] = {}
+        for event in events:
+            info = entries.get(event.id)
+            if event.kind != "incident.declared" or info is None or event.incident is None:
+                continue
+            first = _update_id(event)
+            if "update" not in info and keep:
+                info["update"] = first
+            if info.get("update", first) != first:
+                declared[event.incident.id] = str(info["update"])
+        return declared
 
     def told_open(self, channel: str) -> dict[str, str]:
         """Per incident (``incident/<id>``), when the channel was last sent word that it is open (an update or a
@@ -274,6 +296,12 @@ def words_digest(event: Event) -> str | None:
         return None
     words = f"{event.update.status}\n{event.update.message.strip()}"
     return hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
+
+
+def _update_id(event: Event) -> str:
+    """The id of the event's update within its record (:func:`~sitrep.model.records.update_ids`)."""
+    assert event.incident is not None and event.position is not None
+    return update_ids(event.incident.updates[:event.position + 1])[-1]
 
 
 def record_of(event_id: str) -> str:
@@ -753,6 +781,11 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                                    "set here, so a real run would send it nothing; shown is what it would send "
                                    "with it")
         edition = editions[channel.audience]
+        # The update each incident was declared with to this channel: one written in before it since (backfilled)
+        # does not make it an update, sent again.
+        events = events_of[channel.audience]
+        if declared := ledger.declared_with(channel.name, events, keep=not dry_run):
+            events = declared_as(edition, events, declared, now)
         # Only Apprise URLs can be looked into (a test's sender gets other strings).
         if not dry_run and send is apprise_send and (shared := shared_destinations(url)) > 1:
             report.problems.append(
@@ -766,26 +799,26 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
         covered: set[str] = set()
         blocked: str | None = None  # the event that failed: the channel's later ones wait for it
         blocked_covers: set[str] = set()
-        superseded = _superseded(channel, events_of[channel.audience], ledger, now, settings.max_age,
+        superseded = _superseded(channel, events, ledger, now, settings.max_age,
                                  first_run) if channel.audience == "public" else set()
         # When the channel last heard each incident is open (an update, a reminder): a resolution it had before
         # that was taken back (reopened by hand, or its commit reverted), so the one in the record now is news.
         told = ledger.told_open(channel.name)
-        current = {e.id for e in events_of[channel.audience]}
+        current = {e.id for e in events}
         if not dry_run:
             # A sent update gone with nothing saying its words in its place was taken out, not edited (its time).
             ledger.mark_gone(channel.name, current, {
-                (record_of(e.id), digest) for e in events_of[channel.audience]
+                (record_of(e.id), digest) for e in events
                 if (digest := words_digest(e)) is not None and not ledger.has(channel.name, e.id)}, now)
         said_before = ledger.said_before(channel.name, current)
         # The latest update of each incident the channel has: one dated before it, added since, is backfilled.
-        latest_had = _latest_had(events_of[channel.audience], ledger, channel.name)
+        latest_had = _latest_had(events, ledger, channel.name)
         # Incidents written into the records after the fact: a public channel hears nothing of them, an internal
         # one their resolution alone (which says what happened and that a postmortem is due), marked so.
-        retro = _retrospective(events_of[channel.audience], ledger, channel.name, settings.retrospective_after)
+        retro = _retrospective(events, ledger, channel.name, settings.retrospective_after)
         retro_untold: set[str] = set()  # of those, the ones this channel would have heard of otherwise
         retro_resolved: set[str] = set()  # and those whose resolution it is sent
-        for event in events_of[channel.audience]:
+        for event in events:
             if ledger.has(channel.name, event.id) and not (
                     event.kind == "incident.resolved"
                     and told.get(record_of(event.id), "") > ledger.channels[channel.name][event.id].get("at", "")):
@@ -882,7 +915,8 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 ledger.record(channel.name, event.id, action, now,
                               words_digest(event) if action == "sent" or words_moved else None,
                               event.at if action == "sent" and event.kind == "incident.resolved" else None,
-                              retrospective=in_retro)
+                              retrospective=in_retro,
+                              update=_update_id(event) if event.kind == "incident.declared" else None)
                 if action in ("sent", "dropped"):
                     ledger.save()  # right away: a crash after this point cannot resend it
             if action in ("sent", "would-send") and _OPEN_AGAIN_ID.match(event.id):
