@@ -183,8 +183,17 @@ def test_the_teams_retrospective_resolution_is_retried_as_such_after_a_failure(
         http_receiver.stop()
         down = portal.notify("2026-03-10T09:02:00Z", exit_code=1)
         assert f"failed incident/{INCIDENT_ID}/resolved" in down.output
+        # The warning line says what happened in this run: the team was not sent its resolution (it used to say
+        # it was, next to the failure line).
+        assert RETROSPECTIVE_LINE not in down.output.splitlines(), down.output
+        assert RETROSPECTIVE_LINE.replace(
+            "'team' sent its resolution alone, marked so",
+            "'team' is to get its resolution alone, marked so, which failed to go out (the next run retries it)"
+        ) in down.output.splitlines(), down.output
         http_receiver.start()
-        portal.notify("2026-03-10T09:07:00Z")
+        retry = portal.notify("2026-03-10T09:07:00Z")
+        assert RETROSPECTIVE_LINE.replace("not announced to 'customers'; ", "") in retry.output.splitlines(), \
+            retry.output  # the customers' channel recorded it in the failed run
         portal.notify("2026-03-10T09:12:00Z")
     assert portal.letters() == []
     assert portal.team_titles() == ["✅ RESOLVED (recorded retrospectively): Checkout payments failing"]

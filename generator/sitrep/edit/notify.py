@@ -607,12 +607,14 @@ class _Backfill:
 @dataclass
 class _Retrospective:
     """An incident recorded retrospectively: its resolution, the earliest whole run that did not have it, the
-    channels told nothing of it and the (internal) ones sent its resolution alone."""
+    channels told nothing of it, the (internal) ones sent its resolution alone and those whose delivery of it
+    failed in this run (the next run retries it)."""
 
     resolved: datetime
     checked: datetime
     untold: list[str] = field(default_factory=list)
     resolution_only: list[str] = field(default_factory=list)
+    resolution_failed: list[str] = field(default_factory=list)
 
 
 def _filtered_out(channel: Channel, event: Event) -> str | None:
@@ -818,6 +820,7 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
         retro = _retrospective(events, ledger, channel.name, settings.retrospective_after)
         retro_untold: set[str] = set()  # of those, the ones this channel would have heard of otherwise
         retro_resolved: set[str] = set()  # and those whose resolution it is sent
+        retro_failed: set[str] = set()  # or failed to take
         for event in events:
             if ledger.has(channel.name, event.id) and not (
                     event.kind == "incident.resolved"
@@ -889,8 +892,6 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                     derived = states[key]
                 message = render_message(env, edition, event, channel.style, channel.audience, now, derived,
                                          retrospective=in_retro)
-                if in_retro and event.incident is not None:
-                    retro_resolved.add(event.incident.id)
                 if dry_run:
                     action = "would-send"
                 else:
@@ -904,8 +905,12 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                         ledger.record_failure(channel.name, event.id, delivery.error, now)
                         ledger.save()
                         blocked, blocked_covers = event.id, set(event.covers)
+                        if in_retro and event.incident is not None:
+                            retro_failed.add(event.incident.id)
                         continue
                     action = "sent"
+                if in_retro and event.incident is not None:
+                    retro_resolved.add(event.incident.id)
             report.outcomes.append(Outcome(channel.name, event, action, detail, message))
             # A message the channel does not want says nothing for it; a dropped one takes what it would have said
             # with it (an "impact changed" after the resolution would only confuse).
@@ -930,11 +935,12 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 del ledger.failing[channel.name][event_id]
             if blocked is None:  # every event looked at: what the records did not have now, they did not have
                 ledger.checked[channel.name] = iso_z(now.replace(microsecond=0))
-        for incident_id in retro_untold | retro_resolved:
+        for incident_id in retro_untold | retro_resolved | retro_failed:
             resolved_at, checked = retro[incident_id]
             note = retrospective.setdefault(incident_id, _Retrospective(resolved_at, checked))
             note.checked = min(note.checked, checked)
-            (note.resolution_only if incident_id in retro_resolved else note.untold).append(channel.name)
+            (note.resolution_only if incident_id in retro_resolved else
+             note.resolution_failed if incident_id in retro_failed else note.untold).append(channel.name)
     for (event_id, after_resolution), note in backfilled.items():
         # New to the channels, dated before what they were told last: backfilled (or its status edited, which
         # gives it a new id). Either way the timeline is the place for it.
@@ -949,6 +955,10 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
         heard = [f"not announced to {', '.join(map(repr, retro_note.untold))}"] if retro_note.untold else []
         if retro_note.resolution_only:
             heard.append(f"{', '.join(map(repr, retro_note.resolution_only))} sent its resolution alone, marked so")
+        if retro_note.resolution_failed:
+            heard.append(f"{', '.join(map(repr, retro_note.resolution_failed))} "
+                         f"{'is' if len(retro_note.resolution_failed) == 1 else 'are'} to get its resolution alone, "
+                         "marked so, which failed to go out (the next run retries it)")
         report.problems.append(
             f"incident/{incident_id}: already resolved when first in the records: resolved "
             f"{human_time(retro_note.resolved)}, and a run at {human_time(retro_note.checked)} "
