@@ -435,3 +435,76 @@ def test_an_update_backfilled_before_the_declaration_does_not_send_the_declarati
                                     "Service Restoration - Checkout payments failing"]
     assert [t.split(":")[0] for t in portal.team_titles()[1:]] == ["⏳ UPDATE", "✅ RESOLVED"]
     assert not any("Some card payments time out" in text_of(m) for m in portal.customers.messages)
+
+
+# --------------------------------------------------------------------------- a maintenance, after the fact
+
+LAST_NIGHTS_MAINTENANCE = """\
+---
+kind: maintenance
+title: Database upgrade
+scheduled_start: 2026-03-10T02:00:00Z
+scheduled_end: 2026-03-10T03:00:00Z
+components:
+  database: under_maintenance
+updates:
+  - at: 2026-03-10T02:00:00Z
+    status: in_progress
+    message: We are upgrading the database.
+  - at: 2026-03-10T02:45:00Z
+    status: completed
+    message: The upgrade is done.
+---
+"""
+MAINTENANCE_ID = "2026-03-10-database-upgrade"
+
+
+def test_a_maintenance_recorded_after_it_was_completed_is_not_announced_to_customers(portal: Portal) -> None:
+    """A database upgrade done at 02:00-02:45 under a change ticket and written into the records at 09:00: customers
+    are not mailed "Maintenance completed" for work nobody told them of, six hours after it ended (the rule for an
+    incident recorded retrospectively). The team gets its completion alone, marked so, not a "scheduled" notice for
+    a window long past followed by "in progress" and "completed" in the same minute. Within notify.max_age, the
+    completion used to be mailed to the customers and all three sent to the team."""
+    for now in ("01:55", "05:00", "08:55"):
+        portal.notify(f"2026-03-10T{now}:00Z")
+    path = portal.root / "incidents" / "2026" / f"{MAINTENANCE_ID}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(LAST_NIGHTS_MAINTENANCE, encoding="utf-8")
+    commit(portal.root, "Record last night's database upgrade")
+
+    line = (f"sitrep: warning: maintenance/{MAINTENANCE_ID}: already completed when first in the records: completed "
+            "Mar 10, 2026 02:45 UTC, and a run at Mar 10, 2026 08:55 UTC (6 h 10 min later) did not have it yet, more "
+            "than notify.retrospective_after (1 h): recorded retrospectively, not news, so not announced to "
+            "'customers'; 'team' sent its completion alone, marked so")
+    dry = portal.notify("2026-03-10T09:02:00Z", "--dry-run")
+    assert [text for text in dry.output.splitlines() if "warning" in text] == [line], dry.output
+    real = portal.notify("2026-03-10T09:02:00Z")
+    assert line in real.output.splitlines() and "sent 1," in real.output, real.output
+    portal.notify("2026-03-10T09:07:00Z")
+
+    assert portal.letters() == []
+    assert portal.team_titles() == ["✅ MAINTENANCE COMPLETED (recorded retrospectively): Database upgrade"]
+    body = portal.team_messages()[0]
+    assert "completed Mar 10, 2026 02:45 UTC" in body
+    assert "Recorded after it was completed: no notice went out before or during it, and customers are not " \
+           "notified of it" in body
+    entries = json.loads((portal.root / LEDGER).read_text(encoding="utf-8"))["channels"]["customers"]
+    customers = {k: v for k, v in entries.items() if k.startswith(f"maintenance/{MAINTENANCE_ID}/")}
+    assert f"maintenance/{MAINTENANCE_ID}/completed" in customers
+    assert all(v["outcome"] == "covered" and v["retrospective"] for v in customers.values())
+
+
+def test_a_maintenance_completed_between_two_runs_an_hour_apart_is_news(portal: Portal) -> None:
+    """Guard, as for incidents: a maintenance a run did not have because it was not over yet is news. Announced
+    at 01:30 for 02:00-03:00 and done early, by 02:45, the customers were told of it and hear it is completed."""
+    portal.notify("2026-03-10T01:00:00Z")
+    path = portal.root / "incidents" / "2026" / f"{MAINTENANCE_ID}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(LAST_NIGHTS_MAINTENANCE.replace("updates:\n", (
+        "updates:\n  - at: 2026-03-10T01:30:00Z\n    status: scheduled\n    message: We will upgrade the database.\n"
+    )), encoding="utf-8")
+    commit(portal.root, "Database upgrade")
+    result = portal.notify("2026-03-10T03:50:00Z")  # the records had it only by now; runs an hour apart
+    assert "retrospective" not in result.output, result.output
+    assert portal.letters()[-1] == "[Completed] Database upgrade - SmartBeak Status"
+    assert [t.split(":")[0] for t in portal.team_titles()][-1] == "✅ MAINTENANCE COMPLETED"

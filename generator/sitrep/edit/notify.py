@@ -612,6 +612,8 @@ class _Retrospective:
 
     resolved: datetime
     checked: datetime
+    #: A maintenance (completed when first in the records), not an incident.
+    maintenance: bool = False
     untold: list[str] = field(default_factory=list)
     resolution_only: list[str] = field(default_factory=list)
     resolution_failed: list[str] = field(default_factory=list)
@@ -630,6 +632,10 @@ def _filtered_out(channel: Channel, event: Event) -> str | None:
         return "no component of the channel affected"
     return None
 
+
+#: The events telling that an incident or a maintenance is over: all an internal channel hears of one recorded
+#: retrospectively (:func:`_retrospective`).
+_OVER_KINDS = ("incident.resolved", "maintenance.completed")
 
 #: What an incident tells while it is open; once it is resolved, its resolution says it all.
 _OPEN_KINDS = ("incident.declared", "incident.updated", "incident.severity_changed", "incident.impact_changed")
@@ -695,17 +701,19 @@ def _backfilled_open(event: Event, latest_had: Mapping[str, datetime]) -> dateti
 
 def _retrospective(events: list[Event], ledger: Ledger, channel: str, after: timedelta
                    ) -> dict[str, tuple[datetime, datetime]]:
-    """The incidents recorded retrospectively for the channel, each with its resolution's time and the channel's
-    last whole run: resolved more than ``after`` (``notify.retrospective_after``) before that run, which did not
-    have them (the channel has seen nothing of them, but as such), so they were written into the records after
-    the fact (an incident handled in chat at 02:00 and written up at 09:00), not declared and resolved between
-    two runs (news). A channel without a whole run before cannot tell: its first run has ``max_age``."""
+    """The incidents (and maintenance) recorded retrospectively for the channel, each with its resolution's (or
+    completion's) time and the channel's last whole run: over more than ``after`` (``notify.retrospective_after``)
+    before that run, which did not have them (the channel has seen nothing of them, but as such), so they were
+    written into the records after the fact (an incident handled in chat at 02:00 and written up at 09:00, an
+    upgrade done under a change ticket and recorded in the morning), not declared and resolved (announced and
+    completed) between two runs (news). A channel without a whole run before cannot tell: its first run has
+    ``max_age``."""
     checked = ledger.last_checked(channel)
     if checked is None:
         return {}
     seen = ledger.seen(channel)
     return {event.incident.id: (event.at, checked) for event in events
-            if event.kind == "incident.resolved" and event.incident is not None and event.at is not None
+            if event.kind in _OVER_KINDS and event.incident is not None and event.at is not None
             and record_of(event.id) not in seen and checked - event.at > after}
 
 
@@ -838,13 +846,13 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                     blocked_covers.update(event.covers)
                 continue
             words_moved = False  # the event has the words of an update sent before under another id
-            in_retro = (event.incident is not None and event.kind.startswith("incident.")
+            in_retro = (event.incident is not None and event.kind.startswith(("incident.", "maintenance."))
                         and event.incident.id in retro)
             if event.id in drops.get(channel.name, ()):
                 action, detail = "dropped", "skipped by the on-call (--skip): never sent"
-            elif in_retro and (channel.audience == "public" or event.kind != "incident.resolved"):
+            elif in_retro and (channel.audience == "public" or event.kind not in _OVER_KINDS):
                 assert event.incident is not None
-                action, detail = "covered", (f"recorded retrospectively: resolved "
+                action, detail = "covered", (f"recorded retrospectively: over "
                                              f"{human_time(retro[event.incident.id][0])}, in the records only after")
                 if not _too_old(event, now, settings.max_age, first_run) and _filtered_out(channel, event) is None:
                     retro_untold.add(event.incident.id)
@@ -937,7 +945,9 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 ledger.checked[channel.name] = iso_z(now.replace(microsecond=0))
         for incident_id in retro_untold | retro_resolved | retro_failed:
             resolved_at, checked = retro[incident_id]
-            note = retrospective.setdefault(incident_id, _Retrospective(resolved_at, checked))
+            note = retrospective.setdefault(incident_id, _Retrospective(
+                resolved_at, checked, maintenance=any(e.incident is not None and e.incident.id == incident_id
+                                                      and e.incident.is_maintenance for e in events)))
             note.checked = min(note.checked, checked)
             (note.resolution_only if incident_id in retro_resolved else
              note.resolution_failed if incident_id in retro_failed else note.untold).append(channel.name)
@@ -952,15 +962,17 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
         report.problems.append(f"{event_id}: in the record only since {later}: a backfilled update, not news, so "
                                "not sent; the incident's timeline on its page shows it")
     for incident_id, retro_note in retrospective.items():
+        kind, over, end = (("maintenance", "completed", "completion") if retro_note.maintenance else
+                           ("incident", "resolved", "resolution"))
         heard = [f"not announced to {', '.join(map(repr, retro_note.untold))}"] if retro_note.untold else []
         if retro_note.resolution_only:
-            heard.append(f"{', '.join(map(repr, retro_note.resolution_only))} sent its resolution alone, marked so")
+            heard.append(f"{', '.join(map(repr, retro_note.resolution_only))} sent its {end} alone, marked so")
         if retro_note.resolution_failed:
             heard.append(f"{', '.join(map(repr, retro_note.resolution_failed))} "
-                         f"{'is' if len(retro_note.resolution_failed) == 1 else 'are'} to get its resolution alone, "
+                         f"{'is' if len(retro_note.resolution_failed) == 1 else 'are'} to get its {end} alone, "
                          "marked so, which failed to go out (the next run retries it)")
         report.problems.append(
-            f"incident/{incident_id}: already resolved when first in the records: resolved "
+            f"{kind}/{incident_id}: already {over} when first in the records: {over} "
             f"{human_time(retro_note.resolved)}, and a run at {human_time(retro_note.checked)} "
             f"({format_duration(retro_note.checked - retro_note.resolved)} later) did not have it yet, more than "
             f"notify.retrospective_after ({format_duration(settings.retrospective_after)}): recorded "
