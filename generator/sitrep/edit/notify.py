@@ -26,7 +26,11 @@ Exactly once, in practice:
 * an incident recorded retrospectively (written up after it was over: a channel finds it already resolved, having
   seen nothing of it, resolved more than ``notify.retrospective_after`` before the channel's last whole run, which
   did not have it) is not news: public channels get nothing of it, internal ones its resolution alone, marked so,
-  and the run says so. Each channel's last whole run is kept in the ledger (``checked``);
+  and the run says so (a failed delivery of it too, as failed). Each channel's last whole run is kept in the ledger
+  (``checked``). So is a maintenance added already completed, by its completion;
+* a declaration is the update it was sent as: the ledger keeps that update's id, so an update backfilled before
+  it (which makes another the incident's first) does not make it an update, sent again; the backfilled one is
+  dated before an update the channel has, so ``covered`` (the rule above);
 * a failed delivery is not written as had: the next run sends it again. The channel's
   later events wait for it, so a channel never hears of an update before the
   declaration (a "resolved" never arrives before its "investigating"). The failure is kept
