@@ -183,8 +183,17 @@ def test_the_teams_retrospective_resolution_is_retried_as_such_after_a_failure(
         http_receiver.stop()
         down = portal.notify("2026-03-10T09:02:00Z", exit_code=1)
         assert f"failed incident/{INCIDENT_ID}/resolved" in down.output
+        # The warning line says what happened in this run: the team was not sent its resolution (it used to say
+        # it was, next to the failure line).
+        assert RETROSPECTIVE_LINE not in down.output.splitlines(), down.output
+        assert RETROSPECTIVE_LINE.replace(
+            "'team' sent its resolution alone, marked so",
+            "'team' is to get its resolution alone, marked so, which failed to go out (the next run retries it)"
+        ) in down.output.splitlines(), down.output
         http_receiver.start()
-        portal.notify("2026-03-10T09:07:00Z")
+        retry = portal.notify("2026-03-10T09:07:00Z")
+        assert RETROSPECTIVE_LINE.replace("not announced to 'customers'; ", "") in retry.output.splitlines(), \
+            retry.output  # the customers' channel recorded it in the failed run
         portal.notify("2026-03-10T09:12:00Z")
     assert portal.letters() == []
     assert portal.team_titles() == ["✅ RESOLVED (recorded retrospectively): Checkout payments failing"]
@@ -349,3 +358,153 @@ def test_the_impact_a_backfilled_update_gave_is_told_by_the_next_update_not_on_i
     assert portal.letters()[2:] == ["[Monitoring] Checkout payments failing - SmartBeak Status"]
     letter = text_of(portal.customers.messages[2])
     assert "Primary database" in letter and "We have paged our payment provider." not in letter
+
+
+# --------------------------------------------------------------------------- an update, before the first one
+
+EARLIER = """\
+  - at: 2026-03-10T01:50:00Z
+    status: investigating
+    message: Some card payments time out; we are looking into it.
+"""
+EARLIER_ID = f"incident/{INCIDENT_ID}/update/20260310T015000Z-investigating"
+EARLIER_LINE = (
+    f"sitrep: warning: {EARLIER_ID}: in the record only since a later update was sent to 'team', 'customers', and "
+    "dated before it (Mar 10, 2026 01:50 UTC; that update Mar 10, 2026 02:00 UTC): a backfilled update, not news, "
+    "so not sent; the incident's timeline on its page shows it")
+
+
+def backfill_before_declaration(portal: Portal) -> None:
+    """A 01:50 update written in before the 02:00 one the incident was declared with (and sent as), the incident's
+    start moved back with it, committed."""
+    record = portal.root / INCIDENT
+    text = record.read_text(encoding="utf-8").replace("started: 2026-03-10T02:00:00Z", "started: 2026-03-10T01:50:00Z")
+    marker = "  - at: 2026-03-10T02:00:00Z\n"
+    record.write_text(text.replace(marker, EARLIER + marker, 1), encoding="utf-8")
+    commit(portal.root, "The 01:50 report, before the declaration")
+
+
+@pytest.mark.parametrize("older_ledger", [False, True], ids=["ledger", "ledger-before-declared-updates"])
+def test_an_update_backfilled_before_the_declaration_does_not_send_the_declaration_again(
+        portal: Portal, older_ledger: bool) -> None:
+    """The declaration is the incident's first update. A 01:50 update written in before the 02:00 one the
+    incident was declared with makes the 02:00 one the second update, whose event id is an update's: it used to be
+    sent again (a second "Investigating" letter to the customers, a second message to the team). The declaration
+    stays the update it was sent as (the ledger keeps which; one written before it kept that learns it from the
+    next run); the 01:50 one is a backfilled update (covered, one warning line), and the incident's next update
+    and resolution go out as usual."""
+    portal.notify("2026-03-10T01:55:00Z")
+    portal.run("new", "incident", "--title", "Checkout payments failing", "--severity", "SEV1", "--component",
+               "payments=major_outage", "--at", "2026-03-10T02:00:00Z", "--message", "Card payments fail.",
+               now="2026-03-10T02:00:00Z")
+    commit(portal.root, "Declare")
+    portal.notify("2026-03-10T02:01:00Z")
+    before = (portal.letters(), portal.team_titles())
+    assert before == (["[Investigating] Checkout payments failing - SmartBeak Status"],
+                      ["🚨 SEV1 INCIDENT: Checkout payments failing"])
+    declared = f"incident/{INCIDENT_ID}/declared"
+    assert portal.ledger("customers")[declared]["update"] == "20260310T020000Z-investigating"
+    if older_ledger:  # as a ledger of an earlier Sitrep has it; the next run (nothing to send) fills it in
+        data = json.loads((portal.root / LEDGER).read_text(encoding="utf-8"))
+        for entries in data["channels"].values():
+            del entries[declared]["update"]
+        (portal.root / LEDGER).write_text(json.dumps(data), encoding="utf-8")
+        assert "sent 0," in portal.notify("2026-03-10T02:05:00Z").output
+        assert portal.ledger("team")[declared]["update"] == "20260310T020000Z-investigating"
+    backfill_before_declaration(portal)
+
+    dry = portal.notify("2026-03-10T02:10:00Z", "--dry-run")
+    assert "would send 0," in dry.output, dry.output
+    assert [line for line in dry.output.splitlines() if "warning" in line] == [EARLIER_LINE], dry.output
+    real = portal.notify("2026-03-10T02:10:00Z")
+    assert "sent 0," in real.output and EARLIER_LINE in real.output.splitlines(), real.output
+    assert (portal.letters(), portal.team_titles()) == before
+    for channel in ("team", "customers"):
+        assert portal.ledger(channel)[EARLIER_ID]["outcome"] == "covered"
+    assert "sent 0," in portal.notify("2026-03-10T02:15:00Z").output  # and the next run: nothing either
+
+    portal.run("update", INCIDENT_ID, "--status", "identified", "--message", "We are rolling back the certificate.",
+               "--at", "2026-03-10T02:30:00Z", now="2026-03-10T02:30:00Z")
+    commit(portal.root, "Identified")
+    assert "warning" not in (result := portal.notify("2026-03-10T02:31:00Z")).output, result.output
+    portal.run("resolve", INCIDENT_ID, "--message", "Payments work again.", "--at", "2026-03-10T02:40:00Z",
+               now="2026-03-10T02:40:00Z")
+    commit(portal.root, "Resolved")
+    assert "warning" not in (result := portal.notify("2026-03-10T02:41:00Z")).output, result.output
+    assert portal.letters()[1:] == ["[Identified] Checkout payments failing - SmartBeak Status",
+                                    "Service Restoration - Checkout payments failing"]
+    assert [t.split(":")[0] for t in portal.team_titles()[1:]] == ["⏳ UPDATE", "✅ RESOLVED"]
+    assert not any("Some card payments time out" in text_of(m) for m in portal.customers.messages)
+
+
+# --------------------------------------------------------------------------- a maintenance, after the fact
+
+LAST_NIGHTS_MAINTENANCE = """\
+---
+kind: maintenance
+title: Database upgrade
+scheduled_start: 2026-03-10T02:00:00Z
+scheduled_end: 2026-03-10T03:00:00Z
+components:
+  database: under_maintenance
+updates:
+  - at: 2026-03-10T02:00:00Z
+    status: in_progress
+    message: We are upgrading the database.
+  - at: 2026-03-10T02:45:00Z
+    status: completed
+    message: The upgrade is done.
+---
+"""
+MAINTENANCE_ID = "2026-03-10-database-upgrade"
+
+
+def test_a_maintenance_recorded_after_it_was_completed_is_not_announced_to_customers(portal: Portal) -> None:
+    """A database upgrade done at 02:00-02:45 under a change ticket and written into the records at 09:00: customers
+    are not mailed "Maintenance completed" for work nobody told them of, six hours after it ended (the rule for an
+    incident recorded retrospectively). The team gets its completion alone, marked so, not a "scheduled" notice for
+    a window long past followed by "in progress" and "completed" in the same minute. Within notify.max_age, the
+    completion used to be mailed to the customers and all three sent to the team."""
+    for now in ("01:55", "05:00", "08:55"):
+        portal.notify(f"2026-03-10T{now}:00Z")
+    path = portal.root / "incidents" / "2026" / f"{MAINTENANCE_ID}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(LAST_NIGHTS_MAINTENANCE, encoding="utf-8")
+    commit(portal.root, "Record last night's database upgrade")
+
+    line = (f"sitrep: warning: maintenance/{MAINTENANCE_ID}: already completed when first in the records: completed "
+            "Mar 10, 2026 02:45 UTC, and a run at Mar 10, 2026 08:55 UTC (6 h 10 min later) did not have it yet, more "
+            "than notify.retrospective_after (1 h): recorded retrospectively, not news, so not announced to "
+            "'customers'; 'team' sent its completion alone, marked so")
+    dry = portal.notify("2026-03-10T09:02:00Z", "--dry-run")
+    assert [text for text in dry.output.splitlines() if "warning" in text] == [line], dry.output
+    real = portal.notify("2026-03-10T09:02:00Z")
+    assert line in real.output.splitlines() and "sent 1," in real.output, real.output
+    portal.notify("2026-03-10T09:07:00Z")
+
+    assert portal.letters() == []
+    assert portal.team_titles() == ["✅ MAINTENANCE COMPLETED (recorded retrospectively): Database upgrade"]
+    body = portal.team_messages()[0]
+    assert "completed Mar 10, 2026 02:45 UTC" in body
+    assert "Recorded after it was completed: no notice went out before or during it, and customers are not " \
+           "notified of it" in body
+    entries = json.loads((portal.root / LEDGER).read_text(encoding="utf-8"))["channels"]["customers"]
+    customers = {k: v for k, v in entries.items() if k.startswith(f"maintenance/{MAINTENANCE_ID}/")}
+    assert f"maintenance/{MAINTENANCE_ID}/completed" in customers
+    assert all(v["outcome"] == "covered" and v["retrospective"] for v in customers.values())
+
+
+def test_a_maintenance_completed_between_two_runs_an_hour_apart_is_news(portal: Portal) -> None:
+    """Guard, as for incidents: a maintenance a run did not have because it was not over yet is news. Announced
+    at 01:30 for 02:00-03:00 and done early, by 02:45, the customers were told of it and hear it is completed."""
+    portal.notify("2026-03-10T01:00:00Z")
+    path = portal.root / "incidents" / "2026" / f"{MAINTENANCE_ID}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(LAST_NIGHTS_MAINTENANCE.replace("updates:\n", (
+        "updates:\n  - at: 2026-03-10T01:30:00Z\n    status: scheduled\n    message: We will upgrade the database.\n"
+    )), encoding="utf-8")
+    commit(portal.root, "Database upgrade")
+    result = portal.notify("2026-03-10T03:50:00Z")  # the records had it only by now; runs an hour apart
+    assert "retrospective" not in result.output, result.output
+    assert portal.letters()[-1] == "[Completed] Database upgrade - SmartBeak Status"
+    assert [t.split(":")[0] for t in portal.team_titles()][-1] == "✅ MAINTENANCE COMPLETED"

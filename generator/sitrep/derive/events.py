@@ -126,8 +126,10 @@ def _states_made(inc: Incident) -> list[tuple[str, ...]]:
     return made
 
 
-def _incident_events(portal: Portal, inc: Incident, now: datetime) -> list[Event]:
-    first = inc.updates[0]
+def _incident_events(portal: Portal, inc: Incident, now: datetime, declared: int = 0) -> list[Event]:
+    """The incident's events, declared with its update at index ``declared`` (its first, unless the channel was
+    sent a later one as the declaration before updates were written in ahead of it: :func:`declared_as`)."""
+    first = inc.updates[declared]
     current = inc.impact_periods[-1]
     # The declaration's message shows the incident as it is now: sent in the same run as a later
     # escalation, it says that escalation too, so it covers both the declared and the current state.
@@ -140,8 +142,8 @@ def _incident_events(portal: Portal, inc: Incident, now: datetime) -> list[Event
     events.append(Event(impact_id(inc.id, current.components), "incident.impact_changed",
                         _changed_at(inc, "components"), inc))
     made = _states_made(inc)
-    for k, (update, update_id) in list(enumerate(zip(inc.updates, inc.update_ids, strict=True)))[1:]:
-        if update.status == "resolved":
+    for k, (update, update_id) in enumerate(zip(inc.updates, inc.update_ids, strict=True)):
+        if k == declared or update.status == "resolved":
             continue
         # An update that escalated (or changed an impact) says so itself: one message, not three.
         events.append(Event(f"incident/{inc.id}/update/{update_id}", "incident.updated", update.at, inc, update,
@@ -233,6 +235,15 @@ def _scoped(inc: Incident | None, events: list[Event]) -> list[Event]:
             for e in events]
 
 
+def _in_order(events: list[Event], now: datetime) -> list[Event]:
+    """``events`` without those dated after ``now`` (a record written ahead of time: not happened yet), oldest
+    first (stable order)."""
+    events = [e for e in events if e.at is None or e.at <= now]
+    return sorted(events, key=lambda e: (
+        (e.at or (postmortem_date(e.postmortem) if e.postmortem else now)).astimezone(UTC),
+        _KIND_ORDER.index(e.kind), e.id))
+
+
 def derive_events(portal: Portal, now: datetime) -> list[Event]:
     """Every event of the portal's records at ``now``, oldest first (stable order)."""
     events: list[Event] = []
@@ -242,8 +253,24 @@ def derive_events(portal: Portal, now: datetime) -> list[Event]:
     for pm in portal.postmortems:
         made = _postmortem_events(portal, pm)
         events += _scoped(made[0].incident if made else None, made)
-    # What the records date after ``now`` has not happened yet (a record written ahead of time).
-    events = [e for e in events if e.at is None or e.at <= now]
-    return sorted(events, key=lambda e: (
-        (e.at or (postmortem_date(e.postmortem) if e.postmortem else now)).astimezone(UTC),
-        _KIND_ORDER.index(e.kind), e.id))
+    return _in_order(events, now)
+
+
+def declared_as(portal: Portal, events: list[Event], declared: Mapping[str, str], now: datetime) -> list[Event]:
+    """``events`` (:func:`derive_events` of ``portal``) with each incident of ``declared`` (incident id -> update
+    id) declared with that update, not its first: the declaration was sent as that update before others were
+    written in ahead of it (backfilled). Its id stays ``incident/<id>/declared`` and the update keeps no event of
+    its own, so it is not sent again as an update; the updates written in before it are updates, with their ids.
+    Incidents whose update is no longer in the record (edited, taken out) keep their first."""
+    index = {}
+    for inc in portal.incidents:
+        update_id = declared.get(inc.id)
+        if update_id is not None and not inc.is_maintenance and update_id in inc.update_ids[1:]:
+            index[inc.id] = inc.update_ids.index(update_id)
+    if not index:
+        return events
+    kept = [e for e in events if e.incident is None or e.incident.id not in index or e.kind.startswith("postmortem.")]
+    for inc in portal.incidents:
+        if inc.id in index:
+            kept += _scoped(inc, _incident_events(portal, inc, now, index[inc.id]))
+    return _in_order(kept, now)

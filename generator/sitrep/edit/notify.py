@@ -26,7 +26,11 @@ Exactly once, in practice:
 * an incident recorded retrospectively (written up after it was over: a channel finds it already resolved, having
   seen nothing of it, resolved more than ``notify.retrospective_after`` before the channel's last whole run, which
   did not have it) is not news: public channels get nothing of it, internal ones its resolution alone, marked so,
-  and the run says so. Each channel's last whole run is kept in the ledger (``checked``);
+  and the run says so (a failed delivery of it too, as failed). Each channel's last whole run is kept in the ledger
+  (``checked``). So is a maintenance added already completed, by its completion;
+* a declaration is the update it was sent as: the ledger keeps that update's id, so an update backfilled before
+  it (which makes another the incident's first) does not make it an update, sent again; the backfilled one is
+  dated before an update the channel has, so ``covered`` (the rule above);
 * a failed delivery is not written as had: the next run sends it again. The channel's
   later events wait for it, so a channel never hears of an update before the
   declaration (a "resolved" never arrives before its "investigating"). The failure is kept
@@ -70,13 +74,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, unquote_plus, urlsplit
 
-from sitrep.derive.events import Event, derive_events
+from sitrep.derive.events import Event, declared_as, derive_events
 from sitrep.derive.state import IncidentState, incident_state
 from sitrep.model.config import Channel
 from sitrep.model.exceptions import NotifyError
 from sitrep.model.files import write_atomically
 from sitrep.model.formatting import format_duration, human_time, iso_z
 from sitrep.model.portal import Portal
+from sitrep.model.records import update_ids
 from sitrep.render.messages import Message, message_env, render_message
 
 LEDGER_VERSION = 1
@@ -147,15 +152,18 @@ class Ledger:
         return event_id in self.channels.get(channel, {})
 
     def record(self, channel: str, event_id: str, outcome: str, now: datetime, said: str | None = None,
-               dated: datetime | None = None, retrospective: bool = False) -> None:
+               dated: datetime | None = None, retrospective: bool = False, update: str | None = None) -> None:
         """Keep the event's ``outcome`` (one of :data:`OUTCOMES`) for the channel, with the digest of the words
         of an update it was sent (:func:`words_digest`), the time of a resolution it was sent (``dated``: an
-        update dated before it, added later, is backfilled) and whether its incident was recorded retrospectively
+        update dated before it, added later, is backfilled), whether its incident was recorded retrospectively
         (:func:`_retrospective`: such an entry does not count as the channel having seen the incident while it
-        was news); a partial or failed delivery of it is done with."""
+        was news) and the id of the update a declaration was (``update``: an update written in before it later
+        does not make it another); a partial or failed delivery of it is done with."""
         entry: dict[str, Any] = {"outcome": outcome, "at": iso_z(now.replace(microsecond=0))}
         if said:
             entry["said"] = said
+        if update:
+            entry["update"] = update
         if dated is not None:
             entry["dated"] = iso_z(dated.replace(microsecond=0))
         if retrospective:
@@ -163,6 +171,24 @@ class Ledger:
         self.channels.setdefault(channel, {})[event_id] = entry
         self.partial.get(channel, {}).pop(event_id, None)
         self.failing.get(channel, {}).pop(event_id, None)
+
+    def declared_with(self, channel: str, events: list[Event], keep: bool) -> dict[str, str]:
+        """Per incident id, the update the channel had its declaration as, where that is no longer the incident's
+        first update (one was written in before it since: :func:`~sitrep.derive.events.declared_as` keeps the
+        declaration on it). With ``keep``, a declaration the channel has without that detail (a ledger older than
+        it) is given its first update now."""
+        entries = self.channels.get(channel, {})
+        declared: dict[str, str] = {}
+        for event in events:
+            info = entries.get(event.id)
+            if event.kind != "incident.declared" or info is None or event.incident is None:
+                continue
+            first = _update_id(event)
+            if "update" not in info and keep:
+                info["update"] = first
+            if info.get("update", first) != first:
+                declared[event.incident.id] = str(info["update"])
+        return declared
 
     def told_open(self, channel: str) -> dict[str, str]:
         """Per incident (``incident/<id>``), when the channel was last sent word that it is open (an update or a
@@ -274,6 +300,12 @@ def words_digest(event: Event) -> str | None:
         return None
     words = f"{event.update.status}\n{event.update.message.strip()}"
     return hashlib.sha256(words.encode("utf-8")).hexdigest()[:16]
+
+
+def _update_id(event: Event) -> str:
+    """The id of the event's update within its record (:func:`~sitrep.model.records.update_ids`)."""
+    assert event.incident is not None and event.position is not None
+    return update_ids(event.incident.updates[:event.position + 1])[-1]
 
 
 def record_of(event_id: str) -> str:
@@ -579,12 +611,16 @@ class _Backfill:
 @dataclass
 class _Retrospective:
     """An incident recorded retrospectively: its resolution, the earliest whole run that did not have it, the
-    channels told nothing of it and the (internal) ones sent its resolution alone."""
+    channels told nothing of it, the (internal) ones sent its resolution alone and those whose delivery of it
+    failed in this run (the next run retries it)."""
 
     resolved: datetime
     checked: datetime
+    #: A maintenance (completed when first in the records), not an incident.
+    maintenance: bool = False
     untold: list[str] = field(default_factory=list)
     resolution_only: list[str] = field(default_factory=list)
+    resolution_failed: list[str] = field(default_factory=list)
 
 
 def _filtered_out(channel: Channel, event: Event) -> str | None:
@@ -600,6 +636,10 @@ def _filtered_out(channel: Channel, event: Event) -> str | None:
         return "no component of the channel affected"
     return None
 
+
+#: The events telling that an incident or a maintenance is over: all an internal channel hears of one recorded
+#: retrospectively (:func:`_retrospective`).
+_OVER_KINDS = ("incident.resolved", "maintenance.completed")
 
 #: What an incident tells while it is open; once it is resolved, its resolution says it all.
 _OPEN_KINDS = ("incident.declared", "incident.updated", "incident.severity_changed", "incident.impact_changed")
@@ -665,17 +705,19 @@ def _backfilled_open(event: Event, latest_had: Mapping[str, datetime]) -> dateti
 
 def _retrospective(events: list[Event], ledger: Ledger, channel: str, after: timedelta
                    ) -> dict[str, tuple[datetime, datetime]]:
-    """The incidents recorded retrospectively for the channel, each with its resolution's time and the channel's
-    last whole run: resolved more than ``after`` (``notify.retrospective_after``) before that run, which did not
-    have them (the channel has seen nothing of them, but as such), so they were written into the records after
-    the fact (an incident handled in chat at 02:00 and written up at 09:00), not declared and resolved between
-    two runs (news). A channel without a whole run before cannot tell: its first run has ``max_age``."""
+    """The incidents (and maintenance) recorded retrospectively for the channel, each with its resolution's (or
+    completion's) time and the channel's last whole run: over more than ``after`` (``notify.retrospective_after``)
+    before that run, which did not have them (the channel has seen nothing of them, but as such), so they were
+    written into the records after the fact (an incident handled in chat at 02:00 and written up at 09:00, an
+    upgrade done under a change ticket and recorded in the morning), not declared and resolved (announced and
+    completed) between two runs (news). A channel without a whole run before cannot tell: its first run has
+    ``max_age``."""
     checked = ledger.last_checked(channel)
     if checked is None:
         return {}
     seen = ledger.seen(channel)
     return {event.incident.id: (event.at, checked) for event in events
-            if event.kind == "incident.resolved" and event.incident is not None and event.at is not None
+            if event.kind in _OVER_KINDS and event.incident is not None and event.at is not None
             and record_of(event.id) not in seen and checked - event.at > after}
 
 
@@ -753,6 +795,11 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                                    "set here, so a real run would send it nothing; shown is what it would send "
                                    "with it")
         edition = editions[channel.audience]
+        # The update each incident was declared with to this channel: one written in before it since (backfilled)
+        # does not make it an update, sent again.
+        events = events_of[channel.audience]
+        if declared := ledger.declared_with(channel.name, events, keep=not dry_run):
+            events = declared_as(edition, events, declared, now)
         # Only Apprise URLs can be looked into (a test's sender gets other strings).
         if not dry_run and send is apprise_send and (shared := shared_destinations(url)) > 1:
             report.problems.append(
@@ -766,26 +813,27 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
         covered: set[str] = set()
         blocked: str | None = None  # the event that failed: the channel's later ones wait for it
         blocked_covers: set[str] = set()
-        superseded = _superseded(channel, events_of[channel.audience], ledger, now, settings.max_age,
+        superseded = _superseded(channel, events, ledger, now, settings.max_age,
                                  first_run) if channel.audience == "public" else set()
         # When the channel last heard each incident is open (an update, a reminder): a resolution it had before
         # that was taken back (reopened by hand, or its commit reverted), so the one in the record now is news.
         told = ledger.told_open(channel.name)
-        current = {e.id for e in events_of[channel.audience]}
+        current = {e.id for e in events}
         if not dry_run:
             # A sent update gone with nothing saying its words in its place was taken out, not edited (its time).
             ledger.mark_gone(channel.name, current, {
-                (record_of(e.id), digest) for e in events_of[channel.audience]
+                (record_of(e.id), digest) for e in events
                 if (digest := words_digest(e)) is not None and not ledger.has(channel.name, e.id)}, now)
         said_before = ledger.said_before(channel.name, current)
         # The latest update of each incident the channel has: one dated before it, added since, is backfilled.
-        latest_had = _latest_had(events_of[channel.audience], ledger, channel.name)
+        latest_had = _latest_had(events, ledger, channel.name)
         # Incidents written into the records after the fact: a public channel hears nothing of them, an internal
         # one their resolution alone (which says what happened and that a postmortem is due), marked so.
-        retro = _retrospective(events_of[channel.audience], ledger, channel.name, settings.retrospective_after)
+        retro = _retrospective(events, ledger, channel.name, settings.retrospective_after)
         retro_untold: set[str] = set()  # of those, the ones this channel would have heard of otherwise
         retro_resolved: set[str] = set()  # and those whose resolution it is sent
-        for event in events_of[channel.audience]:
+        retro_failed: set[str] = set()  # or failed to take
+        for event in events:
             if ledger.has(channel.name, event.id) and not (
                     event.kind == "incident.resolved"
                     and told.get(record_of(event.id), "") > ledger.channels[channel.name][event.id].get("at", "")):
@@ -802,13 +850,13 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                     blocked_covers.update(event.covers)
                 continue
             words_moved = False  # the event has the words of an update sent before under another id
-            in_retro = (event.incident is not None and event.kind.startswith("incident.")
+            in_retro = (event.incident is not None and event.kind.startswith(("incident.", "maintenance."))
                         and event.incident.id in retro)
             if event.id in drops.get(channel.name, ()):
                 action, detail = "dropped", "skipped by the on-call (--skip): never sent"
-            elif in_retro and (channel.audience == "public" or event.kind != "incident.resolved"):
+            elif in_retro and (channel.audience == "public" or event.kind not in _OVER_KINDS):
                 assert event.incident is not None
-                action, detail = "covered", (f"recorded retrospectively: resolved "
+                action, detail = "covered", (f"recorded retrospectively: over "
                                              f"{human_time(retro[event.incident.id][0])}, in the records only after")
                 if not _too_old(event, now, settings.max_age, first_run) and _filtered_out(channel, event) is None:
                     retro_untold.add(event.incident.id)
@@ -856,8 +904,6 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                     derived = states[key]
                 message = render_message(env, edition, event, channel.style, channel.audience, now, derived,
                                          retrospective=in_retro)
-                if in_retro and event.incident is not None:
-                    retro_resolved.add(event.incident.id)
                 if dry_run:
                     action = "would-send"
                 else:
@@ -871,8 +917,12 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                         ledger.record_failure(channel.name, event.id, delivery.error, now)
                         ledger.save()
                         blocked, blocked_covers = event.id, set(event.covers)
+                        if in_retro and event.incident is not None:
+                            retro_failed.add(event.incident.id)
                         continue
                     action = "sent"
+                if in_retro and event.incident is not None:
+                    retro_resolved.add(event.incident.id)
             report.outcomes.append(Outcome(channel.name, event, action, detail, message))
             # A message the channel does not want says nothing for it; a dropped one takes what it would have said
             # with it (an "impact changed" after the resolution would only confuse).
@@ -882,7 +932,8 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 ledger.record(channel.name, event.id, action, now,
                               words_digest(event) if action == "sent" or words_moved else None,
                               event.at if action == "sent" and event.kind == "incident.resolved" else None,
-                              retrospective=in_retro)
+                              retrospective=in_retro,
+                              update=_update_id(event) if event.kind == "incident.declared" else None)
                 if action in ("sent", "dropped"):
                     ledger.save()  # right away: a crash after this point cannot resend it
             if action in ("sent", "would-send") and _OPEN_AGAIN_ID.match(event.id):
@@ -896,11 +947,14 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 del ledger.failing[channel.name][event_id]
             if blocked is None:  # every event looked at: what the records did not have now, they did not have
                 ledger.checked[channel.name] = iso_z(now.replace(microsecond=0))
-        for incident_id in retro_untold | retro_resolved:
+        for incident_id in retro_untold | retro_resolved | retro_failed:
             resolved_at, checked = retro[incident_id]
-            note = retrospective.setdefault(incident_id, _Retrospective(resolved_at, checked))
+            note = retrospective.setdefault(incident_id, _Retrospective(
+                resolved_at, checked, maintenance=any(e.incident is not None and e.incident.id == incident_id
+                                                      and e.incident.is_maintenance for e in events)))
             note.checked = min(note.checked, checked)
-            (note.resolution_only if incident_id in retro_resolved else note.untold).append(channel.name)
+            (note.resolution_only if incident_id in retro_resolved else
+             note.resolution_failed if incident_id in retro_failed else note.untold).append(channel.name)
     for (event_id, after_resolution), note in backfilled.items():
         # New to the channels, dated before what they were told last: backfilled (or its status edited, which
         # gives it a new id). Either way the timeline is the place for it.
@@ -912,11 +966,17 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
         report.problems.append(f"{event_id}: in the record only since {later}: a backfilled update, not news, so "
                                "not sent; the incident's timeline on its page shows it")
     for incident_id, retro_note in retrospective.items():
+        kind, over, end = (("maintenance", "completed", "completion") if retro_note.maintenance else
+                           ("incident", "resolved", "resolution"))
         heard = [f"not announced to {', '.join(map(repr, retro_note.untold))}"] if retro_note.untold else []
         if retro_note.resolution_only:
-            heard.append(f"{', '.join(map(repr, retro_note.resolution_only))} sent its resolution alone, marked so")
+            heard.append(f"{', '.join(map(repr, retro_note.resolution_only))} sent its {end} alone, marked so")
+        if retro_note.resolution_failed:
+            heard.append(f"{', '.join(map(repr, retro_note.resolution_failed))} "
+                         f"{'is' if len(retro_note.resolution_failed) == 1 else 'are'} to get its {end} alone, "
+                         "marked so, which failed to go out (the next run retries it)")
         report.problems.append(
-            f"incident/{incident_id}: already resolved when first in the records: resolved "
+            f"{kind}/{incident_id}: already {over} when first in the records: {over} "
             f"{human_time(retro_note.resolved)}, and a run at {human_time(retro_note.checked)} "
             f"({format_duration(retro_note.checked - retro_note.resolved)} later) did not have it yet, more than "
             f"notify.retrospective_after ({format_duration(settings.retrospective_after)}): recorded "

@@ -254,11 +254,11 @@ class NotifySettings(Model):
         timedelta(hours=1), description="How long before a maintenance window the 'starts soon' notice goes out.")
     retrospective_after: Duration = Field(
         timedelta(hours=1),
-        description="An incident a channel first finds already resolved, and resolved more than this before a "
-        "run of the channel that did not have it yet (written up after the fact), is recorded retrospectively: "
-        "public channels are not sent it, internal ones its resolution only, marked so. Shorter gaps (declared "
-        "and resolved between two runs, or resolved while its commit was being published) are news, sent as "
-        "usual. Set it to max_age or more to send such incidents too.")
+        description="An incident (or maintenance) a channel first finds already resolved (completed), and resolved "
+        "more than this before a run of the channel that did not have it yet (written up after the fact), is "
+        "recorded retrospectively: public channels are not sent it, internal ones its resolution (completion) "
+        "only, marked so. Shorter gaps (declared and resolved between two runs, or resolved while its commit was "
+        "being published) are news, sent as usual. Set it to max_age or more to send such incidents too.")
     delivery_timeout: Annotated[timedelta, BeforeValidator(parse_duration), AfterValidator(_positive)] = Field(
         timedelta(seconds=30),
         description="The longest one message may take to reach one destination (connecting, sending, every "
