@@ -653,10 +653,12 @@ def _superseded(channel: Channel, events: list[Event], ledger: Ledger, now: date
     gets its latest news (announced 30 minutes ahead: the announcement, not a "starts soon" beside it)."""
     due = [e for e in events if e.incident is not None and not ledger.has(channel.name, e.id)
            and not _too_old(e, now, max_age, first_run) and _filtered_out(channel, e) is None]
-    said = {cid for e in due for cid in e.covers}  # covered anyway: not a message of its own
+    # Said by a later event of this run (a maintenance's completion says it started): superseded too, or the
+    # older one, processed first, would go out as a letter of its own before the one that says it.
+    said = {cid for e in due for cid in e.covers}
     due = [e for e in due if e.id not in said]
     resolved = {e.incident.id for e in due if e.kind == "incident.resolved" and e.incident is not None}
-    out = {e.id for e in due if e.kind in _OPEN_KINDS and e.incident is not None and e.incident.id in resolved}
+    out = said | {e.id for e in due if e.kind in _OPEN_KINDS and e.incident is not None and e.incident.id in resolved}
     latest: dict[str, str] = {}
     for e in due:  # oldest first: the last one of each maintenance is its latest news
         if e.kind.startswith("maintenance.") and e.incident is not None:
