@@ -9,6 +9,7 @@ down and then up again. The HTTP receiver on loopback counts what arrives.
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 from pathlib import Path
@@ -92,6 +93,15 @@ def sitrep(root: Path, *args: str, now: str, env: dict[str, str] | None = None) 
 def commit(root: Path, message: str) -> None:
     git(root, "add", "mkdocs.yml", "incidents", *(["postmortems"] if (root / "postmortems").exists() else []))
     git(root, "commit", "-q", "-m", message)
+
+
+def edit_commit_notify(repo: Path, env: dict[str, str], *args: str, now: str) -> None:
+    """Run ``sitrep ARGS`` (an edit), commit it, then ``sitrep notify``, both succeeding, at ``now``."""
+    result = sitrep(repo, *args, now=now)
+    assert result.exit_code == 0, result.output
+    commit(repo, " ".join(args[:2]))
+    sent = sitrep(repo, "notify", now=now, env=env)
+    assert sent.exit_code == 0, sent.output
 
 
 @pytest.fixture
@@ -296,12 +306,7 @@ def test_an_incident_reopened_after_its_resolution_was_sent_is_resolved_again_in
     so the channels' last word stayed "failing again". Re-running, or reverting nothing new, sends nothing."""
     env = receiving(http_receiver)
 
-    def step(*args: str, now: str) -> None:
-        result = sitrep(repo, *args, now=now)
-        assert result.exit_code == 0, result.output
-        commit(repo, " ".join(args[:2]))
-        sent = sitrep(repo, "notify", now=now, env=env)
-        assert sent.exit_code == 0, sent.output
+    step = functools.partial(edit_commit_notify, repo, env)
 
     step("new", "incident", "--title", "Checkout payments failing", "--severity", "SEV1", "--component",
          "payments=major_outage", "--at", "2026-03-10T10:00:00Z", "--message", "Card payments fail.",
@@ -449,12 +454,7 @@ def test_an_update_backfilled_after_the_resolution_is_not_sent_as_news(
     impact the backfilled update gave."""
     env = receiving(http_receiver)
 
-    def step(*args: str, now: str) -> None:
-        result = sitrep(repo, *args, now=now)
-        assert result.exit_code == 0, result.output
-        commit(repo, " ".join(args[:2]))
-        sent = sitrep(repo, "notify", now=now, env=env)
-        assert sent.exit_code == 0, sent.output
+    step = functools.partial(edit_commit_notify, repo, env)
 
     step("new", "incident", "--title", "Checkout payments failing", "--severity", "SEV1", "--component",
          "payments=major_outage", "--at", "2026-03-10T10:00:00Z", "--message", "Card payments fail.",
