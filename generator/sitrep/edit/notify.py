@@ -652,7 +652,7 @@ def _superseded(channel: Channel, events: list[Event], ledger: Ledger, now: date
     letter and stale updates in the same minute; a maintenance the channel has not heard of for a while
     gets its latest news (announced 30 minutes ahead: the announcement, not a "starts soon" beside it)."""
     due = [e for e in events if e.incident is not None and not ledger.has(channel.name, e.id)
-           and not _too_old(e, now, max_age, first_run) and _filtered_out(channel, e) is None]
+           and _would_hear(channel, e, now, max_age, first_run)]
     # Said by a later event of this run (a maintenance's completion says it started): superseded too, or the
     # older one, processed first, would go out as a letter of its own before the one that says it.
     said = {cid for e in due for cid in e.covers}
@@ -706,10 +706,10 @@ def _backfilled_open(event: Event, latest_had: Mapping[str, datetime]) -> dateti
 
 
 def _retrospective(events: list[Event], ledger: Ledger, channel: str, after: timedelta
-                   ) -> dict[str, tuple[datetime, datetime]]:
+                   ) -> dict[str, tuple[datetime, datetime, bool]]:
     """The incidents (and maintenance) recorded retrospectively for the channel, each with its resolution's (or
-    completion's) time and the channel's last whole run: over more than ``after`` (``notify.retrospective_after``)
-    before that run, which did not have them (the channel has seen nothing of them, but as such), so they were
+    completion's) time, the channel's last whole run and whether it is a maintenance: over more than ``after``
+    (``notify.retrospective_after``) before that run, which did not have them (the channel has seen nothing of them, but as such), so they were
     written into the records after the fact (an incident handled in chat at 02:00 and written up at 09:00, an
     upgrade done under a change ticket and recorded in the morning), not declared and resolved (announced and
     completed) between two runs (news). A channel without a whole run before cannot tell: its first run has
@@ -718,7 +718,7 @@ def _retrospective(events: list[Event], ledger: Ledger, channel: str, after: tim
     if checked is None:
         return {}
     seen = ledger.seen(channel)
-    return {event.incident.id: (event.at, checked) for event in events
+    return {event.incident.id: (event.at, checked, event.incident.is_maintenance) for event in events
             if event.kind in _OVER_KINDS and event.incident is not None and event.at is not None
             and record_of(event.id) not in seen and checked - event.at > after}
 
@@ -727,6 +727,11 @@ def _too_old(event: Event, now: datetime, max_age: Any, first_run: bool) -> bool
     if event.at is None:  # the records do not say when a postmortem was published
         return first_run
     return now - event.at > max_age
+
+
+def _would_hear(channel: Channel, event: Event, now: datetime, max_age: Any, first_run: bool) -> bool:
+    """Whether the channel would be sent the event, but for what it has had: recent enough, and wanted."""
+    return not _too_old(event, now, max_age, first_run) and _filtered_out(channel, event) is None
 
 
 def skip_command(event_id: str, channel: str | None = None) -> str:
@@ -860,7 +865,7 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 assert event.incident is not None
                 action, detail = "covered", (f"recorded retrospectively: over "
                                              f"{human_time(retro[event.incident.id][0])}, in the records only after")
-                if not _too_old(event, now, settings.max_age, first_run) and _filtered_out(channel, event) is None:
+                if _would_hear(channel, event, now, settings.max_age, first_run):
                     retro_untold.add(event.incident.id)
             elif event.id in covered:
                 action, detail = "covered", "said by an earlier message"
@@ -879,7 +884,7 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 # (nor of the severity and impact it gave). Said once for the run, naming the channels.
                 action, detail = "covered", (f"backfilled: dated {human_time(event.at or now)}, before the "
                                              f"resolution the channel had ({human_time(resolution)})")
-                if not _too_old(event, now, settings.max_age, first_run) and _filtered_out(channel, event) is None:
+                if _would_hear(channel, event, now, settings.max_age, first_run):
                     backfilled.setdefault((event.id, True), _Backfill(event, resolution)).add(channel.name,
                                                                                               resolution)
             elif (later := _backfilled_open(event, latest_had)) is not None:
@@ -888,7 +893,7 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
                 # status without an update): the page shows it, and so does the next update's message.
                 action, detail = "covered", (f"backfilled: dated {human_time(event.at or now)}, before an update "
                                              f"the channel had ({human_time(later)})")
-                if not _too_old(event, now, settings.max_age, first_run) and _filtered_out(channel, event) is None:
+                if _would_hear(channel, event, now, settings.max_age, first_run):
                     backfilled.setdefault((event.id, False), _Backfill(event, later)).add(channel.name, later)
             elif _too_old(event, now, settings.max_age, first_run):
                 action, detail = "expired", "older than notify.max_age" if event.at else "first run"
@@ -950,10 +955,8 @@ def run(portal: Portal, now: datetime, ledger: Ledger, *, environ: Mapping[str, 
             if blocked is None:  # every event looked at: what the records did not have now, they did not have
                 ledger.checked[channel.name] = iso_z(now.replace(microsecond=0))
         for incident_id in retro_untold | retro_resolved | retro_failed:
-            resolved_at, checked = retro[incident_id]
-            note = retrospective.setdefault(incident_id, _Retrospective(
-                resolved_at, checked, maintenance=any(e.incident is not None and e.incident.id == incident_id
-                                                      and e.incident.is_maintenance for e in events)))
+            resolved_at, checked, maintenance = retro[incident_id]
+            note = retrospective.setdefault(incident_id, _Retrospective(resolved_at, checked, maintenance))
             note.checked = min(note.checked, checked)
             (note.resolution_only if incident_id in retro_resolved else
              note.resolution_failed if incident_id in retro_failed else note.untold).append(channel.name)
