@@ -709,11 +709,11 @@ def _retrospective(events: list[Event], ledger: Ledger, channel: str, after: tim
                    ) -> dict[str, tuple[datetime, datetime, bool]]:
     """The incidents (and maintenance) recorded retrospectively for the channel, each with its resolution's (or
     completion's) time, the channel's last whole run and whether it is a maintenance: over more than ``after``
-    (``notify.retrospective_after``) before that run, which did not have them (the channel has seen nothing of them, but as such), so they were
-    written into the records after the fact (an incident handled in chat at 02:00 and written up at 09:00, an
-    upgrade done under a change ticket and recorded in the morning), not declared and resolved (announced and
-    completed) between two runs (news). A channel without a whole run before cannot tell: its first run has
-    ``max_age``."""
+    (``notify.retrospective_after``) before that run, which did not have them (the channel has seen nothing of them,
+    but as such), so they were written into the records after the fact (an incident handled in chat at 02:00 and
+    written up at 09:00, an upgrade done under a change ticket and recorded in the morning), not declared and
+    resolved (announced and completed) between two runs (news). A channel without a whole run before cannot tell:
+    its first run has ``max_age``."""
     checked = ledger.last_checked(channel)
     if checked is None:
         return {}
