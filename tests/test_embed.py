@@ -65,10 +65,10 @@ def browser():  # type: ignore[no-untyped-def]
         b.close()
 
 
-def product_page(folder: Path, status_root: str, components: str | None) -> str:
+def product_page(folder: Path, status_root: str, components: str | None, charset: bool = True) -> str:
     chosen = f' data-components="{components}"' if components is not None else ""
     (folder / "index.html").write_text(
-        "<!doctype html><html lang=en><head><meta charset=utf-8><title>Product</title>"
+        f"<!doctype html><html lang=en><head>{'<meta charset=utf-8>' if charset else ''}<title>Product</title>"
         '<link rel="icon" href="data:,"></head><body>'
         "<h1>Our product</h1>"
         f'<script src="{status_root}embed.js"{chosen} async></script>'
@@ -77,11 +77,12 @@ def product_page(folder: Path, status_root: str, components: str | None) -> str:
 
 
 def visit(browser, site: Path, tmp_path: Path, components: str | None,  # type: ignore[no-untyped-def]
-          clock: int | None = None, colours: list[str] | None = None) -> tuple[list[str], list[str], list]:
+          clock: int | None = None, colours: list[str] | None = None, charset: bool = True,
+          ) -> tuple[list[str], list[str], list]:
     """Banner texts, console errors and cookies of the product page (``clock``: the visitor's time, epoch s;
     ``colours``: filled with each banner's border colour)."""
     with serve(site, "127.0.0.1", cors=True) as status_root, serve(tmp_path, "127.0.0.2", cors=False) as product:
-        page_name = product_page(tmp_path, status_root, components)
+        page_name = product_page(tmp_path, status_root, components, charset)
         context = browser.new_context()
         page = context.new_page()
         if clock is not None:
@@ -112,6 +113,13 @@ def test_an_open_incident_on_a_chosen_component_shows_a_banner(browser, sites, t
     assert colours == ["rgb(249, 168, 37)"]
     assert "A cache node is overloaded; we are adding capacity." in banners[0]
     assert errors == [] and cookies == []
+
+
+def test_a_product_page_without_a_charset_reads_the_banner_as_written(browser, sites, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # The page's encoding (windows-1252 without a charset) is the script's too: a dash must not become "â€”".
+    banners, errors, _ = visit(browser, sites["open"], tmp_path, "web-app", charset=False)
+    assert " — A cache node is overloaded" in banners[0], banners
+    assert errors == []
 
 
 def test_other_components_and_an_operational_site_show_nothing(browser, sites, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -87,8 +87,8 @@
     }
     if (update.body) {
       var text = document.createElement("span");
-      var body = update.body.length > 200 ? update.body.slice(0, 199) + "…" : update.body;
-      text.textContent = " — " + body + " ";
+      var body = update.body.length > 200 ? update.body.slice(0, 199) + "\u2026" : update.body;
+      text.textContent = " \u2014 " + body + " ";  // escapes: a page without a charset reads this file as Latin-1
       box.appendChild(text);
     }
     var link = document.createElement("a");
